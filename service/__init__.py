@@ -1,0 +1,1 @@
+"""Agent Assist: AI agent-assist microservice for omnichannel customer service."""

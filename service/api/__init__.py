@@ -1,0 +1,12 @@
+"""HTTP only: controllers and wire schemas. ``V1_HANDLERS`` lists everything mounted under /v1."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.api.knowledge import KnowledgeController
+
+# Features add their controllers here (one line each).
+V1_HANDLERS: list[Any] = [
+    KnowledgeController,
+]

@@ -1,0 +1,11 @@
+"""Dependencies shared by the controllers."""
+
+from __future__ import annotations
+
+from litestar import Request
+
+from service.container import Container
+
+
+async def provide_container(request: Request) -> Container:
+    return request.app.state.container

@@ -1,0 +1,121 @@
+"""HTTP for knowledge: hybrid search, and the admin API to add, update and retire articles."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+from litestar import Controller, delete, get, post
+from litestar.params import Parameter
+
+from service.container import Container
+from service.keys import SHARED_TENANT, Principal
+from service.logging import annotate
+from service.ports import SearchFilters
+
+
+class Filters(msgspec.Struct, forbid_unknown_fields=True):
+    locale: str | None = None
+    channel: str | None = None
+    products: list[str] = []
+    tags: list[str] = []
+
+
+class SearchRequest(msgspec.Struct, forbid_unknown_fields=True):
+    query: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    top_k: Annotated[int, msgspec.Meta(ge=1, le=50)] = 5
+    filters: Filters | None = None
+    mode: Literal["hybrid", "dense", "sparse"] = "hybrid"
+
+
+class Hit(msgspec.Struct):
+    article_id: str
+    chunk_id: str
+    title: str
+    text: str
+    score: float
+    version: int
+    heading: str
+
+
+class SearchResponse(msgspec.Struct):
+    hits: list[Hit]
+
+
+class ArticleIn(msgspec.Struct, forbid_unknown_fields=True):
+    content: Annotated[str, msgspec.Meta(min_length=1, max_length=200_000)]
+    """The whole article: YAML front matter, then Markdown."""
+
+
+class IngestDirIn(msgspec.Struct, forbid_unknown_fields=True):
+    directory: str | None = None
+    """Defaults to ASSIST_KNOWLEDGE_DIR; ingested as shared knowledge."""
+
+
+class DocumentOut(msgspec.Struct):
+    article_id: str
+    version: int
+    title: str
+    status: str
+    shared: bool
+    chunks: int
+    source: str
+
+
+def to_filters(filters: Filters | None) -> SearchFilters:
+    if filters is None:
+        return SearchFilters()
+    return SearchFilters(
+        locale=filters.locale,
+        channel=filters.channel.lower() if filters.channel else None,
+        products=tuple(p.lower() for p in filters.products),
+        tags=tuple(t.lower() for t in filters.tags),
+    )
+
+
+def to_hits(hits: list) -> list[Hit]:
+    return [
+        Hit(article_id=h.article_id, chunk_id=h.chunk_id, title=h.title, text=h.text, score=round(h.score, 6), version=h.version, heading=h.heading)
+        for h in hits
+    ]
+
+
+class KnowledgeController(Controller):
+    path = "/knowledge"
+    tags = ["knowledge"]
+
+    @post("/search", opt={"scope": "knowledge:read"}, status_code=200, summary="Hybrid search of approved, in-force knowledge")
+    async def search(self, data: SearchRequest, principal: Principal, container: Container) -> SearchResponse:
+        hits = await container.knowledge.search(
+            principal.tenant_id, data.query, top_k=data.top_k, filters=to_filters(data.filters), mode=data.mode
+        )
+        annotate(article_ids=sorted({h.article_id for h in hits}), hits=len(hits))
+        return SearchResponse(hits=to_hits(hits))
+
+    @get("/articles", opt={"scope": "knowledge:read"}, summary="Articles visible to this tenant (its own and shared)")
+    async def list_articles(self, principal: Principal, container: Container) -> list[DocumentOut]:
+        docs = await container.knowledge.documents(principal.tenant_id)
+        return [
+            DocumentOut(d.article_id, d.version, d.title, d.status, d.tenant_id == SHARED_TENANT, len(d.chunk_ids), d.source)
+            for d in docs
+        ]
+
+    @post("/articles", opt={"scope": "knowledge:write"}, status_code=200, summary="Add or update one tenant article")
+    async def put_article(self, data: ArticleIn, principal: Principal, container: Container) -> dict:
+        report = await container.knowledge.ingest_text(principal.tenant_id, data.content)
+        return report.as_dict()
+
+    @delete("/articles/{article_id:str}", opt={"scope": "knowledge:write"}, status_code=200, summary="Remove one tenant article")
+    async def delete_article(
+        self, article_id: Annotated[str, Parameter(max_length=200)], principal: Principal, container: Container
+    ) -> dict:
+        report = await container.knowledge.remove(principal.tenant_id, article_id)
+        return report.as_dict()
+
+    @post("/ingest", opt={"scope": "admin"}, status_code=200, summary="Re-ingest the shared knowledge directory")
+    async def ingest_dir(self, data: IngestDirIn, container: Container) -> dict:
+        from pathlib import Path
+
+        directory = Path(data.directory) if data.directory else container.settings.content.knowledge_dir
+        report = await container.knowledge.ingest_dir(directory)
+        return report.as_dict()

@@ -1,0 +1,71 @@
+"""create_app(settings, overrides=None): the only place the service is wired."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Router
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from service.api import V1_HANDLERS
+from service.api.auth import RateLimiter, provide_principal, require_scope
+from service.api.deps import provide_container
+from service.api.health import healthz, metrics, readyz
+from service.container import build_container
+from service.errors import exception_to_problem
+from service.logging import RequestLogMiddleware, configure_logging
+from service.metrics import Metrics
+from service.settings import Settings
+
+VERSION = "0.1.0"
+
+
+def create_app(settings: Settings | None = None, overrides: dict[str, Any] | None = None) -> Litestar:
+    """Build the app. ``overrides`` replaces components by name (``embedder``, ``index``,
+    ``chat_model``...): tests hand in fakes or shared instances here."""
+    settings = settings or Settings.from_env()
+    configure_logging(settings.server.log_level, settings.server.log_format)
+    overrides = dict(overrides or {})
+    metrics_ = overrides.setdefault("metrics", Metrics())
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        container = await build_container(settings, overrides)
+        if settings.server.rate_limit_per_minute and "rate_limiter" not in container.extras:
+            container.extras["rate_limiter"] = RateLimiter(settings.server.rate_limit_per_minute)
+        app.state.container = container
+        try:
+            yield
+        finally:
+            await container.close()
+
+    v1 = Router(
+        path="/v1",
+        route_handlers=V1_HANDLERS,
+        guards=[require_scope],
+        dependencies={"principal": Provide(provide_principal), "container": Provide(provide_container)},
+        security=[{"bearer": []}],
+    )
+    return Litestar(
+        route_handlers=[healthz, readyz, metrics, v1],
+        lifespan=[lifespan],
+        exception_handlers={Exception: exception_to_problem},
+        middleware=[DefineMiddleware(RequestLogMiddleware, metrics=metrics_)],
+        request_max_body_size=settings.server.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="Agent Assist",
+            version=VERSION,
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+            components=Components(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", description="API key: aa_<id>_<secret>")}
+            ),
+        ),
+        debug=False,
+    )

@@ -1,0 +1,291 @@
+"""The `assist` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from service.errors import AppError
+from service.settings import Settings, SettingsError
+
+# Features add sub-commands here: name -> function(subparsers) that registers them.
+EXTRA_COMMANDS: list[Callable[[Any], None]] = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        settings = Settings.from_env()
+        result = args.func(args, settings)
+        return int(result or 0)
+    except SettingsError as exc:
+        print(f"assist: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except AppError as exc:
+        print(f"assist: {exc.detail}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assist", description="Agent Assist: AI agent-assist for omnichannel customer service")
+    sub = parser.add_subparsers(dest="command")
+
+    serve = sub.add_parser("serve", help="start the HTTP service")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (needs PostgreSQL and a Qdrant server)")
+    serve.set_defaults(func=cmd_serve)
+
+    knowledge = sub.add_parser("knowledge", help="ingest and search approved knowledge").add_subparsers(dest="knowledge_command")
+    ingest = knowledge.add_parser("ingest", help="add, update and retire articles from a directory; idempotent")
+    ingest.add_argument("directory", nargs="?", help="defaults to ASSIST_KNOWLEDGE_DIR")
+    ingest.add_argument("--tenant", help="ingest as this tenant's private knowledge (default: shared by all tenants)")
+    ingest.add_argument("--json", action="store_true", help="print the report as JSON")
+    ingest.set_defaults(func=cmd_ingest)
+    search = knowledge.add_parser("search", help="search approved, in-force knowledge")
+    search.add_argument("query")
+    search.add_argument("--top-k", type=int, default=5)
+    search.add_argument("--tenant", help="search as this tenant (its own and shared knowledge)")
+    search.add_argument("--mode", choices=["hybrid", "dense", "sparse"], default="hybrid")
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(func=cmd_search)
+
+    keys = sub.add_parser("keys", help="API keys").add_subparsers(dest="keys_command")
+    create = keys.add_parser("create", help="create a key; it is printed once")
+    create.add_argument("--tenant", required=True)
+    create.add_argument("--scopes", required=True, help="comma-separated, e.g. knowledge:read,intents:read (or admin)")
+    create.add_argument("--name")
+    create.set_defaults(func=cmd_keys_create)
+    klist = keys.add_parser("list", help="list a tenant's keys")
+    klist.add_argument("--tenant", required=True)
+    klist.set_defaults(func=cmd_keys_list)
+    revoke = keys.add_parser("revoke", help="revoke a key at once")
+    revoke.add_argument("--tenant", required=True)
+    revoke.add_argument("key_id")
+    revoke.set_defaults(func=cmd_keys_revoke)
+    rotate = keys.add_parser("rotate", help="replace a key with a new one with the same scopes")
+    rotate.add_argument("--tenant", required=True)
+    rotate.add_argument("key_id")
+    rotate.set_defaults(func=cmd_keys_rotate)
+    secret = keys.add_parser("webhook-secret", help="print the tenant's webhook signing secret")
+    secret.add_argument("--tenant", required=True)
+    secret.set_defaults(func=cmd_webhook_secret)
+
+    db = sub.add_parser("db", help="database").add_subparsers(dest="db_command")
+    db.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+
+    sub.add_parser("settings", help="list every setting with its default").set_defaults(func=cmd_settings)
+    for register in EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+
+
+@asynccontextmanager
+async def database(settings: Settings):
+    from service.db.engine import make_engine, migrate, session_factory
+
+    engine = make_engine(settings.storage.effective_database_url)
+    try:
+        await migrate(engine)
+        yield session_factory(engine)
+    finally:
+        await engine.dispose()
+
+
+@asynccontextmanager
+async def container(settings: Settings, **overrides: Any):
+    from service.container import build_container
+
+    c = await build_container(settings, overrides)
+    try:
+        yield c
+    finally:
+        await c.close()
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, default=str))
+
+
+# ---- commands ---------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    host = args.host or settings.server.host
+    port = args.port or settings.server.port
+    if args.workers > 1:
+        if not settings.storage.qdrant_url or not settings.storage.database_url:
+            raise AppError("--workers > 1 needs ASSIST_QDRANT_URL and ASSIST_DATABASE_URL (local Qdrant and SQLite are single-process)")
+        uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=args.workers, log_level="warning")
+        return 0
+    from service.app import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from service.keys import SHARED_TENANT, validate_tenant
+
+    directory = Path(args.directory) if args.directory else settings.content.knowledge_dir
+    tenant = validate_tenant(args.tenant) if args.tenant else SHARED_TENANT
+
+    async def run() -> Any:
+        from tqdm import tqdm
+
+        async with container(settings) as c:
+            bar = tqdm(total=0, unit="article", file=sys.stderr, disable=args.json or not sys.stderr.isatty())
+
+            def progress(done: int, total: int, _name: str) -> None:
+                bar.total = total
+                bar.n = done
+                bar.refresh()
+
+            try:
+                return await c.knowledge.ingest_dir(directory, tenant, progress=progress)
+            finally:
+                bar.close()
+
+    report = asyncio.run(run())
+    if args.json:
+        _print_json(report.as_dict())
+    else:
+        for label, items in (("added", report.added), ("updated", report.updated), ("retired", report.retired), ("removed", report.removed)):
+            for article_id in items:
+                print(f"{label:8} {article_id}")
+        for err in report.errors:
+            print(f"error    {err['source']}: {err['field']}: {err['message']}", file=sys.stderr)
+        print(
+            f"{len(report.added)} added, {len(report.updated)} updated, {len(report.retired)} retired, "
+            f"{len(report.removed)} removed, {len(report.unchanged)} unchanged, {len(report.errors)} errors; "
+            f"{report.chunks_written} chunks written in {report.seconds:.2f}s"
+        )
+    return 1 if report.errors else 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from service.keys import SHARED_TENANT, validate_tenant
+
+    tenant = validate_tenant(args.tenant) if args.tenant else SHARED_TENANT
+
+    async def run() -> Any:
+        async with container(settings) as c:
+            return await c.knowledge.search(tenant, args.query, top_k=args.top_k, mode=args.mode)
+
+    hits = asyncio.run(run())
+    if args.json:
+        _print_json({"hits": [
+            {"article_id": h.article_id, "chunk_id": h.chunk_id, "title": h.title, "text": h.text, "score": h.score, "version": h.version}
+            for h in hits
+        ]})
+    else:
+        if not hits:
+            print("no results")
+        for i, h in enumerate(hits, 1):
+            snippet = " ".join(h.text.split())[:160]
+            print(f"{i}. {h.title} [{h.article_id} v{h.version}] score={h.score:.4f}\n   {snippet}")
+    return 0
+
+
+def cmd_keys_create(args: argparse.Namespace, settings: Settings) -> int:
+    from service.keys import KeyStore
+
+    async def run() -> Any:
+        async with database(settings) as sessions:
+            return await KeyStore(sessions).create(args.tenant, args.scopes, name=args.name)
+
+    key, info = asyncio.run(run())
+    print(key)
+    print(f"key id {info.id}, tenant {info.tenant_id}, scopes {','.join(info.scopes)} (the key is shown only once)", file=sys.stderr)
+    return 0
+
+
+def cmd_keys_list(args: argparse.Namespace, settings: Settings) -> int:
+    from service.keys import KeyStore
+
+    async def run() -> Any:
+        async with database(settings) as sessions:
+            return await KeyStore(sessions).list(args.tenant)
+
+    for info in asyncio.run(run()):
+        state = f"revoked {info.revoked_at:%Y-%m-%d %H:%M}" if info.revoked_at else "active"
+        print(f"{info.id}  {state:24}  {','.join(info.scopes)}  {info.name or ''}")
+    return 0
+
+
+def cmd_keys_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from service.keys import KeyStore
+
+    async def run() -> Any:
+        async with database(settings) as sessions:
+            return await KeyStore(sessions).revoke(args.tenant, args.key_id)
+
+    info = asyncio.run(run())
+    print(f"revoked {info.id}")
+    return 0
+
+
+def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
+    from service.keys import KeyStore
+
+    async def run() -> Any:
+        async with database(settings) as sessions:
+            return await KeyStore(sessions).rotate(args.tenant, args.key_id)
+
+    key, info = asyncio.run(run())
+    print(key)
+    print(f"new key id {info.id} replaces {args.key_id}, which is revoked", file=sys.stderr)
+    return 0
+
+
+def cmd_webhook_secret(args: argparse.Namespace, settings: Settings) -> int:
+    from service.keys import KeyStore
+
+    async def run() -> Any:
+        async with database(settings) as sessions:
+            return await KeyStore(sessions).webhook_secret(args.tenant)
+
+    secret = asyncio.run(run())
+    if secret is None:
+        raise AppError(f"no tenant {args.tenant!r}; create a key for it first")
+    print(secret)
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    async def run() -> None:
+        async with database(settings):
+            pass
+
+    asyncio.run(run())
+    print("database is at the newest migration")
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace, settings: Settings) -> int:
+    from service.settings import documented_settings
+
+    for name, default, doc in documented_settings():
+        print(f"{name:30} {default!s:28} {doc}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

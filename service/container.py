@@ -1,0 +1,104 @@
+"""The long-lived components of one running service, built once in the app's lifespan.
+
+``build_container`` is the only place adapters are chosen; tests pass ``overrides`` (fakes or
+shared instances) instead of patching anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from service.db.engine import make_engine, migrate, session_factory
+from service.keys import KeyStore
+from service.knowledge.service import KnowledgeService
+from service.metrics import Metrics
+from service.ports import Embedder, TokenCounter
+from service.settings import Settings
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker
+    keys: KeyStore
+    embedder: Embedder
+    counter: TokenCounter
+    index: Any
+    knowledge: KnowledgeService
+    metrics: Metrics
+    extras: dict[str, Any] = field(default_factory=dict)
+    """Components added by later features, by name."""
+
+    async def ready(self) -> dict[str, bool]:
+        checks = {"model": self.embedder is not None, "index": bool(self.index.ping())}
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            checks["database"] = True
+        except Exception:
+            checks["database"] = False
+        return checks
+
+    async def close(self) -> None:
+        self.index.close()
+        await self.engine.dispose()
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    from service.adapters.embedder import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(
+        settings.models.embedding_model, settings.models.embedding_device, threads=settings.models.embedding_threads
+    )
+
+
+def make_counter(settings: Settings) -> TokenCounter:
+    from service.adapters.tokens import TiktokenCounter
+
+    return TiktokenCounter(settings.models.tokenizer)
+
+
+def make_index(settings: Settings, dimension: int) -> Any:
+    from service.adapters.qdrant_index import QdrantIndex
+
+    s = settings.storage
+    return QdrantIndex(
+        collection=s.collection,
+        dimension=dimension,
+        path=None if s.qdrant_url else s.qdrant_path,
+        url=s.qdrant_url,
+        api_key=s.qdrant_api_key,
+    )
+
+
+async def build_container(settings: Settings, overrides: dict[str, Any] | None = None) -> Container:
+    overrides = dict(overrides or {})
+    settings.storage.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = overrides.pop("engine", None) or make_engine(settings.storage.effective_database_url)
+    await migrate(engine)
+    sessions = session_factory(engine)
+    embedder = overrides.pop("embedder", None) or make_embedder(settings)
+    counter = overrides.pop("counter", None) or make_counter(settings)
+    index = overrides.pop("index", None) or make_index(settings, embedder.dimension)
+    index.ensure_collection()
+    knowledge = KnowledgeService(
+        index=index, embedder=embedder, counter=counter, sessions=sessions, chunk_tokens=settings.models.chunk_tokens
+    )
+    container = Container(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        keys=KeyStore(sessions),
+        embedder=embedder,
+        counter=counter,
+        index=index,
+        knowledge=knowledge,
+        metrics=overrides.pop("metrics", None) or Metrics(),
+    )
+    container.extras.update(overrides)
+    return container

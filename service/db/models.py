@@ -1,0 +1,193 @@
+"""The relational schema (SQLAlchemy 2). Every row belongs to one tenant; every query filters on it.
+
+Migrations live in ``service/db/migrations`` (Alembic) and must match these models; a test
+compares them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Tenant(Base):
+    __tablename__ = "tenants"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    webhook_secret: Mapped[str | None] = mapped_column(String(128))
+    """Shared secret for HMAC-signed help-desk webhooks (triage hook)."""
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    """Public key id: the part of the key between ``aa_`` and the secret."""
+    tenant_id: Mapped[str] = mapped_column(String(64), index=True)
+    key_hash: Mapped[str] = mapped_column(String(128))
+    """SHA-256 of the whole key; the key itself is never stored."""
+    scopes: Mapped[str] = mapped_column(Text)
+    """Comma-separated scopes."""
+    name: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rotated_from: Mapped[str | None] = mapped_column(String(32))
+
+
+class KnowledgeDocument(Base):
+    """What is indexed for each article: the ingest state that makes re-ingest incremental."""
+
+    __tablename__ = "knowledge_documents"
+    tenant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    article_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text)
+    chunk_ids: Mapped[list[Any]] = mapped_column(JSON)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Interaction(Base):
+    __tablename__ = "interactions"
+    tenant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(128))
+    channel: Mapped[str] = mapped_column(String(16))
+    direction: Mapped[str] = mapped_column(String(16))
+    author_role: Mapped[str] = mapped_column(String(16))
+    ts: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    text: Mapped[str] = mapped_column(Text)
+    thread_id: Mapped[str | None] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(32), default="message")
+    """``message`` or a system event name such as ``order_placed``, ``refund_issued``."""
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (Index("ix_interactions_customer_ts", "tenant_id", "customer_id", "ts"),)
+
+
+class CustomerIdentity(Base):
+    __tablename__ = "customer_identities"
+    tenant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    """email, phone, social, external..."""
+    value: Mapped[str] = mapped_column(String(256), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (Index("ix_identities_customer", "tenant_id", "customer_id"),)
+
+
+class AuditRecord(Base):
+    """One answer of the service; append-only and hash-chained per tenant."""
+
+    __tablename__ = "audit_records"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    """Position in the tenant's chain, from 1."""
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    record_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    key_id: Mapped[str | None] = mapped_column(String(32))
+    endpoint: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    customer_id: Mapped[str | None] = mapped_column(String(128))
+    input_redacted: Mapped[dict[str, Any]] = mapped_column(JSON)
+    input_hash: Mapped[str] = mapped_column(String(64))
+    articles: Mapped[list[Any]] = mapped_column(JSON)
+    prompt: Mapped[str | None] = mapped_column(String(128))
+    model: Mapped[str | None] = mapped_column(String(128))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    tokens: Mapped[dict[str, Any]] = mapped_column(JSON)
+    policy: Mapped[dict[str, Any]] = mapped_column(JSON)
+    outcome: Mapped[str] = mapped_column(String(32))
+    latency_ms: Mapped[float] = mapped_column(Float)
+    output: Mapped[dict[str, Any]] = mapped_column(JSON)
+    erased: Mapped[bool] = mapped_column(Boolean, default=False)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "seq", name="uq_audit_records_tenant_seq"),
+        Index("ix_audit_tenant_time", "tenant_id", "created_at"),
+    )
+
+
+class AuditChainHead(Base):
+    """The last hash and seq of each tenant's chain, and the anchor left by retention purges."""
+
+    __tablename__ = "audit_chain_heads"
+    tenant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    anchor_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    """Records with seq <= anchor_seq were purged by retention; verification starts after it."""
+    anchor_hash: Mapped[str] = mapped_column(String(64))
+    """record_hash of the last purged record (or the genesis hash)."""
+
+
+class Suggestion(Base):
+    __tablename__ = "suggestions"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), index=True)
+    audit_id: Mapped[str] = mapped_column(String(36))
+    conversation_id: Mapped[str | None] = mapped_column(String(128))
+    prompt: Mapped[str | None] = mapped_column(String(128))
+    intent: Mapped[str | None] = mapped_column(String(128))
+    channel: Mapped[str] = mapped_column(String(16))
+    engine: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Feedback(Base):
+    __tablename__ = "feedback"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), index=True)
+    suggestion_id: Mapped[str] = mapped_column(String(36), index=True)
+    audit_id: Mapped[str] = mapped_column(String(36))
+    event: Mapped[str] = mapped_column(String(16))
+    """shown, accepted, edited, rejected."""
+    sent_text: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    edit_distance: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TriageEvent(Base):
+    """The first answer to each help-desk event, so replays return it and do no work twice."""
+
+    __tablename__ = "triage_events"
+    tenant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(32), primary_key=True)
+    ticket_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,161 @@
+"""API keys and tenants: creation, lookup, rotation, revocation.
+
+A key looks like ``aa_<key id>_<secret>``. Only the SHA-256 of the whole key is stored; the key
+is printed once at creation. The key id is public (it appears in logs and the audit trail).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from service.db.models import ApiKey, Tenant
+from service.errors import InvalidInput, NotFound
+
+# Every scope a key may carry. "admin" grants all of them.
+SCOPES: dict[str, str] = {
+    "knowledge:read": "search approved knowledge",
+    "knowledge:write": "ingest, update and retire articles",
+    "intents:read": "classify intents",
+    "intents:write": "reload the intent taxonomy",
+    "interactions:read": "read customer history and summaries",
+    "interactions:write": "record interactions and link identities",
+    "suggestions:read": "get suggested replies and the all-in-one assist answer",
+    "feedback:write": "record what the agent did with a suggestion",
+    "triage:write": "post tickets to the triage hook",
+    "audit:read": "read the audit trail and feedback reports",
+    "keys:admin": "list, rotate and revoke the tenant's keys",
+    "admin": "every scope of the tenant",
+}
+TENANT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+KEY_RE = re.compile(r"^aa_([a-z0-9]{12})_([A-Za-z0-9_-]{20,})$")
+SHARED_TENANT = "_shared"
+"""Knowledge ingested from the CLI without --tenant is shared by every tenant."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the key id, its tenant and scopes."""
+
+    key_id: str
+    tenant_id: str
+    scopes: frozenset[str]
+
+    def allows(self, scope: str) -> bool:
+        return "admin" in self.scopes or scope in self.scopes
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    id: str
+    tenant_id: str
+    scopes: list[str]
+    name: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def parse_scopes(raw: str | list[str]) -> list[str]:
+    items = raw.split(",") if isinstance(raw, str) else list(raw)
+    scopes = sorted({s.strip() for s in items if s.strip()})
+    if not scopes:
+        raise InvalidInput("at least one scope is required; known scopes: " + ", ".join(SCOPES))
+    unknown = [s for s in scopes if s not in SCOPES]
+    if unknown:
+        raise InvalidInput(f"unknown scope(s) {', '.join(unknown)}; known scopes: {', '.join(SCOPES)}")
+    return scopes
+
+
+def validate_tenant(tenant: str) -> str:
+    if not TENANT_RE.match(tenant or "") or tenant == SHARED_TENANT:
+        raise InvalidInput(
+            "tenant must be 1-64 characters of letters, digits, '.', '_' or '-', starting with a "
+            f"letter or digit (and not {SHARED_TENANT!r}); got {tenant!r}"
+        )
+    return tenant
+
+
+class KeyStore:
+    def __init__(self, sessions: async_sessionmaker) -> None:
+        self.sessions = sessions
+
+    async def create(self, tenant: str, scopes: str | list[str], name: str | None = None, rotated_from: str | None = None) -> tuple[str, KeyInfo]:
+        """Create a key (and the tenant if new). Returns the plaintext key, shown only once."""
+        validate_tenant(tenant)
+        scope_list = parse_scopes(scopes)
+        key_id = secrets.token_hex(6)
+        key = f"aa_{key_id}_{secrets.token_urlsafe(32)}"
+        now = datetime.now(UTC)
+        async with self.sessions.begin() as session:
+            if await session.get(Tenant, tenant) is None:
+                session.add(Tenant(id=tenant, created_at=now, webhook_secret=secrets.token_urlsafe(32)))
+            row = ApiKey(
+                id=key_id,
+                tenant_id=tenant,
+                key_hash=hash_key(key),
+                scopes=",".join(scope_list),
+                name=name,
+                created_at=now,
+                rotated_from=rotated_from,
+            )
+            session.add(row)
+        return key, _info(row)
+
+    async def authenticate(self, key: str) -> Principal | None:
+        """The principal for a presented key, or None when it is unknown, wrong or revoked."""
+        match = KEY_RE.match(key)
+        if not match:
+            return None
+        async with self.sessions() as session:
+            row = await session.get(ApiKey, match.group(1))
+        if row is None or row.revoked_at is not None:
+            return None
+        if not hmac.compare_digest(row.key_hash, hash_key(key)):
+            return None
+        return Principal(key_id=row.id, tenant_id=row.tenant_id, scopes=frozenset(row.scopes.split(",")))
+
+    async def list(self, tenant: str) -> list[KeyInfo]:
+        async with self.sessions() as session:
+            rows = (await session.scalars(select(ApiKey).where(ApiKey.tenant_id == tenant).order_by(ApiKey.created_at))).all()
+        return [_info(r) for r in rows]
+
+    async def revoke(self, tenant: str, key_id: str) -> KeyInfo:
+        async with self.sessions.begin() as session:
+            row = await session.get(ApiKey, key_id)
+            if row is None or row.tenant_id != tenant:
+                raise NotFound(f"no key {key_id!r} in tenant {tenant!r}")
+            if row.revoked_at is None:
+                row.revoked_at = datetime.now(UTC)
+            return _info(row)
+
+    async def rotate(self, tenant: str, key_id: str) -> tuple[str, KeyInfo]:
+        """A new key with the same scopes; the old one is revoked at once."""
+        old = await self.revoke(tenant, key_id)
+        return await self.create(tenant, old.scopes, name=old.name, rotated_from=key_id)
+
+    async def webhook_secret(self, tenant: str) -> str | None:
+        async with self.sessions() as session:
+            row = await session.get(Tenant, tenant)
+        return row.webhook_secret if row else None
+
+
+def _info(row: ApiKey) -> KeyInfo:
+    return KeyInfo(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        scopes=row.scopes.split(","),
+        name=row.name,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+    )

@@ -1,0 +1,1 @@
+"""Knowledge: ingestion (parse, chunk, embed, upsert) and hybrid retrieval."""

@@ -1,0 +1,290 @@
+"""The knowledge use cases: incremental ingest and hybrid search of approved, in-force articles.
+
+Per article the order is: upsert the new chunks, commit the new chunk list in the database,
+delete the old chunks. A crash between steps leaves at worst orphan chunks, which the next
+ingest (and start-up) removes because no database row points at them; the database is the
+source of truth for what is indexed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import anyio
+import numpy as np
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from service.db.models import KnowledgeDocument
+from service.errors import InvalidInput, NotFound
+from service.keys import SHARED_TENANT
+from service.knowledge import sparse
+from service.knowledge.articles import Article, ArticleError, date_int, load_dir, parse_article
+from service.knowledge.chunking import chunk_markdown
+from service.ports import ChunkRecord, Embedder, SearchFilters, SearchHit, TokenCounter
+
+CHUNK_NAMESPACE = uuid.UUID("5f0d1f7e-8a59-4d43-9a43-1c3f1b0c9a11")
+MAX_QUERY_CHARS = 2000
+MAX_TOP_K = 50
+API_SOURCE = "api"
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)
+    chunks_written: int = 0
+    orphans_removed: int = 0
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.retired or self.removed)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "retired": self.retired,
+            "removed": self.removed,
+            "unchanged": len(self.unchanged),
+            "errors": self.errors,
+            "chunks_written": self.chunks_written,
+            "orphans_removed": self.orphans_removed,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+class KnowledgeService:
+    def __init__(
+        self,
+        *,
+        index: Any,
+        embedder: Embedder,
+        counter: TokenCounter,
+        sessions: async_sessionmaker,
+        chunk_tokens: int = 256,
+        today: Callable[[], date] = lambda: datetime.now(UTC).date(),
+    ) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.counter = counter
+        self.sessions = sessions
+        self.chunk_tokens = chunk_tokens
+        self.today = today
+        self._write_lock = anyio.Lock()
+        # qdrant's local mode is not safe for concurrent writers and readers across threads.
+        self._index_lock = threading.Lock() if getattr(index, "local", False) else None
+
+    # ---- ingest -------------------------------------------------------------------------
+
+    async def ingest_dir(
+        self,
+        directory: Path,
+        tenant: str = SHARED_TENANT,
+        progress: Callable[[int, int, str], None] | None = None,
+    ) -> IngestReport:
+        """Make the index match ``directory``: add, update, retire, and remove deleted files."""
+        if not directory.is_dir():
+            raise InvalidInput(f"knowledge directory {directory} does not exist or is not a directory")
+        loaded = load_dir(directory)
+        report = await self.ingest(tenant, loaded.articles, full_sync=True, progress=progress, broken_sources={e.source for e in loaded.errors})
+        report.errors = [e.as_dict() for e in loaded.errors] + report.errors
+        return report
+
+    async def ingest_text(self, tenant: str, text: str) -> IngestReport:
+        """Add or update one article sent through the admin API (tenant-private)."""
+        try:
+            article = parse_article(text, API_SOURCE)
+        except ArticleError as exc:
+            raise InvalidInput(f"article is not valid: {exc.field}: {exc.message}", errors=[exc.as_dict()]) from None
+        return await self.ingest(tenant, [article], full_sync=False)
+
+    async def remove(self, tenant: str, article_id: str) -> IngestReport:
+        async with self._write_lock:
+            async with self.sessions() as session:
+                doc = await session.get(KnowledgeDocument, (tenant, article_id))
+            if doc is None:
+                raise NotFound(f"no article {article_id!r} in tenant {tenant!r}")
+            await self._drop(doc)
+            return IngestReport(removed=[article_id])
+
+    async def ingest(
+        self,
+        tenant: str,
+        articles: Sequence[Article],
+        *,
+        full_sync: bool,
+        progress: Callable[[int, int, str], None] | None = None,
+        broken_sources: set[str] | frozenset[str] = frozenset(),
+    ) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        async with self._write_lock:
+            await self._run(self.index.ensure_collection)
+            async with self.sessions() as session:
+                existing = {
+                    d.article_id: d
+                    for d in (await session.scalars(select(KnowledgeDocument).where(KnowledgeDocument.tenant_id == tenant))).all()
+                }
+            report.orphans_removed = await self._remove_orphans(tenant, existing)
+            for i, article in enumerate(articles):
+                if progress:
+                    progress(i, len(articles), article.id)
+                await self._ingest_one(tenant, article, existing.get(article.id), report)
+            if full_sync:
+                present = {a.id for a in articles}
+                for article_id, doc in existing.items():
+                    if article_id in present or doc.source == API_SOURCE or doc.source in broken_sources:
+                        continue
+                    await self._drop(doc)
+                    report.removed.append(article_id)
+            if progress:
+                progress(len(articles), len(articles), "")
+        report.seconds = time.perf_counter() - started
+        return report
+
+    async def _ingest_one(self, tenant: str, article: Article, doc: KnowledgeDocument | None, report: IngestReport) -> None:
+        indexable = article.status == "approved"
+        if doc is not None and doc.content_hash == article.content_hash:
+            report.unchanged.append(article.id)
+            return
+        if doc is not None and doc.version > article.version:
+            report.errors.append(
+                {"source": article.source, "field": "version", "message": f"version {article.version} is older than the indexed version {doc.version}; not ingested"}
+            )
+            return
+        new_ids: list[str] = []
+        if indexable:
+            records = self._chunk(tenant, article)
+            texts = [f"{r.title}. {r.heading}. {r.text}" if r.heading else f"{r.title}. {r.text}" for r in records]
+            dense = await anyio.to_thread.run_sync(self.embedder.embed, texts)
+            sparse_vectors = [sparse.document_vector(r.text, f"{r.title} {r.heading}") for r in records]
+            await self._run(self.index.upsert, records, dense, sparse_vectors)
+            new_ids = [r.chunk_id for r in records]
+            report.chunks_written += len(records)
+        now = datetime.now(UTC)
+        async with self.sessions.begin() as session:
+            row = await session.get(KnowledgeDocument, (tenant, article.id))
+            old_ids = list(row.chunk_ids) if row else []
+            if row is None:
+                row = KnowledgeDocument(tenant_id=tenant, article_id=article.id)
+                session.add(row)
+            row.version = article.version
+            row.title = article.title
+            row.status = article.status
+            row.content_hash = article.content_hash
+            row.source = article.source
+            row.chunk_ids = new_ids
+            row.meta = {k: v for k, v in article.payload().items() if k != "replies"}
+            row.updated_at = now
+        stale = [c for c in old_ids if c not in set(new_ids)]
+        await self._run(self.index.delete_chunks, stale)
+        if not indexable:
+            if doc is not None and doc.status == "approved":
+                report.retired.append(article.id)
+            else:
+                report.unchanged.append(article.id) if doc is not None else report.added.append(article.id)
+        elif doc is None:
+            report.added.append(article.id)
+        else:
+            report.updated.append(article.id)
+
+    def _chunk(self, tenant: str, article: Article) -> list[ChunkRecord]:
+        pieces = chunk_markdown(article.body, self.counter, self.chunk_tokens)
+        payload = article.payload()
+        return [
+            ChunkRecord(
+                chunk_id=str(uuid.uuid5(CHUNK_NAMESPACE, f"{tenant}/{article.id}/{article.content_hash}/{i}")),
+                article_id=article.id,
+                tenant_id=tenant,
+                version=article.version,
+                title=article.title,
+                heading=piece.heading,
+                text=piece.text,
+                position=i,
+                payload=payload,
+            )
+            for i, piece in enumerate(pieces)
+        ]
+
+    async def _drop(self, doc: KnowledgeDocument) -> None:
+        async with self.sessions.begin() as session:
+            await session.execute(
+                delete(KnowledgeDocument).where(
+                    KnowledgeDocument.tenant_id == doc.tenant_id, KnowledgeDocument.article_id == doc.article_id
+                )
+            )
+        await self._run(self.index.delete_chunks, list(doc.chunk_ids))
+
+    async def _remove_orphans(self, tenant: str, existing: dict[str, KnowledgeDocument]) -> int:
+        known = {c for d in existing.values() for c in d.chunk_ids}
+        indexed = await self._run(self.index.chunk_ids, tenant)
+        orphans = [c for c in indexed if c not in known]
+        await self._run(self.index.delete_chunks, orphans)
+        return len(orphans)
+
+    async def documents(self, tenant: str) -> list[KnowledgeDocument]:
+        async with self.sessions() as session:
+            rows = await session.scalars(
+                select(KnowledgeDocument)
+                .where(KnowledgeDocument.tenant_id.in_([tenant, SHARED_TENANT]))
+                .order_by(KnowledgeDocument.article_id)
+            )
+            return list(rows.all())
+
+    # ---- search -------------------------------------------------------------------------
+
+    async def search(
+        self,
+        tenant: str,
+        query: str,
+        *,
+        top_k: int = 5,
+        filters: SearchFilters | None = None,
+        mode: str = "hybrid",
+        query_vector: np.ndarray | None = None,
+    ) -> list[SearchHit]:
+        """Chunks of approved, in-force articles visible to ``tenant`` (its own and shared)."""
+        query = (query or "").strip()
+        if not query:
+            raise InvalidInput("query must not be empty")
+        if len(query) > MAX_QUERY_CHARS:
+            raise InvalidInput(f"query is longer than {MAX_QUERY_CHARS} characters")
+        if not 1 <= top_k <= MAX_TOP_K:
+            raise InvalidInput(f"top_k must be between 1 and {MAX_TOP_K}")
+        if mode not in {"hybrid", "dense", "sparse"}:
+            raise InvalidInput("mode must be hybrid, dense or sparse")
+        if query_vector is None:
+            query_vector = (await anyio.to_thread.run_sync(self.embedder.embed, [query]))[0]
+        return await self._run(
+            self.index.search,
+            tenants=[tenant, SHARED_TENANT] if tenant != SHARED_TENANT else [SHARED_TENANT],
+            dense=query_vector,
+            sparse=sparse.query_vector(query),
+            filters=filters or SearchFilters(),
+            limit=top_k,
+            today=date_int(self.today()),
+            mode=mode,
+        )
+
+    async def _run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if self._index_lock is None:
+            return await anyio.to_thread.run_sync(lambda: fn(*args, **kwargs))
+
+        def locked() -> Any:
+            with self._index_lock:  # type: ignore[union-attr]
+                return fn(*args, **kwargs)
+
+        return await anyio.to_thread.run_sync(locked)

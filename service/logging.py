@@ -1,0 +1,109 @@
+"""structlog set-up, the request-id middleware and the canonical log line.
+
+JSON to stdout in production, pretty on a terminal. Request context (request id, tenant, key
+id) is bound in contextvars; each request ends with one ``request`` log line that carries the
+fields the handlers added through :func:`annotate` (prompt id@version, model, article ids,
+tokens...). Raw customer text is never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+import uuid
+from contextvars import ContextVar
+from typing import Any
+
+import structlog
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+_canonical: ContextVar[dict[str, Any] | None] = ContextVar("canonical_log", default=None)
+
+
+def configure_logging(level: str = "info", fmt: str = "auto") -> None:
+    renderer: Any
+    if fmt == "console" or (fmt == "auto" and sys.stderr.isatty()):
+        renderer = structlog.dev.ConsoleRenderer()
+    else:
+        renderer = structlog.processors.JSONRenderer()
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(getattr(logging, level.upper(), logging.INFO)),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stdout),
+        cache_logger_on_first_use=False,
+    )
+
+
+def annotate(**fields: Any) -> None:
+    """Add fields to the current request's canonical log line (ids, versions, counts; no text)."""
+    current = _canonical.get()
+    if current is not None:
+        current.update(fields)
+
+
+def canonical_fields() -> dict[str, Any]:
+    return dict(_canonical.get() or {})
+
+
+class RequestLogMiddleware:
+    """Assigns a request id, binds it to the log context, writes one canonical line per request."""
+
+    def __init__(self, app: ASGIApp, metrics: Any | None = None) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.log = structlog.get_logger("service.request")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        incoming = headers.get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        fields: dict[str, Any] = {}
+        token = _canonical.set(fields)
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        status_holder = {"status": 500}
+        started = time.perf_counter()
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + [(b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            route = scope.get("path_template") or _route_template(scope)
+            if self.metrics is not None:
+                self.metrics.observe_request(scope.get("method", ""), route, status_holder["status"], elapsed_ms / 1000)
+            if not scope["path"].startswith(("/healthz", "/metrics")):
+                self.log.info(
+                    "request",
+                    method=scope.get("method"),
+                    path=scope["path"],
+                    status=status_holder["status"],
+                    latency_ms=round(elapsed_ms, 2),
+                    **fields,
+                )
+            structlog.contextvars.unbind_contextvars("request_id", "tenant", "key_id")
+            _canonical.reset(token)
+
+
+def _route_template(scope: Scope) -> str:
+    handler = scope.get("route_handler")
+    paths = getattr(handler, "paths", None)
+    if paths:
+        return sorted(paths)[0]
+    return "unmatched"

@@ -1,0 +1,140 @@
+"""The ports: what the use cases need from the outside world.
+
+Use cases depend on these Protocols only; ``service/adapters`` implements them over vendor
+SDKs, and tests hand in small fakes. Swapping a backend is a constructor argument.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Sentence embeddings: L2-normalised float32 rows, one per text."""
+
+    dimension: int
+    model_name: str
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@runtime_checkable
+class TokenCounter(Protocol):
+    def count(self, text: str) -> int: ...
+
+    def truncate(self, text: str, max_tokens: int) -> str: ...
+
+
+@dataclass(frozen=True)
+class SparseVector:
+    indices: list[int]
+    values: list[float]
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    """One chunk of one article as stored in the vector index."""
+
+    chunk_id: str
+    """Stable UUID derived from (tenant, article id, version, position)."""
+    article_id: str
+    tenant_id: str
+    version: int
+    title: str
+    heading: str
+    text: str
+    position: int
+    payload: dict[str, Any] = field(default_factory=dict)
+    """status, locale, channels, products, tags, effective_from, review_by, content_hash."""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    chunk_id: str
+    article_id: str
+    title: str
+    text: str
+    score: float
+    version: int
+    heading: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    locale: str | None = None
+    channel: str | None = None
+    products: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    article_ids: tuple[str, ...] = ()
+
+
+class VectorIndex(Protocol):
+    """Hybrid (dense + sparse) chunk index with payload filters."""
+
+    def ensure_collection(self) -> None: ...
+
+    def upsert(self, chunks: Sequence[ChunkRecord], dense: np.ndarray, sparse: Sequence[SparseVector]) -> None: ...
+
+    def delete_chunks(self, chunk_ids: Sequence[str]) -> None: ...
+
+    def search(
+        self,
+        *,
+        tenants: Sequence[str],
+        dense: np.ndarray,
+        sparse: SparseVector | None,
+        filters: SearchFilters,
+        limit: int,
+        today: str,
+    ) -> list[SearchHit]: ...
+
+    def count(self) -> int: ...
+
+    def ping(self) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class ChatMessage:
+    role: str
+    content: str
+
+
+@dataclass
+class ChatResult:
+    text: str
+    model: str
+    finish_reason: str | None
+    prompt_tokens: int
+    completion_tokens: int
+    latency_ms: float
+
+
+class ChatModel(Protocol):
+    """An OpenAI-compatible chat model."""
+
+    model: str
+
+    async def complete(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        temperature: float = 0.2,
+        max_tokens: int = 512,
+        json_mode: bool = False,
+    ) -> ChatResult: ...
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        temperature: float = 0.2,
+        max_tokens: int = 512,
+    ) -> AsyncIterator[str]: ...

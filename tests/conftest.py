@@ -1,0 +1,130 @@
+"""Shared fixtures: one real embedder per session, apps built by the factory on temp dirs,
+and a throwaway PostgreSQL database per test that asks for one."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from litestar import Litestar  # noqa: E402
+from litestar.testing import AsyncTestClient  # noqa: E402
+
+from service.app import create_app  # noqa: E402
+from service.settings import Settings  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+KNOWLEDGE = REPO / "knowledge"
+SHARED_DATA = REPO.parent / "shared" / "data"
+PG_ADMIN_URL = os.environ.get("ASSIST_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+class CountingEmbedder:
+    """The real embedder, counting the texts it embeds (to prove incremental ingest)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.dimension = inner.dimension
+        self.model_name = inner.model_name
+        self.texts = 0
+
+    def embed(self, texts: Any) -> Any:
+        self.texts += len(texts)
+        return self.inner.embed(texts)
+
+
+@pytest.fixture(scope="session")
+def real_embedder() -> Any:
+    from service.adapters.embedder import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder()
+
+
+@pytest.fixture(scope="session")
+def counter() -> Any:
+    from service.adapters.tokens import TiktokenCounter
+
+    return TiktokenCounter()
+
+
+@pytest.fixture
+def embedder(real_embedder: Any) -> CountingEmbedder:
+    return CountingEmbedder(real_embedder)
+
+
+def make_settings(data_dir: Path, **groups: dict[str, Any]) -> Settings:
+    base = Settings.from_env({"ASSIST_DATA_DIR": str(data_dir), "ASSIST_LOG_FORMAT": "json", "ASSIST_LOG_LEVEL": "warning"})
+    content = {
+        "knowledge_dir": KNOWLEDGE,
+        "intents_file": KNOWLEDGE / "intents.yaml",
+        "prompts_dir": REPO / "prompts",
+        "policy_file": KNOWLEDGE / "policy.yaml",
+    }
+    content.update(groups.pop("content", {}))
+    return base.replace(content=content, **groups)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path / "data")
+
+
+@pytest.fixture
+def app_factory(tmp_path: Path, embedder: CountingEmbedder, counter: Any) -> Callable[..., Litestar]:
+    """Build an app on a temp data dir with the shared real embedder; extra overrides allowed."""
+
+    def build(settings: Settings | None = None, **overrides: Any) -> Litestar:
+        overrides.setdefault("embedder", embedder)
+        overrides.setdefault("counter", counter)
+        return create_app(settings or make_settings(tmp_path / "data"), overrides)
+
+    return build
+
+
+@pytest.fixture
+async def client(app_factory: Callable[..., Litestar]) -> AsyncIterator[AsyncTestClient]:
+    async with AsyncTestClient(app=app_factory()) as c:
+        yield c
+
+
+async def new_key(client: AsyncTestClient, tenant: str, scopes: str) -> dict[str, str]:
+    """Create a key in the running app and return the Authorization header for it."""
+    key, _ = await client.app.state.container.keys.create(tenant, scopes)
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path: Path) -> Path:
+    """A writable copy of the sample knowledge (articles only)."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, target, ignore=shutil.ignore_patterns("*.yaml", "*.csv", "*.jsonl"))
+    return target
+
+
+@pytest.fixture
+def pg_url() -> Any:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    asyncpg = pytest.importorskip("asyncpg")
+    name = f"assist_test_{uuid.uuid4().hex[:10]}"
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(PG_ADMIN_URL)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    yield f"{base}/{name}"
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
