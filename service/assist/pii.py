@@ -84,6 +84,8 @@ _SECRET_STOPWORDS = frozenset(
         "page", "requirements", "rules", "manager", "screen", "box", "has", "had", "does", "did",
         "because", "but", "so", "if", "when", "or", "with", "without", "recovery", "change",
         "twice", "anymore", "still", "now", "just", "same", "too", "of", "at", "by",
+        "us", "them", "him", "her", "anyone", "anybody", "someone", "somebody", "my", "your", "our",
+        "their", "his", "be", "being", "log", "login", "sign", "access", "unlock", "work", "match",
     }
 )
 
@@ -108,6 +110,7 @@ _STREET_SUFFIX = (
 )
 _ADDRESS = re.compile(
     r"\b\d{1,6}[A-Za-z]?\s+(?:[A-Za-z0-9][\w'.-]*\s+){0,4}?" + _STREET_SUFFIX + r"\b\.?"
+    r"(?:\s+" + _STREET_SUFFIX + r"\b\.?)?"
     r"(?:,?\s+(?:apt|apartment|suite|ste|unit|flat|#)\.?\s*#?\s*\w{1,6})?"
     r"(?:,?\s+[A-Za-z][A-Za-z .'-]{1,30}?,\s*[A-Za-z]{2}\.?\s*\d{5}(?:-\d{4})?)?"
     r"(?:,?\s+[A-Za-z]{2}\s+\d{5}(?:-\d{4})?)?",
