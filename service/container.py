@@ -101,4 +101,9 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
         metrics=overrides.pop("metrics", None) or Metrics(),
     )
     container.extras.update(overrides)
+    # --- issue 5: LLM gateway, policy, suggestions and /v1/assist (owner: suggestions) ---
+    from service.assist.suggest import register as register_suggestions
+
+    register_suggestions(container)
+    # --- end issue 5 ---
     return container

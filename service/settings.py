@@ -106,6 +106,20 @@ class LLMSettings:
     """ASSIST_LLM_MAX_RETRIES: retries by the openai client (with backoff and jitter)."""
     context_tokens: int = 8192
     """ASSIST_LLM_CONTEXT_TOKENS: the model's context window, for token budgets."""
+    # ---- per-task parameters and resilience (suggestions) -------------------------------
+    suggest_model: str = ""
+    """ASSIST_LLM_SUGGEST_MODEL: model for reply suggestions; empty means ASSIST_LLM_MODEL."""
+    suggest_temperature: float = 0.2
+    """ASSIST_LLM_SUGGEST_TEMPERATURE: sampling temperature for reply suggestions (0-2)."""
+    suggest_max_tokens: int = 350
+    """ASSIST_LLM_SUGGEST_MAX_TOKENS: largest reply, in tokens, for a suggestion (16-4096)."""
+    suggest_deadline_s: float = 12.0
+    """ASSIST_LLM_SUGGEST_DEADLINE_S: wall-clock budget for the LLM part of one suggestion
+    (first attempt and repair, retries included); past it the grounded reply is returned."""
+    breaker_failures: int = 3
+    """ASSIST_LLM_BREAKER_FAILURES: consecutive LLM failures that open the circuit breaker."""
+    breaker_reset_s: float = 30.0
+    """ASSIST_LLM_BREAKER_RESET_S: seconds the breaker stays open before one trial call."""
 
     @property
     def enabled(self) -> bool:
@@ -175,6 +189,16 @@ class Settings:
             raise SettingsError("ASSIST_LLM_TIMEOUT_S must be positive")
         if self.llm.max_retries < 0:
             raise SettingsError("ASSIST_LLM_MAX_RETRIES must be 0 or more")
+        if not 0.0 <= self.llm.suggest_temperature <= 2.0:
+            raise SettingsError("ASSIST_LLM_SUGGEST_TEMPERATURE must be between 0 and 2")
+        if not 16 <= self.llm.suggest_max_tokens <= 4096:
+            raise SettingsError("ASSIST_LLM_SUGGEST_MAX_TOKENS must be between 16 and 4096")
+        if self.llm.suggest_deadline_s <= 0:
+            raise SettingsError("ASSIST_LLM_SUGGEST_DEADLINE_S must be positive")
+        if self.llm.breaker_failures < 1:
+            raise SettingsError("ASSIST_LLM_BREAKER_FAILURES must be 1 or more")
+        if self.llm.breaker_reset_s <= 0:
+            raise SettingsError("ASSIST_LLM_BREAKER_RESET_S must be positive")
 
 
 # Environment variable name for each field, where it differs from PREFIX + FIELD.upper().
@@ -186,6 +210,12 @@ _ENV_NAMES = {
     ("llm", "timeout_s"): "ASSIST_LLM_TIMEOUT_S",
     ("llm", "max_retries"): "ASSIST_LLM_MAX_RETRIES",
     ("llm", "context_tokens"): "ASSIST_LLM_CONTEXT_TOKENS",
+    ("llm", "suggest_model"): "ASSIST_LLM_SUGGEST_MODEL",
+    ("llm", "suggest_temperature"): "ASSIST_LLM_SUGGEST_TEMPERATURE",
+    ("llm", "suggest_max_tokens"): "ASSIST_LLM_SUGGEST_MAX_TOKENS",
+    ("llm", "suggest_deadline_s"): "ASSIST_LLM_SUGGEST_DEADLINE_S",
+    ("llm", "breaker_failures"): "ASSIST_LLM_BREAKER_FAILURES",
+    ("llm", "breaker_reset_s"): "ASSIST_LLM_BREAKER_RESET_S",
 }
 _GROUPS = {
     "server": ServerSettings,

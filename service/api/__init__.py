@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from service.api.assist import AssistController  # issue 5
 from service.api.knowledge import KnowledgeController
+from service.api.suggestions import SuggestionsController  # issue 5
 
 # Features add their controllers here (one line each).
 V1_HANDLERS: list[Any] = [
     KnowledgeController,
+    SuggestionsController,  # issue 5
+    AssistController,  # issue 5
 ]

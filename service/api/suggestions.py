@@ -1,0 +1,184 @@
+"""HTTP for suggested replies: POST /v1/suggestions, its streamed form, and POST /v1/assist's
+wire schemas (shared input)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, Literal
+
+import msgspec
+from litestar import Controller, post
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+
+from service.assist.suggest import Conversation, Message, SuggestionService
+from service.container import Container
+from service.errors import Unavailable
+from service.keys import Principal
+from service.logging import annotate
+
+Channel = Literal["chat", "email", "sms", "voice", "social", "web"]
+
+
+class MessageIn(msgspec.Struct, forbid_unknown_fields=True):
+    role: Literal["customer", "agent", "bot", "system"]
+    text: Annotated[str, msgspec.Meta(max_length=8000)]
+
+
+class CustomerIn(msgspec.Struct, forbid_unknown_fields=True):
+    id: Annotated[str, msgspec.Meta(max_length=128)] | None = None
+    """Customer id (for the summary and the audit trail)."""
+    first_name: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    order_id: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+
+
+class SuggestIn(msgspec.Struct, forbid_unknown_fields=True):
+    channel: Channel
+    messages: Annotated[list[MessageIn], msgspec.Meta(min_length=1, max_length=200)]
+    """The conversation so far, oldest first."""
+    customer: CustomerIn | None = None
+    """Facts the agent already knows; they fill {first_name} and {order_id} in approved replies."""
+    conversation_id: Annotated[str, msgspec.Meta(max_length=128)] | None = None
+    n: Annotated[int, msgspec.Meta(ge=1, le=5)] = 3
+    """How many ranked replies at most."""
+    use_llm: bool = True
+    """false: grounded replies only, even when an LLM is configured."""
+
+
+class CitationOut(msgspec.Struct):
+    article_id: str
+    chunk_id: str
+    version: int
+    title: str
+
+
+class CheckOut(msgspec.Struct):
+    check: str
+    passed: bool
+    findings: list[str]
+
+
+class SuggestionOut(msgspec.Struct):
+    id: str
+    """Quote it in POST /v1/suggestions/{id}/feedback."""
+    rank: int
+    text: str
+    engine: str
+    """llm, grounded (approved article text only) or policy (escalation or fallback text)."""
+    citations: list[CitationOut]
+    prompt: str | None
+    """id@version of the prompt (LLM replies only)."""
+    model: str | None
+    confidence: float
+    checks: list[CheckOut]
+    """Every policy check and its result (all passed: nothing else reaches an agent)."""
+    repaired: bool
+
+
+class EscalationOut(msgspec.Struct):
+    id: str
+    queue: str
+    action: str
+
+
+class AttemptOut(msgspec.Struct):
+    attempt: str
+    outcome: str
+    findings: list[str]
+
+
+class LLMOut(msgspec.Struct):
+    used: bool
+    outcome: str
+    """used, repaired, replaced (the LLM's reply failed the checks) or skipped."""
+    skipped_reason: str | None
+    """not_configured, not_requested, circuit_open, timeout, unavailable, upstream_error,
+    failed_checks, escalation, no_knowledge, prompt_too_long."""
+    detail: str | None
+    model: str | None
+    prompt: str | None
+    attempts: list[AttemptOut]
+    tokens: dict[str, int]
+    calls: list[dict[str, Any]]
+
+
+class SuggestOut(msgspec.Struct):
+    suggestions: list[SuggestionOut]
+    channel: str
+    intent: str | None
+    escalation: EscalationOut | None
+    policy: str
+    """id@version of the policy the replies were checked against."""
+    llm: LLMOut
+    timings: dict[str, float]
+    """retrieval_ms, llm_ms (time waiting for the model), checks_ms, total_ms, non_llm_ms."""
+
+
+def to_conversation(data: Any) -> Conversation:
+    customer = data.customer
+    facts = {k: v for k, v in (msgspec.structs.asdict(customer) if customer else {}).items() if v}
+    return Conversation(
+        channel=data.channel,
+        messages=[Message(m.role, m.text) for m in data.messages],
+        customer=facts,
+        conversation_id=data.conversation_id,
+    )
+
+
+def suggester_of(container: Container) -> SuggestionService:
+    svc = container.extras.get("suggester")
+    if svc is None:
+        raise Unavailable("the suggestion service is not configured")
+    return svc
+
+
+def annotate_result(body: dict[str, Any]) -> None:
+    llm = body.get("llm") or {}
+    annotate(
+        prompt=llm.get("prompt"),
+        model=llm.get("model"),
+        llm_outcome=llm.get("outcome"),
+        llm_skipped=llm.get("skipped_reason"),
+        tokens=llm.get("tokens"),
+        suggestions=len(body.get("suggestions") or []),
+        article_ids=sorted({c["article_id"] for s in body.get("suggestions") or [] for c in s["citations"]}),
+        llm_ms=(body.get("timings") or {}).get("llm_ms"),
+    )
+
+
+class SuggestionsController(Controller):
+    path = "/suggestions"
+    tags = ["suggestions"]
+
+    @post("/", opt={"scope": "suggestions:read"}, status_code=200, summary="Ranked, policy-checked reply suggestions for a conversation")
+    async def suggest(self, data: SuggestIn, principal: Principal, container: Container) -> SuggestOut:
+        result = await suggester_of(container).suggest(principal.tenant_id, to_conversation(data), n=data.n, use_llm=data.use_llm)
+        body = result.as_dict()
+        annotate_result(body)
+        return msgspec.convert(body, SuggestOut)
+
+    @post(
+        "/stream",
+        opt={"scope": "suggestions:read"},
+        status_code=200,
+        summary="The same, streamed as server-sent events",
+        description=(
+            "Events: `meta` (retrieved chunks, escalation, LLM status); `token` ({text}) as the LLM writes the "
+            "draft; `retract` if the draft breaks a policy rule (discard the tokens shown); `final` with the body "
+            "of POST /v1/suggestions. Only the `final` replies are checked: show tokens as a draft."
+        ),
+    )
+    async def stream(self, data: SuggestIn, principal: Principal, container: Container) -> ServerSentEvent:
+        suggester = suggester_of(container)
+        conv = to_conversation(data)
+        events = suggester.stream(principal.tenant_id, conv, n=data.n, use_llm=data.use_llm)
+        first = await events.__anext__()  # validation errors surface as problem+json, not a broken stream
+
+        async def gen() -> AsyncIterator[ServerSentEventMessage]:
+            yield ServerSentEventMessage(event=first["event"], data=json.dumps(first["data"]))
+            async for event in events:
+                if event["event"] == "final":
+                    annotate_result(event["data"])
+                yield ServerSentEventMessage(event=event["event"], data=json.dumps(event["data"]))
+
+        return ServerSentEvent(gen())
