@@ -78,6 +78,8 @@ class OpenAIChatModel:
             )
         except openai.OpenAIError as exc:
             raise translate(exc) from exc
+        except ValueError as exc:  # a body that is not JSON (json.JSONDecodeError)
+            raise UpstreamError("the LLM answered with a malformed (non-JSON) response body") from exc
         if not getattr(resp, "choices", None):
             raise UpstreamError("the LLM answered without any choice")
         choice = resp.choices[0]
