@@ -101,6 +101,18 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
         metrics=overrides.pop("metrics", None) or Metrics(),
     )
     container.extras.update(overrides)
+    # --- issue 4: customer history and summaries (owner: summaries) ---
+    from service.assist.interactions_store import InteractionStore
+    from service.assist.summaries import SummaryService, classify_adapter
+
+    container.extras.setdefault("interactions", InteractionStore(sessions))
+    container.extras.setdefault("summaries", SummaryService(
+        container.extras["interactions"], counter,
+        prompt_path=settings.content.prompts_dir / "summary@1.md",
+        chat_model=lambda: container.extras.get("chat_model"),
+        classify=lambda: classify_adapter(container.extras.get("intents")),
+    ))
+    # --- end issue 4 ---
     # --- issue 5: LLM gateway, policy, suggestions and /v1/assist (owner: suggestions) ---
     from service.assist.suggest import register as register_suggestions
 

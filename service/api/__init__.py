@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from service.api.interactions import InteractionsController  # issue 4
 from service.api.assist import AssistController  # issue 5
 from service.api.knowledge import KnowledgeController
+from service.api.summaries import SummariesController  # issue 4
 from service.api.suggestions import SuggestionsController  # issue 5
 
 # Features add their controllers here (one line each).
 V1_HANDLERS: list[Any] = [
     KnowledgeController,
+    InteractionsController,  # issue 4
+    SummariesController,  # issue 4
     SuggestionsController,  # issue 5
     AssistController,  # issue 5
 ]

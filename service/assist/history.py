@@ -195,7 +195,7 @@ def parse_interaction(
         bad("author_role", f"unknown author role {role!r}; expected one of {', '.join(ROLES)}")
 
     direction = raw.get("direction") or (DEFAULT_DIRECTION.get(role) if isinstance(role, str) else None)
-    if direction not in DIRECTIONS:
+    if direction not in DIRECTIONS and (raw.get("direction") or role in ROLES):
         bad("direction", f"unknown direction {raw.get('direction')!r}; expected one of {', '.join(DIRECTIONS)}")
 
     kind = raw.get("kind") or ("message" if role != "system" else None)
@@ -278,6 +278,7 @@ def parse_batch(
     require_time_order: bool = False,
     field_name: str = "interactions",
     now: datetime | None = None,
+    single: bool = False,
 ) -> list[Interaction]:
     """Validate a list of wire interactions; every problem is reported, then one error raised.
 
@@ -295,7 +296,7 @@ def parse_batch(
     out: list[Interaction] = []
     seen: dict[str, Interaction] = {}
     for i, raw in enumerate(raws):
-        item = parse_interaction(raw, where=f"{field_name}[{i}].", customer_id=customer_id, errors=errors, now=now)
+        item = parse_interaction(raw, where=f"{field_name}." if single else f"{field_name}[{i}].", customer_id=customer_id, errors=errors, now=now)
         if item is None:
             continue
         prev = seen.get(item.id)

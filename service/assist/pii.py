@@ -187,8 +187,9 @@ class Redactor:
         if not text:
             return text
         spans: list[tuple[int, int, str]] = []  # start, end, kind
+        ndigits = len(text) - len(text.translate(_DROP_DIGITS))
         for kind in KINDS:
-            if kind in self.kinds:
+            if kind in self.kinds and ndigits >= _MIN_DIGITS[kind]:
                 _DETECTORS[kind](text, spans)
         if not spans:
             return text
@@ -305,12 +306,20 @@ def _find_iban(text: str, spans: list[tuple[int, int, str]]) -> None:
 def _find_ssn(text: str, spans: list[tuple[int, int, str]]) -> None:
     for m in _SSN.finditer(text):
         spans.append((m.start(), m.end(), "SSN"))
-    for m in _UK_NINO.finditer(text):
-        spans.append((m.start(), m.end(), "SSN"))
+    if _NINO_HINT.search(text):
+        for m in _UK_NINO.finditer(text):
+            spans.append((m.start(), m.end(), "SSN"))
+    low = text.lower()
+    if not any(cue in low for cue in _ID_HINTS):
+        return
     for m in _ID_CUE.finditer(text):
         v = m.group(1)
         if any(ch.isdigit() for ch in v):
             spans.append((m.start(1), m.end(1), "SSN"))
+
+
+_NINO_HINT = re.compile(r"[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]\b")
+_ID_HINTS = ("ssn", "social security", "national", "passport", "licen", "tax id", "sin", "nin")
 
 
 def _find_email(text: str, spans: list[tuple[int, int, str]]) -> None:
@@ -339,6 +348,10 @@ def _ends_abbrev(s: str) -> bool:
     tail = s.rstrip(".").rsplit(None, 1)[-1].lower()
     return tail in {"st", "ave", "rd", "blvd", "ln", "dr", "ct", "pl", "ter", "pkwy", "hwy", "cir", "sq", "trl", "apt", "ste"}
 
+
+_DROP_DIGITS = str.maketrans("", "", "0123456789")
+_MIN_DIGITS = {"SECRET": 0, "CARD": 13, "IBAN": 8, "SSN": 4, "EMAIL": 0, "PHONE": 7, "ADDRESS": 1}
+"""Fewest digits a text needs for a detector to run at all (a cheap filter before the regexes)."""
 
 _DETECTORS = {
     "SECRET": _find_secret,

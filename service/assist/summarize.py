@@ -19,6 +19,7 @@ card numbers, national ids, IBANs and secrets never are.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -155,8 +156,11 @@ def _iso(dt: datetime) -> str:
     return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+
 def _norm(value: str) -> str:
-    return "".join(ch for ch in value.lower() if ch.isalnum())
+    return _NON_ALNUM.sub("", value.lower())
 
 
 def _amount_key(value: str) -> str:
@@ -347,6 +351,7 @@ class ExtractiveSummarizer:
 
     def _decide(self, promises: list[_Promise], items: list[Interaction], texts: list[str],
                 ids_by_item: list[frozenset[str]], as_of: datetime) -> None:
+        complaint = [it.author_role == "customer" and bool(t) and R.is_complaint(t) for it, t in zip(items, texts)]
         for p in promises:
             events = R.KEPT_BY_EVENT.get(p.type, ())
             channels = R.KEPT_BY_MESSAGE_CHANNEL.get(p.type, ())
@@ -366,7 +371,7 @@ class ExtractiveSummarizer:
                     p.status, p.evidence = "kept", f"later agent {it.channel} message"
                     p.decided_by.append(it.id)
                     break
-                if it.author_role == "customer" and R.complains_about(texts[j], p.type):
+                if complaint[j] and R.complains_about(texts[j], p.type, complaint=True):
                     p.complaints.append(j)
                     if p.status != "broken":
                         p.status, p.evidence = "broken", "customer reported it was not kept"
