@@ -49,7 +49,9 @@ def fill(template: str, facts: dict[str, str]) -> str:
     # Unknown facts: remove the placeholder with the words that only introduce it.
     text = re.sub(r",\s*\{first_name\}\s*([,.:;!?])", r"\1", text)
     text = re.sub(r"\s*\{first_name\},?", "", text)
-    text = re.sub(r"\b(?:order ID|order id|order number|order)\s+\{order_id\}('s)?", lambda m: "your order" + (m.group(1) or ""), text)
+    text = re.sub(r"\border (ID|id|number)\s+\{order_id\}", r"order \1", text)
+    text = re.sub(r"\byour order\s+\{order_id\}", "your order", text)
+    text = re.sub(r"\border\s+\{order_id\}('s)?", lambda m: "your order" + (m.group(1) or ""), text)
     text = re.sub(r"\s*\{order_id\}", "", text)
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
     text = re.sub(r"[ \t]{2,}", " ", text)
