@@ -8,6 +8,7 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+import httpx  # noqa: E402
 from litestar import Litestar  # noqa: E402
-from litestar.testing import AsyncTestClient  # noqa: E402
 
 from service.app import create_app  # noqa: E402
 from service.settings import Settings  # noqa: E402
@@ -91,13 +92,51 @@ def app_factory(tmp_path: Path, embedder: CountingEmbedder, counter: Any) -> Cal
     return build
 
 
+class AppClient(httpx.AsyncClient):
+    """An HTTP client for an app whose lifespan runs in the test's own event loop (so database
+    pools, asyncpg included, are shared safely between the app and the test)."""
+
+    app: Litestar
+
+
+@asynccontextmanager
+async def running(app: Litestar) -> AsyncIterator[AppClient]:
+    """Start the app's lifespan in one task of this loop (anyio scopes must enter and exit in
+    the same task), hand out a client, and shut the app down afterwards."""
+    started, stop = asyncio.Event(), asyncio.Event()
+    failure: list[BaseException] = []
+
+    async def hold() -> None:
+        try:
+            async with app.lifespan():
+                started.set()
+                await stop.wait()
+        except BaseException as exc:
+            failure.append(exc)
+            started.set()
+
+    task = asyncio.create_task(hold())
+    await started.wait()
+    if failure:
+        raise failure[0]
+    try:
+        async with AppClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local") as c:
+            c.app = app
+            yield c
+    finally:
+        stop.set()
+        await task
+        if failure:
+            raise failure[0]
+
+
 @pytest.fixture
-async def client(app_factory: Callable[..., Litestar]) -> AsyncIterator[AsyncTestClient]:
-    async with AsyncTestClient(app=app_factory()) as c:
+async def client(app_factory: Callable[..., Litestar]) -> AsyncIterator[AppClient]:
+    async with running(app_factory()) as c:
         yield c
 
 
-async def new_key(client: AsyncTestClient, tenant: str, scopes: str) -> dict[str, str]:
+async def new_key(client: AppClient, tenant: str, scopes: str) -> dict[str, str]:
     """Create a key in the running app and return the Authorization header for it."""
     key, _ = await client.app.state.container.keys.create(tenant, scopes)
     return {"Authorization": f"Bearer {key}"}
