@@ -18,6 +18,21 @@ from service.settings import Settings, SettingsError
 EXTRA_COMMANDS: list[Callable[[Any], None]] = []
 
 
+def _register_eval(sub: Any) -> None:
+    """`assist eval`: the offline eval suites live in the repository's evals/ (not installed)."""
+    repo = Path(__file__).resolve().parents[1]
+    if not (repo / "evals" / "cli.py").is_file():
+        return
+    if str(repo) not in sys.path:
+        sys.path.insert(0, str(repo))
+    from evals.cli import register
+
+    register(sub)
+
+
+EXTRA_COMMANDS.append(_register_eval)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
