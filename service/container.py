@@ -103,13 +103,13 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
     container.extras.update(overrides)
     # --- issue 4: customer history and summaries (owner: summaries) ---
     from service.assist.interactions_store import InteractionStore
-    from service.assist.summaries import SummaryService, classify_adapter
+    from service.assist.summaries import SummaryService, chat_from, classify_adapter
 
     container.extras.setdefault("interactions", InteractionStore(sessions))
     container.extras.setdefault("summaries", SummaryService(
         container.extras["interactions"], counter,
         prompt_path=settings.content.prompts_dir / "summary@1.md",
-        chat_model=lambda: container.extras.get("chat_model"),
+        chat_model=lambda: chat_from(container.extras),
         classify=lambda: classify_adapter(container.extras.get("intents")),
     ))
     # --- end issue 4 ---

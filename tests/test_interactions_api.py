@@ -170,3 +170,18 @@ async def test_bad_summary_requests_get_clear_4xx(app_factory) -> None:
         assert r.status_code == 422
         r = await client.post("/v1/summaries", json={"history": [msg(1)], "engine": "llm"}, headers=h)
         assert r.status_code == 422 and "no LLM is configured" in r.json()["detail"]
+
+
+async def test_with_an_llm_configured_the_summary_names_its_prompt_and_model(app_factory) -> None:
+    from tests.test_summaries import FakeChat, good_answer
+
+    c = case("card-number-in-chat")
+    chat = FakeChat([good_answer("card-number-in-chat-04")])
+    async with AsyncTestClient(app=app_factory(chat_model=chat)) as client:
+        h = await new_key(client, "acme", "interactions:read")
+        r = await client.post("/v1/summaries", json={"history": c["input"]["history"], "max_tokens": 2000}, headers=h)
+        assert r.status_code == 200, r.text
+        s = r.json()
+        assert (s["engine"], s["prompt"]) == ("llm", "summary@1")
+        assert chat.calls and "4539 1488 0343 6467" not in str(chat.calls[0])
+        assert s["coverage"]["token_budget"] <= 2000

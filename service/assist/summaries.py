@@ -51,6 +51,29 @@ def classify_adapter(component: Any) -> Classify | None:
     return classify
 
 
+class GatewayChat:
+    """The shared LLM gateway (circuit breaker, deadline, token accounting) seen as a ChatModel,
+    so every summary call is counted and guarded like the other LLM tasks (task ``summary``)."""
+
+    def __init__(self, gateway: Any) -> None:
+        self.gateway = gateway
+        self.model = getattr(getattr(gateway, "chat", None), "model", "") or ""
+
+    async def complete(self, messages: Any, *, temperature: float = 0.1, max_tokens: int = 1200,
+                       json_mode: bool = False) -> Any:
+        result, _call = await self.gateway.complete(
+            "summary", messages, prompt_params={"temperature": temperature, "max_tokens": max_tokens}, json_mode=json_mode)
+        return result
+
+
+def chat_from(extras: dict[str, Any]) -> ChatModel | None:
+    """The LLM for summaries: the gateway when one is configured, else a bare ChatModel, else None."""
+    gateway = extras.get("llm")
+    if gateway is not None and hasattr(gateway, "complete"):
+        return GatewayChat(gateway) if getattr(gateway, "available", True) else None
+    return extras.get("chat_model")
+
+
 class SummaryService:
     def __init__(
         self,

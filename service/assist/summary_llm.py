@@ -287,7 +287,8 @@ class LLMSummarizer:
                 result = await self.chat.complete(messages, temperature=float(self.prompt.meta.get("model", {}).get("temperature", 0.1)),
                                                   max_tokens=self.max_output_tokens, json_mode=True)
             except Exception as exc:  # the model is down or refused: the agent still gets a summary
-                return self._fallback(base, f"model error: {type(exc).__name__}", coverage, started)
+                reason = getattr(exc, "reason", None) or type(exc).__name__
+                return self._fallback(base, f"model error: {reason}", coverage, started)
             model = result.model or model
             obj, problems = validate_summary_json(result.text, known)
             if obj is not None:
