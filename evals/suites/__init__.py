@@ -6,3 +6,4 @@ and calls the feature's own eval module for the scores.
 """
 
 from evals.suites import retrieval  # noqa: F401
+from evals.suites import summaries  # noqa: F401
