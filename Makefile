@@ -6,7 +6,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install install-llm serve test test-fast bench eval clean
+.PHONY: install install-llm install-chromium serve test test-fast bench eval clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -32,7 +32,14 @@ serve: install
 	$(BIN)/assist knowledge ingest
 	$(BIN)/assist serve
 
-test: install install-llm
+# Headless Chromium (Debian's package) for the test that renders the eval report; installed
+# once, only when missing. Needs root (or sudo) and the Debian registry.
+install-chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+test: install install-llm install-chromium
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 test-fast: install

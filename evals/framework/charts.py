@@ -95,7 +95,7 @@ def histogram(values: Sequence[float], title: str, x_label: str = "latency (ms)"
     counts = [0] * bins
     for v in values:
         counts[min(bins - 1, int((v - lo) / step))] += 1
-    y_max = max(counts)
+    y_max = max(5, math.ceil(max(counts) / 5) * 5)
     parts = _axes(left, top, w, h, y_max, x_label, "cases")
     bw = w / bins
     for i, c in enumerate(counts):
