@@ -133,9 +133,14 @@ class AuditRecord(Base):
     latency_ms: Mapped[float] = mapped_column(Float)
     output: Mapped[dict[str, Any]] = mapped_column(JSON)
     erased: Mapped[bool] = mapped_column(Boolean, default=False)
+    personal_hash: Mapped[str] = mapped_column(String(64), server_default="")
+    """SHA-256 of the personal fields (customer id, input copy and hash, output). The chain hashes
+    this instead of the fields, so erasing them on request keeps the chain verifiable."""
     __table_args__ = (
         UniqueConstraint("tenant_id", "seq", name="uq_audit_records_tenant_seq"),
         Index("ix_audit_tenant_time", "tenant_id", "created_at"),
+        Index("ix_audit_tenant_customer", "tenant_id", "customer_id"),
+        Index("ix_audit_tenant_request", "tenant_id", "request_id"),
     )
 
 
