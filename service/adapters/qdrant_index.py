@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import numpy as np
 from qdrant_client import QdrantClient, models
 
+from service.adapters.local_search import LocalSearchMirror
 from service.errors import Unavailable
 from service.ports import ChunkRecord, SearchFilters, SearchHit, SparseVector
 
@@ -51,11 +52,15 @@ class QdrantIndex:
         api_key: str = "",
         fusion: str = "rrf",
         timeout: int = 10,
+        mirror: bool = True,
     ) -> None:
         self.collection = collection
         self.dimension = dimension
         self.fusion = models.Fusion.DBSF if fusion == "dbsf" else models.Fusion.RRF
         self.local = not url
+        # Local mode searches through an in-memory mirror (see local_search.py); the local
+        # collection on disk stays the store of record.
+        self.mirror: LocalSearchMirror | None = LocalSearchMirror(dimension) if self.local and mirror else None
         try:
             if url:
                 self.client = QdrantClient(url=url, api_key=api_key or None, timeout=timeout)
@@ -73,6 +78,8 @@ class QdrantIndex:
     @_translated
     def ensure_collection(self) -> None:
         if self.client.collection_exists(self.collection):
+            if self.mirror is not None and not len(self.mirror):
+                self._load_mirror()
             return
         self.client.create_collection(
             self.collection,
@@ -88,6 +95,23 @@ class QdrantIndex:
                 )
             for name in INTEGER_FIELDS:
                 self.client.create_payload_index(self.collection, name, field_schema=models.PayloadSchemaType.INTEGER)
+
+    def _load_mirror(self) -> None:
+        assert self.mirror is not None
+        offset = None
+        while True:
+            points, offset = self.client.scroll(self.collection, limit=2048, offset=offset, with_payload=True, with_vectors=True)
+            if points:
+                dense = np.array([p.vector[DENSE] for p in points], dtype=np.float32)  # type: ignore[index]
+                sparse = [
+                    SparseVector(list(p.vector[SPARSE].indices), list(p.vector[SPARSE].values))  # type: ignore[index,union-attr]
+                    if SPARSE in p.vector  # type: ignore[operator]
+                    else SparseVector([], [])
+                    for p in points
+                ]
+                self.mirror.upsert([str(p.id) for p in points], dense, sparse, [p.payload or {} for p in points])
+            if offset is None:
+                return
 
     @_translated
     def upsert(self, chunks: Sequence[ChunkRecord], dense: np.ndarray, sparse: Sequence[SparseVector]) -> None:
@@ -112,11 +136,15 @@ class QdrantIndex:
             )
         for start in range(0, len(points), 256):
             self.client.upsert(self.collection, points=points[start : start + 256], wait=True)
+        if self.mirror is not None:
+            self.mirror.upsert([str(p.id) for p in points], dense, sparse, [p.payload or {} for p in points])
 
     @_translated
     def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
         if chunk_ids:
             self.client.delete(self.collection, points_selector=models.PointIdsList(points=list(chunk_ids)), wait=True)
+            if self.mirror is not None:
+                self.mirror.delete(str(c) for c in chunk_ids)
 
     @_translated
     def chunk_ids(self, tenant: str) -> dict[str, str]:
@@ -145,8 +173,13 @@ class QdrantIndex:
         today: int,
         mode: str = "hybrid",
     ) -> list[SearchHit]:
-        flt = build_filter(tenants, filters, today)
         prefetch_limit = max(limit * 4, 20)
+        if self.mirror is not None:
+            found = self.mirror.search(
+                tenants=tenants, dense=dense, sparse=sparse, filters=filters, limit=limit, today=today, mode=mode, prefetch_limit=prefetch_limit
+            )
+            return [_hit(point_id, score, payload) for point_id, score, payload in found]
+        flt = build_filter(tenants, filters, today)
         dense_query = dense.tolist()
         if mode == "dense" or sparse is None or not sparse.indices:
             result = self.client.query_points(
@@ -177,25 +210,12 @@ class QdrantIndex:
                 limit=limit,
                 with_payload=True,
             )
-        hits = []
-        for point in result.points:
-            p = point.payload or {}
-            hits.append(
-                SearchHit(
-                    chunk_id=str(point.id),
-                    article_id=p.get("article_id", ""),
-                    title=p.get("title", ""),
-                    text=p.get("text", ""),
-                    score=float(point.score),
-                    version=int(p.get("version", 0)),
-                    heading=p.get("heading", ""),
-                    payload=p,
-                )
-            )
-        return hits
+        return [_hit(str(point.id), float(point.score), point.payload or {}) for point in result.points]
 
     @_translated
     def count(self) -> int:
+        if self.mirror is not None:
+            return len(self.mirror)
         if not self.client.collection_exists(self.collection):
             return 0
         return int(self.client.count(self.collection, exact=True).count)
@@ -212,6 +232,19 @@ class QdrantIndex:
             self.client.close()
         except Exception:  # closing a dead client is not an error worth raising
             pass
+
+
+def _hit(point_id: str, score: float, p: dict[str, Any]) -> SearchHit:
+    return SearchHit(
+        chunk_id=point_id,
+        article_id=p.get("article_id", ""),
+        title=p.get("title", ""),
+        text=p.get("text", ""),
+        score=score,
+        version=int(p.get("version", 0)),
+        heading=p.get("heading", ""),
+        payload=p,
+    )
 
 
 def build_filter(tenants: Sequence[str], filters: SearchFilters, today: int) -> models.Filter:
