@@ -120,6 +120,10 @@ class LLMSettings:
     """ASSIST_LLM_BREAKER_FAILURES: consecutive LLM failures that open the circuit breaker."""
     breaker_reset_s: float = 30.0
     """ASSIST_LLM_BREAKER_RESET_S: seconds the breaker stays open before one trial call."""
+    json_format: str = "json_object"
+    """ASSIST_LLM_JSON_FORMAT: how JSON answers are requested: json_object (OpenAI JSON mode),
+    json_schema (OpenAI structured outputs, vLLM) or json_object_schema (llama.cpp server:
+    JSON mode plus the output schema as a grammar)."""
 
     @property
     def enabled(self) -> bool:
@@ -199,6 +203,8 @@ class Settings:
             raise SettingsError("ASSIST_LLM_BREAKER_FAILURES must be 1 or more")
         if self.llm.breaker_reset_s <= 0:
             raise SettingsError("ASSIST_LLM_BREAKER_RESET_S must be positive")
+        if self.llm.json_format not in {"json_object", "json_schema", "json_object_schema"}:
+            raise SettingsError("ASSIST_LLM_JSON_FORMAT must be json_object, json_schema or json_object_schema")
 
 
 # Environment variable name for each field, where it differs from PREFIX + FIELD.upper().
@@ -216,6 +222,7 @@ _ENV_NAMES = {
     ("llm", "suggest_deadline_s"): "ASSIST_LLM_SUGGEST_DEADLINE_S",
     ("llm", "breaker_failures"): "ASSIST_LLM_BREAKER_FAILURES",
     ("llm", "breaker_reset_s"): "ASSIST_LLM_BREAKER_RESET_S",
+    ("llm", "json_format"): "ASSIST_LLM_JSON_FORMAT",
 }
 _GROUPS = {
     "server": ServerSettings,

@@ -213,3 +213,18 @@ async def test_a_prompt_larger_than_the_context_window_is_not_sent(counter):
     with pytest.raises(LLMSkipped) as info:
         await gw.complete("suggest", [ChatMessage("user", "word " * 400)])
     assert info.value.reason == "prompt_too_long"
+
+
+@respx.mock(assert_all_called=True, assert_all_mocked=True)
+async def test_the_output_schema_is_sent_when_the_endpoint_takes_it(respx_mock, counter):
+    route = respx_mock.post(URL).mock(return_value=httpx.Response(200, json=completion('{"reply": "hi", "citations": []}')))
+    schema = {"type": "object", "required": ["reply"], "properties": {"reply": {"type": "string"}}}
+    for fmt, expected in (
+        ("json_object", {"type": "json_object"}),
+        ("json_object_schema", {"type": "json_object", "schema": schema}),
+        ("json_schema", {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}}),
+    ):
+        chat = OpenAIChatModel(base_url=BASE, model="m", json_format=fmt)
+        gw = LLMGateway(chat, settings(), counter=counter)
+        await gw.complete("suggest", MESSAGES, json_mode=True, schema=schema)
+        assert json.loads(route.calls.last.request.content)["response_format"] == expected

@@ -38,9 +38,15 @@ class OpenAIChatModel:
         max_retries: int = 2,
         http_client: httpx.AsyncClient | None = None,
         client: openai.AsyncOpenAI | None = None,
+        json_format: str = "json_object",
     ) -> None:
         self.model = model
         self.base_url = base_url
+        self.json_format = json_format
+        """How JSON answers are asked for: ``json_object`` (OpenAI JSON mode, understood by
+        most servers), ``json_schema`` (OpenAI structured outputs, vLLM) or ``json_object_schema``
+        (JSON mode plus the schema, as llama.cpp's server and Anyscale take it: the grammar then
+        forces the schema, which small models need)."""
         self._client = client or openai.AsyncOpenAI(
             base_url=base_url,
             # Local servers (llama.cpp, vLLM, Ollama) accept any key; the SDK insists on one.
@@ -54,7 +60,7 @@ class OpenAIChatModel:
         """The same endpoint and client, another model name (per-task models)."""
         if not model or model == self.model:
             return self
-        return OpenAIChatModel(base_url=self.base_url, model=model, client=self._client)
+        return OpenAIChatModel(base_url=self.base_url, model=model, client=self._client, json_format=self.json_format)
 
     async def complete(
         self,
@@ -63,11 +69,13 @@ class OpenAIChatModel:
         temperature: float = 0.2,
         max_tokens: int = 512,
         json_mode: bool = False,
+        schema: dict[str, Any] | None = None,
     ) -> ChatResult:
+        """``schema`` (with ``json_mode``) is sent as the ``json_format`` setting says."""
         started = time.perf_counter()
         kwargs: dict[str, Any] = {}
         if json_mode:
-            kwargs["response_format"] = {"type": "json_object"}
+            kwargs["response_format"] = self._response_format(schema)
         try:
             resp = await self._client.chat.completions.create(
                 model=self.model,
@@ -93,6 +101,13 @@ class OpenAIChatModel:
             completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
             latency_ms=round((time.perf_counter() - started) * 1000, 2),
         )
+
+    def _response_format(self, schema: dict[str, Any] | None) -> dict[str, Any]:
+        if schema and self.json_format == "json_schema":
+            return {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}}
+        if schema and self.json_format == "json_object_schema":
+            return {"type": "json_object", "schema": schema}
+        return {"type": "json_object"}
 
     async def stream(
         self,

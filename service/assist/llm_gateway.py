@@ -187,6 +187,7 @@ class LLMGateway:
         *,
         prompt_params: dict[str, Any] | None = None,
         json_mode: bool = False,
+        schema: dict[str, Any] | None = None,
         timeout_s: float | None = None,
     ) -> tuple[ChatResult, LLMCall]:
         """One completion. Raises :class:`LLMSkipped` when the LLM is absent, the breaker is
@@ -196,9 +197,11 @@ class LLMGateway:
         chat = self._model_for(params)
         started = time.perf_counter()
         deadline = timeout_s if timeout_s is not None else self.settings.suggest_deadline_s
+        # The output schema goes to adapters that can send it (the port's fakes need not).
+        extra = {"schema": schema} if schema and json_mode and getattr(chat, "json_format", None) else {}
         try:
             result = await asyncio.wait_for(
-                chat.complete(messages, temperature=params.temperature, max_tokens=params.max_tokens, json_mode=json_mode),
+                chat.complete(messages, temperature=params.temperature, max_tokens=params.max_tokens, json_mode=json_mode, **extra),
                 timeout=max(0.05, deadline),
             )
         except (TimeoutError, asyncio.TimeoutError):

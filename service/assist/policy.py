@@ -424,8 +424,8 @@ class PolicyChecker:
             given_values = {(given.kind_of(ph), _normalise(given.kind_of(ph) or "", v)) for ph, v in given.mapping.items()}
             for ph, value in redactor.mapping.items():
                 kind = redactor.kind_of(ph) or ""
-                if value.lower() in published:
-                    continue  # approved text the detector mistook for personal data
+                if kind == "SECRET" and value.lower() in published:
+                    continue  # approved wording the cue-based secret detector mistook for a secret
                 if (kind, _normalise(kind, value)) not in given_values:
                     findings.append(f"the reply contains a {kind.lower()} the customer did not give in this conversation")
                 elif kind in ("SECRET", "CARD", "IBAN", "SSN"):

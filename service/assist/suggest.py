@@ -492,7 +492,7 @@ class SuggestionService:
         prompt = self.prompts.active("suggest", tenant=prep.tenant, conversation_id=prep.conv.conversation_id)
         messages = prompt.render(**self._inputs(prep))
         try:
-            result, call = await self.gateway.complete("suggest", messages, prompt_params=prompt.params, json_mode=True, timeout_s=self._remaining(t0))
+            result, call = await self.gateway.complete("suggest", messages, prompt_params=prompt.params, json_mode=True, schema=prompt.output_schema or None, timeout_s=self._remaining(t0))
         except LLMSkipped as exc:
             attempts.append(Attempt("first", exc.reason, [exc.detail]))
             return None, exc
@@ -519,7 +519,7 @@ class SuggestionService:
             articles=inputs["articles"], draft=(candidate.text if candidate else text)[:1500] or "(empty)", findings=findings[:8] or [outcome],
         )
         try:
-            result, call = await self.gateway.complete("repair", messages, prompt_params=repair.params, json_mode=True, timeout_s=self._remaining(t0))
+            result, call = await self.gateway.complete("repair", messages, prompt_params=repair.params, json_mode=True, schema=repair.output_schema or None, timeout_s=self._remaining(t0))
         except LLMSkipped as exc:
             attempts.append(Attempt("repair", exc.reason, [exc.detail]))
             return None, LLMSkipped("failed_checks", f"the LLM reply failed the checks and the repair call failed ({exc.reason})")
@@ -646,7 +646,7 @@ class SuggestionService:
                 "outcome": outcome,
                 "skipped_reason": None if used else (skip.reason if skip else None),
                 "detail": None if used else (skip.detail if skip else None),
-                "model": (llm_candidate[3] if used else (usage.calls[-1].model if usage.calls else None)),
+                "model": llm_candidate[3] if used else (usage.calls[-1].model if usage.calls else (self.gateway.params("suggest").model if attempts else None)),
                 "prompt": llm_candidate[2] if used else None,
                 "attempts": [a.as_dict() for a in attempts],
                 "tokens": usage.tokens(),
@@ -747,7 +747,9 @@ def make_chat_model(settings: Any) -> Any:
     from service.adapters.openai_chat import OpenAIChatModel
 
     llm = settings.llm
-    return OpenAIChatModel(base_url=llm.base_url, model=llm.model, api_key=llm.api_key, timeout_s=llm.timeout_s, max_retries=llm.max_retries)
+    return OpenAIChatModel(
+        base_url=llm.base_url, model=llm.model, api_key=llm.api_key, timeout_s=llm.timeout_s, max_retries=llm.max_retries, json_format=llm.json_format
+    )
 
 
 def intent_classifier(component: Any) -> Classifier | None:
