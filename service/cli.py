@@ -33,6 +33,17 @@ def _register_eval(sub: Any) -> None:
 EXTRA_COMMANDS.append(_register_eval)
 
 
+def _register_prompts_and_audit(sub: Any) -> None:  # issue 6
+    from service.audit.cli import register_cli as register_audit
+    from service.prompts import register_cli as register_prompts
+
+    register_prompts(sub)
+    register_audit(sub)
+
+
+EXTRA_COMMANDS.append(_register_prompts_and_audit)  # issue 6
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)

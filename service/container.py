@@ -118,4 +118,9 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
 
     register_suggestions(container)
     # --- end issue 5 ---
+    # --- issue 6: prompt registry, audit trail, feedback (owner: audit) ---
+    from service.audit import register as register_audit
+
+    register_audit(container)
+    # --- end issue 6 ---
     return container

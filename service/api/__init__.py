@@ -6,6 +6,8 @@ from typing import Any
 
 from service.api.interactions import InteractionsController  # issue 4
 from service.api.assist import AssistController  # issue 5
+from service.api.audit import AUDIT_HANDLERS  # issue 6
+from service.api.keys import KeysController  # issue 8
 from service.api.knowledge import KnowledgeController
 from service.api.summaries import SummariesController  # issue 4
 from service.api.suggestions import SuggestionsController  # issue 5
@@ -17,4 +19,6 @@ V1_HANDLERS: list[Any] = [
     SummariesController,  # issue 4
     SuggestionsController,  # issue 5
     AssistController,  # issue 5
+    *AUDIT_HANDLERS,  # issue 6
+    KeysController,  # issue 8
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Literal
 
 import msgspec
@@ -9,6 +10,7 @@ from litestar import Controller, delete, get, post
 from litestar.params import Parameter
 
 from service.container import Container
+from service.errors import InvalidInput
 from service.keys import SHARED_TENANT, Principal
 from service.logging import annotate
 from service.ports import SearchFilters
@@ -80,16 +82,38 @@ def to_hits(hits: list) -> list[Hit]:
     ]
 
 
+async def record_search(container: Container, principal: Principal, data: SearchRequest, hits: list, started: float) -> None:
+    """One audit record per search (issue 6): the redacted query, the article versions returned."""
+    from service.audit import AuditEntry, elapsed_ms
+
+    trail = container.extras.get("audit")
+    if trail is None:
+        return
+    await trail.record(AuditEntry(
+        endpoint="knowledge.search",
+        tenant_id=principal.tenant_id,
+        key_id=principal.key_id,
+        input=msgspec.to_builtins(data),
+        articles=[{"article_id": h.article_id, "chunk_id": h.chunk_id, "version": h.version} for h in hits],
+        params={"top_k": data.top_k, "mode": data.mode},
+        outcome="ok" if hits else "no_hits",
+        latency_ms=elapsed_ms(started),
+        output={"hits": [{"article_id": h.article_id, "chunk_id": h.chunk_id, "version": h.version, "score": round(h.score, 6)} for h in hits]},
+    ))
+
+
 class KnowledgeController(Controller):
     path = "/knowledge"
     tags = ["knowledge"]
 
     @post("/search", opt={"scope": "knowledge:read"}, status_code=200, summary="Hybrid search of approved, in-force knowledge")
     async def search(self, data: SearchRequest, principal: Principal, container: Container) -> SearchResponse:
+        started = time.perf_counter()
         hits = await container.knowledge.search(
             principal.tenant_id, data.query, top_k=data.top_k, filters=to_filters(data.filters), mode=data.mode
         )
         annotate(article_ids=sorted({h.article_id for h in hits}), hits=len(hits))
+        await record_search(container, principal, data, hits, started)  # issue 6: audit trail
         return SearchResponse(hits=to_hits(hits))
 
     @get("/articles", opt={"scope": "knowledge:read"}, summary="Articles visible to this tenant (its own and shared)")
@@ -116,6 +140,9 @@ class KnowledgeController(Controller):
     async def ingest_dir(self, data: IngestDirIn, container: Container) -> dict:
         from pathlib import Path
 
-        directory = Path(data.directory) if data.directory else container.settings.content.knowledge_dir
+        root = container.settings.content.knowledge_dir.resolve()
+        directory = (root / data.directory).resolve() if data.directory else root
+        if not directory.is_relative_to(root):  # issue 8: no server path outside the knowledge dir
+            raise InvalidInput(f"directory must be inside the knowledge directory ({root.name}/), got {data.directory!r}")
         report = await container.knowledge.ingest_dir(directory)
         return report.as_dict()

@@ -1,0 +1,137 @@
+"""What agents did with suggestions: shown, accepted, edited (with the sent text), rejected (with
+a reason), plus a rating. Each event is linked to the suggestion's audit record and is itself
+recorded in the audit trail, in the same transaction."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from service.audit.trail import AuditEntry, AuditTrail
+from service.db.models import Feedback, Suggestion
+from service.errors import InvalidInput, NotFound
+
+EVENTS = ("shown", "accepted", "edited", "rejected")
+FINAL_EVENTS = ("accepted", "edited", "rejected")
+MAX_TEXT = 20_000
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+|[^\w\s]", text.lower())
+
+
+def edit_distance(suggested: str, sent: str) -> float:
+    """Word-level Levenshtein distance between the suggestion and what the agent sent, divided
+    by the longer length: 0 = sent as suggested, 1 = nothing kept."""
+    a, b = _words(suggested), _words(sent)
+    if not a and not b:
+        return 0.0
+    if not a or not b:
+        return 1.0
+    prev = list(range(len(b) + 1))
+    for i, wa in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, wb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (wa != wb))
+        prev = cur
+    return round(prev[-1] / max(len(a), len(b)), 4)
+
+
+@dataclass(frozen=True)
+class FeedbackIn:
+    event: str
+    sent_text: str | None = None
+    reason: str | None = None
+    rating: int | None = None
+
+    def validate(self) -> None:
+        if self.event not in EVENTS:
+            raise InvalidInput(f"event must be one of {', '.join(EVENTS)}, got {self.event!r}")
+        if self.event == "edited" and not (self.sent_text or "").strip():
+            raise InvalidInput("an 'edited' event needs sent_text: the reply the agent actually sent")
+        if self.event == "rejected" and not (self.reason or "").strip():
+            raise InvalidInput("a 'rejected' event needs a reason")
+        if self.sent_text is not None and self.event != "edited":
+            raise InvalidInput("sent_text is only for 'edited' events")
+        if self.rating is not None and not 1 <= self.rating <= 5:
+            raise InvalidInput("rating must be between 1 and 5")
+        for name in ("sent_text", "reason"):
+            value = getattr(self, name)
+            if value is not None and len(value) > MAX_TEXT:
+                raise InvalidInput(f"{name} is longer than {MAX_TEXT} characters")
+
+
+async def add_suggestions(
+    session: AsyncSession,
+    *,
+    tenant_id: str,
+    audit_id: str,
+    suggestions: Iterable[Any],
+    conversation_id: str | None,
+    intent: str | None,
+    channel: str,
+    created_at: datetime | None = None,
+) -> list[Suggestion]:
+    """Insert the ``suggestions`` rows of one answer, in the caller's session (the same transaction
+    as its audit record). Each item has ``id``, ``text``, ``engine`` and ``prompt`` (attributes or
+    keys)."""
+    now = created_at or datetime.now(UTC)
+    rows = []
+    for s in suggestions:
+        get = s.get if isinstance(s, dict) else (lambda k, _s=s: getattr(_s, k, None))
+        row = Suggestion(
+            id=str(get("id")), tenant_id=tenant_id, audit_id=audit_id, conversation_id=conversation_id,
+            prompt=get("prompt"), intent=intent, channel=channel, engine=str(get("engine") or "unknown"),
+            text=str(get("text") or ""), created_at=now,
+        )
+        session.add(row)
+        rows.append(row)
+    await session.flush()
+    return rows
+
+
+class FeedbackService:
+    def __init__(self, sessions: async_sessionmaker, trail: AuditTrail) -> None:
+        self.sessions = sessions
+        self.trail = trail
+
+    async def submit(self, tenant: str, suggestion_id: str, data: FeedbackIn) -> dict[str, Any]:
+        data.validate()
+        async with self.sessions.begin() as session:
+            suggestion = await session.get(Suggestion, suggestion_id)
+            if suggestion is None or suggestion.tenant_id != tenant:
+                raise NotFound(f"no suggestion {suggestion_id!r}")
+            distance = edit_distance(suggestion.text, data.sent_text) if data.event == "edited" and data.sent_text else None
+            row = Feedback(
+                id=str(uuid.uuid4()), tenant_id=tenant, suggestion_id=suggestion_id, audit_id=suggestion.audit_id,
+                event=data.event, sent_text=data.sent_text, reason=(data.reason or "").strip() or None,
+                rating=data.rating, edit_distance=distance, created_at=datetime.now(UTC),
+            )
+            session.add(row)
+            record = await self.trail.append(session, AuditEntry(
+                endpoint="feedback",
+                tenant_id=tenant,
+                input={"suggestion_id": suggestion_id, "event": data.event, "sent_text": data.sent_text, "reason": data.reason, "rating": data.rating},
+                prompt=suggestion.prompt,
+                params={"intent": suggestion.intent, "channel": suggestion.channel, "engine": suggestion.engine},
+                outcome=data.event,
+                output={"feedback_id": row.id, "suggestion_id": suggestion_id, "suggestion_audit_id": suggestion.audit_id, "edit_distance": distance, "rating": data.rating},
+            ))
+        return {
+            "id": row.id,
+            "suggestion_id": suggestion_id,
+            "audit_id": suggestion.audit_id,
+            "feedback_audit_id": record.id,
+            "event": row.event,
+            "rating": row.rating,
+            "edit_distance": distance,
+            "prompt": suggestion.prompt,
+            "intent": suggestion.intent,
+            "created_at": row.created_at.isoformat(),
+        }
