@@ -694,16 +694,15 @@ def make_recorder(sessions: Any, audit: Callable[[], Any] = lambda: None) -> Rec
     from service.db.models import Suggestion as SuggestionRow
 
     async def record(tenant: str, conv: Conversation, result: SuggestResult) -> None:
-        if not result.suggestions:
+        trail = audit()
+        if not result.suggestions and trail is None:
             return
         entry = audit_entry(tenant, conv, result)
         audit_id = str(uuid.uuid4())
-        trail = audit()
-        if trail is not None and hasattr(trail, "record"):
-            recorded = await trail.record(entry)
-            audit_id = str(getattr(recorded, "id", None) or (recorded.get("id") if isinstance(recorded, dict) else None) or audit_id)
         now = datetime.now(UTC)
-        async with sessions.begin() as session:
+        async with sessions.begin() as session:  # the audit record and the rows commit together (issue 6)
+            if trail is not None:
+                audit_id = (await trail.append(session, entry)).id
             for s in result.suggestions:
                 session.add(
                     SuggestionRow(
