@@ -90,6 +90,7 @@ async def main() -> int:
     parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args()
     queries = [c.query for c in load_cases()][: args.queries]
+    print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores (numbers scale with it)")
     with tempfile.TemporaryDirectory(prefix="assist-bench-") as tmp:
         settings = Settings.from_env({"ASSIST_DATA_DIR": tmp, "ASSIST_LOG_LEVEL": "warning"})
         container = await build_container(settings)
@@ -122,6 +123,13 @@ async def main() -> int:
                 container.index.upsert(records[i : i + 2048], dense[i : i + 2048], sparse_vecs[i : i + 2048])
             upsert_s = time.perf_counter() - started
             total = container.index.count()
+            floor = []
+            matrix = np.random.default_rng(0).standard_normal((total, 384)).astype(np.float32)
+            for v in vectors[:50]:
+                t = time.perf_counter()
+                matrix @ v
+                floor.append((time.perf_counter() - t) * 1000)
+            print(f"floor: one {total}x384 matrix-vector product takes {statistics.median(floor):.2f} ms p50 on this machine now")
             print(f"synthetic: upserted {len(records)} chunks in {upsert_s:.1f}s = {len(records) / upsert_s:.0f} chunks/s (upsert only)")
             for mode in ("hybrid", "dense"):
                 r = await time_searches(knowledge, queries, mode, embed=False, vectors=vectors)

@@ -52,6 +52,8 @@ class LocalSearchMirror:
         self._sparse_rows: list[tuple[list[int], list[float]]] = []
         self._df: dict[int, int] = defaultdict(int)
         self._n_alive = 0
+        # numpy copies of the (append-only) row lists above, rebuilt when a list has grown
+        self._arrays: dict[tuple[Any, ...], tuple[int, np.ndarray]] = {}
 
     # ---- writes ---------------------------------------------------------------------------
 
@@ -125,20 +127,28 @@ class LocalSearchMirror:
             mask &= self._rows_matching("article_id", filters.article_ids)
         return mask
 
+    def _array(self, key: tuple[Any, ...], values: list[Any], dtype: Any) -> np.ndarray:
+        cached = self._arrays.get(key)
+        if cached is None or cached[0] != len(values):
+            cached = (len(values), np.asarray(values, dtype=dtype))
+            self._arrays[key] = cached
+        return cached[1]
+
     def _rows_matching(self, name: str, values: Iterable[str]) -> np.ndarray:
         out = np.zeros(len(self._ids), dtype=bool)
         index = self._keyword.get(name, {})
         for value in values:
             rows = index.get(str(value))
             if rows:
-                out[rows] = True
+                out[self._array(("kw", name, str(value)), rows, np.int64)] = True
         return out
 
     def dense_search(self, query: np.ndarray, mask: np.ndarray, limit: int) -> list[tuple[int, float]]:
         rows = np.flatnonzero(mask)
         if rows.size == 0:
             return []
-        scores = self._dense[rows] @ np.asarray(query, dtype=np.float32)
+        # one matrix-vector product over every row (no copy of the matrix), then select
+        scores = (self._dense @ np.asarray(query, dtype=np.float32))[rows]
         return _top(rows, scores, limit)
 
     def sparse_search(self, query: SparseVector, mask: np.ndarray, limit: int) -> list[tuple[int, float]]:
@@ -151,8 +161,9 @@ class LocalSearchMirror:
                 continue
             df = self._df.get(idx, 0)
             weight = qval * math.log((n - df + 0.5) / (df + 0.5) + 1)
-            rows = np.asarray(postings[0])
-            np.add.at(scores, rows, np.asarray(postings[1], dtype=np.float32) * weight)
+            rows = self._array(("rows", idx), postings[0], np.int64)
+            values = self._array(("vals", idx), postings[1], np.float32)
+            np.add.at(scores, rows, values * weight)
             touched[rows] = True
         candidates = np.flatnonzero(touched & mask)
         if candidates.size == 0:
