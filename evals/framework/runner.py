@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import time
@@ -75,19 +76,23 @@ def run(
     update_baseline: bool = False,
     stream: TextIO | None = sys.stdout,
 ) -> RunOutcome:
+    for noisy in ("httpx", "httpcore", "openai"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)  # one line per in-process request would bury the progress
     started_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     t0 = time.perf_counter()
     overall = ctx.bar(len(suites), "eval suites") if len(suites) > 1 else None
     results = []
-    for s in suites:
+    try:
+        for s in suites:
+            if overall is not None:
+                overall.set_postfix_str(s.name)
+            results.append(run_suite(s, ctx))
+            if overall is not None:
+                overall.update(1)
+    finally:
         if overall is not None:
-            overall.set_postfix_str(s.name)
-        results.append(run_suite(s, ctx))
-        if overall is not None:
-            overall.update(1)
-    if overall is not None:
-        overall.close()
-    ctx.finish_llm()
+            overall.close()
+        ctx.finish_llm()
     seconds = round(time.perf_counter() - t0, 1)
 
     base: dict[str, Any] = {}
