@@ -100,6 +100,7 @@ async def client(llm_server, tmp_path_factory, real_embedder, counter):
         "ASSIST_LLM_SUGGEST_DEADLINE_S": str(2 * CALL_S),
         "ASSIST_LLM_BREAKER_FAILURES": "100",
         "ASSIST_LLM_MAX_RETRIES": "0",
+        "ASSIST_LLM_SUGGEST_MAX_TOKENS": "200",  # a short reply; keeps the suite's minutes down on 2 cores
     }
     from service.settings import Settings
 
