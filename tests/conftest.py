@@ -44,11 +44,34 @@ class CountingEmbedder:
         return self.inner.embed(texts)
 
 
+class MemoEmbedder:
+    """The real model, remembering every text it embedded during the test session: tests
+    re-ingest the same sample knowledge many times, and each text is embedded once."""
+
+    def __init__(self, inner: Any) -> None:
+        import numpy as np
+
+        self._np = np
+        self.inner = inner
+        self.dimension = inner.dimension
+        self.model_name = inner.model_name
+        self._memo: dict[str, Any] = {}
+
+    def embed(self, texts: Any) -> Any:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
+        if missing:
+            for text, vector in zip(missing, self.inner.embed(missing), strict=True):
+                self._memo[text] = vector
+        if not texts:
+            return self.inner.embed(texts)
+        return self._np.stack([self._memo[t] for t in texts])
+
+
 @pytest.fixture(scope="session")
 def real_embedder() -> Any:
     from service.adapters.embedder import SentenceTransformerEmbedder
 
-    return SentenceTransformerEmbedder()
+    return MemoEmbedder(SentenceTransformerEmbedder())
 
 
 @pytest.fixture(scope="session")
