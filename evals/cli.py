@@ -66,6 +66,12 @@ def cmd_eval(args: argparse.Namespace, settings: Any) -> int:
     except KeyError as exc:
         print(f"assist eval: {exc.args[0]}", file=sys.stderr)
         return 2
+    import signal
+
+    def _terminate(signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt  # run the clean-up (stop the local LLM, save nothing half-done)
+
+    signal.signal(signal.SIGTERM, _terminate)
     mode = "record" if args.record else "live" if args.live else "off" if args.no_llm else "replay"
     ctx = RunContext(settings=settings, prompt_versions=parse_prompt_versions(args.prompt_version), llm_mode=mode,
                      progress=not args.no_progress, judge=args.judge)

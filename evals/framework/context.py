@@ -33,6 +33,7 @@ class RunContext:
     _embedder: Any = None
     _counter: Any = None
     _chat: dict[str, Any] = field(default_factory=dict)
+    _local_llm: Any = None
 
     def __post_init__(self) -> None:
         if self.llm_mode not in LLM_MODES:
@@ -99,19 +100,28 @@ class RunContext:
     # ---- LLM ----------------------------------------------------------------------------
 
     def live_model(self) -> Any:
+        """The configured LLM (``ASSIST_LLM_BASE_URL``), else the local SmolLM2 server, started
+        for this run and stopped by :meth:`finish_llm`."""
         from service.adapters.openai_chat import OpenAIChatModel
 
         llm = self.settings.llm
-        if not llm.base_url:
-            return None
-        return OpenAIChatModel(base_url=llm.base_url, model=llm.model or "default", api_key=llm.api_key,
-                               timeout_s=llm.timeout_s, max_retries=llm.max_retries)
+        if llm.base_url:
+            return OpenAIChatModel(base_url=llm.base_url, model=llm.model or "default", api_key=llm.api_key,
+                                   timeout_s=llm.timeout_s, max_retries=llm.max_retries)
+        if self._local_llm is None:
+            from evals.framework.local_llm import LocalSmolLM2
+
+            server = LocalSmolLM2()
+            server.start()
+            self._local_llm = server
+        return OpenAIChatModel(base_url=self._local_llm.base_url, model=self._local_llm.model, timeout_s=120.0, max_retries=0)
 
     def chat_model(self, suite: str) -> Any:
         """The ChatModel a suite hands to its system under test, or None for no LLM.
 
         ``replay`` (the default) answers from ``evals/recordings/<suite>.jsonl`` when that file
-        exists; ``record`` calls ``ASSIST_LLM_BASE_URL`` and stores the answers."""
+        exists; ``record`` calls the live model and stores the answers; ``live`` calls it;
+        ``off`` is no LLM."""
         if "chat" in self.overrides:
             return self.overrides["chat"]
         if suite in self._chat:
@@ -123,8 +133,6 @@ class RunContext:
             model = ReplayChatModel(recording_path(suite), mode=REPLAY)
         elif self.llm_mode == "record":
             live = self.live_model()
-            if live is None:
-                raise RuntimeError("--record needs a live model: set ASSIST_LLM_BASE_URL (e.g. the local SmolLM2 server)")
             model = ReplayChatModel(recording_path(suite), mode=RECORD, inner=live)
         elif self.llm_mode == "live":
             model = self.live_model()
@@ -132,9 +140,13 @@ class RunContext:
         return model
 
     def finish_llm(self) -> None:
+        """Save what was recorded and stop the local LLM server if this run started one."""
         for model in self._chat.values():
             if hasattr(model, "save"):
                 model.save()
+        if self._local_llm is not None:
+            self._local_llm.stop()
+            self._local_llm = None
 
     # ---- progress -----------------------------------------------------------------------
 

@@ -53,7 +53,7 @@ class Dataset:
         return {"name": self.name, "path": shown, "version": self.version, "cases": len(self.cases)}
 
     def with_tag(self, tag: str) -> Dataset:
-        return Dataset(self.name, self.path, self.version, tuple(c for c in self.cases if tag in c.tags))
+        return Dataset(f"{self.name}[{tag}]", self.path, self.version, tuple(c for c in self.cases if tag in c.tags))
 
 
 def file_version(path: Path) -> str:

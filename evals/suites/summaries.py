@@ -77,3 +77,121 @@ def run(ctx: RunContext) -> SuiteResult:
                                                           "x_label": "latency per history (ms)"}),
     ]
     return result
+
+
+# ---- the LLM engine, replayed -------------------------------------------------------------------
+
+
+def _llm_version(ctx: RunContext, chat: Any, version: str, data: Any) -> dict[str, Any]:
+    """Summaries of every history by the LLM engine with prompt summary@version, scored by the
+    summaries engineer's scorer."""
+    import asyncio
+
+    from evals import summaries as summ
+    from service.assist.history import parse_history
+    from service.assist.summarize import ExtractiveSummarizer
+    from service.assist.summary_llm import LLMSummarizer, SummaryPrompt
+
+    prompt_file = ctx.content_path("prompts_dir") / f"summary@{version}.md"
+    if not prompt_file.is_file():
+        raise FileNotFoundError(f"no prompt {prompt_file.name} in {prompt_file.parent}")
+    prompt = SummaryPrompt.from_file(prompt_file)
+    engine = LLMSummarizer(chat, ctx.counter(), prompt, ExtractiveSummarizer())
+    bar = ctx.bar(len(data), f"summaries.llm {prompt.ref}")
+
+    async def go() -> list[tuple[Any, Any, Any]]:
+        out = []
+        for case in data:
+            inp = case.input
+            history = parse_history(inp["history"], customer_id=inp.get("customer_id"))
+            summary = await engine.summarize(history, customer_id=inp.get("customer_id"), as_of=history[-1].ts)
+            row = {"id": case.id, "input": case.input, "expected": case.expected, "tags": list(case.tags)}
+            out.append((case, summary, summ.score(row, summary, {it.id for it in history})))
+            bar.update(1)
+        return out
+
+    try:
+        rows = asyncio.run(go())
+    finally:
+        bar.close()
+    return {"prompt": prompt.ref, "rows": rows}
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else 1.0
+
+
+def _llm_metrics(rows: list[tuple[Any, Any, Any]]) -> dict[str, float]:
+    fe = sum(r.facts_expected for _, _, r in rows)
+    ff = sum(r.facts_found for _, _, r in rows)
+    ce = sum(r.commitments_expected for _, _, r in rows)
+    cf = sum(r.commitments_found for _, _, r in rows)
+    return {
+        "facts_and_commitments_recall": round(_ratio(ff + cf, fe + ce), 4),
+        "fact_recall": round(_ratio(ff, fe), 4),
+        "commitment_recall": round(_ratio(cf, ce), 4),
+        "commitment_status_accuracy": round(_ratio(sum(r.status_correct for _, _, r in rows), cf), 4),
+        "need_hit_rate": round(_ratio(sum(r.need_hit for _, _, r in rows), len(rows)), 4),
+        "llm_answer_used_rate": round(_ratio(sum(1 for _, s, _ in rows if not s.fallback_reason), len(rows)), 4),
+        "items_without_source": sum(r.items_without_source for _, _, r in rows),
+        "unknown_sources": sum(r.unknown_sources for _, _, r in rows),
+    }
+
+
+@suite("summaries.llm", "Cross-channel summaries by the LLM engine on the 6 holdout histories (prompt summary@V; "
+       "SmolLM2 answers replayed from evals/recordings/summaries.llm.jsonl): the same scorers as the extractive engine, plus how often "
+       "the model's answer was valid and used rather than the extractive fallback.",
+       needs_llm=True, prompt_tasks=("summary",))
+def run_llm(ctx: RunContext) -> SuiteResult:
+    from evals import summaries as summ
+    from evals.framework import NotAvailable
+
+    chat = ctx.chat_model("summaries.llm")
+    if chat is None:
+        raise NotAvailable("no LLM: evals/recordings/summaries.llm.jsonl is missing (record it with "
+                           "`assist eval summaries.llm --record`) and --live was not asked for")
+    # The histories tagged holdout: a 135M model on 2 CPU cores needs about a minute and a half per
+    # history to record, so the LLM engine is measured on this fixed subset.
+    data = load_dataset(summ.DATASET, "summaries").with_tag("holdout")
+    versions = ctx.prompt_versions.get("summary") or ["1"]
+    runs = {v: _llm_version(ctx, chat, v, data) for v in versions}
+    misses = getattr(chat, "misses", [])
+    if misses:
+        raise RuntimeError(f"{len(misses)} LLM calls were not recorded (first: {misses[0]['input']!r}): the prompt or "
+                           f"the input changed; re-record with `assist eval summaries.llm --record`")
+    main = runs[versions[0]]
+    result = SuiteResult("summaries.llm", datasets=[data.describe()],
+                         system=f"LLMSummarizer {main['prompt']}, model {getattr(chat, 'model', '?')} ({ctx.llm_mode})")
+    metrics = _llm_metrics(main["rows"])
+    headline = {"facts_and_commitments_recall", "llm_answer_used_rate"}
+    for name, value in metrics.items():
+        if name in ("items_without_source", "unknown_sources"):
+            result.add(name, value, direction=LOWER, kind=COUNT, tolerance=2.0)
+        else:
+            result.add(name, value, headline=name in headline, tolerance=0.05)
+    for case, summary, r in main["rows"]:
+        expected = r.facts_expected + r.commitments_expected
+        scores = {"recall": round(_ratio(r.facts_found + r.commitments_found, expected), 4),
+                  "need_hit": 1.0 if r.need_hit else 0.0, "llm_used": 0.0 if summary.fallback_reason else 1.0}
+        result.cases.append(CaseResult(
+            id=case.id, input=_history_text(case.input["history"]), expected=case.expected,
+            output=_summary_text(summary) + (f"\n(fallback: {summary.fallback_reason})" if summary.fallback_reason else ""),
+            scores=scores, primary="recall", tags=case.tags, latency_ms=summary.latency_ms, notes=r.misses,
+        ))
+    result.charts = [Chart("bars", "LLM summary recall by tag", {"items": [
+        (tag, mean, n) for tag, (mean, n) in scorers.by_tag((c.tags, c.scores["recall"]) for c in result.cases).items() if n >= 2
+    ], "label": "recall"})]
+    if hasattr(chat, "stats"):
+        result.notes.append("LLM calls: " + ", ".join(f"{k} {v}" for k, v in chat.stats().items()))
+    if len(versions) > 1:
+        result.comparison = {
+            "task": "summary", "versions": versions,
+            "metrics": {v: _llm_metrics(runs[v]["rows"]) for v in versions},
+            "cases": [
+                {"id": case.id, "input": _history_text(case.input["history"], 3),
+                 "outputs": {v: _summary_text(runs[v]["rows"][i][1]) for v in versions},
+                 "scores": {v: f"recall={_ratio(runs[v]['rows'][i][2].facts_found + runs[v]['rows'][i][2].commitments_found, runs[v]['rows'][i][2].facts_expected + runs[v]['rows'][i][2].commitments_expected):.2f}" for v in versions}}
+                for i, (case, _, _) in enumerate(main["rows"])
+            ],
+        }
+    return result
