@@ -144,3 +144,17 @@ async def test_erasure_through_the_cli_keeps_the_service_chain_verifiable(svc, m
     assert recs[0]["erased"] is True and recs[0]["customer_id"] is None
     assert (await svc.get("/v1/audit/verify", headers=headers)).json()["ok"] is True
 
+
+
+async def test_a_summary_writes_one_audit_record(svc):
+    headers = await new_key(svc, "acme", "interactions:read,audit:read")
+    history = [{"id": f"m{i}", "customer_id": "cust-7", "channel": "chat", "author_role": "customer",
+                "ts": f"2024-03-04T10:{i:02d}:00Z", "text": f"message {i} about order 1234567, mail me at x{i}@example.com"} for i in range(3)]
+    r = await svc.post("/v1/summaries", json={"history": history}, headers={**headers, "X-Request-Id": "req-sum-1"})
+    assert r.status_code == 200, r.text
+    records = (await svc.get("/v1/audit", params={"request_id": "req-sum-1"}, headers=headers)).json()["records"]
+    assert len(records) == 1
+    rec = records[0]
+    assert rec["endpoint"] == "summaries" and rec["customer_id"] == "cust-7"
+    assert rec["params"]["engine"] == r.json()["engine"]
+    assert "example.com" not in str(rec)
