@@ -235,8 +235,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit:
         cases = cases[: args.limit]
 
+    bad = Counter()
+
     def progress(i: int, n: int, r: CaseResult) -> None:
-        print(f"\r{r.mode}: {i}/{n} {r.id:<16} non-compliant so far...", end="", file=sys.stderr, flush=True)
+        bad[r.mode] += r.non_compliant
+        print(f"\r{r.mode}: {i}/{n} {r.id:<16} non-compliant so far: {bad[r.mode]}", end="", file=sys.stderr, flush=True)
 
     results = asyncio.run(run(cases, progress=progress))
     print(file=sys.stderr)
