@@ -232,3 +232,28 @@ async def test_cli_verify_names_the_first_broken_record_and_export_writes_jsonl(
     assert await asyncio.to_thread(cli_main, ["audit", "verify"]) == 1
     err = capsys.readouterr().err
     assert "record seq 2" in err and victim.id in err
+
+
+async def test_a_record_inserted_by_hand_beyond_the_head_is_detected(sessions):
+    trail = AuditTrail(sessions)
+    for i in range(3):
+        await trail.record(entry(i))
+    async with sessions.begin() as s:
+        last = (await s.scalars(select(AuditRecord).where(AuditRecord.seq == 3))).one()
+        s.add(AuditRecord(**{**{c: getattr(last, c) for c in ("tenant_id", "prev_hash", "record_hash", "created_at", "key_id", "endpoint", "request_id", "customer_id", "input_redacted", "input_hash", "articles", "prompt", "model", "params", "tokens", "policy", "outcome", "latency_ms", "output", "erased", "personal_hash")}, "id": str(uuid.uuid4()), "seq": 4}))
+    report = await trail.verify()
+    assert not report.ok and report.first_broken.seq == 4
+
+
+async def test_verify_while_records_are_being_appended_does_not_raise_false_alarms(sessions):
+    trail = AuditTrail(sessions)
+    for i in range(20):
+        await trail.record(entry(i))
+
+    async def writer():
+        for i in range(20, 60):
+            await trail.record(entry(i))
+
+    results = await asyncio.gather(writer(), *(trail.verify() for _ in range(5)))
+    assert all(r.ok for r in results[1:]), [r.as_dict() for r in results[1:] if not r.ok]
+    assert (await trail.verify()).records == 60

@@ -433,7 +433,12 @@ class AuditTrail:
         def broken(seq: int, rid: str | None, reason: str) -> None:
             problems.append(Broken(tenant, seq, rid, reason))
 
+        upto = head.last_seq if head else None  # records appended while verifying are left for the next run
+        beyond: AuditRecord | None = None
         async for row in self._rows(tenant, after_seq=0):
+            if upto is not None and row.seq > upto:
+                beyond = row
+                break
             count += 1
             if row.seq <= anchor_seq:
                 broken(row.seq, row.id, f"record is before the retention anchor (seq {anchor_seq}) but still present")
@@ -470,6 +475,11 @@ class AuditTrail:
                 if anchor_seq:
                     if last_purge is None or last_purge.get("purged_through") != anchor_seq or last_purge.get("anchor_hash") != anchor_hash:
                         broken(anchor_seq + 1, None, "the retention anchor does not match the last audit.purge record")
+            if beyond is not None:
+                async with self.sessions() as session:
+                    now_head = await session.get(AuditChainHead, tenant, populate_existing=True)
+                if now_head is None or now_head.last_seq < beyond.seq:
+                    broken(beyond.seq, beyond.id, "record is beyond the chain head (inserted by hand?)")
             for seq in sorted(erased_seqs - listed_erased):
                 broken(seq, None, "record is erased but no audit.erase record lists it")
         problems.sort(key=lambda b: b.seq)
