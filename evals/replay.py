@@ -68,6 +68,8 @@ class ReplayChatModel:
         self.model = model or (inner.model if inner is not None else (sorted(m for m in recorded if m) or ["replay"])[0])
         self.hits = 0
         self.misses: list[dict[str, str]] = []
+        self.failures: list[dict[str, str]] = []
+        """Record mode: calls the live model failed (timeouts, errors); those were not recorded."""
         self.recorded = 0
 
     # ---- the port ----------------------------------------------------------------------
@@ -85,7 +87,12 @@ class ReplayChatModel:
         key = f"{prompt_h}:{input_h}"
         if self.mode == RECORD:
             assert self.inner is not None
-            result = await self.inner.complete(messages, temperature=temperature, max_tokens=max_tokens, json_mode=json_mode)
+            try:
+                result = await self.inner.complete(messages, temperature=temperature, max_tokens=max_tokens, json_mode=json_mode)
+            except Exception as exc:
+                # Not recorded: a replay of this run would miss here, so the recording is incomplete.
+                self.failures.append({"key": key, "error": type(exc).__name__})
+                raise
             self._store(key, prompt_h, input_h, messages, params, result)
             return result
         row = self._lookup(key, messages)
@@ -169,13 +176,16 @@ class ReplayChatModel:
         """Write the recordings (record mode), sorted by key so the file diffs cleanly."""
         if self.mode != RECORD:
             return
+        if self.failures:
+            raise RuntimeError(f"{len(self.failures)} live LLM calls failed while recording ({self.failures[0]['error']}); "
+                               f"{self.path.name} was not written: a replay would miss those calls")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lines = [json.dumps(self._entries[k], ensure_ascii=False, sort_keys=True) for k in sorted(self._entries)]
         self.path.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
 
     def stats(self) -> dict[str, Any]:
         return {"mode": self.mode, "file": self.path.name, "entries": len(self._entries), "hits": self.hits,
-                "misses": len(self.misses), "recorded": self.recorded}
+                "misses": len(self.misses), "recorded": self.recorded, "failed": len(self.failures)}
 
 
 def recording_path(suite: str) -> Path:

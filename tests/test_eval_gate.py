@@ -2,8 +2,9 @@
 (evals/baseline/), give identical scores when run twice, and a deliberately worsened retrieval
 fails the gate with the metric and the cases named.
 
-Fast suites: those registered with ``fast=True`` (retrieval, summaries, the store's own intents,
-suggestions and safety); CLINC150's 5,500 test queries run in `assist eval` / `make eval`.
+Fast suites: those registered with ``fast=True`` (retrieval, summaries and its replayed LLM
+variant, the store's own intents, suggestions and safety); CLINC150's 5,500 test queries run in
+`assist eval` / `make eval`.
 """
 
 from __future__ import annotations
@@ -51,11 +52,17 @@ def test_the_fast_suites_hold_the_committed_baseline(fast_run: RunOutcome) -> No
     assert {p.name for p in fast_run.paths.values()} == {"report.json", "summary.md", "report.html"}
 
 
+# The second run covers the suites where non-determinism could hide: vector search (threads,
+# ties), and LLM answers (replayed); the grounded suggestion suites run the same code paths.
+TWICE = ["retrieval", "summaries"]
+
+
 @pytest.mark.slow
 def test_running_the_suites_twice_gives_identical_scores(fast_run: RunOutcome, real_embedder: Any, counter: Any) -> None:
-    again = run(select(None, fast_only=True), context(real_embedder, counter), out_dir=None, stream=None)
-    first, second = scores(fast_run), scores(again)
-    assert first.keys() == second.keys()
+    again = run(select(TWICE), context(real_embedder, counter), out_dir=None, stream=None)
+    second = scores(again)
+    first = {k: v for k, v in scores(fast_run).items() if k in second}
+    assert first.keys() == second.keys() and "retrieval" in first
     for suite in first:
         assert first[suite]["metrics"] == second[suite]["metrics"], suite
         assert first[suite]["cases"] == second[suite]["cases"], suite

@@ -114,7 +114,7 @@ class RunContext:
             server = LocalSmolLM2()
             server.start()
             self._local_llm = server
-        return OpenAIChatModel(base_url=self._local_llm.base_url, model=self._local_llm.model, timeout_s=120.0, max_retries=0)
+        return OpenAIChatModel(base_url=self._local_llm.base_url, model=self._local_llm.model, timeout_s=900.0, max_retries=0)
 
     def chat_model(self, suite: str) -> Any:
         """The ChatModel a suite hands to its system under test, or None for no LLM.
@@ -141,12 +141,14 @@ class RunContext:
 
     def finish_llm(self) -> None:
         """Save what was recorded and stop the local LLM server if this run started one."""
-        for model in self._chat.values():
-            if hasattr(model, "save"):
-                model.save()
-        if self._local_llm is not None:
-            self._local_llm.stop()
-            self._local_llm = None
+        try:
+            for model in self._chat.values():
+                if hasattr(model, "save"):
+                    model.save()
+        finally:
+            if self._local_llm is not None:
+                self._local_llm.stop()
+                self._local_llm = None
 
     # ---- progress -----------------------------------------------------------------------
 

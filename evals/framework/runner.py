@@ -92,7 +92,10 @@ def run(
     finally:
         if overall is not None:
             overall.close()
-        ctx.finish_llm()
+        try:
+            ctx.finish_llm()
+        except RuntimeError as exc:  # an incomplete recording: say so, keep the old file
+            print(f"assist eval: {exc}", file=sys.stderr)
     seconds = round(time.perf_counter() - t0, 1)
 
     base: dict[str, Any] = {}

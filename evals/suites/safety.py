@@ -62,9 +62,9 @@ def run(ctx: RunContext) -> SuiteResult:
     chat = ctx.chat_model("safety")
     if chat is not None:
         runs["llm"] = _run_mode(ctx, safety, cases, chat)
-        misses = getattr(chat, "misses", [])
+        misses = getattr(chat, "misses", []) + getattr(chat, "failures", [])
         if misses:
-            raise RuntimeError(f"{len(misses)} LLM calls were not recorded (first: {misses[0]['input']!r}): the prompt or "
+            raise RuntimeError(f"{len(misses)} LLM calls were not recorded (first: {misses[0].get('input') or misses[0].get('error')!r}): the prompt or "
                                f"the input changed; re-record with `assist eval safety --record`")
         result.system += f"; and the LLM path, model {getattr(chat, 'model', '?')} ({ctx.llm_mode})"
     else:

@@ -155,9 +155,9 @@ def run_llm(ctx: RunContext) -> SuiteResult:
     data = load_dataset(summ.DATASET, "summaries").with_tag("holdout")
     versions = ctx.prompt_versions.get("summary") or ["1"]
     runs = {v: _llm_version(ctx, chat, v, data) for v in versions}
-    misses = getattr(chat, "misses", [])
+    misses = getattr(chat, "misses", []) + getattr(chat, "failures", [])
     if misses:
-        raise RuntimeError(f"{len(misses)} LLM calls were not recorded (first: {misses[0]['input']!r}): the prompt or "
+        raise RuntimeError(f"{len(misses)} LLM calls were not recorded (first: {misses[0].get('input') or misses[0].get('error')!r}): the prompt or "
                            f"the input changed; re-record with `assist eval summaries.llm --record`")
     main = runs[versions[0]]
     result = SuiteResult("summaries.llm", datasets=[data.describe()],
