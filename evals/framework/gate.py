@@ -122,6 +122,7 @@ class Finding:
 class GateResult:
     findings: list[Finding] = field(default_factory=list)
     compared_suites: list[str] = field(default_factory=list)
+    uncompared: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -138,7 +139,7 @@ class GateResult:
 
     def message(self) -> str:
         if not self.compared_suites:
-            return "gate: no baseline to compare with"
+            return "gate: nothing to compare: no baseline for " + (", ".join(self.uncompared) or "these suites")
         if self.passed:
             lines = [f"gate: passed ({len(self.compared_suites)} suites within tolerance of the baseline)"]
         else:
@@ -181,6 +182,7 @@ def compare(results: list[SuiteResult], baseline: dict[str, dict[str, Any]]) -> 
     for result in results:
         base = baseline.get(result.suite)
         if base is None:
+            gate.uncompared.append(result.suite)
             if result.ok:
                 gate.notes.append(f"{result.suite} has no baseline yet (create it with --update-baseline)")
             continue
