@@ -44,6 +44,15 @@ def _register_prompts_and_audit(sub: Any) -> None:  # issue 6
 EXTRA_COMMANDS.append(_register_prompts_and_audit)  # issue 6
 
 
+def _register_intents(sub: Any) -> None:  # issue 3
+    from service.assist.intents_cli import register_cli
+
+    register_cli(sub)
+
+
+EXTRA_COMMANDS.append(_register_intents)  # issue 3
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)

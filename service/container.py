@@ -123,4 +123,10 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
 
     register_audit(container)
     # --- end issue 6 ---
+    # --- issue 3: intent classification and the triage hook (owner: intents) ---
+    from service.assist.intents import register as register_intents, start as start_intents
+
+    register_intents(container)
+    await start_intents(container)
+    # --- end issue 3 ---
     return container

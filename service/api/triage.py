@@ -1,0 +1,61 @@
+"""HTTP for the help-desk triage hook: POST /v1/hooks/triage (generic JSON) and
+POST /v1/hooks/triage/zendesk (Zendesk ticket event webhooks).
+
+The body is read raw: the HMAC signature is checked over the exact bytes before parsing."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from litestar import Controller, Request, Response, post
+
+from service.assist.triage import TriageService
+from service.container import Container
+from service.errors import Unavailable
+from service.keys import Principal
+from service.logging import annotate
+
+
+def service_of(container: Container) -> TriageService:
+    svc = container.extras.get("triage")
+    if svc is None:
+        raise Unavailable("the triage hook is not configured")
+    return svc
+
+
+async def _handle(source: str, request: Request, principal: Principal, container: Container) -> Response[dict[str, Any]]:
+    started = time.perf_counter()
+    body = await request.body()
+    outcome = await service_of(container).handle(principal.tenant_id, source, body, dict(request.headers))
+    annotate(triage_source=source, ticket_id=outcome.response.get("ticket_id"), replayed=outcome.replayed,
+             taxonomy_version=outcome.response.get("taxonomy_version"))
+    if not outcome.replayed:
+        trail = container.extras.get("audit")
+        if trail is not None:  # issue 6: one audit record per triaged event (replays did no work)
+            from service.audit import AuditEntry, elapsed_ms
+
+            rec = outcome.audit_record()
+            await trail.record(AuditEntry(
+                endpoint="hooks.triage", tenant_id=principal.tenant_id, key_id=principal.key_id,
+                input_redacted={"source": source, "ticket_id": rec["ticket_id"], "event_id": rec["event_id"]},
+                params={"taxonomy_version": rec["taxonomy_version"]}, outcome="ok",
+                latency_ms=elapsed_ms(started), output=rec,
+            ))
+    headers = {"Idempotent-Replayed": "true" if outcome.replayed else "false"}
+    return Response(outcome.response, status_code=200, headers=headers)
+
+
+class TriageController(Controller):
+    path = "/hooks/triage"
+    tags = ["triage"]
+
+    @post("/", opt={"scope": "triage:write"}, status_code=200,
+          summary="Triage a new or updated ticket (generic JSON); signed with X-Assist-Signature")
+    async def generic(self, request: Request, principal: Principal, container: Container) -> Response[dict[str, Any]]:
+        return await _handle("generic", request, principal, container)
+
+    @post("/zendesk", opt={"scope": "triage:write"}, status_code=200,
+          summary="Triage a Zendesk ticket event webhook (zen:event-type:ticket.*)")
+    async def zendesk(self, request: Request, principal: Principal, container: Container) -> Response[dict[str, Any]]:
+        return await _handle("zendesk", request, principal, container)
