@@ -139,11 +139,11 @@ class RunContext:
         self._chat[suite] = model
         return model
 
-    def finish_llm(self) -> None:
+    def finish_llm(self, save: bool = True) -> None:
         """Save what was recorded and stop the local LLM server if this run started one."""
         try:
             for model in self._chat.values():
-                if hasattr(model, "save"):
+                if save and hasattr(model, "save"):
                     model.save()
         finally:
             if self._local_llm is not None:

@@ -82,6 +82,7 @@ def run(
     t0 = time.perf_counter()
     overall = ctx.bar(len(suites), "eval suites") if len(suites) > 1 else None
     results = []
+    completed = False
     try:
         for s in suites:
             if overall is not None:
@@ -89,11 +90,12 @@ def run(
             results.append(run_suite(s, ctx))
             if overall is not None:
                 overall.update(1)
+        completed = True
     finally:
         if overall is not None:
             overall.close()
         try:
-            ctx.finish_llm()
+            ctx.finish_llm(save=completed)  # an interrupted run records nothing
         except RuntimeError as exc:  # an incomplete recording: say so, keep the old file
             print(f"assist eval: {exc}", file=sys.stderr)
     seconds = round(time.perf_counter() - t0, 1)
