@@ -50,6 +50,7 @@ def run(ctx: RunContext) -> SuiteResult:
         return out
 
     rows = asyncio.run(go())
+    sources_of: dict[str, list[str]] = {}
     for case, channel, r, latency in rows:
         top = r.suggestions[0] if r.suggestions else None
         chunks = {h.chunk_id: h.text for h in r.knowledge}
@@ -59,6 +60,7 @@ def run(ctx: RunContext) -> SuiteResult:
         else:
             cited = [x["article_id"] for x in top.citations]
             sources = [chunks.get(x.get("chunk_id"), "") for x in top.citations] + [t for a in cited for t in replies.get(a, [])]
+            sources_of[case.id] = sources
             length = next((ch for ch in top.checks if ch["check"] == "channel"), None)
             scores = {
                 "citation_valid": round(scorers.citation_validity(cited, retrieved), 4) if cited else 0.0,
@@ -86,6 +88,8 @@ def run(ctx: RunContext) -> SuiteResult:
     lat = scorers.latency_summary(c.latency_ms for c in cs)
     result.add("latency_p50_ms", lat["latency_p50_ms"], direction=LOWER, kind=TIMING)
     result.add("latency_p95_ms", lat["latency_p95_ms"], direction=LOWER, kind=TIMING)
+    if ctx.judge:
+        _judge(ctx, result, sources_of)
     result.charts = [
         Chart("bars", "top reply score by channel and tag", {"items": [
             (tag, mean, n) for tag, (mean, n) in scorers.by_tag((c.tags, c.scores["overall"]) for c in cs).items() if n >= 3
@@ -93,3 +97,22 @@ def run(ctx: RunContext) -> SuiteResult:
         Chart("histogram", "suggestion latency (grounded)", {"values": [c.latency_ms for c in cs], "x_label": "latency (ms)"}),
     ]
     return result
+
+
+def _judge(ctx: RunContext, result: SuiteResult, sources_of: dict[str, list[str]]) -> None:
+    """The optional LLM judge (reported apart, never gated), replayed like any LLM call."""
+    from evals.framework.judge import JudgeItem, judge
+
+    model = ctx.chat_model("suggestions.judge")
+    if model is None:
+        result.notes.append("LLM judge not run: no evals/recordings/suggestions.judge.jsonl and no --live/--record")
+        return
+    items = [JudgeItem(c.key, c.input["message"], c.output.get("reply") or "", sorted(set(sources_of.get(c.id, []))))
+             for c in result.cases]
+    metrics, per_case = judge(model, items)
+    result.judged.extend(metrics)
+    for c in result.cases:
+        if c.key in per_case:
+            c.scores["judge"] = round(per_case[c.key], 4)
+    if getattr(model, "misses", None):
+        result.notes.append(f"LLM judge: {len(model.misses)} replies had no recorded verdict (re-record with --record --judge)")
