@@ -49,9 +49,15 @@ class RunContext:
         if "embedder" in self.overrides:
             return self.overrides["embedder"]
         if self._embedder is None:
+            import os
+
             from service.container import make_embedder
 
-            self._embedder = make_embedder(self.settings)
+            settings = self.settings
+            if "ASSIST_EMBEDDING_THREADS" not in os.environ:
+                # No event loop to leave a core for: an eval run may use every core.
+                settings = settings.replace(models={"embedding_threads": max(1, os.cpu_count() or 1)})
+            self._embedder = make_embedder(settings)
         return self._embedder
 
     def counter(self) -> Any:
