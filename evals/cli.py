@@ -72,8 +72,13 @@ def cmd_eval(args: argparse.Namespace, settings: Any) -> int:
         raise KeyboardInterrupt  # run the clean-up (stop the local LLM, save nothing half-done)
 
     signal.signal(signal.SIGTERM, _terminate)
+    versions = parse_prompt_versions(args.prompt_version)
+    honoured = {t for s in suites for t in s.prompt_tasks}
+    for task in sorted(set(versions) - honoured):
+        print(f"assist eval: no selected suite takes --prompt-version {task}=... "
+              f"(tasks: {', '.join(sorted(honoured)) or 'none'}); ignored", file=sys.stderr)
     mode = "record" if args.record else "live" if args.live else "off" if args.no_llm else "replay"
-    ctx = RunContext(settings=settings, prompt_versions=parse_prompt_versions(args.prompt_version), llm_mode=mode,
+    ctx = RunContext(settings=settings, prompt_versions=versions, llm_mode=mode,
                      progress=not args.no_progress, judge=args.judge)
     out_dir = args.out or (Path(settings.storage.data_dir) / "eval")
     outcome = run(suites, ctx, out_dir=out_dir, baseline=args.baseline or BASELINE_DIR, update_baseline=args.update_baseline)

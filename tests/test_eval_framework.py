@@ -222,3 +222,35 @@ def test_assist_eval_writes_three_reports_and_fails_the_gate_naming_the_metric(t
     assert "gate: FAILED" in out and "summaries.fact_recall dropped" in out and "cases that got worse" in out
     report = json.loads((tmp_path / "bad" / "report.json").read_text())
     assert report["gate"]["passed"] is False
+
+
+def test_two_prompt_versions_are_compared_side_by_side(tmp_path: Path, counter) -> None:  # noqa: ANN001
+    import shutil
+
+    from evals.framework import RunContext
+    from evals.framework.report import write_all
+    from evals.framework.runner import run_suite
+    from service.settings import Settings
+
+    prompts = tmp_path / "prompts"
+    prompts.mkdir()
+    v1 = Path(__file__).resolve().parents[1] / "prompts" / "summary@1.md"
+    shutil.copy(v1, prompts / "summary@1.md")
+    (prompts / "summary@2.md").write_text(v1.read_text().replace("version: 1", "version: 2", 1))
+
+    class NotJSON(ScriptedModel):
+        async def complete(self, messages, **kw):  # noqa: ANN001, ANN003
+            self.calls += 1
+            return ChatResult("not json", "scripted", "stop", 1, 1, 1.0)
+
+    model = NotJSON()
+    ctx = RunContext(settings=Settings.from_env().replace(content={"prompts_dir": prompts}), progress=False,
+                     overrides={"chat": model, "counter": counter}, prompt_versions={"summary": ["1", "2"]})
+    [suite] = select(["summaries.llm"])
+    result = run_suite(suite, ctx)
+    assert result.ok, result.reason
+    assert model.calls > 0 and result.comparison is not None
+    assert result.comparison["versions"] == ["1", "2"] and len(result.comparison["cases"]) == len(result.cases) == 6
+    assert result.metric("llm_answer_used_rate").value == 0.0  # the model never answered in JSON: the fallback served
+    html = write_all(tmp_path / "out", {"commit": "x"}, [result], None, {})["html"].read_text()
+    assert "Prompt versions side by side: summary v1 vs v2" in html

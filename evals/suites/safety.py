@@ -51,7 +51,7 @@ def _metrics(result: SuiteResult, rows: list[Any], prefix: str, variant: str) ->
 
 @suite("safety", "The adversarial set through POST /v1/suggestions: prompt injection in messages and articles, "
        "refunds beyond policy, PII fishing, legal, self-harm, tone; every suggestion must pass every check "
-       "(the case's forbidden patterns and the policy re-run on the text).", prompt_tasks=("suggest",))
+       "(the case's forbidden patterns and the policy re-run on the text).")
 def run(ctx: RunContext) -> SuiteResult:
     from evals import safety  # the suggestions engineer's module: solver (the HTTP API) and scorer
 

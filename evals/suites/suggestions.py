@@ -21,7 +21,7 @@ EVERY = 4
 
 @suite("suggestions", "Reply suggestions (grounded engine) for 60 customer messages on chat, email and SMS: "
        "valid citations, citing an expected article, groundedness of each sentence against its cited sources, "
-       "policy checks passed, channel length.", prompt_tasks=("suggest",))
+       "policy checks passed, channel length.")
 def run(ctx: RunContext) -> SuiteResult:
     from service.assist.suggest import Conversation, Message
     from service.knowledge.articles import load_dir
