@@ -257,3 +257,17 @@ async def test_verify_while_records_are_being_appended_does_not_raise_false_alar
     results = await asyncio.gather(writer(), *(trail.verify() for _ in range(5)))
     assert all(r.ok for r in results[1:]), [r.as_dict() for r in results[1:] if not r.ok]
     assert (await trail.verify()).records == 60
+
+
+async def test_output_policy_and_params_are_masked_but_identifiers_are_kept(sessions):
+    trail = AuditTrail(sessions)
+    chunk = "d6de0c6b-0078-4937-8269-92295c0241af"  # a UUID the phone detector would mangle
+    row = await trail.record(entry(
+        output={"suggestions": [{"id": chunk, "citations": [{"chunk_id": chunk}]}], "note": "call +44 20 7946 0958"},
+        policy={"findings": ["reply contains dana.leak@example.com"]},
+        params={"channel": "chat", "greeting": "Hi jane@example.com"},
+    ))
+    assert row.output["suggestions"][0]["id"] == chunk and row.output["suggestions"][0]["citations"][0]["chunk_id"] == chunk
+    stored = json.dumps([row.output, row.policy, row.params])
+    assert "7946" not in stored and "example.com" not in stored
+    assert (await trail.verify()).ok

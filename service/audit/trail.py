@@ -123,7 +123,8 @@ def record_hash_of(row: AuditRecord, prev_hash: str, personal_hash: str) -> str:
 class AuditEntry:
     """One answer to record. ``input`` is the raw request: the trail stores a PII-redacted copy
     and the hash of the original. Give ``input_redacted`` instead when the caller already masked
-    it. ``output`` is stored as given: pass ids, versions and decisions, not free customer text.
+    it. ``output``, ``policy`` and ``params`` are PII-masked too (identifiers under ``*_id`` keys
+    are kept); still, pass ids, versions and decisions there, not free customer text.
     ``tenant_id``, ``key_id`` and ``request_id`` default to the current request's."""
 
     endpoint: str
@@ -164,16 +165,23 @@ def _redactor_factory() -> Callable[[], Any] | None:
     return Redactor
 
 
-def redact_value(value: Any, redactor: Any) -> Any:
-    """Every string in a JSON-like value, PII masked (placeholders stable within one value)."""
+def _is_identifier(key: str | None) -> bool:
+    k = (key or "").lower()
+    return k in {"id", "ids", "ref", "refs", "prompt", "model"} or k.endswith(("_id", "_ids", "_hash", "_ref"))
+
+
+def redact_value(value: Any, redactor: Any, key: str | None = None) -> Any:
+    """Every string in a JSON-like value, PII masked (placeholders stable within one redactor),
+    except identifiers (keys ``id``, ``*_id``, ``*_ids``, ``*_hash``...): the phone detector
+    would otherwise mangle the odd UUID."""
     if redactor is None:
         return value
     if isinstance(value, str):
-        return redactor.redact(value)
+        return value if _is_identifier(key) else redactor.redact(value)
     if isinstance(value, dict):
-        return {k: redact_value(v, redactor) for k, v in value.items()}
+        return {k: redact_value(v, redactor, k) for k, v in value.items()}
     if isinstance(value, list):
-        return [redact_value(v, redactor) for v in value]
+        return [redact_value(v, redactor, key) for v in value]
     return value
 
 
@@ -316,11 +324,12 @@ class AuditTrail:
             input_redacted=redacted if isinstance(redacted, dict) else {"value": redacted},
             input_hash=sha256(canonical(original)),
             articles=jsonable(list(entry.articles or [])),
-            params=jsonable(dict(entry.params or {})),
+            params=jsonable(redact_value(jsonable(dict(entry.params or {})), redactor)),
             tokens=jsonable(dict(entry.tokens or {})),
-            policy=jsonable(dict(entry.policy or {})),
+            # issue 8: findings and outputs may quote restored contact details; the copy is masked
+            policy=jsonable(redact_value(jsonable(dict(entry.policy or {})), redactor)),
             latency_ms=round(float(latency), 3),
-            output=_as_object(jsonable(entry.output)),
+            output=_as_object(jsonable(redact_value(jsonable(entry.output), redactor))),
             erased=False,
             **values,
         )
