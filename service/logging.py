@@ -42,6 +42,28 @@ def configure_logging(level: str = "info", fmt: str = "auto") -> None:
         logger_factory=structlog.PrintLoggerFactory(file=sys.stdout),
         cache_logger_on_first_use=False,
     )
+    _redact_stdlib_records()
+
+
+def _redact_stdlib_records() -> None:
+    """Records of the standard library's loggers (uvicorn's access log, httpx, SQLAlchemy and
+    aiosqlite at debug level...) are masked too: the message is formatted and redacted when the
+    record is created (only records that pass the level check are created)."""
+    current = logging.getLogRecordFactory()
+    if getattr(current, "_assist_redacting", False):
+        return
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = current(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string stays as it was
+            return record
+        record.msg, record.args = Redactor().redact(message), None
+        return record
+
+    factory._assist_redacting = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
 
 
 def redact_pii(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:

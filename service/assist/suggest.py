@@ -516,7 +516,10 @@ class SuggestionService:
         inputs = self._inputs(prep)
         messages = repair.render(
             brand=inputs["brand"], channel=inputs["channel"], channel_style=inputs["channel_style"], max_chars=inputs["max_chars"],
-            articles=inputs["articles"], draft=(candidate.text if candidate else text)[:1500] or "(empty)", findings=findings[:8] or [outcome],
+            # The draft had contact details restored (_postprocess): mask them again before they go
+            # back to the LLM (issue 8), with the request's redactor so placeholders stay the same.
+            articles=inputs["articles"], draft=prep.redactor.redact((candidate.text if candidate else text)[:1500]) or "(empty)",
+            findings=prep.redactor.redact_many(findings[:8]) or [outcome],
         )
         try:
             result, call = await self.gateway.complete("repair", messages, prompt_params=repair.params, json_mode=True, schema=repair.output_schema or None, timeout_s=self._remaining(t0))
