@@ -117,7 +117,7 @@ class AuditController(Controller):
         outcome: Annotated[str | None, Parameter(max_length=32)] = None,
         request_id: Annotated[str | None, Parameter(max_length=64)] = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
-        cursor: Annotated[int | None, Parameter(ge=1, description="next_cursor of the previous page")] = None,
+        cursor: Annotated[int | None, Parameter(ge=1, le=2**62, description="next_cursor of the previous page")] = None,
     ) -> AuditPage:
         since_utc, until_utc = _utc(since, "since"), _utc(until, "until")
         if since_utc and until_utc and since_utc >= until_utc:
