@@ -351,3 +351,21 @@ async def test_http_triage_needs_the_triage_scope(hook):
     raw, sig = signed(ticket(), secret)
     r = await c.post("/v1/hooks/triage", content=raw, headers={**headers, **sig})
     assert r.status_code == 403
+
+
+async def test_another_tenant_can_neither_use_a_signature_nor_read_a_stored_answer(hook):
+    c, acme_auth, acme_secret = hook
+    globex_auth = await new_key(c, "globex", "triage:write")
+    globex_secret = await c.app.state.container.keys.webhook_secret("globex")
+    assert globex_secret and globex_secret != acme_secret
+    raw, acme_sig = signed(ticket(text="there's an unauthorized charge on my card, this is fraud"), acme_secret)
+    first = await c.post("/v1/hooks/triage", content=raw, headers={**acme_auth, **acme_sig})
+    assert first.status_code == 200
+    # acme's signature with globex's key: refused (the secret is per tenant)
+    r = await c.post("/v1/hooks/triage", content=raw, headers={**globex_auth, **acme_sig})
+    assert r.status_code == 401
+    # the same ticket and event ids from globex are globex's own event, not a replay of acme's
+    raw2, globex_sig = signed(ticket(text="how do I wash the jeans?"), globex_secret)
+    r = await c.post("/v1/hooks/triage", content=raw2, headers={**globex_auth, **globex_sig})
+    assert r.status_code == 200 and r.headers["Idempotent-Replayed"] == "false"
+    assert r.json()["intent"] != first.json()["intent"]
