@@ -145,7 +145,7 @@ def clinc_metrics(test: Scores, test_labels: list[str], oos: Scores | None, thre
 
 
 def run_clinc(embedder: Any, *, shots: int | None = None, seed: int = 0, use_oos_train: bool = True,
-              default_threshold: float = 0.5) -> dict[str, Any]:
+              default_threshold: float = 0.5, keep_predictions: bool = False) -> dict[str, Any]:
     data = clinc_split()
     train = data["train"]
     if shots:
@@ -158,7 +158,7 @@ def run_clinc(embedder: Any, *, shots: int | None = None, seed: int = 0, use_oos
     started = time.perf_counter()
     scores, info = train_and_score(embedder, (texts, labels), sets)
     threshold = choose_threshold(scores["val"], data["val"][1], scores["oos_val"])
-    return {
+    out = {
         "setting": f"{shots}-shot" if shots else "full",
         "train_examples": len(texts),
         "oos_train_used": use_oos_train,
@@ -170,6 +170,10 @@ def run_clinc(embedder: Any, *, shots: int | None = None, seed: int = 0, use_oos
         "training": info,
         "seconds": round(time.perf_counter() - started, 1),
     }
+    if keep_predictions:  # per-query predictions for the eval framework's report (evals/suites/intents.py)
+        out["predictions"] = {k: {"pred": list(scores[k].pred), "confidence": [float(c) for c in scores[k].confidence]}
+                              for k in ("test", "oos_test")}
+    return out
 
 
 # ---- store conversations ---------------------------------------------------------------------------

@@ -49,15 +49,11 @@ class RunContext:
         if "embedder" in self.overrides:
             return self.overrides["embedder"]
         if self._embedder is None:
-            import os
-
             from service.container import make_embedder
 
-            settings = self.settings
-            if "ASSIST_EMBEDDING_THREADS" not in os.environ:
-                # No event loop to leave a core for: an eval run may use every core.
-                settings = settings.replace(models={"embedding_threads": max(1, os.cpu_count() or 1)})
-            self._embedder = make_embedder(settings)
+            # ASSIST_EMBEDDING_THREADS as for the service (default 1): on a shared 2-core machine
+            # more torch threads made CLINC150 slower, not faster.
+            self._embedder = make_embedder(self.settings)
         return self._embedder
 
     def counter(self) -> Any:
@@ -158,8 +154,8 @@ class RunContext:
 
     # ---- progress -----------------------------------------------------------------------
 
-    def bar(self, total: int, desc: str) -> Any:
+    def bar(self, total: int, desc: str, unit: str = "case") -> Any:
         from tqdm import tqdm
 
-        return tqdm(total=total, desc=desc, unit="case", file=sys.stderr, disable=not self.progress,
+        return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, disable=not self.progress,
                     leave=False, dynamic_ncols=True, mininterval=0.5)

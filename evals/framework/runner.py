@@ -80,7 +80,7 @@ def run(
         logging.getLogger(noisy).setLevel(logging.WARNING)  # one line per in-process request would bury the progress
     started_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     t0 = time.perf_counter()
-    overall = ctx.bar(len(suites), "eval suites") if len(suites) > 1 else None
+    overall = ctx.bar(len(suites), "eval suites", unit="suite") if len(suites) > 1 else None
     results = []
     completed = False
     try:

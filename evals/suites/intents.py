@@ -12,7 +12,6 @@ Their module reports percentages; the framework reports fractions (0-1) like eve
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
 
 from evals.framework import LOWER, TIMING, CaseResult, Chart, RunContext, SuiteResult, load_dataset, scorers, suite
@@ -95,18 +94,11 @@ def run_clinc(ctx: RunContext) -> SuiteResult:
     path = intents.CLINC_DIR / "data_full.json"
     from evals.framework.dataset import file_version
 
-    bar = ctx.bar(2, "intents.clinc150 (embed 22,600 queries, train, score)")
-    with tempfile.TemporaryDirectory(prefix="assist-clinc-") as cache:
-        embedder = intents.CachedEmbedder(ctx.embedder(), cache)
-        full = intents.run_clinc(embedder)  # their protocol: metrics and the threshold chosen on validation
-        bar.update(1)
-        # Per-query predictions for the confusion matrix and the worst cases: the same training set
-        # (the embeddings come from the cache), scored on the test sets.
-        texts = list(data["train"][0]) + list(data["oos_train"][0])
-        labels = list(data["train"][1]) + ["out_of_scope"] * len(data["oos_train"][0])
-        scores, _ = intents.train_and_score(embedder, (texts, labels), {"test": data["test"][0], "oos_test": data["oos_test"][0]})
-        bar.update(1)
+    bar = ctx.bar(1, "intents.clinc150 (embed 22,600 queries, train, score)")
+    full = intents.run_clinc(ctx.embedder(), keep_predictions=True)  # their protocol, with per-query predictions
+    bar.update(1)
     bar.close()
+    predictions = full["predictions"]
     t = full["threshold"]
     test = full["test"]
     result = SuiteResult("intents.clinc150", system=f"IntentClassifier on MiniLM + TF-IDF, threshold {t:.4f} chosen on validation",
@@ -128,14 +120,15 @@ def run_clinc(ctx: RunContext) -> SuiteResult:
     gold: list[str] = []
     pred: list[str] = []
     for split, labels_of in (("test", data["test"][1]), ("oos_test", ["oos"] * len(data["oos_test"][0]))):
-        s = scores[split]
+        s = predictions[split]
         for i, (text, g) in enumerate(zip(data[split][0], labels_of, strict=True)):
-            p = s.pred[i] if float(s.confidence[i]) >= t and s.pred[i] != "out_of_scope" else "oos"
+            confidence = s["confidence"][i]
+            p = s["pred"][i] if confidence >= t and s["pred"][i] != "out_of_scope" else "oos"
             gold.append(g)
             pred.append(p)
             result.cases.append(CaseResult(
                 id=f"{split}-{i:04d}", input=text, expected={"intent": g},
-                output={"intent": p, "confidence": round(float(s.confidence[i]), 4)},
+                output={"intent": p, "confidence": round(confidence, 4)},
                 scores={"correct": 1.0 if g == p else 0.0}, primary="correct", tags=(split,),
             ))
     result.add("macro_f1", scorers.macro_f1(gold, pred), tolerance=0.01, description="over the 150 intents and oos")
