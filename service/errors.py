@@ -105,6 +105,13 @@ def exception_to_problem(request: Request, exc: Exception) -> Response:
         headers = dict(exc.headers or {})
         if status == 413:
             detail = "Request body is larger than the configured limit (ASSIST_MAX_BODY_BYTES)"
+    elif _database_unavailable(exc):
+        # issue 8: a locked SQLite file past busy_timeout, a dropped PostgreSQL connection, an
+        # exhausted pool: the request did not happen; the client may retry.
+        status, title = 503, "Service unavailable"
+        detail = "the database is busy or unreachable; retry shortly"
+        headers = {"Retry-After": "2"}
+        log.warning("database_unavailable", error_type=type(exc).__name__, error=str(exc)[:200])
     else:
         status, title = 500, "Internal server error"
         detail = "An unexpected error occurred; it has been logged with the request id."
@@ -122,6 +129,15 @@ def exception_to_problem(request: Request, exc: Exception) -> Response:
     if errors:
         body["errors"] = errors
     return Response(content=body, status_code=status, media_type=PROBLEM_JSON, headers=headers or None)
+
+
+def _database_unavailable(exc: Exception) -> bool:
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    if isinstance(exc, (OperationalError, InterfaceError, PoolTimeout)):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
 
 def _validation_detail(exc: ValidationException, errors: list[Any]) -> str:
