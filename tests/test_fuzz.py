@@ -18,7 +18,7 @@ from schemathesis.checks import not_a_server_error
 from service.app import create_app
 from tests.conftest import KNOWLEDGE, make_settings
 
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = int(__import__("os").environ.get("ASSIST_FUZZ_EXAMPLES", "25"))
 
 
 async def _prepare(settings_: Any, overrides: dict[str, Any]) -> str:
