@@ -1,0 +1,219 @@
+"""Load benchmark over loopback, without an LLM: /v1/assist, /v1/intents/classify and
+/v1/knowledge/search at 1, 8 and 32 concurrent clients.
+
+Starts `assist serve` on a free 127.0.0.1 port with a temp data dir (ingests knowledge/ first,
+creates an admin key), waits for /readyz, then drives each endpoint with httpx for a bounded
+number of requests (and at most --seconds per run). Prints throughput, p50/p95/p99 latency,
+errors, the server's RSS at rest and its peak under load, and the floor: the cost of one query
+embedding measured in this process with the same model and thread count. Every request text is
+unique by default (no cache hits: the worst case); --repeat-texts cycles the eval queries.
+Prints numbers; asserts nothing.
+
+    .venv/bin/python benchmarks/bench_load.py [--requests 300] [--seconds 40] [--concurrency 1,8,32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+REPO = Path(__file__).resolve().parents[1]
+PY = sys.executable
+CHANNELS = ("chat", "sms", "email", "voice")
+
+
+def queries() -> list[str]:
+    path = REPO / "evals" / "datasets" / "retrieval.jsonl"
+    return [json.loads(line)["input"]["query"] for line in path.read_text().splitlines() if line.strip()]
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = (len(values) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def body_for(endpoint: str, text: str, i: int) -> dict[str, Any]:
+    if endpoint == "/v1/assist":
+        return {"channel": CHANNELS[i % len(CHANNELS)], "messages": [{"role": "customer", "text": text}],
+                "customer": {"first_name": "Dana", "order_id": "4471920"}, "n": 3}
+    if endpoint == "/v1/intents/classify":
+        return {"text": text}
+    return {"query": text, "top_k": 5}
+
+
+async def drive(url: str, headers: dict[str, str], endpoint: str, clients: int, total: int, seconds: float,
+                texts: list[str], unique: bool, offset: int) -> dict[str, Any]:
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    counter = iter(range(total))
+    stop_at = time.perf_counter() + seconds
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        for i in counter:
+            if time.perf_counter() > stop_at:
+                return
+            n = offset + i
+            text = texts[n % len(texts)] + (f" (ticket {n})" if unique else "")
+            t0 = time.perf_counter()
+            try:
+                r = await client.post(endpoint, json=body_for(endpoint, text, n), headers=headers)
+                status = str(r.status_code)
+            except httpx.HTTPError as exc:
+                status = type(exc).__name__
+            latencies.append((time.perf_counter() - t0) * 1000)
+            if status != "200":
+                errors[status] = errors.get(status, 0) + 1
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(client) for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    return {
+        "requests": len(latencies), "rps": len(latencies) / elapsed if elapsed else 0.0,
+        "p50": pct(latencies, 0.5), "p95": pct(latencies, 0.95), "p99": pct(latencies, 0.99),
+        "errors": sum(errors.values()), "error_kinds": errors,
+    }
+
+
+def embedding_floor(texts: list[str], threads: int) -> dict[str, float]:
+    from service.adapters.embedder import SentenceTransformerEmbedder
+
+    emb = SentenceTransformerEmbedder(threads=threads)
+    for t in texts[:5]:
+        emb.embed([t + " warm"])
+    single = []
+    for i, t in enumerate(texts[:60]):
+        t0 = time.perf_counter()
+        emb.embed([f"{t} (floor {i})"])
+        single.append((time.perf_counter() - t0) * 1000)
+    batch = [f"{t} (batch {i})" for i, t in enumerate(texts[:32])]
+    t0 = time.perf_counter()
+    emb.embed(batch)
+    per_text_batched = (time.perf_counter() - t0) * 1000 / len(batch)
+    return {"single_p50_ms": statistics.median(single), "single_rps": 1000 / statistics.median(single),
+            "batched32_ms_per_text": per_text_batched}
+
+
+def run_server(env: dict[str, str], port: int) -> subprocess.Popen:
+    proc = subprocess.Popen([PY, "-m", "service", "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=REPO,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"assist serve exited: {proc.stderr.read().decode()[-2000:]}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("assist serve did not become ready in 180 s")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--requests", type=int, default=300, help="requests per endpoint and concurrency (bounded)")
+    ap.add_argument("--seconds", type=float, default=40.0, help="time cap per endpoint and concurrency")
+    ap.add_argument("--concurrency", default="1,8,32")
+    ap.add_argument("--endpoints", default="/v1/assist,/v1/intents/classify,/v1/knowledge/search")
+    ap.add_argument("--repeat-texts", action="store_true", help="cycle the eval queries (cache hits) instead of unique texts")
+    ap.add_argument("--env", action="append", default=[], help="extra NAME=VALUE for the server (e.g. ASSIST_EMBEDDING_BATCH_MS=0)")
+    args = ap.parse_args()
+    levels = [int(c) for c in args.concurrency.split(",")]
+    endpoints = args.endpoints.split(",")
+    texts = queries()
+
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        env = {**os.environ, "ASSIST_DATA_DIR": tmp, "ASSIST_LOG_LEVEL": "warning", "ASSIST_LOG_FORMAT": "json",
+               "ASSIST_LLM_BASE_URL": "", "HF_HUB_OFFLINE": "1"}
+        env.update(dict(kv.split("=", 1) for kv in args.env))
+        subprocess.run([PY, "-m", "service", "knowledge", "ingest", "--json"], env=env, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+        key = subprocess.run([PY, "-m", "service", "keys", "create", "--tenant", "bench", "--scopes", "admin"], env=env, cwd=REPO,
+                             check=True, capture_output=True, text=True).stdout.strip()
+        headers = {"Authorization": f"Bearer {key}"}
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        proc = run_server(env, port)
+        try:
+            rest = rss_mb(proc.pid)
+            peak = [rest]
+            sampling = threading.Event()
+
+            def sample() -> None:
+                while not sampling.is_set():
+                    peak[0] = max(peak[0], rss_mb(proc.pid))
+                    time.sleep(0.2)
+
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
+            extra = " ".join(args.env) or "defaults"
+            print(f"# bench_load: assist serve on {url} (1 worker, no LLM, {extra}); {os.cpu_count()} cores; "
+                  f"{'repeated' if args.repeat_texts else 'unique'} texts; <= {args.requests} requests or {args.seconds:.0f} s per run")
+            print(f"{'endpoint':24} {'conc':>4} {'reqs':>5} {'rps':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
+            offset = 0
+            for endpoint in endpoints:
+                probe = httpx.post(url + endpoint, json=body_for(endpoint, "warm up please", 0), headers=headers, timeout=60)
+                if probe.status_code == 404:
+                    print(f"{endpoint:24} not available on this build (404)")
+                    continue
+                asyncio.run(drive(url, headers, endpoint, 4, 20, 20, texts, True, 10_000_000))  # warm-up, not reported
+                for c in levels:
+                    r = asyncio.run(drive(url, headers, endpoint, c, args.requests, args.seconds, texts, not args.repeat_texts, offset))
+                    offset += args.requests
+                    kinds = f" {r['error_kinds']}" if r["errors"] else ""
+                    print(f"{endpoint:24} {c:>4} {r['requests']:>5} {r['rps']:>7.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['p99']:>8.1f} {r['errors']:>6}{kinds}",
+                          flush=True)
+            sampling.set()
+            sampler.join()
+            print(f"memory: RSS at rest {rest:.0f} MB, peak under load {peak[0]:.0f} MB, after {rss_mb(proc.pid):.0f} MB")
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    threads = int(env.get("ASSIST_EMBEDDING_THREADS", "1"))
+    floor = embedding_floor(texts, threads)
+    print(f"floor: one query embedding {floor['single_p50_ms']:.1f} ms p50 (torch threads={threads}) = "
+          f"{floor['single_rps']:.0f} embeddings/s on one core; batched by 32: {floor['batched32_ms_per_text']:.1f} ms per text")
+
+
+if __name__ == "__main__":
+    main()
