@@ -305,3 +305,27 @@ async def test_llm_fallback_answers_outside_the_taxonomy_are_ignored(real_embedd
     svc.load()
     r = await svc.aclassify("what is the meaning of life")
     assert r.intent is None and r.source == "model"
+
+
+async def test_llm_fallback_over_the_gateway_parses_the_json_answer():
+    from service.assist.intents import llm_fallback
+    from service.ports import ChatResult
+
+    class FakeGateway:
+        available = True
+
+        def __init__(self, text: str) -> None:
+            self.text = text
+            self.calls: list[Any] = []
+
+        async def complete(self, task: str, messages: Any, **kw: Any) -> Any:
+            self.calls.append((task, messages, kw))
+            return ChatResult(self.text, "fake", "stop", 10, 5, 1.0), None
+
+    tax = load_taxonomy(TAXONOMY)
+    gw = FakeGateway('{"intent": "faq_policy"}')
+    assert await llm_fallback(gw)("can I return a gift?", tax) == "faq_policy"
+    task, messages, kw = gw.calls[0]
+    assert task == "intent" and kw["json_mode"] and "faq_policy:" in messages[0].content
+    assert await llm_fallback(FakeGateway('{"intent": "none"}'))("hello", tax) is None
+    assert await llm_fallback(FakeGateway("I think it is about weather"))("hello", tax) is None

@@ -52,10 +52,6 @@ class BatchOut(msgspec.Struct):
     results: list[ClassificationOut]
 
 
-class ReloadIn(msgspec.Struct, forbid_unknown_fields=True):
-    pass
-
-
 def service_of(container: Container) -> IntentService:
     svc = container.extras.get("intents")
     if svc is None:

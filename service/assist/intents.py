@@ -31,7 +31,6 @@ import csv
 import hashlib
 import io
 import json
-import math
 import re
 import threading
 import time
@@ -822,7 +821,3 @@ def llm_fallback(gateway: Any) -> Fallback:
         return name if taxonomy.get(name) else None
 
     return fallback
-
-
-def threshold_is_valid(value: float) -> bool:
-    return isinstance(value, (int, float)) and not math.isnan(value) and 0.0 <= value <= 1.0
