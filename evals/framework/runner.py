@@ -76,7 +76,7 @@ def run(
     update_baseline: bool = False,
     stream: TextIO | None = sys.stdout,
 ) -> RunOutcome:
-    for noisy in ("httpx", "httpcore", "openai"):
+    for noisy in ("httpx", "httpcore", "openai", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)  # one line per in-process request would bury the progress
     started_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     t0 = time.perf_counter()
