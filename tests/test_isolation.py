@@ -93,7 +93,7 @@ class World:
 
     async def as_globex(self, method: str, path: str, **kw: Any) -> Any:
         """A call with the other tenant's admin key; its body must not contain acme's data."""
-        r = await self.call(method, path, self.globex, **kw)
+        r = await self.call(method, path, kw.pop("headers", self.globex), **kw)
         assert SECRET not in r.text, f"{method} {path} leaked acme's content: {r.text[:400]}"
         assert ACME_EMAIL not in r.text or ACME_EMAIL in json.dumps(kw.get("json") or kw.get("params") or {}), r.text[:400]
         return r
@@ -284,7 +284,54 @@ async def classify(w: World) -> None:
     assert r.status_code in (200, 503)
 
 
+async def taxonomy(w: World) -> None:
+    # The taxonomy is the service's (ASSIST_INTENTS_FILE), the same for every tenant.
+    r = await w.as_globex("GET", "/v1/intents")
+    assert r.status_code == 200
+
+
+async def reload_taxonomy(w: World) -> None:
+    # Re-reads the operator's file; no tenant data in or out.
+    r = await w.as_globex("POST", "/v1/intents/reload")
+    assert r.status_code in (200, 422, 503)
+
+
+async def _triage_signed_with_acmes_secret(w: World, path: str, zendesk: bool) -> None:
+    import time as _time
+
+    from service.assist.triage import sign, sign_zendesk
+
+    secret = await w.client.app.state.container.keys.webhook_secret("acme")
+    body = json.dumps({"ticket_id": "T-1", "subject": "refund", "description": TOPIC}).encode()
+    if zendesk:
+        ts = str(int(_time.time()))
+        sig = {"X-Zendesk-Webhook-Signature": sign_zendesk(secret, body, ts), "X-Zendesk-Webhook-Signature-Timestamp": ts}
+    else:
+        sig = {"X-Assist-Signature": sign(secret, body)}
+    r = await w.as_globex("POST", path, content=body, headers={**w.globex, **sig, "content-type": "application/json"})
+    assert r.status_code == 401, "globex's key with acme's webhook signature must be refused"
+    own = await w.client.app.state.container.keys.webhook_secret("globex")
+    if zendesk:
+        sig = {"X-Zendesk-Webhook-Signature": sign_zendesk(own, body, ts), "X-Zendesk-Webhook-Signature-Timestamp": ts}
+    else:
+        sig = {"X-Assist-Signature": sign(own, body)}
+    r = await w.as_globex("POST", path, content=body, headers={**w.globex, **sig, "content-type": "application/json"})
+    assert r.status_code != 401, "the same request signed with globex's own secret passes the signature check"
+
+
+async def triage(w: World) -> None:
+    await _triage_signed_with_acmes_secret(w, "/v1/hooks/triage", zendesk=False)
+
+
+async def triage_zendesk(w: World) -> None:
+    await _triage_signed_with_acmes_secret(w, "/v1/hooks/triage/zendesk", zendesk=True)
+
+
 CROSS_TENANT: dict[tuple[str, str], Check] = {
+    ("GET", "/v1/intents"): taxonomy,
+    ("POST", "/v1/intents/reload"): reload_taxonomy,
+    ("POST", "/v1/hooks/triage"): triage,
+    ("POST", "/v1/hooks/triage/zendesk"): triage_zendesk,
     ("POST", "/v1/knowledge/search"): search,
     ("GET", "/v1/knowledge/articles"): list_articles,
     ("POST", "/v1/knowledge/articles"): put_article,
