@@ -297,14 +297,14 @@ async def reload_taxonomy(w: World) -> None:
 
 
 async def _triage_signed_with_acmes_secret(w: World, path: str, zendesk: bool) -> None:
-    import time as _time
-
     from service.assist.triage import sign, sign_zendesk
 
     secret = await w.client.app.state.container.keys.webhook_secret("acme")
     body = json.dumps({"ticket_id": "T-1", "subject": "refund", "description": TOPIC}).encode()
     if zendesk:
-        ts = str(int(_time.time()))
+        from datetime import UTC, datetime
+
+        ts = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         sig = {"X-Zendesk-Webhook-Signature": sign_zendesk(secret, body, ts), "X-Zendesk-Webhook-Signature-Timestamp": ts}
     else:
         sig = {"X-Assist-Signature": sign(secret, body)}
