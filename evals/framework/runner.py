@@ -18,6 +18,9 @@ from evals.framework.report import write_all
 from evals.framework.suite import Suite, SuiteResult, failed
 
 
+STDOUT = object()
+
+
 @dataclass
 class RunOutcome:
     results: list[SuiteResult]
@@ -74,8 +77,11 @@ def run(
     out_dir: Path | None = None,
     baseline: Path | None = BASELINE_DIR,
     update_baseline: bool = False,
-    stream: TextIO | None = sys.stdout,
+    stream: TextIO | None | object = STDOUT,
 ) -> RunOutcome:
+    """Run ``suites``; print headlines to ``stream`` (``STDOUT``: whatever sys.stdout is now; None: quiet)."""
+    if stream is STDOUT:
+        stream = sys.stdout
     for noisy in ("httpx", "httpcore", "openai", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)  # one line per in-process request would bury the progress
     started_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
