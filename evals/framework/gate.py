@@ -143,7 +143,7 @@ class GateResult:
         if self.passed:
             lines = [f"gate: passed ({len(self.compared_suites)} suites within tolerance of the baseline)"]
         else:
-            lines = [f"gate: FAILED, {len(self.failures)} metric(s) worse than the baseline allows:"]
+            lines = [f"gate: FAILED, {len(self.failures)} problem(s) against the baseline:"]
             lines += [f"  - {f.describe()}" for f in self.failures]
         if self.improvements:
             lines.append("  improved beyond tolerance (accept with --update-baseline): "
