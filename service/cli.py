@@ -61,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         settings = Settings.from_env()
+        if args.func is not cmd_serve:  # the service configures its own logs (stdout) in create_app
+            from service.logging import configure_logging
+
+            configure_logging(settings.server.log_level, settings.server.log_format, stream=sys.stderr)
         result = args.func(args, settings)
         return int(result or 0)
     except SettingsError as exc:

@@ -23,7 +23,10 @@ from service.assist.pii import Redactor
 _canonical: ContextVar[dict[str, Any] | None] = ContextVar("canonical_log", default=None)
 
 
-def configure_logging(level: str = "info", fmt: str = "auto") -> None:
+def configure_logging(level: str = "info", fmt: str = "auto", stream: Any = None) -> None:
+    """Logs go to ``stream``: stdout for the service, stderr for CLI commands, whose stdout is
+    their output (``assist knowledge ingest --json`` must print JSON and nothing else)."""
+    stream = stream or sys.stdout
     renderer: Any
     if fmt == "console" or (fmt == "auto" and sys.stderr.isatty()):
         renderer = structlog.dev.ConsoleRenderer()
@@ -39,7 +42,7 @@ def configure_logging(level: str = "info", fmt: str = "auto") -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(getattr(logging, level.upper(), logging.INFO)),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stdout),
+        logger_factory=structlog.PrintLoggerFactory(file=stream),
         cache_logger_on_first_use=False,
     )
     _redact_stdlib_records()

@@ -262,20 +262,32 @@ async def test_classification_never_fails_during_a_reload(tmp_path, real_embedde
 
 
 async def test_reload_does_not_block_the_event_loop(tmp_path, real_embedder):
+    """The reload's model work runs off the loop: while it is inside the embedder, the loop is
+    free to run another task, and that task is what lets the embedding finish. A reload on the
+    loop's own thread would wait for a task that can never run, and time out."""
     path = write(tmp_path, MINI.replace("priority: high", "priority: urgent"))
-    svc = IntentService(embedder=real_embedder, path=path)
-    ticks = 0
+    entered, release = threading.Event(), threading.Event()
 
-    async def ticker() -> None:
-        nonlocal ticks
-        while True:
-            ticks += 1
-            await asyncio.sleep(0.005)
+    class GatedEmbedder:
+        dimension, model_name = real_embedder.dimension, real_embedder.model_name
 
-    task = asyncio.create_task(ticker())
-    await svc.reload()
-    task.cancel()
-    assert ticks >= 3
+        def embed(self, texts: Any) -> Any:
+            entered.set()
+            if not release.wait(timeout=10):
+                raise TimeoutError("the event loop never ran while the reload was embedding")
+            return real_embedder.embed(texts)
+
+    svc = IntentService(embedder=GatedEmbedder(), path=path)
+
+    async def releaser() -> None:
+        while not entered.is_set():
+            await asyncio.sleep(0.001)
+        release.set()
+
+    helper = asyncio.create_task(releaser())
+    report = await asyncio.wait_for(svc.reload(), timeout=60)
+    await helper
+    assert release.is_set() and svc.version == report.version
 
 
 # ---- LLM fallback --------------------------------------------------------------------------------
