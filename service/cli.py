@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.func is not cmd_serve:  # the service configures its own logs (stdout) in create_app
             from service.logging import configure_logging
 
-            configure_logging(settings.server.log_level, settings.server.log_format, stream=sys.stderr)
+            configure_logging(settings.server.log_level, settings.server.log_format, stream="stderr")
         result = args.func(args, settings)
         return int(result or 0)
     except SettingsError as exc:

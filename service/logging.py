@@ -23,10 +23,11 @@ from service.assist.pii import Redactor
 _canonical: ContextVar[dict[str, Any] | None] = ContextVar("canonical_log", default=None)
 
 
-def configure_logging(level: str = "info", fmt: str = "auto", stream: Any = None) -> None:
-    """Logs go to ``stream``: stdout for the service, stderr for CLI commands, whose stdout is
-    their output (``assist knowledge ingest --json`` must print JSON and nothing else)."""
-    stream = stream or sys.stdout
+def configure_logging(level: str = "info", fmt: str = "auto", stream: str = "stdout") -> None:
+    """Logs go to ``stream`` ("stdout" or "stderr"): stdout for the service, stderr for CLI
+    commands, whose stdout is their output (``assist knowledge ingest --json`` must print JSON
+    and nothing else). The stream is looked up when a line is written, not now, so a caller that
+    swaps ``sys.stderr`` (a test capturing output, a redirect) never leaves a closed file here."""
     renderer: Any
     if fmt == "console" or (fmt == "auto" and sys.stderr.isatty()):
         renderer = structlog.dev.ConsoleRenderer()
@@ -42,10 +43,20 @@ def configure_logging(level: str = "info", fmt: str = "auto", stream: Any = None
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(getattr(logging, level.upper(), logging.INFO)),
-        logger_factory=structlog.PrintLoggerFactory(file=stream),
+        logger_factory=_CurrentStreamLoggerFactory(stream),
         cache_logger_on_first_use=False,
     )
     _redact_stdlib_records()
+
+
+class _CurrentStreamLoggerFactory:
+    def __init__(self, stream: str) -> None:
+        if stream not in ("stdout", "stderr"):
+            raise ValueError(f"stream must be stdout or stderr, got {stream!r}")
+        self.stream = stream
+
+    def __call__(self, *_args: Any) -> structlog.PrintLogger:
+        return structlog.PrintLogger(getattr(sys, self.stream))
 
 
 def _redact_stdlib_records() -> None:

@@ -77,3 +77,27 @@ def test_assist_serve_becomes_ready(env):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_cli_logs_go_to_the_stderr_of_the_moment_not_of_configuration(monkeypatch):
+    """A command's stdout is its output, so its logs go to stderr; and the stream is the one
+    in place when a line is written (a caller that swapped and closed sys.stderr in between,
+    as pytest's capture does, must not make every later log line raise)."""
+    import io
+
+    import structlog
+
+    from service.logging import configure_logging
+
+    first, second, out = io.StringIO(), io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", first)
+    configure_logging("info", "json", stream="stderr")
+    try:
+        structlog.get_logger("t").info("one")
+        first.close()
+        monkeypatch.setattr(sys, "stderr", second)
+        structlog.get_logger("t").info("two")
+    finally:
+        configure_logging("warning", "json")
+    assert '"event": "two"' in second.getvalue() and out.getvalue() == ""
