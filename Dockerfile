@@ -6,13 +6,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false \
     ASSIST_HOST=0.0.0.0 ASSIST_PORT=8000 ASSIST_DATA_DIR=/data \
     ASSIST_KNOWLEDGE_DIR=/app/knowledge ASSIST_INTENTS_FILE=/app/knowledge/intents.yaml \
-    ASSIST_PROMPTS_DIR=/app/prompts ASSIST_POLICY_FILE=/app/knowledge/policy.yaml
+    ASSIST_PROMPTS_DIR=/app/prompts ASSIST_POLICY_FILE=/app/knowledge/policy.yaml \
+    ASSIST_MODEL_CACHE_DIR=/app/models
 
 WORKDIR /app
 RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
 COPY pyproject.toml README.md ./
 COPY service ./service
 RUN pip install .
+# The embedding model exported to ONNX once, at build time (the service then starts without torch).
+RUN assist models prepare
 COPY knowledge ./knowledge
 COPY prompts ./prompts
 

@@ -1,6 +1,6 @@
 """Intent classifier: training time on CLINC150's 15,000 training queries (embedding included),
 latency of one message (p50/p95, texts never seen before, so the embedder's cache does not
-help) and of a batch of 100, on the bundled MiniLM with N torch threads (default 2).
+help) and of a batch of 100, on the bundled MiniLM (ONNX lanes or torch threads, default 2).
 
 Prints numbers; asserts nothing. Run:
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_intents.py [--threads 2] [--singles 300] [--batches 20]
@@ -29,23 +29,20 @@ def percentile(values: list[float], q: float) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--threads", type=int, default=2, help="torch threads (the target is 2 CPU cores)")
+    parser.add_argument("--threads", type=int, default=2, help="embedding lanes (onnx) or torch threads (the target is 2 CPU cores)")
+    parser.add_argument("--backend", choices=["auto", "onnx", "torch"], default="auto", help="embedding backend")
     parser.add_argument("--singles", type=int, default=300, help="single-message classifications to time")
     parser.add_argument("--batches", type=int, default=20, help="batches of 100 to time")
     args = parser.parse_args()
 
-    import torch
-
-    torch.set_num_threads(args.threads)
-    os.environ["OMP_NUM_THREADS"] = str(args.threads)
     from evals.intents import clinc_split
-    from service.adapters.embedder import SentenceTransformerEmbedder
+    from service.adapters.embedder import make_embedder
     from service.assist.intents import IntentClassifier
 
     data = clinc_split()
     texts = data["train"][0] + data["oos_train"][0]
     labels = data["train"][1] + ["out_of_scope"] * len(data["oos_train"][0])
-    embedder = SentenceTransformerEmbedder(threads=args.threads)
+    embedder = make_embedder(backend=args.backend, threads=args.threads)
     embedder.embed(["warm up"])
     load_before = os.getloadavg()
 
@@ -72,7 +69,7 @@ def main() -> int:
         batch_ms.append((time.perf_counter() - t0) * 1000)
     load_after = os.getloadavg()
 
-    print(f"intent classifier benchmark, torch threads {args.threads}, cpus visible {os.cpu_count()}")
+    print(f"intent classifier benchmark, {embedder.backend} embeddings, threads {args.threads}, cpus visible {os.cpu_count()}")
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}")
     print(f"training on {len(texts)} examples (150 intents + out-of-scope): {train_s:.1f} s "
           f"(embedding {info['embed_s']} s, held-out fit {info['fit_holdout_s']} s, final fit {info['fit_s']} s)")

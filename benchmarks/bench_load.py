@@ -112,9 +112,9 @@ async def drive(url: str, headers: dict[str, str], endpoint: str, clients: int, 
 
 
 def embedding_floor(texts: list[str], threads: int) -> dict[str, float]:
-    from service.adapters.embedder import SentenceTransformerEmbedder
+    from service.adapters.embedder import make_embedder
 
-    emb = SentenceTransformerEmbedder(threads=threads)
+    emb = make_embedder(threads=threads, backend=os.environ.get("ASSIST_EMBEDDING_BACKEND", "auto"))
     for t in texts[:5]:
         emb.embed([t + " warm"])
     single = []
@@ -127,7 +127,7 @@ def embedding_floor(texts: list[str], threads: int) -> dict[str, float]:
     emb.embed(batch)
     per_text_batched = (time.perf_counter() - t0) * 1000 / len(batch)
     return {"single_p50_ms": statistics.median(single), "single_rps": 1000 / statistics.median(single),
-            "batched32_ms_per_text": per_text_batched}
+            "batched32_ms_per_text": per_text_batched, "backend": emb.backend}
 
 
 def run_server(env: dict[str, str], port: int) -> subprocess.Popen:
@@ -211,7 +211,7 @@ def main() -> None:
                 proc.kill()
     threads = int(env.get("ASSIST_EMBEDDING_THREADS", "1"))
     floor = embedding_floor(texts, threads)
-    print(f"floor: one query embedding {floor['single_p50_ms']:.1f} ms p50 (torch threads={threads}) = "
+    print(f"floor: one query embedding {floor['single_p50_ms']:.1f} ms p50 ({floor['backend']}, threads={threads}) = "
           f"{floor['single_rps']:.0f} embeddings/s on one core; batched by 32: {floor['batched32_ms_per_text']:.1f} ms per text")
 
 

@@ -288,12 +288,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", help="also write the results to this JSON file")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from service.adapters.embedder import SentenceTransformerEmbedder
+    from service.container import make_embedder
     from service.settings import Settings
 
     settings = Settings.from_env()
     threshold = settings.models.intent_threshold if args.threshold is None else args.threshold
-    embedder = CachedEmbedder(SentenceTransformerEmbedder(), args.cache_dir)
+    embedder = CachedEmbedder(make_embedder(settings), args.cache_dir)
     results: dict[str, Any] = {}
     if args.only in (None, "clinc"):
         full = run_clinc(embedder, default_threshold=threshold)

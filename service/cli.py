@@ -122,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     secret.add_argument("--tenant", required=True)
     secret.set_defaults(func=cmd_webhook_secret)
 
+    models = sub.add_parser("models", help="the embedding model").add_subparsers(dest="models_command")
+    models.add_parser("prepare", help="export the embedding model to ONNX now (ASSIST_MODEL_CACHE_DIR) and check it").set_defaults(func=cmd_models_prepare)
+
     db = sub.add_parser("db", help="database").add_subparsers(dest="db_command")
     db.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
 
@@ -305,6 +308,19 @@ def cmd_webhook_secret(args: argparse.Namespace, settings: Settings) -> int:
     if secret is None:
         raise AppError(f"no tenant {args.tenant!r}; create a key for it first")
     print(secret)
+    return 0
+
+
+def cmd_models_prepare(args: argparse.Namespace, settings: Settings) -> int:
+    from service.container import make_embedder
+
+    embedder = make_embedder(settings)
+    try:
+        vector = embedder.embed(["Where is my order?"])[0]
+    finally:
+        embedder.close()
+    print(f"{embedder.model_name}: {embedder.backend} backend ready, {vector.shape[0]} dimensions "
+          f"(cache {settings.models.model_cache_dir.expanduser()})")
     return 0
 
 

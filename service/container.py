@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from service.db.engine import make_engine, migrate, session_factory
+from service.db.engine import make_engine, migrate, read_session_factory, session_factory
 from service.keys import KeyStore
 from service.knowledge.service import KnowledgeService
 from service.metrics import Metrics
@@ -33,6 +33,8 @@ class Container:
     metrics: Metrics
     extras: dict[str, Any] = field(default_factory=dict)
     """Components added by later features, by name."""
+    owns_embedder: bool = False
+    """The embedder was built here (not handed in), so closing the container closes it."""
 
     async def ready(self) -> dict[str, bool]:
         checks = {"model": self.embedder is not None, "index": bool(self.index.ping())}
@@ -45,16 +47,20 @@ class Container:
         return checks
 
     async def close(self) -> None:
+        trail = self.extras.get("audit")
+        if trail is not None:  # answers still being recorded are committed before the engine goes
+            await trail.drain()
+        if self.owns_embedder:
+            self.embedder.close()  # type: ignore[attr-defined]
         self.index.close()
         await self.engine.dispose()
 
 
 def make_embedder(settings: Settings) -> Embedder:
-    from service.adapters.embedder import SentenceTransformerEmbedder
+    from service.adapters.embedder import make_embedder as build
 
-    return SentenceTransformerEmbedder(
-        settings.models.embedding_model, settings.models.embedding_device, threads=settings.models.embedding_threads
-    )
+    m = settings.models
+    return build(m.embedding_model, m.embedding_backend, m.embedding_device, m.embedding_threads, m.model_cache_dir.expanduser())
 
 
 def make_counter(settings: Settings) -> TokenCounter:
@@ -82,7 +88,9 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
     engine = overrides.pop("engine", None) or make_engine(settings.storage.effective_database_url)
     await migrate(engine)
     sessions = session_factory(engine)
-    embedder = overrides.pop("embedder", None) or make_embedder(settings)
+    embedder = overrides.pop("embedder", None)
+    owns_embedder = embedder is None
+    embedder = embedder or make_embedder(settings)
     counter = overrides.pop("counter", None) or make_counter(settings)
     index = overrides.pop("index", None) or make_index(settings, embedder.dimension)
     index.ensure_collection()
@@ -93,12 +101,13 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
         settings=settings,
         engine=engine,
         sessions=sessions,
-        keys=KeyStore(sessions),
+        keys=KeyStore(sessions, read_session_factory(engine)),
         embedder=embedder,
         counter=counter,
         index=index,
         knowledge=knowledge,
         metrics=overrides.pop("metrics", None) or Metrics(),
+        owns_embedder=owns_embedder,
     )
     container.extras.update(overrides)
     # --- issue 4: customer history and summaries (owner: summaries) ---

@@ -69,9 +69,9 @@ class MemoEmbedder:
 
 @pytest.fixture(scope="session")
 def real_embedder() -> Any:
-    from service.adapters.embedder import SentenceTransformerEmbedder
+    from service.adapters.embedder import make_embedder
 
-    return MemoEmbedder(SentenceTransformerEmbedder())
+    return MemoEmbedder(make_embedder(backend="onnx", threads=2))
 
 
 @pytest.fixture(scope="session")
