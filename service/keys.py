@@ -87,8 +87,11 @@ def validate_tenant(tenant: str) -> str:
 
 
 class KeyStore:
-    def __init__(self, sessions: async_sessionmaker) -> None:
+    def __init__(self, sessions: async_sessionmaker, reads: async_sessionmaker | None = None) -> None:
         self.sessions = sessions
+        self.reads = reads or sessions
+        """Read-only sessions: every request authenticates, and on SQLite that read must not
+        queue behind the writers."""
 
     async def create(self, tenant: str, scopes: str | list[str], name: str | None = None, rotated_from: str | None = None) -> tuple[str, KeyInfo]:
         """Create a key (and the tenant if new). Returns the plaintext key, shown only once."""
@@ -117,13 +120,15 @@ class KeyStore:
         match = KEY_RE.match(key)
         if not match:
             return None
-        async with self.sessions() as session:
-            row = await session.get(ApiKey, match.group(1))
+        key_id = match.group(1)
+        stmt = select(ApiKey.key_hash, ApiKey.tenant_id, ApiKey.scopes, ApiKey.revoked_at).where(ApiKey.id == key_id)
+        async with self.reads() as session:  # every request comes here: columns, not an ORM object
+            row = (await session.execute(stmt)).first()
         if row is None or row.revoked_at is not None:
             return None
         if not hmac.compare_digest(row.key_hash, hash_key(key)):
             return None
-        return Principal(key_id=row.id, tenant_id=row.tenant_id, scopes=frozenset(row.scopes.split(",")))
+        return Principal(key_id=key_id, tenant_id=row.tenant_id, scopes=frozenset(row.scopes.split(",")))
 
     async def list(self, tenant: str) -> list[KeyInfo]:
         async with self.sessions() as session:

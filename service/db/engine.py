@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,11 @@ from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+try:
+    from sqlalchemy.util import await_  # SQLAlchemy 2.1
+except ImportError:  # pragma: no cover - 2.0
+    from sqlalchemy.util import await_only as await_
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_MIGRATION_LOCK = 727_001
@@ -40,17 +46,88 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
+        writer = _WriterLock()
+
         @event.listens_for(engine.sync_engine, "begin")
-        def _sqlite_begin_immediate(conn: Any) -> None:
-            # Writers take the lock at BEGIN, so concurrent writers wait (busy_timeout) instead
-            # of failing with "database is locked" halfway through a transaction.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        def _sqlite_begin(conn: Any) -> None:
+            if conn.get_execution_options().get(READ_ONLY):
+                # WAL: a reader neither waits for the writer nor holds it up.
+                conn.exec_driver_sql("BEGIN")
+                return
+            # Writers queue in this process for the one write lock (first come, first served,
+            # woken the moment it is free), then take SQLite's at BEGIN, so concurrent writers
+            # wait instead of failing with "database is locked" halfway through a transaction.
+            # Another process holding it is waited for by SQLite's busy_timeout.
+            writer.acquire(conn.info)
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                writer.release(conn.info)
+                raise
+
+        # The connection going back to the pool ends its transactions: the lock is free again.
+        for name in ("checkin", "invalidate", "soft_invalidate", "detach"):
+            event.listen(engine.sync_engine.pool, name, lambda _dbapi, record, *_: writer.release(record.info))
 
     return engine
 
 
+READ_ONLY = "assist_read_only"
+WRITER_WAIT_S = 30.0
+"""How long a writer waits for another writer of this process (as SQLite's busy_timeout)."""
+
+
+class _WriterLock:
+    """One SQLite writer at a time in this process, as an asyncio lock per event loop.
+
+    SQLite's own busy handler polls with sleeps that grow to 100 ms, so under concurrent writes
+    a waiting transaction can sleep long after the lock was freed, and who gets it next is luck.
+    An asyncio lock hands it over in arrival order the moment it is released. The lock is held
+    by a connection (re-entrant for its later transactions) until it returns to the pool."""
+
+    KEY = "assist_writer_lock"
+
+    def __init__(self) -> None:
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+    def acquire(self, info: dict[str, Any]) -> None:
+        if self.KEY in info:
+            return
+        loop = asyncio.get_running_loop()
+        lock = self._locks.get(loop)
+        if lock is None:
+            lock = self._locks[loop] = asyncio.Lock()
+        try:
+            await_(asyncio.wait_for(lock.acquire(), WRITER_WAIT_S))
+        except TimeoutError:
+            from sqlalchemy.exc import OperationalError
+
+            raise OperationalError("BEGIN IMMEDIATE", None, Exception("database is locked (waited for another writer)")) from None
+        info[self.KEY] = (loop, lock)
+
+    def release(self, info: dict[str, Any]) -> None:
+        held = info.pop(self.KEY, None)
+        if held is None:
+            return
+        loop, lock = held
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            lock.release()
+        elif not loop.is_closed():  # returned from another thread (the garbage collector)
+            loop.call_soon_threadsafe(lock.release)
+
+
 def session_factory(engine: AsyncEngine) -> async_sessionmaker:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def read_session_factory(engine: AsyncEngine) -> async_sessionmaker:
+    """Sessions that only read: on SQLite they neither queue for the write lock nor hold it (so
+    never write in one). On PostgreSQL they are ordinary sessions."""
+    return async_sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
 
 def alembic_config() -> Config:
