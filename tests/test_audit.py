@@ -271,3 +271,53 @@ async def test_output_policy_and_params_are_masked_but_identifiers_are_kept(sess
     stored = json.dumps([row.output, row.policy, row.params])
     assert "7946" not in stored and "example.com" not in stored
     assert (await trail.verify()).ok
+
+
+async def test_concurrent_answers_share_commits_and_each_keeps_its_own_rows(sessions):
+    """record() group-commits: 40 answers at once take far fewer transactions than 40, every
+    answer's record and rows land together, and the chain still verifies."""
+    trail = AuditTrail(sessions)
+    commits = 0
+    original = trail._commit
+
+    async def counting(batch):
+        nonlocal commits
+        commits += 1
+        await original(batch)
+
+    trail._commit = counting
+
+    def rows_for(i: int):
+        return lambda rec: [Suggestion(id=f"s-{i}-{k}", tenant_id="acme", audit_id=rec.id, prompt=None, intent=None,
+                                       channel="chat", engine="grounded", text=f"reply {i}.{k}", created_at=datetime.now(UTC))
+                            for k in range(2)]
+
+    records = await asyncio.gather(*(trail.record(entry(i), rows=rows_for(i)) for i in range(40)))
+    assert commits < 40, "concurrent answers were committed one transaction each"
+    assert (await trail.verify()).ok
+    async with sessions() as s:
+        linked = dict((await s.execute(select(Suggestion.id, Suggestion.audit_id))).all())
+    assert len(linked) == 80
+    assert all(linked[f"s-{i}-{k}"] == records[i].id for i in range(40) for k in range(2))
+
+
+async def test_one_bad_answer_in_a_group_fails_alone_and_leaves_nothing_half_written(sessions):
+    trail = AuditTrail(sessions)
+    async with sessions.begin() as s:  # a suggestion id that already exists: its insert must fail
+        s.add(Suggestion(id="taken", tenant_id="acme", audit_id="earlier", prompt=None, intent=None, channel="chat",
+                         engine="grounded", text="x", created_at=datetime.now(UTC)))
+
+    def rows(sid: str):
+        return lambda rec: [Suggestion(id=sid, tenant_id="acme", audit_id=rec.id, prompt=None, intent=None, channel="chat",
+                                       engine="grounded", text="y", created_at=datetime.now(UTC))]
+
+    results = await asyncio.gather(*(trail.record(entry(i), rows=rows("taken" if i == 3 else f"ok-{i}")) for i in range(8)),
+                                   return_exceptions=True)
+    failed = [i for i, r in enumerate(results) if isinstance(r, BaseException)]
+    assert failed == [3]
+    async with sessions() as s:
+        requests = set((await s.scalars(select(AuditRecord.request_id))).all())
+        ids = set((await s.scalars(select(Suggestion.id))).all())
+    assert "req-3" not in requests and requests == {f"req-{i}" for i in range(8) if i != 3}
+    assert ids == {"taken"} | {f"ok-{i}" for i in range(8) if i != 3}
+    assert (await trail.verify()).ok

@@ -700,19 +700,22 @@ def make_recorder(sessions: Any, audit: Callable[[], Any] = lambda: None) -> Rec
         trail = audit()
         if not result.suggestions and trail is None:
             return
-        entry = audit_entry(tenant, conv, result)
-        audit_id = str(uuid.uuid4())
         now = datetime.now(UTC)
-        async with sessions.begin() as session:  # the audit record and the rows commit together (issue 6)
-            if trail is not None:
-                audit_id = (await trail.append(session, entry)).id
-            for s in result.suggestions:
-                session.add(
-                    SuggestionRow(
-                        id=s.id, tenant_id=tenant, audit_id=audit_id, conversation_id=conv.conversation_id, prompt=s.prompt,
-                        intent=result.intent, channel=result.channel, engine=s.engine, text=s.text, created_at=now,
-                    )
+
+        def rows(audit_id: str) -> list[Any]:
+            return [
+                SuggestionRow(
+                    id=s.id, tenant_id=tenant, audit_id=audit_id, conversation_id=conv.conversation_id, prompt=s.prompt,
+                    intent=result.intent, channel=result.channel, engine=s.engine, text=s.text, created_at=now,
                 )
+                for s in result.suggestions
+            ]
+
+        if trail is not None:  # the audit record and the rows commit together (issue 6)
+            await trail.record(audit_entry(tenant, conv, result), rows=lambda rec: rows(rec.id))
+            return
+        async with sessions.begin() as session:
+            session.add_all(rows(str(uuid.uuid4())))
 
     return record
 

@@ -23,23 +23,28 @@ verification starts at the anchor and checks it against that record.
 Serialisation. Appends lock the tenant's ``audit_chain_heads`` row (``SELECT ... FOR UPDATE`` on
 PostgreSQL; on SQLite every write transaction starts with ``BEGIN IMMEDIATE``), so seq numbers
 never fork. ``append(session, entry)`` writes in the caller's transaction, together with the work
-it records; ``record(entry)`` opens its own for endpoints whose only write is the audit record.
+it records; ``record(entry, rows=...)`` is for answers whose only writes are the record and a few
+rows that belong to it (suggestions): concurrent calls are *group-committed*, many answers' records
+and rows in one transaction (one chain-head lock, one commit), each call returning once that
+transaction has committed. A batch that fails is retried answer by answer, so one bad answer
+fails alone and an answer is never half-written.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import math
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from service.db.models import AuditChainHead, AuditRecord, Feedback, Suggestion
@@ -263,12 +268,36 @@ class AuditQuery:
 
 # ---- the trail ----------------------------------------------------------------------------------
 
+GROUP_MAX = 64
+"""Most answers committed in one group transaction."""
+
+
+def _column_values(obj: Any) -> dict[str, Any]:
+    """The column values set on an ORM object, for a bulk INSERT (unset ones take defaults)."""
+    from sqlalchemy import inspect as sa_inspect
+
+    state = vars(obj)
+    return {a.key: state[a.key] for a in sa_inspect(type(obj)).column_attrs if a.key in state}
+
+
+def _settle(done: asyncio.Future[Any], *, row: Any = None, error: BaseException | None = None) -> None:
+    if done.done():  # the caller gave up waiting (cancelled); the record stands or fell all the same
+        return
+    if error is not None:
+        done.set_exception(error)
+    else:
+        done.set_result(row)
+
+
 
 class AuditTrail:
     def __init__(self, sessions: async_sessionmaker, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.sessions = sessions
         self.clock = clock
         self._redactor = _redactor_factory()
+        self._group_loop: asyncio.AbstractEventLoop | None = None
+        self._pending: list[tuple[AuditRecord, list[Any], asyncio.Future[AuditRecord]]] = []
+        self._drainer: asyncio.Task[None] | None = None
 
     # -- writing -----------------------------------------------------------------------------------
     async def append(self, session: AsyncSession, entry: AuditEntry | Mapping[str, Any]) -> AuditRecord:
@@ -278,21 +307,97 @@ class AuditTrail:
             entry = AuditEntry.from_mapping(entry)
         row = self._build(entry)
         head = await self._lock_head(session, row.tenant_id)
-        row.seq = head.last_seq + 1
-        row.prev_hash = head.last_hash
-        row.created_at = self.clock()
-        row.personal_hash = personal_hash_of(row)
-        row.record_hash = record_hash_of(row, row.prev_hash, row.personal_hash)
+        self._chain(row, head.last_seq, head.last_hash)
         session.add(row)
         head.last_seq = row.seq
         head.last_hash = row.record_hash
         await session.flush()
         return row
 
-    async def record(self, entry: AuditEntry | Mapping[str, Any]) -> AuditRecord:
-        """Append one record in a transaction of its own."""
+    def _chain(self, row: AuditRecord, last_seq: int, last_hash: str) -> None:
+        """Put ``row`` after the record (``last_seq``, ``last_hash``) of its tenant's chain."""
+        row.seq = last_seq + 1
+        row.prev_hash = last_hash
+        row.created_at = self.clock()
+        row.personal_hash = personal_hash_of(row)
+        row.record_hash = record_hash_of(row, row.prev_hash, row.personal_hash)
+
+    async def record(self, entry: AuditEntry | Mapping[str, Any],
+                     rows: Callable[[AuditRecord], Iterable[Any]] | None = None) -> AuditRecord:
+        """Append one record, and the rows ``rows(record)`` makes (linked to it by its id), in a
+        transaction shared with whatever other answers are being recorded at the same moment;
+        returns once it has committed."""
+        if not isinstance(entry, AuditEntry):
+            entry = AuditEntry.from_mapping(entry)
+        row = self._build(entry)  # here, in the caller's context (request id, key id)
+        extra = list(rows(row)) if rows is not None else []
+        loop = asyncio.get_running_loop()
+        if self._group_loop is not loop:  # a new event loop (a CLI run, a test): a new queue
+            self._group_loop, self._pending, self._drainer = loop, [], None
+        done: asyncio.Future[AuditRecord] = loop.create_future()
+        self._pending.append((row, extra, done))
+        if self._drainer is None or self._drainer.done():
+            self._drainer = loop.create_task(self._drain())
+        return await done
+
+    async def drain(self) -> None:
+        """Wait until every record handed to :meth:`record` is committed (or has failed)."""
+        if self._drainer is not None and self._group_loop is asyncio.get_running_loop():
+            await asyncio.gather(self._drainer, return_exceptions=True)
+
+    async def _drain(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending[:GROUP_MAX], self._pending[GROUP_MAX:]
+            try:
+                await self._commit(batch)
+            except Exception as exc:
+                if len(batch) == 1:
+                    _settle(batch[0][2], error=exc)
+                    continue
+                log.warning("audit_group_commit_retrying_one_by_one", records=len(batch), error=type(exc).__name__)
+                for item in batch:
+                    try:
+                        await self._commit([item])
+                    except Exception as one:
+                        _settle(item[2], error=one)
+                    else:
+                        _settle(item[2], row=item[0])
+            else:
+                for row, _, done in batch:
+                    _settle(done, row=row)
+
+    async def _commit(self, batch: list[tuple[AuditRecord, list[Any], asyncio.Future[AuditRecord]]]) -> None:
+        """One transaction for the batch: each tenant's head locked once, the records and rows
+        inserted in bulk (statements, not the ORM's unit of work), the heads moved on."""
+        heads: dict[str, tuple[int, str]] = {}
+        tables: dict[type, list[dict[str, Any]]] = {AuditRecord: []}
         async with self.sessions.begin() as session:
-            return await self.append(session, entry)
+            # Heads locked in tenant order: two workers' batches can never wait for each other
+            # in a cycle (PostgreSQL). Within a tenant, arrival order is kept.
+            for row, extra, _ in sorted(batch, key=lambda item: item[0].tenant_id):
+                head = heads.get(row.tenant_id)
+                if head is None:
+                    head = await self._lock_head_values(session, row.tenant_id)
+                self._chain(row, *head)
+                heads[row.tenant_id] = (row.seq, row.record_hash)
+                tables[AuditRecord].append(_column_values(row))
+                for obj in extra:
+                    tables.setdefault(type(obj), []).append(_column_values(obj))
+            for model, values in tables.items():  # the records first: the rows point at them
+                if values:
+                    await session.execute(insert(model), values)
+            for tenant, (seq, last_hash) in heads.items():
+                await session.execute(
+                    update(AuditChainHead).where(AuditChainHead.tenant_id == tenant).values(last_seq=seq, last_hash=last_hash)
+                )
+
+    async def _lock_head_values(self, session: AsyncSession, tenant: str) -> tuple[int, str]:
+        stmt = select(AuditChainHead.last_seq, AuditChainHead.last_hash).where(AuditChainHead.tenant_id == tenant).with_for_update()
+        found = (await session.execute(stmt)).first()
+        if found is None:
+            await session.execute(_insert_ignore(session, tenant))
+            found = (await session.execute(stmt)).one()
+        return int(found[0]), str(found[1])
 
     def _build(self, entry: AuditEntry) -> AuditRecord:
         ctx = _context()
