@@ -69,14 +69,19 @@ async def run(client, headers: dict[str, str], clients: int, total: int, warmup:
                 latencies.append(elapsed)
                 server_timings.append(r.json()["timings"])
 
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     await asyncio.gather(*(worker() for _ in range(clients)))
-    wall = time.perf_counter() - t0
-    return {"latencies": latencies, "timings": server_timings, "errors": errors, "wall_s": wall}
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    return {"latencies": latencies, "timings": server_timings, "errors": errors, "wall_s": wall, "cpu_s": cpu,
+            "requests": total + warmup - errors}
 
 
 async def in_process(args: argparse.Namespace) -> dict:
+    import logging
+
     import httpx
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # the client's line per request is not the service's cost
 
     from service.app import create_app
     from service.settings import Settings
@@ -125,6 +130,8 @@ def main() -> None:
           f"{len(lat)} requests (+{args.warmup} warm-up), {os.cpu_count()} cores")
     print(f"  client latency   p50 {pct(lat, 0.5):7.1f} ms   p95 {pct(lat, 0.95):7.1f} ms   max {max(lat):7.1f} ms")
     print(f"  throughput       {len(lat) / result['wall_s']:7.1f} req/s   errors {result['errors']}")
+    if not args.url:  # the client's share (httpx) is in it too
+        print(f"  CPU per request  {1000 * result['cpu_s'] / max(1, result['requests']):7.1f} ms (process CPU time, both cores, client included)")
     print(f"  server (median)  total {med('total_ms'):.1f} ms = retrieval {med('retrieval_ms'):.1f} | summary {med('summary_ms'):.1f} | "
           f"suggestions {med('suggestions_ms'):.1f}; llm {med('llm_ms'):.1f} ms, non-LLM {med('non_llm_ms'):.1f} ms")
 

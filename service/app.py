@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from litestar import Litestar, Router
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
@@ -36,6 +39,12 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        # asyncio.to_thread's pool (the default: cores + 4 threads) would queue requests whose
+        # threads only wait for the embedding model; anyio's (index calls) gets the same size.
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=settings.server.worker_threads, thread_name_prefix="assist")
+        )
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.server.worker_threads
         container = await build_container(settings, overrides)
         if settings.server.rate_limit_per_minute and "rate_limiter" not in container.extras:
             container.extras["rate_limiter"] = RateLimiter(settings.server.rate_limit_per_minute)

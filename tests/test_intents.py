@@ -130,6 +130,21 @@ def service(real_embedder: Any) -> IntentService:
     return svc
 
 
+def test_the_fast_scorer_gives_the_trained_models_own_probabilities(service, real_embedder):
+    """Requests are scored without scikit-learn's per-call overhead; the numbers must be the
+    model's: predict_proba on the same TF-IDF and embedding features."""
+    import numpy as np
+
+    clf = service._live.classifier
+    assert clf._fast is not None
+    texts = ["I want my money back for the boots", "where is my parcel??", "reset 2FA please", "hi", "",
+             "Can I change the shipping address on order 4471920 before it ships?"]
+    emb = real_embedder.embed(texts)
+    want = clf._model.predict_proba(clf._features(texts, emb))
+    got = clf._fast.probs(texts, emb)
+    assert np.abs(got - want).max() < 1e-5
+
+
 @pytest.mark.parametrize(
     ("text", "intent"),
     [

@@ -421,6 +421,7 @@ class IntentClassifier:
         model.fit(X, y)
         self._set(model, emb[in_scope], intents, has_oos)
         fit_s = time.perf_counter() - t2
+        self._fast = _FastScorer.build(self, texts, emb, X)
         self._calib = calib
         self.train_info = {
             "examples": len(texts),
@@ -467,6 +468,12 @@ class IntentClassifier:
         p = self._model.predict_proba(X)
         return p[:, : len(self.labels)]
 
+    def _probs(self, texts: list[str], emb: np.ndarray) -> np.ndarray:
+        fast = getattr(self, "_fast", None)
+        if fast is not None:
+            return fast.probs(texts, emb)[:, : len(self.labels)]
+        return self._in_scope_probs(self._features(texts, emb))
+
     def _raw_scores(self, X: Any, emb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         p = self._in_scope_probs(X)
         best = p.argmax(axis=1)
@@ -478,8 +485,7 @@ class IntentClassifier:
     def score(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> Scored:
         texts = [str(t) for t in texts]
         emb = np.asarray(self.embedder.embed(texts) if embeddings is None else embeddings, dtype=np.float32)
-        X = self._features(texts, emb)
-        p = self._in_scope_probs(X)
+        p = self._probs(texts, emb)
         best = p.argmax(axis=1)
         pmax = np.maximum(p[np.arange(len(best)), best], 1e-12)
         s = np.log(pmax) + self.config.knn_weight * self._knn(emb)
@@ -506,6 +512,66 @@ class IntentClassifier:
         intent = sc.labels[best] if conf >= threshold else None
         return Classification(intent=intent, confidence=conf, alternatives=alts, taxonomy_version=version,
                               candidate=sc.labels[best])
+
+
+class _FastScorer:
+    """The trained model's probabilities without scikit-learn's per-call overhead: the TF-IDF
+    rows built from the vectorisers' own analysers, vocabularies and IDF weights, then the
+    linear model's weights and a softmax. About 20x faster for one message (which is what
+    requests classify); built only when it reproduces ``predict_proba`` on training examples."""
+
+    def __init__(self, clf: IntentClassifier) -> None:
+        model = clf._model
+        self.parts = []
+        offset = 0
+        for vec in (clf._word, clf._char):
+            width = len(vec.vocabulary_)
+            self.parts.append((vec.build_analyzer(), vec.vocabulary_, vec.idf_.astype(np.float64), offset))
+            offset += width
+        coef = np.asarray(model.coef_, dtype=np.float64)
+        self.coef_t = np.ascontiguousarray(coef.T)  # (features, classes): one row per feature
+        self.emb_coef = np.ascontiguousarray(coef[:, offset:].T) * clf.config.embedding_weight
+        self.intercept = np.asarray(model.intercept_, dtype=np.float64)
+        self.binary = coef.shape[0] == 1
+
+    @classmethod
+    def build(cls, clf: IntentClassifier, texts: list[str], emb: np.ndarray, X: Any) -> _FastScorer | None:
+        try:
+            fast = cls(clf)
+            sample = list(range(0, len(texts), max(1, len(texts) // 25)))[:25]
+            want = clf._model.predict_proba(X[sample])
+            got = fast.probs([texts[i] for i in sample], emb[sample])
+            drift = float(np.abs(got - want).max())
+        except Exception as exc:  # a vectoriser or model this does not know: the slow path
+            log.warning("intent_fast_scorer_unavailable", reason=str(exc)[:200])
+            return None
+        if drift > 1e-4:
+            log.warning("intent_fast_scorer_unavailable", reason=f"differs from predict_proba by {drift:.2g}")
+            return None
+        return fast
+
+    def probs(self, texts: Sequence[str], emb: np.ndarray) -> np.ndarray:
+        logits = emb.astype(np.float64) @ self.emb_coef + self.intercept
+        for row, text in enumerate(texts):
+            for analyse, vocab, idf, offset in self.parts:
+                counts: dict[int, int] = {}
+                for token in analyse(text):
+                    j = vocab.get(token)
+                    if j is not None:
+                        counts[j] = counts.get(j, 0) + 1
+                if not counts:
+                    continue
+                idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+                values = (np.log(tf) + 1.0) * idf[idx]  # sublinear tf, then idf, then l2 norm
+                values /= np.sqrt(values @ values)
+                logits[row] += values @ self.coef_t[idx + offset]
+        if self.binary:
+            p1 = 1.0 / (1.0 + np.exp(-logits[:, 0]))
+            return np.stack([1.0 - p1, p1], axis=1)
+        logits -= logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        return e / e.sum(axis=1, keepdims=True)
 
 
 def _platt(s: np.ndarray, correct: np.ndarray) -> tuple[float, float]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -312,12 +313,16 @@ def _stem(word: str) -> str:
     return word
 
 
-def content_words(text: str) -> set[str]:
-    return {_stem(w) for w in _WORD_RE.findall(text.lower().replace("’", "'")) if w not in _STOP and len(w) > 1 and not w.isdigit()}
+@lru_cache(maxsize=16384)
+def content_words(text: str) -> frozenset[str]:
+    """Stemmed content words (memoised: the same chunks and approved texts come back in every
+    check)."""
+    return frozenset(_stem(w) for w in _WORD_RE.findall(text.lower().replace("’", "'")) if w not in _STOP and len(w) > 1 and not w.isdigit())
 
 
-def numbers(text: str) -> set[str]:
-    return {n.strip("$%").replace(",", "") for n in _NUMBER_RE.findall(text)}
+@lru_cache(maxsize=16384)
+def numbers(text: str) -> frozenset[str]:
+    return frozenset(n.strip("$%").replace(",", "") for n in _NUMBER_RE.findall(text))
 
 
 def is_courtesy(sentence: str) -> bool:
@@ -337,7 +342,10 @@ def _fill_facts(text: str, facts: dict[str, str]) -> str:
 class PolicyChecker:
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
-        self._approved_words = [content_words(t) for t in policy.approved_texts()]
+        self._approved_texts = tuple(policy.approved_texts())
+        self._approved_words = [content_words(t) for t in self._approved_texts]
+        self._approved_word_set = frozenset().union(*self._approved_words, content_words(policy.brand))
+        self._approved_numbers = frozenset().union(*(numbers(t) for t in self._approved_texts))
 
     def check(self, candidate: Candidate, evidence: Evidence) -> CheckReport:
         text = candidate.text
@@ -369,17 +377,13 @@ class PolicyChecker:
 
     def _grounded(self, candidate: Candidate, evidence: Evidence) -> tuple[CheckResult, float]:
         sources = self._sources(candidate, evidence)
-        source_words = set().union(*(content_words(s) for s in sources)) if sources else set()
-        approved_words = set().union(*self._approved_words)
-        fact_words = set().union(*(content_words(v) for v in evidence.facts.values())) if evidence.facts else set()
-        allowed_words = source_words | approved_words | fact_words | content_words(self.policy.brand)
-        allowed_numbers = set().union(*(numbers(s) for s in sources)) if sources else set()
-        allowed_numbers |= set().union(*(numbers(t) for t in self.policy.approved_texts()))
-        allowed_numbers |= {n for v in evidence.facts.values() for n in numbers(v)}
+        facts = list(evidence.facts.values())
+        allowed_words = self._approved_word_set.union(*(content_words(s) for s in sources), *(content_words(v) for v in facts))
+        allowed_numbers = self._approved_numbers.union(*(numbers(s) for s in sources), *(numbers(v) for v in facts))
         findings: list[str] = []
         supports: list[float] = []
         for sentence in sentences(candidate.text):
-            if is_courtesy(sentence) or any(sentence.strip() in t for t in self.policy.approved_texts()):
+            if is_courtesy(sentence) or any(sentence.strip() in t for t in self._approved_texts):
                 continue
             words = content_words(sentence)
             if not words:
@@ -404,7 +408,7 @@ class PolicyChecker:
             elif (hit.payload or {}).get("status", "approved") != "approved":
                 findings.append(f"cited chunk {c!r} belongs to an article that is not approved")
         factual = [s for s in sentences(candidate.text) if not is_courtesy(s) and content_words(s)]
-        policy_only = all(any(s.strip() in t for t in self.policy.approved_texts()) for s in factual)
+        policy_only = all(any(s.strip() in t for t in self._approved_texts) for s in factual)
         if candidate.engine != "policy" and factual and not candidate.citations and not policy_only:
             findings.append("the reply states facts but cites no chunk")
         return CheckResult("citations", not findings, findings)

@@ -29,7 +29,8 @@ Engine = Literal["auto", "extractive", "llm"]
 MAX_STORED_HISTORY = 2000
 """Newest stored interactions read for one summary (older ones are reported as left out)."""
 OFFLOAD_AT = 200
-"""Histories at least this long are summarised in a worker thread, off the event loop."""
+"""Histories at least this long are summarised in a worker thread, off the event loop (so are
+all histories when the intent classifier takes part: it waits for the embedding model)."""
 
 
 def classify_adapter(component: Any) -> Classify | None:
@@ -148,7 +149,8 @@ class SummaryService:
             def run() -> Summary:
                 return extractive.summarize(history, customer_id=customer_id, redactor=redactor, as_of=as_of,
                                             channel=channel)
-            summary = await asyncio.to_thread(run) if len(history) >= OFFLOAD_AT else run()
+            offload = len(history) >= OFFLOAD_AT or extractive.classify is not None
+            summary = await asyncio.to_thread(run) if offload else run()
         if stored_total is not None and stored_total > len(history):
             summary.coverage["interactions_total"] = stored_total
             summary.coverage["omitted"] = [*summary.coverage.get("omitted", []), {
