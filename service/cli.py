@@ -192,7 +192,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> Any:
         from tqdm import tqdm
 
-        async with container(settings) as c:
+        async with container(settings, intents=None) as c:  # no classifier to train for an ingest
             bar = tqdm(total=0, unit="article", file=sys.stderr, disable=args.json or not sys.stderr.isatty())
 
             def progress(done: int, total: int, _name: str) -> None:
@@ -228,7 +228,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     tenant = validate_tenant(args.tenant) if args.tenant else SHARED_TENANT
 
     async def run() -> Any:
-        async with container(settings) as c:
+        async with container(settings, intents=None) as c:
             return await c.knowledge.search(tenant, args.query, top_k=args.top_k, mode=args.mode)
 
     hits = asyncio.run(run())

@@ -88,9 +88,10 @@ class ModelSettings:
     (onnx, falling back to torch with a warning when the export cannot run)."""
     embedding_device: str = "cpu"
     """ASSIST_EMBEDDING_DEVICE: torch device for embeddings (anything but cpu uses torch)."""
-    embedding_threads: int = 1
+    embedding_threads: int = 2
     """ASSIST_EMBEDDING_THREADS: onnx: encodings that run at once, one core each (concurrent
-    requests are batched into them); torch: intra-op threads of its one encoder."""
+    requests are batched into them, an ingest or a training is spread over them); torch:
+    intra-op threads of its one encoder."""
     model_cache_dir: Path = Path("~/.cache/agent-assist/models")
     """ASSIST_MODEL_CACHE_DIR: where the ONNX export of the embedding model is kept (written on
     first start, about 90 MB; `assist models prepare` writes it ahead, e.g. in an image build)."""

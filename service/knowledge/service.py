@@ -66,6 +66,15 @@ class IngestReport:
         }
 
 
+EMBED_WINDOW = 32
+"""Articles whose chunks are embedded together during an ingest."""
+
+
+def _chunk_text(r: ChunkRecord) -> str:
+    """What is embedded for a chunk: its article's title, its heading and its text."""
+    return f"{r.title}. {r.heading}. {r.text}" if r.heading else f"{r.title}. {r.text}"
+
+
 class KnowledgeService:
     def __init__(
         self,
@@ -139,10 +148,13 @@ class KnowledgeService:
                     for d in (await session.scalars(select(KnowledgeDocument).where(KnowledgeDocument.tenant_id == tenant))).all()
                 }
             report.orphans_removed = await self._remove_orphans(tenant, existing)
-            for i, article in enumerate(articles):
-                if progress:
-                    progress(i, len(articles), article.id)
-                await self._ingest_one(tenant, article, existing.get(article.id), report)
+            for start in range(0, len(articles), EMBED_WINDOW):
+                window = articles[start:start + EMBED_WINDOW]
+                embedded = await self._embed_window(tenant, window, existing)
+                for i, article in enumerate(window, start):
+                    if progress:
+                        progress(i, len(articles), article.id)
+                    await self._ingest_one(tenant, article, existing.get(article.id), report, embedded.get(article.id))
             if full_sync:
                 present = {a.id for a in articles}
                 for article_id, doc in existing.items():
@@ -155,7 +167,28 @@ class KnowledgeService:
         report.seconds = time.perf_counter() - started
         return report
 
-    async def _ingest_one(self, tenant: str, article: Article, doc: KnowledgeDocument | None, report: IngestReport) -> None:
+    async def _embed_window(self, tenant: str, window: Sequence[Article], existing: dict[str, KnowledgeDocument]) -> dict[str, tuple[list[ChunkRecord], Any]]:
+        """Chunks and vectors of the window's articles that will be (re)indexed, in one call to
+        the embedder: one bulk job the embedder spreads over its lanes, sorted by length."""
+        todo: list[tuple[str, list[ChunkRecord]]] = []
+        for article in window:
+            doc = existing.get(article.id)
+            if article.status != "approved" or (doc is not None and (doc.content_hash == article.content_hash or doc.version > article.version)):
+                continue
+            todo.append((article.id, self._chunk(tenant, article)))
+        texts = [_chunk_text(r) for _, records in todo for r in records]
+        if not texts:
+            return {}
+        dense = await anyio.to_thread.run_sync(self.embedder.embed, texts)
+        out: dict[str, tuple[list[ChunkRecord], Any]] = {}
+        offset = 0
+        for article_id, records in todo:
+            out[article_id] = (records, dense[offset:offset + len(records)])
+            offset += len(records)
+        return out
+
+    async def _ingest_one(self, tenant: str, article: Article, doc: KnowledgeDocument | None, report: IngestReport,
+                          embedded: tuple[list[ChunkRecord], Any] | None = None) -> None:
         indexable = article.status == "approved"
         if doc is not None and doc.content_hash == article.content_hash:
             report.unchanged.append(article.id)
@@ -167,9 +200,11 @@ class KnowledgeService:
             return
         new_ids: list[str] = []
         if indexable:
-            records = self._chunk(tenant, article)
-            texts = [f"{r.title}. {r.heading}. {r.text}" if r.heading else f"{r.title}. {r.text}" for r in records]
-            dense = await anyio.to_thread.run_sync(self.embedder.embed, texts)
+            if embedded is not None:
+                records, dense = embedded
+            else:
+                records = self._chunk(tenant, article)
+                dense = await anyio.to_thread.run_sync(self.embedder.embed, [_chunk_text(r) for r in records])
             sparse_vectors = [sparse.document_vector(r.text, f"{r.title} {r.heading}") for r in records]
             await self._run(self.index.upsert, records, dense, sparse_vectors)
             new_ids = [r.chunk_id for r in records]
