@@ -91,6 +91,10 @@ async def exercise(client: Any) -> dict[str, Any]:
         out[path] = r
     r = await client.post("/v1/knowledge/search", json={"query": TEXT[:300]})
     assert r.status_code == 200
+    # out of scope, so the classifier abstains and asks the LLM fallback
+    odd = f"what is the boiling point of mercury on mars? {TEXT[TEXT.index('Card'):]}"
+    r = await client.post("/v1/intents/classify", json={"text": odd})
+    assert r.status_code == 200, r.text
     interaction = {"id": "i-1", "customer_id": "c-1", "channel": "email", "author_role": "customer", "ts": "2025-06-01T10:00:00Z", "text": TEXT}
     assert (await client.post("/v1/interactions", json=interaction)).status_code in (200, 201)
     for engine in ("llm", "extractive"):
@@ -116,6 +120,7 @@ async def exercised(svc):
 async def test_the_llm_never_sees_a_planted_value(svc, exercised):
     _, chat, _, _ = svc
     assert len(chat.prompts) >= 3, "the suggestion, assist and summary routes must have asked the LLM"
+    assert any("route customer-service messages" in p for p in chat.prompts), "the intent fallback asked the LLM"
     assert any("[CARD_1]" in p for p in chat.prompts), "placeholders, not values, reach the prompt"
     for prompt in chat.prompts:
         assert not leaks(prompt), leaks(prompt)
