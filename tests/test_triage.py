@@ -23,7 +23,7 @@ from service.assist.triage import (
     urgency_signals,
     verify_signature,
 )
-from service.errors import Forbidden, InvalidInput, Unauthorized
+from service.errors import Conflict, Forbidden, InvalidInput, Unauthorized
 from tests.conftest import new_key, running
 
 SECRET = "s3cret-for-tests"
@@ -276,6 +276,24 @@ async def test_a_replayed_event_returns_the_first_answer_and_does_no_work_twice(
     assert intents.calls == 1
     other = await svc.handle("acme", "generic", *signed(ticket(event_id="evt-2")))
     assert not other.replayed and intents.calls == 2
+
+
+async def test_the_same_event_id_with_other_content_is_a_conflict_not_a_stale_answer():
+    svc, intents = make_service()
+    await svc.handle("acme", "generic", *signed(ticket()))
+    reformatted = json.dumps(ticket(), indent=2).encode()  # same content, other spelling: a replay
+    assert (await svc.handle("acme", "generic", *signed(reformatted))).replayed
+    with pytest.raises(Conflict, match="already delivered with other content"):
+        await svc.handle("acme", "generic", *signed(ticket(text="Actually it is about a refund")))
+    assert intents.calls == 1
+
+
+def test_ticket_and_event_ids_longer_than_the_key_columns_are_refused():
+    with pytest.raises(InvalidInput, match="ticket.id"):
+        parse_generic(ticket(ticket_id="T" * 129))
+    with pytest.raises(InvalidInput, match="event_id"):
+        parse_generic(ticket(event_id="e" * 129))
+    assert parse_generic(ticket(ticket_id="T" * 128)).ticket_id == "T" * 128
 
 
 async def test_triage_refuses_unknown_tenant_secret_and_source():

@@ -31,7 +31,7 @@ from typing import Any
 import structlog
 
 from service.assist.intents import PRIORITIES, Classification, Message
-from service.errors import Forbidden, InvalidInput, Unauthorized
+from service.errors import Conflict, Forbidden, InvalidInput, Unauthorized
 
 log = structlog.get_logger("service.triage")
 
@@ -43,6 +43,8 @@ SOURCES = ("generic", "zendesk")
 FALLBACK_QUEUE = "triage"
 """Queue for tickets the classifier abstains on: a person routes them."""
 MAX_MESSAGES = 200
+MAX_ID = 128
+"""Longest ticket or event id (the width of the ``triage_events`` key columns)."""
 MAX_TEXT = 20_000
 
 
@@ -149,6 +151,14 @@ class Ticket:
         out = [Message("customer", self.subject)] if self.subject else []
         return out + self.messages
 
+    def fingerprint(self) -> str:
+        """SHA-256 of what the ticket says (not of how the JSON was spelled): a replayed event
+        must carry the same content as the first delivery."""
+        content = {"event": self.event, "subject": self.subject, "channel": self.channel, "tags": self.tags,
+                   "messages": [[m.role, m.text] for m in self.messages],
+                   "customer": self.customer.as_dict(), "requester": self.requester.as_dict()}
+        return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
 
 def _str(value: Any, what: str, *, required: bool = False, max_len: int = 256) -> str | None:
     if value is None or value == "":
@@ -226,8 +236,8 @@ def parse_generic(obj: Any) -> Ticket:
         raise InvalidInput("ticket.tags must be a list of strings")
     out = Ticket(
         source="generic",
-        ticket_id=_str(ticket.get("id"), "ticket.id", required=True),  # type: ignore[arg-type]
-        event_id=_str(obj.get("event_id"), "event_id", required=True),  # type: ignore[arg-type]
+        ticket_id=_str(ticket.get("id"), "ticket.id", required=True, max_len=MAX_ID),  # type: ignore[arg-type]
+        event_id=_str(obj.get("event_id"), "event_id", required=True, max_len=MAX_ID),  # type: ignore[arg-type]
         event=event,
         subject=_str(ticket.get("subject"), "ticket.subject", max_len=1000) or "",
         messages=_messages(ticket.get("messages")),
@@ -269,8 +279,8 @@ def parse_zendesk(obj: Any) -> Ticket:
     requester = Person(id=_str(detail.get("requester_id"), "detail.requester_id"))
     out = Ticket(
         source="zendesk",
-        ticket_id=_str(detail.get("id"), "detail.id", required=True),  # type: ignore[arg-type]
-        event_id=_str(obj.get("id"), "id (the event id)", required=True),  # type: ignore[arg-type]
+        ticket_id=_str(detail.get("id"), "detail.id", required=True, max_len=MAX_ID),  # type: ignore[arg-type]
+        event_id=_str(obj.get("id"), "id (the event id)", required=True, max_len=MAX_ID),  # type: ignore[arg-type]
         event="created" if kind == "created" else "updated",
         subject=_str(detail.get("subject"), "detail.subject", max_len=1000) or "",
         messages=messages,
@@ -328,8 +338,9 @@ def _strip_html(text: str) -> str:
 URGENCY_RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     # (signal, priority floor, pattern)
     ("legal_threat", "urgent", re.compile(
-        r"\b(lawyer|attorney|solicitor|legal action|lawsuit|sue (you|your|acme)|suing|take (you|this) to court|small claims"
-        r"|court|consumer protection|trading standards|better business bureau|\bbbb\b|ombudsman|regulator)\b", re.I)),
+        r"\b(lawyer|attorney|solicitor|legal action|lawsuit|sue (you|your|the (company|store|shop))|suing"
+        r"|take (you|this|it) to court|(see you|in|to) court|small claims"
+        r"|consumer protection|trading standards|better business bureau|\bbbb\b|ombudsman|regulator)\b", re.I)),
     ("outage", "urgent", re.compile(
         r"\b(outage|site (is )?down|website (is )?down|app (is )?down|(is|are) down for everyone|nobody can|no one can"
         r"|can'?t access (the|your) (site|website|app)|completely (down|broken)|500 error|server error|everything is broken)\b", re.I)),
@@ -498,16 +509,17 @@ class TriageService:
         verify_signature(secret, body, headers, now=self.clock(), tolerance_s=self.tolerance_s)
         ticket = parse_ticket(source, body)
         key = (tenant, ticket.source, ticket.ticket_id, ticket.event_id)
+        fingerprint = ticket.fingerprint()
         lock = self._locks.setdefault(key, asyncio.Lock())
         try:
             async with lock:
                 stored = await self.store.get(key)
                 if stored is not None:
-                    return TriageOutcome(stored, True, ticket, None)
+                    return TriageOutcome(_replayed(stored, fingerprint, ticket), True, ticket, None)
                 response, classification = await self.triage(ticket)
-                first = await self.store.put(key, response)
+                first = await self.store.put(key, response, fingerprint)
                 if first is not None:  # another worker stored it first: answer as it did
-                    return TriageOutcome(first, True, ticket, None)
+                    return TriageOutcome(_replayed(first, fingerprint, ticket), True, ticket, None)
                 return TriageOutcome(response, False, ticket, classification)
         finally:
             if not lock.locked() and self._locks.get(key) is lock:
@@ -547,20 +559,28 @@ class TriageService:
         return response, result
 
 
+def _replayed(stored: tuple[dict[str, Any], str | None], fingerprint: str, ticket: Ticket) -> dict[str, Any]:
+    response, first = stored
+    if first is not None and first != fingerprint:
+        raise Conflict(f"event {ticket.event_id!r} of ticket {ticket.ticket_id!r} was already delivered with other "
+                       "content; a new event needs a new event id")
+    return response
+
+
 class MemoryTriageStore:
     """In-process store (tests, single worker without a database)."""
 
     def __init__(self) -> None:
-        self.rows: dict[tuple[str, ...], dict[str, Any]] = {}
+        self.rows: dict[tuple[str, ...], tuple[dict[str, Any], str | None]] = {}
 
-    async def get(self, key: tuple[str, ...]) -> dict[str, Any] | None:
+    async def get(self, key: tuple[str, ...]) -> tuple[dict[str, Any], str | None] | None:
         return self.rows.get(key)
 
-    async def put(self, key: tuple[str, ...], response: dict[str, Any]) -> dict[str, Any] | None:
+    async def put(self, key: tuple[str, ...], response: dict[str, Any], fingerprint: str | None = None) -> tuple[dict[str, Any], str | None] | None:
         """Store the first answer; returns the already stored one if there was one."""
         if key in self.rows:
             return self.rows[key]
-        self.rows[key] = response
+        self.rows[key] = (response, fingerprint)
         return None
 
 
@@ -570,14 +590,14 @@ class SqlTriageStore:
     def __init__(self, sessions: Any) -> None:
         self.sessions = sessions
 
-    async def get(self, key: tuple[str, ...]) -> dict[str, Any] | None:
+    async def get(self, key: tuple[str, ...]) -> tuple[dict[str, Any], str | None] | None:
         from service.db.models import TriageEvent
 
         async with self.sessions() as session:
             row = await session.get(TriageEvent, key)
-            return dict(row.response) if row is not None else None
+            return (dict(row.response), row.content_hash) if row is not None else None
 
-    async def put(self, key: tuple[str, ...], response: dict[str, Any]) -> dict[str, Any] | None:
+    async def put(self, key: tuple[str, ...], response: dict[str, Any], fingerprint: str | None = None) -> tuple[dict[str, Any], str | None] | None:
         from sqlalchemy.exc import IntegrityError
 
         from service.db.models import TriageEvent
@@ -586,7 +606,7 @@ class SqlTriageStore:
         try:
             async with self.sessions() as session, session.begin():
                 session.add(TriageEvent(tenant_id=tenant, source=source, ticket_id=ticket_id, event_id=event_id,
-                                        response=response, created_at=datetime.now(UTC)))
+                                        response=response, content_hash=fingerprint, created_at=datetime.now(UTC)))
         except IntegrityError:
             return await self.get(key)
         return None

@@ -195,4 +195,6 @@ class TriageEvent(Base):
     ticket_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    content_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """SHA-256 of the ticket's content at first delivery: a replay with other content is refused."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
