@@ -118,8 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
     rotate.add_argument("--tenant", required=True)
     rotate.add_argument("key_id")
     rotate.set_defaults(func=cmd_keys_rotate)
-    secret = keys.add_parser("webhook-secret", help="print the tenant's webhook signing secret")
+    secret = keys.add_parser("webhook-secret", help="print the tenant's webhook signing secret, or replace it")
     secret.add_argument("--tenant", required=True)
+    secret.add_argument("--set", action="store_true", dest="set_secret",
+                        help="read a new secret from standard input (e.g. the signing secret Zendesk shows for its webhook)")
     secret.set_defaults(func=cmd_webhook_secret)
 
     models = sub.add_parser("models", help="the embedding model").add_subparsers(dest="models_command")
@@ -299,6 +301,17 @@ def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_webhook_secret(args: argparse.Namespace, settings: Settings) -> int:
     from service.keys import KeyStore
+
+    if args.set_secret:
+        new = sys.stdin.readline().strip()
+
+        async def store() -> None:
+            async with database(settings) as sessions:
+                await KeyStore(sessions).set_webhook_secret(args.tenant, new)
+
+        asyncio.run(store())
+        print(f"webhook secret of {args.tenant} replaced; sign with the new one from now on", file=sys.stderr)
+        return 0
 
     async def run() -> Any:
         async with database(settings) as sessions:

@@ -24,7 +24,6 @@ SCOPES: dict[str, str] = {
     "knowledge:read": "search approved knowledge",
     "knowledge:write": "ingest, update and retire articles",
     "intents:read": "classify intents",
-    "intents:write": "reload the intent taxonomy",
     "interactions:read": "read customer history and summaries",
     "interactions:write": "record interactions and link identities",
     "suggestions:read": "get suggested replies and the all-in-one assist answer",
@@ -150,9 +149,21 @@ class KeyStore:
         return await self.create(tenant, old.scopes, name=old.name, rotated_from=key_id)
 
     async def webhook_secret(self, tenant: str) -> str | None:
-        async with self.sessions() as session:
+        async with self.reads() as session:
             row = await session.get(Tenant, tenant)
         return row.webhook_secret if row else None
+
+    async def set_webhook_secret(self, tenant: str, secret: str) -> None:
+        """Replace the tenant's webhook signing secret, e.g. with the one a help desk generated
+        (Zendesk shows its webhook's signing secret; it cannot be chosen there)."""
+        secret = secret.strip()
+        if not 16 <= len(secret) <= 256 or not secret.isprintable() or any(c.isspace() for c in secret):
+            raise InvalidInput("a webhook secret is 16-256 printable characters without spaces")
+        async with self.sessions.begin() as session:
+            row = await session.get(Tenant, tenant)
+            if row is None:
+                raise NotFound(f"no tenant {tenant!r}; create a key for it first")
+            row.webhook_secret = secret
 
 
 def _info(row: ApiKey) -> KeyInfo:

@@ -101,3 +101,22 @@ def test_cli_logs_go_to_the_stderr_of_the_moment_not_of_configuration(monkeypatc
     finally:
         configure_logging("warning", "json")
     assert '"event": "two"' in second.getvalue() and out.getvalue() == ""
+
+
+def test_a_tenants_webhook_secret_can_be_replaced_by_one_a_help_desk_generated(env):
+    run(["keys", "create", "--tenant", "acme", "--scopes", "triage:write"], env)
+    generated = run(["keys", "webhook-secret", "--tenant", "acme"], env).stdout.strip()
+    zendesk = "dGhpcyBpcyBaZW5kZXNrJ3Mgc2lnbmluZyBzZWNyZXQ"
+
+    def set_secret(value: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "service", "keys", "webhook-secret", "--tenant", "acme", "--set"],
+                              input=value + "\n", env=env, capture_output=True, text=True, timeout=120, cwd=REPO)
+
+    done = set_secret(zendesk)
+    assert done.returncode == 0, done.stderr
+    assert zendesk not in done.stdout + done.stderr  # never echoed
+    now = run(["keys", "webhook-secret", "--tenant", "acme"], env).stdout.strip()
+    assert now == zendesk != generated
+    short = set_secret("too short")
+    assert short.returncode == 1 and "16-256 printable characters" in short.stderr
+    assert run(["keys", "webhook-secret", "--tenant", "acme"], env).stdout.strip() == zendesk

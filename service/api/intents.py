@@ -120,8 +120,9 @@ class IntentsController(Controller):
                          "examples": len(i.examples)} for i in tax.intents],
         }
 
-    @post("/reload", opt={"scope": "intents:write"}, status_code=200,
-          summary="Reload the taxonomy file and retrain, without a restart; a bad file is refused")
+    @post("/reload", opt={"scope": "admin"}, status_code=200,
+          summary="Reload the taxonomy file and retrain, without a restart; a bad file is refused. The taxonomy "
+                  "is the service's, shared by every tenant, so this needs an admin key")
     async def reload(self, principal: Principal, container: Container) -> dict[str, Any]:
         svc = service_of(container)
         report = await svc.reload()

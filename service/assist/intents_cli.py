@@ -23,7 +23,7 @@ def register_cli(sub: Any) -> None:
     classify.set_defaults(func=cmd_classify)
     reload = intents.add_parser("reload", help="ask a running service to reload its taxonomy (no restart)")
     reload.add_argument("--url", help="service base URL (default: http://ASSIST_HOST:ASSIST_PORT)")
-    reload.add_argument("--key", required=True, help="an API key with the intents:write scope")
+    reload.add_argument("--key", required=True, help="an admin API key (the taxonomy is shared by every tenant)")
     reload.set_defaults(func=cmd_reload)
     ev = intents.add_parser("eval", help="CLINC150 and store conversation eval (prints a table)")
     ev.add_argument("--cache-dir", help="cache CLINC150 embeddings here between runs")
