@@ -53,7 +53,8 @@ class AssistService:
             raise InvalidInput("top_k must be between 1 and 20")
         started = time.perf_counter()
         redactor = Redactor()
-        query = build_query([type(m)(m.role, redactor.redact(m.text)) for m in conv.messages])
+        masked = [type(m)(m.role, redactor.redact(m.text)) for m in conv.messages]
+        query = build_query(masked)
         notes: list[str] = []
 
         async def intent_part() -> dict[str, Any] | None:
@@ -61,7 +62,7 @@ class AssistService:
             if classify is None:
                 notes.append("intent: no intent service is configured")
                 return None
-            label, confidence = await classify(query)
+            label, confidence = await classify(masked)
             return {"intent": label, "confidence": round(confidence, 4)}
 
         async def knowledge_part() -> list[Any]:

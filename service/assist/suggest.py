@@ -306,7 +306,8 @@ class ReplyStreamer:
 # ---- the use case -------------------------------------------------------------------------
 
 Recorder = Callable[[str, "Conversation", "SuggestResult"], Awaitable[None]]
-Classifier = Callable[[str], Awaitable[tuple[str | None, float]]]
+Classifier = Callable[[Sequence["Message"]], Awaitable[tuple[str | None, float]]]
+"""``await classify(masked messages) -> (intent or None, confidence)``."""
 
 
 @dataclass
@@ -438,7 +439,7 @@ class SuggestionService:
             classifier = self.classify() if intent is None else None
             search = self.knowledge.search(tenant, query, top_k=max(self.top_k, 2 * n), filters=SearchFilters(channel=conv.channel, locale=None))
             if classifier is not None:
-                hits, (intent, _) = await asyncio.gather(search, classifier(query))
+                hits, (intent, _) = await asyncio.gather(search, classifier(masked))
             else:
                 hits = await search
             retrieval_ms = (time.perf_counter() - t0) * 1000
@@ -758,19 +759,27 @@ def make_chat_model(settings: Any) -> Any:
 
 
 def intent_classifier(component: Any) -> Classifier | None:
-    """Turn the intent component (whatever its shape) into ``await classify(text)``."""
+    """Turn the intent component (whatever its shape) into ``await classify(messages)``: the
+    conversation read as /v1/intents/classify reads one (what the customer wants now, from all
+    the customer's turns; without the LLM fallback, which would put an LLM call in front of every
+    suggestion), or, for a component that only takes a text, the retrieval query."""
     if component is None:
         return None
+    conversation = getattr(component, "aclassify_conversation", None)
     fn = getattr(component, "classify", component)
-    if not callable(fn):
+    if conversation is None and not callable(fn):
         return None
 
-    async def classify(text: str) -> tuple[str | None, float]:
+    async def classify(messages: Sequence[Message]) -> tuple[str | None, float]:
         try:
-            if asyncio.iscoroutinefunction(fn):
-                out = await fn(text)
+            if conversation is not None:
+                from service.assist.intents import Message as IntentMessage
+
+                out: Any = await conversation([IntentMessage(m.role, m.text) for m in messages], use_fallback=False)
+            elif asyncio.iscoroutinefunction(fn):
+                out = await fn(build_query(messages))
             else:
-                out = await asyncio.to_thread(fn, text)
+                out = await asyncio.to_thread(fn, build_query(messages))
         except Exception:
             log.warning("intent_classification_failed")
             return None, 0.0
