@@ -158,3 +158,13 @@ async def test_a_summary_writes_one_audit_record(svc):
     assert rec["endpoint"] == "summaries" and rec["customer_id"] == "cust-7"
     assert rec["params"]["engine"] == r.json()["engine"]
     assert "example.com" not in str(rec)
+
+
+async def test_metrics_count_the_audit_records_written_per_endpoint(svc):
+    headers = await new_key(svc, "acme", "knowledge:read,suggestions:read")
+    for q in ("I forgot my password", "how do I return a shirt"):
+        assert (await svc.post("/v1/knowledge/search", json={"query": q, "top_k": 3}, headers=headers)).status_code == 200
+    assert (await svc.post("/v1/suggestions", json={"channel": "chat", "messages": REFUND}, headers=headers)).status_code == 200
+    text = (await svc.get("/metrics")).text
+    assert 'assist_audit_records_total{endpoint="knowledge.search"} 2.0' in text
+    assert 'assist_audit_records_total{endpoint="suggestions"} 1.0' in text

@@ -82,6 +82,7 @@ def test_taxonomy_version_changes_when_an_example_changes(tmp_path):
         ("   \n", None, "empty"),
         ("intents: []\n", None, "non-empty list"),
         ("foo: bar\n", None, "no 'intents'"),
+        (MINI + "priorities: [low, high]\n", None, "unknown key(s) priorities"),
         ("intents: [", None, "not valid YAML"),
         (MINI + MINI.split("intents:\n")[1].split("  - name: password")[0], None, "duplicate intent 'refund'"),
         (MINI + "examples_file: ex.csv\n", ("ex.csv", "text,intent\nwhere's my money,refunds\n"),

@@ -67,7 +67,7 @@ def register(container: Any) -> None:
         for problem in registry.lock_problems(lock) if lock else []:
             log.warning("prompt_lock_mismatch", problem=problem)
         extras["prompts"] = registry
-    trail = extras.get("audit") or AuditTrail(container.sessions)
+    trail = extras.get("audit") or AuditTrail(container.sessions, metrics=container.metrics)
     extras["audit"] = trail
     extras.setdefault("feedback", FeedbackService(container.sessions, trail))
     summaries = extras.get("summaries")

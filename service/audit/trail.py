@@ -33,6 +33,7 @@ fails alone and an answer is never half-written.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hashlib
 import json
 import math
@@ -291,9 +292,11 @@ def _settle(done: asyncio.Future[Any], *, row: Any = None, error: BaseException 
 
 
 class AuditTrail:
-    def __init__(self, sessions: async_sessionmaker, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(self, sessions: async_sessionmaker, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 metrics: Any | None = None) -> None:
         self.sessions = sessions
         self.clock = clock
+        self.metrics = metrics
         self._redactor = _redactor_factory()
         self._group_loop: asyncio.AbstractEventLoop | None = None
         self._pending: list[tuple[AuditRecord, list[Any], asyncio.Future[AuditRecord]]] = []
@@ -312,7 +315,12 @@ class AuditTrail:
         head.last_seq = row.seq
         head.last_hash = row.record_hash
         await session.flush()
+        self._count(row)
         return row
+
+    def _count(self, row: AuditRecord) -> None:
+        if self.metrics is not None:
+            self.metrics.audit_records.labels(row.endpoint).inc()
 
     def _chain(self, row: AuditRecord, last_seq: int, last_hash: str) -> None:
         """Put ``row`` after the record (``last_seq``, ``last_hash``) of its tenant's chain."""
@@ -337,7 +345,8 @@ class AuditTrail:
         done: asyncio.Future[AuditRecord] = loop.create_future()
         self._pending.append((row, extra, done))
         if self._drainer is None or self._drainer.done():
-            self._drainer = loop.create_task(self._drain())
+            # A context of its own: its log lines must not carry the first caller's request id.
+            self._drainer = loop.create_task(self._drain(), context=contextvars.Context())
         return await done
 
     async def drain(self) -> None:
@@ -361,9 +370,11 @@ class AuditTrail:
                     except Exception as one:
                         _settle(item[2], error=one)
                     else:
+                        self._count(item[0])
                         _settle(item[2], row=item[0])
             else:
                 for row, _, done in batch:
+                    self._count(row)
                     _settle(done, row=row)
 
     async def _commit(self, batch: list[tuple[AuditRecord, list[Any], asyncio.Future[AuditRecord]]]) -> None:
