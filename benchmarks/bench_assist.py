@@ -90,7 +90,8 @@ async def in_process(args: argparse.Namespace) -> dict:
     settings = Settings.from_env({"ASSIST_DATA_DIR": data, "ASSIST_LOG_LEVEL": "error", "ASSIST_LOG_FORMAT": "json",
                                   "ASSIST_KNOWLEDGE_DIR": str(REPO / "knowledge"), "ASSIST_PROMPTS_DIR": str(REPO / "prompts"),
                                   "ASSIST_POLICY_FILE": str(REPO / "knowledge" / "policy.yaml"),
-                                  "ASSIST_INTENTS_FILE": str(REPO / "knowledge" / "intents.yaml")})
+                                  "ASSIST_INTENTS_FILE": str(REPO / "knowledge" / "intents.yaml"),
+                                  **dict(kv.split("=", 1) for kv in args.env)})
     assert not settings.llm.enabled
     app = create_app(settings)
     async with app.lifespan(), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:  # type: ignore[attr-defined]
@@ -113,6 +114,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--warmup", type=int, default=24)
     parser.add_argument("--no-summary", action="store_true", help="include_summary=false")
+    parser.add_argument("--env", action="append", default=[], help="a setting for the in-process app, e.g. ASSIST_EMBEDDING_THREADS=1")
     parser.add_argument("--url", help="a running service, e.g. http://127.0.0.1:8000 (default: in process)")
     parser.add_argument("--key", help="API key with suggestions:read (with --url)")
     args = parser.parse_args()

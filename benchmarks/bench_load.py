@@ -209,7 +209,7 @@ def main() -> None:
                 proc.wait(20)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    threads = int(env.get("ASSIST_EMBEDDING_THREADS", "1"))
+    threads = int(env.get("ASSIST_EMBEDDING_THREADS", "2"))
     floor = embedding_floor(texts, threads)
     print(f"floor: one query embedding {floor['single_p50_ms']:.1f} ms p50 ({floor['backend']}, threads={threads}) = "
           f"{floor['single_rps']:.0f} embeddings/s on one core; batched by 32: {floor['batched32_ms_per_text']:.1f} ms per text")

