@@ -81,3 +81,31 @@ async def test_a_reader_does_not_wait_for_a_writer_but_another_writer_does(engin
     await asyncio.wait_for(asyncio.gather(first, second), timeout=10)
     async with reads() as s:
         assert await s.scalar(select(func.count()).select_from(Tenant)) == 3
+
+
+async def test_a_writer_that_waits_too_long_gets_a_database_locked_error_and_the_lock_survives(engine, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from service.db import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "WRITER_WAIT_S", 0.2)
+    sessions = session_factory(engine)
+    holding, release = asyncio.Event(), asyncio.Event()
+
+    async def long_writer() -> None:
+        async with sessions.begin() as s:
+            s.add(tenant(1))
+            await s.flush()
+            holding.set()
+            await release.wait()
+
+    first = asyncio.create_task(long_writer())
+    await holding.wait()
+    with pytest.raises(OperationalError, match="database is locked"):  # the API maps it to 503 + Retry-After
+        async with sessions.begin() as s:
+            s.add(tenant(2))
+    release.set()
+    await first
+    async with asyncio.timeout(5):  # the timed-out waiter took nothing with it
+        async with sessions.begin() as s:
+            s.add(tenant(3))

@@ -98,7 +98,7 @@ class _WriterLock:
         if lock is None:
             lock = self._locks[loop] = asyncio.Lock()
         try:
-            await_(asyncio.wait_for(lock.acquire(), WRITER_WAIT_S))
+            await_(_acquire(lock))
         except TimeoutError:
             from sqlalchemy.exc import OperationalError
 
@@ -118,6 +118,13 @@ class _WriterLock:
             lock.release()
         elif not loop.is_closed():  # returned from another thread (the garbage collector)
             loop.call_soon_threadsafe(lock.release)
+
+
+async def _acquire(lock: asyncio.Lock) -> None:
+    # asyncio.timeout cancels the wait itself, which Lock.acquire survives without taking the
+    # lock (wait_for could, in a race, time out after the lock was granted and leak it).
+    async with asyncio.timeout(WRITER_WAIT_S):
+        await lock.acquire()
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker:
