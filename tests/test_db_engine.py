@@ -25,6 +25,15 @@ def tenant(i: int) -> Tenant:
     return Tenant(id=f"t{i}", created_at=datetime.now(UTC), webhook_secret="s")
 
 
+async def hold_the_write_lock(sessions, holding: asyncio.Event, release: asyncio.Event) -> None:
+    """A write transaction that has written (so holds the lock) and stays open until released."""
+    async with sessions.begin() as s:
+        s.add(tenant(1))
+        await s.flush()
+        holding.set()
+        await release.wait()
+
+
 async def test_many_concurrent_writers_all_commit(engine):
     sessions = session_factory(engine)
 
@@ -58,18 +67,11 @@ async def test_a_reader_does_not_wait_for_a_writer_but_another_writer_does(engin
         s.add(tenant(0))
     holding, release = asyncio.Event(), asyncio.Event()
 
-    async def long_writer() -> None:
-        async with sessions.begin() as s:
-            s.add(tenant(1))
-            await s.flush()
-            holding.set()
-            await release.wait()
-
     async def second_writer() -> None:
         async with sessions.begin() as s:
             s.add(tenant(2))
 
-    first = asyncio.create_task(long_writer())
+    first = asyncio.create_task(hold_the_write_lock(sessions, holding, release))
     await holding.wait()
     async with asyncio.timeout(5):
         async with reads() as s:
@@ -92,14 +94,7 @@ async def test_a_writer_that_waits_too_long_gets_a_database_locked_error_and_the
     sessions = session_factory(engine)
     holding, release = asyncio.Event(), asyncio.Event()
 
-    async def long_writer() -> None:
-        async with sessions.begin() as s:
-            s.add(tenant(1))
-            await s.flush()
-            holding.set()
-            await release.wait()
-
-    first = asyncio.create_task(long_writer())
+    first = asyncio.create_task(hold_the_write_lock(sessions, holding, release))
     await holding.wait()
     with pytest.raises(OperationalError, match="database is locked"):  # the API maps it to 503 + Retry-After
         async with sessions.begin() as s:
