@@ -75,6 +75,11 @@ def _chunk_text(r: ChunkRecord) -> str:
     return f"{r.title}. {r.heading}. {r.text}" if r.heading else f"{r.title}. {r.text}"
 
 
+def _to_write(article: Article, doc: KnowledgeDocument | None) -> bool:
+    """New, or changed content that is not older than what is indexed."""
+    return doc is None or (doc.content_hash != article.content_hash and doc.version <= article.version)
+
+
 class KnowledgeService:
     def __init__(
         self,
@@ -173,7 +178,7 @@ class KnowledgeService:
         todo: list[tuple[str, list[ChunkRecord]]] = []
         for article in window:
             doc = existing.get(article.id)
-            if article.status != "approved" or (doc is not None and (doc.content_hash == article.content_hash or doc.version > article.version)):
+            if article.status != "approved" or not _to_write(article, doc):
                 continue
             todo.append((article.id, self._chunk(tenant, article)))
         texts = [_chunk_text(r) for _, records in todo for r in records]
@@ -188,23 +193,22 @@ class KnowledgeService:
         return out
 
     async def _ingest_one(self, tenant: str, article: Article, doc: KnowledgeDocument | None, report: IngestReport,
-                          embedded: tuple[list[ChunkRecord], Any] | None = None) -> None:
+                          embedded: tuple[list[ChunkRecord], Any] | None) -> None:
+        """``embedded``: the chunks and vectors :meth:`_embed_window` made for it (approved
+        articles that :func:`_to_write` lets through)."""
         indexable = article.status == "approved"
-        if doc is not None and doc.content_hash == article.content_hash:
-            report.unchanged.append(article.id)
-            return
-        if doc is not None and doc.version > article.version:
-            report.errors.append(
-                {"source": article.source, "field": "version", "message": f"version {article.version} is older than the indexed version {doc.version}; not ingested"}
-            )
+        if not _to_write(article, doc):
+            if doc is not None and doc.content_hash == article.content_hash:
+                report.unchanged.append(article.id)
+            else:
+                report.errors.append({"source": article.source, "field": "version",
+                                      "message": f"version {article.version} is older than the indexed version "
+                                                 f"{doc.version if doc else '?'}; not ingested"})
             return
         new_ids: list[str] = []
         if indexable:
-            if embedded is not None:
-                records, dense = embedded
-            else:
-                records = self._chunk(tenant, article)
-                dense = await anyio.to_thread.run_sync(self.embedder.embed, [_chunk_text(r) for r in records])
+            assert embedded is not None, "an approved article to write was embedded by _embed_window"
+            records, dense = embedded
             sparse_vectors = [sparse.document_vector(r.text, f"{r.title} {r.heading}") for r in records]
             await self._run(self.index.upsert, records, dense, sparse_vectors)
             new_ids = [r.chunk_id for r in records]
