@@ -24,7 +24,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from service.assist.llm_gateway import LLMGateway, LLMSkipped, LLMUsage
 from service.assist.pii import CONTACT_KINDS, Redactor
 from service.assist.policy import CHANNELS, Candidate, CheckReport, Evidence, PolicyChecker
 from service.errors import InvalidInput, Unavailable
+from service.guardrails.facts import split_facts
 from service.ports import ChatMessage, SearchFilters, SearchHit
 
 log = structlog.get_logger("service.suggest")
@@ -79,7 +80,10 @@ class Conversation:
         return [m.text for m in self.messages if m.role == "customer"]
 
     def facts(self) -> dict[str, str]:
-        return {k: str(v).strip() for k, v in self.customer.items() if k in ("first_name", "order_id") and v and str(v).strip()}
+        """The placeholder values that look like what they claim to be (see
+        :mod:`service.guardrails.facts`); the others are left out of every reply."""
+        given = {k: str(v).strip() for k, v in self.customer.items() if k in ("first_name", "order_id") and v and str(v).strip()}
+        return split_facts(given)[0]
 
 
 def validate(conv: Conversation, n: int) -> None:
@@ -341,6 +345,7 @@ class SuggestionService:
         recorder: Recorder | None = None,
         classify: Callable[[], Classifier | None] = lambda: None,
         top_k: int = 6,
+        today: Callable[[], date] | None = None,
     ) -> None:
         self.knowledge = knowledge
         self.gateway = gateway
@@ -353,6 +358,8 @@ class SuggestionService:
         self.recorder = recorder
         self.classify = classify
         self.top_k = top_k
+        self.today = today or getattr(knowledge, "today", None) or (lambda: datetime.now(UTC).date())
+        """The day replies are checked for (articles not in force that day support nothing)."""
 
     # -- entry points --
 
@@ -445,7 +452,7 @@ class SuggestionService:
             retrieval_ms = (time.perf_counter() - t0) * 1000
         hits = list(hits or [])
         facts = conv.facts()
-        evidence = Evidence(conv.channel, {h.chunk_id: h for h in hits}, conv.customer_texts(), facts, intent)
+        evidence = Evidence(conv.channel, {h.chunk_id: h for h in hits}, conv.customer_texts(), facts, intent, today=self.today())
         return _Prepared(tenant, conv, n, redactor, masked, facts, hits, evidence, intent, escalation, started, retrieval_ms)
 
     def _skip_reason(self, prep: _Prepared, use_llm: bool) -> LLMSkipped | None:
@@ -590,7 +597,10 @@ class SuggestionService:
             chosen.append((cand, report, prompt_ref, model, conf, repaired))
         replaced = prep.escalation is not None and prep.escalation.action == "replace"
         if replaced:
-            cand = Candidate(prep.escalation.reply, [], "policy")
+            # Shaped for the channel like every reply (an e-mail gets its greeting and sign-off).
+            text = shape(prep.escalation.reply_for(prep.conv.channel), prep.conv.channel, self.policy, facts=prep.facts,
+                         disclosures=self.policy.disclosures_for(prep.conv.channel, None, ()))
+            cand = Candidate(text, [], "policy")
             report = self._check(cand, prep.evidence)
             if report.passed:
                 chosen.append((cand, report, None, None, 0.9, False))
