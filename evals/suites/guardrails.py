@@ -50,7 +50,8 @@ async def run_cases(ctx: RunContext, cases: list[Any], chat: PreparedChatModel, 
     out = []
     with tempfile.TemporaryDirectory(prefix="assist-eval-") as tmp:
         settings = ctx.eval_settings(Path(tmp)).replace(llm={"base_url": REPLAY_URL, "model": chat.model})
-        overrides = {"embedder": ctx.embedder(), "counter": ctx.counter(), **ctx.overrides, "chat_model": chat}
+        # The retrieved knowledge is given (no retrieval, no intent classification): no intent model.
+        overrides = {"embedder": ctx.embedder(), "counter": ctx.counter(), "intents": None, **ctx.overrides, "chat_model": chat}
         if checker is not None:
             overrides["policy"] = checker
         c = await build_container(settings, overrides)
