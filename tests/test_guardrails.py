@@ -305,3 +305,34 @@ def test_snippets_and_grounded_replies_from_an_article_with_html_are_plain() -> 
     for channel in CHANNELS:
         for reply in GroundedEngine(POLICY).replies([poisoned], channel, facts={}):
             assert not UNSAFE.search(reply.candidate.text)
+
+
+# ---- the optional grounding judge ------------------------------------------------------------
+
+
+async def _suggest_with_judge(judge_answer: str, *, enabled: bool = True):
+    from evals.prepared_model import PreparedChatModel
+    from service.assist.llm_gateway import LLMGateway
+    from service.assist.suggest import Prompts
+    from service.settings import LLMSettings
+
+    chat = PreparedChatModel(reply="Gold members can return items at any time, with no receipt needed.", judge=judge_answer)
+    gateway = LLMGateway(chat, LLMSettings(base_url="http://prepared.invalid/v1", model="m", grounding_judge=enabled))
+    svc = SuggestionService(knowledge=SimpleNamespace(), gateway=gateway, checker=CHECKER, prompts=Prompts(REPO / "prompts"), today=lambda: TODAY)
+    conv = Conversation("chat", [Message("customer", "I'm gold, can I return this?")])
+    return await svc.suggest("t", conv, n=2, hits=[hit("returns-membership-windows")], intent="return_item"), chat
+
+
+async def test_the_grounding_judge_can_veto_a_reply_the_checks_passed() -> None:
+    result, chat = await _suggest_with_judge('{"verdict": "unsupported", "unsupported": ["with no receipt needed"]}')
+    assert "judge" in chat.calls
+    assert result.llm["outcome"] == "replaced" and all(s.engine != "llm" for s in result.suggestions)
+    assert any("grounding judge" in f for a in result.llm["attempts"] for f in a["findings"])
+
+
+@pytest.mark.parametrize("answer", ['{"verdict": "supported", "unsupported": []}', "not json at all"])
+async def test_the_grounding_judge_never_decides_alone(answer: str) -> None:
+    result, chat = await _suggest_with_judge(answer)
+    assert "judge" in chat.calls and result.llm["outcome"] == "used" and result.suggestions[0].engine == "llm"
+    off, chat_off = await _suggest_with_judge('{"verdict": "unsupported", "unsupported": ["x"]}', enabled=False)
+    assert "judge" not in chat_off.calls and off.llm["outcome"] == "used"

@@ -432,6 +432,10 @@ class PolicyChecker:
             out += split_passages(t, "the policy")
         return out
 
+    def cited_passages(self, candidate: Candidate, evidence: Evidence) -> list[Passage]:
+        """The passages of the cited, in-force chunks and their approved replies (for the judge)."""
+        return [p for p in self._passages(candidate, evidence) if p.source != "the policy"]
+
     def _grounded(self, candidate: Candidate, evidence: Evidence) -> tuple[CheckResult, float]:
         """Claim-level grounding (:mod:`service.guardrails.claims`)."""
         sources = self._sources(candidate, evidence)

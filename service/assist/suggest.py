@@ -38,6 +38,7 @@ from service.assist.llm_gateway import LLMGateway, LLMSkipped, LLMUsage
 from service.assist.pii import CONTACT_KINDS, Redactor
 from service.assist.policy import CHANNELS, Candidate, CheckReport, Evidence, PolicyChecker
 from service.errors import InvalidInput, Unavailable
+from service.guardrails import judge
 from service.guardrails.facts import split_facts
 from service.ports import ChatMessage, SearchFilters, SearchHit
 
@@ -210,7 +211,7 @@ class PromptFile:
 class Prompts:
     """``active(task)``: the shared registry's prompt when one is registered, else the file."""
 
-    FILES = {"suggest": "suggest_reply@1.md", "repair": "suggest_repair@1.md"}
+    FILES = {"suggest": "suggest_reply@1.md", "repair": "suggest_repair@1.md", "grounding_judge": "grounding_judge@1.md"}
 
     def __init__(self, prompts_dir: Path, registry: Callable[[], Any] = lambda: None) -> None:
         self.dir = prompts_dir
@@ -513,8 +514,11 @@ class SuggestionService:
     async def _after_first(self, prep: _Prepared, prompt: Any, text: str, finish: str | None, usage: LLMUsage, attempts: list[Attempt], t0: float) -> tuple[Any, LLMSkipped | None]:
         model = usage.calls[-1].model if usage.calls else self.gateway.params("suggest").model
         candidate, report, outcome, findings = self._evaluate(prep, prompt, text, finish)
-        attempts.append(Attempt("first", outcome, findings, candidate.text if candidate else text[:2000]))
         if candidate is not None and report is not None and report.passed:
+            findings = await self._judge(prep, candidate, usage, t0)
+            outcome = "failed_checks" if findings else outcome
+        attempts.append(Attempt("first", outcome, findings, candidate.text if candidate else text[:2000]))
+        if candidate is not None and report is not None and report.passed and not findings:
             return (candidate, report, prompt.ref, model, False), None
         # One repair attempt with the findings.
         if self._remaining(t0) < MIN_REPAIR_S:
@@ -536,8 +540,11 @@ class SuggestionService:
             return None, LLMSkipped("failed_checks", f"the LLM reply failed the checks and the repair call failed ({exc.reason})")
         usage.calls.append(call)
         candidate2, report2, outcome2, findings2 = self._evaluate(prep, repair, result.text, result.finish_reason)
-        attempts.append(Attempt("repair", outcome2, findings2, candidate2.text if candidate2 else result.text[:2000]))
         if candidate2 is not None and report2 is not None and report2.passed:
+            findings2 = await self._judge(prep, candidate2, usage, t0)
+            outcome2 = "failed_checks" if findings2 else outcome2
+        attempts.append(Attempt("repair", outcome2, findings2, candidate2.text if candidate2 else result.text[:2000]))
+        if candidate2 is not None and report2 is not None and report2.passed and not findings2:
             return (candidate2, report2, f"{prompt.ref}+{repair.ref}", call.model, True), None
         if outcome == outcome2 == "invalid_output":
             self.gateway.garbage("suggest")
@@ -560,6 +567,14 @@ class SuggestionService:
         candidate = Candidate(reply, citations, "llm")
         report = self._check(candidate, prep.evidence)
         return candidate, report, "passed" if report.passed else "failed_checks", report.findings()
+
+    async def _judge(self, prep: _Prepared, candidate: Candidate, usage: LLMUsage, t0: float) -> list[str]:
+        """The optional grounding judge (ASSIST_LLM_GROUNDING_JUDGE): findings if it vetoes."""
+        if not getattr(self.gateway.settings, "grounding_judge", False) or self._remaining(t0) < MIN_REPAIR_S:
+            return []
+        prompt = self.prompts.active("grounding_judge", tenant=prep.tenant, conversation_id=prep.conv.conversation_id)
+        excerpts = [p.text for p in self.checker.cited_passages(candidate, prep.evidence)]
+        return await judge.veto(self.gateway, prompt, candidate.text, excerpts, timeout_s=self._remaining(t0), calls=usage.calls)
 
     def _postprocess(self, prep: _Prepared, reply: str, citations: list[str]) -> str:
         # Contact details the customer gave may come back; secrets and ids never do.

@@ -237,11 +237,12 @@ def split_passages(text: str, source: str, context: str = "") -> list[Passage]:
             continue
         header = None
         body = _BULLET.sub("", stripped)
+        bullet = body != stripped
         line_scope: frozenset[str] | None = None  # a bullet about Gold is about Gold to its end
         for s in _SENT.split(body):
             if s and s.strip():
                 own = scope_of(s)
-                line_scope = own if own is not None and line_scope is None else line_scope
+                line_scope = own if bullet and own is not None and line_scope is None else line_scope
                 out.append(Passage(s.strip(), source, context, None if own is not None else line_scope))
     return out
 
