@@ -336,3 +336,21 @@ async def test_the_grounding_judge_never_decides_alone(answer: str) -> None:
     assert "judge" in chat.calls and result.llm["outcome"] == "used" and result.suggestions[0].engine == "llm"
     off, chat_off = await _suggest_with_judge('{"verdict": "unsupported", "unsupported": ["x"]}', enabled=False)
     assert "judge" not in chat_off.calls and off.llm["outcome"] == "used"
+
+
+def test_the_customers_own_words_do_not_make_a_benefit_universal() -> None:
+    # A number the customer stated may be repeated; a benefit word they used ("free") is no support.
+    report = check("Everyone gets free overnight upgrades.", "store-membership-levels", customer=("do I get free overnight upgrades?",))
+    assert "grounded" in failed(report)
+    assert check("Bronze members can return within 90 days, so a purchase from two months ago is fine.",
+                 "returns-membership-windows", customer=("I bought it two months ago",)).passed
+
+
+def test_a_level_after_another_fact_does_not_bind_the_first_fact() -> None:
+    scopes = {f.value: f.scope for f in facts_of("Standard shipping is $8 and overnight shipping is $20 (free for Gold members).")}
+    assert scopes["8"] is None and scopes["free"] == frozenset({"gold"})
+
+
+def test_ids_with_cue_words_inside_are_not_codes_and_ni_numbers_after_a_cue_are_masked() -> None:
+    assert Redactor().redact("codice articolo GIA-443-NR") == "codice articolo GIA-443-NR"
+    assert Redactor().redact("My NI number is QQ 12 34 56 C") == "My NI number is [SSN_1]"

@@ -442,8 +442,8 @@ class PolicyChecker:
         facts = list(evidence.facts.values())
         allowed_words = self._approved_word_set.union(*(content_words(s) for s in sources), *(content_words(v) for v in facts))
         # Numbers the customer stated (not amounts) and the known facts (an order id) may be repeated.
-        exempt = {f.value for t in evidence.customer_texts for f in facts_of(_MONEY.sub(" ", t))}
-        exempt |= {f.value for v in facts for f in facts_of(v)}
+        exempt = {f.value for t in evidence.customer_texts for f in facts_of(_MONEY.sub(" ", t)) if f.value[:1].isdigit()}
+        exempt |= {f.value for v in facts for f in facts_of(v) if f.value[:1].isdigit()}
         claims = [s for s in sentences(candidate.text) if not any(s.strip() in t for t in self._approved_texts)]
         result = check_claims(
             claims,

@@ -182,7 +182,8 @@ def facts_of(text: str, default_scope: frozenset[str] | None = None) -> list[Fac
         scope = default_scope
         following = [g for g in groups if g[0] >= end and _BIND_FOLLOWING.match(t[end : g[0]]) and g[0] - end <= 12]
         preceding = [g for g in groups if g[1] <= start and not re.search(r"[.;!?]", t[g[1] : start])]
-        after = [g for g in groups if g[0] >= end and not re.search(r"[.;!?]", t[end : g[0]])]
+        # A level after the fact binds it only if no other fact stands between them.
+        after = [g for g in groups if g[0] >= end and not re.search(r"[.;!?]", t[end : g[0]]) and not _NUMBER.search(t[end : g[0]])]
         if following:
             scope = following[0][2]
         elif preceding:
@@ -304,7 +305,7 @@ def check_claims(
                 findings.append(ClaimFinding(sentence, f"not supported by the cited sources (support {share:.2f})"))
                 continue
         text = prepare(sentence)
-        sentence_facts = [f for f in facts_of(text) if not (f.value in exempt and f.scope is None)]
+        sentence_facts = [f for f in facts_of(text) if f.value not in exempt]
         for start, end in clause_spans(text):
             clause = text[start:end]
             local = [f for f in sentence_facts if start <= f.start < end]
@@ -337,10 +338,11 @@ def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozen
                 break
         if not ok:
             continue
-        if not facts and scope is not None:
-            pscope = p.scope_hint if p.scope_hint is not None else scope_of(p.text)
-            if not covers(pscope, scope):
-                continue
+        pscope = p.scope_hint if p.scope_hint is not None else scope_of(p.text)
+        if scope == ALL_LEVELS and pscope != ALL_LEVELS:
+            continue  # "any customer can ...": only a source that says so for everyone supports it
+        if not facts and scope is not None and not covers(pscope, scope):
+            continue
         pwords = content_words(f"{p.context} {p.text}")
         overlap = len(words & pwords) / len(words) if words else 1.0
         best_overlap = max(best_overlap, overlap)

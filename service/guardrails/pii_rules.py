@@ -115,7 +115,7 @@ def find_ibans(text: str, spans: Spans) -> None:
 
 _ID_CUES = (
     r"ssn|social security(?: number| no\.?)?|national (?:id|insurance)(?: number| no\.?)?|passport(?: number| no\.?)?|"
-    r"driver'?s licen[cs]e(?: number| no\.?)?|tax id|sin|nin|"
+    r"driver'?s licen[cs]e(?: number| no\.?)?|tax id|sin|nin|ni (?:number|no\.?)|"
     r"num[ée]ro de (?:passeport|s[ée]curit[ée] sociale)|passeport|s[ée]curit[ée] sociale|carte d'identit[ée]|"
     r"reisepass(?:nummer)?|personalausweis(?:nummer)?|steuer-?id|ausweisnummer|"
     r"n[úu]mero de pasaporte|pasaporte|dni|nie|nif|"
@@ -124,7 +124,7 @@ _ID_CUES = (
 )
 _ID_AFTER = re.compile(
     r"\b(?:" + _ID_CUES + r")(?:\s+(?:is|was|est|ist|es|è|é|=|:))?\s*[:#=-]?\s*"
-    r"(\d[\d -]{3,20}\d|[A-Z0-9][A-Z0-9-]{4,18}[A-Z0-9])\b",
+    r"([A-Z]{2}(?: ?\d{2}){3} ?[A-D]|\d[\d -]{3,20}\d|[A-Z0-9][A-Z0-9-]{4,18}[A-Z0-9])\b",
     _I,
 )
 _ID_BEFORE = re.compile(r"\b(\d[\d -]{6,14}\d)\s+(?:is|was)\s+my\s+(?:" + _ID_CUES + r")\b", _I)
@@ -167,7 +167,7 @@ _SECRET = re.compile(
 )
 _CODE_DIGITS = re.compile(
     r"\b(?:(?<!zip )(?<!postal )(?<!post )(?<!promo )code|otp|cvv2?|cvc|pin|tan|cryptogramme|pr[üu]fnummer|einmalcode|"
-    r"security code|c[óo]digo|codice)\b[^0-9\n.]{0,24}?(?P<v>\d{3,8})\b",
+    r"security code|c[óo]digo|codice)\b[^0-9\n.]{0,24}?(?<![\w-])(?P<v>\d{3,8})(?![\w-])",
     _I,
 )
 
