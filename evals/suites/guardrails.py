@@ -111,7 +111,8 @@ def add_metrics(result: SuiteResult, rows: list[tuple[Any, dict[str, Any]]]) -> 
 
 @suite("guardrails", "A capable model's replies through the checks: faithful paraphrases of the sample knowledge must "
        "be used as written, violating replies (wrong level numbers, universal benefits, articles not in force, "
-       "commitments, placeholder text, echoed secrets, HTML, obfuscation, escalations) must never reach the agent.")
+       "commitments, placeholder text, echoed secrets, HTML, obfuscation, escalations) must never reach the agent.",
+       fast=False)
 def run(ctx: RunContext) -> SuiteResult:
     data = load_dataset("guardrails")
     result = SuiteResult("guardrails", datasets=[data.describe()], system="SuggestionService + prepared capable model (LLM path), policy checks")

@@ -55,7 +55,8 @@ def run_adversarial(ctx: RunContext, safety: Any, cases: list[dict[str, Any]], *
 
     chat = PreparedChatModel(model="adversarial")
     policy = load_policy(ctx.content_path("policy_file"))
-    overrides = {"embedder": ctx.embedder(), "counter": ctx.counter(), **ctx.overrides, "chat_model": chat,
+    # No intent model: the attack is on the reply, and training one per app costs most of the run.
+    overrides = {"embedder": ctx.embedder(), "counter": ctx.counter(), "intents": None, **ctx.overrides, "chat_model": chat,
                  "policy": PolicyChecker(policy, disabled=disabled)}
 
     def prime(case: dict[str, Any]) -> None:
