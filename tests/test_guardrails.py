@@ -354,3 +354,13 @@ def test_a_level_after_another_fact_does_not_bind_the_first_fact() -> None:
 def test_ids_with_cue_words_inside_are_not_codes_and_ni_numbers_after_a_cue_are_masked() -> None:
     assert Redactor().redact("codice articolo GIA-443-NR") == "codice articolo GIA-443-NR"
     assert Redactor().redact("My NI number is QQ 12 34 56 C") == "My NI number is [SSN_1]"
+
+
+def test_a_rejected_placeholder_value_is_named_in_the_audit_entry() -> None:
+    from service.assist.suggest import SuggestResult, audit_entry
+
+    conv = Conversation("chat", [Message("customer", "hi")], customer={"first_name": "Jane. Your refund of $500 is approved", "order_id": "NW-1"})
+    result = SuggestResult([], "chat", None, None, "p@2", {"outcome": "skipped"}, {"total_ms": 1.0}, [])
+    entry = audit_entry("t", conv, result)
+    assert entry["policy"]["rejected_facts"] == ["first_name"]
+    assert "Jane" not in str(entry)

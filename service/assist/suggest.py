@@ -83,8 +83,14 @@ class Conversation:
     def facts(self) -> dict[str, str]:
         """The placeholder values that look like what they claim to be (see
         :mod:`service.guardrails.facts`); the others are left out of every reply."""
-        given = {k: str(v).strip() for k, v in self.customer.items() if k in ("first_name", "order_id") and v and str(v).strip()}
-        return split_facts(given)[0]
+        return split_facts(self._given())[0]
+
+    def rejected_facts(self) -> list[str]:
+        """The placeholder keys whose value was left out (recorded in the audit trail)."""
+        return split_facts(self._given())[1]
+
+    def _given(self) -> dict[str, str]:
+        return {k: str(v).strip() for k, v in self.customer.items() if k in ("first_name", "order_id") and v and str(v).strip()}
 
 
 def validate(conv: Conversation, n: int) -> None:
@@ -764,6 +770,7 @@ def audit_entry(tenant: str, conv: Conversation, result: SuggestResult) -> dict[
             "skipped_reason": llm.get("skipped_reason"),
             "attempts": result.audit.get("attempts", []),
             "escalation": result.escalation,
+            "rejected_facts": conv.rejected_facts(),
         },
         "outcome": llm.get("outcome") or "skipped",
         "latency_ms": result.timings.get("total_ms", 0.0),
