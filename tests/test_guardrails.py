@@ -364,3 +364,10 @@ def test_a_rejected_placeholder_value_is_named_in_the_audit_entry() -> None:
     entry = audit_entry("t", conv, result)
     assert entry["policy"]["rejected_facts"] == ["first_name"]
     assert "Jane" not in str(entry)
+
+
+def test_a_number_the_customer_gave_cannot_become_a_policy() -> None:
+    customer = ("I bought it 60 days ago, I'm silver, can I return it?",)
+    assert "grounded" in failed(check("Silver members can return within 60 days of purchase.", "returns-membership-windows", customer=customer))
+    assert check("Silver members can return within 6 months, so your purchase from 60 days ago qualifies.",
+                 "returns-membership-windows", customer=customer).passed
