@@ -9,13 +9,15 @@ from typing import Any
 
 CSS = """
 .gaps{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#111827}
-.gaps table{border-collapse:collapse;width:100%;margin:6px 0 12px;font-size:13px}
+.gaps table{border-collapse:collapse;width:100%;margin:6px 0 12px;font-size:13px;table-layout:fixed}
+.gaps col.c-gap{width:14%}.gaps col.c-kind{width:8%}.gaps col.c-status{width:6%}.gaps col.c-sig{width:11%}
+.gaps col.c-trend{width:8%}.gaps col.c-cited{width:14%}.gaps col.c-ex{width:19%}.gaps col.c-draft{width:20%}
 .gaps th,.gaps td{border:1px solid #e5e7eb;padding:4px 8px;text-align:left;vertical-align:top}
-.gaps th{background:#f9fafb}.gaps td.n{text-align:right;font-variant-numeric:tabular-nums}
+.gaps th{background:#f9fafb}.gaps td.num{font-variant-numeric:tabular-nums}.gaps td{overflow-wrap:anywhere}
 .gaps .k-missing{background:#fef3c7;color:#92400e}.gaps .k-outdated{background:#fee2e2;color:#991b1b}
-.gaps .tag{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600}
+.gaps .tag{display:inline-block;white-space:nowrap;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600}
 .gaps .s-open{background:#dbeafe;color:#1e40af}.gaps .s-closed{background:#dcfce7;color:#166534}
-.gaps pre{font-family:ui-monospace,Menlo,monospace;font-size:12px;white-space:pre-wrap;margin:0;max-height:16em;overflow:auto}
+.gaps pre{font-family:ui-monospace,Menlo,monospace;font-size:12px;white-space:pre-wrap;margin:0;max-height:18em;overflow:hidden}
 .gaps ul{margin:0;padding-left:18px}
 """
 
@@ -29,19 +31,33 @@ def _trend(t: dict[str, Any]) -> str:
     return f"{arrow} {_h(t.get('direction', ''))} ({_h(t.get('earlier', 0))} → {_h(t.get('later', 0))})"
 
 
-def section(gaps: Sequence[dict[str, Any]], drafts: dict[str, str] | None = None, title: str = "Knowledge gaps") -> str:
-    """``gaps``: gap views (API shape); ``drafts``: draft content by gap id (or by gap key)."""
+def _draft(content: str) -> str:
+    """The draft as a reviewer scans it: id, version and owner from the front matter, then the body."""
+    if not content:
+        return "–"
+    parts = content.split("---", 2)
+    meta, body = (parts[1], parts[2]) if content.startswith("---") and len(parts) == 3 else ("", content)
+    fields = dict(line.split(":", 1) for line in meta.splitlines() if ":" in line and not line.startswith(" "))
+    head = " · ".join(f"{k} {fields[k].strip().strip(chr(39) + chr(34)) or '(empty)'}" for k in ("id", "version", "status", "owner") if k in fields)
+    return f"<small class='mono'>{_h(head)}</small><pre>{_h(body.strip())}</pre>"
+
+
+def section(gaps: Sequence[dict[str, Any]], drafts: dict[str, str] | None = None, title: str = "Knowledge gaps",
+            style: bool = True) -> str:
+    """``gaps``: gap views (API shape); ``drafts``: draft content by gap id (or by gap key).
+    ``style``: carry the CSS along (for embedding in another page)."""
     drafts = drafts or {}
-    out = [f"<div class='gaps'><h3>{_h(title)} ({len(gaps)})</h3>"]
+    out = [f"<style>{CSS}</style>" if style else "", f"<div class='gaps'><h3>{_h(title)} ({len(gaps)})</h3>"]
     if not gaps:
         out.append("<p>No gaps in this period.</p></div>")
         return "".join(out)
-    out.append("<table><tr><th>gap</th><th>kind</th><th>status</th><th>signals</th><th>trend</th><th>intents / articles cited</th>"
+    cols = "".join(f"<col class='c-{c}'>" for c in ("gap", "kind", "status", "sig", "trend", "cited", "ex", "draft"))
+    out.append(f"<table><colgroup>{cols}</colgroup><tr><th>gap</th><th>kind</th><th>status</th><th>signals</th><th>trend</th><th>intents / articles cited</th>"
                "<th>examples (masked)</th><th>draft</th></tr>")
     for g in gaps:
         kind = g.get("kind", "")
         article = f"<br><small>article <code>{_h(g['article_id'])}</code> is outdated</small>" if kind == "outdated" and g.get("article_id") else ""
-        signals = ", ".join(f"{_h(k)} {_h(v)}" for k, v in (g.get("signals") or {}).items())
+        signals = "<br>".join(f"{_h(k)} {_h(v)}" for k, v in (g.get("signals") or {}).items())
         intents = ", ".join(f"{_h(i['intent'])} ({_h(i['count'])})" for i in g.get("intents") or []) or "–"
         cited = ", ".join(f"<code>{_h(a['article_id'])}</code> ({_h(a['count'])})" for a in g.get("articles_cited") or []) or "–"
         examples = "".join(
@@ -50,12 +66,12 @@ def section(gaps: Sequence[dict[str, Any]], drafts: dict[str, str] | None = None
             + (f"<br><i>reason:</i> {_h(e['reason'])}" if e.get("reason") else "") + "</li>"
             for e in (g.get("examples") or [])[:3]
         )
-        draft = drafts.get(g.get("id") or g.get("key") or "", "")
+        draft = _draft(drafts.get(g.get("id") or g.get("key") or "", ""))
         out.append(
             f"<tr><td><b>{_h(g.get('title'))}</b>{article}</td><td><span class='tag k-{_h(kind)}'>{_h(kind)}</span></td>"
             f"<td><span class='tag s-{_h(g.get('status', 'open'))}'>{_h(g.get('status', 'open'))}</span></td>"
-            f"<td class='n'>{_h(g.get('size'))}<br><small>{signals}</small></td><td>{_trend(g.get('trend') or {})}</td>"
-            f"<td>{intents}<br>{cited}</td><td><ul>{examples}</ul></td><td><pre>{_h(draft)}</pre></td></tr>"
+            f"<td class='num'><b>{_h(g.get('size'))}</b><br><small>{signals}</small></td><td>{_trend(g.get('trend') or {})}</td>"
+            f"<td>{intents}<br>{cited}</td><td><ul>{examples}</ul></td><td>{draft}</td></tr>"
         )
     out.append("</table></div>")
     return "".join(out)
@@ -66,5 +82,5 @@ def page(gaps: Sequence[dict[str, Any]], drafts: dict[str, str], heading: str) -
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Knowledge gaps</title>"
         f"<style>body{{margin:0;background:#f3f4f6}}main{{max-width:1280px;margin:0 auto;padding:24px;background:#fff}}{CSS}</style>"
-        f"</head><body><main><h1 style='font:600 22px system-ui'>{_h(heading)}</h1>{section(gaps, drafts)}</main></body></html>"
+        f"</head><body><main><h1 style='font:600 22px system-ui'>{_h(heading)}</h1>{section(gaps, drafts, style=False)}</main></body></html>"
     )
