@@ -106,9 +106,12 @@ def score_split(split: str, events: list[dict[str, Any]], expected: list[dict[st
 async def run_split(split: str, embedder: Any, clusterer: Any = None, **kw: Any) -> SplitResult:
     from service.adapters.sk_cluster import AgglomerativeClusterer
     from service.gaps.analysis import analyse
+    from service.knowledge.articles import load_dir
 
     events, expected = load(split)
-    analysis = await analyse(events, embedder, clusterer or AgglomerativeClusterer(), since=NOW - PERIOD, until=NOW, **kw)
+    versions = {a.id: a.version for a in load_dir(REPO / "knowledge").articles}
+    analysis = await analyse(events, embedder, clusterer or AgglomerativeClusterer(), since=NOW - PERIOD, until=NOW,
+                             versions=versions, **kw)
     return score_split(split, events, expected, analysis)
 
 

@@ -46,10 +46,13 @@ async def analyse(
     until: datetime,
     min_size: int = MIN_SIZE,
     low_score: float = LOW_SCORE,
+    versions: Mapping[str, int] | None = None,
 ) -> Analysis:
-    """Gaps and extractive drafts from the events recorded in ``[since, until)``."""
+    """Gaps and extractive drafts from the events recorded in ``[since, until)``; ``versions``:
+    the current version of each article (a draft for an outdated article is the next one)."""
     signals = [s for s in signals_from(events, low_score=low_score) if since <= s.at < until]
     vectors = await embed(embedder, [s.text for s in signals])
     gaps = find_gaps(signals, vectors, clusterer, since=since, until=until, min_size=min_size)
-    drafts = [build_draft(g, until.date(), article_id=g.article_id, version=1) for g in gaps]
+    versions = versions or {}
+    drafts = [build_draft(g, until.date(), article_id=g.article_id, version=versions.get(g.article_id or "", 0) + 1) for g in gaps]
     return Analysis(since, until, signals, gaps, drafts)

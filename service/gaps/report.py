@@ -39,7 +39,8 @@ def _draft(content: str) -> str:
     meta, body = (parts[1], parts[2]) if content.startswith("---") and len(parts) == 3 else ("", content)
     fields = dict(line.split(":", 1) for line in meta.splitlines() if ":" in line and not line.startswith(" "))
     head = " · ".join(f"{k} {fields[k].strip().strip(chr(39) + chr(34)) or '(empty)'}" for k in ("id", "version", "status", "owner") if k in fields)
-    return f"<small class='mono'>{_h(head)}</small><pre>{_h(body.strip())}</pre>"
+    lines = [line for line in body.strip().splitlines() if line.strip() and not line.startswith(">")]
+    return f"<small class='mono'>{_h(head)}</small><pre>{_h(chr(10).join(lines))}</pre>"
 
 
 def section(gaps: Sequence[dict[str, Any]], drafts: dict[str, str] | None = None, title: str = "Knowledge gaps",
