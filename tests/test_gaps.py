@@ -125,6 +125,7 @@ async def test_drafts_are_never_retrieved_until_approved_and_approval_is_audited
     assert r.status_code == 200, r.text
     approved = r.json()
     assert approved["status"] == "approved" and approved["ingest"]["added"] == [draft["article_id"]]
+    assert "status: approved" in approved["content"] and "Review every line" not in approved["content"]
     articles = (await loop_app.get("/v1/knowledge/articles", headers=read)).json()
     mine = next(a for a in articles if a["article_id"] == draft["article_id"])
     assert mine["status"] == "approved" and mine["version"] == 1 and not mine["shared"]
@@ -193,6 +194,9 @@ async def test_bad_review_input_is_a_clear_4xx(loop_app: Any) -> None:
     r = await loop_app.get("/v1/knowledge/gaps?since=2026-11-10T00:00:00Z&until=2026-11-01T00:00:00Z", headers=read)
     assert r.status_code == 422 and "since" in r.json()["detail"]
     assert (await loop_app.get("/v1/knowledge/gaps?since=yesterday", headers=read)).status_code == 400
+    assert (await loop_app.get("/v1/knowledge/gaps?until=0001-01-02T00:00:00", headers=read)).status_code == 422
+    r = await loop_app.get("/v1/knowledge/gaps?since=2000-01-01T00:00:00Z", headers=read)
+    assert r.status_code == 422 and "366 days" in r.json()["detail"]
     assert (await loop_app.get("/v1/knowledge/drafts?status=maybe", headers=read)).status_code == 400
     assert (await loop_app.post("/v1/knowledge/drafts/nope/approve", headers=write)).status_code == 404
     gap = next(g for g in (await loop_app.get("/v1/knowledge/gaps", headers=read)).json()["gaps"] if g["kind"] == "missing")

@@ -26,6 +26,8 @@ from service.ports import ChatMessage
 
 MAX_SENTENCES = 4
 REVIEW_DAYS = 180
+REVIEW_NOTE = "> Proposed from what agents sent"
+"""The reviewer's note at the top of a draft; approval drops it."""
 _WORD = re.compile(r"[a-z0-9$%.:]+")
 _NUMBER = re.compile(r"[$€£]?\d[\d.,:]*\s*(?:%|am|pm)?", re.I)
 _STOP = frozenset(
@@ -121,7 +123,7 @@ def render(article_id: str, title: str, version: int, today: date, gap: Gap, bod
     tags = ["knowledge-gap", gap.kind] + [i["intent"] for i in gap.intents()[:2]]
     lines = ["---", _front_matter(article_id, title, version, today, tags, gap.article_id), "---", f"# {title}", ""]
     origin = f"replacing the outdated article `{gap.article_id}`" if gap.kind == "outdated" else "a topic no approved article covers"
-    lines += [f"> Proposed from what agents sent for {origin} ({gap.size} signals). Review every line before approving.", ""]
+    lines += [f"{REVIEW_NOTE} for {origin} ({gap.size} signals). Review every line before approving.", ""]
     lines += ["## Answer", ""]
     lines += [f"- {s}" for s in body] if body else ["No agent reply was recorded for this topic yet: write the answer before approving."]
     questions = list(dict.fromkeys(s.text for s in gap.signals))[:5]

@@ -28,7 +28,7 @@ from service.db.models import KnowledgeDraft, KnowledgeGap
 from service.errors import Conflict, InvalidInput, NotFound
 from service.gaps.analysis import analyse
 from service.gaps.clustering import MIN_SIZE, Clusterer, Gap
-from service.gaps.drafts import Draft, build_draft, slug, write_with_llm
+from service.gaps.drafts import REVIEW_NOTE, Draft, build_draft, slug, write_with_llm
 from service.gaps.signals import LOW_SCORE
 from service.knowledge.articles import ArticleError, parse_article
 from service.knowledge.service import KnowledgeService
@@ -84,7 +84,8 @@ def approved_text(content: str) -> str:
         raise InvalidInput("the draft's front matter must be a YAML mapping")
     meta["status"] = "approved"
     meta = {k: v for k, v in meta.items() if v not in ("", None)}
-    return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---" + parts[2]
+    body = "\n".join(line for line in parts[2].splitlines() if not line.startswith(REVIEW_NOTE))
+    return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---" + body + "\n"
 
 
 class GapService:
@@ -114,7 +115,10 @@ class GapService:
 
     def period(self, since: datetime | None, until: datetime | None) -> tuple[datetime, datetime]:
         until = _utc(until) or self.now()
-        since = _utc(since) or until - timedelta(days=PERIOD_DAYS)
+        try:
+            since = _utc(since) or until - timedelta(days=PERIOD_DAYS)
+        except OverflowError:
+            raise InvalidInput("until is too early for a 30-day period; give since as well") from None
         if since >= until:
             raise InvalidInput("since must be before until")
         if until - since > timedelta(days=MAX_PERIOD_DAYS):
