@@ -52,7 +52,8 @@ async def analyse(
     the current version of each article (a draft for an outdated article is the next one)."""
     signals = [s for s in signals_from(events, low_score=low_score) if since <= s.at < until]
     vectors = await embed(embedder, [s.text for s in signals])
-    gaps = find_gaps(signals, vectors, clusterer, since=since, until=until, min_size=min_size)
+    gaps = await anyio.to_thread.run_sync(  # the clustering is CPU work: off the event loop
+        lambda: find_gaps(signals, vectors, clusterer, since=since, until=until, min_size=min_size))
     versions = versions or {}
     drafts = [build_draft(g, until.date(), article_id=g.article_id, version=versions.get(g.article_id or "", 0) + 1) for g in gaps]
     return Analysis(since, until, signals, gaps, drafts)
