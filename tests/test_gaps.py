@@ -12,7 +12,7 @@ import pytest
 
 from service.audit.trail import AuditEntry
 from service.db.models import Feedback, Suggestion
-from tests.conftest import KNOWLEDGE, new_key, running
+from tests.conftest import KNOWLEDGE, make_settings, new_key, running
 
 NOW = datetime(2026, 11, 15, 12, 0, tzinfo=UTC)
 GIFT_ASKS = ["Do you offer gift wrapping?", "can you gift wrap my order please", "Is there a gift wrap option at checkout?",
@@ -207,3 +207,23 @@ async def test_bad_review_input_is_a_clear_4xx(loop_app: Any) -> None:
     # nothing was written by the refused approvals
     drafts = (await loop_app.get("/v1/knowledge/drafts?status=draft", headers=read)).json()["drafts"]
     assert gap["draft_id"] in {d["id"] for d in drafts}
+
+
+@pytest.mark.postgres
+async def test_the_gap_loop_runs_on_postgres(pg_url: str, tmp_path: Any, app_factory: Any) -> None:
+    settings = make_settings(tmp_path / "pgdata", storage={"database_url": pg_url})
+    async with running(app_factory(settings, clock=Clock(NOW), intents=None)) as client:
+        c = client.app.state.container
+        assert c.engine.dialect.name == "postgresql"
+        await c.knowledge.ingest_dir(KNOWLEDGE / "store")
+        await seed(c, "acme", NOW - timedelta(days=10))
+        read = await new_key(client, "acme", "knowledge:read,audit:read")
+        write = await new_key(client, "acme", "knowledge:write")
+        gaps = (await client.get("/v1/knowledge/gaps", headers=read)).json()["gaps"]
+        assert {g["kind"] for g in gaps} == {"missing", "outdated"}
+        hours = next(g for g in gaps if g["kind"] == "outdated")
+        r = await client.post(f"/v1/knowledge/drafts/{hours['draft_id']}/approve", headers=write)
+        assert r.status_code == 200, r.text
+        assert r.json()["article_id"] == "store-dates-and-hours" and r.json()["version"] == 2
+        audit = (await client.get("/v1/audit?endpoint=knowledge.drafts.approve", headers=read)).json()
+        assert len(audit["records"] if isinstance(audit, dict) else audit) == 1
