@@ -12,6 +12,7 @@ import pytest
 
 from service.audit.trail import AuditEntry
 from service.db.models import Feedback, Suggestion
+from service.ports import ChatResult
 from tests.conftest import KNOWLEDGE, make_settings, new_key, running
 
 NOW = datetime(2026, 11, 15, 12, 0, tzinfo=UTC)
@@ -227,3 +228,35 @@ async def test_the_gap_loop_runs_on_postgres(pg_url: str, tmp_path: Any, app_fac
         assert r.json()["article_id"] == "store-dates-and-hours" and r.json()["version"] == 2
         audit = (await client.get("/v1/audit?endpoint=knowledge.drafts.approve", headers=read)).json()
         assert len(audit["records"] if isinstance(audit, dict) else audit) == 1
+
+
+class CountingChat:
+    model = "fake"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def complete(self, messages: Any, **kw: Any) -> Any:
+        self.calls += 1
+        return ChatResult("We offer gift wrapping for $4.99 per order. A handwritten card is included.", "fake", "stop", 1, 1, 1.0)
+
+
+async def test_with_an_llm_drafts_are_written_by_it_once_per_change_of_signals(app_factory: Any) -> None:
+    chat = CountingChat()
+    async with running(app_factory(clock=Clock(NOW), intents=None, chat_model=chat)) as client:
+        c = client.app.state.container
+        await c.knowledge.ingest_dir(KNOWLEDGE / "store")
+        await seed(c, "acme", NOW - timedelta(days=10))
+        read = await new_key(client, "acme", "knowledge:read")
+        await client.get("/v1/knowledge/gaps", headers=read)
+        assert chat.calls == 2  # one per gap
+        drafts = (await client.get("/v1/knowledge/drafts", headers=read)).json()["drafts"]
+        gift = next(d for d in drafts if d["article_id"].startswith("gap-"))
+        assert gift["engine"] == "llm" and "A handwritten card is included." in gift["content"]
+        hours = next(d for d in drafts if d["article_id"] == "store-dates-and-hours")
+        assert hours["engine"] == "extractive" and "not grounded" in hours["notes"][0]  # $4.99 is not what agents sent there
+        await client.get("/v1/knowledge/gaps", headers=read)
+        assert chat.calls == 2  # nothing new: the pending drafts are kept
+        await record(c, "acme", NOW - timedelta(hours=1), {"type": "suggestion", "text": "can you gift wrap a hat?"})
+        await client.get("/v1/knowledge/gaps", headers=read)
+        assert chat.calls == 3  # only the gap with a new signal is rewritten

@@ -168,6 +168,7 @@ class GapService:
     async def _update(self, session: Any, tenant: str, row: KnowledgeGap, gap: Gap, versions: dict[str, int], today: date) -> None:
         now = self.now()
         last_signal = max(s.at for s in gap.signals)
+        unchanged = row.size == gap.size and _utc(row.last_signal_at) == last_signal
         if row.status == "closed":
             closed_at = _utc(row.closed_at)
             if closed_at is not None and last_signal <= closed_at:
@@ -181,6 +182,8 @@ class GapService:
         history = await repo.drafts(session, tenant, gap_ids=[row.id])
         pending = next((d for d in history if d.status == "draft"), None)
         latest = history[0] if history else None
+        if pending is not None and unchanged:
+            return  # same signals as when the pending draft was written: keep it (no LLM call)
         if pending is None and latest is not None and latest.status == "rejected" and last_signal <= (_utc(latest.decided_at) or now):
             return  # rejected, and no new signal since
         approved = next((d for d in history if d.status == "approved"), None)
