@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from service.clock import Clock
 from service.db.engine import make_engine, migrate, read_session_factory, session_factory
 from service.keys import KeyStore
 from service.knowledge.service import KnowledgeService
@@ -35,6 +36,8 @@ class Container:
     """Components added by later features, by name."""
     owns_embedder: bool = False
     """The embedder was built here (not handed in), so closing the container closes it."""
+    clock: Clock = field(default_factory=Clock)
+    """"Now" for everything that needs it (ASSIST_NOW pins it; tests and evals pass a pinned one)."""
 
     async def ready(self) -> dict[str, bool]:
         checks = {"model": self.embedder is not None, "index": bool(self.index.ping())}
@@ -94,8 +97,10 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
     counter = overrides.pop("counter", None) or make_counter(settings)
     index = overrides.pop("index", None) or make_index(settings, embedder.dimension)
     index.ensure_collection()
+    clock = overrides.pop("clock", None) or Clock.from_setting(settings.server.now)
     knowledge = KnowledgeService(
-        index=index, embedder=embedder, counter=counter, sessions=sessions, chunk_tokens=settings.models.chunk_tokens
+        index=index, embedder=embedder, counter=counter, sessions=sessions, chunk_tokens=settings.models.chunk_tokens,
+        today=clock.today,
     )
     container = Container(
         settings=settings,
@@ -108,6 +113,7 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
         knowledge=knowledge,
         metrics=overrides.pop("metrics", None) or Metrics(),
         owns_embedder=owns_embedder,
+        clock=clock,
     )
     container.extras.update(overrides)
     # --- issue 4: customer history and summaries (owner: summaries) ---
@@ -120,6 +126,7 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
         prompt_path=settings.content.prompts_dir / "summary@1.md",
         chat_model=lambda: chat_from(container.extras),
         classify=lambda: classify_adapter(container.extras.get("intents")),
+        now=clock.now,
     ))
     # --- end issue 4 ---
     # --- issue 5: LLM gateway, policy, suggestions and /v1/assist (owner: suggestions) ---

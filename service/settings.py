@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from service.clock import parse_instant
+
 PREFIX = "ASSIST_"
 
 
@@ -39,6 +41,10 @@ class ServerSettings:
     worker_threads: int = 32
     """ASSIST_WORKER_THREADS: threads for blocking work (classification, summaries, index calls);
     most of them wait for the embedding model, so there are more than cores."""
+    now: str = ""
+    """ASSIST_NOW: pin the service's clock to this ISO 8601 instant (e.g. 2026-11-15T12:00:00Z;
+    a date alone means midnight UTC); empty means the machine's clock. Knowledge search (which
+    articles are in force) and summaries (overdue promises) read it; tests and evals pin it."""
 
 
 @dataclass(frozen=True)
@@ -185,6 +191,12 @@ class Settings:
             raise SettingsError("ASSIST_WORKER_THREADS must be between 1 and 512")
         if s.rate_limit_per_minute < 0:
             raise SettingsError("ASSIST_RATE_LIMIT_PER_MINUTE must be 0 (off) or positive")
+        if s.now.strip():
+            try:
+                parse_instant(s.now)
+            except ValueError:
+                raise SettingsError(f"ASSIST_NOW must be an ISO 8601 date or date-time such as "
+                                    f"2026-11-15T12:00:00Z, got {s.now!r}") from None
         url = self.storage.database_url
         if url and not (url.startswith("sqlite+aiosqlite://") or url.startswith("postgresql+asyncpg://")):
             raise SettingsError(
