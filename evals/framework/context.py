@@ -31,6 +31,9 @@ class RunContext:
     progress: bool = True
     judge: bool = False
     """Also score with the LLM judge (needs a live or recorded LLM)."""
+    sample: int = 0
+    """Run only the first ``sample`` cases of each split of each dataset (0: all): for the
+    failure tests, which run suites twice and only need to see a metric move."""
     now: str = ""
     """The instant the systems under test take as "now" (ISO 8601): ASSIST_NOW when set, else
     the fixed eval date, never the machine's clock, so scores do not depend on the day they run."""
@@ -48,6 +51,19 @@ class RunContext:
             self.settings = Settings.from_env()
         if not self.now:
             self.now = self.settings.server.now or PINNED_FOR_EVALS
+
+    def take(self, cases: list[Any], split_of: Any = lambda c: c.split) -> list[Any]:
+        """``cases`` cut to ``sample`` per split when sampling, in their order."""
+        if not self.sample:
+            return list(cases)
+        seen: dict[str, int] = {}
+        out = []
+        for c in cases:
+            split = split_of(c)
+            seen[split] = seen.get(split, 0) + 1
+            if seen[split] <= self.sample:
+                out.append(c)
+        return out
 
     def clock(self) -> Any:
         """The pinned clock the systems under test get (``overrides["clock"]`` replaces it)."""

@@ -70,6 +70,7 @@ def run(ctx: RunContext) -> SuiteResult:
             held = data.name == "retrieval_paraphrase" and "split" not in c.meta
             split_of[c.id] = HELD_OUT if held else c.split
             all_cases.append(c)
+    all_cases = ctx.take(all_cases, lambda c: split_of[c.id])
     cases = [ret.RetrievalCase(c.id, c.input["query"], frozenset(c.expected["article_ids"]), c.tags) for c in all_cases]
     embedder = ctx.overrides.get("embedder", None)
     result = SuiteResult("retrieval", datasets=[d.describe() for d in sets])

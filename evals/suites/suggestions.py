@@ -84,6 +84,7 @@ def run(ctx: RunContext) -> SuiteResult:
             if i % EVERY == 0:
                 held = data.name == PARAPHRASE and "split" not in c.meta
                 cases.append((c, HELD_OUT if held else c.split))
+    cases = ctx.take(cases, lambda c: c[1])
     result = SuiteResult("suggestions", datasets=[{**d.describe(), "name": f"{d.name}[every {EVERY}th]"} for d in sets],
                          system="SuggestionService, grounded engine (no LLM), top candidate before the policy filter",
                          provenance={DEV: f"every {EVERY}th query of retrieval.jsonl, {TUNED_ON}"})
