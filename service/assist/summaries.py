@@ -22,7 +22,7 @@ from service.assist.interactions_store import InteractionStore
 from service.assist.pii import Redactor
 from service.assist.summarize import Classify, ExtractiveSummarizer, Summary
 from service.assist.summary_llm import LLMSummarizer, SummaryPrompt
-from service.clock import machine_now
+from service.clock import Clock
 from service.errors import InvalidInput, NotFound
 from service.ports import ChatModel, TokenCounter
 
@@ -87,7 +87,7 @@ class SummaryService:
         classify: Callable[[], Classify | None] | None = None,
         context_tokens: int = 6000,
         on_summary: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None,
-        now: Callable[[], datetime] = machine_now,
+        now: Callable[[], datetime] = Clock().now,
     ) -> None:
         self.now = now
         self.store = store
