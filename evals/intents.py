@@ -225,7 +225,7 @@ def run_store(embedder: Any, *, taxonomy: Path = TAXONOMY, threshold: float | No
     from service.assist.intents import IntentService, Message
 
     cases = [c for c in load_store_cases(dataset) if ids is None or c.id in ids]
-    service = IntentService(embedder=embedder, path=taxonomy, threshold=threshold)
+    service = IntentService(embedder=embedder, path=taxonomy, threshold_override=threshold)
     report = service.load()
     rows = []
     for case in cases:

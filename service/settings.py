@@ -105,8 +105,10 @@ class ModelSettings:
     """ASSIST_TOKENIZER: tiktoken encoding used for token budgets."""
     chunk_tokens: int = 256
     """ASSIST_CHUNK_TOKENS: largest knowledge chunk, in tokens."""
-    intent_threshold: float = 0.5
-    """ASSIST_INTENT_THRESHOLD: confidence below which classification abstains (intent null)."""
+    intent_threshold: float | None = None
+    """ASSIST_INTENT_THRESHOLD: confidence below which classification abstains (intent null);
+    unset means the threshold calibrated for the taxonomy when it is trained (on a held-out share
+    of its own examples: at most 1 point of in-scope accuracy given up to refuse out-of-scope)."""
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,7 @@ class Settings:
                 raise SettingsError(f"{name} must be an http(s) URL, got {_redact_url(value)!r}")
         if self.llm.enabled and not self.llm.model:
             raise SettingsError("ASSIST_LLM_MODEL is required when ASSIST_LLM_BASE_URL is set")
-        if not 0.0 <= self.models.intent_threshold <= 1.0:
+        if self.models.intent_threshold is not None and not 0.0 <= self.models.intent_threshold <= 1.0:
             raise SettingsError("ASSIST_INTENT_THRESHOLD must be between 0 and 1")
         if not 32 <= self.models.chunk_tokens <= 2048:
             raise SettingsError("ASSIST_CHUNK_TOKENS must be between 32 and 2048")
@@ -273,7 +275,10 @@ def _build_group(group_cls: type, env: dict[str, str]) -> Any:
         if var not in env:
             continue
         raw = env[var].strip()
-        kind = f.type if isinstance(f.type, type) else {"int": int, "float": float, "str": str, "Path": Path, "bool": bool}[str(f.type)]
+        if not raw and str(f.type).endswith("| None"):
+            values[f.name] = None  # an optional setting set to nothing is unset
+            continue
+        kind = f.type if isinstance(f.type, type) else {"int": int, "float": float, "float | None": float, "str": str, "Path": Path, "bool": bool}[str(f.type)]
         try:
             if kind is bool:
                 values[f.name] = raw.lower() in {"1", "true", "yes", "on"}

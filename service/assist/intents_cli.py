@@ -45,7 +45,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     if args.no_train:
         print(json.dumps(taxonomy.summary(), indent=2))
         return 0
-    report = IntentService(embedder=_embedder(settings), path=path, threshold=settings.models.intent_threshold).load()
+    report = IntentService(embedder=_embedder(settings), path=path, threshold_override=settings.models.intent_threshold).load()
     print(json.dumps(report.as_dict(), indent=2))
     return 0
 
@@ -54,7 +54,7 @@ def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
     from service.assist.intents import IntentService
 
     svc = IntentService(embedder=_embedder(settings), path=settings.content.intents_file,
-                        threshold=settings.models.intent_threshold)
+                        threshold_override=settings.models.intent_threshold)
     svc.load()
     results = svc.classify_batch(args.texts)
     if args.json:
