@@ -18,16 +18,28 @@ from service.settings import Settings, SettingsError
 EXTRA_COMMANDS: list[Callable[[Any], None]] = []
 
 
-def _register_eval(sub: Any) -> None:
-    """`assist eval`: the offline eval suites live in the repository's evals/ (not installed)."""
-    repo = Path(__file__).resolve().parents[1]
-    if not (repo / "evals" / "cli.py").is_file():
-        return
-    if str(repo) not in sys.path:
-        sys.path.insert(0, str(repo))
-    from evals.cli import register
+REPO = Path(__file__).resolve().parents[1]
 
-    register(sub)
+
+def _register_eval(sub: Any) -> None:
+    """`assist eval` is listed here and runs ``python -m evals`` (the repository's evals/, not
+    installed with the service) in a child process: the service never imports the evals."""
+    sub.add_parser("eval", add_help=False, help="run the offline eval suites (`python -m evals`; see `assist eval --help`)")
+
+
+def run_evals(argv: list[str]) -> int:
+    """``python -m evals ARGV`` with this interpreter, the repository first on the path."""
+    import os
+    import subprocess
+
+    if not (REPO / "evals" / "__main__.py").is_file():
+        print("assist eval: the eval suites live in the repository's evals/ (not installed); run it from a checkout",
+              file=sys.stderr)
+        return 2
+    env = dict(os.environ)  # the child's settings come from the same environment
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    sys.stdout.flush()
+    return subprocess.call([sys.executable, "-m", "evals", *argv], env=env)
 
 
 EXTRA_COMMANDS.append(_register_eval)
@@ -54,6 +66,9 @@ EXTRA_COMMANDS.append(_register_intents)  # issue 3
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["eval"]:
+        return run_evals(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

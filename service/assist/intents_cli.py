@@ -85,12 +85,12 @@ def cmd_reload(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+    import subprocess
     import sys
 
     repo = Path(__file__).resolve().parents[2]
-    if str(repo) not in sys.path:
-        sys.path.insert(0, str(repo))
-    from evals.intents import main
-
     argv = (["--cache-dir", args.cache_dir] if args.cache_dir else []) + (["--only", args.only] if args.only else [])
-    return main(argv)
+    env = dict(os.environ)  # the evals are not installed with the service: run them from the checkout
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(repo), env.get("PYTHONPATH", "")) if p)
+    return subprocess.call([sys.executable, "-m", "evals.intents", *argv], env=env)
