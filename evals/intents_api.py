@@ -106,17 +106,24 @@ def logistic_regression_baseline(embedder: Any, train: tuple[list[str], list[str
     return out
 
 
-def run(embedder: Any, settings: Any, protocols: tuple[str, ...] = ("full", "ten_shot")) -> dict[str, Any]:
+def run(embedder: Any, settings: Any, protocols: tuple[str, ...] = ("full", "ten_shot"), *, sample: int = 0,
+        baseline: bool = True) -> dict[str, Any]:
+    """Both protocols through the API. ``sample``: a quick run for the failure tests (the first
+    ``sample`` in-scope and ``sample // 4`` out-of-scope test queries, and ``full`` trained on 10
+    queries per intent plus the out-of-scope ones)."""
     data = clinc_split()
-    queries = data["test"][0] + data["oos_test"][0]
-    gold = data["test"][1] + [OOS] * len(data["oos_test"][0])
-    n_in = len(data["test"][0])
-    report: dict[str, Any] = {"data": str(CLINC_DIR / "data_full.json"), "test_queries": len(queries)}
+    test_in = (data["test"][0][:sample], data["test"][1][:sample]) if sample else data["test"]
+    test_oos = data["oos_test"][0][: max(1, sample // 4)] if sample else data["oos_test"][0]
+    queries = list(test_in[0]) + list(test_oos)
+    gold = list(test_in[1]) + [OOS] * len(test_oos)
+    n_in = len(test_in[0])
+    report: dict[str, Any] = {"data": str(CLINC_DIR / "data_full.json"), "test_queries": len(queries),
+                              "queries": queries, "gold": gold}
     with tempfile.TemporaryDirectory(prefix="clinc-api-") as tmp:
         for protocol in protocols:
             t0 = time.perf_counter()
             if protocol == "full":
-                train, oos = data["train"], data["oos_train"][0]
+                train, oos = (few_shot(*data["train"], per_intent=10, seed=0) if sample else data["train"]), data["oos_train"][0]
             else:
                 train, oos = few_shot(*data["train"], per_intent=10, seed=0), []
             path = write_taxonomy(Path(tmp) / protocol, list(train[0]), list(train[1]), list(oos))
@@ -129,9 +136,10 @@ def run(embedder: Any, settings: Any, protocols: tuple[str, ...] = ("full", "ten
                 pred, taxonomy = asyncio.run(classify_over_http(s, {"embedder": embedder}, queries))
                 result[variant] = score(pred, gold, n_in)
                 result[variant]["threshold"] = taxonomy.get("threshold")
-            if protocol == "ten_shot":
+                result[variant]["predictions"] = pred
+            if protocol == "ten_shot" and baseline:
                 result["minilm_logreg"] = logistic_regression_baseline(embedder, (list(train[0]), list(train[1])),
-                                                                       (data["test"][0], data["test"][1]))
+                                                                       (list(test_in[0]), list(test_in[1])))
             result["seconds"] = round(time.perf_counter() - t0, 1)
             report[protocol] = result
     return report
@@ -146,6 +154,11 @@ def main(argv: list[str] | None = None) -> int:
 
     ctx = RunContext(progress=False)
     report = run(_Memo(ctx.embedder()), ctx.settings, tuple(args.protocol or ("full", "ten_shot")))
+    for key in ("queries", "gold"):
+        report.pop(key)
+    for protocol in ("full", "ten_shot"):
+        for variant in ("default", "no_abstention"):
+            report.get(protocol, {}).get(variant, {}).pop("predictions", None)
     text = json.dumps(report, indent=1)
     print(text)
     if args.json:

@@ -12,13 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from service.errors import AppError
+from service.repo_evals import REPO, run_repo_module
 from service.settings import Settings, SettingsError
 
 # Features add sub-commands here: name -> function(subparsers) that registers them.
 EXTRA_COMMANDS: list[Callable[[Any], None]] = []
-
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def _register_eval(sub: Any) -> None:
@@ -29,17 +27,11 @@ def _register_eval(sub: Any) -> None:
 
 def run_evals(argv: list[str]) -> int:
     """``python -m evals ARGV`` with this interpreter, the repository first on the path."""
-    import os
-    import subprocess
-
     if not (REPO / "evals" / "__main__.py").is_file():
         print("assist eval: the eval suites live in the repository's evals/ (not installed); run it from a checkout",
               file=sys.stderr)
         return 2
-    env = dict(os.environ)  # the child's settings come from the same environment
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
-    sys.stdout.flush()
-    return subprocess.call([sys.executable, "-m", "evals", *argv], env=env)
+    return run_repo_module("evals.cli", argv)
 
 
 EXTRA_COMMANDS.append(_register_eval)

@@ -177,3 +177,13 @@ def test_a_suite_without_the_split_field_counts_its_cases_as_dev(suite: str) -> 
     assert parse_case({"id": "x", "input": {}, "expected": {}}, "t").split == "dev"
     with pytest.raises(ValueError, match="split must be"):
         parse_case({"id": "x", "input": {}, "expected": {}, "split": "test"}, "t")
+
+
+def test_intents_clinc150_fails_with_a_random_embedder(tmp_path, real_embedder, counter) -> None:  # noqa: ANN001
+    from evals import intents
+
+    if not (intents.CLINC_DIR / "data_full.json").is_file():
+        pytest.skip(f"CLINC150 is not at {intents.CLINC_DIR}")
+    good = _run("intents.clinc150", _ctx(tmp_path / "a", real_embedder, counter, sample=120))
+    bad = _run("intents.clinc150", _ctx(tmp_path / "b", RandomEmbedder(real_embedder.dimension), counter, sample=120))
+    assert_fails("intents.clinc150", good, bad, "held_out.in_scope_accuracy")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from service.errors import AppError
+from service.repo_evals import run_repo_module
 from service.settings import Settings
 
 
@@ -85,12 +86,5 @@ def cmd_reload(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    import os
-    import subprocess
-    import sys
-
-    repo = Path(__file__).resolve().parents[2]
     argv = (["--cache-dir", args.cache_dir] if args.cache_dir else []) + (["--only", args.only] if args.only else [])
-    env = dict(os.environ)  # the evals are not installed with the service: run them from the checkout
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(repo), env.get("PYTHONPATH", "")) if p)
-    return subprocess.call([sys.executable, "-m", "evals.intents", *argv], env=env)
+    return run_repo_module("evals.intents", argv)
