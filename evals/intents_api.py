@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     from evals.framework.context import RunContext
 
     ctx = RunContext(progress=False)
-    report = run(_Memo(ctx.embedder()), ctx.settings, tuple(args.protocol or ("full", "ten_shot")))
+    report = run(Memo(ctx.embedder()), ctx.settings, tuple(args.protocol or ("full", "ten_shot")))
     for key in ("queries", "gold"):
         report.pop(key)
     for protocol in ("full", "ten_shot"):
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-class _Memo:
+class Memo:
     """The same model, remembering vectors, so the second app and the baseline do not re-embed."""
 
     def __init__(self, inner: Any) -> None:

@@ -170,8 +170,7 @@ def test_suggestions_fail_when_the_engine_promises_what_policy_forbids(tmp_path,
     assert all("no questions asked" not in (c.output.get("delivered") or "") for c in bad.cases)
 
 
-@pytest.mark.parametrize("suite", ["summaries"])
-def test_a_suite_without_the_split_field_counts_its_cases_as_dev(suite: str) -> None:
+def test_a_case_without_a_split_counts_as_dev_and_an_unknown_split_is_refused() -> None:
     from evals.framework.dataset import parse_case
 
     assert parse_case({"id": "x", "input": {}, "expected": {}}, "t").split == "dev"

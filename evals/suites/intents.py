@@ -13,7 +13,6 @@ Their module reports percentages; the framework reports fractions (0-1) like eve
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from evals.framework import (
     DEV,
@@ -126,7 +125,7 @@ def run_clinc(ctx: RunContext) -> SuiteResult:
         raise NotAvailable(str(exc)) from None
     path = intents.CLINC_DIR / "data_full.json"
     bar = ctx.bar(1, "intents.clinc150 through the API (embed ~22,000 queries twice over, train, classify)")
-    embedder = _Memo(ctx.embedder())  # the 10-shot apps and the baseline re-read the same queries
+    embedder = intents_api.Memo(ctx.embedder())  # the 10-shot apps and the baseline re-read the same queries
     out = intents_api.run(embedder, ctx.settings, sample=ctx.sample, baseline=not ctx.sample)
     bar.update(1)
     bar.close()
@@ -173,20 +172,3 @@ def run_clinc(ctx: RunContext) -> SuiteResult:
     result.notes.append("most confused: " + "; ".join(f"{x['gold']} → {x['predicted']} ×{x['count']}" for x in pairs))
     result.charts = [_confusion_chart(gold, pred, "Confusion matrix (the 12 labels most involved in mistakes)")]
     return result
-
-
-class _Memo:
-    """Remembers every vector it hands out, so a second protocol on the same queries embeds
-    only what is new (the 10-shot training set is a subset of the full one)."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner, self.dimension, self.model_name = inner, inner.dimension, inner.model_name
-        self._seen: dict[str, Any] = {}
-
-    def embed(self, texts: Any) -> Any:
-        import numpy as np
-
-        missing = [t for t in dict.fromkeys(texts) if t not in self._seen]
-        if missing:
-            self._seen.update(zip(missing, self.inner.embed(missing), strict=True))
-        return np.stack([self._seen[t] for t in texts]) if texts else self.inner.embed(texts)
