@@ -252,6 +252,6 @@ def test_two_prompt_versions_are_compared_side_by_side(tmp_path: Path, counter) 
     assert result.ok, result.reason
     assert model.calls > 0 and result.comparison is not None
     assert result.comparison["versions"] == ["1", "2"] and len(result.comparison["cases"]) == len(result.cases) == 6
-    assert result.metric("llm_answer_used_rate").value == 0.0  # the model never answered in JSON: the fallback served
+    assert result.metric("held_out.llm_answer_used_rate").value == 0.0  # the model never answered in JSON: the fallback served
     html = write_all(tmp_path / "out", {"commit": "x"}, [result], None, {})["html"].read_text()
     assert "Prompt versions side by side: summary v1 vs v2" in html
