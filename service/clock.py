@@ -8,8 +8,10 @@ depend on the day they run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 PINNED_FOR_EVALS = "2026-11-15T12:00:00Z"
 """The date tests and evals run at unless they say otherwise."""
@@ -32,7 +34,20 @@ def parse_instant(text: str) -> datetime:
 @dataclass(frozen=True)
 class Clock:
     pinned: datetime | None = None
-    """The instant this clock always returns; None means the machine's clock."""
+    """The instant this clock always returns; None means ``source`` or the machine's clock."""
+    source: Callable[[], datetime] | None = None
+    """A function giving "now" (a test's movable clock); None means the machine's clock."""
+
+    @classmethod
+    def of(cls, value: Any) -> Clock:
+        """A Clock from a Clock, a function returning a datetime, an instant or ISO 8601 text."""
+        if isinstance(value, Clock):
+            return value
+        if isinstance(value, str | datetime):
+            return cls.at(value)
+        if callable(value):
+            return cls(source=value)
+        raise TypeError(f"not a clock: {value!r}")
 
     @classmethod
     def from_setting(cls, value: str) -> Clock:
@@ -43,10 +58,14 @@ class Clock:
         return cls(value if isinstance(value, datetime) else parse_instant(value))
 
     def now(self) -> datetime:
-        return self.pinned if self.pinned is not None else machine_now()
+        if self.pinned is not None:
+            return self.pinned
+        return self.source() if self.source is not None else machine_now()
 
     def today(self) -> date:
         return self.now().date()
 
     def describe(self) -> str:
-        return f"pinned at {self.pinned.isoformat()}" if self.pinned is not None else "machine clock"
+        if self.pinned is not None:
+            return f"pinned at {self.pinned.isoformat()}"
+        return "a given clock" if self.source is not None else "machine clock"

@@ -12,8 +12,10 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from service.adapters.sk_cluster import AgglomerativeClusterer
 from service.clock import Clock
 from service.db.engine import make_engine, migrate, read_session_factory, session_factory
+from service.gaps.service import GapService
 from service.keys import KeyStore
 from service.knowledge.service import KnowledgeService
 from service.metrics import Metrics
@@ -97,7 +99,8 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
     counter = overrides.pop("counter", None) or make_counter(settings)
     index = overrides.pop("index", None) or make_index(settings, embedder.dimension)
     index.ensure_collection()
-    clock = overrides.pop("clock", None) or Clock.from_setting(settings.server.now)
+    given = overrides.pop("clock", None)
+    clock = Clock.of(given) if given is not None else Clock.from_setting(settings.server.now)
     knowledge = KnowledgeService(
         index=index, embedder=embedder, counter=counter, sessions=sessions, chunk_tokens=settings.models.chunk_tokens,
         today=clock.today,
@@ -145,4 +148,11 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
     register_intents(container)
     await start_intents(container)
     # --- end issue 3 ---
+    # --- issue 19: knowledge gaps and drafts (owner: gaps) ---
+    container.extras.setdefault("gaps", GapService(
+        sessions=sessions, embedder=embedder, clusterer=container.extras.pop("clusterer", None) or AgglomerativeClusterer(),
+        knowledge=knowledge, trail=lambda: container.extras.get("audit"), chat=lambda: container.extras.get("chat_model"),
+        now=clock.now,
+    ))
+    # --- end issue 19 ---
     return container

@@ -106,6 +106,8 @@ class SuiteResult:
     seconds: float = 0.0
     provenance: dict[str, str] = field(default_factory=dict)
     """split -> where its data comes from (written by us before tuning / public data set / tuned on)."""
+    html: str = ""
+    """A suite's own HTML section for the report (already escaped), e.g. the gaps it found."""
 
     @property
     def ok(self) -> bool:
