@@ -117,6 +117,8 @@ class SuiteResult:
         return next((m for m in self.metrics if m.name == name), None)
 
     def add(self, name: str, value: float, **kw: Any) -> Metric:
+        if "split" not in kw:  # "held_out.x" / "dev.x" added by hand belong to their split
+            kw["split"] = next((sp for sp in SPLITS if name.startswith(sp + ".")), "")
         m = Metric(name, round(float(value), 4), **kw)
         self.metrics.append(m)
         return m
