@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from service.errors import AppError
+from service.panel.cli import register_cli as register_panel  # issue 15
 from service.settings import Settings, SettingsError
 
 # Features add sub-commands here: name -> function(subparsers) that registers them.
@@ -51,6 +52,7 @@ def _register_intents(sub: Any) -> None:  # issue 3
 
 
 EXTRA_COMMANDS.append(_register_intents)  # issue 3
+EXTRA_COMMANDS.append(register_panel)  # issue 15
 
 
 def main(argv: list[str] | None = None) -> int:

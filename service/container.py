@@ -16,6 +16,7 @@ from service.db.engine import make_engine, migrate, read_session_factory, sessio
 from service.keys import KeyStore
 from service.knowledge.service import KnowledgeService
 from service.metrics import Metrics
+from service.db.panel_store import PanelStore
 from service.ports import Embedder, TokenCounter
 from service.settings import Settings
 
@@ -138,4 +139,7 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
     register_intents(container)
     await start_intents(container)
     # --- end issue 3 ---
+    # --- issue 15: agent panel sessions and where the panel may be embedded ---
+    container.extras.setdefault("panel", PanelStore(sessions))
+    # --- end issue 15 ---
     return container
