@@ -20,7 +20,8 @@ function showError(text) {
 // ---- the answer ------------------------------------------------------------------------------
 
 async function assist(conv) {
-  if (!state.api || !conv || !conv.messages.length || state.busy) return;
+  if (!state.api || !conv || !conv.messages.length) return;
+  if (state.busy) { state.queued = conv; return; } // answered when the current one is done
   state.busy = true;
   state.conversation = conv;
   state.answered = fingerprint(conv);
@@ -50,6 +51,9 @@ async function assist(conv) {
     showError(err.message);
   } finally {
     state.busy = false;
+    const next = state.queued;
+    state.queued = null;
+    if (next) assist(next);
   }
 }
 
