@@ -20,6 +20,11 @@ SCREENSHOTS = REPO / "docs" / "screenshots"
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    # The tests' stand-in hosts (https://chat.example.com, https://acme.zendesk.com) are public
+    # origins served by Playwright while the service listens on loopback; Chromium's Local
+    # Network Access checks would block that public -> loopback frame (in production both sides
+    # are on the same network, or the service is public).
+    "--disable-features=LocalNetworkAccessChecks",
 ]
 
 

@@ -214,3 +214,27 @@ async def test_configuration_refuses_bad_origins_and_keys(client):
     with pytest.raises(InvalidInput):
         await store.configure("acme", zendesk_subdomain="Acme.zendesk.com")
     assert await store.settings("acme") is None  # nothing half-written
+
+
+def test_the_zendesk_app_package_opens_the_panel_with_a_signed_url() -> None:
+    from tests.conftest import REPO
+
+    root = REPO / "integrations" / "zendesk"
+    manifest = json.loads((root / "manifest.json").read_text())
+    assert manifest["signedUrls"] is True and manifest["frameworkVersion"] == "2.0"
+    assert manifest["location"]["support"]["ticket_sidebar"]["url"].endswith("/panel/zendesk")
+    assert (root / "assets" / "logo.png").read_bytes().startswith(b"\x89PNG")
+    assert (root / "assets" / "logo-small.png").read_bytes().startswith(b"\x89PNG")
+    assert json.loads((root / "translations" / "en.json").read_text())["app"]["name"] == "Agent Assist"
+    panel_js = (REPO / "service" / "panel" / "static" / "assets" / "panel.js").read_text()
+    assert "client.invoke('comment.appendText', text)" in panel_js
+
+
+def test_page_configuration_is_inert_json_even_with_markup_in_it() -> None:
+    from service.panel.http import render_page
+
+    hostile = "</script><script>alert(1)</script><!--"
+    page = render_page({"host": "standalone", "error": hostile}, frame_ancestors=[]).content
+    config = re.search(r'id="panel-config">(.*?)</script>', page, re.S).group(1)
+    assert json.loads(config)["error"] == hostile
+    assert "<" not in config and page.count("<script") == 2  # the config block and panel.js, nothing injected

@@ -6,6 +6,7 @@ messages from other origins ignored. The screenshots in docs/screenshots/ come f
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from tests.panel_harness import (
 )
 
 pytestmark = pytest.mark.slow
+SAMPLE_PARTS = ("refunds", "returns", "orders", "shipping", "store")
 CHATWOOT = "https://chat.example.com"
 EVIL = "https://evil.example.com"
 SCRIPT_ARTICLE = """---
@@ -43,12 +45,15 @@ REFUND_CHAT = "Customer: Hi, my jacket arrived torn and I'd like a refund.\nAgen
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory, real_embedder: Any, counter: Any) -> Any:
-    data = tmp_path_factory.mktemp("panel") / "data"
-    app = create_app(make_settings(data), {"embedder": real_embedder, "counter": counter})
+    root = tmp_path_factory.mktemp("panel")
+    knowledge = root / "knowledge"  # the sample knowledge's refund, return, order and shipping articles
+    for part in SAMPLE_PARTS:
+        shutil.copytree(KNOWLEDGE / part, knowledge / part)
+    app = create_app(make_settings(root / "data", content={"knowledge_dir": knowledge}), {"embedder": real_embedder, "counter": counter})
     server = LiveServer(app).start()
     try:
         c = server.container
-        server.run(c.knowledge.ingest_dir(KNOWLEDGE))
+        server.run(c.knowledge.ingest_dir(knowledge))
         private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         pem = private.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
         server.run(c.extras["panel"].configure("acme", chatwoot_origins=[CHATWOOT], zendesk_subdomain="acme", zendesk_public_key=pem))
@@ -84,7 +89,13 @@ def context(browser: Any, live: Any) -> Any:
 
     ctx.route("**/*", guard)
     ctx.outside = outside
+    log: list[str] = []  # printed when a test fails
+    ctx.on("console", lambda msg: log.append(f"console {msg.type}: {msg.text}"))
+    ctx.on("weberror", lambda err: log.append(f"page error: {err.error}"))
+    ctx.on("requestfailed", lambda req: log.append(f"request failed: {req.url} {req.failure}"))
+    ctx.on("response", lambda res: log.append(f"{res.status} {res.url}") if res.status >= 400 else None)
     yield ctx
+    print("\n".join(log))
     ctx.close()
 
 
@@ -115,7 +126,7 @@ def sign_in_and_assist(page: Any, live: Any, conversation: str) -> None:
     page.wait_for_selector("#standalone:not([hidden])")
     page.fill("#conversation", conversation)
     page.click("#assist-btn")
-    page.wait_for_selector("#suggestions .suggestion", timeout=120_000)
+    page.wait_for_selector("#suggestions .suggestion", timeout=60_000)
 
 
 def test_standalone_flow_end_to_end_on_the_sample_knowledge(context: Any, live: Any) -> None:
@@ -157,7 +168,11 @@ def test_every_button_records_its_feedback(context: Any, live: Any) -> None:
     assert card.locator("button[data-act=insert]").is_disabled()
     # Reject with a reason, on a fresh answer (one decision per suggestion)
     page.keyboard.press("r")
-    page.wait_for_function("document.querySelector('#suggestions .suggestion') && document.querySelector('#suggestions .suggestion').dataset.id !== %s" % json.dumps(sid))
+    for _ in range(600):  # the page's CSP forbids eval, so poll from here rather than wait_for_function
+        first = page.locator("#suggestions .suggestion")
+        if first.count() and first.first.get_attribute("data-id") != sid:
+            break
+        page.wait_for_timeout(100)
     card = page.locator("#suggestions .suggestion").first
     sid2 = card.get_attribute("data-id")
     card.locator("button[data-act=reject]").click()
@@ -197,7 +212,7 @@ def test_a_fake_chatwoot_frames_the_panel_and_posts_app_context(context: Any, li
     page = context.new_page()
     page.goto(f"{CHATWOOT}/app/accounts/1/conversations/7")
     frame = page.frame(name="panel")
-    frame.wait_for_selector("#suggestions .suggestion", timeout=120_000)
+    frame.wait_for_selector("#suggestions .suggestion", timeout=60_000)
     assert page.evaluate("window.fetchInfo") >= 1  # the panel asked again with chatwoot-dashboard-app:fetch-info
     assert frame.evaluate("location.hash") == ""  # the token left the address bar
     assert frame.locator("#suggestions button[data-act=insert]").first.text_content() == "Copy"
@@ -225,7 +240,7 @@ def test_a_message_from_a_wrong_origin_is_ignored(context: Any, live: Any) -> No
     page.on("request", lambda req: posted.append(req.post_data or "") if "/v1/" in req.url else None)
     page.goto(f"{CHATWOOT}/app/accounts/1/conversations/7")
     frame = page.frame(name="panel")
-    frame.wait_for_selector("#suggestions .suggestion", timeout=120_000)
+    frame.wait_for_selector("#suggestions .suggestion", timeout=60_000)
     second = chatwoot_context(8, ["Where is my parcel? It was due Monday."])
     page.evaluate("""(second) => new Promise((done) => {
         window.addEventListener('message', (e) => { if (e.data === 'evil-done') { window.ctx = second; send(); done(); } });
@@ -251,7 +266,7 @@ def test_the_zendesk_app_opens_with_a_signed_url_and_inserts_into_the_composer(c
     page = context.new_page()
     page.goto("https://acme.zendesk.com/agent/tickets/4102")
     frame = page.frame(name="zendesk-app")
-    frame.wait_for_selector("#suggestions .suggestion", timeout=120_000)
+    frame.wait_for_selector("#suggestions .suggestion", timeout=60_000)
     calls = frame.evaluate("window.__zaf.calls")
     assert ["get", ["ticket.id", "ticket.subject", "ticket.description", "ticket.requester", "ticket.comments", "ticket.via"]] in calls
     card = frame.locator("#suggestions .suggestion").first
@@ -276,13 +291,13 @@ def test_a_narrow_sidebar_stays_readable(context: Any, live: Any) -> None:
     page.set_viewport_size({"width": 900, "height": 1000})
     page.goto(f"{CHATWOOT}/app/accounts/1/conversations/7")
     frame = page.frame(name="panel")
-    frame.wait_for_selector("#suggestions .suggestion", timeout=120_000)
+    frame.wait_for_selector("#suggestions .suggestion", timeout=60_000)
     assert frame.evaluate("document.documentElement.clientWidth") == 320
     assert frame.evaluate("document.documentElement.scrollWidth") <= 320  # nothing runs off the side
     for sel in ("#suggestions .suggestion button[data-act=insert]", "#suggestions .suggestion button[data-act=reject]"):
         box = frame.locator(sel).first.bounding_box()
         assert box and box["width"] >= 40 and box["height"] >= 28
-    frame.locator("body").screenshot(path=str(SCREENSHOTS / "narrow-sidebar.png"))
+    page.locator("iframe").screenshot(path=str(SCREENSHOTS / "narrow-sidebar.png"))
 
 
 def chatwoot_context(conv_id: int, customer_lines: list[str]) -> dict[str, Any]:
@@ -312,3 +327,45 @@ def zendesk_ticket() -> dict[str, Any]:
             {"id": 4, "value": "<p>It's order 55123. How long does the refund take?</p>", "public": True, "author": requester, "created_at": "2026-11-15T11:08:00Z"},
         ],
     }
+
+
+def sse(*events: tuple[str, Any]) -> str:
+    return "".join(f"event: {name}\ndata: {json.dumps(data)}\n\n" for name, data in events)
+
+
+FINAL_REPLY = {"id": "00000000-0000-0000-0000-000000000001", "rank": 1, "text": "Checked final reply for Dana.", "engine": "llm",
+               "citations": [], "prompt": "suggest@1", "model": "m", "confidence": 0.9, "checks": [], "repaired": False}
+
+
+@pytest.mark.parametrize("events, draft, final", [
+    ((("meta", {}), ("token", {"text": "Refunds are instant"}), ("retract", {"reason": "forbidden promise"}), ("token", {"text": "Second draft"})),
+     "Second draft", None),
+    ((("meta", {}), ("token", {"text": "Hi Dana"}), ("final", {"suggestions": [FINAL_REPLY], "escalation": None})),
+     None, "Checked final reply for Dana."),
+])
+def test_streamed_drafts_are_replaced_by_the_checked_final_and_retracted_drafts_vanish(context: Any, live: Any, events: Any, draft: Any, final: Any) -> None:
+    """With an LLM configured the panel streams the replies (the page says so in its config)."""
+    def page_with_streaming(route: Any) -> None:
+        original = route.fetch()
+        route.fulfill(response=original, body=original.text().replace('"stream": false', '"stream": true'))
+
+    context.route(f"{live.base}/panel/", page_with_streaming)
+    context.route(f"{live.base}/v1/suggestions/stream", lambda route: route.fulfill(status=200, content_type="text/event-stream", body=sse(*events)))
+    page = context.new_page()
+    page.goto(f"{live.base}/panel/")
+    page.fill("#agent-key", live.agent_key)
+    page.click("#signin button[type=submit]")
+    page.wait_for_selector("#standalone:not([hidden])")
+    page.fill("#conversation", REFUND_CHAT)
+    page.click("#assist-btn")
+    page.wait_for_selector("#knowledge .kcard", timeout=60_000)  # /v1/assist (without the LLM) answered the rest
+    for _ in range(300):
+        if page.locator("#status").text_content() == "":
+            break
+        page.wait_for_timeout(100)
+    if draft is not None:
+        assert page.locator("#draft").is_visible() and page.locator("#draft").text_content() == draft
+        assert page.locator("#suggestions .suggestion").count() == 0  # the /v1/assist grounded replies are not shown
+    else:
+        assert not page.locator("#draft").is_visible()
+        assert page.locator("#suggestions .suggestion .reply").all_text_contents() == [final]

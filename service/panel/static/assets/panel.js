@@ -183,7 +183,10 @@ async function startChatwoot() {
     await connect();
   } catch (err) { showError(err.message); return; }
   state.reload = () => { if (state.latest || state.conversation) assist(state.latest || state.conversation); else askChatwoot(); };
-  if (pending) { state.latest = pending; assist(pending); } else { status('Waiting for the conversation…'); askChatwoot(); }
+  // Ask for the context now that we can answer (Chatwoot may have posted it before the session
+  // existed, or the agent may have moved on meanwhile).
+  if (pending) { state.latest = pending; assist(pending); } else status('Waiting for the conversation…');
+  askChatwoot();
 }
 
 async function startZendesk() {

@@ -1,7 +1,30 @@
 // Rendering. Every customer or article string goes through textContent (el's `text`), never
 // innerHTML: a <script> in an article or a message shows as text.
 
-export const CHANNEL_ICONS = { chat: '💬', email: '✉️', sms: '📱', voice: '📞', social: '👥', web: '🌐' };
+// Channel icons as inline SVG paths (24x24), built with createElementNS: no icon font, no request.
+export const CHANNEL_ICONS = {
+  chat: 'M4 5h16v10H9l-5 4z',
+  email: 'M3 6h18v12H3z M3 6l9 7 9-7',
+  sms: 'M7 3h10v18H7z M10 18h4',
+  voice: 'M6 3l4 1 1 5-2 2a11 11 0 0 0 4 4l2-2 5 1 1 4-3 2C9 20 4 15 3 6z',
+  social: 'M9 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6z M3 20a6 6 0 0 1 12 0 M16 11a3 3 0 1 0 0-6 M18 20a6 6 0 0 0-3-5',
+  web: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z M3 12h18 M12 3c3 3 3 15 0 18 M12 3c-3 3-3 15 0 18',
+};
+const SVG = 'http://www.w3.org/2000/svg';
+
+export function channelIcon(channel) {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('class', 'icon');
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', channel || 'channel');
+  const title = document.createElementNS(SVG, 'title');
+  title.textContent = channel || '';
+  const path = document.createElementNS(SVG, 'path');
+  path.setAttribute('d', CHANNEL_ICONS[channel] || CHANNEL_ICONS.chat);
+  svg.append(title, path);
+  return svg;
+}
 const NEEDS_ROUTING_BELOW = 0.5;
 
 export function el(tag, opts = {}, children = []) {
@@ -58,9 +81,8 @@ export function renderSummary(root, summary, note) {
     const list = el('ol', { class: 'timeline' });
     for (const t of timeline.slice(-8)) {
       list.append(el('li', {}, [
-        el('span', { class: 'icon', text: CHANNEL_ICONS[t.channel] || '•', attrs: { title: t.channel || '', 'aria-label': t.channel || '' } }),
-        el('span', { class: 'when', text: shortDate(t.ts) }),
-        el('span', { text: ` ${t.text}` }),
+        channelIcon(t.channel),
+        el('span', {}, [el('span', { class: 'when', text: shortDate(t.ts) }), el('span', { text: ` ${t.text}` })]),
       ]));
     }
     root.append(el('h3', { text: 'Timeline' }), list);
@@ -95,12 +117,17 @@ export function renderStale(banner, textNode, stale) {
 export function renderKnowledge(root, hits) {
   clear(root);
   if (!hits || !hits.length) { root.append(el('li', { class: 'muted', text: 'No approved article matched.' })); return; }
+  const articles = new Map(); // one card per article, its retrieved chunks inside, best first
   for (const h of hits) {
-    const body = el('div', { class: 'article', attrs: { role: 'region' } }, [
-      h.heading ? el('h4', { text: h.heading }) : null,
-      el('p', { class: 'article-text', text: h.text }),
-      el('p', { class: 'muted', text: `${h.article_id} · chunk ${h.chunk_id}` }),
-    ]);
+    if (!articles.has(h.article_id)) articles.set(h.article_id, { ...h, chunks: [] });
+    articles.get(h.article_id).chunks.push(h);
+  }
+  for (const h of articles.values()) {
+    const body = el('div', { class: 'article', attrs: { role: 'region' } }, h.chunks.flatMap((c) => [
+      c.heading ? el('h4', { text: c.heading }) : null,
+      el('p', { class: 'article-text', text: plain(c.text) }),
+    ]));
+    body.append(el('p', { class: 'muted', text: h.article_id }));
     body.hidden = true;
     const toggle = el('button', { class: 'card-toggle', attrs: { type: 'button', 'aria-expanded': 'false' } }, [
       el('span', { class: 'title', text: h.title }),
@@ -115,8 +142,12 @@ export function renderKnowledge(root, hits) {
   }
 }
 
+function plain(text) {
+  return String(text || '').replace(/\*\*/g, '');
+}
+
 function snippet(text) {
-  const flat = String(text || '').replace(/\s+/g, ' ').trim();
+  const flat = plain(text).replace(/\s+/g, ' ').trim();
   return flat.length > 140 ? `${flat.slice(0, 139)}…` : flat;
 }
 
@@ -126,7 +157,7 @@ export const REJECT_REASONS = ['wrong answer', 'not relevant', 'outdated policy'
 export function suggestionCard(s, index, actions) {
   const li = el('li', { class: 'suggestion', attrs: { tabindex: '-1', 'data-id': s.id, 'data-index': String(index + 1) } });
   const text = el('p', { class: 'reply', text: s.text });
-  const cites = (s.citations || []).map((c) => `${c.title} v${c.version}`).join(', ');
+  const cites = [...new Set((s.citations || []).map((c) => `${c.title} v${c.version}`))].join(', ');
   const meta = el('p', { class: 'muted', text: `${s.engine}${cites ? ` · ${cites}` : ''}` });
   const state = el('p', { class: 'state', attrs: { role: 'status' } });
   const insert = el('button', { class: 'primary', text: actions.canInsert ? 'Insert' : 'Copy', attrs: { type: 'button', 'data-act': 'insert', title: `${actions.canInsert ? 'Insert' : 'Copy'} (i)` } });
