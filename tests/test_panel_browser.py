@@ -369,3 +369,36 @@ def test_streamed_drafts_are_replaced_by_the_checked_final_and_retracted_drafts_
     else:
         assert not page.locator("#draft").is_visible()
         assert page.locator("#suggestions .suggestion .reply").all_text_contents() == [final]
+
+
+def test_standalone_picks_a_stored_customer(context: Any, live: Any) -> None:
+    writer, _ = live.run(live.container.keys.create("acme", "interactions:write"))
+    history = [
+        {"id": "e1", "customer_id": "cust-88", "channel": "email", "direction": "inbound", "author_role": "customer",
+         "ts": "2026-11-01T09:00:00Z", "text": "My order 55123 never arrived.", "thread_id": "t-old"},
+        {"id": "c1", "customer_id": "cust-88", "channel": "chat", "direction": "inbound", "author_role": "customer",
+         "ts": "2026-11-10T09:00:00Z", "text": "Hi again, still no parcel. Can I get a refund?", "thread_id": "t-new"},
+        {"id": "c2", "customer_id": "cust-88", "channel": "chat", "direction": "outbound", "author_role": "agent",
+         "ts": "2026-11-10T09:01:00Z", "text": "Let me check that for you.", "thread_id": "t-new"},
+    ]
+    page = context.new_page()
+    r = page.request.post(f"{live.base}/v1/interactions", data=json.dumps({"interactions": history}),
+                          headers={"Authorization": f"Bearer {writer}", "Content-Type": "application/json"})
+    assert r.ok, r.text()
+    page.goto(f"{live.base}/panel/")
+    page.fill("#agent-key", live.agent_key)
+    page.click("#signin button[type=submit]")
+    page.wait_for_selector("#standalone:not([hidden])")
+    page.fill("#customer-id", "cust-88")
+    page.click("#load-customer")
+    for _ in range(300):
+        if page.input_value("#conversation"):
+            break
+        page.wait_for_timeout(100)
+    assert page.input_value("#conversation") == "Customer: Hi again, still no parcel. Can I get a refund?\nAgent: Let me check that for you."
+    assert page.input_value("#channel") == "chat"
+    posted: list[str] = []
+    page.on("request", lambda req: posted.append(req.post_data or "") if req.url.endswith("/v1/assist") else None)
+    page.click("#assist-btn")
+    page.wait_for_selector("#suggestions .suggestion", timeout=60_000)
+    assert json.loads(posted[0])["customer"] == {"id": "cust-88"}

@@ -87,6 +87,8 @@ class PanelStore:
             parent_key_id=parent_key_id, subject=(subject or "")[:200] or None, created_at=now, expires_at=now + SESSION_TTL,
         )
         async with self.sessions.begin() as session:
+            # sessions a day past their end are of no use to anyone: dropped as new ones start
+            await session.execute(delete(PanelSession).where(PanelSession.expires_at < now - timedelta(days=1)))
             session.add(row)
         return IssuedSession(token=token, id=sid, tenant_id=tenant, scopes=granted, source=source, expires_at=row.expires_at)
 
@@ -121,11 +123,6 @@ class PanelStore:
             if row is None or not hmac.compare_digest(row.token_hash, hash_token(token)):
                 raise NotFound("no such panel session")
             row.expires_at = self.now()
-
-    async def purge_expired(self) -> int:
-        async with self.sessions.begin() as session:
-            result = await session.execute(delete(PanelSession).where(PanelSession.expires_at < self.now() - timedelta(days=1)))
-        return int(result.rowcount or 0)
 
 
 def _settings(row: PanelConfig) -> PanelSettings:
