@@ -119,11 +119,15 @@ def wait_for_feedback(page: Any, live: Any, sid: str, event: str) -> Feedback:
     raise AssertionError(f"no {event!r} feedback for {sid}")
 
 
-def sign_in_and_assist(page: Any, live: Any, conversation: str) -> None:
+def sign_in(page: Any, live: Any) -> None:
     page.goto(f"{live.base}/panel/")
     page.fill("#agent-key", live.agent_key)
     page.click("#signin button[type=submit]")
     page.wait_for_selector("#standalone:not([hidden])")
+
+
+def sign_in_and_assist(page: Any, live: Any, conversation: str) -> None:
+    sign_in(page, live)
     page.fill("#conversation", conversation)
     page.click("#assist-btn")
     page.wait_for_selector("#suggestions .suggestion", timeout=60_000)
@@ -186,10 +190,7 @@ def test_every_button_records_its_feedback(context: Any, live: Any) -> None:
 
 def test_an_article_containing_script_is_shown_as_text(context: Any, live: Any) -> None:
     page = context.new_page()
-    page.goto(f"{live.base}/panel/")
-    page.fill("#agent-key", live.agent_key)
-    page.click("#signin button[type=submit]")
-    page.wait_for_selector("#standalone:not([hidden])")
+    sign_in(page, live)
     r = page.request.post(f"{live.base}/v1/knowledge/articles", data=json.dumps({"content": SCRIPT_ARTICLE}),
                           headers={"Authorization": f"Bearer {live.agent_key}", "Content-Type": "application/json"})
     assert r.ok, r.text()
@@ -352,10 +353,7 @@ def test_streamed_drafts_are_replaced_by_the_checked_final_and_retracted_drafts_
     context.route(f"{live.base}/panel/", page_with_streaming)
     context.route(f"{live.base}/v1/suggestions/stream", lambda route: route.fulfill(status=200, content_type="text/event-stream", body=sse(*events)))
     page = context.new_page()
-    page.goto(f"{live.base}/panel/")
-    page.fill("#agent-key", live.agent_key)
-    page.click("#signin button[type=submit]")
-    page.wait_for_selector("#standalone:not([hidden])")
+    sign_in(page, live)
     page.fill("#conversation", REFUND_CHAT)
     page.click("#assist-btn")
     page.wait_for_selector("#knowledge .kcard", timeout=60_000)  # /v1/assist (without the LLM) answered the rest
@@ -385,10 +383,7 @@ def test_standalone_picks_a_stored_customer(context: Any, live: Any) -> None:
     r = page.request.post(f"{live.base}/v1/interactions", data=json.dumps({"interactions": history}),
                           headers={"Authorization": f"Bearer {writer}", "Content-Type": "application/json"})
     assert r.ok, r.text()
-    page.goto(f"{live.base}/panel/")
-    page.fill("#agent-key", live.agent_key)
-    page.click("#signin button[type=submit]")
-    page.wait_for_selector("#standalone:not([hidden])")
+    sign_in(page, live)
     page.fill("#customer-id", "cust-88")
     page.click("#load-customer")
     for _ in range(300):
@@ -402,3 +397,16 @@ def test_standalone_picks_a_stored_customer(context: Any, live: Any) -> None:
     page.click("#assist-btn")
     page.wait_for_selector("#suggestions .suggestion", timeout=60_000)
     assert json.loads(posted[0])["customer"] == {"id": "cust-88"}
+
+
+def test_a_page_of_another_origin_cannot_frame_the_panel(context: Any, live: Any) -> None:
+    host = chatwoot_host_page(f"{live.base}/panel/chatwoot?tenant=acme#token={live.panel_token}", chatwoot_context(7, ["refund please"]))
+    context.route(f"{EVIL}/**", lambda route: route.fulfill(status=200, content_type="text/html", body=host))
+    exchanges: list[str] = []
+    page = context.new_page()
+    page.on("request", lambda req: exchanges.append(req.url) if req.url.endswith("/panel/session") else None)
+    page.goto(f"{EVIL}/app/accounts/1/conversations/7")
+    page.wait_for_load_state("load")
+    frame = page.frame(name="panel")
+    assert frame is not None and frame.url.startswith("chrome-error://")  # refused by frame-ancestors
+    assert exchanges == []
