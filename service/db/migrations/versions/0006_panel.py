@@ -1,14 +1,14 @@
 """panel: where each tenant's agent panel may be embedded, and short-lived panel sessions
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0007 (written on 0003; chained after main's 0007 when main was merged)
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0006'
-down_revision = '0003'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
