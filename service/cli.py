@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from service.errors import AppError
+from service.panel.cli import register_cli as register_panel  # issue 15
 from service.gaps.cli import register_cli as register_gaps_cli
 from service.repo_evals import REPO, run_repo_module
 from service.settings import Settings, SettingsError
@@ -56,6 +57,7 @@ def _register_intents(sub: Any) -> None:  # issue 3
 
 
 EXTRA_COMMANDS.append(_register_intents)  # issue 3
+EXTRA_COMMANDS.append(register_panel)  # issue 15
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,6 +19,7 @@ from service.gaps.service import GapService
 from service.keys import KeyStore
 from service.knowledge.service import KnowledgeService
 from service.metrics import Metrics
+from service.db.panel_store import PanelStore
 from service.ports import Embedder, TokenCounter
 from service.settings import Settings
 
@@ -148,6 +149,9 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
     register_intents(container)
     await start_intents(container)
     # --- end issue 3 ---
+    # --- issue 15: agent panel sessions and where the panel may be embedded ---
+    container.extras.setdefault("panel", PanelStore(sessions))
+    # --- end issue 15 ---
     # --- issue 19: knowledge gaps and drafts (owner: gaps) ---
     container.extras.setdefault("gaps", GapService(
         sessions=sessions, embedder=embedder, clusterer=container.extras.pop("clusterer", None) or AgglomerativeClusterer(),
