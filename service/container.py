@@ -127,6 +127,11 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
 
     register_suggestions(container)
     # --- end issue 5 ---
+    # --- issue 14: continuity (history in every answer, help desks that feed it) ---
+    from service.continuity.wiring import register as register_continuity
+
+    register_continuity(container)
+    # --- end issue 14 ---
     # --- issue 6: prompt registry, audit trail, feedback (owner: audit) ---
     from service.audit import register as register_audit
 

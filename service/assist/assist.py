@@ -87,10 +87,12 @@ class AssistService:
                 notes.append("summary: no summariser is configured")
                 return None
             try:
-                history = to_interactions(conv)
+                ctx = conv.context  # issue 14: the customer's whole story, when the request names one
+                history = ctx.history if ctx is not None else to_interactions(conv)
                 summary = await service.summarize(
                     tenant, history, customer_id=conv.customer.get("id") or None, channel=conv.channel,
                     engine="auto" if use_llm else "extractive",
+                    stored_total=ctx.stored_total if ctx is not None else None, as_of=ctx.as_of if ctx is not None else None,
                 )
             except AppError as exc:
                 notes.append(f"summary: {exc.detail}")

@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from service.assist.pii import PLACEHOLDER_RE, Redactor, _normalise
+from service.continuity.claims import about_customer
 from service.errors import InvalidInput
 from service.ports import SearchHit
 
@@ -228,6 +229,8 @@ class Candidate:
     """Chunk ids."""
     engine: str
     """``llm``, ``grounded`` or ``policy``."""
+    history_citations: list[str] = field(default_factory=list)
+    """Stored interaction ids the reply rests on for claims about this customer (issue 14)."""
 
 
 @dataclass
@@ -241,6 +244,8 @@ class Evidence:
     facts: dict[str, str] = field(default_factory=dict)
     """Known facts a reply may repeat (first_name, order_id)."""
     intent: str | None = None
+    history: dict[str, str] = field(default_factory=dict)
+    """Interaction id -> source text: supports claims about this customer, never policy (issue 14)."""
 
 
 @dataclass
@@ -380,6 +385,9 @@ class PolicyChecker:
         facts = list(evidence.facts.values())
         allowed_words = self._approved_word_set.union(*(content_words(s) for s in sources), *(content_words(v) for v in facts))
         allowed_numbers = self._approved_numbers.union(*(numbers(s) for s in sources), *(numbers(v) for v in facts))
+        history = [evidence.history[i] for i in candidate.history_citations if i in evidence.history]
+        history_words = frozenset().union(*(content_words(h) for h in history))
+        history_numbers = frozenset().union(*(numbers(h) for h in history))
         findings: list[str] = []
         supports: list[float] = []
         for sentence in sentences(candidate.text):
@@ -388,9 +396,10 @@ class PolicyChecker:
             words = content_words(sentence)
             if not words:
                 continue
-            support = len(words & allowed_words) / len(words)
+            mine = history and about_customer(sentence)  # history: claims about this customer only
+            support = len(words & (allowed_words | history_words if mine else allowed_words)) / len(words)
             supports.append(support)
-            missing_numbers = numbers(sentence) - allowed_numbers
+            missing_numbers = numbers(sentence) - (allowed_numbers | history_numbers if mine else allowed_numbers)
             if missing_numbers:
                 findings.append(f"sentence states {', '.join(sorted(missing_numbers))} which no cited source contains: {sentence[:120]!r}")
             elif support < SUPPORT_THRESHOLD:
@@ -409,7 +418,7 @@ class PolicyChecker:
                 findings.append(f"cited chunk {c!r} belongs to an article that is not approved")
         factual = [s for s in sentences(candidate.text) if not is_courtesy(s) and content_words(s)]
         policy_only = all(any(s.strip() in t for t in self._approved_texts) for s in factual)
-        if candidate.engine != "policy" and factual and not candidate.citations and not policy_only:
+        if candidate.engine != "policy" and factual and not candidate.citations and not candidate.history_citations and not policy_only:
             findings.append("the reply states facts but cites no chunk")
         return CheckResult("citations", not findings, findings)
 
