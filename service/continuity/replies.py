@@ -90,17 +90,15 @@ def re_asks(text: str, known: dict[str, str] | set[str]) -> list[str]:
 
 
 def relevant(ctx: CustomerContext, current_texts: list[str]) -> Commitment | None:
-    """The commitment a reply must acknowledge: the newest broken one, else a pending one the
-    customer is asking about now."""
+    """The commitment a reply must acknowledge."""
     opened = ctx.open_commitments()
-    broken = [c for c in opened if c.status == "broken"]
-    if broken:
-        return broken[0]
     now = " ".join(current_texts).lower()
-    for c in opened:
-        if any(w in now for w in _TYPE_WORDS.get(c.type, ())):
-            return c
-    return None
+    asked = [c for c in opened if any(w in now for w in _TYPE_WORDS.get(c.type, ()))]
+    broken = [c for c in opened if c.status == "broken"]
+    # a broken promise about what the customer asks now, else the newest broken one, else a
+    # pending one the customer asks about
+    return next((c for c in asked if c.status == "broken"), None) or (broken[0] if broken else None) or (
+        asked[0] if asked else None)
 
 
 def _drop_asks(line: str, kinds: set[str]) -> str:
