@@ -215,3 +215,20 @@ class ContinuityService:
             if h in found:
                 return found[h]
         return contact.default_customer_id
+
+    # -- tenant settings (admin commands) ---------------------------------------------------------
+    async def configure(self, tenant: str, *, box: Any = None, token: str | None = None, **values: Any) -> dict[str, Any]:
+        """Change a tenant's continuity settings; ``token`` (Chatwoot API access token) is sealed
+        with ``box`` before it is stored. Returns the settings without any secret."""
+        if token is not None:
+            if box is None:
+                raise InvalidInput("a token can only be stored with ASSIST_SECRET_KEY set")
+            values["chatwoot_token_enc"] = box.seal(token)
+        base = values.get("chatwoot_base_url")
+        if base is not None and not base.startswith(("http://", "https://")):
+            raise InvalidInput("the Chatwoot base URL must start with http:// or https://")
+        s = await self.repo.update_settings(tenant, self.clock(), **{k: v for k, v in values.items() if v is not None})
+        return {"tenant": tenant, "record_default": s.record_default, "chatwoot_url_secret_set": bool(s.chatwoot_url_secret),
+                "chatwoot_signing_secret_set": bool(s.chatwoot_signing_secret), "chatwoot_base_url": s.chatwoot_base_url,
+                "chatwoot_account_id": s.chatwoot_account_id, "chatwoot_token_set": bool(s.chatwoot_token_enc),
+                "chatwoot_writeback": s.chatwoot_writeback}
