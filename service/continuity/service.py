@@ -19,6 +19,7 @@ from service.assist.history import Interaction, normalise_handle
 from service.assist.interactions_store import InteractionStore
 from service.assist.summarize import ExtractiveSummarizer
 from service.continuity import chatwoot as cw
+from service.continuity import zendesk as zd
 from service.continuity.context import CustomerContext, WireMessage, merge, request_interactions
 from service.db.continuity_repo import ContinuityRepo
 from service.audit import AuditEntry
@@ -232,3 +233,19 @@ class ContinuityService:
                 "chatwoot_signing_secret_set": bool(s.chatwoot_signing_secret), "chatwoot_base_url": s.chatwoot_base_url,
                 "chatwoot_account_id": s.chatwoot_account_id, "chatwoot_token_set": bool(s.chatwoot_token_enc),
                 "chatwoot_writeback": s.chatwoot_writeback}
+
+    # -- Zendesk ----------------------------------------------------------------------------------
+    async def zendesk(self, tenant: str, body: bytes) -> dict[str, Any]:
+        """A verified Zendesk ticket event: its description and new comment become interactions of
+        the requester (found by handle, else ``zendesk-<requester_id>``)."""
+        try:
+            payload = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise InvalidInput("the Zendesk webhook body is not JSON") from None
+        ticket = zd.parse(payload, now=self.clock())
+        if ticket is None:
+            return {"inserted": 0, "duplicates": 0, "handles_linked": 0}
+        found = await self.store.resolve_many(tenant, [ticket.external, *ticket.handles])
+        cid = next((found[h] for h in (ticket.external, *ticket.handles) if h in found), f"zendesk-{ticket.requester_id}")
+        handles = [(cid, k, v) for k, v in (ticket.external, *ticket.handles)]
+        return {"customer_id": cid, **await self.ingest(tenant, zd.to_interactions(ticket, cid), handles)}
