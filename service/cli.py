@@ -53,6 +53,15 @@ def _register_intents(sub: Any) -> None:  # issue 3
 EXTRA_COMMANDS.append(_register_intents)  # issue 3
 
 
+def _register_history(sub: Any) -> None:  # issue 14
+    from service.continuity.cli import register_cli
+
+    register_cli(sub)
+
+
+EXTRA_COMMANDS.append(_register_history)  # issue 14
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
