@@ -165,3 +165,40 @@ async def test_end_to_end_email_and_chat_events_then_assist_by_handle(client):
         assert not re_asks(sug["text"], {"order_id", "email"}), sug["text"]
     top = body["suggestions"][0]
     assert "cw:7:m:5002" in {h["interaction_id"] for h in top["history_citations"]}
+
+
+async def test_write_back_posts_the_top_suggestion_as_a_private_note(client):
+    import respx
+    from httpx import Response
+
+    from service.adapters.secretbox import SecretBox, new_key
+
+    container = client.app.state.container
+    svc = container.extras["continuity"]
+    key = new_key()
+    svc.writeback.secret_key = key
+    await svc.configure("wb", box=SecretBox(key), token="cw-api-token-xyz", chatwoot_url_secret="wb-secret",
+                        chatwoot_base_url="https://chatwoot.example.com", chatwoot_account_id=7, chatwoot_writeback=True)
+    with respx.mock(assert_all_called=True) as mock:
+        route = mock.post("https://chatwoot.example.com/api/v1/accounts/7/conversations/301/messages").mock(
+            return_value=Response(200, json={"id": 9001}))
+        payload = message("message_created", 7001, 301, "Channel::WebWidget",
+                          "Hi, I'd like a refund for the jacket from order 3777888999, it doesn't fit.", incoming=True,
+                          ts="2026-11-15T11:00:00Z")
+        r = await hook(client, payload, "/hooks/chatwoot/wb/wb-secret")
+        assert r.status_code == 200, r.text
+        assert r.json()["writeback"]["posted"] is True and r.json()["writeback"]["note_id"] == 9001
+        sent = route.calls.last.request
+        assert sent.headers["api_access_token"] == "cw-api-token-xyz"
+        note = json.loads(sent.content)
+        assert note["private"] is True and note["message_type"] == "outgoing"
+        assert note["content"].startswith("Suggested reply (Agent Assist):") and "Source:" in note["content"]
+        # Chatwoot retries the same event: nothing new, no second note.
+        again = await hook(client, payload, "/hooks/chatwoot/wb/wb-secret")
+        assert again.json()["writeback"] is None and route.call_count == 1
+    with respx.mock() as mock:
+        mock.post("https://chatwoot.example.com/api/v1/accounts/7/conversations/301/messages").mock(return_value=Response(401))
+        r = await hook(client, message("message_created", 7002, 301, "Channel::WebWidget", "Hello? Anyone there about the refund?",
+                                       incoming=True, ts="2026-11-15T11:30:00Z"), "/hooks/chatwoot/wb/wb-secret")
+        assert r.status_code == 200 and r.json()["inserted"] == 1
+        assert r.json()["writeback"] == {"posted": False, "reason": "Chatwoot refused the private note (HTTP 401)"}

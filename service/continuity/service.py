@@ -43,13 +43,15 @@ class ContinuityService:
     def __init__(self, store: InteractionStore, repo: ContinuityRepo, *, clock: Clock = wall_clock,
                  record_default: bool = False,
                  audit: Callable[[], Any] = lambda: None,
-                 on_recorded: Callable[[str, list[Interaction]], Awaitable[None]] | None = None) -> None:
+                 on_recorded: Callable[[str, list[Interaction]], Awaitable[None]] | None = None,
+                 writeback: Callable[..., Awaitable[dict[str, Any] | None]] | None = None) -> None:
         self.store = store
         self.repo = repo
         self.clock = clock
         self.record_default = record_default
         self.audit = audit
         self.on_recorded = on_recorded
+        self.writeback = writeback
 
     # -- who is the customer --------------------------------------------------------------------
     async def resolve(self, tenant: str, customer_id: str | None, handle: tuple[str, str] | None) -> tuple[str | None, list[str]]:
@@ -206,7 +208,10 @@ class ContinuityService:
         cid = await self._chatwoot_customer(tenant, event.contact)
         handles = [(cid, k, v) for k, v in (event.contact.external, *event.contact.handles)]
         report = await self.ingest(tenant, cw.to_interactions(event, cid), handles)
-        return {"event": event.event, "ignored": False, "customer_id": cid, **report}
+        out = {"event": event.event, "ignored": False, "customer_id": cid, **report}
+        if self.writeback is not None:
+            out["writeback"] = await self.writeback(tenant, settings, event, cid, report["inserted"])
+        return out
 
     async def _chatwoot_customer(self, tenant: str, contact: cw.Contact) -> str:
         """The customer this contact already is (its Chatwoot handle, else its e-mail, phone or

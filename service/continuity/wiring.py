@@ -7,8 +7,10 @@ from typing import Any
 
 import structlog
 
+from service.adapters.chatwoot_api import ChatwootAPI
 from service.continuity.replies import HistoryHook, Templates
 from service.continuity.service import ContinuityService, wall_clock
+from service.continuity.writeback import ChatwootWriteback
 from service.db.continuity_repo import ContinuityRepo
 from service.errors import InvalidInput
 
@@ -32,3 +34,7 @@ def register(container: Any) -> None:
     suggester = extras.get("suggester")
     if suggester is not None and hasattr(suggester, "history"):
         suggester.history = HistoryHook(templates)
+        service = extras["continuity"]
+        if getattr(service, "writeback", None) is None:
+            service.writeback = ChatwootWriteback(suggester, service, extras.get("chatwoot_api") or ChatwootAPI(),
+                                                  settings.continuity.secret_key)
