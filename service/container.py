@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from service.continuity.wiring import register as register_continuity  # issue 14
 from service.db.engine import make_engine, migrate, read_session_factory, session_factory
 from service.keys import KeyStore
 from service.knowledge.service import KnowledgeService
@@ -128,8 +129,6 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
     register_suggestions(container)
     # --- end issue 5 ---
     # --- issue 14: continuity (history in every answer, help desks that feed it) ---
-    from service.continuity.wiring import register as register_continuity
-
     register_continuity(container)
     # --- end issue 14 ---
     # --- issue 6: prompt registry, audit trail, feedback (owner: audit) ---
