@@ -43,7 +43,7 @@ async def client(module_tmp, real_embedder, counter):
     async with AsyncTestClient(app=app) as c:
         container = app.state.container
         await container.knowledge.ingest_dir(settings.content.knowledge_dir)
-        key, _ = await container.keys.create("acme", "suggestions:read,interactions:write,interactions:read,audit:read")
+        key, _ = await container.keys.create("acme", "suggestions:read,interactions:write,interactions:read,audit:read,feedback:write")
         c.headers["Authorization"] = f"Bearer {key}"
         yield c
 
@@ -181,3 +181,23 @@ async def test_bad_customer_input_is_a_clear_4xx(client):
     r = await client.post("/v1/assist", json={"channel": "chat", "messages": [{"role": "customer", "text": "hi"}],
                                               "customer": {"handle": {"kind": "fax", "value": "123"}}})
     assert r.status_code in (400, 422) and "handle" in r.text.lower()
+
+
+async def test_feedback_says_a_suggestion_is_stale_when_newer_customer_messages_exist(client):
+    base = {"channel": "email", "customer": {"id": "stale-2"}, "conversation_id": "conv-fb", "record": True, "use_llm": False}
+    first = await assist(client, {**base, "messages": [{"role": "customer", "text": "Can I return my boots from order 3123123123?",
+                                                         "id": "f-1", "ts": "2026-11-15T10:00:00Z"}]}, path="/v1/suggestions")
+    sid = first["suggestions"][0]["id"]
+    fresh = await client.post(f"/v1/suggestions/{sid}/feedback", json={"event": "shown"})
+    assert fresh.status_code == 201, fresh.text
+    assert fresh.json()["stale"] is False
+    r = await client.post("/v1/interactions", json={"id": "f-2", "customer_id": "stale-2", "channel": "email", "author_role": "customer",
+                                                     "ts": "2026-11-15T11:00:00Z", "text": "Actually I want an exchange instead.",
+                                                     "thread_id": "conv-fb"})
+    assert r.status_code == 201, r.text
+    late = await client.post(f"/v1/suggestions/{sid}/feedback", json={"event": "accepted"})
+    assert late.status_code == 201 and late.json()["stale"] is True and late.json()["newer_message"] == "f-2"
+    plain = await assist(client, {"channel": "chat", "messages": [{"role": "customer", "text": "Hello, where is my order?"}],
+                                  "use_llm": False}, path="/v1/suggestions")
+    none = await client.post(f"/v1/suggestions/{plain['suggestions'][0]['id']}/feedback", json={"event": "accepted"})
+    assert none.status_code == 201 and none.json()["stale"] is None
