@@ -44,7 +44,8 @@ class ContinuityService:
                  record_default: bool = False,
                  audit: Callable[[], Any] = lambda: None,
                  on_recorded: Callable[[str, list[Interaction]], Awaitable[None]] | None = None,
-                 writeback: Callable[..., Awaitable[dict[str, Any] | None]] | None = None) -> None:
+                 writeback: Callable[..., Awaitable[dict[str, Any] | None]] | None = None,
+                 classify: Callable[[], Any] = lambda: None) -> None:
         self.store = store
         self.repo = repo
         self.clock = clock
@@ -52,6 +53,7 @@ class ContinuityService:
         self.audit = audit
         self.on_recorded = on_recorded
         self.writeback = writeback
+        self.classify = classify
 
     # -- who is the customer --------------------------------------------------------------------
     async def resolve(self, tenant: str, customer_id: str | None, handle: tuple[str, str] | None) -> tuple[str | None, list[str]]:
@@ -91,12 +93,13 @@ class ContinuityService:
             if to_store:
                 report = await self.store.add(tenant, to_store)
                 recorded = len(report.inserted)
-        summarizer = ExtractiveSummarizer()
+        summarizer = ExtractiveSummarizer(classify=self.classify())
 
         def run() -> Any:
             return summarizer.summarize(history, customer_id=cid, as_of=max(now, history[-1].ts), channel=channel)
 
-        summary = await asyncio.to_thread(run) if len(history) >= OFFLOAD_AT else run()
+        offload = len(history) >= OFFLOAD_AT or summarizer.classify is not None  # the classifier waits for the model
+        summary = await asyncio.to_thread(run) if offload else run()
         return CustomerContext(customer_id=cid, history=history, summary=summary, stored_total=total + len(new),
                                as_of=max(now, history[-1].ts),
                                request_ids=[it.id for it in request], recorded=recorded, notes=notes)

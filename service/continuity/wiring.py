@@ -8,6 +8,7 @@ from typing import Any
 import structlog
 
 from service.adapters.chatwoot_api import ChatwootAPI
+from service.assist.summaries import classify_adapter
 from service.continuity.replies import HistoryHook, Templates
 from service.continuity.service import ContinuityService, wall_clock
 from service.continuity.writeback import ChatwootWriteback
@@ -30,6 +31,7 @@ def register(container: Any) -> None:
     extras.setdefault("continuity", ContinuityService(
         extras["interactions"], ContinuityRepo(container.sessions), clock=clock,
         record_default=settings.continuity.record_default, audit=lambda: extras.get("audit"),
+        classify=lambda: classify_adapter(extras.get("intents")),
     ))
     suggester = extras.get("suggester")
     if suggester is not None and hasattr(suggester, "history"):
