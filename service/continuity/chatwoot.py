@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from service.assist.history import Interaction, normalise_handle, parse_ts
+from service.assist.history import normalise_handle, parse_ts
 from service.errors import InvalidInput, Unauthorized
 
 TOLERANCE_S = 300
@@ -212,9 +212,3 @@ def parse_event(payload: Any, *, now: datetime, fallback_account: int = 0) -> Ch
                           "metadata": {"source": "chatwoot", "status": status}})
         return ChatwootEvent(event, contact, items, conv_id)
     return ChatwootEvent(event, None, [])
-
-
-def to_interactions(event: ChatwootEvent, customer_id: str) -> list[Interaction]:
-    return [Interaction(customer_id=customer_id, id=i["id"], channel=i["channel"], direction=i["direction"],
-                        author_role=i["author_role"], ts=i["ts"], text=i["text"], thread_id=i["thread_id"],
-                        kind=i["kind"], meta=i["metadata"]) for i in event.items]

@@ -59,6 +59,13 @@ def request_interactions(messages: Sequence[WireMessage], *, customer_id: str, c
     return out
 
 
+def from_items(items: Sequence[dict[str, Any]], customer_id: str) -> list[Interaction]:
+    """Help-desk items (interaction fields, ``metadata``, no customer yet) as interactions of one customer."""
+    return [Interaction(customer_id=customer_id, id=i["id"], channel=i["channel"], direction=i["direction"],
+                        author_role=i["author_role"], ts=i["ts"], text=i["text"], thread_id=i["thread_id"],
+                        kind=i["kind"], meta=i["metadata"]) for i in items]
+
+
 def merge(stored: Sequence[Interaction], request: Sequence[Interaction]) -> tuple[list[Interaction], list[Interaction]]:
     """(merged history oldest first, the request interactions that were not already stored)."""
     ids = {it.id for it in stored}

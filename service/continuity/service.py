@@ -20,7 +20,7 @@ from service.assist.interactions_store import InteractionStore
 from service.assist.summarize import ExtractiveSummarizer
 from service.continuity import chatwoot as cw
 from service.continuity import zendesk as zd
-from service.continuity.context import CustomerContext, WireMessage, merge, request_interactions
+from service.continuity.context import CustomerContext, WireMessage, from_items, merge, request_interactions
 from service.db.continuity_repo import ContinuityRepo
 from service.audit import AuditEntry
 from service.errors import Conflict, InvalidInput, NotFound, Unauthorized
@@ -210,7 +210,7 @@ class ContinuityService:
                     "reason": "no contact in this event" if event.event in cw.EVENTS else "event not handled"}
         cid = await self._chatwoot_customer(tenant, event.contact)
         handles = [(cid, k, v) for k, v in (event.contact.external, *event.contact.handles)]
-        report = await self.ingest(tenant, cw.to_interactions(event, cid), handles)
+        report = await self.ingest(tenant, from_items(event.items, cid), handles)
         out = {"event": event.event, "ignored": False, "customer_id": cid, **report}
         if self.writeback is not None:
             out["writeback"] = await self.writeback(tenant, settings, event, cid, report["inserted"])
@@ -256,4 +256,4 @@ class ContinuityService:
         found = await self.store.resolve_many(tenant, [ticket.external, *ticket.handles])
         cid = next((found[h] for h in (ticket.external, *ticket.handles) if h in found), f"zendesk-{ticket.requester_id}")
         handles = [(cid, k, v) for k, v in (ticket.external, *ticket.handles)]
-        return {"customer_id": cid, **await self.ingest(tenant, zd.to_interactions(ticket, cid), handles)}
+        return {"customer_id": cid, **await self.ingest(tenant, from_items(ticket.items, cid), handles)}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from service.assist.history import Interaction, normalise_handle, parse_ts
+from service.assist.history import normalise_handle, parse_ts
 from service.errors import InvalidInput
 
 _CHANNELS = {"email": "email", "mail": "email", "chat": "chat", "native_messaging": "chat", "messaging": "chat",
@@ -90,9 +90,3 @@ def parse(obj: Any, *, now: datetime) -> ZendeskTicket | None:
                           "ts": _ts(obj.get("time") or detail.get("updated_at"), now), "text": body, "thread_id": thread,
                           "kind": kind, "metadata": {"source": "zendesk", "ticket_id": tid, "public": public}})
     return out
-
-
-def to_interactions(ticket: ZendeskTicket, customer_id: str) -> list[Interaction]:
-    return [Interaction(customer_id=customer_id, id=i["id"], channel=i["channel"], direction=i["direction"],
-                        author_role=i["author_role"], ts=i["ts"], text=i["text"], thread_id=i["thread_id"], kind=i["kind"],
-                        meta=i["metadata"]) for i in ticket.items]
