@@ -27,7 +27,7 @@ def register(container: Any) -> None:
         templates = Templates.load(path)
     except InvalidInput as exc:
         log.warning("continuity_templates_unavailable", detail=exc.detail)
-    clock = extras.get("clock") or wall_clock
+    clock = container.clock.now if getattr(container, "clock", None) is not None else wall_clock
     extras.setdefault("continuity", ContinuityService(
         extras["interactions"], ContinuityRepo(container.sessions), clock=clock,
         record_default=settings.continuity.record_default, audit=lambda: extras.get("audit"),

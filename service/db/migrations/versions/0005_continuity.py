@@ -1,14 +1,14 @@
 """continuity: per-tenant help-desk settings (Chatwoot) and the conversation state of suggestions
 
 Revision ID: 0005
-Revises: 0007 (re-chained after merging main, which brought 0007)
+Revises: 0006 (re-chained after merging main, which brought 0007 and 0006)
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0005'
-down_revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
