@@ -17,6 +17,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from service.api import V1_HANDLERS
+from service.api.continuity import HOOKS as CONTINUITY_HOOKS  # issue 14
 from service.api.auth import RateLimiter, provide_principal, require_scope
 from service.api.deps import provide_container
 from service.api.health import healthz, metrics, readyz
@@ -63,7 +64,7 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
         security=[{"bearer": []}],
     )
     return Litestar(
-        route_handlers=[healthz, readyz, metrics, v1, panel_router()],
+        route_handlers=[healthz, readyz, metrics, v1, panel_router(), CONTINUITY_HOOKS],
         lifespan=[lifespan],
         exception_handlers={Exception: exception_to_problem},
         middleware=[DefineMiddleware(RequestLogMiddleware, metrics=metrics_)],

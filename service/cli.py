@@ -60,6 +60,15 @@ EXTRA_COMMANDS.append(_register_intents)  # issue 3
 EXTRA_COMMANDS.append(register_panel)  # issue 15
 
 
+def _register_history(sub: Any) -> None:  # issue 14
+    from service.continuity.cli import register_cli
+
+    register_cli(sub)
+
+
+EXTRA_COMMANDS.append(_register_history)  # issue 14
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["eval"]:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from service.adapters.sk_cluster import AgglomerativeClusterer
 from service.clock import Clock
+from service.continuity.wiring import register as register_continuity  # issue 14
 from service.db.engine import make_engine, migrate, read_session_factory, session_factory
 from service.gaps.service import GapService
 from service.keys import KeyStore
@@ -138,6 +139,9 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
 
     register_suggestions(container)
     # --- end issue 5 ---
+    # --- issue 14: continuity (history in every answer, help desks that feed it) ---
+    register_continuity(container)
+    # --- end issue 14 ---
     # --- issue 6: prompt registry, audit trail, feedback (owner: audit) ---
     from service.audit import register as register_audit
 

@@ -154,12 +154,26 @@ class LLMSettings:
 
 
 @dataclass(frozen=True)
+class ContinuitySettings:
+    secret_key: str = ""
+    """ASSIST_SECRET_KEY: Fernet key (32 url-safe base64 bytes; `assist history new-key` makes
+    one) that encrypts help-desk API tokens at rest; empty: no token can be stored."""
+    record_default: bool = False
+    """ASSIST_RECORD_DEFAULT: POST /v1/assist and /v1/suggestions store the request's messages in
+    the customer's history unless the request says "record": false (per tenant: `assist history
+    record-default`)."""
+    continuity_file: Path = Path("knowledge/continuity.yaml")
+    """ASSIST_CONTINUITY_FILE: approved wording for acknowledging earlier commitments."""
+
+
+@dataclass(frozen=True)
 class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
     content: ContentSettings = field(default_factory=ContentSettings)
     models: ModelSettings = field(default_factory=ModelSettings)
     llm: LLMSettings = field(default_factory=LLMSettings)
+    continuity: ContinuitySettings = field(default_factory=ContinuitySettings)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -264,6 +278,7 @@ _GROUPS = {
     "content": ContentSettings,
     "models": ModelSettings,
     "llm": LLMSettings,
+    "continuity": ContinuitySettings,
 }
 _GROUP_OF = {cls: name for name, cls in _GROUPS.items()}
 

@@ -216,6 +216,14 @@ async def record_interactions(w: World) -> None:
     assert [i["text"] for i in r.json()["interactions"]] == [f"My velvet cape {SECRET} split at the seam. Write to {ACME_EMAIL}."]
 
 
+async def merge_customers(w: World) -> None:
+    # globex cannot move acme's customer: to globex it does not exist (404), and acme's story stays.
+    r = await w.as_globex("POST", "/v1/customers/merge", json={"from": "cust-acme-1", "into": "globex-c9"})
+    assert r.status_code == 404, r.text
+    r = await w.call("GET", "/v1/customers/cust-acme-1/interactions", w.acme)
+    assert r.status_code == 200 and r.json()["count"] >= 1
+
+
 async def summaries(w: World) -> None:
     r = await w.as_globex("POST", "/v1/summaries", json={"customer_id": "cust-acme-1"})
     assert r.status_code == 404 or "acme-int-1" not in r.text
@@ -396,6 +404,7 @@ CROSS_TENANT: dict[tuple[str, str], Check] = {
     ("GET", "/v1/identities/resolve"): resolve,
     ("POST", "/v1/identities"): link,
     ("POST", "/v1/interactions"): record_interactions,
+    ("POST", "/v1/customers/merge"): merge_customers,  # issue 14
     ("POST", "/v1/summaries"): summaries,
     ("POST", "/v1/suggestions"): suggestions,
     ("POST", "/v1/suggestions/stream"): suggestions_stream,

@@ -14,6 +14,7 @@ from service.api.knowledge import KnowledgeController
 from service.api.summaries import SummariesController  # issue 4
 from service.api.suggestions import SuggestionsController  # issue 5
 from service.api.triage import TriageController  # issue 3
+from service.api.continuity import CustomersController  # issue 14
 
 # Features add their controllers here (one line each).
 V1_HANDLERS: list[Any] = [
@@ -26,5 +27,6 @@ V1_HANDLERS: list[Any] = [
     KeysController,  # issue 8
     IntentsController,  # issue 3
     TriageController,  # issue 3
+    CustomersController,  # issue 14
     GapsController,  # issue 19
 ]

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, post
 
+from service.api.continuity import attach_history, continuity_of, history_block
 from service.api.suggestions import Channel, CustomerIn, EscalationOut, LLMOut, MessageIn, SuggestionOut, annotate_result, to_conversation
 from service.container import Container
 from service.errors import Unavailable
@@ -22,6 +23,8 @@ class AssistIn(msgspec.Struct, forbid_unknown_fields=True):
     top_k: Annotated[int, msgspec.Meta(ge=1, le=20)] = 5
     use_llm: bool = True
     include_summary: bool = True
+    record: bool | None = None
+    """Store these messages in the customer's history (idempotent); default: the tenant's setting."""
 
 
 class IntentOut(msgspec.Struct):
@@ -51,6 +54,10 @@ class AssistOut(msgspec.Struct):
     timings: dict[str, float]
     """retrieval_ms, summary_ms, suggestions_ms, llm_ms (model time), total_ms, non_llm_ms."""
     notes: list[str]
+    history: dict[str, Any] | None = None
+    """With a customer (customer.id or customer.handle): customer_id, interactions_used,
+    stored_total, recorded, channels, stale_suggestions (earlier suggestions for this conversation
+    that answered an older state: newer customer messages exist), notes. Null without one."""
 
 
 class AssistController(Controller):
@@ -62,8 +69,15 @@ class AssistController(Controller):
         service = container.extras.get("assist")
         if service is None:
             raise Unavailable("the assist service is not configured")
+        conv = to_conversation(data)
+        ctx = await attach_history(container, principal.tenant_id, data, conv)
         body = await service.assist(
-            principal.tenant_id, to_conversation(data), n=data.n, top_k=data.top_k, use_llm=data.use_llm, include_summary=data.include_summary
+            principal.tenant_id, conv, n=data.n, top_k=data.top_k, use_llm=data.use_llm, include_summary=data.include_summary
         )
+        if ctx is not None:
+            continuity = continuity_of(container)
+            stale = await continuity.stale_suggestions(principal.tenant_id, ctx, data.conversation_id)
+            await continuity.remember(principal.tenant_id, ctx, data.conversation_id, [s["id"] for s in body["suggestions"]])
+            body["history"] = history_block(ctx, stale)
         annotate_result(body)
         return msgspec.convert(body, AssistOut)

@@ -83,6 +83,11 @@ class FeedbackOut(msgspec.Struct):
     prompt: str | None
     intent: str | None
     created_at: str
+    stale: bool | None = None
+    """True when newer customer messages arrived after the state the suggestion answered (a stale
+    draft); null when that state was not recorded (a request without a customer). Issue 14."""
+    newer_message: str | None = None
+    """The id of the newest customer message the suggestion did not see."""
 
 
 def trail_of(container: Container) -> AuditTrail:
@@ -159,6 +164,9 @@ class SuggestionFeedbackController(Controller):
         if service is None:
             raise Unavailable("feedback is not configured")
         out = await service.submit(principal.tenant_id, suggestion_id, FeedbackIn(data.event, data.sent_text, data.reason, data.rating))
+        continuity = container.extras.get("continuity")
+        if continuity is not None:  # issue 14: a suggestion answered an older state of the conversation
+            out = {**out, **(await continuity.staleness(principal.tenant_id, suggestion_id) or {})}
         annotate(suggestion_id=suggestion_id, feedback_event=data.event, prompt=out["prompt"])
         return msgspec.convert(out, FeedbackOut)
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, post
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
+from service.api.continuity import attach_history, continuity_of, history_block
+from service.api.interactions import HandleIn
 from service.assist.suggest import Conversation, Message, SuggestionService
 from service.container import Container
 from service.errors import Unavailable
@@ -23,6 +26,10 @@ Channel = Literal["chat", "email", "sms", "voice", "social", "web"]
 class MessageIn(msgspec.Struct, forbid_unknown_fields=True):
     role: Literal["customer", "agent", "bot", "system"]
     text: Annotated[str, msgspec.Meta(max_length=8000)]
+    id: Annotated[str, msgspec.Meta(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@/#+-]{0,127}$")] | None = None
+    """The message's id in your system: a message already in the customer's history counts once."""
+    ts: datetime | None = None
+    """When it was sent (ISO 8601); default: just before now, in order."""
 
 
 class CustomerIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -30,6 +37,9 @@ class CustomerIn(msgspec.Struct, forbid_unknown_fields=True):
     """Customer id (for the summary and the audit trail)."""
     first_name: Annotated[str, msgspec.Meta(max_length=64)] | None = None
     order_id: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    handle: HandleIn | None = None
+    """Or a handle linked to the customer (e-mail, phone, social, external): the answer uses the
+    stored history of whoever it belongs to (with ``id`` too and record on: the handle is linked)."""
 
 
 class SuggestIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -43,6 +53,8 @@ class SuggestIn(msgspec.Struct, forbid_unknown_fields=True):
     """How many ranked replies at most."""
     use_llm: bool = True
     """false: grounded replies only, even when an LLM is configured."""
+    record: bool | None = None
+    """Store these messages in the customer's history (idempotent); default: the tenant's setting."""
 
 
 class CitationOut(msgspec.Struct):
@@ -56,6 +68,14 @@ class CheckOut(msgspec.Struct):
     check: str
     passed: bool
     findings: list[str]
+
+
+class HistoryCitationOut(msgspec.Struct):
+    interaction_id: str
+    channel: str
+    ts: str
+    commitment: str | None
+    status: str | None
 
 
 class SuggestionOut(msgspec.Struct):
@@ -73,6 +93,8 @@ class SuggestionOut(msgspec.Struct):
     checks: list[CheckOut]
     """Every policy check and its result (all passed: nothing else reaches an agent)."""
     repaired: bool
+    history_citations: list[HistoryCitationOut] = []
+    """Stored interactions the reply refers to (an earlier commitment it acknowledges)."""
 
 
 class EscalationOut(msgspec.Struct):
@@ -112,11 +134,13 @@ class SuggestOut(msgspec.Struct):
     llm: LLMOut
     timings: dict[str, float]
     """retrieval_ms, llm_ms (time waiting for the model), checks_ms, total_ms, non_llm_ms."""
+    history: dict[str, Any] | None = None
+    """With a customer: customer_id, interactions_used, recorded, channels, notes."""
 
 
 def to_conversation(data: Any) -> Conversation:
     customer = data.customer
-    facts = {k: v for k, v in (msgspec.structs.asdict(customer) if customer else {}).items() if v}
+    facts = {k: v for k, v in (msgspec.structs.asdict(customer) if customer else {}).items() if v and k != "handle"}
     return Conversation(
         channel=data.channel,
         messages=[Message(m.role, m.text) for m in data.messages],
@@ -152,8 +176,13 @@ class SuggestionsController(Controller):
 
     @post("/", opt={"scope": "suggestions:read"}, status_code=200, summary="Ranked, policy-checked reply suggestions for a conversation")
     async def suggest(self, data: SuggestIn, principal: Principal, container: Container) -> SuggestOut:
-        result = await suggester_of(container).suggest(principal.tenant_id, to_conversation(data), n=data.n, use_llm=data.use_llm)
+        conv = to_conversation(data)
+        ctx = await attach_history(container, principal.tenant_id, data, conv)
+        result = await suggester_of(container).suggest(principal.tenant_id, conv, n=data.n, use_llm=data.use_llm)
         body = result.as_dict()
+        if ctx is not None:
+            await continuity_of(container).remember(principal.tenant_id, ctx, data.conversation_id, [s["id"] for s in body["suggestions"]])
+            body["history"] = history_block(ctx)
         annotate_result(body)
         return msgspec.convert(body, SuggestOut)
 
@@ -171,6 +200,7 @@ class SuggestionsController(Controller):
     async def stream(self, data: SuggestIn, principal: Principal, container: Container) -> ServerSentEvent:
         suggester = suggester_of(container)
         conv = to_conversation(data)
+        await attach_history(container, principal.tenant_id, data, conv)
         events = suggester.stream(principal.tenant_id, conv, n=data.n, use_llm=data.use_llm)
         first = await events.__anext__()  # validation errors surface as problem+json, not a broken stream
 

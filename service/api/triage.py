@@ -28,6 +28,10 @@ async def _handle(source: str, request: Request, principal: Principal, container
     started = time.perf_counter()
     body = await request.body()
     outcome = await service_of(container).handle(principal.tenant_id, source, body, dict(request.headers))
+    continuity = container.extras.get("continuity")
+    if source == "zendesk" and continuity is not None:  # issue 14: comments feed the customer's history
+        stored = await continuity.zendesk(principal.tenant_id, body)
+        annotate(interactions_inserted=stored.get("inserted"))
     annotate(triage_source=source, ticket_id=outcome.response.get("ticket_id"), replayed=outcome.replayed,
              taxonomy_version=outcome.response.get("taxonomy_version"))
     if not outcome.replayed:

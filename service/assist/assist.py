@@ -87,10 +87,15 @@ class AssistService:
                 notes.append("summary: no summariser is configured")
                 return None
             try:
-                history = to_interactions(conv)
+                ctx = conv.context  # issue 14: the customer's whole story, when the request names one
+                if ctx is not None and not use_llm:  # its extractive summary is already made: reuse it
+                    summary = await service.finish(tenant, ctx.summary, used=len(ctx.history), stored_total=ctx.stored_total)
+                    return summary.to_dict()
+                history = ctx.history if ctx is not None else to_interactions(conv)
                 summary = await service.summarize(
                     tenant, history, customer_id=conv.customer.get("id") or None, channel=conv.channel,
                     engine="auto" if use_llm else "extractive",
+                    stored_total=ctx.stored_total if ctx is not None else None, as_of=ctx.as_of if ctx is not None else None,
                 )
             except AppError as exc:
                 notes.append(f"summary: {exc.detail}")

@@ -33,6 +33,7 @@ from typing import Any
 import yaml
 
 from service.assist.pii import PLACEHOLDER_RE, Redactor, _normalise
+from service.continuity.claims import about_customer
 from service.errors import InvalidInput
 from service.guardrails.claims import Passage, check_claims, facts_of, split_passages
 from service.guardrails.normalise import clean, search_any
@@ -244,6 +245,8 @@ class Candidate:
     """Chunk ids."""
     engine: str
     """``llm``, ``grounded`` or ``policy``."""
+    history_citations: list[str] = field(default_factory=list)
+    """Stored interaction ids the reply rests on for claims about this customer (issue 14)."""
 
 
 @dataclass
@@ -259,6 +262,8 @@ class Evidence:
     intent: str | None = None
     today: date | None = None
     """The day the reply is sent (articles not in force that day support nothing); None: today."""
+    history: dict[str, str] = field(default_factory=dict)
+    """Interaction id -> source text: supports claims about this customer, never policy."""
 
 
 @dataclass
@@ -445,15 +450,30 @@ class PolicyChecker:
         exempt = {f.value for t in evidence.customer_texts for f in facts_of(_MONEY.sub(" ", t)) if f.value[:1].isdigit()}
         exempt |= {f.value for v in facts for f in facts_of(v) if f.value[:1].isdigit()}
         claims = [s for s in sentences(candidate.text) if not any(s.strip() in t for t in self._approved_texts)]
-        result = check_claims(
-            claims,
-            self._passages(candidate, evidence),
-            content_words=content_words,
-            loose_support=lambda words: len(words & allowed_words) / len(words),
-            exempt_numbers=exempt,
-        )
-        findings = [f"claim not supported: {f}" for f in result.findings]
-        mean = sum(result.supports) / len(result.supports) if result.supports else 1.0
+        passages = self._passages(candidate, evidence)
+        # The cited interactions support claims about this customer only, never policy.
+        history = {i: evidence.history[i] for i in candidate.history_citations if i in evidence.history}
+        mine = [c for c in claims if history and about_customer(c)]
+        groups = [([c for c in claims if c not in mine], passages, allowed_words)]
+        if mine:
+            history_words = frozenset().union(*(content_words(h) for h in history.values()))
+            history_passages = [p for i, h in history.items() for p in split_passages(h, f"interaction {i}")]
+            groups.append((mine, passages + history_passages, allowed_words | history_words))
+        findings: list[str] = []
+        supports: list[float] = []
+        for group, group_passages, words_allowed in groups:
+            if not group:
+                continue
+            result = check_claims(
+                group,
+                group_passages,
+                content_words=content_words,
+                loose_support=lambda words, allowed=words_allowed: len(words & allowed) / len(words),
+                exempt_numbers=exempt,
+            )
+            findings += [f"claim not supported: {f}" for f in result.findings]
+            supports += result.supports
+        mean = sum(supports) / len(supports) if supports else 1.0
         return CheckResult("grounded", not findings, findings), mean
 
     def _citations(self, candidate: Candidate, evidence: Evidence) -> CheckResult:
@@ -466,7 +486,7 @@ class PolicyChecker:
                 findings.append(f"cited chunk {c!r} belongs to an article that is not approved")
         factual = [s for s in sentences(candidate.text) if not is_courtesy(s) and content_words(s)]
         policy_only = all(any(s.strip() in t for t in self._approved_texts) for s in factual)
-        if candidate.engine != "policy" and factual and not candidate.citations and not policy_only:
+        if candidate.engine != "policy" and factual and not candidate.citations and not candidate.history_citations and not policy_only:
             findings.append("the reply states facts but cites no chunk")
         return CheckResult("citations", not findings, findings)
 

@@ -37,6 +37,7 @@ from service.assist.grounded import GroundedEngine, fill, shape
 from service.assist.llm_gateway import LLMGateway, LLMSkipped, LLMUsage
 from service.assist.pii import CONTACT_KINDS, Redactor
 from service.assist.policy import CHANNELS, Candidate, CheckReport, Evidence, PolicyChecker
+from service.continuity.replies import HistoryHook
 from service.errors import InvalidInput, Unavailable
 from service.guardrails import judge
 from service.guardrails.facts import split_facts
@@ -76,6 +77,8 @@ class Conversation:
     """Known facts: ``first_name``, ``order_id``, ``id`` (customer id)."""
     conversation_id: str | None = None
     locale: str | None = None
+    context: Any = None
+    """The customer's whole story (:class:`service.continuity.context.CustomerContext`), or None."""
 
     def customer_texts(self) -> list[str]:
         return [m.text for m in self.messages if m.role == "customer"]
@@ -119,9 +122,11 @@ class Suggestion:
     confidence: float
     checks: list[dict[str, Any]]
     repaired: bool = False
+    history_citations: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "history_citations": self.history_citations,
             "id": self.id,
             "rank": self.rank,
             "text": self.text,
@@ -353,7 +358,9 @@ class SuggestionService:
         classify: Callable[[], Classifier | None] = lambda: None,
         top_k: int = 6,
         today: Callable[[], date] | None = None,
+        history: HistoryHook | None = None,
     ) -> None:
+        self.history = history or HistoryHook(None)
         self.knowledge = knowledge
         self.gateway = gateway
         self.checker = checker
@@ -414,7 +421,7 @@ class SuggestionService:
         if skip is None:
             t0 = time.perf_counter()
             prompt = self.prompts.active("suggest", tenant=tenant, conversation_id=conv.conversation_id)
-            messages = prompt.render(**self._inputs(prep))
+            messages = prompt.render(**self._inputs(prep), **self.history.prompt_inputs(prompt, conv, prep.redactor.redact))
             streamer = ReplyStreamer()
             sink: list[Any] = []
             retracted = False
@@ -458,8 +465,9 @@ class SuggestionService:
                 hits = await search
             retrieval_ms = (time.perf_counter() - t0) * 1000
         hits = list(hits or [])
-        facts = conv.facts()
-        evidence = Evidence(conv.channel, {h.chunk_id: h for h in hits}, conv.customer_texts(), facts, intent, today=self.today())
+        facts = {**self.history.facts(conv), **conv.facts()}
+        evidence = Evidence(conv.channel, {h.chunk_id: h for h in hits}, conv.customer_texts(), facts, intent,
+                            today=self.today(), history=self.history.sources(conv))
         return _Prepared(tenant, conv, n, redactor, masked, facts, hits, evidence, intent, escalation, started, retrieval_ms)
 
     def _skip_reason(self, prep: _Prepared, use_llm: bool) -> LLMSkipped | None:
@@ -505,7 +513,7 @@ class SuggestionService:
     async def _llm(self, prep: _Prepared, usage: LLMUsage, attempts: list[Attempt]) -> tuple[Any, LLMSkipped | None]:
         t0 = time.perf_counter()
         prompt = self.prompts.active("suggest", tenant=prep.tenant, conversation_id=prep.conv.conversation_id)
-        messages = prompt.render(**self._inputs(prep))
+        messages = prompt.render(**self._inputs(prep), **self.history.prompt_inputs(prompt, prep.conv, prep.redactor.redact))
         try:
             result, call = await self.gateway.complete("suggest", messages, prompt_params=prompt.params, json_mode=True, schema=prompt.output_schema or None, timeout_s=self._remaining(t0))
         except LLMSkipped as exc:
@@ -570,7 +578,7 @@ class SuggestionService:
             citations.append(chunk or ref)
         citations = list(dict.fromkeys(citations))
         reply = self._postprocess(prep, reply, citations)
-        candidate = Candidate(reply, citations, "llm")
+        candidate = self.history.revise(Candidate(reply, citations, "llm"), prep.conv, self.policy.max_length(prep.conv.channel))
         report = self._check(candidate, prep.evidence)
         return candidate, report, "passed" if report.passed else "failed_checks", report.findings()
 
@@ -630,12 +638,14 @@ class SuggestionService:
             for g in self.engine.replies(prep.hits, prep.conv.channel, facts=prep.facts, intent=prep.intent, limit=prep.n + 2):
                 if len(chosen) >= prep.n:
                     break
-                report = self._check(g.candidate, prep.evidence)
+                cand = self.history.revise(g.candidate, prep.conv, self.policy.max_length(prep.conv.channel))
+                report = self._check(cand, prep.evidence)
                 if report.passed:
-                    chosen.append((g.candidate, report, None, None, self.engine.confidence(g, top), False))
+                    chosen.append((cand, report, None, None, self.engine.confidence(g, top), False))
         if not chosen:
             cand = Candidate(fill(self.policy.fallback_reply, prep.facts), [], "policy")
             cand.text = shape(cand.text, prep.conv.channel, self.policy, facts=prep.facts, disclosures=self.policy.disclosures_for(prep.conv.channel, None, ()))
+            cand = self.history.revise(cand, prep.conv, self.policy.max_length(prep.conv.channel))
             report = self._check(cand, prep.evidence)
             if report.passed:
                 chosen.append((cand, report, None, None, 0.1, False))
@@ -655,6 +665,7 @@ class SuggestionService:
                 confidence=conf,
                 checks=report.as_list(),
                 repaired=repaired,
+                history_citations=self.history.citations(cand, prep.conv),
             )
             for i, (cand, report, prompt_ref, model, conf, repaired) in enumerate(chosen[: prep.n])
         ]

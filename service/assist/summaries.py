@@ -154,11 +154,16 @@ class SummaryService:
                                             channel=channel)
             offload = len(history) >= OFFLOAD_AT or extractive.classify is not None
             summary = await asyncio.to_thread(run) if offload else run()
-        if stored_total is not None and stored_total > len(history):
+        return await self.finish(tenant_id, summary, used=len(history), stored_total=stored_total)
+
+    async def finish(self, tenant_id: str, summary: Summary, *, used: int, stored_total: int | None = None) -> Summary:
+        """Coverage of what was not loaded, and the audit hook: for a summary made here or one
+        already made for the same history (issue 14: /v1/assist reuses the continuity summary)."""
+        if stored_total is not None and stored_total > used:
             summary.coverage["interactions_total"] = stored_total
             summary.coverage["omitted"] = [*summary.coverage.get("omitted", []), {
-                "how": "not_loaded", "count": stored_total - len(history),
-                "reason": f"only the newest {len(history)} stored interactions are summarised"}]
+                "how": "not_loaded", "count": stored_total - used,
+                "reason": f"only the newest {used} stored interactions are summarised"}]
         if self.on_summary is not None:  # AUDIT HOOK: ids, versions and counts only, never text
             await self.on_summary(tenant_id, audit_record(summary))
         return summary

@@ -200,6 +200,45 @@ class TriageEvent(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+# --- issue 14: continuity (help-desk integrations, suggestion state) ---
+
+
+class HelpdeskSettings(Base):
+    """Per-tenant continuity settings and help-desk connections. Holds secrets: the Chatwoot API
+    token is stored encrypted (Fernet, key ASSIST_SECRET_KEY); the URL secret and the signing
+    secret are stored as given (they only authenticate webhooks to us)."""
+
+    __tablename__ = "helpdesk_settings"
+    tenant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    record_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    """POST /v1/assist and /v1/suggestions store the request's messages unless told not to."""
+    chatwoot_url_secret: Mapped[str | None] = mapped_column(String(128))
+    chatwoot_signing_secret: Mapped[str | None] = mapped_column(String(256))
+    chatwoot_base_url: Mapped[str | None] = mapped_column(String(512))
+    chatwoot_account_id: Mapped[int | None] = mapped_column(Integer)
+    chatwoot_token_enc: Mapped[str | None] = mapped_column(Text)
+    chatwoot_writeback: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SuggestionState(Base):
+    """The conversation state a suggestion answered (personal data: customer id)."""
+
+    __tablename__ = "suggestion_states"
+    suggestion_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[str | None] = mapped_column(String(128))
+    conversation_id: Mapped[str | None] = mapped_column(String(128))
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    """Time of the newest customer message the suggestion saw."""
+    last_customer_message: Mapped[str | None] = mapped_column(String(128))
+    """Id of that message (stored interaction id)."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_suggestion_states_tenant_conversation", "tenant_id", "conversation_id"),
+                      Index("ix_suggestion_states_tenant_customer", "tenant_id", "customer_id"))
+
+
 class PanelConfig(Base):
     """Where a tenant's agent panel may be embedded, and how its hosts are verified (issue 15)."""
 
