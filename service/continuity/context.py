@@ -25,6 +25,9 @@ ASK_KINDS = ("order_id", "email", "phone", "username", "membership_level", "acco
 """Facts a reply must never ask for again once the customer (or the record) gave them."""
 
 
+ID_KINDS = frozenset({"order_id", "tracking_number", "reference"})
+
+
 @dataclass
 class WireMessage:
     role: str
@@ -124,7 +127,9 @@ class CustomerContext:
         s = self.summary
         return {
             "need": mask(s.current_need.get("text", "")),
-            "facts_given": [{"kind": f.kind, "value": mask(f.value)} for f in s.facts
+            # An order or tracking number is an id, not personal data: masked alone, without its
+            # cue, a bare 10-digit id would read as a phone number.
+            "facts_given": [{"kind": f.kind, "value": f.value if f.kind in ID_KINDS else mask(f.value)} for f in s.facts
                             if f.given_by == "customer" or f.kind in ("order_id", "tracking_number")][:12],
             "commitments": [{"type": c.type, "status": c.status, "made_at": c.made_at[:10], "channel": c.channel,
                              "text": mask(c.text), "source": c.sources[0] if c.sources else None}
