@@ -150,7 +150,7 @@ class SuggestionsController(Controller):
     path = "/suggestions"
     tags = ["suggestions"]
 
-    @post("/", opt={"scope": "suggestions:read"}, status_code=200, summary="Ranked, policy-checked reply suggestions for a conversation")
+    @post("/", opt={"scope": "suggestions:read", "heavy": True}, status_code=200, summary="Ranked, policy-checked reply suggestions for a conversation")
     async def suggest(self, data: SuggestIn, principal: Principal, container: Container) -> SuggestOut:
         result = await suggester_of(container).suggest(principal.tenant_id, to_conversation(data), n=data.n, use_llm=data.use_llm)
         body = result.as_dict()
@@ -159,7 +159,7 @@ class SuggestionsController(Controller):
 
     @post(
         "/stream",
-        opt={"scope": "suggestions:read"},
+        opt={"scope": "suggestions:read", "heavy": True},
         status_code=200,
         summary="The same, streamed as server-sent events",
         description=(
