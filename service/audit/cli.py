@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from service.audit.trail import AuditTrail
-from service.privacy import erase_customer
+from service.privacy.erasure import erase_customer
 
 
 def register_cli(sub: Any) -> None:
