@@ -5,33 +5,16 @@ slots, the default rate limit, heavy work off the event loop)."""
 from __future__ import annotations
 
 import asyncio
-import shutil
 import threading
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from service.api.request import MAX_JSON_DEPTH, json_depth
 from service.settings import Settings
-from tests.conftest import KNOWLEDGE, make_settings, new_key, running
+from tests.conftest import make_settings, new_key, running
+from tests.test_audit_api import storage, svc  # noqa: F401 - the same app on SQLite and PostgreSQL
 
 REFUND = [{"role": "customer", "text": "Hi, I'd like a refund for the shirt I bought last week"}]
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def storage(request) -> dict:
-    return {"database_url": request.getfixturevalue("pg_url")} if request.param == "postgres" else {}
-
-
-@pytest.fixture
-async def svc(storage, tmp_path: Path, app_factory) -> AsyncIterator:
-    knowledge = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE / "refunds", knowledge / "refunds")
-    settings = make_settings(tmp_path / "data", storage=storage, content={"knowledge_dir": knowledge})
-    async with running(app_factory(settings)) as client:
-        await client.app.state.container.knowledge.ingest_dir(knowledge)
-        yield client
 
 
 # ---- 3. JSON nesting ----------------------------------------------------------------------------
