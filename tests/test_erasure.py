@@ -10,13 +10,13 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from service.assist.triage import sign
 from service.db.models import Base
 from service.privacy.erasure import erase_customer
 from tests.conftest import KNOWLEDGE, make_settings, new_key, running
+from tests.test_audit_api import storage  # noqa: F401 - SQLite, and PostgreSQL when marked
 
 CUSTOMER = "cust-zq-9041"
 FIRST = "Zanzibarina"
@@ -45,12 +45,10 @@ def found(rows: list[tuple[str, str]]) -> dict[str, set[str]]:
     return hits
 
 
-@pytest.mark.parametrize("storage", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def test_erasing_a_customer_leaves_none_of_their_data_in_any_table(storage, request, tmp_path: Path, app_factory):
+async def test_erasing_a_customer_leaves_none_of_their_data_in_any_table(storage, tmp_path: Path, app_factory):
     knowledge = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE / "refunds", knowledge / "refunds")
-    db = {"database_url": request.getfixturevalue("pg_url")} if storage == "postgres" else {}
-    settings = make_settings(tmp_path / "data", storage=db, content={"knowledge_dir": knowledge})
+    settings = make_settings(tmp_path / "data", storage=storage, content={"knowledge_dir": knowledge})
     async with running(app_factory(settings)) as c:
         container = c.app.state.container
         await container.knowledge.ingest_dir(knowledge)
