@@ -1,14 +1,14 @@
 """triage: hashed references to the ticket's customer and requester, so erasure finds them
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0007
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0004'
-down_revision = '0003'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
