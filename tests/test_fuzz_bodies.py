@@ -99,8 +99,11 @@ def _paths(value: Any, prefix: tuple = ()) -> list[tuple]:
 
 def _at(value: Any, path: tuple) -> Any:
     for step in path:
-        value = value[step] if isinstance(value, (dict, list)) and (isinstance(value, dict) or isinstance(step, int)) else None
-        if value is None:
+        if isinstance(value, dict):
+            value = value.get(step)
+        elif isinstance(value, list) and isinstance(step, int) and step < len(value):
+            value = value[step]
+        else:
             return None
     return value
 
