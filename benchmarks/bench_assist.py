@@ -91,6 +91,7 @@ async def in_process(args: argparse.Namespace) -> dict:
                                   "ASSIST_KNOWLEDGE_DIR": str(REPO / "knowledge"), "ASSIST_PROMPTS_DIR": str(REPO / "prompts"),
                                   "ASSIST_POLICY_FILE": str(REPO / "knowledge" / "policy.yaml"),
                                   "ASSIST_INTENTS_FILE": str(REPO / "knowledge" / "intents.yaml"),
+                                  "ASSIST_RATE_LIMIT_PER_MINUTE": "0", "ASSIST_HEAVY_PER_KEY": "0",  # one key, every client
                                   **dict(kv.split("=", 1) for kv in args.env)})
     assert not settings.llm.enabled
     app = create_app(settings)

@@ -162,7 +162,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         env = {**os.environ, "ASSIST_DATA_DIR": tmp, "ASSIST_LOG_LEVEL": "warning", "ASSIST_LOG_FORMAT": "json",
-               "ASSIST_LLM_BASE_URL": "", "HF_HUB_OFFLINE": "1"}
+               "ASSIST_LLM_BASE_URL": "", "HF_HUB_OFFLINE": "1",
+               # one key plays every client: the per-key limits (issue 12) would measure themselves
+               "ASSIST_RATE_LIMIT_PER_MINUTE": "0", "ASSIST_HEAVY_PER_KEY": "0"}
         env.update(dict(kv.split("=", 1) for kv in args.env))
         subprocess.run([PY, "-m", "service", "knowledge", "ingest", "--json"], env=env, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
         key = subprocess.run([PY, "-m", "service", "keys", "create", "--tenant", "bench", "--scopes", "admin"], env=env, cwd=REPO,

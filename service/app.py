@@ -18,9 +18,10 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from service.api import V1_HANDLERS
 from service.api.continuity import HOOKS as CONTINUITY_HOOKS  # issue 14
-from service.api.auth import RateLimiter, provide_principal, require_scope
+from service.api.auth import HeavySlotRelease, HeavySlots, RateLimiter, provide_principal, require_scope
 from service.api.deps import provide_container
 from service.api.health import healthz, metrics, readyz
+from service.api.request import AssistRequest
 from service.container import build_container
 from service.errors import exception_to_problem
 from service.logging import RequestLogMiddleware, configure_logging
@@ -50,6 +51,8 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
         container = await build_container(settings, overrides)
         if settings.server.rate_limit_per_minute and "rate_limiter" not in container.extras:
             container.extras["rate_limiter"] = RateLimiter(settings.server.rate_limit_per_minute)
+        if settings.server.heavy_per_key and "heavy_slots" not in container.extras:
+            container.extras["heavy_slots"] = HeavySlots(settings.server.heavy_per_key, settings.server.heavy_wait_s)
         app.state.container = container
         try:
             yield
@@ -67,8 +70,9 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
         route_handlers=[healthz, readyz, metrics, v1, panel_router(), CONTINUITY_HOOKS],
         lifespan=[lifespan],
         exception_handlers={Exception: exception_to_problem},
-        middleware=[DefineMiddleware(RequestLogMiddleware, metrics=metrics_)],
+        middleware=[DefineMiddleware(RequestLogMiddleware, metrics=metrics_), HeavySlotRelease],
         request_max_body_size=settings.server.max_body_bytes,
+        request_class=AssistRequest,  # issue 12: JSON nesting capped before decoding
         openapi_config=OpenAPIConfig(
             title="Agent Assist",
             version=VERSION,

@@ -210,6 +210,12 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     directory = Path(args.directory) if args.directory else settings.content.knowledge_dir
     tenant = validate_tenant(args.tenant) if args.tenant else SHARED_TENANT
+    # A folder inside ASSIST_KNOWLEDGE_DIR is ingested as that folder only (issue 12): articles
+    # elsewhere in the knowledge directory are neither updated nor removed.
+    root, only = directory, None
+    knowledge_root = settings.content.knowledge_dir.resolve()
+    if directory.resolve() != knowledge_root and directory.resolve().is_relative_to(knowledge_root):
+        root, only = knowledge_root, directory.resolve()
 
     async def run() -> Any:
         from tqdm import tqdm
@@ -223,7 +229,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
                 bar.refresh()
 
             try:
-                return await c.knowledge.ingest_dir(directory, tenant, progress=progress)
+                return await c.knowledge.ingest_dir(root, tenant, progress=progress, only=only)
             finally:
                 bar.close()
 

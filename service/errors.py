@@ -120,15 +120,38 @@ def exception_to_problem(request: Request, exc: Exception) -> Response:
         "type": "about:blank",
         "title": title,
         "status": status,
-        "detail": detail,
-        "instance": request.url.path,
+        "detail": _cut(str(detail), MAX_DETAIL_CHARS),
+        "instance": _cut(request.url.path, 200),
     }
-    request_id = request.headers.get("x-request-id") or getattr(request.state, "request_id", None)
+    # The id the middleware accepted (a client's, when it is short and printable) or made: the
+    # same one as the X-Request-Id response header, never a client's rejected value (issue 12).
+    request_id = getattr(request.state, "request_id", None)
     if request_id:
         body["request_id"] = request_id
     if errors:
-        body["errors"] = errors
+        body["errors"] = _bounded_errors(errors)
     return Response(content=body, status_code=status, media_type=PROBLEM_JSON, headers=headers or None)
+
+
+MAX_DETAIL_CHARS = 2000
+MAX_ERRORS = 50
+"""A problem body stays small whatever the input: details and the ``errors`` list are cut."""
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _bounded_errors(errors: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for err in errors[:MAX_ERRORS]:
+        if isinstance(err, dict):
+            out.append({k: _cut(v, 500) if isinstance(v, str) else v for k, v in err.items()})
+        else:
+            out.append(_cut(str(err), 500))
+    if len(errors) > MAX_ERRORS:
+        out.append({"message": f"{len(errors) - MAX_ERRORS} more errors not shown"})
+    return out
 
 
 def _database_unavailable(exc: Exception) -> bool:

@@ -13,11 +13,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from service.db.models import ApiKey, Tenant
-from service.errors import InvalidInput, NotFound
+from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 # Every scope a key may carry. "admin" grants all of them.
 SCOPES: dict[str, str] = {
@@ -33,7 +35,11 @@ SCOPES: dict[str, str] = {
     "keys:admin": "list, rotate and revoke the tenant's keys",
     "panel:session": "only exchange for a short-lived agent-panel session (the Chatwoot dashboard app's panel token)",
     "admin": "every scope of the tenant",
+    "operator": "change what every tenant shares: ingest shared knowledge, reload the intent taxonomy "
+                "(never part of admin; given only explicitly, e.g. by `assist keys create`)",
 }
+OPERATOR_SCOPES = frozenset({"operator"})
+"""Scopes that act beyond the key's tenant: ``admin`` does not grant them."""
 TENANT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 KEY_RE = re.compile(r"^aa_([a-z0-9]{12})_([A-Za-z0-9_-]{20,})$")
 SHARED_TENANT = "_shared"
@@ -49,7 +55,11 @@ class Principal:
     scopes: frozenset[str]
 
     def allows(self, scope: str) -> bool:
-        return "admin" in self.scopes or scope in self.scopes
+        return scope in self.scopes or ("admin" in self.scopes and scope not in OPERATOR_SCOPES)
+
+    def may_manage(self, scopes: list[str] | frozenset[str]) -> bool:
+        """A key may act on (rotate, revoke) another key only if it holds every scope of it."""
+        return all(self.allows(s) for s in scopes)
 
 
 @dataclass(frozen=True)
@@ -97,21 +107,11 @@ class KeyStore:
         """Create a key (and the tenant if new). Returns the plaintext key, shown only once."""
         validate_tenant(tenant)
         scope_list = parse_scopes(scopes)
-        key_id = secrets.token_hex(6)
-        key = f"aa_{key_id}_{secrets.token_urlsafe(32)}"
         now = datetime.now(UTC)
+        key, row = _new_key(tenant, scope_list, name, rotated_from, now)
         async with self.sessions.begin() as session:
             if await session.get(Tenant, tenant) is None:
                 session.add(Tenant(id=tenant, created_at=now, webhook_secret=secrets.token_urlsafe(32)))
-            row = ApiKey(
-                id=key_id,
-                tenant_id=tenant,
-                key_hash=hash_key(key),
-                scopes=",".join(scope_list),
-                name=name,
-                created_at=now,
-                rotated_from=rotated_from,
-            )
             session.add(row)
         return key, _info(row)
 
@@ -135,19 +135,41 @@ class KeyStore:
             rows = (await session.scalars(select(ApiKey).where(ApiKey.tenant_id == tenant).order_by(ApiKey.created_at))).all()
         return [_info(r) for r in rows]
 
-    async def revoke(self, tenant: str, key_id: str) -> KeyInfo:
+    async def _target(self, session: Any, tenant: str, key_id: str, actor: Principal | None) -> ApiKey:
+        """The key ``actor`` (None: the operator's CLI) wants to act on, locked for this
+        transaction; 404 for another tenant's key, 403 for a key with scopes the actor lacks."""
+        row = await session.get(ApiKey, key_id, with_for_update=True)
+        if row is None or row.tenant_id != tenant:
+            raise NotFound(f"no key {key_id!r} in tenant {tenant!r}")
+        if actor is not None and not actor.may_manage(row.scopes.split(",")):
+            raise Forbidden("this key may only act on keys whose scopes it holds itself")
+        return row
+
+    async def revoke(self, tenant: str, key_id: str, actor: Principal | None = None) -> KeyInfo:
+        """Revoke at once; revoking a revoked key is a no-op."""
         async with self.sessions.begin() as session:
-            row = await session.get(ApiKey, key_id)
-            if row is None or row.tenant_id != tenant:
-                raise NotFound(f"no key {key_id!r} in tenant {tenant!r}")
+            row = await self._target(session, tenant, key_id, actor)
             if row.revoked_at is None:
                 row.revoked_at = datetime.now(UTC)
             return _info(row)
 
-    async def rotate(self, tenant: str, key_id: str) -> tuple[str, KeyInfo]:
-        """A new key with the same scopes; the old one is revoked at once."""
-        old = await self.revoke(tenant, key_id)
-        return await self.create(tenant, old.scopes, name=old.name, rotated_from=key_id)
+    async def rotate(self, tenant: str, key_id: str, actor: Principal | None = None) -> tuple[str, KeyInfo]:
+        """A new key with the same scopes; the old one is revoked in the same transaction.
+
+        Only one rotation of a key can win: the old key is revoked by a conditional update
+        (``revoked_at IS NULL``) under a row lock, so a concurrent or later rotation, and any
+        rotation of a revoked key, is a :class:`Conflict` (409) and mints nothing."""
+        async with self.sessions.begin() as session:
+            row = await self._target(session, tenant, key_id, actor)
+            now = datetime.now(UTC)
+            done = await session.execute(
+                update(ApiKey).where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None)).values(revoked_at=now)
+            )
+            if done.rowcount != 1:
+                raise Conflict(f"key {key_id!r} is revoked (or was just rotated); a revoked key cannot be rotated")
+            key, new = _new_key(tenant, row.scopes.split(","), row.name, key_id, now)
+            session.add(new)
+        return key, _info(new)
 
     async def webhook_secret(self, tenant: str) -> str | None:
         async with self.reads() as session:
@@ -165,6 +187,14 @@ class KeyStore:
             if row is None:
                 raise NotFound(f"no tenant {tenant!r}; create a key for it first")
             row.webhook_secret = secret
+
+
+def _new_key(tenant: str, scopes: list[str], name: str | None, rotated_from: str | None, now: datetime) -> tuple[str, ApiKey]:
+    key_id = secrets.token_hex(6)
+    key = f"aa_{key_id}_{secrets.token_urlsafe(32)}"
+    row = ApiKey(id=key_id, tenant_id=tenant, key_hash=hash_key(key), scopes=",".join(scopes), name=name,
+                 created_at=now, rotated_from=rotated_from)
+    return key, row
 
 
 def _info(row: ApiKey) -> KeyInfo:

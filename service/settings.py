@@ -36,8 +36,17 @@ class ServerSettings:
     """ASSIST_LOG_LEVEL: debug, info, warning or error."""
     log_format: str = "auto"
     """ASSIST_LOG_FORMAT: json, console, or auto (console on a terminal, JSON otherwise)."""
-    rate_limit_per_minute: int = 0
-    """ASSIST_RATE_LIMIT_PER_MINUTE: requests per API key per minute; 0 turns the limit off."""
+    rate_limit_per_minute: int = 1200
+    """ASSIST_RATE_LIMIT_PER_MINUTE: requests per API key per minute, per worker (20 a second: a
+    desk of 100 agents each asking every 5 seconds stays under it; a client stuck in a retry loop
+    does not); 0 turns the limit off."""
+    heavy_per_key: int = 4
+    """ASSIST_HEAVY_PER_KEY: heavy requests (summaries, suggestions, assist, classification,
+    ingest) one API key may have in progress at once, per worker; more wait for a slot, so one
+    key cannot take every core from the others; 0 turns the bound off."""
+    heavy_wait_s: float = 10.0
+    """ASSIST_HEAVY_WAIT_S: how long a heavy request waits for one of its key's slots before a
+    429 with Retry-After."""
     worker_threads: int = 32
     """ASSIST_WORKER_THREADS: threads for blocking work (classification, summaries, index calls);
     most of them wait for the embedding model, so there are more than cores."""
@@ -217,6 +226,10 @@ class Settings:
             except ValueError:
                 raise SettingsError(f"ASSIST_NOW must be an ISO 8601 date or date-time such as "
                                     f"2026-11-15T12:00:00Z, got {s.now!r}") from None
+        if s.heavy_per_key < 0:
+            raise SettingsError("ASSIST_HEAVY_PER_KEY must be 0 (off) or positive")
+        if not 0 <= s.heavy_wait_s <= 300:
+            raise SettingsError("ASSIST_HEAVY_WAIT_S must be between 0 and 300")
         url = self.storage.database_url
         if url and not (url.startswith("sqlite+aiosqlite://") or url.startswith("postgresql+asyncpg://")):
             raise SettingsError(

@@ -40,7 +40,7 @@ def fuzz_app(tmp_path_factory, real_embedder, counter) -> tuple[Any, str]:
     knowledge = tmp / "knowledge"
     for part in ("refunds", "account"):
         shutil.copytree(KNOWLEDGE / part, knowledge / part)
-    s = make_settings(tmp / "data", content={"knowledge_dir": knowledge}, server={"log_level": "error"})
+    s = make_settings(tmp / "data", content={"knowledge_dir": knowledge}, server={"log_level": "error", "rate_limit_per_minute": 0})
     overrides = {"embedder": real_embedder, "counter": counter}
     key = asyncio.run(_prepare(s, overrides))
     return create_app(s, overrides), key

@@ -90,7 +90,7 @@ async def test_taxonomy_listing(client):
 
 async def test_reload_refuses_a_bad_file_and_keeps_serving_then_swaps_a_good_one(client):
     read = await new_key(client, "acme", "intents:read")
-    write = await new_key(client, "acme", "admin")
+    write = await new_key(client, "ops", "operator")
     before = client.app.state.container.extras["intents"].version
     good = client.taxonomy.read_text()
     duplicate = "  - name: recover_username\n    description: again\n    queue: accounts\n    priority: low\n    examples: [a, b]\n"

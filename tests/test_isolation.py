@@ -178,11 +178,17 @@ async def delete_article(w: World) -> None:
 
 
 async def ingest_shared(w: World) -> None:
-    r = await w.as_globex("POST", "/v1/knowledge/ingest", json={})
-    assert r.status_code == 200
+    # Shared knowledge is every tenant's: a tenant's admin key may not change it (issue 12) ...
+    for body in ({}, {"directory": "billing"}, {"directory": "/etc"}):
+        r = await w.as_globex("POST", "/v1/knowledge/ingest", json=body)
+        assert r.status_code == 403, r.text
+    # ... an operator key may, and that never touches a tenant's own articles.
+    operator, _ = await w.client.app.state.container.keys.create("ops", "operator")
+    op = {"Authorization": f"Bearer {operator}"}
+    assert (await w.call("POST", "/v1/knowledge/ingest", op, json={})).status_code == 200
     await acme_still_has(w, "acme-private-1")
-    r = await w.as_globex("POST", "/v1/knowledge/ingest", json={"directory": "/etc"})
-    assert r.status_code == 422, "a tenant may not ingest a server directory outside the knowledge dir"
+    r = await w.call("POST", "/v1/knowledge/ingest", op, json={"directory": "/etc"})
+    assert r.status_code == 422, "no server directory outside the knowledge dir"
 
 
 async def history(w: World) -> None:
@@ -302,9 +308,9 @@ async def taxonomy(w: World) -> None:
 
 
 async def reload_taxonomy(w: World) -> None:
-    # Re-reads the operator's file; no tenant data in or out.
+    # Re-reads the operator's file, shared by every tenant: a tenant's admin key may not (issue 12).
     r = await w.as_globex("POST", "/v1/intents/reload")
-    assert r.status_code in (200, 422, 503)
+    assert r.status_code == 403, r.text
 
 
 async def _triage_signed_with_acmes_secret(w: World, path: str, zendesk: bool) -> None:

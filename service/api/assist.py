@@ -64,7 +64,7 @@ class AssistController(Controller):
     path = "/assist"
     tags = ["suggestions"]
 
-    @post("/", opt={"scope": "suggestions:read"}, status_code=200, summary="Summary, intent, knowledge and suggestions in one call")
+    @post("/", opt={"scope": "suggestions:read", "heavy": True}, status_code=200, summary="Summary, intent, knowledge and suggestions in one call")
     async def assist(self, data: AssistIn, principal: Principal, container: Container) -> AssistOut:
         service = container.extras.get("assist")
         if service is None:

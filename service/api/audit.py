@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 
 from service.audit import AuditQuery, AuditTrail, FeedbackIn, FeedbackService
+from service.api.request import strict_body
 from service.audit.report import feedback_report
 from service.container import Container
 from service.errors import InvalidInput, Unavailable
@@ -74,8 +75,8 @@ class FeedbackOut(msgspec.Struct):
     suggestion_id: str
     audit_id: str
     """The audit record of the answer that produced the suggestion."""
-    feedback_audit_id: str
-    """The audit record of this feedback event."""
+    feedback_audit_id: str | None
+    """The audit record of this feedback event (null when ``replayed``)."""
     event: str
     rating: int | None
     edit_distance: float | None
@@ -88,6 +89,8 @@ class FeedbackOut(msgspec.Struct):
     draft); null when that state was not recorded (a request without a customer). Issue 14."""
     newer_message: str | None = None
     """The id of the newest customer message the suggestion did not see."""
+    replayed: bool = False
+    """The same decision was already recorded: this is it, nothing new was written (200)."""
 
 
 def trail_of(container: Container) -> AuditTrail:
@@ -156,19 +159,24 @@ class SuggestionFeedbackController(Controller):
     tags = ["feedback"]
 
     @post("/{suggestion_id:str}/feedback", opt={"scope": "feedback:write"}, status_code=201,
-          summary="What the agent did with a suggestion: shown, accepted, edited (sent_text), rejected (reason); rating 1-5")
+          summary="What the agent did with a suggestion: shown, accepted, edited (sent_text), rejected (reason); rating 1-5",
+          description=("One decision (accepted, edited, rejected) per suggestion: the same decision sent again "
+                       "answers 200 with the recorded one (replayed: true), a different one is a 409. `shown` is not "
+                       "a decision and may be sent any number of times."))
     async def feedback(
-        self, suggestion_id: Annotated[str, Parameter(max_length=64)], data: FeedbackBody, principal: Principal, container: Container
-    ) -> FeedbackOut:
+        self, suggestion_id: Annotated[str, Parameter(max_length=64)], data: FeedbackBody, request: Request,
+        principal: Principal, container: Container,
+    ) -> Response[FeedbackOut]:
         service: FeedbackService | None = container.extras.get("feedback")
         if service is None:
             raise Unavailable("feedback is not configured")
+        data = await strict_body(request, FeedbackBody)  # issue 12: rating "5" is not a number
         out = await service.submit(principal.tenant_id, suggestion_id, FeedbackIn(data.event, data.sent_text, data.reason, data.rating))
         continuity = container.extras.get("continuity")
         if continuity is not None:  # issue 14: a suggestion answered an older state of the conversation
             out = {**out, **(await continuity.staleness(principal.tenant_id, suggestion_id) or {})}
-        annotate(suggestion_id=suggestion_id, feedback_event=data.event, prompt=out["prompt"])
-        return msgspec.convert(out, FeedbackOut)
+        annotate(suggestion_id=suggestion_id, feedback_event=data.event, prompt=out["prompt"], replayed=out["replayed"])
+        return Response(msgspec.convert(out, FeedbackOut), status_code=200 if out["replayed"] else 201)
 
 
 AUDIT_HANDLERS = [AuditController, FeedbackReportController, SuggestionFeedbackController]

@@ -133,7 +133,7 @@ class GapsController(Controller):
     path = "/knowledge"
     tags = ["knowledge gaps"]
 
-    @get("/gaps", opt={"scope": "knowledge:read"},
+    @get("/gaps", opt={"scope": "knowledge:read", "heavy": True},
          summary="Knowledge gaps found in the tenant's signals (rejected and edited suggestions, no-knowledge answers, "
                  "low-score searches, intent abstentions, escalations without an article)")
     async def list_gaps(
@@ -157,7 +157,7 @@ class GapsController(Controller):
     ) -> DraftsOut:
         return msgspec.convert({"drafts": await gaps_of(container).list_drafts(principal.tenant_id, status)}, DraftsOut)
 
-    @post("/drafts/{draft_id:str}/approve", opt={"scope": "knowledge:write"}, status_code=200,
+    @post("/drafts/{draft_id:str}/approve", opt={"scope": "knowledge:write", "heavy": True}, status_code=200,
           summary="Approve a draft: it becomes an approved tenant article version (audited) and its gap closes")
     async def approve(self, draft_id: DraftId, principal: Principal, container: Container, data: ApproveIn | None = None) -> DecisionOut:
         out = await gaps_of(container).approve(principal.tenant_id, draft_id, key_id=principal.key_id,

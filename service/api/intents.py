@@ -86,7 +86,7 @@ class IntentsController(Controller):
     path = "/intents"
     tags = ["intents"]
 
-    @post("/classify", opt={"scope": "intents:read"}, status_code=200,
+    @post("/classify", opt={"scope": "intents:read", "heavy": True}, status_code=200,
           summary="Classify a message, a batch of messages, or a conversation's current need")
     async def classify(self, data: ClassifyIn, principal: Principal, container: Container) -> ClassificationOut | BatchOut:
         given = [n for n in ("text", "texts", "messages") if getattr(data, n) is not None]
@@ -120,9 +120,9 @@ class IntentsController(Controller):
                          "examples": len(i.examples)} for i in tax.intents],
         }
 
-    @post("/reload", opt={"scope": "admin"}, status_code=200,
+    @post("/reload", opt={"scope": "operator", "heavy": True}, status_code=200,
           summary="Reload the taxonomy file and retrain, without a restart; a bad file is refused. The taxonomy "
-                  "is the service's, shared by every tenant, so this needs an admin key")
+                  "is the service's, shared by every tenant, so this needs an operator key (admin does not grant it)")
     async def reload(self, principal: Principal, container: Container) -> dict[str, Any]:
         svc = service_of(container)
         report = await svc.reload()

@@ -8,7 +8,7 @@ import msgspec
 from litestar import Controller, Response, get, post
 from litestar.params import Parameter
 
-from service.assist.history import MAX_BATCH, normalise_channel, normalise_handle, parse_batch
+from service.assist.history import CUSTOMER_ID_PATTERN, MAX_BATCH, normalise_channel, normalise_handle, parse_batch
 from service.assist.interactions_store import InteractionStore
 from service.container import Container
 from service.errors import InvalidInput, NotFound, Unavailable
@@ -23,7 +23,7 @@ class HandleIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class LinkIn(msgspec.Struct, forbid_unknown_fields=True):
-    customer_id: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+    customer_id: Annotated[str, msgspec.Meta(min_length=1, max_length=128, pattern=CUSTOMER_ID_PATTERN)]
     handles: Annotated[list[HandleIn], msgspec.Meta(min_length=1, max_length=50)]
 
 
@@ -76,7 +76,7 @@ class InteractionsController(Controller):
     path = "/"
     tags = ["interactions"]
 
-    @post("/interactions", opt={"scope": "interactions:write"}, summary="Record one interaction or a batch (idempotent by id)",
+    @post("/interactions", opt={"scope": "interactions:write", "heavy": True}, summary="Record one interaction or a batch (idempotent by id)",
           description=(
               "Body: one interaction, or {\"interactions\": [...]} with at most 500. Each interaction: id, customer_id "
               "(or handle {kind, value} of a linked identity), channel (chat, email, voice, sms, social, web), "

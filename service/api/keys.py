@@ -2,8 +2,10 @@
 
 Keys are always those of the caller's tenant: a key id of another tenant is a 404, never a
 hint that it exists. Revocation takes effect at once (every request reads the key's row).
-Rotation returns the new key once; it carries the old key's scopes, and a caller may only
-rotate a key whose scopes it holds itself (a ``keys:admin`` key cannot mint an ``admin`` key).
+Rotation returns the new key once; it carries the old key's scopes. A caller may only rotate or
+revoke a key whose scopes it holds itself (a ``keys:admin`` key cannot touch an ``admin`` key,
+an ``admin`` key cannot touch an ``operator`` key); one rotation of a key wins, any other (and
+any rotation of a revoked key) is a 409.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from litestar import Controller, get, post
 from litestar.params import Parameter
 
 from service.container import Container
-from service.errors import Forbidden
 from service.keys import KeyInfo, Principal
 from service.logging import annotate
 
@@ -61,7 +62,7 @@ class KeysController(Controller):
 
     @post("/{key_id:str}/revoke", opt={"scope": "keys:admin"}, status_code=200, summary="Revoke a key of this tenant, at once")
     async def revoke(self, key_id: KeyId, principal: Principal, container: Container) -> KeyOut:
-        info = await container.keys.revoke(principal.tenant_id, key_id)
+        info = await container.keys.revoke(principal.tenant_id, key_id, actor=principal)
         annotate(key_revoked=key_id)
         return to_out(info)
 
@@ -72,10 +73,7 @@ class KeysController(Controller):
         summary="Replace a key by a new one with the same scopes; the old key is revoked at once",
     )
     async def rotate(self, key_id: KeyId, principal: Principal, container: Container) -> RotatedKeyOut:
-        keys = {k.id: k for k in await container.keys.list(principal.tenant_id)}
-        target = keys.get(key_id)
-        if target is not None and "admin" not in principal.scopes and not set(target.scopes) <= principal.scopes:
-            raise Forbidden("this key may only rotate keys whose scopes it holds itself")
-        new_key, info = await container.keys.rotate(principal.tenant_id, key_id)  # NotFound for other tenants
+        # 404 for other tenants, 403 for a key with scopes this one lacks, 409 once revoked or rotated
+        new_key, info = await container.keys.rotate(principal.tenant_id, key_id, actor=principal)
         annotate(key_rotated=key_id, key_new=info.id)
         return RotatedKeyOut(key=new_key, id=info.id, scopes=info.scopes, replaces=key_id)

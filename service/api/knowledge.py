@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Annotated, Literal
 
 import msgspec
@@ -50,8 +51,9 @@ class ArticleIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class IngestDirIn(msgspec.Struct, forbid_unknown_fields=True):
-    directory: str | None = None
-    """Defaults to ASSIST_KNOWLEDGE_DIR; ingested as shared knowledge."""
+    directory: Annotated[str, msgspec.Meta(min_length=1, max_length=255, pattern=r"^[^\x00-\x1f\x7f]+$")] | None = None
+    """A folder inside ASSIST_KNOWLEDGE_DIR (e.g. ``billing``): only the articles under it are
+    added, updated or removed. Default: the whole knowledge directory. Shared knowledge."""
 
 
 class DocumentOut(msgspec.Struct):
@@ -124,7 +126,7 @@ class KnowledgeController(Controller):
             for d in docs
         ]
 
-    @post("/articles", opt={"scope": "knowledge:write"}, status_code=200, summary="Add or update one tenant article")
+    @post("/articles", opt={"scope": "knowledge:write", "heavy": True}, status_code=200, summary="Add or update one tenant article")
     async def put_article(self, data: ArticleIn, principal: Principal, container: Container) -> dict:
         report = await container.knowledge.ingest_text(principal.tenant_id, data.content)
         return report.as_dict()
@@ -136,13 +138,27 @@ class KnowledgeController(Controller):
         report = await container.knowledge.remove(principal.tenant_id, article_id)
         return report.as_dict()
 
-    @post("/ingest", opt={"scope": "admin"}, status_code=200, summary="Re-ingest the shared knowledge directory")
+    @post("/ingest", opt={"scope": "operator", "heavy": True}, status_code=200,
+          summary="Re-ingest the shared knowledge directory, or one folder of it (operator keys only)")
     async def ingest_dir(self, data: IngestDirIn, container: Container) -> dict:
-        from pathlib import Path
-
         root = container.settings.content.knowledge_dir.resolve()
-        directory = (root / data.directory).resolve() if data.directory else root
-        if not directory.is_relative_to(root):  # issue 8: no server path outside the knowledge dir
-            raise InvalidInput(f"directory must be inside the knowledge directory ({root.name}/), got {data.directory!r}")
-        report = await container.knowledge.ingest_dir(directory)
+        only = resolve_inside(root, data.directory) if data.directory else None
+        report = await container.knowledge.ingest_dir(root, only=only)
         return report.as_dict()
+
+
+def resolve_inside(root: Path, directory: str) -> Path:
+    """``directory`` as a folder inside ``root``; errors name it as the client wrote it (cut
+    short) and never the server's absolute path."""
+    shown = directory if len(directory) <= 80 else directory[:77] + "..."
+    try:
+        target = (root / directory).resolve()
+        inside = target.is_relative_to(root)
+        is_dir = inside and target.is_dir()
+    except (OSError, ValueError, RuntimeError):
+        raise InvalidInput(f"directory {shown!r} is not a usable path inside the knowledge directory") from None
+    if not inside:  # issue 8: no server path outside the knowledge dir
+        raise InvalidInput(f"directory must be inside the knowledge directory, got {shown!r}")
+    if not is_dir:
+        raise InvalidInput(f"directory {shown!r} is not a folder of the knowledge directory")
+    return target

@@ -174,7 +174,7 @@ class SuggestionsController(Controller):
     path = "/suggestions"
     tags = ["suggestions"]
 
-    @post("/", opt={"scope": "suggestions:read"}, status_code=200, summary="Ranked, policy-checked reply suggestions for a conversation")
+    @post("/", opt={"scope": "suggestions:read", "heavy": True}, status_code=200, summary="Ranked, policy-checked reply suggestions for a conversation")
     async def suggest(self, data: SuggestIn, principal: Principal, container: Container) -> SuggestOut:
         conv = to_conversation(data)
         ctx = await attach_history(container, principal.tenant_id, data, conv)
@@ -188,7 +188,7 @@ class SuggestionsController(Controller):
 
     @post(
         "/stream",
-        opt={"scope": "suggestions:read"},
+        opt={"scope": "suggestions:read", "heavy": True},
         status_code=200,
         summary="The same, streamed as server-sent events",
         description=(

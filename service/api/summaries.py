@@ -42,7 +42,7 @@ class SummariesController(Controller):
     path = "/summaries"
     tags = ["summaries"]
 
-    @post("/", opt={"scope": "interactions:read"}, status_code=200,
+    @post("/", opt={"scope": "interactions:read", "heavy": True}, status_code=200,
           summary="Structured cross-channel summary: need, open issues, promises, facts, timeline, sentiment, next step",
           description=(
               "Give exactly one of customer_id, handle or history. Every item carries sources (interaction ids). "

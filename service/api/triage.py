@@ -11,6 +11,7 @@ from typing import Any
 from litestar import Controller, Request, Response, post
 
 from service.assist.triage import TriageService
+from service.api.request import check_json_depth
 from service.container import Container
 from service.errors import Unavailable
 from service.keys import Principal
@@ -27,6 +28,7 @@ def service_of(container: Container) -> TriageService:
 async def _handle(source: str, request: Request, principal: Principal, container: Container) -> Response[dict[str, Any]]:
     started = time.perf_counter()
     body = await request.body()
+    check_json_depth(body)  # issue 12: the hook decodes the raw body itself
     outcome = await service_of(container).handle(principal.tenant_id, source, body, dict(request.headers))
     continuity = container.extras.get("continuity")
     if source == "zendesk" and continuity is not None:  # issue 14: comments feed the customer's history
@@ -54,12 +56,12 @@ class TriageController(Controller):
     path = "/hooks/triage"
     tags = ["triage"]
 
-    @post("/", opt={"scope": "triage:write"}, status_code=200,
+    @post("/", opt={"scope": "triage:write", "heavy": True}, status_code=200,
           summary="Triage a new or updated ticket (generic JSON); signed with X-Assist-Signature")
     async def generic(self, request: Request, principal: Principal, container: Container) -> Response[dict[str, Any]]:
         return await _handle("generic", request, principal, container)
 
-    @post("/zendesk", opt={"scope": "triage:write"}, status_code=200,
+    @post("/zendesk", opt={"scope": "triage:write", "heavy": True}, status_code=200,
           summary="Triage a Zendesk ticket event webhook (zen:event-type:ticket.*)")
     async def zendesk(self, request: Request, principal: Principal, container: Container) -> Response[dict[str, Any]]:
         return await _handle("zendesk", request, principal, container)

@@ -53,7 +53,7 @@ class AssistService:
             raise InvalidInput("top_k must be between 1 and 20")
         started = time.perf_counter()
         redactor = Redactor()
-        masked = [type(m)(m.role, redactor.redact(m.text)) for m in conv.messages]
+        masked = await asyncio.to_thread(lambda: [type(m)(m.role, redactor.redact(m.text)) for m in conv.messages])  # off the loop
         query = build_query(masked)
         notes: list[str] = []
 

@@ -69,6 +69,9 @@ EVENT_KINDS = (
 KINDS = ("message", *EVENT_KINDS)
 _CUSTOM_KIND_RE = re.compile(r"^x_[a-z0-9_]{1,30}$")
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@/#+-]{0,127}$")
+CUSTOMER_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@+-]{0,127}$"
+"""Customer ids appear in URL paths (GET /v1/customers/{id}/...): no '/' or '#' (issue 12)."""
+_CUSTOMER_ID_RE = re.compile(CUSTOMER_ID_PATTERN)
 
 MAX_TEXT_CHARS = 20_000
 """Longest accepted text of one interaction (a long e-mail thread fits; a log dump does not)."""
@@ -77,6 +80,26 @@ MAX_BATCH = 500
 MAX_INLINE_HISTORY = 2_000
 """Most interactions in a history passed inline to POST /v1/summaries."""
 MAX_META_KEYS = 50
+MAX_META_DEPTH = 16
+"""Deepest nesting inside an interaction's metadata (stored as JSON, copied to the audit trail)."""
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of a JSON value, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, Mapping):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_META_DEPTH:
+            return deepest
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 FUTURE_SKEW = timedelta(minutes=5)
 """How far in the future a timestamp may be (clock skew between systems)."""
 
@@ -183,8 +206,8 @@ def parse_interaction(
     cid = raw.get("customer_id", customer_id)
     if customer_id is not None and cid != customer_id:
         bad("customer_id", f"does not match the customer of this request ({customer_id!r})")
-    if not isinstance(cid, str) or not _ID_RE.match(cid):
-        bad("customer_id", "required: 1-128 characters, letters, digits and _ . : @ / # + -")
+    if not isinstance(cid, str) or not _CUSTOMER_ID_RE.match(cid):
+        bad("customer_id", "required: 1-128 characters, letters, digits and _ . : @ + - (no '/' or '#': it is used in URLs)")
 
     channel = normalise_channel(raw.get("channel"))
     if channel is None:
@@ -233,6 +256,8 @@ def parse_interaction(
         meta = {}
     elif len(meta) > MAX_META_KEYS:
         bad("metadata", f"has {len(meta)} keys; the limit is {MAX_META_KEYS}")
+    elif _depth(meta) > MAX_META_DEPTH:
+        bad("metadata", f"is nested deeper than {MAX_META_DEPTH} levels")
 
     if len(errs) > start:
         return _finish(collect, errs, start)

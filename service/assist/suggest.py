@@ -450,8 +450,11 @@ class SuggestionService:
         validate(conv, n)
         started = time.perf_counter()
         redactor = Redactor()
-        masked = [Message(m.role, redactor.redact(m.text)) for m in conv.messages]
-        escalation = self.policy.escalation_for(conv.customer_texts())
+
+        def scan() -> tuple[list[Message], Any]:  # regexes over up to 200 x 8000 characters: off the loop (issue 12)
+            return [Message(m.role, redactor.redact(m.text)) for m in conv.messages], self.policy.escalation_for(conv.customer_texts())
+
+        masked, escalation = await asyncio.to_thread(scan)
         retrieval_ms = 0.0
         replace = escalation is not None and escalation.action == "replace"
         if hits is None and not replace:

@@ -32,6 +32,7 @@ import structlog
 
 from service.assist.intents import PRIORITIES, Classification, Message
 from service.errors import Conflict, Forbidden, InvalidInput, Unauthorized
+from service.privacy.subjects import subject_hashes
 
 log = structlog.get_logger("service.triage")
 
@@ -142,6 +143,10 @@ class Ticket:
     customer: Person = field(default_factory=Person)
     requester: Person = field(default_factory=Person)
     tags: list[str] = field(default_factory=list)
+
+    def subjects(self) -> list[str]:
+        """Hashed references to whom the ticket is about (for erasure), never the values."""
+        return subject_hashes([self.customer.id, self.customer.email, self.requester.id, self.requester.email])
 
     def customer_texts(self) -> list[str]:
         return [m.text for m in self.messages if m.role == "customer"]
@@ -517,7 +522,7 @@ class TriageService:
                 if stored is not None:
                     return TriageOutcome(_replayed(stored, fingerprint, ticket), True, ticket, None)
                 response, classification = await self.triage(ticket)
-                first = await self.store.put(key, response, fingerprint)
+                first = await self.store.put(key, response, fingerprint, subjects=ticket.subjects())
                 if first is not None:  # another worker stored it first: answer as it did
                     return TriageOutcome(_replayed(first, fingerprint, ticket), True, ticket, None)
                 return TriageOutcome(response, False, ticket, classification)
@@ -576,7 +581,8 @@ class MemoryTriageStore:
     async def get(self, key: tuple[str, ...]) -> tuple[dict[str, Any], str | None] | None:
         return self.rows.get(key)
 
-    async def put(self, key: tuple[str, ...], response: dict[str, Any], fingerprint: str | None = None) -> tuple[dict[str, Any], str | None] | None:
+    async def put(self, key: tuple[str, ...], response: dict[str, Any], fingerprint: str | None = None,
+                  subjects: list[str] | None = None) -> tuple[dict[str, Any], str | None] | None:
         """Store the first answer; returns the already stored one if there was one."""
         if key in self.rows:
             return self.rows[key]
@@ -597,7 +603,8 @@ class SqlTriageStore:
             row = await session.get(TriageEvent, key)
             return (dict(row.response), row.content_hash) if row is not None else None
 
-    async def put(self, key: tuple[str, ...], response: dict[str, Any], fingerprint: str | None = None) -> tuple[dict[str, Any], str | None] | None:
+    async def put(self, key: tuple[str, ...], response: dict[str, Any], fingerprint: str | None = None,
+                  subjects: list[str] | None = None) -> tuple[dict[str, Any], str | None] | None:
         from sqlalchemy.exc import IntegrityError
 
         from service.db.models import TriageEvent
@@ -606,7 +613,8 @@ class SqlTriageStore:
         try:
             async with self.sessions() as session, session.begin():
                 session.add(TriageEvent(tenant_id=tenant, source=source, ticket_id=ticket_id, event_id=event_id,
-                                        response=response, content_hash=fingerprint, created_at=datetime.now(UTC)))
+                                        response=response, content_hash=fingerprint, created_at=datetime.now(UTC),
+                                        subject_hashes=subjects or None))
         except IntegrityError:
             return await self.get(key)
         return None

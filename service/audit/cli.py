@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from service.audit.trail import AuditTrail
+from service.privacy.erasure import erase_customer
 
 
 def register_cli(sub: Any) -> None:
@@ -25,7 +26,8 @@ def register_cli(sub: Any) -> None:
     purge.add_argument("--tenant")
     purge.add_argument("--reference", help="why (a ticket or policy reference), kept in the chain")
     purge.set_defaults(func=_cmd_purge)
-    erase = audit.add_parser("erase", help="erase a customer's personal data from the trail; chains stay verifiable")
+    erase = audit.add_parser("erase", help="erase a customer's personal data everywhere: history, handles, triage "
+                                           "answers, suggestions, feedback and the trail (chains stay verifiable)")
     erase.add_argument("--tenant", required=True)
     erase.add_argument("--customer", required=True)
     erase.add_argument("--reference", help="the erasure request's reference, kept in the chain")
@@ -88,7 +90,7 @@ def _cmd_erase(args: Any, settings: Any) -> int:
     from service.keys import validate_tenant
 
     validate_tenant(args.tenant)
-    result = _run(settings, lambda trail: trail.erase_customer(args.tenant, args.customer, reference=args.reference))
-    print(f"{result['tenant']}: erased personal data in {result['records']} audit records, "
-          f"{result['suggestions']} suggestions, {result['feedback']} feedback events")
+    r = _run(settings, lambda trail: erase_customer(trail.sessions, trail, args.tenant, args.customer, reference=args.reference))
+    print(f"{r.tenant}: deleted {r.interactions} interactions, {r.identities} handles, {r.triage_events} triage answers; "
+          f"erased personal data in {r.audit_records} audit records, {r.suggestions} suggestions, {r.feedback} feedback events")
     return 0

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from service.audit.trail import AuditEntry, AuditTrail
 from service.db.models import Feedback, Suggestion
-from service.errors import InvalidInput, NotFound
+from service.errors import Conflict, InvalidInput, NotFound
 
 EVENTS = ("shown", "accepted", "edited", "rejected")
 FINAL_EVENTS = ("accepted", "edited", "rejected")
@@ -102,11 +103,23 @@ class FeedbackService:
         self.trail = trail
 
     async def submit(self, tenant: str, suggestion_id: str, data: FeedbackIn) -> dict[str, Any]:
+        """Record one event. A suggestion has at most one decision (accepted, edited or
+        rejected): the same decision sent again returns the recorded one (``replayed``, nothing
+        written), a different one is a :class:`Conflict`. ``shown`` is not a decision and may be
+        sent any number of times. The suggestion's row is locked for the check (PostgreSQL;
+        SQLite's writers are serialised), so concurrent decisions cannot both be written."""
         data.validate()
         async with self.sessions.begin() as session:
-            suggestion = await session.get(Suggestion, suggestion_id)
+            suggestion = await session.get(Suggestion, suggestion_id, with_for_update=True)
             if suggestion is None or suggestion.tenant_id != tenant:
                 raise NotFound(f"no suggestion {suggestion_id!r}")
+            if data.event in FINAL_EVENTS:
+                decided = await _decision(session, tenant, suggestion_id)
+                if decided is not None:
+                    if _same(decided, data):
+                        return _out(decided, suggestion, feedback_audit_id=None, replayed=True)
+                    raise Conflict(f"suggestion {suggestion_id!r} already has the decision {decided.event!r} "
+                                   f"(recorded {decided.created_at.isoformat()}); a suggestion has one decision")
             distance = edit_distance(suggestion.text, data.sent_text) if data.event == "edited" and data.sent_text else None
             row = Feedback(
                 id=str(uuid.uuid4()), tenant_id=tenant, suggestion_id=suggestion_id, audit_id=suggestion.audit_id,
@@ -123,15 +136,33 @@ class FeedbackService:
                 outcome=data.event,
                 output={"feedback_id": row.id, "suggestion_id": suggestion_id, "suggestion_audit_id": suggestion.audit_id, "edit_distance": distance, "rating": data.rating},
             ))
-        return {
-            "id": row.id,
-            "suggestion_id": suggestion_id,
-            "audit_id": suggestion.audit_id,
-            "feedback_audit_id": record.id,
-            "event": row.event,
-            "rating": row.rating,
-            "edit_distance": distance,
-            "prompt": suggestion.prompt,
-            "intent": suggestion.intent,
-            "created_at": row.created_at.isoformat(),
-        }
+        return _out(row, suggestion, feedback_audit_id=record.id, replayed=False)
+
+
+async def _decision(session: AsyncSession, tenant: str, suggestion_id: str) -> Feedback | None:
+    return (await session.scalars(
+        select(Feedback).where(Feedback.tenant_id == tenant, Feedback.suggestion_id == suggestion_id,
+                               Feedback.event.in_(FINAL_EVENTS)).order_by(Feedback.created_at).limit(1)
+    )).first()
+
+
+def _same(row: Feedback, data: FeedbackIn) -> bool:
+    reason = (data.reason or "").strip() or None
+    return (row.event, row.sent_text, row.reason, row.rating) == (data.event, data.sent_text, reason, data.rating)
+
+
+def _out(row: Feedback, suggestion: Suggestion, *, feedback_audit_id: str | None, replayed: bool) -> dict[str, Any]:
+    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    return {
+        "id": row.id,
+        "suggestion_id": row.suggestion_id,
+        "audit_id": suggestion.audit_id,
+        "feedback_audit_id": feedback_audit_id,
+        "event": row.event,
+        "rating": row.rating,
+        "edit_distance": row.edit_distance,
+        "prompt": suggestion.prompt,
+        "intent": suggestion.intent,
+        "created_at": created.isoformat(),
+        "replayed": replayed,
+    }

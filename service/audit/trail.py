@@ -45,7 +45,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from service.db.models import AuditChainHead, AuditRecord, Feedback, Suggestion
@@ -337,7 +337,9 @@ class AuditTrail:
         returns once it has committed."""
         if not isinstance(entry, AuditEntry):
             entry = AuditEntry.from_mapping(entry)
-        row = self._build(entry)  # here, in the caller's context (request id, key id)
+        # In the caller's context (request id, key id: to_thread copies it), off the loop: the
+        # redaction and hashing of a large input take a while (issue 12).
+        row = await asyncio.to_thread(self._build, entry)
         extra = list(rows(row)) if rows is not None else []
         loop = asyncio.get_running_loop()
         if self._group_loop is not loop:  # a new event loop (a CLI run, a test): a new queue
@@ -650,15 +652,19 @@ class AuditTrail:
                 log.info("audit_purged", tenant=t, through=through, count=count)
         return result
 
-    async def erase_customer(self, tenant: str, customer_id: str, *, reference: str | None = None) -> dict[str, Any]:
+    async def erase_customer(self, tenant: str, customer_id: str, *, reference: str | None = None,
+                             record_ids: Iterable[str] = ()) -> dict[str, Any]:
         """Replace a customer's personal data in the trail (and the text of suggestions and
-        feedback linked to those records) by a marker; the chain still verifies."""
+        feedback linked to those records) by a marker; the chain still verifies. ``record_ids``:
+        further records of the customer that carry no customer id (feedback on its suggestions)."""
         if not customer_id:
             raise InvalidInput("a customer id is needed")
+        extra = list(record_ids)
         async with self.sessions.begin() as session:
             await self._lock_head(session, tenant)
+            mine = AuditRecord.customer_id == customer_id
             rows = list((await session.execute(
-                select(AuditRecord.id, AuditRecord.seq).where(AuditRecord.tenant_id == tenant, AuditRecord.customer_id == customer_id)
+                select(AuditRecord.id, AuditRecord.seq).where(AuditRecord.tenant_id == tenant, or_(mine, AuditRecord.id.in_(extra)) if extra else mine)
             )).all())
             if not rows:
                 return {"tenant": tenant, "records": 0, "suggestions": 0, "feedback": 0}

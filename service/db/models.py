@@ -198,6 +198,9 @@ class TriageEvent(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     """SHA-256 of the ticket's content at first delivery: a replay with other content is refused."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    subject_hashes: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
+    """Hashes (service.privacy.subjects) of the ticket's customer and requester ids and e-mails,
+    so erasing a customer finds the events about them (issue 12)."""
 
 
 # --- issue 14: continuity (help-desk integrations, suggestion state) ---

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
+from service.knowledge.frontmatter import FrontMatterError, load_front_matter, shown
 
 STATUSES = ("approved", "draft", "retired")
 REQUIRED = ("id", "title", "status", "version")
@@ -17,6 +17,8 @@ LIST_FIELDS = ("channels", "products", "tags")
 CHANNELS = ("chat", "email", "sms", "voice", "social", "web")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,199}$")
 MAX_ARTICLE_BYTES = 200_000
+MAX_VERSION = 2**31 - 1
+"""Versions are stored as 32-bit integers."""
 REPLY_HEADING = re.compile(r"^##\s+suggested reply(?:\s*\((?P<channel>[a-z]+)\))?\s*$", re.I)
 
 
@@ -75,6 +77,10 @@ class Article:
         }
 
 
+def _present(value: Any) -> bool:
+    return not (value is None or (isinstance(value, str) and not value.strip()))
+
+
 def _date_int(value: date | None, default: int) -> int:
     return int(value.strftime("%Y%m%d")) if value else default
 
@@ -85,7 +91,11 @@ def date_int(value: date) -> int:
 
 def parse_article(text: str, source: str) -> Article:
     """Parse one article; raises :class:`ArticleError` naming the field at fault."""
-    if len(text.encode()) > MAX_ARTICLE_BYTES:
+    try:
+        size = len(text.encode())
+    except UnicodeEncodeError:
+        raise ArticleError(source, "encoding", "is not valid Unicode text (lone surrogate)") from None
+    if size > MAX_ARTICLE_BYTES:
         raise ArticleError(source, "body", f"article is larger than {MAX_ARTICLE_BYTES} bytes")
     if not text.startswith("---"):
         raise ArticleError(source, "front_matter", "must start with a '---' YAML front-matter block")
@@ -93,25 +103,26 @@ def parse_article(text: str, source: str) -> Article:
     if len(parts) < 3:
         raise ArticleError(source, "front_matter", "front matter is not closed by a '---' line")
     try:
-        meta = yaml.safe_load(parts[1]) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark else ""
-        raise ArticleError(source, "front_matter", f"invalid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+        meta = load_front_matter(parts[1]) or {}
+    except FrontMatterError as exc:
+        raise ArticleError(source, "front_matter", str(exc)) from None
     if not isinstance(meta, dict):
         raise ArticleError(source, "front_matter", "must be a YAML mapping")
     for name in REQUIRED:
-        if meta.get(name) in (None, ""):
+        if not _present(meta.get(name)):
             raise ArticleError(source, name, "is required")
+    for name in ("id", "title", "status", "locale", "owner"):
+        if isinstance(meta.get(name), (list, dict)):
+            raise ArticleError(source, name, "must be a single value, not a list or mapping")
     article_id = str(meta["id"]).strip()
     if not ID_RE.match(article_id):
-        raise ArticleError(source, "id", f"must be lowercase letters, digits, '.', '_' or '-', got {article_id!r}")
+        raise ArticleError(source, "id", f"must be lowercase letters, digits, '.', '_' or '-', got {shown(article_id)}")
     status = str(meta["status"]).strip().lower()
     if status not in STATUSES:
-        raise ArticleError(source, "status", f"must be one of {', '.join(STATUSES)}, got {meta['status']!r}")
+        raise ArticleError(source, "status", f"must be one of {', '.join(STATUSES)}, got {shown(meta['status'])}")
     version = meta["version"]
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ArticleError(source, "version", f"must be a positive integer, got {version!r}")
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= MAX_VERSION:
+        raise ArticleError(source, "version", f"must be an integer from 1 to {MAX_VERSION}, got {shown(version)}")
     lists: dict[str, tuple[str, ...]] = {}
     for name in LIST_FIELDS:
         value = meta.get(name) or []
@@ -122,19 +133,23 @@ def parse_article(text: str, source: str) -> Article:
         lists[name] = tuple(str(v).strip().lower() for v in value)
     unknown_channels = [c for c in lists["channels"] if c not in CHANNELS]
     if unknown_channels:
-        raise ArticleError(source, "channels", f"unknown channel(s) {unknown_channels}; known: {', '.join(CHANNELS)}")
+        raise ArticleError(source, "channels", f"unknown channel(s) {shown(unknown_channels)}; known: {', '.join(CHANNELS)}")
     dates = {}
     for name in ("effective_from", "review_by"):
         value = meta.get(name)
-        if value in (None, ""):
+        if not _present(value):
             dates[name] = None
+        elif isinstance(value, datetime):  # 2026-01-01 10:00: the day counts
+            dates[name] = value.date()
         elif isinstance(value, date):
             dates[name] = value
         else:
-            try:
-                dates[name] = date.fromisoformat(str(value))
+            try:  # a string: 2026-02-30 stays one (frontmatter), and is refused here
+                dates[name] = date.fromisoformat(value) if isinstance(value, str) and len(value) <= 32 else None
             except ValueError:
-                raise ArticleError(source, name, f"must be a date (YYYY-MM-DD), got {value!r}") from None
+                dates[name] = None
+            if dates[name] is None:
+                raise ArticleError(source, name, f"must be a real date (YYYY-MM-DD), got {shown(value)}")
     if dates["effective_from"] and dates["review_by"] and dates["review_by"] < dates["effective_from"]:
         raise ArticleError(source, "review_by", "is before effective_from")
     body, replies = split_replies(parts[2].strip())
@@ -187,15 +202,16 @@ class LoadResult:
     errors: list[ArticleError]
 
 
-def load_dir(directory: Path) -> LoadResult:
-    """Parse every ``**/*.md`` under ``directory`` (README.md files excluded)."""
+def load_dir(directory: Path, base: Path | None = None) -> LoadResult:
+    """Parse every ``**/*.md`` under ``directory`` (README.md files excluded); sources are
+    relative to ``base`` (default: ``directory``)."""
     articles: list[Article] = []
     errors: list[ArticleError] = []
     seen: dict[str, str] = {}
     for path in sorted(directory.rglob("*.md")):
         if path.name.lower() == "readme.md":
             continue
-        source = str(path.relative_to(directory))
+        source = path.relative_to(base or directory).as_posix()
         try:
             article = parse_article(path.read_text(encoding="utf-8"), source)
         except UnicodeDecodeError:
@@ -203,6 +219,9 @@ def load_dir(directory: Path) -> LoadResult:
             continue
         except ArticleError as exc:
             errors.append(exc)
+            continue
+        except (OSError, ValueError, TypeError, RecursionError) as exc:  # one bad file never stops the others
+            errors.append(ArticleError(source, "file", f"could not be read: {type(exc).__name__}"))
             continue
         if article.id in seen:
             errors.append(ArticleError(source, "id", f"duplicate id {article.id!r}, already used by {seen[article.id]}"))

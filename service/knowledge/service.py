@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from service.clock import Clock
 from service.db.models import KnowledgeDocument
-from service.errors import InvalidInput, NotFound
+from service.errors import Conflict, InvalidInput, NotFound
 from service.keys import SHARED_TENANT
 from service.knowledge import sparse
 from service.knowledge.articles import Article, ArticleError, date_int, load_dir, parse_article
@@ -77,6 +77,11 @@ def _chunk_text(r: ChunkRecord) -> str:
     return f"{r.title}. {r.heading}. {r.text}" if r.heading else f"{r.title}. {r.text}"
 
 
+def in_scope(source: str, scope: str) -> bool:
+    """Whether an article ingested from ``source`` lies under the folder ``scope`` ("" = all)."""
+    return not scope or source == scope or source.startswith(scope + "/")
+
+
 def _to_write(article: Article, doc: KnowledgeDocument | None) -> bool:
     """New, or changed content that is not older than what is indexed."""
     return doc is None or (doc.content_hash != article.content_hash and doc.version <= article.version)
@@ -110,22 +115,39 @@ class KnowledgeService:
         directory: Path,
         tenant: str = SHARED_TENANT,
         progress: Callable[[int, int, str], None] | None = None,
+        *,
+        only: Path | None = None,
     ) -> IngestReport:
-        """Make the index match ``directory``: add, update, retire, and remove deleted files."""
+        """Make the index match ``directory``: add, update, retire, and remove deleted files.
+
+        ``only``: a folder inside ``directory``; then only the articles under it are read, and
+        only articles ingested from under it can be updated or removed (issue 12: ingesting
+        ``billing/`` must not remove every other shared article). Sources stay relative to
+        ``directory`` either way, so both kinds of ingest agree on where an article lives."""
         if not directory.is_dir():
-            raise InvalidInput(f"knowledge directory {directory} does not exist or is not a directory")
-        loaded = load_dir(directory)
-        report = await self.ingest(tenant, loaded.articles, full_sync=True, progress=progress, broken_sources={e.source for e in loaded.errors})
+            raise InvalidInput(f"knowledge directory {directory.name or directory}/ does not exist or is not a directory")
+        prefix = ""
+        if only is not None:
+            if not only.is_dir():
+                raise InvalidInput(f"{only.name}/ is not a directory inside the knowledge directory")
+            rel = only.relative_to(directory).as_posix()
+            prefix = "" if rel == "." else rel
+        loaded = await anyio.to_thread.run_sync(load_dir, only or directory, directory)  # YAML parsing: off the loop
+        report = await self.ingest(tenant, loaded.articles, full_sync=True, progress=progress,
+                                   broken_sources={e.source for e in loaded.errors}, scope=prefix)
         report.errors = [e.as_dict() for e in loaded.errors] + report.errors
         return report
 
     async def ingest_text(self, tenant: str, text: str) -> IngestReport:
         """Add or update one article sent through the admin API (tenant-private)."""
         try:
-            article = parse_article(text, API_SOURCE)
+            article = await anyio.to_thread.run_sync(parse_article, text, API_SOURCE)  # YAML parsing: off the loop
         except ArticleError as exc:
             raise InvalidInput(f"article is not valid: {exc.field}: {exc.message}", errors=[exc.as_dict()]) from None
-        return await self.ingest(tenant, [article], full_sync=False)
+        report = await self.ingest(tenant, [article], full_sync=False)
+        if report.errors:  # issue 12: an older version than the one indexed is refused, not a 200
+            raise Conflict(f"article {article.id!r} is not ingested: {report.errors[0]['message']}", errors=report.errors)
+        return report
 
     async def remove(self, tenant: str, article_id: str) -> IngestReport:
         async with self._write_lock:
@@ -144,7 +166,10 @@ class KnowledgeService:
         full_sync: bool,
         progress: Callable[[int, int, str], None] | None = None,
         broken_sources: set[str] | frozenset[str] = frozenset(),
+        scope: str = "",
     ) -> IngestReport:
+        """``scope``: a folder (relative source prefix); articles of this tenant ingested from
+        elsewhere are neither overwritten nor, with ``full_sync``, removed."""
         started = time.perf_counter()
         report = IngestReport()
         async with self._write_lock:
@@ -155,6 +180,8 @@ class KnowledgeService:
                     for d in (await session.scalars(select(KnowledgeDocument).where(KnowledgeDocument.tenant_id == tenant))).all()
                 }
             report.orphans_removed = await self._remove_orphans(tenant, existing)
+            if scope:
+                articles = self._outside_scope(articles, existing, scope, report)
             for start in range(0, len(articles), EMBED_WINDOW):
                 window = articles[start:start + EMBED_WINDOW]
                 embedded = await self._embed_window(tenant, window, existing)
@@ -167,12 +194,29 @@ class KnowledgeService:
                 for article_id, doc in existing.items():
                     if article_id in present or doc.source == API_SOURCE or doc.source in broken_sources:
                         continue
+                    if not in_scope(doc.source, scope):
+                        continue
                     await self._drop(doc)
                     report.removed.append(article_id)
             if progress:
                 progress(len(articles), len(articles), "")
         report.seconds = time.perf_counter() - started
         return report
+
+    @staticmethod
+    def _outside_scope(articles: Sequence[Article], existing: dict[str, KnowledgeDocument], scope: str,
+                       report: IngestReport) -> list[Article]:
+        """The articles a scoped ingest may write: not those whose id belongs to an article
+        ingested from another folder (reported as an error instead)."""
+        kept = []
+        for article in articles:
+            doc = existing.get(article.id)
+            if doc is not None and doc.source != API_SOURCE and not in_scope(doc.source, scope):
+                report.errors.append({"source": article.source, "field": "id",
+                                      "message": f"id {article.id!r} is already used by {doc.source}, outside {scope}/; not ingested"})
+                continue
+            kept.append(article)
+        return kept
 
     async def _embed_window(self, tenant: str, window: Sequence[Article], existing: dict[str, KnowledgeDocument]) -> dict[str, tuple[list[ChunkRecord], Any]]:
         """Chunks and vectors of the window's articles that will be (re)indexed, in one call to
