@@ -16,7 +16,7 @@ from service.db.engine import make_engine, migrate, read_session_factory, sessio
 from service.keys import KeyStore
 from service.knowledge.service import KnowledgeService
 from service.metrics import Metrics
-from service.ports import Embedder, TokenCounter
+from service.ports import Embedder, KeywordEncoder, TokenCounter, VectorIndex
 from service.settings import Settings
 
 
@@ -69,17 +69,22 @@ def make_counter(settings: Settings) -> TokenCounter:
     return TiktokenCounter(settings.models.tokenizer)
 
 
-def make_index(settings: Settings, dimension: int) -> Any:
-    from service.adapters.qdrant_index import QdrantIndex
-
+def make_index(settings: Settings, dimension: int) -> VectorIndex:
+    """Qdrant Edge embedded in the data dir, or qdrant-client for ``ASSIST_QDRANT_URL``."""
     s = settings.storage
-    return QdrantIndex(
-        collection=s.collection,
-        dimension=dimension,
-        path=None if s.qdrant_url else s.qdrant_path,
-        url=s.qdrant_url,
-        api_key=s.qdrant_api_key,
-    )
+    if s.qdrant_url:
+        from service.adapters.qdrant_index import QdrantIndex
+
+        return QdrantIndex(collection=s.collection, dimension=dimension, url=s.qdrant_url, api_key=s.qdrant_api_key)
+    from service.adapters.qdrant_edge_index import EdgeIndex
+
+    return EdgeIndex(path=s.qdrant_path, dimension=dimension)
+
+
+def make_keywords() -> KeywordEncoder:
+    from service.adapters.bm25 import EngineBm25
+
+    return EngineBm25()
 
 
 async def build_container(settings: Settings, overrides: dict[str, Any] | None = None) -> Container:
@@ -95,7 +100,8 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
     index = overrides.pop("index", None) or make_index(settings, embedder.dimension)
     index.ensure_collection()
     knowledge = KnowledgeService(
-        index=index, embedder=embedder, counter=counter, sessions=sessions, chunk_tokens=settings.models.chunk_tokens
+        index=index, embedder=embedder, keywords=overrides.pop("keywords", None) or make_keywords(), counter=counter,
+        sessions=sessions, chunk_tokens=settings.models.chunk_tokens
     )
     container = Container(
         settings=settings,
