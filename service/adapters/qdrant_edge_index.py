@@ -25,6 +25,7 @@ from service.ports import ChunkRecord, ChunkVectors, SearchFilters, SearchHit, S
 
 T = TypeVar("T")
 UPSERT_BATCH = 512
+VACUUM_DELETED_FRACTION = 1e-9
 HNSW_EF = 128
 """Candidates the HNSW search keeps (recall@10 against exact search: see bench_retrieval)."""
 
@@ -58,6 +59,9 @@ class EdgeIndex:
         return edge.EdgeConfig(
             vectors={schema.DENSE: dense, schema.TITLE: edge.EdgeVectorParams(size=self.dimension, distance=edge.Distance.Cosine)},
             sparse_vectors={schema.SPARSE: edge.EdgeSparseVectorParams(modifier=edge.Modifier.Idf)},
+            # optimize() after an ingest also vacuums every segment with a deleted point: until a
+            # segment is vacuumed its deleted points still count in the sparse IDF statistics
+            optimizers=edge.EdgeOptimizersConfig(deleted_threshold=VACUUM_DELETED_FRACTION, vacuum_min_vector_number=1),
         )
 
     @property

@@ -136,6 +136,7 @@ class KnowledgeService:
             if doc is None:
                 raise NotFound(f"no article {article_id!r} in tenant {tenant!r}")
             await self._drop(doc)
+            await self._run(self.index.optimize)
             return IngestReport(removed=[article_id])
 
     async def ingest(
