@@ -102,7 +102,7 @@ class KnowledgeService:
         self.chunk_tokens = chunk_tokens
         self.today = today
         self._write_lock = anyio.Lock()
-        # qdrant's local mode is not safe for concurrent writers and readers across threads.
+        # an index that is not safe for concurrent writers and readers across threads says so (local = True)
         self._index_lock = threading.Lock() if getattr(index, "local", False) else None
 
     # ---- ingest -------------------------------------------------------------------------
