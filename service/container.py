@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from service.adapters.bm25 import EngineBm25
+from service.adapters.qdrant_edge_index import EdgeIndex
 from service.db.engine import make_engine, migrate, read_session_factory, session_factory
 from service.keys import KeyStore
 from service.knowledge.service import KnowledgeService
@@ -76,14 +78,10 @@ def make_index(settings: Settings, dimension: int) -> VectorIndex:
         from service.adapters.qdrant_index import QdrantIndex
 
         return QdrantIndex(collection=s.collection, dimension=dimension, url=s.qdrant_url, api_key=s.qdrant_api_key)
-    from service.adapters.qdrant_edge_index import EdgeIndex
-
     return EdgeIndex(path=s.qdrant_path, dimension=dimension)
 
 
 def make_keywords() -> KeywordEncoder:
-    from service.adapters.bm25 import EngineBm25
-
     return EngineBm25()
 
 
