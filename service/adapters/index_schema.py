@@ -8,10 +8,12 @@ what lets the congruence suite expect the same ranked results from both.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from service.errors import Unavailable
 from service.ports import ChunkRecord, SearchFilters, SearchHit, SparseVector
 
 DENSE = "dense"
@@ -111,3 +113,21 @@ def legs(mode: str, sparse: SparseVector | None) -> list[Leg]:
 
 def prefetch_limit(limit: int) -> int:
     return max(limit * PREFETCH_FACTOR, PREFETCH_MIN)
+
+
+T = TypeVar("T")
+
+
+def translated(fn: Callable[..., T]) -> Callable[..., T]:
+    """Turn every engine, client or transport error into Unavailable (503 with Retry-After)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return fn(*args, **kwargs)
+        except Unavailable:
+            raise
+        except Exception as exc:  # the engines raise many kinds of errors
+            raise Unavailable(f"vector index error: {type(exc).__name__}: {str(exc)[:200]}") from exc
+
+    return wrapper

@@ -10,11 +10,10 @@ module, and every error it raises becomes :class:`~service.errors.Unavailable`.
 
 from __future__ import annotations
 
-import functools
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import qdrant_edge as edge
@@ -23,24 +22,10 @@ from service.adapters import index_schema as schema
 from service.errors import Unavailable
 from service.ports import ChunkRecord, ChunkVectors, SearchFilters, SearchHit, SparseVector
 
-T = TypeVar("T")
 UPSERT_BATCH = 512
 VACUUM_DELETED_FRACTION = 1e-9
 HNSW_EF = 128
 """Candidates the HNSW search keeps (recall@10 against exact search: see bench_retrieval)."""
-
-
-def _translated(fn: Callable[..., T]) -> Callable[..., T]:
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        try:
-            return fn(*args, **kwargs)
-        except Unavailable:
-            raise
-        except Exception as exc:  # the engine raises plain Exception/ValueError/RuntimeError
-            raise Unavailable(f"vector index error: {type(exc).__name__}: {str(exc)[:200]}") from exc
-
-    return wrapper
 
 
 class EdgeIndex:
@@ -94,7 +79,7 @@ class EdgeIndex:
                 shard.update(edge.UpdateOperation.create_field_index(name, edge.PayloadSchemaType.Integer))
             self._shard = shard
 
-    @_translated
+    @schema.translated
     def upsert(self, chunks: Sequence[ChunkRecord], vectors: Sequence[ChunkVectors]) -> None:
         points = []
         for chunk, v in zip(chunks, vectors, strict=True):
@@ -108,12 +93,12 @@ class EdgeIndex:
         for start in range(0, len(points), UPSERT_BATCH):
             self.shard.update(edge.UpdateOperation.upsert_points(points[start : start + UPSERT_BATCH]))
 
-    @_translated
+    @schema.translated
     def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
         if chunk_ids:
             self.shard.update(edge.UpdateOperation.delete_points(list(chunk_ids)))
 
-    @_translated
+    @schema.translated
     def chunk_ids(self, tenant: str) -> dict[str, str]:
         flt = edge.Filter(must=[edge.FieldCondition(key="tenant_id", match=edge.MatchValue(tenant))])
         out: dict[str, str] = {}
@@ -125,11 +110,11 @@ class EdgeIndex:
             if offset is None:
                 return out
 
-    @_translated
+    @schema.translated
     def optimize(self) -> None:
         self.shard.optimize()
 
-    @_translated
+    @schema.translated
     def search(
         self,
         *,
@@ -164,7 +149,7 @@ class EdgeIndex:
             )
         return [schema.hit(p.id, p.score, p.payload or {}) for p in self.shard.query(request)]
 
-    @_translated
+    @schema.translated
     def count(self) -> int:
         return int(self.shard.info().points_count)
 

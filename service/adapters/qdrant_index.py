@@ -9,10 +9,9 @@ tests use it to stand in for a server; the service never does (it is far too slo
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 from qdrant_client import QdrantClient, models
@@ -21,24 +20,8 @@ from service.adapters import index_schema as schema
 from service.errors import Unavailable
 from service.ports import ChunkRecord, ChunkVectors, SearchFilters, SearchHit, SparseVector
 
-T = TypeVar("T")
 UPSERT_BATCH = 256
 HNSW_EF = 128
-
-
-def _translated(fn: Callable[..., T]) -> Callable[..., T]:
-    """Turn every client or transport error into Unavailable (503 with Retry-After)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        try:
-            return fn(*args, **kwargs)
-        except Unavailable:
-            raise
-        except Exception as exc:  # qdrant raises many transport and response errors
-            raise Unavailable(f"vector store error: {type(exc).__name__}: {str(exc)[:200]}") from exc
-
-    return wrapper
 
 
 class QdrantIndex:
@@ -66,7 +49,7 @@ class QdrantIndex:
         except RuntimeError as exc:
             raise Unavailable(f"the local vector store at {path} is in use by another process") from exc
 
-    @_translated
+    @schema.translated
     def ensure_collection(self) -> None:
         if self.client.collection_exists(self.collection):
             return
@@ -86,7 +69,7 @@ class QdrantIndex:
             for name in schema.INTEGER_FIELDS:
                 self.client.create_payload_index(self.collection, name, field_schema=models.PayloadSchemaType.INTEGER)
 
-    @_translated
+    @schema.translated
     def upsert(self, chunks: Sequence[ChunkRecord], vectors: Sequence[ChunkVectors]) -> None:
         points = []
         for chunk, v in zip(chunks, vectors, strict=True):
@@ -100,12 +83,12 @@ class QdrantIndex:
         for start in range(0, len(points), UPSERT_BATCH):
             self.client.upsert(self.collection, points=points[start : start + UPSERT_BATCH], wait=True)
 
-    @_translated
+    @schema.translated
     def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
         if chunk_ids:
             self.client.delete(self.collection, points_selector=models.PointIdsList(points=list(chunk_ids)), wait=True)
 
-    @_translated
+    @schema.translated
     def chunk_ids(self, tenant: str) -> dict[str, str]:
         """Every chunk id of a tenant, with its article id (for reconciliation)."""
         out: dict[str, str] = {}
@@ -123,7 +106,7 @@ class QdrantIndex:
     def optimize(self) -> None:
         """The server's optimizers run on their own."""
 
-    @_translated
+    @schema.translated
     def search(
         self,
         *,
@@ -162,7 +145,7 @@ class QdrantIndex:
             )
         return [schema.hit(p.id, p.score, p.payload or {}) for p in result.points]
 
-    @_translated
+    @schema.translated
     def count(self) -> int:
         if not self.client.collection_exists(self.collection):
             return 0
