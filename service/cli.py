@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from service.errors import AppError
+from service.gaps.cli import register_cli as register_gaps_cli
 from service.settings import Settings, SettingsError
 
 # Features add sub-commands here: name -> function(subparsers) that registers them.
@@ -100,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--mode", choices=["hybrid", "dense", "sparse"], default="hybrid")
     search.add_argument("--json", action="store_true")
     search.set_defaults(func=cmd_search)
+    register_gaps_cli(knowledge)  # issue 19: assist knowledge gaps
 
     keys = sub.add_parser("keys", help="API keys").add_subparsers(dest="keys_command")
     create = keys.add_parser("create", help="create a key; it is printed once")
