@@ -22,10 +22,12 @@ import numpy as np
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from service.clock import Clock
 from service.db.models import KnowledgeDocument
 from service.errors import InvalidInput, NotFound
 from service.keys import SHARED_TENANT
 from service.knowledge.articles import Article, ArticleError, date_int, load_dir, parse_article
+from service.guardrails.plaintext import plain_hit
 from service.knowledge.chunking import chunk_markdown
 from service.ports import ChunkRecord, ChunkVectors, Embedder, KeywordEncoder, SearchFilters, SearchHit, TokenCounter
 
@@ -92,7 +94,7 @@ class KnowledgeService:
         counter: TokenCounter,
         sessions: async_sessionmaker,
         chunk_tokens: int = 256,
-        today: Callable[[], date] = lambda: datetime.now(UTC).date(),
+        today: Callable[[], date] = Clock().today,
     ) -> None:
         self.index = index
         self.embedder = embedder
@@ -327,7 +329,7 @@ class KnowledgeService:
             raise InvalidInput("mode must be hybrid, dense or sparse")
         if query_vector is None:
             query_vector = (await anyio.to_thread.run_sync(self.embedder.embed, [query]))[0]
-        return await self._run(
+        hits = await self._run(
             self.index.search,
             tenants=[tenant, SHARED_TENANT] if tenant != SHARED_TENANT else [SHARED_TENANT],
             dense=query_vector,
@@ -337,6 +339,7 @@ class KnowledgeService:
             today=date_int(self.today()),
             mode=mode,
         )
+        return [plain_hit(h) for h in hits]  # snippets are plain text: no HTML, no script links
 
     async def _run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if self._index_lock is None:
