@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from service.adapters.bm25 import EngineBm25
+from service.adapters.qdrant_edge_index import EdgeIndex
 from service.adapters.sk_cluster import AgglomerativeClusterer
 from service.clock import Clock
 from service.continuity.wiring import register as register_continuity  # issue 14
@@ -21,7 +23,7 @@ from service.keys import KeyStore
 from service.knowledge.service import KnowledgeService
 from service.metrics import Metrics
 from service.db.panel_store import PanelStore
-from service.ports import Embedder, TokenCounter
+from service.ports import Embedder, KeywordEncoder, TokenCounter, VectorIndex
 from service.settings import Settings
 
 
@@ -76,17 +78,18 @@ def make_counter(settings: Settings) -> TokenCounter:
     return TiktokenCounter(settings.models.tokenizer)
 
 
-def make_index(settings: Settings, dimension: int) -> Any:
-    from service.adapters.qdrant_index import QdrantIndex
-
+def make_index(settings: Settings, dimension: int) -> VectorIndex:
+    """Qdrant Edge embedded in the data dir, or qdrant-client for ``ASSIST_QDRANT_URL``."""
     s = settings.storage
-    return QdrantIndex(
-        collection=s.collection,
-        dimension=dimension,
-        path=None if s.qdrant_url else s.qdrant_path,
-        url=s.qdrant_url,
-        api_key=s.qdrant_api_key,
-    )
+    if s.qdrant_url:
+        from service.adapters.qdrant_index import QdrantIndex
+
+        return QdrantIndex(collection=s.collection, dimension=dimension, url=s.qdrant_url, api_key=s.qdrant_api_key)
+    return EdgeIndex(path=s.qdrant_path, dimension=dimension)
+
+
+def make_keywords() -> KeywordEncoder:
+    return EngineBm25()
 
 
 async def build_container(settings: Settings, overrides: dict[str, Any] | None = None) -> Container:
@@ -104,8 +107,8 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
     given = overrides.pop("clock", None)
     clock = Clock.of(given) if given is not None else Clock.from_setting(settings.server.now)
     knowledge = KnowledgeService(
-        index=index, embedder=embedder, counter=counter, sessions=sessions, chunk_tokens=settings.models.chunk_tokens,
-        today=clock.today,
+        index=index, embedder=embedder, keywords=overrides.pop("keywords", None) or make_keywords(), counter=counter,
+        sessions=sessions, chunk_tokens=settings.models.chunk_tokens, today=clock.today,
     )
     container = Container(
         settings=settings,

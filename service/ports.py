@@ -74,14 +74,49 @@ class SearchFilters:
     article_ids: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class ChunkVectors:
+    """The vectors of one chunk: the views of it that are indexed."""
+
+    dense: np.ndarray
+    """MiniLM of the chunk's article title, heading and text."""
+    sparse: SparseVector
+    """BM25 term weights of the same text (the engine applies IDF)."""
+    title: np.ndarray | None = None
+    """MiniLM of the article's title (its question): on the article's first chunk only."""
+
+
+@runtime_checkable
+class KeywordEncoder(Protocol):
+    """Sparse keyword vectors for documents and queries, analysed in the text's language."""
+
+    def document(self, text: str, locale: str | None = None) -> SparseVector: ...
+
+    def query(self, text: str, locale: str | None = None) -> SparseVector: ...
+
+
+@runtime_checkable
 class VectorIndex(Protocol):
-    """Hybrid (dense + sparse) chunk index with payload filters."""
+    """The chunk index: dense, title and sparse views of each chunk, payload filters, fusion.
+
+    Adapters: ``service/adapters/qdrant_edge_index.py`` (Qdrant Edge, embedded) and
+    ``service/adapters/qdrant_index.py`` (qdrant-client, for a server or cluster). Every error
+    of the engine leaves an adapter as :class:`service.errors.Unavailable`.
+    """
 
     def ensure_collection(self) -> None: ...
 
-    def upsert(self, chunks: Sequence[ChunkRecord], dense: np.ndarray, sparse: Sequence[SparseVector]) -> None: ...
+    def upsert(self, chunks: Sequence[ChunkRecord], vectors: Sequence[ChunkVectors]) -> None: ...
 
     def delete_chunks(self, chunk_ids: Sequence[str]) -> None: ...
+
+    def chunk_ids(self, tenant: str) -> dict[str, str]:
+        """Every chunk id of ``tenant`` in the index, with its article id."""
+        ...
+
+    def optimize(self) -> None:
+        """Build the search structures for what was written (after an ingest)."""
+        ...
 
     def search(
         self,
@@ -91,8 +126,13 @@ class VectorIndex(Protocol):
         sparse: SparseVector | None,
         filters: SearchFilters,
         limit: int,
-        today: str,
-    ) -> list[SearchHit]: ...
+        today: int,
+        mode: str = "hybrid",
+    ) -> list[SearchHit]:
+        """Approved chunks in force on ``today`` (YYYYMMDD) of ``tenants``, best first.
+        ``mode``: ``dense`` (chunk vectors), ``sparse`` (BM25), or ``hybrid`` (both, and the
+        title vectors, fused by reciprocal rank)."""
+        ...
 
     def count(self) -> int: ...
 

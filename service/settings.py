@@ -59,11 +59,12 @@ class ServerSettings:
 @dataclass(frozen=True)
 class StorageSettings:
     data_dir: Path = Path("./var")
-    """ASSIST_DATA_DIR: embedded Qdrant files and the SQLite database."""
+    """ASSIST_DATA_DIR: the embedded Qdrant Edge shard and the SQLite database."""
     database_url: str = ""
     """ASSIST_DATABASE_URL: SQLAlchemy async URL; empty means SQLite in the data dir."""
     qdrant_url: str = ""
-    """ASSIST_QDRANT_URL: a Qdrant server or cluster; empty means local mode on disk."""
+    """ASSIST_QDRANT_URL: a Qdrant server or cluster (through qdrant-client); empty means the
+    embedded engine, Qdrant Edge, on disk in the data dir."""
     qdrant_api_key: str = ""
     """ASSIST_QDRANT_API_KEY: API key for the Qdrant server."""
     collection: str = "knowledge"
@@ -77,7 +78,8 @@ class StorageSettings:
 
     @property
     def qdrant_path(self) -> Path:
-        return self.data_dir / "qdrant"
+        """The embedded Qdrant Edge shard (when ``qdrant_url`` is empty)."""
+        return self.data_dir / "qdrant-edge"
 
 
 @dataclass(frozen=True)

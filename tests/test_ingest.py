@@ -45,7 +45,7 @@ async def test_editing_one_article_re_embeds_only_that_article(client, knowledge
     report = await container.knowledge.ingest_dir(knowledge_copy)
     assert report.updated == ["account-reset-password"] and not report.added and not report.retired
     doc = next(d for d in await container.knowledge.documents("acme") if d.article_id == "account-reset-password")
-    assert embedder.texts - embedded == len(doc.chunk_ids)
+    assert embedder.texts - embedded == len(doc.chunk_ids) + 1  # its chunks and its title view
     # the old chunks are gone: only the new version is returned, and nothing was left behind
     hits = await container.knowledge.search("acme", "quokka phrase password", top_k=10)
     versions = {h.version for h in hits if h.article_id == "account-reset-password"}
@@ -97,13 +97,13 @@ async def test_a_broken_edit_keeps_the_previous_version_serving(client, knowledg
 async def test_orphan_chunks_from_an_interrupted_ingest_are_swept(client, knowledge_copy):
     import numpy as np
 
-    from service.ports import ChunkRecord, SparseVector
+    from service.ports import ChunkRecord, ChunkVectors, SparseVector
 
     container = client.app.state.container
     await container.knowledge.ingest_dir(knowledge_copy)
     count = container.index.count()
     orphan = ChunkRecord("00000000-0000-4000-8000-000000000001", "ghost", SHARED_TENANT, 1, "Ghost", "", "ghost text", 0, {"status": "approved"})
-    container.index.upsert([orphan], np.ones((1, 384), dtype=np.float32) / 384**0.5, [SparseVector([1], [1.0])])
+    container.index.upsert([orphan], [ChunkVectors(np.ones(384, dtype=np.float32) / 384**0.5, SparseVector([1], [1.0]))])
     report = await container.knowledge.ingest_dir(knowledge_copy)
     assert report.orphans_removed == 1
     assert container.index.count() == count

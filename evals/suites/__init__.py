@@ -6,4 +6,6 @@ and calls the feature's own eval module for the scores. A suite whose module is 
 reported "not available", never scored.
 """
 
-from evals.suites import continuity, gaps, guardrails, intents, pii, retrieval, safety, suggestions, summaries  # noqa: F401
+from evals.suites import (  # noqa: F401
+    continuity, gaps, guardrails, intents, pii, retrieval, retrieval_paraphrase, safety, suggestions, summaries,
+)

@@ -1,44 +1,27 @@
-"""qdrant-client behind the VectorIndex port: local mode on disk, or a server/cluster by URL.
+"""qdrant-client behind the VectorIndex port, for a Qdrant server or cluster (``ASSIST_QDRANT_URL``).
 
-One collection holds every tenant's chunks, with a named dense vector (``dense``, cosine) and a
-sparse keyword vector (``sparse``, IDF applied by Qdrant). Searches run both and fuse them in
-Qdrant (reciprocal rank fusion by default).
+Same collection layout as the embedded adapter (``qdrant_edge_index.py``): named dense vectors
+``dense`` and ``title``, a sparse vector ``sparse`` with the IDF modifier, keyword and integer
+payload indexes; hybrid search is one query with a prefetch per view and reciprocal rank fusion
+in the server. ``path=`` opens qdrant-client's local mode instead of a server: the congruence
+tests use it to stand in for a server; the service never does (it is far too slow at size).
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 from qdrant_client import QdrantClient, models
 
-from service.adapters.local_search import LocalSearchMirror
+from service.adapters import index_schema as schema
 from service.errors import Unavailable
-from service.ports import ChunkRecord, SearchFilters, SearchHit, SparseVector
+from service.ports import ChunkRecord, ChunkVectors, SearchFilters, SearchHit, SparseVector
 
-T = TypeVar("T")
-DENSE = "dense"
-SPARSE = "sparse"
-KEYWORD_FIELDS = ("tenant_id", "article_id", "status", "locale", "channels", "products", "tags")
-INTEGER_FIELDS = ("effective_from", "review_by")
-
-
-def _translated(fn: Callable[..., T]) -> Callable[..., T]:
-    """Turn every client or transport error into Unavailable (503 with Retry-After)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        try:
-            return fn(*args, **kwargs)
-        except Unavailable:
-            raise
-        except Exception as exc:  # qdrant raises many transport and response errors
-            raise Unavailable(f"vector store error: {type(exc).__name__}: {str(exc)[:200]}") from exc
-
-    return wrapper
+UPSERT_BATCH = 256
+HNSW_EF = 128
 
 
 class QdrantIndex:
@@ -47,106 +30,65 @@ class QdrantIndex:
         *,
         collection: str,
         dimension: int,
-        path: Path | None = None,
         url: str = "",
         api_key: str = "",
-        fusion: str = "rrf",
+        path: Path | None = None,
         timeout: int = 10,
-        mirror: bool = True,
     ) -> None:
         self.collection = collection
         self.dimension = dimension
-        self.fusion = models.Fusion.DBSF if fusion == "dbsf" else models.Fusion.RRF
         self.local = not url
-        # Local mode searches through an in-memory mirror (see local_search.py); the local
-        # collection on disk stays the store of record.
-        self.mirror: LocalSearchMirror | None = LocalSearchMirror(dimension) if self.local and mirror else None
+        """qdrant-client's local mode is not safe for concurrent writers and readers."""
         try:
             if url:
                 self.client = QdrantClient(url=url, api_key=api_key or None, timeout=timeout)
             else:
-                assert path is not None
+                assert path is not None, "a server url, or a path for local mode (tests)"
                 path.mkdir(parents=True, exist_ok=True)
                 self.client = QdrantClient(path=str(path))
         except RuntimeError as exc:
-            # Local mode allows one process per folder.
-            raise Unavailable(
-                f"the local vector store at {path} is in use by another process (is `assist serve` "
-                "running? use the admin API to ingest while it runs, or stop it first)"
-            ) from exc
+            raise Unavailable(f"the local vector store at {path} is in use by another process") from exc
 
-    @_translated
+    @schema.translated
     def ensure_collection(self) -> None:
         if self.client.collection_exists(self.collection):
-            if self.mirror is not None and not len(self.mirror):
-                self._load_mirror()
             return
+        dense = models.VectorParams(size=self.dimension, distance=models.Distance.COSINE)
         self.client.create_collection(
             self.collection,
-            vectors_config={DENSE: models.VectorParams(size=self.dimension, distance=models.Distance.COSINE)},
-            sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+            vectors_config={schema.DENSE: dense, schema.TITLE: models.VectorParams(size=self.dimension, distance=models.Distance.COSINE)},
+            sparse_vectors_config={schema.SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
         )
         if not self.local:
-            for name in KEYWORD_FIELDS:
+            for name in schema.KEYWORD_FIELDS:
                 self.client.create_payload_index(
                     self.collection,
                     name,
                     field_schema=models.KeywordIndexParams(type=models.KeywordIndexType.KEYWORD, is_tenant=name == "tenant_id"),
                 )
-            for name in INTEGER_FIELDS:
+            for name in schema.INTEGER_FIELDS:
                 self.client.create_payload_index(self.collection, name, field_schema=models.PayloadSchemaType.INTEGER)
 
-    def _load_mirror(self) -> None:
-        assert self.mirror is not None
-        offset = None
-        while True:
-            points, offset = self.client.scroll(self.collection, limit=2048, offset=offset, with_payload=True, with_vectors=True)
-            if points:
-                dense = np.array([p.vector[DENSE] for p in points], dtype=np.float32)  # type: ignore[index]
-                sparse = [
-                    SparseVector(list(p.vector[SPARSE].indices), list(p.vector[SPARSE].values))  # type: ignore[index,union-attr]
-                    if SPARSE in p.vector  # type: ignore[operator]
-                    else SparseVector([], [])
-                    for p in points
-                ]
-                self.mirror.upsert([str(p.id) for p in points], dense, sparse, [p.payload or {} for p in points])
-            if offset is None:
-                return
-
-    @_translated
-    def upsert(self, chunks: Sequence[ChunkRecord], dense: np.ndarray, sparse: Sequence[SparseVector]) -> None:
+    @schema.translated
+    def upsert(self, chunks: Sequence[ChunkRecord], vectors: Sequence[ChunkVectors]) -> None:
         points = []
-        for chunk, vector, sv in zip(chunks, dense, sparse, strict=True):
-            payload = {
-                **chunk.payload,
-                "tenant_id": chunk.tenant_id,
-                "article_id": chunk.article_id,
-                "version": chunk.version,
-                "title": chunk.title,
-                "heading": chunk.heading,
-                "text": chunk.text,
-                "position": chunk.position,
+        for chunk, v in zip(chunks, vectors, strict=True):
+            named: dict[str, Any] = {
+                schema.DENSE: np.asarray(v.dense, dtype=np.float32).tolist(),
+                schema.SPARSE: models.SparseVector(indices=list(v.sparse.indices), values=list(v.sparse.values)),
             }
-            points.append(
-                models.PointStruct(
-                    id=chunk.chunk_id,
-                    vector={DENSE: vector.tolist(), SPARSE: models.SparseVector(indices=sv.indices, values=sv.values)},
-                    payload=payload,
-                )
-            )
-        for start in range(0, len(points), 256):
-            self.client.upsert(self.collection, points=points[start : start + 256], wait=True)
-        if self.mirror is not None:
-            self.mirror.upsert([str(p.id) for p in points], dense, sparse, [p.payload or {} for p in points])
+            if v.title is not None:
+                named[schema.TITLE] = np.asarray(v.title, dtype=np.float32).tolist()
+            points.append(models.PointStruct(id=chunk.chunk_id, vector=named, payload=schema.payload(chunk)))
+        for start in range(0, len(points), UPSERT_BATCH):
+            self.client.upsert(self.collection, points=points[start : start + UPSERT_BATCH], wait=True)
 
-    @_translated
+    @schema.translated
     def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
         if chunk_ids:
             self.client.delete(self.collection, points_selector=models.PointIdsList(points=list(chunk_ids)), wait=True)
-            if self.mirror is not None:
-                self.mirror.delete(str(c) for c in chunk_ids)
 
-    @_translated
+    @schema.translated
     def chunk_ids(self, tenant: str) -> dict[str, str]:
         """Every chunk id of a tenant, with its article id (for reconciliation)."""
         out: dict[str, str] = {}
@@ -161,7 +103,10 @@ class QdrantIndex:
             if offset is None:
                 return out
 
-    @_translated
+    def optimize(self) -> None:
+        """The server's optimizers run on their own."""
+
+    @schema.translated
     def search(
         self,
         *,
@@ -173,49 +118,35 @@ class QdrantIndex:
         today: int,
         mode: str = "hybrid",
     ) -> list[SearchHit]:
-        prefetch_limit = max(limit * 4, 20)
-        if self.mirror is not None:
-            found = self.mirror.search(
-                tenants=tenants, dense=dense, sparse=sparse, filters=filters, limit=limit, today=today, mode=mode, prefetch_limit=prefetch_limit
-            )
-            return [_hit(point_id, score, payload) for point_id, score, payload in found]
-        flt = build_filter(tenants, filters, today)
-        dense_query = dense.tolist()
-        if mode == "dense" or sparse is None or not sparse.indices:
+        flt = _filter(schema.conditions(tenants, filters, today))
+        query_vector = np.asarray(dense, dtype=np.float32).tolist()
+        params = models.SearchParams(hnsw_ef=HNSW_EF)
+        legs = schema.legs(mode, sparse)
+
+        def nearest(leg: schema.Leg) -> Any:
+            if leg.sparse:
+                assert sparse is not None
+                return models.SparseVector(indices=list(sparse.indices), values=list(sparse.values))
+            return query_vector
+
+        if len(legs) == 1:
             result = self.client.query_points(
-                self.collection, query=dense_query, using=DENSE, query_filter=flt, limit=limit, with_payload=True
-            )
-        elif mode == "sparse":
-            result = self.client.query_points(
-                self.collection,
-                query=models.SparseVector(indices=sparse.indices, values=sparse.values),
-                using=SPARSE,
-                query_filter=flt,
-                limit=limit,
+                self.collection, query=nearest(legs[0]), using=legs[0].using, query_filter=flt, search_params=params, limit=limit,
                 with_payload=True,
             )
         else:
+            depth = schema.prefetch_limit(limit)
             result = self.client.query_points(
                 self.collection,
-                prefetch=[
-                    models.Prefetch(query=dense_query, using=DENSE, filter=flt, limit=prefetch_limit),
-                    models.Prefetch(
-                        query=models.SparseVector(indices=sparse.indices, values=sparse.values),
-                        using=SPARSE,
-                        filter=flt,
-                        limit=prefetch_limit,
-                    ),
-                ],
-                query=models.FusionQuery(fusion=self.fusion),
+                prefetch=[models.Prefetch(query=nearest(leg), using=leg.using, filter=flt, params=params, limit=depth) for leg in legs],
+                query=models.RrfQuery(rrf=models.Rrf(k=schema.RRF_K, weights=[schema.FUSION_WEIGHTS[leg.using] for leg in legs])),
                 limit=limit,
                 with_payload=True,
             )
-        return [_hit(str(point.id), float(point.score), point.payload or {}) for point in result.points]
+        return [schema.hit(p.id, p.score, p.payload or {}) for p in result.points]
 
-    @_translated
+    @schema.translated
     def count(self) -> int:
-        if self.mirror is not None:
-            return len(self.mirror)
         if not self.client.collection_exists(self.collection):
             return 0
         return int(self.client.count(self.collection, exact=True).count)
@@ -234,34 +165,12 @@ class QdrantIndex:
             pass
 
 
-def _hit(point_id: str, score: float, p: dict[str, Any]) -> SearchHit:
-    return SearchHit(
-        chunk_id=point_id,
-        article_id=p.get("article_id", ""),
-        title=p.get("title", ""),
-        text=p.get("text", ""),
-        score=score,
-        version=int(p.get("version", 0)),
-        heading=p.get("heading", ""),
-        payload=p,
-    )
-
-
-def build_filter(tenants: Sequence[str], filters: SearchFilters, today: int) -> models.Filter:
-    must: list[Any] = [
-        models.FieldCondition(key="tenant_id", match=models.MatchAny(any=list(tenants))),
-        models.FieldCondition(key="status", match=models.MatchValue(value="approved")),
-        models.FieldCondition(key="effective_from", range=models.Range(lte=today)),
-        models.FieldCondition(key="review_by", range=models.Range(gte=today)),
-    ]
-    if filters.locale:
-        must.append(models.FieldCondition(key="locale", match=models.MatchValue(value=filters.locale)))
-    if filters.channel:
-        must.append(models.FieldCondition(key="channels", match=models.MatchValue(value=filters.channel)))
-    if filters.products:
-        must.append(models.FieldCondition(key="products", match=models.MatchAny(any=list(filters.products))))
-    if filters.tags:
-        must.append(models.FieldCondition(key="tags", match=models.MatchAny(any=list(filters.tags))))
-    if filters.article_ids:
-        must.append(models.FieldCondition(key="article_id", match=models.MatchAny(any=list(filters.article_ids))))
+def _filter(conditions: Sequence[schema.Condition]) -> models.Filter:
+    must: list[Any] = []
+    for c in conditions:
+        if c.values:
+            match: Any = models.MatchValue(value=c.values[0]) if len(c.values) == 1 else models.MatchAny(any=list(c.values))
+            must.append(models.FieldCondition(key=c.key, match=match))
+        else:
+            must.append(models.FieldCondition(key=c.key, range=models.Range(gte=c.gte, lte=c.lte)))
     return models.Filter(must=must)

@@ -26,11 +26,10 @@ from service.clock import Clock
 from service.db.models import KnowledgeDocument
 from service.errors import Conflict, InvalidInput, NotFound
 from service.keys import SHARED_TENANT
-from service.knowledge import sparse
 from service.knowledge.articles import Article, ArticleError, date_int, load_dir, parse_article
 from service.guardrails.plaintext import plain_hit
 from service.knowledge.chunking import chunk_markdown
-from service.ports import ChunkRecord, Embedder, SearchFilters, SearchHit, TokenCounter
+from service.ports import ChunkRecord, ChunkVectors, Embedder, KeywordEncoder, SearchFilters, SearchHit, TokenCounter
 
 CHUNK_NAMESPACE = uuid.UUID("5f0d1f7e-8a59-4d43-9a43-1c3f1b0c9a11")
 MAX_QUERY_CHARS = 2000
@@ -48,6 +47,8 @@ class IngestReport:
     errors: list[dict[str, str]] = field(default_factory=list)
     chunks_written: int = 0
     orphans_removed: int = 0
+    repaired: list[str] = field(default_factory=list)
+    """Articles whose chunks were missing from the index, written again (also in added/updated)."""
     seconds: float = 0.0
 
     @property
@@ -64,6 +65,7 @@ class IngestReport:
             "errors": self.errors,
             "chunks_written": self.chunks_written,
             "orphans_removed": self.orphans_removed,
+            "repaired": self.repaired,
             "seconds": round(self.seconds, 3),
         }
 
@@ -93,6 +95,7 @@ class KnowledgeService:
         *,
         index: Any,
         embedder: Embedder,
+        keywords: KeywordEncoder,
         counter: TokenCounter,
         sessions: async_sessionmaker,
         chunk_tokens: int = 256,
@@ -100,12 +103,13 @@ class KnowledgeService:
     ) -> None:
         self.index = index
         self.embedder = embedder
+        self.keywords = keywords
         self.counter = counter
         self.sessions = sessions
         self.chunk_tokens = chunk_tokens
         self.today = today
         self._write_lock = anyio.Lock()
-        # qdrant's local mode is not safe for concurrent writers and readers across threads.
+        # an index that is not safe for concurrent writers and readers across threads says so (local = True)
         self._index_lock = threading.Lock() if getattr(index, "local", False) else None
 
     # ---- ingest -------------------------------------------------------------------------
@@ -156,6 +160,7 @@ class KnowledgeService:
             if doc is None:
                 raise NotFound(f"no article {article_id!r} in tenant {tenant!r}")
             await self._drop(doc)
+            await self._run(self.index.optimize)
             return IngestReport(removed=[article_id])
 
     async def ingest(
@@ -179,16 +184,19 @@ class KnowledgeService:
                     d.article_id: d
                     for d in (await session.scalars(select(KnowledgeDocument).where(KnowledgeDocument.tenant_id == tenant))).all()
                 }
-            report.orphans_removed = await self._remove_orphans(tenant, existing)
+            report.orphans_removed, damaged = await self._reconcile(tenant, existing)
             if scope:
                 articles = self._outside_scope(articles, existing, scope, report)
+            report.repaired = sorted(damaged & {a.id for a in articles})
+            # an article whose chunks are missing from the index is written again, as if new
+            indexed = {k: d for k, d in existing.items() if k not in damaged}
             for start in range(0, len(articles), EMBED_WINDOW):
                 window = articles[start:start + EMBED_WINDOW]
-                embedded = await self._embed_window(tenant, window, existing)
+                embedded = await self._embed_window(tenant, window, indexed)
                 for i, article in enumerate(window, start):
                     if progress:
                         progress(i, len(articles), article.id)
-                    await self._ingest_one(tenant, article, existing.get(article.id), report, embedded.get(article.id))
+                    await self._ingest_one(tenant, article, indexed.get(article.id), report, embedded.get(article.id))
             if full_sync:
                 present = {a.id for a in articles}
                 for article_id, doc in existing.items():
@@ -198,6 +206,7 @@ class KnowledgeService:
                         continue
                     await self._drop(doc)
                     report.removed.append(article_id)
+            await self._run(self.index.optimize)
             if progress:
                 progress(len(articles), len(articles), "")
         report.seconds = time.perf_counter() - started
@@ -220,7 +229,8 @@ class KnowledgeService:
 
     async def _embed_window(self, tenant: str, window: Sequence[Article], existing: dict[str, KnowledgeDocument]) -> dict[str, tuple[list[ChunkRecord], Any]]:
         """Chunks and vectors of the window's articles that will be (re)indexed, in one call to
-        the embedder: one bulk job the embedder spreads over its lanes, sorted by length."""
+        the embedder: one bulk job the embedder spreads over its lanes, sorted by length. Each
+        article's title is embedded too (its own view, carried by the first chunk)."""
         todo: list[tuple[str, list[ChunkRecord]]] = []
         for article in window:
             doc = existing.get(article.id)
@@ -230,12 +240,19 @@ class KnowledgeService:
         texts = [_chunk_text(r) for _, records in todo for r in records]
         if not texts:
             return {}
-        dense = await anyio.to_thread.run_sync(self.embedder.embed, texts)
+        titles = [records[0].title for _, records in todo if records]
+        dense = await anyio.to_thread.run_sync(self.embedder.embed, texts + titles)
         out: dict[str, tuple[list[ChunkRecord], Any]] = {}
-        offset = 0
+        offset, title_row = 0, len(texts)
         for article_id, records in todo:
-            out[article_id] = (records, dense[offset:offset + len(records)])
+            vectors = [
+                ChunkVectors(dense=dense[offset + i], sparse=self.keywords.document(_chunk_text(r), r.payload.get("locale")),
+                             title=dense[title_row] if i == 0 else None)
+                for i, r in enumerate(records)
+            ]
+            out[article_id] = (records, vectors)
             offset += len(records)
+            title_row += 1 if records else 0
         return out
 
     async def _ingest_one(self, tenant: str, article: Article, doc: KnowledgeDocument | None, report: IngestReport,
@@ -254,9 +271,8 @@ class KnowledgeService:
         new_ids: list[str] = []
         if indexable:
             assert embedded is not None, "an approved article to write was embedded by _embed_window"
-            records, dense = embedded
-            sparse_vectors = [sparse.document_vector(r.text, f"{r.title} {r.heading}") for r in records]
-            await self._run(self.index.upsert, records, dense, sparse_vectors)
+            records, vectors = embedded
+            await self._run(self.index.upsert, records, vectors)
             new_ids = [r.chunk_id for r in records]
             report.chunks_written += len(records)
         now = datetime.now(UTC)
@@ -313,12 +329,16 @@ class KnowledgeService:
             )
         await self._run(self.index.delete_chunks, list(doc.chunk_ids))
 
-    async def _remove_orphans(self, tenant: str, existing: dict[str, KnowledgeDocument]) -> int:
+    async def _reconcile(self, tenant: str, existing: dict[str, KnowledgeDocument]) -> tuple[int, set[str]]:
+        """Delete indexed chunks no database row points at (a write interrupted before its
+        commit); return how many, and the articles whose recorded chunks are not all indexed
+        (an index lost or replaced), which the ingest writes again."""
         known = {c for d in existing.values() for c in d.chunk_ids}
         indexed = await self._run(self.index.chunk_ids, tenant)
         orphans = [c for c in indexed if c not in known]
         await self._run(self.index.delete_chunks, orphans)
-        return len(orphans)
+        damaged = {a for a, d in existing.items() if d.status == "approved" and not set(d.chunk_ids) <= indexed.keys()}
+        return len(orphans), damaged
 
     async def documents(self, tenant: str) -> list[KnowledgeDocument]:
         async with self.sessions() as session:
@@ -357,7 +377,7 @@ class KnowledgeService:
             self.index.search,
             tenants=[tenant, SHARED_TENANT] if tenant != SHARED_TENANT else [SHARED_TENANT],
             dense=query_vector,
-            sparse=sparse.query_vector(query),
+            sparse=self.keywords.query(query, (filters or SearchFilters()).locale),
             filters=filters or SearchFilters(),
             limit=top_k,
             today=date_int(self.today()),
