@@ -44,7 +44,10 @@ class ServerSettings:
 @dataclass(frozen=True)
 class StorageSettings:
     data_dir: Path = Path("./var")
-    """ASSIST_DATA_DIR: embedded Qdrant files and the SQLite database."""
+    """ASSIST_DATA_DIR: embedded Qdrant files and the SQLite database. Resolved once, when the
+    settings are read, against the working directory of that moment (so ./var means the var/
+    of the directory the command runs in); set an absolute path to use one data directory from
+    anywhere."""
     database_url: str = ""
     """ASSIST_DATABASE_URL: SQLAlchemy async URL; empty means SQLite in the data dir."""
     qdrant_url: str = ""
@@ -63,6 +66,22 @@ class StorageSettings:
     @property
     def qdrant_path(self) -> Path:
         return self.data_dir / "qdrant"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite database file, or None when the database is a server (PostgreSQL)."""
+        url = self.effective_database_url
+        if not url.startswith("sqlite"):
+            return None
+        path = url.split("///", 1)[-1]
+        return None if not path or path == ":memory:" else Path(path)
+
+    def describe(self) -> str:
+        """Where the data lives, for messages about a missing tenant, key or database."""
+        where = f"data directory {self.data_dir}"
+        if self.database_url:
+            return f"{where}, database {_redact_url(self.database_url)}"
+        return f"{where} (ASSIST_DATA_DIR; default ./var of the working directory)"
 
 
 @dataclass(frozen=True)
@@ -159,6 +178,9 @@ class Settings:
                 group_field.name
             ]
             groups[group_field.name] = _build_group(group_cls, env)
+        storage = groups["storage"]
+        # Resolved once, here: every later use (the CLI, the service, messages) sees one path.
+        groups["storage"] = dataclasses.replace(storage, data_dir=storage.data_dir.expanduser().resolve())
         settings = cls(**groups)
         settings.validate()
         return settings
