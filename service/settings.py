@@ -27,13 +27,16 @@ class ServerSettings:
     host: str = "127.0.0.1"
     """ASSIST_HOST: interface `assist serve` listens on."""
     port: int = 8000
-    """ASSIST_PORT: TCP port `assist serve` listens on."""
+    """ASSIST_PORT: TCP port `assist serve` listens on; 0 takes any free port (the start-up line
+    says which)."""
     max_body_bytes: int = 1_048_576
     """ASSIST_MAX_BODY_BYTES: largest accepted request body; larger bodies get 413."""
     log_level: str = "info"
     """ASSIST_LOG_LEVEL: debug, info, warning or error."""
     log_format: str = "auto"
-    """ASSIST_LOG_FORMAT: json, console, or auto (console on a terminal, JSON otherwise)."""
+    """ASSIST_LOG_FORMAT: json, console, or auto (console on a terminal, JSON otherwise); one
+    format per stream: library logs (Alembic, uvicorn, httpx) use it too, and no progress bar
+    is drawn into a JSON stream."""
     rate_limit_per_minute: int = 0
     """ASSIST_RATE_LIMIT_PER_MINUTE: requests per API key per minute; 0 turns the limit off."""
     worker_threads: int = 32
@@ -195,8 +198,8 @@ class Settings:
 
     def validate(self) -> None:
         s = self.server
-        if not 0 < s.port < 65536:
-            raise SettingsError(f"ASSIST_PORT must be between 1 and 65535, got {s.port}")
+        if not 0 <= s.port < 65536:
+            raise SettingsError(f"ASSIST_PORT must be between 0 (any free port) and 65535, got {s.port}")
         if s.log_level.lower() not in {"debug", "info", "warning", "error"}:
             raise SettingsError(f"ASSIST_LOG_LEVEL must be debug, info, warning or error, got {s.log_level!r}")
         if s.log_format not in {"json", "console", "auto"}:
