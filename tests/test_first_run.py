@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -98,3 +99,34 @@ def test_migrations_log_in_the_chosen_format(env):
     assert done.returncode == 0, done.stderr
     records = [json.loads(line) for line in done.stderr.splitlines() if line.strip()]  # every line is JSON
     assert any(r.get("logger", "").startswith("alembic") and "Running upgrade" in r["event"] for r in records)
+
+
+def test_the_package_licence_is_an_spdx_string():
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())
+    assert project["project"]["license"] == "Apache-2.0"
+    assert "setuptools>=77" in project["build-system"]["requires"]  # the first to accept the SPDX string
+
+
+@pytest.mark.parametrize(("uid", "sudo", "chromium", "says"), [
+    ("1000", "exit 1", False, "SKIPPED: installing chromium needs root or sudo"),
+    ("0", None, False, "SKIPPED: no apt-get here"),
+    ("1000", "exit 1", True, "chromium is already installed, skipping apt-get"),
+])
+def test_make_skips_the_chromium_step_with_a_message_when_present_or_impossible(tmp_path, uid, sudo, chromium, says):
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    fake = tmp_path / "bin"  # a PATH without chromium or apt-get: only these two commands
+    fake.mkdir()
+    (fake / "id").write_text(f"#!/bin/sh\necho {uid}\n")
+    if sudo:
+        (fake / "sudo").write_text(f"#!/bin/sh\n{sudo}\n")
+    if chromium:
+        (fake / "chromium").write_text("#!/bin/sh\n")
+    for f in fake.iterdir():
+        f.chmod(0o755)
+    done = subprocess.run([make, "-s", "install-chromium"], cwd=REPO, env={"PATH": str(fake)}, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert says in done.stdout and ("SKIPPED" not in says or "the eval-report rendering test fails without it" in done.stdout)
