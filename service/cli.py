@@ -14,6 +14,7 @@ from typing import Any
 import structlog
 
 from service.errors import AppError, NotFound
+from service.gaps.cli import register_cli as register_gaps_cli
 from service.logging import configure_logging, is_json
 from service.roles import ROLE_PURPOSE, ROLES
 from service.settings import Settings, SettingsError
@@ -108,6 +109,7 @@ def build_parser(extras: bool = True) -> argparse.ArgumentParser:
     search.add_argument("--mode", choices=["hybrid", "dense", "sparse"], default="hybrid")
     search.add_argument("--json", action="store_true")
     search.set_defaults(func=cmd_search)
+    register_gaps_cli(knowledge)  # issue 19: assist knowledge gaps
 
     keys = sub.add_parser("keys", help="API keys").add_subparsers(dest="keys_command")
     create = keys.add_parser("create", help="create a key; it is printed once")

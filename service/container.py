@@ -9,12 +9,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from service.adapters.sk_cluster import AgglomerativeClusterer
 from service.db.engine import make_engine, migrate, read_session_factory, session_factory
+from service.gaps.service import GapService
 from service.keys import KeyStore
 from service.knowledge.service import KnowledgeService
 from service.metrics import Metrics
@@ -154,4 +157,11 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
     step("loading the intent taxonomy and training the classifier")
     await start_intents(container)
     # --- end issue 3 ---
+    # --- issue 19: knowledge gaps and drafts (owner: gaps) ---
+    container.extras.setdefault("gaps", GapService(
+        sessions=sessions, embedder=embedder, clusterer=container.extras.pop("clusterer", None) or AgglomerativeClusterer(),
+        knowledge=knowledge, trail=lambda: container.extras.get("audit"), chat=lambda: container.extras.get("chat_model"),
+        now=container.extras.pop("clock", None) or (lambda: datetime.now(UTC)),
+    ))
+    # --- end issue 19 ---
     return container

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ import pytest_asyncio
 from service.app import create_app
 from service.keys import SCOPES
 from tests.conftest import make_settings, running
+from tests.test_gaps import record as record_signal
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -85,6 +87,7 @@ class World:
     suggestion_id: str = ""
     record_id: str = ""
     seen: list[str] = field(default_factory=list)
+    gaps: list[dict[str, Any]] = field(default_factory=list)
 
     async def call(self, method: str, path: str, headers: dict[str, str], **kw: Any) -> Any:
         r = await self.client.request(method, path, headers=headers, **kw)
@@ -327,7 +330,58 @@ async def triage_zendesk(w: World) -> None:
     await _triage_signed_with_acmes_secret(w, "/v1/hooks/triage/zendesk", zendesk=True)
 
 
+GAP_PERIOD = {"since": "2026-11-01T00:00:00Z", "until": "2026-11-15T12:00:00Z"}
+
+
+async def acme_gaps(w: World) -> list[dict[str, Any]]:
+    """Acme's knowledge gaps (issue 19), from signals recorded at pinned times in GAP_PERIOD."""
+    if not w.gaps:
+        c = w.client.app.state.container
+        trail = c.extras["audit"]
+        clock = trail.clock
+        try:
+            for i in range(5):
+                await record_signal(c, "acme", datetime(2026, 11, 5, tzinfo=UTC) + timedelta(hours=i),
+                                    {"type": "suggestion", "text": f"do you sell {SECRET} velvet gloves? ({i})"})
+        finally:
+            trail.clock = clock
+        r = await w.call("GET", "/v1/knowledge/gaps", w.acme, params=GAP_PERIOD)
+        w.gaps = r.json()["gaps"]
+        assert w.gaps and w.gaps[0]["draft_id"] and SECRET in r.text
+    return w.gaps
+
+
+async def list_gaps(w: World) -> None:
+    await acme_gaps(w)
+    r = await w.as_globex("GET", "/v1/knowledge/gaps", params=GAP_PERIOD)
+    assert r.status_code == 200 and r.json()["gaps"] == []
+
+
+async def list_drafts(w: World) -> None:
+    await acme_gaps(w)
+    r = await w.as_globex("GET", "/v1/knowledge/drafts")
+    assert r.status_code == 200 and r.json()["drafts"] == []
+
+
+async def approve_draft(w: World) -> None:
+    draft_id = (await acme_gaps(w))[0]["draft_id"]
+    assert (await w.as_globex("POST", f"/v1/knowledge/drafts/{draft_id}/approve")).status_code == 404
+    r = await w.call("GET", "/v1/knowledge/drafts", w.acme, params={"status": "draft"})
+    assert draft_id in {d["id"] for d in r.json()["drafts"]}
+
+
+async def reject_draft(w: World) -> None:
+    draft_id = (await acme_gaps(w))[0]["draft_id"]
+    assert (await w.as_globex("POST", f"/v1/knowledge/drafts/{draft_id}/reject", json={"reason": "spam"})).status_code == 404
+    r = await w.call("GET", "/v1/knowledge/drafts", w.acme, params={"status": "draft"})
+    assert draft_id in {d["id"] for d in r.json()["drafts"]}
+
+
 CROSS_TENANT: dict[tuple[str, str], Check] = {
+    ("GET", "/v1/knowledge/gaps"): list_gaps,  # issue 19
+    ("GET", "/v1/knowledge/drafts"): list_drafts,  # issue 19
+    ("POST", "/v1/knowledge/drafts/{draft_id:str}/approve"): approve_draft,  # issue 19
+    ("POST", "/v1/knowledge/drafts/{draft_id:str}/reject"): reject_draft,  # issue 19
     ("GET", "/v1/intents"): taxonomy,
     ("POST", "/v1/intents/reload"): reload_taxonomy,
     ("POST", "/v1/hooks/triage"): triage,

@@ -199,6 +199,8 @@ def _suite_html(r: SuiteResult, baseline: dict[str, Any], gate: GateResult | Non
         out.append("</table>")
     if r.notes:
         out.append("<ul>" + "".join(f"<li>{_h(n)}</li>" for n in r.notes) + "</ul>")
+    if r.html:
+        out.append(r.html)
     if r.charts:
         out.append("<h3>Charts</h3><div class='charts'>")
         for c in r.charts:

@@ -91,6 +91,8 @@ class SuiteResult:
     comparison: dict[str, Any] | None = None
     """Side-by-side of two prompt versions: {"task", "versions", "metrics": {v: {...}}, "cases": [...]}."""
     seconds: float = 0.0
+    html: str = ""
+    """A suite's own HTML section for the report (already escaped), e.g. the gaps it found."""
 
     @property
     def ok(self) -> bool:

@@ -8,6 +8,7 @@ from service.api.interactions import InteractionsController  # issue 4
 from service.api.intents import IntentsController  # issue 3
 from service.api.assist import AssistController  # issue 5
 from service.api.audit import AUDIT_HANDLERS  # issue 6
+from service.api.gaps import GapsController  # issue 19
 from service.api.keys import KeysController  # issue 8
 from service.api.knowledge import KnowledgeController
 from service.api.summaries import SummariesController  # issue 4
@@ -25,4 +26,5 @@ V1_HANDLERS: list[Any] = [
     KeysController,  # issue 8
     IntentsController,  # issue 3
     TriageController,  # issue 3
+    GapsController,  # issue 19
 ]

@@ -198,3 +198,58 @@ class TriageEvent(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     """SHA-256 of the ticket's content at first delivery: a replay with other content is refused."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class KnowledgeGap(Base):
+    """A topic where the knowledge falls short, found in agents' signals (issue 19). Approving its
+    draft closes it; new signals on the topic reopen it."""
+
+    __tablename__ = "knowledge_gaps"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    """open or closed."""
+    kind: Mapped[str] = mapped_column(String(16))
+    """missing (no article answers it) or outdated (``article_id`` answers it wrongly)."""
+    article_id: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
+    centroid: Mapped[list[Any]] = mapped_column(JSON)
+    """Mean MiniLM vector of the gap's signals: how a later analysis recognises the same topic."""
+    size: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """Signals by kind, trend, intents, articles cited, masked examples."""
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_signal_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reopened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (Index("ix_knowledge_gaps_tenant_status", "tenant_id", "status"),)
+
+
+class KnowledgeDraft(Base):
+    """A proposed article for a gap. Kept here, never in the knowledge index, until approved."""
+
+    __tablename__ = "knowledge_drafts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    gap_id: Mapped[str] = mapped_column(String(36))
+    article_id: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text)
+    """The whole article (front matter with ``status: draft``, then Markdown)."""
+    engine: Mapped[str] = mapped_column(String(16))
+    """extractive or llm."""
+    status: Mapped[str] = mapped_column(String(16))
+    """draft, approved or rejected."""
+    notes: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+    """Key id of the reviewer."""
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (
+        Index("ix_knowledge_drafts_tenant_status", "tenant_id", "status"),
+        Index("ix_knowledge_drafts_gap", "tenant_id", "gap_id"),
+    )
