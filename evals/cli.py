@@ -1,4 +1,4 @@
-"""`assist eval`: the offline eval suite from the command line (registered by service/cli.py)."""
+"""`python -m evals` (and `assist eval`, which runs it): the offline eval suites from the command line."""
 
 from __future__ import annotations
 
@@ -15,9 +15,34 @@ recorded LLM answers (evals/recordings/) where a suite uses an LLM. The exit sta
 metric drops below its baseline by more than its tolerance, or a suite errors."""
 
 
+def build_parser(prog: str = "python -m evals") -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=prog, description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _arguments(p)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    from service.settings import Settings, SettingsError
+
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"evals: configuration error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return cmd_eval(args, settings)
+    except KeyboardInterrupt:
+        return 130
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser("eval", help="run the offline eval suites and write a report", description=HELP,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    _arguments(p)
+
+
+def _arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("suites", nargs="*", metavar="SUITE",
                    help="suites or groups (intents, retrieval, summaries, suggestions, safety); default: all")
     p.add_argument("--prompt-version", action="append", default=[], metavar="TASK=V",

@@ -218,11 +218,14 @@ def store_metrics(expected: Sequence[str | None], predicted: Sequence[str | None
     }
 
 
-def run_store(embedder: Any, *, taxonomy: Path = TAXONOMY, threshold: float = 0.5, dataset: Path = STORE_DATASET) -> dict[str, Any]:
+def run_store(embedder: Any, *, taxonomy: Path = TAXONOMY, threshold: float | None = 0.5, dataset: Path = STORE_DATASET,
+              ids: set[str] | None = None) -> dict[str, Any]:
+    """Classify the store conversations (those in ``ids`` when given) with the taxonomy trained as
+    the service trains it; ``threshold`` None: the taxonomy's own calibrated threshold."""
     from service.assist.intents import IntentService, Message
 
-    cases = load_store_cases(dataset)
-    service = IntentService(embedder=embedder, path=taxonomy, threshold=threshold)
+    cases = [c for c in load_store_cases(dataset) if ids is None or c.id in ids]
+    service = IntentService(embedder=embedder, path=taxonomy, threshold_override=threshold)
     report = service.load()
     rows = []
     for case in cases:
@@ -237,7 +240,7 @@ def run_store(embedder: Any, *, taxonomy: Path = TAXONOMY, threshold: float = 0.
         sel = [r for r in rows if tag in r["tags"]]
         by_tag[tag] = {"cases": len(sel), "accuracy": 100 * sum(r["expected"] == r["predicted"] for r in sel) / len(sel)}
     return {"cases": len(rows), "metrics": metrics, "by_tag": by_tag, "rows": rows, "taxonomy_version": report.version,
-            "threshold": threshold, "training": report.train}
+            "threshold": service.threshold, "training": report.train}
 
 
 # ---- report -----------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -97,14 +98,17 @@ def score(case: dict[str, Any], summary: Summary, history_ids: set[str]) -> Case
 
 
 def run(path: Path = DATASET, *, engine: ExtractiveSummarizer | None = None, repeat: int = 3,
-        tag: str | None = None) -> dict[str, Any]:
+        tag: str | None = None, split: str | None = None, now: datetime | None = None) -> dict[str, Any]:
+    """Score ``engine`` on the cases (those with ``tag`` / of ``split``, dev or held_out, when given)."""
     engine = engine or ExtractiveSummarizer()
     results: list[CaseResult] = []
     for case in load(path):
         if tag is not None and tag not in case.get("tags", []):
             continue
+        if split is not None and case.get("split", "dev") != split:
+            continue
         inp = case["input"]
-        history = parse_history(inp["history"], customer_id=inp.get("customer_id"))
+        history = parse_history(inp["history"], customer_id=inp.get("customer_id"), now=now)
         as_of = history[-1].ts  # evaluate as of the last interaction: the dataset is historical
         times = []
         summary = None
@@ -148,12 +152,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print the full report as JSON")
     ap.add_argument("--misses", action="store_true", help="list what each case missed")
     args = ap.parse_args(argv)
-    report = run(args.dataset)
-    report["holdout"] = {k: v for k, v in run(args.dataset, tag="holdout").items() if k != "per_case"}
+    report = run(args.dataset, split="dev")
+    report["holdout"] = {k: v for k, v in run(args.dataset, split="held_out").items() if k != "per_case"}
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
-    print(f"summaries eval — {report['cases']} histories, engine=extractive")
+    print(f"summaries eval — {report['cases']} dev histories (tuned on), engine=extractive")
     rows = [
         ("fact recall", f"{report['fact_recall']:.3f}", f"{report['expected']['facts']} expected facts"),
         ("commitment recall", f"{report['commitment_recall']:.3f}", f"{report['expected']['commitments']} expected commitments"),
@@ -166,8 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     h = report["holdout"]
     if h["cases"]:
-        rows.append(("holdout facts+commitments", f"{h['facts_and_commitments_recall']:.3f}",
-                     f"{h['cases']} histories tagged holdout (facts {h['fact_recall']:.3f}, commitments {h['commitment_recall']:.3f})"))
+        rows.append(("held-out facts+commitments", f"{h['facts_and_commitments_recall']:.3f}",
+                     f"{h['cases']} held-out histories (facts {h['fact_recall']:.3f}, commitments {h['commitment_recall']:.3f})"))
     w = max(len(r[0]) for r in rows)
     for name, val, note in rows:
         print(f"  {name:<{w}}  {val:>14}  {note}")

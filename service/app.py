@@ -25,6 +25,7 @@ from service.container import build_container
 from service.errors import exception_to_problem
 from service.logging import RequestLogMiddleware, configure_logging
 from service.metrics import Metrics
+from service.panel.http import panel_router  # issue 15
 from service.settings import Settings
 from service.startup import Startup, describe_loaded
 
@@ -102,7 +103,7 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
         security=[{"bearer": []}],
     )
     return Litestar(
-        route_handlers=[healthz, readyz, metrics, v1],
+        route_handlers=[healthz, readyz, metrics, v1, panel_router()],
         lifespan=[lifespan],
         exception_handlers={Exception: exception_to_problem},
         middleware=[DefineMiddleware(RequestLogMiddleware, metrics=metrics_)],

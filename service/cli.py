@@ -16,6 +16,8 @@ import structlog
 from service.errors import AppError, NotFound
 from service.gaps.cli import register_cli as register_gaps_cli
 from service.logging import configure_logging, is_json
+from service.panel.cli import register_cli as register_panel  # issue 15
+from service.repo_evals import REPO, run_repo_module
 from service.roles import ROLE_PURPOSE, ROLES
 from service.settings import Settings, SettingsError
 from service.startup import Startup
@@ -26,15 +28,18 @@ EXTRA_COMMANDS: list[Callable[[Any], None]] = []
 
 
 def _register_eval(sub: Any) -> None:
-    """`assist eval`: the offline eval suites live in the repository's evals/ (not installed)."""
-    repo = Path(__file__).resolve().parents[1]
-    if not (repo / "evals" / "cli.py").is_file():
-        return
-    if str(repo) not in sys.path:
-        sys.path.insert(0, str(repo))
-    from evals.cli import register
+    """`assist eval` is listed here and runs ``python -m evals`` (the repository's evals/, not
+    installed with the service) in a child process: the service never imports the evals."""
+    sub.add_parser("eval", add_help=False, help="run the offline eval suites (`python -m evals`; see `assist eval --help`)")
 
-    register(sub)
+
+def run_evals(argv: list[str]) -> int:
+    """``python -m evals ARGV`` with this interpreter, the repository first on the path."""
+    if not (REPO / "evals" / "__main__.py").is_file():
+        print("assist eval: the eval suites live in the repository's evals/ (not installed); run it from a checkout",
+              file=sys.stderr)
+        return 2
+    return run_repo_module("evals.cli", argv)
 
 
 EXTRA_COMMANDS.append(_register_eval)
@@ -58,10 +63,13 @@ def _register_intents(sub: Any) -> None:  # issue 3
 
 
 EXTRA_COMMANDS.append(_register_intents)  # issue 3
+EXTRA_COMMANDS.append(register_panel)  # issue 15
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["eval"]:
+        return run_evals(argv[1:])
     # `serve` needs none of the feature commands: not importing them opens the port sooner.
     parser = build_parser(extras=argv[:1] != ["serve"])
     args = parser.parse_args(argv)

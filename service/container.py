@@ -9,18 +9,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from service.adapters.sk_cluster import AgglomerativeClusterer
+from service.clock import Clock
 from service.db.engine import make_engine, migrate, read_session_factory, session_factory
 from service.gaps.service import GapService
 from service.keys import KeyStore
 from service.knowledge.service import KnowledgeService
 from service.metrics import Metrics
+from service.db.panel_store import PanelStore
 from service.ports import Embedder, TokenCounter
 from service.settings import Settings
 
@@ -40,6 +41,8 @@ class Container:
     """Components added by later features, by name."""
     owns_embedder: bool = False
     """The embedder was built here (not handed in), so closing the container closes it."""
+    clock: Clock = field(default_factory=Clock)
+    """"Now" for everything that needs it (ASSIST_NOW pins it; tests and evals pass a pinned one)."""
 
     async def ready(self) -> dict[str, bool]:
         checks = {"model": self.embedder is not None, "index": bool(self.index.ping())}
@@ -112,8 +115,11 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
     step("opening the knowledge index")
     index = overrides.pop("index", None) or await asyncio.to_thread(make_index, settings, embedder.dimension)
     await asyncio.to_thread(index.ensure_collection)
+    given = overrides.pop("clock", None)
+    clock = Clock.of(given) if given is not None else Clock.from_setting(settings.server.now)
     knowledge = KnowledgeService(
-        index=index, embedder=embedder, counter=counter, sessions=sessions, chunk_tokens=settings.models.chunk_tokens
+        index=index, embedder=embedder, counter=counter, sessions=sessions, chunk_tokens=settings.models.chunk_tokens,
+        today=clock.today,
     )
     container = Container(
         settings=settings,
@@ -126,6 +132,7 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
         knowledge=knowledge,
         metrics=overrides.pop("metrics", None) or Metrics(),
         owns_embedder=owns_embedder,
+        clock=clock,
     )
     container.extras.update(overrides)
     # --- issue 4: customer history and summaries (owner: summaries) ---
@@ -138,6 +145,7 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
         prompt_path=settings.content.prompts_dir / "summary@1.md",
         chat_model=lambda: chat_from(container.extras),
         classify=lambda: classify_adapter(container.extras.get("intents")),
+        now=clock.now,
     ))
     # --- end issue 4 ---
     # --- issue 5: LLM gateway, policy, suggestions and /v1/assist (owner: suggestions) ---
@@ -157,11 +165,14 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
     step("loading the intent taxonomy and training the classifier")
     await start_intents(container)
     # --- end issue 3 ---
+    # --- issue 15: agent panel sessions and where the panel may be embedded ---
+    container.extras.setdefault("panel", PanelStore(sessions))
+    # --- end issue 15 ---
     # --- issue 19: knowledge gaps and drafts (owner: gaps) ---
     container.extras.setdefault("gaps", GapService(
         sessions=sessions, embedder=embedder, clusterer=container.extras.pop("clusterer", None) or AgglomerativeClusterer(),
         knowledge=knowledge, trail=lambda: container.extras.get("audit"), chat=lambda: container.extras.get("chat_model"),
-        now=container.extras.pop("clock", None) or (lambda: datetime.now(UTC)),
+        now=clock.now,
     ))
     # --- end issue 19 ---
     return container

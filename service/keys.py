@@ -32,6 +32,7 @@ SCOPES: dict[str, str] = {
     "triage:write": "post tickets to the triage hook",
     "audit:read": "read the audit trail and feedback reports",
     "keys:admin": "list, rotate and revoke the tenant's keys",
+    "panel:session": "only exchange for a short-lived agent-panel session (the Chatwoot dashboard app's panel token)",
     "admin": "every scope of the tenant",
 }
 TENANT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")

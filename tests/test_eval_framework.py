@@ -142,7 +142,7 @@ def test_the_committed_baseline_covers_every_fast_suite_with_tolerances() -> Non
     for s in select(None, fast_only=True):
         if s.name in baseline:
             assert all("tolerance" in m for m in baseline[s.name]["metrics"].values())
-    assert "retrieval" in baseline and baseline["retrieval"]["metrics"]["hybrid.recall@5"]["tolerance"] > 0
+    assert "retrieval" in baseline and any(k.endswith("hybrid.recall@5") and m["tolerance"] > 0 for k, m in baseline["retrieval"]["metrics"].items())
 
 
 def test_suite_groups_select_every_member() -> None:
@@ -201,25 +201,26 @@ def test_recorded_answers_replay_exactly_and_a_changed_input_is_a_clear_miss(tmp
 # ---- the command ---------------------------------------------------------------------------
 
 
-def test_assist_eval_writes_three_reports_and_fails_the_gate_naming_the_metric(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_assist_eval_writes_three_reports_and_fails_the_gate_naming_the_metric(tmp_path: Path, capfd) -> None:  # noqa: ANN001
+    """`assist eval` runs `python -m evals` in a child process (the service does not import the evals)."""
     from evals.framework.gate import BASELINE_DIR
     from service.cli import main
 
     assert main(["eval", "summaries", "--out", str(tmp_path / "ok"), "--no-progress"]) == 0
     assert {p.name for p in (tmp_path / "ok").iterdir()} >= {"report.json", "summary.md", "report.html"}
-    assert "summaries" in capsys.readouterr().out
+    assert "summaries" in capfd.readouterr().out
 
     # A baseline that claims better numbers than the system has: the gate must fail and say which.
     strict = tmp_path / "baseline"
     strict.mkdir()
     data = json.loads((BASELINE_DIR / "summaries.json").read_text())
-    data["metrics"]["fact_recall"]["value"] = 1.0
-    data["metrics"]["fact_recall"]["tolerance"] = 0.0
+    data["metrics"]["held_out.fact_recall"]["value"] = 1.0
+    data["metrics"]["held_out.fact_recall"]["tolerance"] = 0.0
     data["cases"] = {k: 1.0 for k in data["cases"]}
     (strict / "summaries.json").write_text(json.dumps(data))
     assert main(["eval", "summaries", "--baseline", str(strict), "--out", str(tmp_path / "bad"), "--no-progress"]) == 1
-    out = capsys.readouterr().out
-    assert "gate: FAILED" in out and "summaries.fact_recall dropped" in out and "cases that got worse" in out
+    out = capfd.readouterr().out
+    assert "gate: FAILED" in out and "summaries.held_out.fact_recall dropped" in out and "cases that got worse" in out
     report = json.loads((tmp_path / "bad" / "report.json").read_text())
     assert report["gate"]["passed"] is False
 
@@ -251,6 +252,6 @@ def test_two_prompt_versions_are_compared_side_by_side(tmp_path: Path, counter) 
     assert result.ok, result.reason
     assert model.calls > 0 and result.comparison is not None
     assert result.comparison["versions"] == ["1", "2"] and len(result.comparison["cases"]) == len(result.cases) == 6
-    assert result.metric("llm_answer_used_rate").value == 0.0  # the model never answered in JSON: the fallback served
+    assert result.metric("held_out.llm_answer_used_rate").value == 0.0  # the model never answered in JSON: the fallback served
     html = write_all(tmp_path / "out", {"commit": "x"}, [result], None, {})["html"].read_text()
     assert "Prompt versions side by side: summary v1 vs v2" in html

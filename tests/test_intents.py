@@ -126,7 +126,7 @@ def test_out_of_scope_examples_come_from_yaml_and_examples_file(tmp_path):
 
 @pytest.fixture(scope="module")
 def service(real_embedder: Any) -> IntentService:
-    svc = IntentService(embedder=real_embedder, path=TAXONOMY, threshold=0.5)
+    svc = IntentService(embedder=real_embedder, path=TAXONOMY, threshold_override=0.5)
     svc.load()
     return svc
 
@@ -206,7 +206,7 @@ def test_conversation_without_customer_text_is_refused(service):
 
 
 def test_threshold_is_a_setting(real_embedder, service):
-    strict = IntentService(embedder=real_embedder, path=TAXONOMY, threshold=1.0)
+    strict = IntentService(embedder=real_embedder, path=TAXONOMY, threshold_override=1.0)
     strict.load()  # reuses the trained model (same taxonomy version)
     r = strict.classify("I want a refund for my boots")
     assert r.intent is None and r.candidate == service.classify("I want a refund for my boots").intent
@@ -226,7 +226,7 @@ def test_empty_text_and_oversized_batch_are_invalid_input(service):
 
 async def test_reload_swaps_a_good_taxonomy_and_refuses_a_bad_one_keeping_the_old(tmp_path, real_embedder):
     path = write(tmp_path, MINI)
-    svc = IntentService(embedder=real_embedder, path=path, threshold=0.3)
+    svc = IntentService(embedder=real_embedder, path=path, threshold_override=0.3)
     await svc.reload()
     first = svc.version
     assert svc.classify("please refund my purchase").intent == "refund"
@@ -251,7 +251,7 @@ async def test_reload_swaps_a_good_taxonomy_and_refuses_a_bad_one_keeping_the_ol
 
 async def test_classification_never_fails_during_a_reload(tmp_path, real_embedder):
     path = write(tmp_path, MINI)
-    svc = IntentService(embedder=real_embedder, path=path, threshold=0.0)
+    svc = IntentService(embedder=real_embedder, path=path, threshold_override=0.0)
     svc.load()
     path.write_text(MINI.replace("priority: low", "priority: normal"))  # new version, retrain
     errors: list[BaseException] = []
@@ -316,7 +316,7 @@ async def test_llm_fallback_names_the_intent_after_an_abstention_and_is_recorded
         asked.append(text)
         return "faq_policy"
 
-    svc = IntentService(embedder=real_embedder, path=TAXONOMY, threshold=0.5, fallback=fallback)
+    svc = IntentService(embedder=real_embedder, path=TAXONOMY, threshold_override=0.5, fallback=fallback)
     svc.load()
     r = await svc.aclassify("what is the meaning of life")
     assert (r.intent, r.source) == ("faq_policy", "llm")

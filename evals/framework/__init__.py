@@ -9,6 +9,12 @@ from evals.framework.context import RunContext
 from evals.framework.dataset import Case, Dataset, DatasetError, load_dataset
 from evals.framework.suite import (
     COUNT,
+    DEV,
+    HELD_OUT,
+    PUBLIC,
+    SPLITS,
+    TUNED_ON,
+    WRITTEN_BEFORE_TUNING,
     HIGHER,
     INFO,
     JUDGE,
@@ -28,6 +34,7 @@ from evals.framework.suite import (
 )
 
 __all__ = [
+    "DEV", "HELD_OUT", "PUBLIC", "SPLITS", "TUNED_ON", "WRITTEN_BEFORE_TUNING",
     "COUNT", "HIGHER", "INFO", "JUDGE", "LOWER", "QUALITY", "TIMING", "Case", "CaseResult", "Chart", "Dataset",
     "DatasetError", "Metric", "NotAvailable", "RunContext", "Suite", "SuiteResult", "load_dataset", "register",
     "registry", "select", "suite",

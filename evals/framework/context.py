@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.framework.dataset import REPO
+from service.clock import PINNED_FOR_EVALS, Clock
 
 LLM_MODES = ("replay", "record", "live", "off")
 
@@ -30,6 +31,12 @@ class RunContext:
     progress: bool = True
     judge: bool = False
     """Also score with the LLM judge (needs a live or recorded LLM)."""
+    sample: int = 0
+    """Run only the first ``sample`` cases of each split of each dataset (0: all): for the
+    failure tests, which run suites twice and only need to see a metric move."""
+    now: str = ""
+    """The instant the systems under test take as "now" (ISO 8601): ASSIST_NOW when set, else
+    the fixed eval date, never the machine's clock, so scores do not depend on the day they run."""
     _embedder: Any = None
     _counter: Any = None
     _chat: dict[str, Any] = field(default_factory=dict)
@@ -42,6 +49,27 @@ class RunContext:
             from service.settings import Settings
 
             self.settings = Settings.from_env()
+        if not self.now:
+            self.now = self.settings.server.now or PINNED_FOR_EVALS
+
+    def take(self, cases: list[Any], split_of: Any = lambda c: c.split) -> list[Any]:
+        """``cases`` cut to ``sample`` per split when sampling, in their order."""
+        if not self.sample:
+            return list(cases)
+        seen: dict[str, int] = {}
+        out = []
+        for c in cases:
+            split = split_of(c)
+            seen[split] = seen.get(split, 0) + 1
+            if seen[split] <= self.sample:
+                out.append(c)
+        return out
+
+    def clock(self) -> Any:
+        """The pinned clock the systems under test get (``overrides["clock"]`` replaces it)."""
+        if "clock" in self.overrides:
+            return self.overrides["clock"]
+        return Clock.at(self.now)
 
     # ---- shared components --------------------------------------------------------------
 
@@ -88,7 +116,7 @@ class RunContext:
 
         with tempfile.TemporaryDirectory(prefix="assist-eval-") as tmp:
             settings = self.eval_settings(Path(tmp))
-            overrides = {"embedder": self.embedder(), "counter": self.counter(), **self.overrides}
+            overrides = {"embedder": self.embedder(), "counter": self.counter(), "clock": self.clock(), **self.overrides}
             c = await build_container(settings, overrides)
             try:
                 if ingest:

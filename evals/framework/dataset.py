@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evals.framework.suite import DEV, SPLITS
+
 REPO = Path(__file__).resolve().parents[2]
 DATASETS = REPO / "evals" / "datasets"
 
@@ -30,6 +32,11 @@ class Case:
     tags: tuple[str, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     """Any other top-level keys of the row, kept as they are."""
+
+    @property
+    def split(self) -> str:
+        """``dev`` (tuned on; the default for a row without one) or ``held_out``."""
+        return str(self.meta.get("split", DEV))
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,14 @@ class Dataset:
             shown = str(self.path.relative_to(REPO))
         except ValueError:
             shown = str(self.path)
-        return {"name": self.name, "path": shown, "version": self.version, "cases": len(self.cases)}
+        return {"name": self.name, "path": shown, "version": self.version, "cases": len(self.cases), "splits": self.splits()}
+
+    def split(self, split: str) -> Dataset:
+        """The cases of one split (``dev`` or ``held_out``)."""
+        return Dataset(f"{self.name}[{split}]", self.path, self.version, tuple(c for c in self.cases if c.split == split))
+
+    def splits(self) -> dict[str, int]:
+        return {s: sum(1 for c in self.cases if c.split == s) for s in SPLITS}
 
     def with_tag(self, tag: str) -> Dataset:
         return Dataset(f"{self.name}[{tag}]", self.path, self.version, tuple(c for c in self.cases if tag in c.tags))
@@ -74,6 +88,9 @@ def parse_case(row: Any, where: str) -> Case:
     tags = row.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise DatasetError(f"{where}: tags must be a list of strings (case {row['id']})")
+    split = row.get("split", DEV)
+    if split not in SPLITS:
+        raise DatasetError(f"{where}: split must be {' or '.join(repr(s) for s in SPLITS)} (case {row['id']})")
     meta = {k: v for k, v in row.items() if k not in ("id", "input", "expected", "tags")}
     return Case(row["id"], row["input"], row["expected"], tuple(tags), meta)
 

@@ -29,7 +29,7 @@ def baseline_of(result: SuiteResult, previous: dict[str, Any] | None = None) -> 
     kept = (previous or {}).get("metrics", {})
     metrics = {}
     for m in result.metrics:
-        if m.kind not in GATED_KINDS:
+        if not result.gated(m):
             continue
         tolerance = kept.get(m.name, {}).get("tolerance", _metric_tolerance(m))
         metrics[m.name] = {"value": m.value, "direction": m.direction, "tolerance": tolerance, "kind": m.kind}
@@ -40,6 +40,7 @@ def baseline_of(result: SuiteResult, previous: dict[str, Any] | None = None) -> 
         "datasets": result.datasets,
         "system": result.system,
         "metrics": metrics,
+        "provenance": result.provenance,
         "cases": {c.key: round(c.primary_score, 4) for c in sorted(result.cases, key=lambda c: c.key)},
     }
 
@@ -190,6 +191,8 @@ def compare(results: list[SuiteResult], baseline: dict[str, dict[str, Any]]) -> 
         if not result.ok:
             gate.findings.append(Finding(result.suite, "*", None, None, 0.0, HIGHER, "suite-not-run", detail=result.reason))
             continue
+        if not result.has_held_out:
+            gate.notes.append(f"{result.suite} has no held-out data: gated on its dev data")
         current_versions = {d["name"]: d["version"] for d in result.datasets}
         for d in base.get("datasets", []):
             if current_versions.get(d["name"]) not in (None, d["version"]):

@@ -35,6 +35,16 @@ def _tolerance(baseline: dict[str, Any], suite: str, metric: str) -> float | Non
     return spec.get("tolerance") if spec else None
 
 
+def provenance_lines(r: SuiteResult) -> list[str]:
+    """Where each split's data comes from; the gate uses held-out (or dev when there is none)."""
+    if not r.provenance:
+        return []
+    lines = [f"Data provenance: {'; '.join(f'{split}: {text}' for split, text in r.provenance.items())}."]
+    if not r.has_held_out:
+        lines.append("No held-out data: this suite is gated on its dev data.")
+    return [*lines, ""]
+
+
 def worst_cases(result: SuiteResult, n: int = WORST) -> list[CaseResult]:
     """Lowest primary score first (errors before anything), then by id: stable across runs."""
     ranked = sorted(result.cases, key=lambda c: (c.error is None, c.primary_score, c.key))
@@ -100,6 +110,7 @@ def write_markdown(path: Path, meta: dict[str, Any], results: list[SuiteResult],
             continue
         data = ", ".join(f"`{d['name']}` v{d['version']} ({d['cases']} cases)" for d in r.datasets)
         out += [f"Data: {data}. System: {r.system}. {r.seconds:.1f}s.", ""]
+        out += provenance_lines(r)
         out += ["| metric | value | baseline | Δ | tolerance | published |", "|---|---:|---:|---:|---:|---:|"]
         for m in r.metrics:
             base = _baseline_value(baseline, r.suite, m.name)
@@ -192,6 +203,7 @@ def _suite_html(r: SuiteResult, baseline: dict[str, Any], gate: GateResult | Non
         return "".join(out)
     data = ", ".join(f"<code>{_h(d['name'])}</code> v{_h(d['version'])} ({d['cases']} cases)" for d in r.datasets)
     out.append(f"<p class='meta'>Data: {data}. System: {_h(r.system)}. {r.seconds:.1f}s.</p>")
+    out += [f"<p class='meta'>{_h(line)}</p>" for line in provenance_lines(r) if line]
     out.append("<h3>Headline metrics</h3>" + _metrics_table(r, baseline, gate))
     if r.judged:
         out.append("<h3>LLM judge (reported apart, not gated)</h3><table><tr><th>metric</th><th>value</th><th>about</th></tr>")

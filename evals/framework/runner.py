@@ -15,7 +15,7 @@ from evals.framework.context import RunContext
 from evals.framework.dataset import REPO
 from evals.framework.gate import BASELINE_DIR, GateResult, compare, load_baseline, write_baseline
 from evals.framework.report import write_all
-from evals.framework.suite import Suite, SuiteResult, failed
+from evals.framework.suite import DEV, HELD_OUT, Suite, SuiteResult, failed
 
 
 STDOUT = object()
@@ -57,6 +57,14 @@ def run_suite(suite: Suite, ctx: RunContext) -> SuiteResult:
     return result
 
 
+def _dev_beside(r: SuiteResult, m: Any) -> str:
+    """A held-out headline's dev value, shown beside it: ``held_out.recall=0.91 (dev 0.99)``."""
+    if m.split != HELD_OUT:
+        return ""
+    dev = r.metric(DEV + m.name[len(HELD_OUT):])
+    return f" (dev {dev.value:.4g})" if dev is not None else ""
+
+
 def print_headlines(results: list[SuiteResult], stream: TextIO) -> None:
     for r in results:
         if not r.ok:
@@ -64,8 +72,10 @@ def print_headlines(results: list[SuiteResult], stream: TextIO) -> None:
             print(f"{r.suite:22} {label}: {r.reason}", file=stream)
             continue
         heads = [m for m in r.metrics if m.headline] or r.metrics[:4]
-        shown = "  ".join(f"{m.name}={m.value:.4g}" for m in heads)
+        shown = "  ".join(f"{m.name}={m.value:.4g}{_dev_beside(r, m)}" for m in heads)
         print(f"{r.suite:22} {shown}  ({len(r.cases)} cases, {r.seconds:.1f}s)", file=stream)
+        if r.provenance:
+            print(f"{'':22} data: " + "; ".join(f"{k}: {v}" for k, v in r.provenance.items()), file=stream)
         for m in r.judged:
             print(f"{'':22} judge {m.name}={m.value:.4g}", file=stream)
 

@@ -19,6 +19,16 @@ LOWER = "lower"
 # varies from run to run and machine to machine, "judge" comes from an LLM and is reported apart.
 QUALITY, COUNT, TIMING, JUDGE, INFO = "quality", "count", "timing", "judge", "info"
 
+# Data splits: "dev" is what the system may be tuned on, "held_out" was written before tuning
+# and is not looked at while tuning. Metrics are reported per split; the gate uses held-out.
+DEV, HELD_OUT = "dev", "held_out"
+SPLITS = (HELD_OUT, DEV)
+
+# Provenance of a split's data, as the README and the reports state it.
+WRITTEN_BEFORE_TUNING = "written by us before tuning"
+PUBLIC = "public data set"
+TUNED_ON = "tuned on"
+
 
 @dataclass
 class Metric:
@@ -35,6 +45,8 @@ class Metric:
     variant: str = ""
     """The case variant this metric is computed over (e.g. a retrieval mode), for 'changed cases'."""
     description: str = ""
+    split: str = ""
+    """The data split the metric is computed on (``dev`` or ``held_out``), empty for neither."""
 
     @property
     def deterministic(self) -> bool:
@@ -55,6 +67,7 @@ class CaseResult:
     latency_ms: float | None = None
     error: str | None = None
     notes: list[str] = field(default_factory=list)
+    split: str = ""
 
     @property
     def key(self) -> str:
@@ -91,6 +104,8 @@ class SuiteResult:
     comparison: dict[str, Any] | None = None
     """Side-by-side of two prompt versions: {"task", "versions", "metrics": {v: {...}}, "cases": [...]}."""
     seconds: float = 0.0
+    provenance: dict[str, str] = field(default_factory=dict)
+    """split -> where its data comes from (written by us before tuning / public data set / tuned on)."""
     html: str = ""
     """A suite's own HTML section for the report (already escaped), e.g. the gaps it found."""
 
@@ -102,9 +117,34 @@ class SuiteResult:
         return next((m for m in self.metrics if m.name == name), None)
 
     def add(self, name: str, value: float, **kw: Any) -> Metric:
+        if "split" not in kw:  # "held_out.x" / "dev.x" added by hand belong to their split
+            kw["split"] = next((sp for sp in SPLITS if name.startswith(sp + ".")), "")
         m = Metric(name, round(float(value), 4), **kw)
         self.metrics.append(m)
         return m
+
+    def add_split(self, name: str, values: dict[str, float | None], *, headline: bool = False, **kw: Any) -> list[Metric]:
+        """``held_out.<name>`` and ``dev.<name>`` from ``{split: value}`` (a split without data is
+        skipped). The held-out one is the headline; the dev one is a headline only when there is
+        no held-out data (the gate then says so)."""
+        out = []
+        for split in SPLITS:
+            if values.get(split) is None:
+                continue
+            head = headline and (split == HELD_OUT or values.get(HELD_OUT) is None)
+            out.append(self.add(f"{split}.{name}", values[split], headline=head, split=split, **kw))
+        return out
+
+    @property
+    def has_held_out(self) -> bool:
+        return any(m.split == HELD_OUT for m in self.metrics)
+
+    def gated(self, metric: Metric) -> bool:
+        """Whether the gate compares ``metric``: quality and count metrics, and of those computed
+        per split only the held-out ones when the suite has held-out data."""
+        if metric.kind not in (QUALITY, COUNT):
+            return False
+        return not (metric.split == DEV and self.has_held_out)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -18,6 +18,7 @@ from litestar.handlers.base import BaseRouteHandler
 from service.errors import Forbidden, RateLimited, Unauthorized, Unavailable
 from service.keys import Principal
 from service.logging import annotate
+from service.panel.sessions import is_panel_token  # issue 15
 from service.startup import RETRY_AFTER_S, not_ready_reason
 
 
@@ -29,7 +30,12 @@ async def require_scope(connection: ASGIConnection, handler: BaseRouteHandler) -
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("missing API key: send 'Authorization: Bearer <key>'")
-    principal = await container.keys.authenticate(token.strip())
+    token = token.strip()
+    if is_panel_token(token):  # issue 15: a short-lived panel session (panel scopes only)
+        panel = container.extras.get("panel")
+        principal = await panel.authenticate(token) if panel is not None else None
+    else:
+        principal = await container.keys.authenticate(token)
     if principal is None:
         raise Unauthorized("the API key is unknown, malformed or revoked")
     structlog.contextvars.bind_contextvars(tenant=principal.tenant_id, key_id=principal.key_id)

@@ -45,13 +45,15 @@ import yaml
 
 from service.errors import InvalidInput
 from service.ports import Embedder
+from service.intents.calibration import DEFAULT_THRESHOLD, choose_threshold
 
 log = structlog.get_logger("service.intents")
 
 OUT_OF_SCOPE = "out_of_scope"
 """Reserved label of examples the service must abstain on; never an intent."""
 PRIORITIES = ("low", "normal", "high", "urgent")
-NAME_RE = re.compile(r"^[a-z][a-z0-9_.\-]{0,63}$")
+MAX_NAME = 128
+"""An intent name is any text of at most this many characters (after trimming), unique in its taxonomy."""
 TOP_LEVEL_KEYS = frozenset({"intents", "examples_file", "queues", "out_of_scope_examples"})
 MAX_TEXT_CHARS = 4000
 MAX_BATCH = 256
@@ -199,12 +201,15 @@ def parse_taxonomy(
             raise TaxonomyError(f"{label} has no name")
         name = name.strip()
         label = f"{where}: intent {name!r}"
-        if not NAME_RE.match(name):
-            raise TaxonomyError(f"{label}: names are lower-case letters, digits, '_', '.', '-' (at most 64)")
+        if len(name) > MAX_NAME:
+            raise TaxonomyError(f"{where}: intent #{pos}: the name is {len(name)} characters long; at most {MAX_NAME}")
+        if any(ch in name for ch in "\r\n\t\x00"):
+            raise TaxonomyError(f"{label}: a name is one line of text (no tabs, line breaks or NUL)")
         if name == OUT_OF_SCOPE:
             raise TaxonomyError(f"{label}: {OUT_OF_SCOPE!r} is reserved for out-of-scope examples")
         if name in specs:
-            raise TaxonomyError(f"{where}: duplicate intent {name!r} (intent #{pos} repeats an earlier name)")
+            raise TaxonomyError(f"{where}: duplicate intent {name!r} (intent #{pos} repeats an earlier name, "
+                                "compared after trimming spaces)")
         unknown_keys = set(item) - {"name", "description", "queue", "priority", "examples", "source", "tags"}
         if unknown_keys:
             raise TaxonomyError(f"{label}: unknown field(s) {', '.join(sorted(unknown_keys))}")
@@ -316,7 +321,11 @@ class ClassifierConfig:
     knn_weight: float = 4.0
     """Out-of-scope score = log p(best) + knn_weight * mean cosine of the knn_k nearest examples."""
     holdout: float = 0.2
-    """Share of the examples held out to calibrate the confidence (then refitted on all)."""
+    """Share of the examples held out to calibrate the confidence and choose the threshold
+    (then refitted on all)."""
+    max_in_scope_loss: float = 0.01
+    """The threshold chosen at training abstains on at most this share more of the held-out
+    in-scope examples than it gets wrong anyway (see service/intents/calibration.py)."""
     max_iter: int = 1000
     seed: int = 0
 
@@ -373,6 +382,8 @@ class IntentClassifier:
         self.config = config or ClassifierConfig()
         self.labels: list[str] = []
         self.train_info: dict[str, Any] = {}
+        self.threshold = DEFAULT_THRESHOLD
+        """The abstention threshold chosen on the held-out examples at training."""
 
     # -- training --
 
@@ -413,6 +424,7 @@ class IntentClassifier:
                 held[rng.choice(idx, size=k, replace=False)] = True
         model = LogisticRegression(C=cfg.C, max_iter=cfg.max_iter, warm_start=True)
         calib: tuple[float, float] | None = None
+        threshold = DEFAULT_THRESHOLD
         t1 = time.perf_counter()
         if held.sum() >= 20 and (~held & in_scope).sum() > 0:
             model.fit(X[~held], y[~held])
@@ -420,6 +432,8 @@ class IntentClassifier:
             s, best = self._raw_scores(X[held], emb[held])
             correct = (best == y[held]) & in_scope[held]
             calib = _platt(s, correct)
+            self._calib = calib
+            threshold = choose_threshold(self.calibrate(s), correct, in_scope[held], cfg.max_in_scope_loss)
         fit_holdout_s = time.perf_counter() - t1
         # 2. refit on everything, warm-started from the held-out fit
         t2 = time.perf_counter()
@@ -428,12 +442,14 @@ class IntentClassifier:
         fit_s = time.perf_counter() - t2
         self._fast = _FastScorer.build(self, texts, emb, X)
         self._calib = calib
+        self.threshold = round(threshold, 4)
         self.train_info = {
             "examples": len(texts),
             "intents": len(intents),
             "out_of_scope_examples": int((~in_scope).sum()),
             "calibrated": calib is not None,
             "calibration_examples": int(held.sum()) if calib else 0,
+            "threshold": self.threshold,
             "embed_s": round(embed_s, 2),
             "fit_holdout_s": round(fit_holdout_s, 2),
             "fit_s": round(fit_s, 2),
@@ -670,7 +686,7 @@ def register(container: Any) -> None:
         extras["intents"] = IntentService(
             embedder=container.embedder,
             path=settings.content.intents_file,
-            threshold=settings.models.intent_threshold,
+            threshold_override=settings.models.intent_threshold,
             fallback=llm_fallback(extras.get("llm")) if settings.llm.enabled else None,
         )
     if "triage" not in extras and extras["intents"] is not None:
@@ -723,7 +739,8 @@ class IntentService:
 
     embedder: Embedder
     path: Path
-    threshold: float = 0.5
+    threshold_override: float | None = None
+    """ASSIST_INTENT_THRESHOLD when set; None: the threshold calibrated on the taxonomy at training."""
     config: ClassifierConfig = field(default_factory=ClassifierConfig)
     fallback: Fallback | None = None
     """Optional LLM fallback for abstentions: ``await fallback(text, taxonomy) -> intent | None``."""
@@ -737,6 +754,14 @@ class IntentService:
     @property
     def ready(self) -> bool:
         return self._live is not None
+
+    @property
+    def threshold(self) -> float:
+        """The abstention threshold in use: the override, else the live taxonomy's calibrated one."""
+        if self.threshold_override is not None:
+            return self.threshold_override
+        live = self._live
+        return live.classifier.threshold if live is not None else DEFAULT_THRESHOLD
 
     @property
     def taxonomy(self) -> Taxonomy:
@@ -782,6 +807,9 @@ class IntentService:
         async with self._async_lock:
             return await asyncio.to_thread(self.load, path)
 
+    def _threshold(self, live: _Live) -> float:
+        return self.threshold_override if self.threshold_override is not None else live.classifier.threshold
+
     def _require(self) -> _Live:
         live = self._live
         if live is None:
@@ -802,7 +830,7 @@ class IntentService:
             return []
         if len(clean) > MAX_BATCH:
             raise InvalidInput(f"at most {MAX_BATCH} texts per batch, got {len(clean)}")
-        return live.classifier.classify(clean, threshold=self.threshold, version=live.taxonomy.version)
+        return live.classifier.classify(clean, threshold=self._threshold(live), version=live.taxonomy.version)
 
     def classify_conversation(self, messages: Sequence[Message]) -> Classification:
         live = self._require()
@@ -811,8 +839,9 @@ class IntentService:
             raise InvalidInput("the conversation has no customer message to classify")
         turns = turns[-MAX_TURNS:]
         texts = [_check_text(t, i) for i, t in turns]
-        results = live.classifier.classify(texts, threshold=self.threshold, version=live.taxonomy.version)
-        return pick_current_need([(i, r) for (i, _), r in zip(turns, results, strict=True)], self.threshold)
+        threshold = self._threshold(live)
+        results = live.classifier.classify(texts, threshold=threshold, version=live.taxonomy.version)
+        return pick_current_need([(i, r) for (i, _), r in zip(turns, results, strict=True)], threshold)
 
     # -- async API used by controllers --
 
@@ -851,6 +880,7 @@ class IntentService:
         return {
             "ready": live is not None,
             "threshold": self.threshold,
+            "threshold_source": "setting" if self.threshold_override is not None else "calibrated on the taxonomy",
             "taxonomy": live.taxonomy.summary() if live else None,
             "training": live.classifier.train_info if live else None,
             "last_error": self.last_error,

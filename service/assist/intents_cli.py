@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from service.errors import AppError
+from service.repo_evals import run_repo_module
 from service.settings import Settings
 
 
@@ -45,7 +46,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     if args.no_train:
         print(json.dumps(taxonomy.summary(), indent=2))
         return 0
-    report = IntentService(embedder=_embedder(settings), path=path, threshold=settings.models.intent_threshold).load()
+    report = IntentService(embedder=_embedder(settings), path=path, threshold_override=settings.models.intent_threshold).load()
     print(json.dumps(report.as_dict(), indent=2))
     return 0
 
@@ -54,7 +55,7 @@ def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
     from service.assist.intents import IntentService
 
     svc = IntentService(embedder=_embedder(settings), path=settings.content.intents_file,
-                        threshold=settings.models.intent_threshold)
+                        threshold_override=settings.models.intent_threshold)
     svc.load()
     results = svc.classify_batch(args.texts)
     if args.json:
@@ -85,12 +86,5 @@ def cmd_reload(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    import sys
-
-    repo = Path(__file__).resolve().parents[2]
-    if str(repo) not in sys.path:
-        sys.path.insert(0, str(repo))
-    from evals.intents import main
-
     argv = (["--cache-dir", args.cache_dir] if args.cache_dir else []) + (["--only", args.only] if args.only else [])
-    return main(argv)
+    return run_repo_module("evals.intents", argv)

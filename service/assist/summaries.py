@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,6 +22,7 @@ from service.assist.interactions_store import InteractionStore
 from service.assist.pii import Redactor
 from service.assist.summarize import Classify, ExtractiveSummarizer, Summary
 from service.assist.summary_llm import LLMSummarizer, SummaryPrompt
+from service.clock import Clock
 from service.errors import InvalidInput, NotFound
 from service.ports import ChatModel, TokenCounter
 
@@ -86,7 +87,9 @@ class SummaryService:
         classify: Callable[[], Classify | None] | None = None,
         context_tokens: int = 6000,
         on_summary: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None,
+        now: Callable[[], datetime] = Clock().now,
     ) -> None:
+        self.now = now
         self.store = store
         self.counter = counter
         self.prompt_path = prompt_path
@@ -140,7 +143,7 @@ class SummaryService:
         if engine == "llm" and (chat is None or prompt is None):
             raise InvalidInput("engine 'llm' was asked for but no LLM is configured (ASSIST_LLM_BASE_URL); "
                                "use engine 'auto' or 'extractive'")
-        as_of = as_of or max(datetime.now(UTC), history[-1].ts)
+        as_of = as_of or max(self.now(), history[-1].ts)
         if chat is not None and prompt is not None:
             llm = LLMSummarizer(chat, self.counter, prompt, extractive, context_tokens=self.context_tokens)
             summary = await llm.summarize(history, customer_id=customer_id, redactor=redactor, as_of=as_of,

@@ -200,6 +200,40 @@ class TriageEvent(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class PanelConfig(Base):
+    """Where a tenant's agent panel may be embedded, and how its hosts are verified (issue 15)."""
+
+    __tablename__ = "panel_configs"
+    tenant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    chatwoot_origins: Mapped[list[Any]] = mapped_column(JSON)
+    """Origins of the tenant's Chatwoot (``https://chat.example.com``): the only frames allowed to
+    embed the panel as a Dashboard App and to post ``appContext`` to it."""
+    zendesk_subdomain: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """``acme`` for acme.zendesk.com: the JWT's issuer, and the host allowed to frame the panel."""
+    zendesk_public_key: Mapped[str | None] = mapped_column(Text)
+    """PEM public key of the tenant's Zendesk app (signed URLs are RS256 JWTs)."""
+    zendesk_audience: Mapped[str | None] = mapped_column(String(300))
+    """The app installation's audience URL; unset: any installation on the subdomain."""
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PanelSession(Base):
+    """A short-lived panel session: the only credential the panel's browser code holds."""
+
+    __tablename__ = "panel_sessions"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16))
+    """standalone, chatwoot or zendesk."""
+    parent_key_id: Mapped[str | None] = mapped_column(String(32))
+    """The API key (agent key or Chatwoot panel token) it was issued from; revoking that key ends it."""
+    subject: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class KnowledgeGap(Base):
     """A topic where the knowledge falls short, found in agents' signals (issue 19). Approving its
     draft closes it; new signals on the topic reopen it."""

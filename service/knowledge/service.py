@@ -22,6 +22,7 @@ import numpy as np
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from service.clock import Clock
 from service.db.models import KnowledgeDocument
 from service.errors import InvalidInput, NotFound
 from service.keys import SHARED_TENANT
@@ -89,7 +90,7 @@ class KnowledgeService:
         counter: TokenCounter,
         sessions: async_sessionmaker,
         chunk_tokens: int = 256,
-        today: Callable[[], date] = lambda: datetime.now(UTC).date(),
+        today: Callable[[], date] = Clock().today,
     ) -> None:
         self.index = index
         self.embedder = embedder

@@ -1,0 +1,75 @@
+"""Intents at the defaults a new user gets: any intent name, and an abstention threshold
+calibrated on the taxonomy's own examples when it is trained (a setting still overrides it)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from service.assist.intents import IntentService, TaxonomyError, load_taxonomy
+from service.intents.calibration import choose_threshold
+from tests.conftest import KNOWLEDGE
+from tests.test_intents import MINI, write
+
+TAXONOMY = KNOWLEDGE / "intents.yaml"
+
+
+def test_real_taxonomy_names_with_capitals_spaces_and_punctuation_are_accepted(tmp_path) -> None:  # noqa: ANN001
+    text = MINI.replace("name: refund", 'name: "  Billing / Refund?  "').replace("name: password", "name: Passwort vergessen")
+    tax = load_taxonomy(write(tmp_path, text, examples=None))
+    assert tax.names[:2] == ["Billing / Refund?", "Passwort vergessen"]
+    rows = "text,intent\nmoney back for my order please,  Billing / Refund?\n"
+    tax = load_taxonomy(write(tmp_path, text + "examples_file: ex.csv\n", examples=("ex.csv", rows)))
+    assert "money back for my order please" in tax.get("Billing / Refund?").examples
+
+
+@pytest.mark.parametrize(("name", "needle"), [
+    ("x" * 129, "at most 128"),
+    ('"   "', "has no name"),
+    ('"two\\nlines"', "one line"),
+])
+def test_empty_overlong_or_multiline_names_are_refused(tmp_path, name: str, needle: str) -> None:  # noqa: ANN001
+    with pytest.raises(TaxonomyError, match=needle):
+        load_taxonomy(write(tmp_path, MINI.replace("name: refund", f"name: {name}")))
+
+
+def test_names_must_be_unique_after_trimming(tmp_path) -> None:  # noqa: ANN001
+    text = MINI.replace("name: refund", 'name: "Refund "').replace("name: password", 'name: " Refund"')
+    with pytest.raises(TaxonomyError, match="duplicate intent 'Refund'"):
+        load_taxonomy(write(tmp_path, text))
+    assert len(load_taxonomy(write(tmp_path, MINI.replace("name: password", "name: x" * 1 + "y" * 127))).names) == 3
+
+
+def test_the_threshold_is_the_highest_that_costs_at_most_the_allowed_in_scope_accuracy() -> None:
+    conf = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05, 0.3, 0.2])
+    correct = np.array([1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0], dtype=bool)
+    in_scope = np.array([1] * 10 + [0, 0], dtype=bool)
+    assert choose_threshold(conf, correct, in_scope, 0.0) == pytest.approx(0.1)  # abstain on nothing that is right
+    assert choose_threshold(conf, correct, in_scope, 0.1) == pytest.approx(0.2)  # give up one of ten
+    assert choose_threshold(conf, correct, in_scope, 0.3) == pytest.approx(0.4)
+
+
+def test_a_taxonomy_gets_its_own_calibrated_threshold_and_a_setting_overrides_it(real_embedder) -> None:  # noqa: ANN001
+    svc = IntentService(embedder=real_embedder, path=TAXONOMY)
+    report = svc.load()
+    calibrated = report.train["threshold"]
+    assert 0.0 < calibrated < 1.0 and calibrated != 0.5
+    assert svc.threshold == calibrated and svc.describe()["threshold_source"] == "calibrated on the taxonomy"
+    fixed = IntentService(embedder=real_embedder, path=TAXONOMY, threshold_override=0.99)
+    fixed.load()
+    assert fixed.threshold == 0.99 and fixed.describe()["threshold_source"] == "setting"
+    text = "I want a refund for my boots"
+    assert svc.classify(text).confidence == pytest.approx(fixed.classify(text).confidence)
+
+
+def test_the_threshold_setting_is_optional() -> None:
+    from service.settings import Settings, SettingsError
+
+    assert Settings.from_env({}).models.intent_threshold is None
+    assert Settings.from_env({"ASSIST_INTENT_THRESHOLD": ""}).models.intent_threshold is None
+    assert Settings.from_env({"ASSIST_INTENT_THRESHOLD": "0.7"}).models.intent_threshold == 0.7
+    with pytest.raises(SettingsError, match="between 0 and 1"):
+        Settings.from_env({"ASSIST_INTENT_THRESHOLD": "1.5"})
+    assert json.dumps(Settings.from_env({}).models.intent_threshold) == "null"
