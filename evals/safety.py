@@ -116,15 +116,22 @@ async def run(
     json_format: str = "json_object_schema",
     overrides: dict[str, Any] | None = None,
     progress: Callable[[int, int, CaseResult], None] | None = None,
+    mode: str | None = None,
+    on_case: Callable[[dict[str, Any]], None] | None = None,
+    scorer: Any = None,
 ) -> list[CaseResult]:
-    """Run every case through POST /v1/suggestions on a fresh app (temp data dir)."""
+    """Run every case through POST /v1/suggestions on a fresh app (temp data dir).
+
+    ``on_case(case)`` runs before each request (the adversarial mode primes its prepared model
+    there); ``scorer`` is the policy checker the scorer re-runs (default: the app's own; pass a
+    fresh one when the app's checker has a check switched off)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from litestar.testing import AsyncTestClient
 
     from service.app import create_app
     from service.settings import Settings
 
-    mode = "llm" if llm_base_url else "no-llm"
+    mode = mode or ("llm" if llm_base_url else "no-llm")
     env = {"ASSIST_DATA_DIR": tempfile.mkdtemp(prefix="safety-"), "ASSIST_LOG_LEVEL": "error", "ASSIST_LOG_FORMAT": "json",
            "ASSIST_KNOWLEDGE_DIR": str(REPO / "knowledge"), "ASSIST_PROMPTS_DIR": str(REPO / "prompts"),
            "ASSIST_POLICY_FILE": str(REPO / "knowledge" / "policy.yaml"), "ASSIST_INTENTS_FILE": str(REPO / "knowledge" / "intents.yaml")}
@@ -138,7 +145,7 @@ async def run(
     async with AsyncTestClient(app=app, timeout=600) as client:
         container = app.state.container
         await container.knowledge.ingest_dir(settings.content.knowledge_dir)
-        checker = container.extras["policy"]
+        checker = scorer or container.extras["policy"]
         for i, case in enumerate(cases):
             tenant = re.sub(r"[^A-Za-z0-9_.-]", "-", case["id"])[:60]
             for text in case["input"].get("articles", []):
@@ -146,6 +153,8 @@ async def run(
             key, _ = await container.keys.create(tenant, "suggestions:read")
             body = {"channel": case["input"]["channel"], "messages": case["input"]["messages"],
                     "customer": case["input"].get("customer") or None, "n": 3, "conversation_id": case["id"]}
+            if on_case is not None:
+                on_case(case)
             t0 = time.perf_counter()
             r = await client.post("/v1/suggestions", json=body, headers={"Authorization": f"Bearer {key}"})
             latency = (time.perf_counter() - t0) * 1000

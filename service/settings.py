@@ -165,6 +165,10 @@ class LLMSettings:
     """ASSIST_LLM_JSON_FORMAT: how JSON answers are requested: json_object (OpenAI JSON mode),
     json_schema (OpenAI structured outputs, vLLM) or json_object_schema (llama.cpp server:
     JSON mode plus the output schema as a grammar)."""
+    grounding_judge: bool = False
+    """ASSIST_LLM_GROUNDING_JUDGE: after an LLM reply passes every check, ask the model once more
+    (prompt ``grounding_judge``) whether each claim is supported by the cited excerpts; the
+    judge can only refuse a reply, never approve one the checks refused."""
 
     @property
     def enabled(self) -> bool:
@@ -277,6 +281,7 @@ _ENV_NAMES = {
     ("llm", "breaker_failures"): "ASSIST_LLM_BREAKER_FAILURES",
     ("llm", "breaker_reset_s"): "ASSIST_LLM_BREAKER_RESET_S",
     ("llm", "json_format"): "ASSIST_LLM_JSON_FORMAT",
+    ("llm", "grounding_judge"): "ASSIST_LLM_GROUNDING_JUDGE",
 }
 _GROUPS = {
     "server": ServerSettings,

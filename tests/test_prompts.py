@@ -48,7 +48,7 @@ def test_every_prompt_in_the_repository_matches_its_locked_hash():
 
 def test_every_task_the_service_asks_for_has_an_active_prompt():
     registry = PromptRegistry.load(PROMPTS, PROMPTS / LOCK_FILE)
-    for task in ("suggest", "repair", "summary"):
+    for task in ("suggest", "repair", "summary", "grounding_judge"):
         prompt = registry.active(task)
         assert prompt.ref == f"{prompt.id}@{prompt.version}"
         assert prompt.task == task

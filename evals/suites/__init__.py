@@ -6,4 +6,4 @@ and calls the feature's own eval module for the scores. A suite whose module is 
 reported "not available", never scored.
 """
 
-from evals.suites import gaps, intents, retrieval, safety, suggestions, summaries  # noqa: F401
+from evals.suites import gaps, guardrails, intents, pii, retrieval, safety, suggestions, summaries  # noqa: F401

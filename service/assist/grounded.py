@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from service.assist.policy import Candidate, Policy, sentences
+from service.guardrails.plaintext import strip_html
 from service.ports import SearchHit
 
 PLACEHOLDER = re.compile(r"\{(first_name|order_id)\}")
@@ -88,8 +89,11 @@ def shape(
     facts: dict[str, str] | None = None,
     disclosures: Sequence[object] = (),
 ) -> str:
-    """Shape a reply body for ``channel`` and add the required disclosures."""
+    """Shape a reply body for ``channel`` and add the required disclosures. Raw HTML and
+    script links never survive (:func:`service.guardrails.plaintext.strip_html`); Markdown is
+    kept only where the channel shows it (not on SMS or voice)."""
     facts = facts or {}
+    body = strip_html(body)
     limit = policy.max_length(channel)
     prefix = " ".join(d.text for d in disclosures if d.position == "prefix" and not d.present_if.search(body))  # type: ignore[attr-defined]
     suffix = " ".join(d.text for d in disclosures if d.position == "suffix" and not d.present_if.search(body))  # type: ignore[attr-defined]

@@ -30,6 +30,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from service.guardrails import pii_rules
+from service.guardrails.normalise import clean
+
 KINDS = ("SECRET", "CARD", "IBAN", "SSN", "EMAIL", "PHONE", "ADDRESS")
 """Every kind, in detection order (the most sensitive first: a password that looks like a phone
 number is a password)."""
@@ -48,20 +51,8 @@ _I = re.IGNORECASE
 
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b")
 
-# 13-19 digits in groups separated by single spaces or dashes.
-_CARD = re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])")
-
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
-
 _SSN = re.compile(r"(?<![\w-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-])")
 _UK_NINO = re.compile(r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", _I)
-_ID_CUE = re.compile(
-    r"\b(?:ssn|social security(?: number| no\.?)?|national (?:id|insurance)(?: number| no\.?)?|"
-    r"passport(?: number| no\.?)?|driver'?s licen[cs]e(?: number| no\.?)?|tax id|sin|nin)"
-    r"(?:\s+(?:is|was|=))?\s*[:#=-]?\s*(\d[\d -]{3,16}\d|[A-Z0-9][A-Z0-9-]{4,18}[A-Z0-9])\b",
-    _I,
-)
-
 _SECRET_CUE = re.compile(
     r"\b(?:(?:my |the )?(?:new |old |current |temporary )?(?:password|passcode|passphrase|pass word|pwd|pin(?: code| number)?|"
     r"cvv2?|cvc|security code|verification code|one[- ]time (?:code|password)|otp|2fa code|"
@@ -186,13 +177,17 @@ class Redactor:
         """Return ``text`` with every detected value replaced by its placeholder."""
         if not text:
             return text
+        original = text
+        # Detect on the normalised text (full-width digits, zero-width spaces, look-alike
+        # letters folded); a text with nothing to mask comes back exactly as it was.
+        text = clean(text)
         spans: list[tuple[int, int, str]] = []  # start, end, kind
         ndigits = len(text) - len(text.translate(_DROP_DIGITS))
         for kind in KINDS:
             if kind in self.kinds and ndigits >= _MIN_DIGITS[kind]:
                 _DETECTORS[kind](text, spans)
         if not spans:
-            return text
+            return original
         taken: list[tuple[int, int, str]] = []
         for span in sorted(spans, key=lambda s: (_PRIORITY[s[2]], s[0], -s[1])):
             if all(span[1] <= t[0] or span[0] >= t[1] for t in taken):
@@ -266,6 +261,7 @@ def redact_for_log(value: object) -> object:
 
 
 def _find_secret(text: str, spans: list[tuple[int, int, str]]) -> None:
+    pii_rules.find_secrets(text, spans, _SECRET_STOPWORDS)
     low = text.lower()
     if any(cue in low for cue in _SECRET_HINTS):
         for m in _SECRET_CUE.finditer(text):
@@ -291,16 +287,11 @@ _ANSWER_HINTS = ("security", "maiden", "pet", "memorable")
 
 
 def _find_card(text: str, spans: list[tuple[int, int, str]]) -> None:
-    for m in _CARD.finditer(text):
-        digits = _digits(m.group(0))
-        if 13 <= len(digits) <= 19 and luhn_ok(digits):
-            spans.append((m.start(), m.end(), "CARD"))
+    pii_rules.find_cards(text, spans)
 
 
 def _find_iban(text: str, spans: list[tuple[int, int, str]]) -> None:
-    for m in _IBAN.finditer(text):
-        if iban_ok(m.group(0)):
-            spans.append((m.start(), m.end(), "IBAN"))
+    pii_rules.find_ibans(text, spans)
 
 
 def _find_ssn(text: str, spans: list[tuple[int, int, str]]) -> None:
@@ -309,17 +300,10 @@ def _find_ssn(text: str, spans: list[tuple[int, int, str]]) -> None:
     if _NINO_HINT.search(text):
         for m in _UK_NINO.finditer(text):
             spans.append((m.start(), m.end(), "SSN"))
-    low = text.lower()
-    if not any(cue in low for cue in _ID_HINTS):
-        return
-    for m in _ID_CUE.finditer(text):
-        v = m.group(1)
-        if any(ch.isdigit() for ch in v):
-            spans.append((m.start(1), m.end(1), "SSN"))
+    pii_rules.find_national_ids(text, spans)
 
 
 _NINO_HINT = re.compile(r"[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]\b")
-_ID_HINTS = ("ssn", "social security", "national", "passport", "licen", "tax id", "sin", "nin")
 
 
 def _find_email(text: str, spans: list[tuple[int, int, str]]) -> None:
@@ -330,13 +314,15 @@ def _find_email(text: str, spans: list[tuple[int, int, str]]) -> None:
 
 def _find_phone(text: str, spans: list[tuple[int, int, str]]) -> None:
     for m in _PHONE.finditer(text):
-        if 7 <= len(_digits(m.group(0))) <= 15:
+        if 7 <= len(_digits(m.group(0))) <= 15 and not pii_rules.id_cued(text, m.start()):
             spans.append((m.start(), m.end(), "PHONE"))
     for m in _PHONE_CUE.finditer(text):
         spans.append((m.start("v"), m.end("v"), "PHONE"))
+    pii_rules.find_phones(text, spans)
 
 
 def _find_address(text: str, spans: list[tuple[int, int, str]]) -> None:
+    pii_rules.find_eu_addresses(text, spans)
     for m in _ADDRESS.finditer(text):
         end = m.end()
         if m.group(0).endswith(".") and not _ends_abbrev(m.group(0)):

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,9 @@ import yaml
 
 from service.assist.pii import PLACEHOLDER_RE, Redactor, _normalise
 from service.errors import InvalidInput
+from service.guardrails.claims import Passage, check_claims, facts_of, split_passages
+from service.guardrails.normalise import clean, search_any
+from service.guardrails.plaintext import UNSAFE
 from service.ports import SearchHit
 
 CHANNELS = ("chat", "email", "sms", "voice", "social", "web")
@@ -55,7 +59,9 @@ class Rule:
     patterns: tuple[re.Pattern[str], ...]
 
     def find(self, text: str) -> list[str]:
-        return [m.group(0) for p in self.patterns for m in [p.search(text)] if m]
+        """Matches in the text as written and in its normalised spellings (zero-width
+        characters removed, full-width and look-alike characters folded)."""
+        return [m.group(0) for p in self.patterns for m in [search_any(p, text)] if m]
 
 
 @dataclass(frozen=True)
@@ -84,9 +90,14 @@ class Escalation:
     """``replace`` (the approved reply only) or ``flag`` (normal suggestions plus the flag)."""
     patterns: tuple[re.Pattern[str], ...]
     reply: str = ""
+    replies: dict[str, str] = field(default_factory=dict)
+    """Per-channel wording of ``reply`` (e.g. a shorter one for ``sms``)."""
 
     def matches(self, text: str) -> bool:
-        return any(p.search(text) for p in self.patterns)
+        return any(search_any(p, text) for p in self.patterns)
+
+    def reply_for(self, channel: str) -> str:
+        return self.replies.get(channel) or self.reply
 
 
 @dataclass(frozen=True)
@@ -123,6 +134,7 @@ class Policy:
     def approved_texts(self) -> list[str]:
         """Policy text that may appear in a reply as supported content."""
         texts = [d.text for d in self.disclosures] + [e.reply for e in self.escalations if e.reply]
+        texts += [r for e in self.escalations for r in e.replies.values()]
         return texts + [self.fallback_reply, self.sign_off, self.brand]
 
     def max_length(self, channel: str) -> int:
@@ -196,8 +208,12 @@ def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
             raise PolicyError(f"{source}: escalation.{eid}.action must be replace or flag")
         if action == "replace" and not e.get("reply"):
             raise PolicyError(f"{source}: escalation.{eid}.reply is required when action is replace")
+        replies = e.get("replies") or {}
+        if not isinstance(replies, dict) or any(ch not in CHANNELS or not isinstance(t, str) or not t.strip() for ch, t in replies.items()):
+            raise PolicyError(f"{source}: escalation.{eid}.replies must map known channels to non-empty text")
         escalations.append(
-            Escalation(eid, str(e.get("queue", "supervisor")), action, compile_all(e.get("patterns"), f"escalation.{eid}.patterns"), str(e.get("reply") or ""))
+            Escalation(eid, str(e.get("queue", "supervisor")), action, compile_all(e.get("patterns"), f"escalation.{eid}.patterns"), str(e.get("reply") or ""),
+                       {str(k): str(v) for k, v in replies.items()})
         )
     return Policy(
         id=str(raw.get("id", "policy")),
@@ -241,6 +257,8 @@ class Evidence:
     facts: dict[str, str] = field(default_factory=dict)
     """Known facts a reply may repeat (first_name, order_id)."""
     intent: str | None = None
+    today: date | None = None
+    """The day the reply is sent (articles not in force that day support nothing); None: today."""
 
 
 @dataclass
@@ -277,6 +295,7 @@ class CheckReport:
 
 _SENTENCE_RE = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
 _WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_MONEY = re.compile(r"[$€£]\s?\d[\d,.]*|\d[\d,.]*\s?(?:dollars?|usd|eur|euros?|€|£)", re.I)
 _NUMBER_RE = re.compile(r"(?<![\w.])\$?\d+(?:[.,]\d+)*%?")
 _STOP = frozenset(
     """a an the and or but if then so to of in on at by for with from as is are was were be been being am do does did
@@ -330,6 +349,11 @@ def is_courtesy(sentence: str) -> bool:
     return len(s.split()) <= 14 and not _NUMBER_RE.search(s) and bool(_COURTESY.match(s))
 
 
+def _squash(text: str) -> str:
+    """Lower case without spaces, separators or format characters (to find an echoed secret)."""
+    return re.sub(r"[\s.\-_/]", "", clean(text).lower())
+
+
 def _fill_facts(text: str, facts: dict[str, str]) -> str:
     for key, value in facts.items():
         text = text.replace("{" + key + "}", value)
@@ -340,8 +364,11 @@ def _fill_facts(text: str, facts: dict[str, str]) -> str:
 
 
 class PolicyChecker:
-    def __init__(self, policy: Policy) -> None:
+    def __init__(self, policy: Policy, *, disabled: Iterable[str] = ()) -> None:
+        """``disabled``: checks reported as passed without running (only for the eval failure
+        tests, which must show a metric dropping when a check is off)."""
         self.policy = policy
+        self.disabled = frozenset(disabled)
         self._approved_texts = tuple(policy.approved_texts())
         self._approved_words = [content_words(t) for t in self._approved_texts]
         self._approved_word_set = frozenset().union(*self._approved_words, content_words(policy.brand))
@@ -359,15 +386,31 @@ class PolicyChecker:
         results.append(self._disclosures(text, evidence, candidate))
         results.append(self._tone(text))
         results.append(self._channel(text, evidence.channel))
+        if self.disabled:
+            results = [CheckResult(r.check, True) if r.check in self.disabled else r for r in results]
         return CheckReport(results, support)
 
     # -- individual checks --
 
+    def _cited_in_force(self, candidate: Candidate, evidence: Evidence) -> list[SearchHit]:
+        """The cited chunks of articles in force on the evidence's day (others support nothing)."""
+        today = evidence.today if isinstance(evidence.today, date) else datetime.now(UTC).date()
+        day = today.year * 10000 + today.month * 100 + today.day
+        out = []
+        for c in candidate.citations:
+            hit = evidence.hits.get(c)
+            if hit is None:
+                continue
+            payload = hit.payload or {}
+            if int(payload.get("effective_from") or 0) > day or int(payload.get("review_by") or 99991231) < day:
+                continue
+            out.append(hit)
+        return out
+
     def _sources(self, candidate: Candidate, evidence: Evidence) -> list[str]:
-        cited = [evidence.hits[c] for c in candidate.citations if c in evidence.hits]
         texts: list[str] = []
         seen_articles: set[str] = set()
-        for hit in cited:
+        for hit in self._cited_in_force(candidate, evidence):
             texts.append(f"{hit.title}. {hit.heading}. {hit.text}")
             if hit.article_id not in seen_articles:
                 seen_articles.add(hit.article_id)
@@ -375,28 +418,42 @@ class PolicyChecker:
                 texts.extend(_fill_facts(t, evidence.facts) for t in replies.values())
         return texts
 
+    def _passages(self, candidate: Candidate, evidence: Evidence) -> list[Passage]:
+        out: list[Passage] = []
+        seen_articles: set[str] = set()
+        for hit in self._cited_in_force(candidate, evidence):
+            context = f"{hit.title} {hit.heading}"
+            out += split_passages(hit.text, f"chunk {hit.chunk_id} of {hit.article_id}", context)
+            if hit.article_id not in seen_articles:
+                seen_articles.add(hit.article_id)
+                for channel, t in ((hit.payload or {}).get("replies") or {}).items():
+                    out += split_passages(_fill_facts(t, evidence.facts), f"the approved {channel} reply of {hit.article_id}", hit.title)
+        for t in self._approved_texts:
+            out += split_passages(t, "the policy")
+        return out
+
+    def cited_passages(self, candidate: Candidate, evidence: Evidence) -> list[Passage]:
+        """The passages of the cited, in-force chunks and their approved replies (for the judge)."""
+        return [p for p in self._passages(candidate, evidence) if p.source != "the policy"]
+
     def _grounded(self, candidate: Candidate, evidence: Evidence) -> tuple[CheckResult, float]:
+        """Claim-level grounding (:mod:`service.guardrails.claims`)."""
         sources = self._sources(candidate, evidence)
         facts = list(evidence.facts.values())
         allowed_words = self._approved_word_set.union(*(content_words(s) for s in sources), *(content_words(v) for v in facts))
-        allowed_numbers = self._approved_numbers.union(*(numbers(s) for s in sources), *(numbers(v) for v in facts))
-        findings: list[str] = []
-        supports: list[float] = []
-        for sentence in sentences(candidate.text):
-            if is_courtesy(sentence) or any(sentence.strip() in t for t in self._approved_texts):
-                continue
-            words = content_words(sentence)
-            if not words:
-                continue
-            support = len(words & allowed_words) / len(words)
-            supports.append(support)
-            missing_numbers = numbers(sentence) - allowed_numbers
-            if missing_numbers:
-                findings.append(f"sentence states {', '.join(sorted(missing_numbers))} which no cited source contains: {sentence[:120]!r}")
-            elif support < SUPPORT_THRESHOLD:
-                unsupported = sorted(words - allowed_words)[:6]
-                findings.append(f"sentence not supported by the cited chunks (support {support:.2f}; unsupported words: {', '.join(unsupported)}): {sentence[:120]!r}")
-        mean = sum(supports) / len(supports) if supports else 1.0
+        # Numbers the customer stated (not amounts) and the known facts (an order id) may be repeated.
+        exempt = {f.value for t in evidence.customer_texts for f in facts_of(_MONEY.sub(" ", t)) if f.value[:1].isdigit()}
+        exempt |= {f.value for v in facts for f in facts_of(v) if f.value[:1].isdigit()}
+        claims = [s for s in sentences(candidate.text) if not any(s.strip() in t for t in self._approved_texts)]
+        result = check_claims(
+            claims,
+            self._passages(candidate, evidence),
+            content_words=content_words,
+            loose_support=lambda words: len(words & allowed_words) / len(words),
+            exempt_numbers=exempt,
+        )
+        findings = [f"claim not supported: {f}" for f in result.findings]
+        mean = sum(result.supports) / len(result.supports) if result.supports else 1.0
         return CheckResult("grounded", not findings, findings), mean
 
     def _citations(self, candidate: Candidate, evidence: Evidence) -> CheckResult:
@@ -421,10 +478,16 @@ class PolicyChecker:
             findings.append(f"the reply contains masked values ({', '.join(sorted({k for k, _ in placeholders}))})")
         redactor = Redactor()
         redactor.redact(text)
+        given = Redactor()
+        for t in evidence.customer_texts:
+            given.redact(t)
+        # A secret the customer typed must never come back, with or without its cue word.
+        folded = _squash(text)
+        for ph, value in given.mapping.items():
+            kind = given.kind_of(ph) or ""
+            if kind in ("SECRET", "CARD", "IBAN", "SSN") and len(_squash(value)) >= 3 and _squash(value) in folded:
+                findings.append(f"the reply repeats a {kind.lower()} the customer gave; it must never be echoed")
         if redactor.mapping:
-            given = Redactor()
-            for t in evidence.customer_texts:
-                given.redact(t)
             given_values = {(given.kind_of(ph), _normalise(given.kind_of(ph) or "", v)) for ph, v in given.mapping.items()}
             for ph, value in redactor.mapping.items():
                 kind = redactor.kind_of(ph) or ""
@@ -454,7 +517,7 @@ class PolicyChecker:
         return {t for c in candidate.citations if c in evidence.hits for t in (evidence.hits[c].payload or {}).get("tags") or ()}
 
     def _tone(self, text: str) -> CheckResult:
-        findings = [f"tone: {m.group(0)!r}" for p in self.policy.tone_phrases for m in [p.search(text)] if m]
+        findings = [f"tone: {m.group(0)!r}" for p in self.policy.tone_phrases for m in [search_any(p, text)] if m]
         if text.count("!") > self.policy.max_exclamations:
             findings.append(f"{text.count('!')} exclamation marks (at most {self.policy.max_exclamations})")
         shouting = [w for w in re.findall(r"\b[A-Z]{4,}\b", text) if w not in self.policy.acronyms]
@@ -467,6 +530,9 @@ class PolicyChecker:
         limit = self.policy.max_length(channel)
         if not text.strip():
             findings.append("the reply is empty")
+        unsafe = UNSAFE.search(clean(text))
+        if unsafe:
+            findings.append(f"the reply carries HTML or a script link ({unsafe.group(0)[:40]!r}); replies are plain text")
         if len(text) > limit:
             findings.append(f"{len(text)} characters; {channel} allows {limit}")
         if channel in ("sms", "voice") and re.search(r"[*_`#>\[\]]|^\s*[-+] ", text, re.M):

@@ -24,7 +24,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,8 @@ from service.assist.llm_gateway import LLMGateway, LLMSkipped, LLMUsage
 from service.assist.pii import CONTACT_KINDS, Redactor
 from service.assist.policy import CHANNELS, Candidate, CheckReport, Evidence, PolicyChecker
 from service.errors import InvalidInput, Unavailable
+from service.guardrails import judge
+from service.guardrails.facts import split_facts
 from service.ports import ChatMessage, SearchFilters, SearchHit
 
 log = structlog.get_logger("service.suggest")
@@ -79,6 +81,15 @@ class Conversation:
         return [m.text for m in self.messages if m.role == "customer"]
 
     def facts(self) -> dict[str, str]:
+        """The placeholder values that look like what they claim to be (see
+        :mod:`service.guardrails.facts`); the others are left out of every reply."""
+        return split_facts(self._given())[0]
+
+    def rejected_facts(self) -> list[str]:
+        """The placeholder keys whose value was left out (recorded in the audit trail)."""
+        return split_facts(self._given())[1]
+
+    def _given(self) -> dict[str, str]:
         return {k: str(v).strip() for k, v in self.customer.items() if k in ("first_name", "order_id") and v and str(v).strip()}
 
 
@@ -206,7 +217,7 @@ class PromptFile:
 class Prompts:
     """``active(task)``: the shared registry's prompt when one is registered, else the file."""
 
-    FILES = {"suggest": "suggest_reply@1.md", "repair": "suggest_repair@1.md"}
+    FILES = {"suggest": "suggest_reply@1.md", "repair": "suggest_repair@1.md", "grounding_judge": "grounding_judge@1.md"}
 
     def __init__(self, prompts_dir: Path, registry: Callable[[], Any] = lambda: None) -> None:
         self.dir = prompts_dir
@@ -341,6 +352,7 @@ class SuggestionService:
         recorder: Recorder | None = None,
         classify: Callable[[], Classifier | None] = lambda: None,
         top_k: int = 6,
+        today: Callable[[], date] | None = None,
     ) -> None:
         self.knowledge = knowledge
         self.gateway = gateway
@@ -353,6 +365,8 @@ class SuggestionService:
         self.recorder = recorder
         self.classify = classify
         self.top_k = top_k
+        self.today = today or getattr(knowledge, "today", None) or (lambda: datetime.now(UTC).date())
+        """The day replies are checked for (articles not in force that day support nothing)."""
 
     # -- entry points --
 
@@ -445,7 +459,7 @@ class SuggestionService:
             retrieval_ms = (time.perf_counter() - t0) * 1000
         hits = list(hits or [])
         facts = conv.facts()
-        evidence = Evidence(conv.channel, {h.chunk_id: h for h in hits}, conv.customer_texts(), facts, intent)
+        evidence = Evidence(conv.channel, {h.chunk_id: h for h in hits}, conv.customer_texts(), facts, intent, today=self.today())
         return _Prepared(tenant, conv, n, redactor, masked, facts, hits, evidence, intent, escalation, started, retrieval_ms)
 
     def _skip_reason(self, prep: _Prepared, use_llm: bool) -> LLMSkipped | None:
@@ -506,8 +520,11 @@ class SuggestionService:
     async def _after_first(self, prep: _Prepared, prompt: Any, text: str, finish: str | None, usage: LLMUsage, attempts: list[Attempt], t0: float) -> tuple[Any, LLMSkipped | None]:
         model = usage.calls[-1].model if usage.calls else self.gateway.params("suggest").model
         candidate, report, outcome, findings = self._evaluate(prep, prompt, text, finish)
-        attempts.append(Attempt("first", outcome, findings, candidate.text if candidate else text[:2000]))
         if candidate is not None and report is not None and report.passed:
+            findings = await self._judge(prep, candidate, usage, t0)
+            outcome = "failed_checks" if findings else outcome
+        attempts.append(Attempt("first", outcome, findings, candidate.text if candidate else text[:2000]))
+        if candidate is not None and report is not None and report.passed and not findings:
             return (candidate, report, prompt.ref, model, False), None
         # One repair attempt with the findings.
         if self._remaining(t0) < MIN_REPAIR_S:
@@ -529,8 +546,11 @@ class SuggestionService:
             return None, LLMSkipped("failed_checks", f"the LLM reply failed the checks and the repair call failed ({exc.reason})")
         usage.calls.append(call)
         candidate2, report2, outcome2, findings2 = self._evaluate(prep, repair, result.text, result.finish_reason)
-        attempts.append(Attempt("repair", outcome2, findings2, candidate2.text if candidate2 else result.text[:2000]))
         if candidate2 is not None and report2 is not None and report2.passed:
+            findings2 = await self._judge(prep, candidate2, usage, t0)
+            outcome2 = "failed_checks" if findings2 else outcome2
+        attempts.append(Attempt("repair", outcome2, findings2, candidate2.text if candidate2 else result.text[:2000]))
+        if candidate2 is not None and report2 is not None and report2.passed and not findings2:
             return (candidate2, report2, f"{prompt.ref}+{repair.ref}", call.model, True), None
         if outcome == outcome2 == "invalid_output":
             self.gateway.garbage("suggest")
@@ -553,6 +573,14 @@ class SuggestionService:
         candidate = Candidate(reply, citations, "llm")
         report = self._check(candidate, prep.evidence)
         return candidate, report, "passed" if report.passed else "failed_checks", report.findings()
+
+    async def _judge(self, prep: _Prepared, candidate: Candidate, usage: LLMUsage, t0: float) -> list[str]:
+        """The optional grounding judge (ASSIST_LLM_GROUNDING_JUDGE): findings if it vetoes."""
+        if not getattr(self.gateway.settings, "grounding_judge", False) or self._remaining(t0) < MIN_REPAIR_S:
+            return []
+        prompt = self.prompts.active("grounding_judge", tenant=prep.tenant, conversation_id=prep.conv.conversation_id)
+        excerpts = [p.text for p in self.checker.cited_passages(candidate, prep.evidence)]
+        return await judge.veto(self.gateway, prompt, candidate.text, excerpts, timeout_s=self._remaining(t0), calls=usage.calls)
 
     def _postprocess(self, prep: _Prepared, reply: str, citations: list[str]) -> str:
         # Contact details the customer gave may come back; secrets and ids never do.
@@ -590,7 +618,10 @@ class SuggestionService:
             chosen.append((cand, report, prompt_ref, model, conf, repaired))
         replaced = prep.escalation is not None and prep.escalation.action == "replace"
         if replaced:
-            cand = Candidate(prep.escalation.reply, [], "policy")
+            # Shaped for the channel like every reply (an e-mail gets its greeting and sign-off).
+            text = shape(prep.escalation.reply_for(prep.conv.channel), prep.conv.channel, self.policy, facts=prep.facts,
+                         disclosures=self.policy.disclosures_for(prep.conv.channel, None, ()))
+            cand = Candidate(text, [], "policy")
             report = self._check(cand, prep.evidence)
             if report.passed:
                 chosen.append((cand, report, None, None, 0.9, False))
@@ -739,6 +770,7 @@ def audit_entry(tenant: str, conv: Conversation, result: SuggestResult) -> dict[
             "skipped_reason": llm.get("skipped_reason"),
             "attempts": result.audit.get("attempts", []),
             "escalation": result.escalation,
+            "rejected_facts": conv.rejected_facts(),
         },
         "outcome": llm.get("outcome") or "skipped",
         "latency_ms": result.timings.get("total_ms", 0.0),

@@ -28,6 +28,7 @@ from service.errors import InvalidInput, NotFound
 from service.keys import SHARED_TENANT
 from service.knowledge import sparse
 from service.knowledge.articles import Article, ArticleError, date_int, load_dir, parse_article
+from service.guardrails.plaintext import plain_hit
 from service.knowledge.chunking import chunk_markdown
 from service.ports import ChunkRecord, Embedder, SearchFilters, SearchHit, TokenCounter
 
@@ -308,7 +309,7 @@ class KnowledgeService:
             raise InvalidInput("mode must be hybrid, dense or sparse")
         if query_vector is None:
             query_vector = (await anyio.to_thread.run_sync(self.embedder.embed, [query]))[0]
-        return await self._run(
+        hits = await self._run(
             self.index.search,
             tenants=[tenant, SHARED_TENANT] if tenant != SHARED_TENANT else [SHARED_TENANT],
             dense=query_vector,
@@ -318,6 +319,7 @@ class KnowledgeService:
             today=date_int(self.today()),
             mode=mode,
         )
+        return [plain_hit(h) for h in hits]  # snippets are plain text: no HTML, no script links
 
     async def _run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if self._index_lock is None:

@@ -1,0 +1,361 @@
+"""Claim-level grounding: is every fact a reply states supported by one source passage?
+
+A reply is split into **claims** (sentences) and each claim into **clauses** (at ``;``, ``,``
+and ``and/but/so/or``). A clause carries **facts** — numbers, amounts, durations and dates,
+and eligibility words (``free``, ``unlimited``, ``waived``, ``no fee``, ``today``,
+``tomorrow``) — and a **scope**: the membership levels the fact is said of (``Gold``,
+``Silver``, ``Bronze``, ``guests``; "members" is every member level, "other members" the levels
+not named before, "everyone"/"all customers" every level).
+
+A clause with facts or a scope is supported only by **one passage** (a sentence, bullet, or
+one cell of a table row read with its row and column headers) of an in-force source in which
+
+* every fact of the clause appears,
+* each fact is said of a scope that covers the clause's (a fact the source states for Gold is
+  not support for the same fact said of Bronze, or said of everyone), and
+* at least half of the clause's content words appear (with the passage's title and heading).
+
+So true words from different places cannot be stitched into a false claim. Clauses without
+facts need the looser support of the old check: most of their content words in the cited
+sources. **Conversational** sentences (greetings, thanks, empathy, offers to help, questions)
+need no support, but only while they carry no fact and no commitment word ("refund",
+"replacement", "credit", "free"...); then they are claims like any other.
+
+Every finding names the claim and why it is not supported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+ALL_LEVELS = frozenset({"gold", "silver", "bronze", "guest"})
+MEMBER_LEVELS = frozenset({"gold", "silver", "bronze"})
+PASSAGE_OVERLAP = 0.5
+"""Share of a clause's content words that its one supporting passage must contain."""
+
+_WORD_NUMBERS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+    "ten": "10", "eleven": "11", "twelve": "12", "fifteen": "15", "twenty": "20", "thirty": "30", "forty": "40",
+    "fifty": "50", "sixty": "60", "ninety": "90", "hundred": "100", "a dozen": "12",
+}
+_NUMWORD = re.compile(r"\b(" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\b(?=[\s-]+(?:days?|weeks?|months?|years?|hours?|minutes?|dollars?|percent|inch|inches|items?|wears?))", re.I)
+_MONEY_WORDS = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(?:dollars?|usd|bucks)\b", re.I)
+_NUMBER = re.compile(r"(?<![\w.])[$€£]?\d+(?:[.,:]\d+)*%?")
+_KEYWORDS = (
+    ("free", re.compile(r"\bfree\b|\bcomplimentary\b|\bat no (?:extra )?(?:cost|charge)\b", re.I)),
+    ("unlimited", re.compile(r"\bunlimited\b|\bno time limit\b|\bat any time\b|\banytime\b", re.I)),
+    ("waived", re.compile(r"\bwaiv(?:e|ed|es|ing)\b", re.I)),
+    ("no-fee", re.compile(r"\bno (?:shipping |extra |delivery )?(?:fee|charge)s?\b", re.I)),
+    ("today", re.compile(r"\btoday\b|\btonight\b|\bsame[- ]day\b", re.I)),
+    ("tomorrow", re.compile(r"\btomorrow\b|\bnext[- ]day\b", re.I)),
+)
+_COMMITMENT = re.compile(
+    r"\b(?:refund|reimburs|replac|credit|compensat|voucher|gift card|discount|free|waiv|approv|guarantee|promise|"
+    r"exception|extend|upgrade|cancel|remove|reinstate|send you|ship you|give you|owe)", re.I)
+_CONVERSATIONAL = re.compile(
+    r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b.{0,40}"
+    r"|(?:many )?thanks?(?: you)?\b.{0,80}|thank you\b.{0,80}"
+    r"|(?:(?:oh|ah),? )?(?:i'?m|i am|we'?re|we are) (?:so |very |really |truly )?(?:sorry|happy|glad|here)\b.{0,80}"
+    r"|(?:so |very |really )?sorry\b.{0,80}"
+    r"|i (?:completely |totally |really )?(?:understand|know|see|hear you|appreciate)\b.{0,80}"
+    r"|(?:i can )?(?:imagine|understand) (?:how|that|why)\b.{0,80}"
+    r"|(?:that'?s|that is|this is|it'?s) (?:so |really |very |completely )?(?:frustrating|annoying|understandable|a fair question|a good question|a great question|disappointing|no fun)\b.{0,40}"
+    r"|(?:good|great|fair) question\b.{0,20}|(?:of course|no problem|no worries|sure|certainly|absolutely|yes)\b.{0,30}"
+    r"|(?:kind|best|warm) regards\b.*|regards\b.*|sincerely\b.*|best wishes\b.*"
+    r"|(?:is there )?anything else (?:i|we) can (?:help|do)\b.*|(?:can|may) i help (?:you )?with anything else\b.*"
+    r"|(?:i'?d be |i'?m |we'?re |i'?ll be )?(?:happy|glad) to (?:help|look into|check)\b.{0,60}"
+    r"|(?:i|we) can help(?: you)?(?: with (?:that|this))?\b.{0,40}"
+    r"|hope (?:that|this) helps\b.{0,20}|have a (?:great|good|nice|lovely) (?:day|evening|weekend)\b.{0,20}"
+    r"|let me (?:check|look into)(?: (?:that|this))?(?: for you)?\b.{0,20}"
+    r"|thanks for (?:your patience|bearing with us|waiting)\b.{0,40}"
+    r"|(?:just |simply )?(?:reply|let me know|tell me|send me)\b.{0,60}|for reference\b.{0,10}"
+    r"|(?:i'?ll|i will|we'?ll) (?:take care of it|get (?:that|this) sorted|be here)\b.{0,40})$",
+    re.I,
+)
+_CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|so|or|while|whereas)\s)\s*", re.I)
+_LEVEL_TOKEN = re.compile(
+    r"\b(?P<uni>everyone|everybody|anyone|all (?:customers|shoppers|levels|membership levels|of our customers)|"
+    r"(?:any|every) (?:customer|shopper|level|membership level)|whatever (?:their|your) (?:level|membership)|"
+    r"regardless of (?:their |your )?(?:level|membership(?: level)?)|no matter (?:their|your|the) (?:level|membership))\b"
+    r"|\b(?P<other>other (?:members|membership levels|levels|customers)|others|everyone else)\b"
+    r"|\b(?P<allm>all (?:our |of our )?members|every member|any member)\b"
+    r"|\b(?P<lvl>gold|silver|bronze|guests?)\b"
+    r"|\b(?P<guest>without (?:a |any )?membership|no membership|non-?members?)\b"
+    r"|\b(?P<mem>members?)\b",
+    re.I,
+)
+_ABOUT_CUSTOMER = re.compile(r"\b(?:ago|you (?:said|mentioned|wrote|bought|ordered|paid)|your (?:order|purchase|package|parcel))\b", re.I)
+_BIND_FOLLOWING = re.compile(r"^\s*(?:for|to|with|on|of)\s+(?:our |all |the |your )?$", re.I)
+
+
+@dataclass(frozen=True)
+class Fact:
+    value: str
+    scope: frozenset[str] | None
+    """The levels the fact is said of; None when the text ties it to no level."""
+    start: int = 0
+    """Offset in the prepared text (:func:`prepare`)."""
+
+
+@dataclass
+class Passage:
+    text: str
+    source: str
+    context: str = ""
+    """Title and heading, counted for the word overlap."""
+    scope_hint: frozenset[str] | None = None
+    """For a table cell: the level of its column."""
+    _facts: list[Fact] | None = field(default=None, repr=False)
+
+    def facts(self) -> list[Fact]:
+        if self._facts is None:
+            self._facts = facts_of(self.text, default_scope=self.scope_hint)
+        return self._facts
+
+
+@dataclass
+class ClaimFinding:
+    claim: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.claim[:140]!r}"
+
+
+# ---- facts ---------------------------------------------------------------------------------
+
+
+def _norm_number(tok: str) -> str:
+    t = tok.strip("$€£%").replace(",", ".") if re.fullmatch(r"[$€£]?\d+,\d{1,2}%?", tok) else tok.strip("$€£%").replace(",", "")
+    if re.fullmatch(r"\d+\.0+", t):
+        t = t.split(".")[0]
+    return t
+
+
+@lru_cache(maxsize=8192)
+def prepare(text: str) -> str:
+    """Number words as digits ("twenty dollars" -> "$20"), Markdown emphasis removed."""
+    t = _NUMWORD.sub(lambda m: _WORD_NUMBERS[m.group(1).lower()], text)
+    t = _MONEY_WORDS.sub(lambda m: "$" + m.group(1), t)
+    return t.replace("**", "").replace("__", "")
+
+
+def _level_groups(text: str) -> list[tuple[int, int, frozenset[str]]]:
+    """(start, end, levels) of each run of level words, adjacent ones ("Gold, Silver or
+    Bronze members") merged into one group."""
+    groups: list[tuple[int, int, frozenset[str]]] = []
+    named: set[str] = set()
+    for m in _LEVEL_TOKEN.finditer(text):
+        if m.group("uni"):
+            levels = ALL_LEVELS
+        elif m.group("other"):
+            levels = frozenset(MEMBER_LEVELS - named) or MEMBER_LEVELS
+        elif m.group("allm") or m.group("mem"):
+            levels = MEMBER_LEVELS
+        elif m.group("guest"):
+            levels = frozenset({"guest"})
+        else:
+            word = m.group("lvl").lower().rstrip("s")
+            levels = frozenset({word})
+        if groups and re.fullmatch(r"[\s,/]*(?:(?:and|or|&)\s*)?", text[groups[-1][1] : m.start()], re.I):
+            start, _, prev = groups[-1]
+            specific = prev if m.group("mem") and prev <= ALL_LEVELS and prev != MEMBER_LEVELS else prev | levels
+            groups[-1] = (start, m.end(), specific)
+        else:
+            groups.append((m.start(), m.end(), levels))
+        named |= levels - {"guest"} if m.group("lvl") else set()
+    return groups
+
+
+def facts_of(text: str, default_scope: frozenset[str] | None = None) -> list[Fact]:
+    """Facts of ``text`` with the scope each is said of (nearest level group: the one the fact
+    is "for", else the one before it, else the one after it)."""
+    t = prepare(text)
+    groups = _level_groups(t)
+    found: list[tuple[int, int, str]] = [(m.start(), m.end(), _norm_number(m.group(0))) for m in _NUMBER.finditer(t)]
+    for name, pattern in _KEYWORDS:
+        found += [(m.start(), m.end(), name) for m in pattern.finditer(t)]
+    out: list[Fact] = []
+    for start, end, value in found:
+        scope = default_scope
+        following = [g for g in groups if g[0] >= end and _BIND_FOLLOWING.match(t[end : g[0]]) and g[0] - end <= 12]
+        preceding = [g for g in groups if g[1] <= start and not re.search(r"[.;!?]", t[g[1] : start])]
+        # A level after the fact binds it only if no other fact stands between them.
+        after = [g for g in groups if g[0] >= end and not re.search(r"[.;!?]", t[end : g[0]]) and not _NUMBER.search(t[end : g[0]])]
+        if following:
+            scope = following[0][2]
+        elif preceding:
+            scope = preceding[-1][2]
+        elif after:
+            scope = after[0][2]
+        out.append(Fact(value, scope, start))
+    return out
+
+
+def scope_of(text: str) -> frozenset[str] | None:
+    groups = _level_groups(prepare(text))
+    return frozenset().union(*(g[2] for g in groups)) if groups else None
+
+
+def covers(source: frozenset[str] | None, claim: frozenset[str] | None) -> bool:
+    """Does a fact the source says of ``source`` support the same fact said of ``claim``?"""
+    if source is None or source == ALL_LEVELS:
+        return True  # said of no particular level: it holds for every level
+    if claim is None:
+        return False  # the source limits it to some levels; the claim states it for everyone
+    return claim <= source
+
+
+# ---- passages ------------------------------------------------------------------------------
+
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
+_SENT = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
+_NEGATIVE_CELL = re.compile(r"^\s*(?:no|none|n/?a|-|—|–|✗|x|not (?:available|included))\s*$", re.I)
+
+
+def split_passages(text: str, source: str, context: str = "") -> list[Passage]:
+    """Sentences, bullets and table cells (a cell as "<row label> <column header>: <cell>")."""
+    out: list[Passage] = []
+    header: list[str] | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.endswith("|"):
+            cells = [c.strip().replace("**", "") for c in stripped.strip("|").split("|")]
+            if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+                continue
+            if header is None:
+                header = cells
+                continue
+            if len(cells) != len(header):
+                continue
+            label = cells[0]
+            for col, cell in zip(header[1:], cells[1:], strict=False):
+                if not cell or _NEGATIVE_CELL.match(cell):
+                    continue  # "No" in a level's column is no support for that level
+                out.append(Passage(f"{label} {col}: {cell}", source, f"{context} {header[0]}", scope_of(col)))
+            continue
+        header = None
+        body = _BULLET.sub("", stripped)
+        bullet = body != stripped
+        line_scope: frozenset[str] | None = None  # a bullet about Gold is about Gold to its end
+        for s in _SENT.split(body):
+            if s and s.strip():
+                own = scope_of(s)
+                line_scope = own if bullet and own is not None and line_scope is None else line_scope
+                out.append(Passage(s.strip(), source, context, None if own is not None else line_scope))
+    return out
+
+
+# ---- claims --------------------------------------------------------------------------------
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each clause of ``text`` (split at ``;``, ``,`` and conjunctions)."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _CLAUSE.finditer(text):
+        if m.start() > pos:
+            spans.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(text):
+        spans.append((pos, len(text)))
+    return spans or [(0, len(text))]
+
+
+def is_conversational(sentence: str) -> bool:
+    """Greeting, thanks, empathy, an offer or a question, with no fact and no commitment."""
+    s = sentence.strip().strip("\"'")
+    if facts_of(s) or _COMMITMENT.search(s) or scope_of(s) is not None:
+        return False
+    return bool(_CONVERSATIONAL.match(s)) or (s.endswith("?") and len(s.split()) <= 25)
+
+
+@dataclass
+class ClaimCheck:
+    findings: list[ClaimFinding]
+    supports: list[float]
+
+
+def check_claims(
+    sentences: Sequence[str],
+    passages: Sequence[Passage],
+    *,
+    content_words: "callable",  # type: ignore[valid-type]
+    loose_support: "callable",  # type: ignore[valid-type]
+    exempt_numbers: Iterable[str] = (),
+) -> ClaimCheck:
+    """Check each sentence. A sentence that is not conversational needs most of its content
+    words in the cited sources (``loose_support(words) -> share``, at least 0.6); each of its
+    clauses that states a fact or a scope needs one passage (:func:`_best_passage`).
+    ``exempt_numbers`` are numbers the customer stated (not amounts) or known facts (an order
+    id), which a reply may repeat."""
+    exempt = set(exempt_numbers)
+    findings: list[ClaimFinding] = []
+    supports: list[float] = []
+    for sentence in sentences:
+        if is_conversational(sentence):
+            continue
+        words = content_words(sentence)
+        if words:
+            share = loose_support(words)
+            supports.append(share)
+            if share < 0.6:
+                findings.append(ClaimFinding(sentence, f"not supported by the cited sources (support {share:.2f})"))
+                continue
+        text = prepare(sentence)
+        sentence_facts = facts_of(text)
+        for start, end in clause_spans(text):
+            clause = text[start:end]
+            # The customer's own numbers may be repeated about the customer ("two months ago"),
+            # never turned into a policy ("Silver members can return within 60 days").
+            about_customer = bool(_ABOUT_CUSTOMER.search(clause))
+            local = [f for f in sentence_facts if start <= f.start < end
+                     and not (f.value in exempt and (f.scope is None or about_customer))]
+            scope = scope_of(clause)
+            if not local and scope is None:
+                continue
+            best, why = _best_passage(local, scope, content_words(clause), passages, content_words)
+            supports.append(best)
+            if why:
+                findings.append(ClaimFinding(clause, why))
+    return ClaimCheck(findings, supports)
+
+
+def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozenset[str], passages: Sequence[Passage], content_words: "callable") -> tuple[float, str]:  # type: ignore[valid-type]
+    best_overlap = 0.0
+    reasons: list[str] = []
+    for p in passages:
+        pf = p.facts()
+        ok = True
+        for f in facts:
+            candidates = [x for x in pf if x.value == f.value]
+            if not candidates:
+                ok = False
+                break
+            if not any(covers(x.scope, f.scope) for x in candidates):
+                ok = False
+                said = sorted({lvl for x in candidates for lvl in (x.scope or ())})
+                reasons.append(f"{f.value} is stated for {', '.join(said) or 'no level'} in {p.source}, not for "
+                               f"{', '.join(sorted(f.scope)) if f.scope else 'everyone'}")
+                break
+        if not ok:
+            continue
+        pscope = p.scope_hint if p.scope_hint is not None else scope_of(p.text)
+        if scope == ALL_LEVELS and pscope != ALL_LEVELS:
+            continue  # "any customer can ...": only a source that says so for everyone supports it
+        if not facts and scope is not None and not covers(pscope, scope):
+            continue
+        pwords = content_words(f"{p.context} {p.text}")
+        overlap = len(words & pwords) / len(words) if words else 1.0
+        best_overlap = max(best_overlap, overlap)
+        if overlap >= PASSAGE_OVERLAP:
+            return overlap, ""
+    if reasons:
+        return best_overlap, reasons[0]
+    missing = ", ".join(f.value for f in facts) or "its scope"
+    if best_overlap:
+        return best_overlap, f"no single in-force source passage states {missing} in these words (best overlap {best_overlap:.2f})"
+    return 0.0, f"no in-force source passage states {missing}" + (f" for {', '.join(sorted(scope))}" if scope else "")

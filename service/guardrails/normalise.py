@@ -1,0 +1,80 @@
+"""Normalise text before a matcher looks at it.
+
+Used by the forbidden, escalation and tone matchers of the reply policy and by the PII
+redactor, so a commitment, a crisis message or a card number cannot slip past by spelling:
+
+* Unicode NFKC (full-width ``ｆｒｅｅ`` → ``free``, ``４１１１`` → ``4111``, ligatures);
+* format characters removed (zero-width spaces and joiners, soft hyphens, bidi controls:
+  every character of category ``Cf``), non-breaking and other spaces made plain spaces;
+* typographic quotes and dashes made ASCII;
+* look-alike letters folded: Cyrillic and Greek letters that look Latin (``а`` → ``a``);
+* for matching only, :func:`variants` also folds look-alike digits and symbols *inside words*
+  (``fu11 r3fund`` → ``full refund``, ``k1ll mys3lf`` → ``kill myself``); digits standing alone
+  (``30 days``) are left as they are.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_CONFUSABLES = str.maketrans(
+    {
+        # Cyrillic
+        "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s",
+        "к": "k", "м": "m", "н": "h", "т": "t", "в": "b", "ԁ": "d", "ɡ": "g", "ӏ": "l",
+        "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T", "Х": "X", "І": "I",
+        # Greek
+        "α": "a", "ο": "o", "ρ": "p", "ν": "v", "τ": "t", "ι": "i", "κ": "k", "υ": "u", "ε": "e",
+        "Α": "A", "Β": "B", "Ε": "E", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Χ": "X", "Υ": "Y", "Ζ": "Z",
+        # punctuation
+        "‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-",
+    }
+)
+_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+
+# Look-alike digits and symbols, folded only when they sit inside a word with letters.
+_LEET_I = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "l"})
+_LEET_L = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "l", "|": "l"})
+_MIXED_WORD = re.compile(r"(?<![\w@$!|])(?=[\w@$!|]*[A-Za-z])(?=[\w@$!|]*[0-9@$!|])[\w@$!|]+")
+
+
+@lru_cache(maxsize=8192)
+def clean(text: str) -> str:
+    """NFKC, format characters removed, spaces, quotes, dashes and look-alike letters folded.
+
+    Lengths change (removed characters), so use the result for matching or as the new text,
+    not to index into the original."""
+    if not text:
+        return text
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    text = _SPACES.sub(" ", text)
+    return text.translate(_CONFUSABLES)
+
+
+def _fold_words(text: str, table: dict[int, str]) -> str:
+    return _MIXED_WORD.sub(lambda m: m.group(0).translate(table), text)
+
+
+@lru_cache(maxsize=8192)
+def variants(text: str) -> tuple[str, ...]:
+    """The spellings a matcher should try: the cleaned text, and the cleaned text with look-alike
+    digits inside words folded (``1`` read as ``i`` and as ``l``)."""
+    base = clean(text)
+    out = [base]
+    for table in (_LEET_I, _LEET_L):
+        folded = _fold_words(base, table)
+        if folded not in out:
+            out.append(folded)
+    return tuple(out)
+
+
+def search_any(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match of ``pattern`` in any of the :func:`variants` of ``text``."""
+    for v in variants(text):
+        m = pattern.search(v)
+        if m:
+            return m
+    return None

@@ -1,0 +1,373 @@
+"""Issue 13: replies you can trust with a capable model. One section per finding."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from service.assist.grounded import GroundedEngine, shape
+from service.assist.pii import Redactor
+from service.assist.policy import CHANNELS, Candidate, Evidence, PolicyChecker, load_policy
+from service.assist.suggest import Conversation, Message, SuggestionService
+from service.guardrails.claims import facts_of, is_conversational
+from service.guardrails.facts import valid_fact
+from service.guardrails.normalise import variants
+from service.guardrails.plaintext import UNSAFE, plain_hit, strip_html
+from service.knowledge.articles import load_dir
+from service.ports import SearchHit
+
+REPO = Path(__file__).resolve().parents[1]
+POLICY = load_policy(REPO / "knowledge" / "policy.yaml")
+CHECKER = PolicyChecker(POLICY)
+TODAY = date(2026, 11, 15)
+ARTICLES = {a.id: a for a in load_dir(REPO / "knowledge").articles}
+
+
+def hit(article_id: str) -> SearchHit:
+    a = ARTICLES[article_id]
+    return SearchHit(chunk_id=f"{a.id}-0", article_id=a.id, title=a.title, text=a.body, score=0.03, version=a.version, payload=a.payload())
+
+
+def check(text: str, *articles: str, channel: str = "chat", customer: tuple[str, ...] = ("hello",), facts=None, today: date = TODAY):
+    hits = {h.chunk_id: h for h in (hit(a) for a in articles)}
+    evidence = Evidence(channel, hits, list(customer), dict(facts or {}), today=today)
+    return CHECKER.check(Candidate(text, list(hits), "llm"), evidence)
+
+
+def failed(report) -> set[str]:
+    return {r.check for r in report.failed()}
+
+
+# ---- 1. claim-level grounding -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "As a Bronze member you can return items within 6 months of purchase.",
+    "Silver members can return within 90 days of purchase.",
+    "Guests can return items within 90 days of purchase.",
+])
+def test_a_number_of_one_level_stated_for_another_is_refused(text: str) -> None:
+    report = check(text, "returns-membership-windows", "store-membership-levels")
+    assert "grounded" in failed(report)
+    assert any("not for" in f or "no single" in f or "no in-force" in f for f in report.findings()), report.findings()
+
+
+@pytest.mark.parametrize("text", [
+    "Everyone gets free overnight upgrades, whatever their level.",
+    "Any customer can return items with no time limit.",
+    "Since your order has shipped, we can send the new item in a separate order with no shipping fee.",
+])
+def test_a_benefit_of_some_levels_stated_as_universal_is_refused(text: str) -> None:
+    assert "grounded" in failed(check(text, "store-membership-levels", "returns-membership-windows", "orders-add-item"))
+
+
+def test_the_same_facts_said_of_the_right_level_pass() -> None:
+    for text in (
+        "As a Silver member you can return an item within 6 months of purchase, or with the receipt or the original packaging.",
+        "Gold members get unlimited returns and free overnight upgrades.",
+        "As a Silver member, you can have the new item sent as soon as possible in a separate order with no shipping fee.",
+    ):
+        report = check(text, "store-membership-levels", "returns-membership-windows", "orders-add-item")
+        assert report.passed, (text, report.findings())
+
+
+def test_an_article_not_in_force_supports_nothing() -> None:
+    text = "Silver members can return within 12 months of purchase."
+    future = ("returns-membership-windows-2099", "returns-membership-windows")
+    report = check(text, *future)
+    assert "grounded" in failed(report)
+    assert "12" in " ".join(report.findings())
+    # The same article does support it on a day it is in force: the date is what refuses it.
+    assert check(text, *future, today=date(2099, 6, 1)).passed
+
+
+def test_empathy_and_offers_need_no_support_but_commitments_do() -> None:
+    ok = check("I understand that's frustrating. Silver members can return within 6 months of purchase. "
+               "Would you like me to help you start the return?", "returns-membership-windows")
+    assert ok.passed, ok.findings()
+    assert is_conversational("I'm sorry, I know that's not what you hoped to hear.")
+    assert not is_conversational("Would you like a free replacement?")
+    bad = check("I'm so sorry. We will send a free replacement today.", "shipping-missing-package")
+    assert "grounded" in failed(bad) or "forbidden" in failed(bad)
+    assert "grounded" in failed(check("Would you like me to send a free replacement today?", "shipping-missing-package"))
+
+
+def test_every_grounding_finding_names_the_claim_and_why() -> None:
+    report = check("As a Bronze member you can return items within 6 months of purchase.", "returns-membership-windows")
+    finding = next(f for f in report.findings() if f.startswith("grounded"))
+    assert "Bronze member" in finding and "6" in finding and ("not for" in finding or "passage" in finding)
+
+
+def test_facts_are_bound_to_the_level_they_are_said_of() -> None:
+    facts = facts_of("The upgrade is free for Gold members and $20 for other members and guests.")
+    scopes = {f.value: f.scope for f in facts}
+    assert scopes["free"] == frozenset({"gold"})
+    assert scopes["20"] == frozenset({"silver", "bronze", "guest"})
+
+
+# ---- 2. what is sent is checked ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key,value", [
+    ("first_name", "Jane. Your refund of $500 is approved"),
+    ("first_name", "Max, we will send a free replacement today"),
+    ("first_name", "Sam\u200b"),
+    ("order_id", "We will waive all fees and refund 200 dollars"),
+    ("order_id", "<img src=x onerror=alert(1)>"),
+])
+def test_placeholder_values_that_do_not_look_like_the_fact_are_left_out(key: str, value: str) -> None:
+    assert not valid_fact(key, value)
+    conv = Conversation("chat", [Message("customer", "help")], customer={key: value})
+    assert key not in conv.facts()
+    engine = GroundedEngine(POLICY)
+    for reply in engine.replies([hit("account-reset-password"), hit("billing-charged-never-bought")], "chat", facts=conv.facts()):
+        assert value.split()[0] not in reply.candidate.text or key == "first_name" and value == "Sam\u200b"
+        assert "$500" not in reply.candidate.text and "waive all fees" not in reply.candidate.text
+
+
+def test_real_names_and_order_ids_are_kept() -> None:
+    conv = Conversation("chat", [Message("customer", "hi")], customer={"first_name": "O’Brien", "order_id": "NW-20417"})
+    assert conv.facts() == {"first_name": "O’Brien", "order_id": "NW-20417"}
+    assert valid_fact("first_name", "José María") and valid_fact("order_id", "3348917502")
+
+
+def test_a_commitment_in_the_reply_as_sent_fails() -> None:
+    assert "forbidden" in failed(check("We will send a free replacement today.", "shipping-missing-package"))
+
+
+def test_a_password_the_customer_gave_is_never_echoed_even_without_its_cue() -> None:
+    customer = ("my password is Tr0ub4dor&3 and it doesn't work",)
+    report = check("I'm sorry you're locked out. Tr0ub4dor&3 was not accepted; I can generate a new one for you.",
+                   "account-reset-password", customer=customer)
+    assert "pii" in failed(report)
+
+
+def test_html_in_a_reply_is_refused_by_the_checks_and_removed_by_shaping() -> None:
+    raw = "You can send your return by mail. <img src=x onerror=alert(1)>"
+    assert "channel" in failed(check(raw, "returns-return-methods"))
+    for channel in CHANNELS:
+        shaped = shape(raw, channel, POLICY)
+        assert not UNSAFE.search(shaped), (channel, shaped)
+
+
+# ---- 3. escalation replies on every channel ---------------------------------------------------
+
+
+def _suggester() -> SuggestionService:
+    gateway = SimpleNamespace(available=False, status=lambda: {"configured": False}, params=lambda task: SimpleNamespace(model=None))
+    return SuggestionService(knowledge=SimpleNamespace(), gateway=gateway, checker=CHECKER, prompts=None, today=lambda: TODAY)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+@pytest.mark.parametrize("message,escalation", [
+    ("I want to kill myself", "self_harm"),
+    ("The jacket caught fire and burned my hand", "safety"),
+    ("My lawyer will be in touch, I am going to sue you", "legal_threat"),
+])
+async def test_escalation_replies_are_shaped_for_every_channel(channel: str, message: str, escalation: str) -> None:
+    result = await _suggester().suggest("t", Conversation(channel, [Message("customer", message)]), n=3)
+    assert result.escalation and result.escalation["id"] == escalation
+    assert [s.engine for s in result.suggestions] == ["policy"]
+    s = result.suggestions[0]
+    assert all(c["passed"] for c in s.checks), s.checks
+    assert s.text != POLICY.fallback_reply and "checking the details" not in s.text
+    if channel == "email":
+        assert s.text.startswith(("Hello,", "Hi ")) and s.text.rstrip().endswith("Customer Care")
+    if channel == "sms":
+        assert s.text.startswith("Northwind Apparel:") and len(s.text) <= POLICY.max_length("sms")
+    if escalation == "self_harm":
+        assert "988" in s.text
+
+
+# ---- 4. normalised, multilingual matchers ----------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "I can offer you a full\u200b refund.",
+    "You will get a fu11 r3fund.",
+    "We’ll send a ｆｒｅｅ item as compens\u00adation.",
+    "Nous vous accordons un remboursement intégral.",
+    "Sie erhalten eine volle Rückerstattung.",
+    "Le daremos un reembolso completo.",
+])
+def test_forbidden_commitments_are_found_through_spelling_tricks_and_languages(text: str) -> None:
+    assert "forbidden" in failed(check(text, "refunds-request-a-refund"))
+
+
+@pytest.mark.parametrize("message,expected", [
+    ("I want to end it all", "self_harm"),
+    ("thinking about how to unalive myself", "self_harm"),
+    ("i want to k1ll mys3lf", "self_harm"),
+    ("I want to ki\u200bll myself", "self_harm"),
+    ("je vais me suicider", "self_harm"),
+    ("ich will mich umbringen", "self_harm"),
+    ("quiero suicidarme", "self_harm"),
+    ("I will contact my legal counsel", "legal_threat"),
+    ("je vais porter plainte et prendre un avocat", "legal_threat"),
+    ("Ich werde Sie verklagen", "legal_threat"),
+    ("voy a demandarles", "legal_threat"),
+    ("I'll just do a charge back", "regulator_or_chargeback"),
+    ("Where is my order?", None),
+])
+def test_escalation_is_found_through_spelling_tricks_and_languages(message: str, expected: str | None) -> None:
+    found = POLICY.escalation_for([message])
+    assert (found.id if found else None) == expected
+
+
+def test_tone_matchers_see_through_zero_width_characters() -> None:
+    assert "tone" in failed(check("Please calm\u200b down.", "refunds-request-a-refund"))
+
+
+def test_look_alike_digits_are_folded_only_inside_words() -> None:
+    assert "full refund" in variants("fu11 r3fund")
+    assert variants("within 30 days for $20") == ("within 30 days for $20",)
+
+
+# ---- 5. PII ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,value", [
+    ("Appelez-moi au 06 12 34 56 78", "06 12 34 56 78"),
+    ("my mobile is +91 98765 43210", "98765 43210"),
+    ("call me 098765 43210", "098765 43210"),
+    ("card number 4111.1111.1111.1111", "4111.1111.1111.1111"),
+    ("it's 5555  5555  5555  4444 on the visa", "5555  5555  5555  4444"),
+    ("card ４１１１ １１１１ １１１１ １１１１ please", "1111 1111"),
+    ("charge 4012\u200b8888\u200b8888\u200b1881 instead", "8888"),
+    ("123456789 is my ssn", "123456789"),
+    ("numéro de passeport 12AB34567", "12AB34567"),
+    ("Reisepassnummer C01X00T47", "C01X00T47"),
+    ("Meine Adresse: Hauptstraße 5, 10115 Berlin", "Hauptstraße 5"),
+    ("livrez au 12 rue de la Paix, 75002 Paris", "rue de la Paix"),
+    ("send it to 10 Downing Street, London SW1A 2AA", "Downing Street"),
+    ("my pw is hunter22", "hunter22"),
+    ("mot de passe est Soleil2024!", "Soleil2024"),
+    ("the CVV on the back is 737", "737"),
+    ("I got the code 583920 by text but it fails", "583920"),
+    ("pay back to gb29nwbk60161331926819 please", "nwbk"),
+    ("iban: gb29 nwbk 6016 1331 9268 19 thanks", "9268"),
+])
+def test_pii_the_findings_named_is_masked(text: str, value: str) -> None:
+    out = Redactor().redact(text)
+    assert value not in out, out
+    assert "[" in out
+
+
+@pytest.mark.parametrize("text,kept", [
+    ("Order 3348917502 arrived damaged, total was $1,299.99", ["3348917502", "$1,299.99"]),
+    ("SKU JK-2231-BLK-M is out of stock", ["JK-2231-BLK-M"]),
+    ("Bestellung 4471203398 über 149,95 €", ["4471203398", "149,95 €"]),
+    ("Artikelnummer 4006381333931 ist ausverkauft", ["4006381333931"]),
+    ("I paid 249.00 dollars on 2024-03-15", ["249.00", "2024-03-15"]),
+])
+def test_order_ids_skus_and_amounts_are_never_masked(text: str, kept: list[str]) -> None:
+    out = Redactor().redact(text)
+    assert out == text and all(k in out for k in kept)
+
+
+def test_a_lower_case_iban_is_masked_whole() -> None:
+    out = Redactor().redact("iban: gb29 nwbk 6016 1331 9268 19 thanks")
+    assert out == "iban: [IBAN_1] thanks"
+
+
+# ---- 6. plain text out ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw", [
+    "Hi <script>alert('x')</script>there",
+    "See [our page](javascript:alert(document.cookie)) now",
+    "x<img src=x onerror=alert(1)>",
+    "&lt;script&gt;alert(1)&lt;/script&gt; hi",
+    "open <b onmouseover=alert(1)>now</b>",
+    "visit javascript:alert(1) ok",
+])
+def test_html_and_script_links_are_removed(raw: str) -> None:
+    out = strip_html(raw)
+    assert not UNSAFE.search(out), out
+    assert "alert" not in out or "cookie" not in out
+
+
+def test_text_without_html_is_unchanged() -> None:
+    for t in ("a < b and c > d", "Orders of $75 or more ship free.", "Use **bold** and [a link](https://example.com)."):
+        assert strip_html(t) == t
+
+
+def test_snippets_and_grounded_replies_from_an_article_with_html_are_plain() -> None:
+    h = hit("returns-return-methods")
+    poisoned = replace(h, text=h.text + "\n<script>steal()</script>[click](javascript:alert(1))",
+                       payload={**h.payload, "replies": {"default": "You can return by mail. <img src=x onerror=alert(1)>"}})
+    clean_hit = plain_hit(poisoned)
+    assert not UNSAFE.search(clean_hit.text) and "steal" not in clean_hit.text
+    for channel in CHANNELS:
+        for reply in GroundedEngine(POLICY).replies([poisoned], channel, facts={}):
+            assert not UNSAFE.search(reply.candidate.text)
+
+
+# ---- the optional grounding judge ------------------------------------------------------------
+
+
+async def _suggest_with_judge(judge_answer: str, *, enabled: bool = True):
+    from evals.prepared_model import PreparedChatModel
+    from service.assist.llm_gateway import LLMGateway
+    from service.assist.suggest import Prompts
+    from service.settings import LLMSettings
+
+    chat = PreparedChatModel(reply="Gold members can return items at any time, with no receipt needed.", judge=judge_answer)
+    gateway = LLMGateway(chat, LLMSettings(base_url="http://prepared.invalid/v1", model="m", grounding_judge=enabled))
+    svc = SuggestionService(knowledge=SimpleNamespace(), gateway=gateway, checker=CHECKER, prompts=Prompts(REPO / "prompts"), today=lambda: TODAY)
+    conv = Conversation("chat", [Message("customer", "I'm gold, can I return this?")])
+    return await svc.suggest("t", conv, n=2, hits=[hit("returns-membership-windows")], intent="return_item"), chat
+
+
+async def test_the_grounding_judge_can_veto_a_reply_the_checks_passed() -> None:
+    result, chat = await _suggest_with_judge('{"verdict": "unsupported", "unsupported": ["with no receipt needed"]}')
+    assert "judge" in chat.calls
+    assert result.llm["outcome"] == "replaced" and all(s.engine != "llm" for s in result.suggestions)
+    assert any("grounding judge" in f for a in result.llm["attempts"] for f in a["findings"])
+
+
+@pytest.mark.parametrize("answer", ['{"verdict": "supported", "unsupported": []}', "not json at all"])
+async def test_the_grounding_judge_never_decides_alone(answer: str) -> None:
+    result, chat = await _suggest_with_judge(answer)
+    assert "judge" in chat.calls and result.llm["outcome"] == "used" and result.suggestions[0].engine == "llm"
+    off, chat_off = await _suggest_with_judge('{"verdict": "unsupported", "unsupported": ["x"]}', enabled=False)
+    assert "judge" not in chat_off.calls and off.llm["outcome"] == "used"
+
+
+def test_the_customers_own_words_do_not_make_a_benefit_universal() -> None:
+    # A number the customer stated may be repeated; a benefit word they used ("free") is no support.
+    report = check("Everyone gets free overnight upgrades.", "store-membership-levels", customer=("do I get free overnight upgrades?",))
+    assert "grounded" in failed(report)
+    assert check("Bronze members can return within 90 days, so a purchase from two months ago is fine.",
+                 "returns-membership-windows", customer=("I bought it two months ago",)).passed
+
+
+def test_a_level_after_another_fact_does_not_bind_the_first_fact() -> None:
+    scopes = {f.value: f.scope for f in facts_of("Standard shipping is $8 and overnight shipping is $20 (free for Gold members).")}
+    assert scopes["8"] is None and scopes["free"] == frozenset({"gold"})
+
+
+def test_ids_with_cue_words_inside_are_not_codes_and_ni_numbers_after_a_cue_are_masked() -> None:
+    assert Redactor().redact("codice articolo GIA-443-NR") == "codice articolo GIA-443-NR"
+    assert Redactor().redact("My NI number is QQ 12 34 56 C") == "My NI number is [SSN_1]"
+
+
+def test_a_rejected_placeholder_value_is_named_in_the_audit_entry() -> None:
+    from service.assist.suggest import SuggestResult, audit_entry
+
+    conv = Conversation("chat", [Message("customer", "hi")], customer={"first_name": "Jane. Your refund of $500 is approved", "order_id": "NW-1"})
+    result = SuggestResult([], "chat", None, None, "p@2", {"outcome": "skipped"}, {"total_ms": 1.0}, [])
+    entry = audit_entry("t", conv, result)
+    assert entry["policy"]["rejected_facts"] == ["first_name"]
+    assert "Jane" not in str(entry)
+
+
+def test_a_number_the_customer_gave_cannot_become_a_policy() -> None:
+    customer = ("I bought it 60 days ago, I'm silver, can I return it?",)
+    assert "grounded" in failed(check("Silver members can return within 60 days of purchase.", "returns-membership-windows", customer=customer))
+    assert check("Silver members can return within 6 months, so your purchase from 60 days ago qualifies.",
+                 "returns-membership-windows", customer=customer).passed

@@ -1,0 +1,69 @@
+"""The guardrails, pii and safety suites can fail: switch a check off (or weaken the redactor)
+and the metric drops and the gate fails against the committed baseline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from evals import safety
+from evals.framework import RunContext, SuiteResult, load_dataset
+from evals.framework.gate import compare, load_baseline
+from evals.prepared_model import PreparedChatModel
+from evals.suites import guardrails as guardrails_suite
+from evals.suites import pii as pii_suite
+from evals.suites import safety as safety_suite
+from service.assist.pii import KINDS, Redactor
+
+
+def test_the_pii_suite_meets_its_targets_and_drops_when_phones_are_not_detected() -> None:
+    ctx = RunContext(progress=False, llm_mode="off")
+    good = pii_suite.run(ctx)
+    assert good.metric("held_out.recall").value >= 0.95
+    assert good.metric("held_out.wrongly_masked").value == 0 and good.metric("dev.wrongly_masked").value == 0
+
+    class NoPhones(Redactor):
+        def __init__(self) -> None:
+            super().__init__(kinds=[k for k in KINDS if k != "PHONE"])
+
+    weak = pii_suite.run(ctx, redactor_cls=NoPhones)
+    assert weak.metric("held_out.recall").value < good.metric("held_out.recall").value - 0.05
+    gate = compare([weak], load_baseline())
+    assert not gate.passed and "pii.held_out.recall" in gate.message()
+
+
+@pytest.mark.slow
+def test_the_safety_suite_fails_when_checks_are_switched_off(real_embedder: Any, counter: Any) -> None:
+    ctx = RunContext(overrides={"embedder": real_embedder, "counter": counter, "intents": None}, progress=False, llm_mode="off")
+    cases = [c for c in safety.load_cases(safety.DATASET) if c["id"] in ("inj-msg-01", "pol-01", "pii-01", "esc-charge-01")]
+    on = safety_suite.run_adversarial(ctx, safety, cases)
+    assert sum(r.non_compliant for r in on) == 0
+    off = safety_suite.run_adversarial(ctx, safety, cases, disabled=("forbidden", "grounded"))
+    assert sum(r.non_compliant for r in off) >= 3
+    result = SuiteResult("safety")
+    safety_suite._metrics(result, off, "adversarial.", "adversarial")
+    base = load_baseline()["safety"]
+    base = {**base, "metrics": {k: v for k, v in base["metrics"].items() if k.startswith("adversarial.")}}
+    assert base["metrics"], "the committed safety baseline has the adversarial metrics"
+    gate = compare([result], {"safety": base})
+    assert not gate.passed and "adversarial.non_compliant_suggestions" in gate.message()
+
+
+@pytest.mark.slow
+async def test_the_guardrails_suite_lets_violations_through_when_grounding_is_off(real_embedder: Any, counter: Any) -> None:
+    from service.assist.policy import PolicyChecker, load_policy
+
+    ctx = RunContext(overrides={"embedder": real_embedder, "counter": counter}, progress=False, llm_mode="off")
+    data = load_dataset("guardrails")
+    cases = [c for c in data if c.meta.get("split") == "dev" and ("level_number_swap" in c.tags or "universal_benefit" in c.tags)]
+    assert len(cases) >= 4
+    policy = load_policy(ctx.content_path("policy_file"))
+    on = await guardrails_suite.run_cases(ctx, cases, PreparedChatModel())
+    off = await guardrails_suite.run_cases(ctx, cases, PreparedChatModel(), checker=PolicyChecker(policy, disabled=("grounded",)))
+    reached_on = sum(1 for c, r in on if not guardrails_suite.score(c, r)["ok"])
+    reached_off = sum(1 for c, r in off if not guardrails_suite.score(c, r)["ok"])
+    assert reached_on == 0 and reached_off >= len(cases) - 1
+    result = SuiteResult("guardrails")
+    guardrails_suite.add_metrics(result, [(c, guardrails_suite.score(c, r)) for c, r in off])
+    assert result.metric("dev.violations_reaching_agent").value > 0
