@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 import anyio.to_thread
+import structlog
 from litestar import Litestar, Router
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
@@ -28,13 +29,29 @@ from service.logging import RequestLogMiddleware, configure_logging
 from service.metrics import Metrics
 from service.panel.http import panel_router  # issue 15
 from service.settings import Settings
+from service.startup import Startup, describe_loaded
 
 VERSION = "0.1.0"
+log = structlog.get_logger("service.startup")
 
 
-def create_app(settings: Settings | None = None, overrides: dict[str, Any] | None = None) -> Litestar:
+def create_listening_app() -> Litestar:
+    """The factory `assist serve --workers N` gives uvicorn: each worker's port (bound by the
+    parent) is open already, so its start-up runs in the background at once."""
+    startup = Startup()
+    startup.mark_listening("the port of the parent process")
+    return create_app(Settings.from_env(), startup=startup)
+
+
+def create_app(settings: Settings | None = None, overrides: dict[str, Any] | None = None,
+               startup: Startup | None = None) -> Litestar:
     """Build the app. ``overrides`` replaces components by name (``embedder``, ``index``,
-    ``chat_model``...): tests hand in fakes or shared instances here."""
+    ``chat_model``...): tests hand in fakes or shared instances here.
+
+    With ``startup`` (what `assist serve` passes) the lifespan returns at once and the
+    components are built in the background once the port is open: `/healthz` answers, and
+    `/readyz` and every /v1 route answer 503 with the phase and `Retry-After` until ready.
+    Without it the lifespan builds everything before the app answers anything."""
     settings = settings or Settings.from_env()
     configure_logging(settings.server.log_level, settings.server.log_format)
     overrides = dict(overrides or {})
@@ -48,16 +65,39 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
             ThreadPoolExecutor(max_workers=settings.server.worker_threads, thread_name_prefix="assist")
         )
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.server.worker_threads
-        container = await build_container(settings, overrides)
-        if settings.server.rate_limit_per_minute and "rate_limiter" not in container.extras:
-            container.extras["rate_limiter"] = RateLimiter(settings.server.rate_limit_per_minute)
-        if settings.server.heavy_per_key and "heavy_slots" not in container.extras:
-            container.extras["heavy_slots"] = HeavySlots(settings.server.heavy_per_key, settings.server.heavy_wait_s)
-        app.state.container = container
+
+        async def build(step: Callable[[str], None]) -> Any:
+            container = await build_container(settings, overrides, step=step)
+            if settings.server.rate_limit_per_minute and "rate_limiter" not in container.extras:
+                container.extras["rate_limiter"] = RateLimiter(settings.server.rate_limit_per_minute)
+            if settings.server.heavy_per_key and "heavy_slots" not in container.extras:
+                container.extras["heavy_slots"] = HeavySlots(settings.server.heavy_per_key, settings.server.heavy_wait_s)
+            app.state.container = container
+            return container
+
+        if startup is None:
+            await build(lambda _phase: None)
+            task = None
+        else:
+            app.state.startup = startup
+
+            async def build_and_announce(step: Callable[[str], None]) -> Any:
+                container = await build(step)
+                startup.loaded = describe_loaded(container)
+                log.info("ready", address=startup.address, **startup.loaded)
+                return container
+
+            task = asyncio.create_task(startup.run(build_and_announce))
         try:
             yield
         finally:
-            await container.close()
+            if task is not None:
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
+            container = getattr(app.state, "container", None)
+            if container is not None:
+                await container.close()
 
     v1 = Router(
         path="/v1",

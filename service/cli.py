@@ -11,11 +11,17 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from service.errors import AppError
-from service.panel.cli import register_cli as register_panel  # issue 15
+import structlog
+
+from service.errors import AppError, NotFound
 from service.gaps.cli import register_cli as register_gaps_cli
+from service.logging import configure_logging, is_json
+from service.panel.cli import register_cli as register_panel  # issue 15
 from service.repo_evals import REPO, run_repo_module
+from service.roles import ROLE_PURPOSE, ROLES
 from service.settings import Settings, SettingsError
+from service.startup import Startup
+from service.startup.server import address_of, open_socket, serve
 
 # Features add sub-commands here: name -> function(subparsers) that registers them.
 EXTRA_COMMANDS: list[Callable[[Any], None]] = []
@@ -73,16 +79,16 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["eval"]:
         return run_evals(argv[1:])
-    parser = build_parser()
+    # `serve` needs none of the feature commands: not importing them opens the port sooner.
+    parser = build_parser(extras=argv[:1] != ["serve"])
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    settings: Settings | None = None
     try:
         settings = Settings.from_env()
         if args.func is not cmd_serve:  # the service configures its own logs (stdout) in create_app
-            from service.logging import configure_logging
-
             configure_logging(settings.server.log_level, settings.server.log_format, stream="stderr")
         result = args.func(args, settings)
         return int(result or 0)
@@ -90,13 +96,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"assist: configuration error: {exc}", file=sys.stderr)
         return 2
     except AppError as exc:
-        print(f"assist: {exc.detail}", file=sys.stderr)
+        where = f" ({settings.storage.describe()})" if isinstance(exc, NotFound) and settings else ""
+        print(f"assist: {exc.detail}{where}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(extras: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="assist", description="Agent Assist: AI agent-assist for omnichannel customer service")
     sub = parser.add_subparsers(dest="command")
 
@@ -124,9 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
     keys = sub.add_parser("keys", help="API keys").add_subparsers(dest="keys_command")
     create = keys.add_parser("create", help="create a key; it is printed once")
     create.add_argument("--tenant", required=True)
-    create.add_argument("--scopes", required=True, help="comma-separated, e.g. knowledge:read,intents:read (or admin)")
+    create.add_argument("--role", action="append", choices=list(ROLES), default=[],
+                        help="a named scope list (repeatable; `assist keys roles` lists them)")
+    create.add_argument("--scopes", help="comma-separated extra scopes, e.g. knowledge:read,intents:read (or admin)")
     create.add_argument("--name")
     create.set_defaults(func=cmd_keys_create)
+    keys.add_parser("roles", help="the --role presets and their scopes").set_defaults(func=cmd_keys_roles)
     klist = keys.add_parser("list", help="list a tenant's keys")
     klist.add_argument("--tenant", required=True)
     klist.set_defaults(func=cmd_keys_list)
@@ -151,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
 
     sub.add_parser("settings", help="list every setting with its default").set_defaults(func=cmd_settings)
-    for register in EXTRA_COMMANDS:
+    for register in EXTRA_COMMANDS if extras else []:
         register(sub)
     return parser
 
@@ -159,10 +169,24 @@ def build_parser() -> argparse.ArgumentParser:
 # ---- helpers ---------------------------------------------------------------------------------
 
 
+def require_database(settings: Settings) -> None:
+    """Commands that only read (or change something that must already exist) never create a
+    database: a missing SQLite file means the data directory is not the one the user meant."""
+    path = settings.storage.sqlite_path
+    if path is not None and not path.exists():
+        raise AppError(
+            f"no database at {path} ({settings.storage.describe()}); this command only reads and "
+            "creates none: run it where you ran `assist keys create` or `assist serve`, or set ASSIST_DATA_DIR"
+        )
+
+
 @asynccontextmanager
-async def database(settings: Settings):
+async def database(settings: Settings, create: bool = True):
+    """Sessions on the migrated database; ``create=False`` refuses to create a missing one."""
     from service.db.engine import make_engine, migrate, session_factory
 
+    if not create:
+        require_database(settings)
     engine = make_engine(settings.storage.effective_database_url)
     try:
         await migrate(engine)
@@ -190,19 +214,37 @@ def _print_json(data: Any) -> None:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
-
+    """Open the port and log one `listening` line (address, data directory, what will load)
+    before importing the application; `/readyz` answers 503 with the phase until it is loaded.
+    `--port 0` takes any free port (the line says which)."""
     host = args.host or settings.server.host
-    port = args.port or settings.server.port
+    port = args.port if args.port is not None else settings.server.port
     if args.workers > 1:
+        import uvicorn
+
         if not settings.storage.qdrant_url or not settings.storage.database_url:
             raise AppError("--workers > 1 needs ASSIST_QDRANT_URL and ASSIST_DATABASE_URL (local Qdrant and SQLite are single-process)")
-        uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=args.workers, log_level="warning")
+        uvicorn.run("service.app:create_listening_app", factory=True, host=host, port=port, workers=args.workers,
+                    log_level="warning", log_config=None)
         return 0
+    try:
+        sock = open_socket(host, port)
+    except OSError as exc:
+        raise AppError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    configure_logging(settings.server.log_level, settings.server.log_format)  # the service logs to stdout
+    structlog.get_logger("service.startup").info(
+        "listening",
+        address=address_of(sock),
+        ready="no: /readyz answers 503 with the reason until loaded",
+        data_dir=str(settings.storage.data_dir),
+        database="sqlite" if settings.storage.sqlite_path else "postgresql",
+        index="qdrant server" if settings.storage.qdrant_url else "local qdrant",
+        loading="database migrations, embedding model, knowledge index, intent taxonomy",
+    )
     from service.app import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
-    return 0
+    startup = Startup()
+    return serve(create_app(settings, startup=startup), startup, sock)
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
@@ -221,7 +263,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         from tqdm import tqdm
 
         async with container(settings, intents=None) as c:  # no classifier to train for an ingest
-            bar = tqdm(total=0, unit="article", file=sys.stderr, disable=args.json or not sys.stderr.isatty())
+            # stderr is also the log stream: no bar when it is JSON (one format per stream)
+            quiet = args.json or not sys.stderr.isatty() or is_json(settings.server.log_format)
+            bar = tqdm(total=0, unit="article", file=sys.stderr, disable=quiet)
 
             def progress(done: int, total: int, _name: str) -> None:
                 bar.total = total
@@ -254,6 +298,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from service.keys import SHARED_TENANT, validate_tenant
 
     tenant = validate_tenant(args.tenant) if args.tenant else SHARED_TENANT
+    require_database(settings)
 
     async def run() -> Any:
         async with container(settings, intents=None) as c:
@@ -275,11 +320,15 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_keys_create(args: argparse.Namespace, settings: Settings) -> int:
-    from service.keys import KeyStore
+    from service.keys import KeyStore, scopes_for
+
+    if not args.role and not args.scopes:
+        raise AppError(f"give --role ({', '.join(ROLES)}) or --scopes; `assist keys roles` lists the roles' scopes")
+    scopes = scopes_for(args.role, args.scopes)
 
     async def run() -> Any:
         async with database(settings) as sessions:
-            return await KeyStore(sessions).create(args.tenant, args.scopes, name=args.name)
+            return await KeyStore(sessions).create(args.tenant, scopes, name=args.name)
 
     key, info = asyncio.run(run())
     print(key)
@@ -287,12 +336,21 @@ def cmd_keys_create(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_keys_roles(args: argparse.Namespace, settings: Settings) -> int:
+    for role, scopes in ROLES.items():
+        print(f"{role:12} {','.join(scopes)}\n{'':12} {ROLE_PURPOSE[role]}")
+    return 0
+
+
 def cmd_keys_list(args: argparse.Namespace, settings: Settings) -> int:
     from service.keys import KeyStore
 
     async def run() -> Any:
-        async with database(settings) as sessions:
-            return await KeyStore(sessions).list(args.tenant)
+        async with database(settings, create=False) as sessions:
+            store = KeyStore(sessions)
+            if await store.webhook_secret(args.tenant) is None:
+                raise NotFound(f"no tenant {args.tenant!r}; create a key for it first")
+            return await store.list(args.tenant)
 
     for info in asyncio.run(run()):
         state = f"revoked {info.revoked_at:%Y-%m-%d %H:%M}" if info.revoked_at else "active"
@@ -304,7 +362,7 @@ def cmd_keys_revoke(args: argparse.Namespace, settings: Settings) -> int:
     from service.keys import KeyStore
 
     async def run() -> Any:
-        async with database(settings) as sessions:
+        async with database(settings, create=False) as sessions:
             return await KeyStore(sessions).revoke(args.tenant, args.key_id)
 
     info = asyncio.run(run())
@@ -316,7 +374,7 @@ def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
     from service.keys import KeyStore
 
     async def run() -> Any:
-        async with database(settings) as sessions:
+        async with database(settings, create=False) as sessions:
             return await KeyStore(sessions).rotate(args.tenant, args.key_id)
 
     key, info = asyncio.run(run())
@@ -332,7 +390,7 @@ def cmd_webhook_secret(args: argparse.Namespace, settings: Settings) -> int:
         new = sys.stdin.readline().strip()
 
         async def store() -> None:
-            async with database(settings) as sessions:
+            async with database(settings, create=False) as sessions:
                 await KeyStore(sessions).set_webhook_secret(args.tenant, new)
 
         asyncio.run(store())
@@ -340,12 +398,12 @@ def cmd_webhook_secret(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     async def run() -> Any:
-        async with database(settings) as sessions:
+        async with database(settings, create=False) as sessions:
             return await KeyStore(sessions).webhook_secret(args.tenant)
 
     secret = asyncio.run(run())
     if secret is None:
-        raise AppError(f"no tenant {args.tenant!r}; create a key for it first")
+        raise NotFound(f"no tenant {args.tenant!r}; create a key for it first")
     print(secret)
     return 0
 

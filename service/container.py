@@ -6,6 +6,8 @@ shared instances) instead of patching anything.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +49,9 @@ class Container:
 
     async def ready(self) -> dict[str, bool]:
         checks = {"model": self.embedder is not None, "index": bool(self.index.ping())}
+        intents = self.extras.get("intents")
+        if intents is not None and hasattr(intents, "ready"):  # the taxonomy is loaded and trained
+            checks["taxonomy"] = bool(intents.ready)
         try:
             async with self.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
@@ -92,18 +97,28 @@ def make_keywords() -> KeywordEncoder:
     return EngineBm25()
 
 
-async def build_container(settings: Settings, overrides: dict[str, Any] | None = None) -> Container:
+def _no_step(_phase: str) -> None:
+    return None
+
+
+async def build_container(settings: Settings, overrides: dict[str, Any] | None = None,
+                          step: Callable[[str], None] = _no_step) -> Container:
+    """Build every component; ``step(phase)`` is told what is being loaded (for /readyz while a
+    listen-first start runs). Blocking loads run in worker threads, off the event loop."""
     overrides = dict(overrides or {})
     settings.storage.data_dir.mkdir(parents=True, exist_ok=True)
+    step("migrating the database")
     engine = overrides.pop("engine", None) or make_engine(settings.storage.effective_database_url)
     await migrate(engine)
     sessions = session_factory(engine)
+    step("loading the embedding model")
     embedder = overrides.pop("embedder", None)
     owns_embedder = embedder is None
-    embedder = embedder or make_embedder(settings)
+    embedder = embedder or await asyncio.to_thread(make_embedder, settings)
     counter = overrides.pop("counter", None) or make_counter(settings)
-    index = overrides.pop("index", None) or make_index(settings, embedder.dimension)
-    index.ensure_collection()
+    step("opening the knowledge index")
+    index = overrides.pop("index", None) or await asyncio.to_thread(make_index, settings, embedder.dimension)
+    await asyncio.to_thread(index.ensure_collection)
     given = overrides.pop("clock", None)
     clock = Clock.of(given) if given is not None else Clock.from_setting(settings.server.now)
     knowledge = KnowledgeService(
@@ -154,6 +169,7 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
     from service.assist.intents import register as register_intents, start as start_intents
 
     register_intents(container)
+    step("loading the intent taxonomy and training the classifier")
     await start_intents(container)
     # --- end issue 3 ---
     # --- issue 15: agent panel sessions and where the panel may be embedded ---

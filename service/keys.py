@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from service.db.models import ApiKey, Tenant
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from service.roles import ROLES
 
 # Every scope a key may carry. "admin" grants all of them.
 SCOPES: dict[str, str] = {
@@ -85,6 +86,18 @@ def parse_scopes(raw: str | list[str]) -> list[str]:
     if unknown:
         raise InvalidInput(f"unknown scope(s) {', '.join(unknown)}; known scopes: {', '.join(SCOPES)}")
     return scopes
+
+
+def scopes_for(roles: list[str] | None = None, scopes: str | list[str] | None = None) -> list[str]:
+    """The scope list of one or more roles plus any extra scopes, validated (at least one)."""
+    chosen: list[str] = []
+    for role in roles or []:
+        if role not in ROLES:
+            raise InvalidInput(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
+        chosen.extend(ROLES[role])
+    if scopes:
+        chosen.extend(scopes.split(",") if isinstance(scopes, str) else scopes)
+    return parse_scopes(chosen)
 
 
 def validate_tenant(tenant: str) -> str:

@@ -13,10 +13,12 @@ import sys
 import time
 import uuid
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+if TYPE_CHECKING:  # annotations only: `assist serve` logs its first line before importing Litestar
+    from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.assist.pii import Redactor
 
@@ -27,26 +29,77 @@ def configure_logging(level: str = "info", fmt: str = "auto", stream: str = "std
     """Logs go to ``stream`` ("stdout" or "stderr"): stdout for the service, stderr for CLI
     commands, whose stdout is their output (``assist knowledge ingest --json`` must print JSON
     and nothing else). The stream is looked up when a line is written, not now, so a caller that
-    swaps ``sys.stderr`` (a test capturing output, a redirect) never leaves a closed file here."""
-    renderer: Any
-    if fmt == "console" or (fmt == "auto" and sys.stderr.isatty()):
-        renderer = structlog.dev.ConsoleRenderer()
-    else:
-        renderer = structlog.processors.JSONRenderer()
+    swaps ``sys.stderr`` (a test capturing output, a redirect) never leaves a closed file here.
+
+    One format per stream (``ASSIST_LOG_FORMAT``): the standard library's loggers (Alembic,
+    uvicorn, httpx, sentence-transformers...) are routed through the same renderer as ours."""
+    renderer = log_renderer(fmt)
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.format_exc_info,
+        redact_pii,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.format_exc_info,
-            redact_pii,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            renderer,
-        ],
+        processors=[*shared, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(getattr(logging, level.upper(), logging.INFO)),
         logger_factory=_CurrentStreamLoggerFactory(stream),
         cache_logger_on_first_use=False,
     )
+    _route_stdlib(level, renderer, shared, stream)
     _redact_stdlib_records()
+
+
+def log_renderer(fmt: str) -> Any:
+    """The one renderer of a stream: console on request (or ``auto`` on a terminal), else JSON."""
+    if fmt == "console" or (fmt == "auto" and sys.stderr.isatty()):
+        return structlog.dev.ConsoleRenderer()
+    return structlog.processors.JSONRenderer()
+
+
+def is_json(fmt: str) -> bool:
+    """Whether the log stream is JSON (then nothing else, no progress bar, may write to it)."""
+    return isinstance(log_renderer(fmt), structlog.processors.JSONRenderer)
+
+
+class _CurrentStreamHandler(logging.StreamHandler):
+    """A handler writing to ``sys.<name>`` as it is when the record is emitted."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name_of_stream = name
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return getattr(sys, self.name_of_stream)
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:  # StreamHandler.__init__ assigns one; ignored
+        pass
+
+
+def _route_stdlib(level: str, renderer: Any, shared: list[Any], stream: str) -> None:
+    """One handler on the root logger, rendering records like ours; libraries that installed
+    their own handler on their logger (Alembic's ini, transformers) are made to propagate."""
+    handler = _CurrentStreamHandler(stream)
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+        foreign_pre_chain=[structlog.stdlib.add_logger_name, *shared],
+    ))
+    handler._assist = True  # type: ignore[attr-defined]
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "_assist", False)]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(getattr(logging, level.upper(), logging.INFO))
+    # Libraries chatty at info (a line per migration step, per HTTP call) speak from warning up,
+    # or everything at debug.
+    for name in ("alembic", "httpx", "httpcore", "sentence_transformers", "transformers", "huggingface_hub"):
+        lib = logging.getLogger(name)
+        lib.handlers = [h for h in lib.handlers if not isinstance(h, logging.StreamHandler)]
+        lib.propagate = True
+        lib.setLevel(logging.DEBUG if root.level <= logging.DEBUG else max(logging.WARNING, root.level))
 
 
 class _CurrentStreamLoggerFactory:

@@ -29,13 +29,16 @@ class ServerSettings:
     host: str = "127.0.0.1"
     """ASSIST_HOST: interface `assist serve` listens on."""
     port: int = 8000
-    """ASSIST_PORT: TCP port `assist serve` listens on."""
+    """ASSIST_PORT: TCP port `assist serve` listens on; 0 takes any free port (the start-up line
+    says which)."""
     max_body_bytes: int = 1_048_576
     """ASSIST_MAX_BODY_BYTES: largest accepted request body; larger bodies get 413."""
     log_level: str = "info"
     """ASSIST_LOG_LEVEL: debug, info, warning or error."""
     log_format: str = "auto"
-    """ASSIST_LOG_FORMAT: json, console, or auto (console on a terminal, JSON otherwise)."""
+    """ASSIST_LOG_FORMAT: json, console, or auto (console on a terminal, JSON otherwise); one
+    format per stream: library logs (Alembic, uvicorn, httpx) use it too, and no progress bar
+    is drawn into a JSON stream."""
     rate_limit_per_minute: int = 1200
     """ASSIST_RATE_LIMIT_PER_MINUTE: requests per API key per minute, per worker (20 a second: a
     desk of 100 agents each asking every 5 seconds stays under it; a client stuck in a retry loop
@@ -59,7 +62,10 @@ class ServerSettings:
 @dataclass(frozen=True)
 class StorageSettings:
     data_dir: Path = Path("./var")
-    """ASSIST_DATA_DIR: the embedded Qdrant Edge shard and the SQLite database."""
+    """ASSIST_DATA_DIR: the embedded Qdrant Edge shard and the SQLite database. Resolved once, when the
+    settings are read, against the working directory of that moment (so ./var means the var/
+    of the directory the command runs in); set an absolute path to use one data directory from
+    anywhere."""
     database_url: str = ""
     """ASSIST_DATABASE_URL: SQLAlchemy async URL; empty means SQLite in the data dir."""
     qdrant_url: str = ""
@@ -80,6 +86,22 @@ class StorageSettings:
     def qdrant_path(self) -> Path:
         """The embedded Qdrant Edge shard (when ``qdrant_url`` is empty)."""
         return self.data_dir / "qdrant-edge"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite database file, or None when the database is a server (PostgreSQL)."""
+        url = self.effective_database_url
+        if not url.startswith("sqlite"):
+            return None
+        path = url.split("///", 1)[-1]
+        return None if not path or path == ":memory:" else Path(path)
+
+    def describe(self) -> str:
+        """Where the data lives, for messages about a missing tenant, key or database."""
+        where = f"data directory {self.data_dir}"
+        if self.database_url:
+            return f"{where}, database {_redact_url(self.database_url)}"
+        return f"{where} (ASSIST_DATA_DIR; default ./var of the working directory)"
 
 
 @dataclass(frozen=True)
@@ -196,6 +218,9 @@ class Settings:
                 group_field.name
             ]
             groups[group_field.name] = _build_group(group_cls, env)
+        storage = groups["storage"]
+        # Resolved once, here: every later use (the CLI, the service, messages) sees one path.
+        groups["storage"] = dataclasses.replace(storage, data_dir=storage.data_dir.expanduser().resolve())
         settings = cls(**groups)
         settings.validate()
         return settings
@@ -210,8 +235,8 @@ class Settings:
 
     def validate(self) -> None:
         s = self.server
-        if not 0 < s.port < 65536:
-            raise SettingsError(f"ASSIST_PORT must be between 1 and 65535, got {s.port}")
+        if not 0 <= s.port < 65536:
+            raise SettingsError(f"ASSIST_PORT must be between 0 (any free port) and 65535, got {s.port}")
         if s.log_level.lower() not in {"debug", "info", "warning", "error"}:
             raise SettingsError(f"ASSIST_LOG_LEVEL must be debug, info, warning or error, got {s.log_level!r}")
         if s.log_format not in {"json", "console", "auto"}:

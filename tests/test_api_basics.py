@@ -7,7 +7,7 @@ async def test_health_ready_metrics_and_schema(client):
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     ready = await client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"model": True, "index": True, "database": True}
+    assert ready.json()["checks"] == {"model": True, "index": True, "database": True, "taxonomy": True}
     metrics = await client.get("/metrics")
     assert metrics.status_code == 200 and "assist_http_requests_total" in metrics.text
     schema = (await client.get("/schema/openapi.json")).json()

@@ -132,6 +132,8 @@ def test_a_qdrant_url_nobody_listens_on_fails_the_start_with_a_clear_message(tmp
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # closed once the block ends: nothing listens there
     env = {**os.environ, "ASSIST_DATA_DIR": str(tmp_path / "data"), "ASSIST_QDRANT_URL": f"http://127.0.0.1:{port}", "HF_HUB_OFFLINE": "1"}
+    # search only reads and never creates a database (issue 20): make one first
+    subprocess.run([sys.executable, "-m", "service", "db", "upgrade"], env=env, cwd=REPO, check=True, capture_output=True, timeout=120)
     proc = subprocess.run([sys.executable, "-m", "service", "knowledge", "search", "refund"], env=env, cwd=REPO,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0 and "Traceback" not in proc.stderr

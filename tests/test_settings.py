@@ -7,7 +7,7 @@ from service.settings import Settings, SettingsError, documented_settings
 
 def test_defaults_match_the_spec():
     s = Settings.from_env({})
-    assert s.storage.data_dir == Path("./var")
+    assert s.storage.data_dir == Path("./var").resolve()  # resolved once, against the working directory
     assert s.content.knowledge_dir == Path("./knowledge")
     assert s.content.intents_file == Path("knowledge/intents.yaml")
     assert (s.server.host, s.server.port) == ("127.0.0.1", 8000)

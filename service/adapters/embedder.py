@@ -206,6 +206,7 @@ class SentenceTransformerEmbedder(SharedEncoder):
         path = model or bundled_model_path()
         self.model_name = _model_name(model)
         self.backend = "torch"
+        _no_progress_bars()
         self._model = SentenceTransformer(path, device=device, local_files_only=True)
         get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dimension = int(get_dim() or 384)
@@ -315,6 +316,7 @@ def _export(model_path: Path, graph: Path) -> dict[str, Any]:
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.models import Normalize, Pooling, Transformer
 
+    _no_progress_bars()
     model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
     modules = list(model)
     if not (isinstance(modules[0], Transformer) and len(modules) >= 2 and isinstance(modules[1], Pooling)
@@ -402,3 +404,16 @@ def _offline() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _no_progress_bars() -> None:
+    """Loading a model must not draw a progress bar into the log stream (one format per
+    stream): transformers' "Loading weights" bar and the hub's download bars are turned off."""
+    try:
+        from huggingface_hub.utils import disable_progress_bars
+        from transformers.utils import logging as transformers_logging
+
+        disable_progress_bars()
+        transformers_logging.disable_progress_bar()
+    except ImportError:  # pragma: no cover - both come with sentence-transformers
+        pass

@@ -18,14 +18,17 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from service.errors import Forbidden, RateLimited, Unauthorized
+from service.errors import Forbidden, RateLimited, Unauthorized, Unavailable
 from service.keys import Principal
 from service.logging import annotate
 from service.panel.sessions import is_panel_token  # issue 15
+from service.startup import RETRY_AFTER_S, not_ready_reason
 
 
 async def require_scope(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-    container = connection.app.state.container
+    container = getattr(connection.app.state, "container", None)
+    if container is None:  # a listen-first start is still loading (or failed): retry later
+        raise Unavailable(not_ready_reason(connection.app.state), retry_after=RETRY_AFTER_S)
     header = connection.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():

@@ -38,7 +38,7 @@ def _run(settings: Any, work: Any) -> Any:
     from service.cli import database
 
     async def run() -> Any:
-        async with database(settings) as sessions:
+        async with database(settings, create=False) as sessions:  # never creates one
             return await work(AuditTrail(sessions))
 
     return asyncio.run(run())
