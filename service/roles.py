@@ -19,5 +19,5 @@ ROLE_PURPOSE: dict[str, str] = {
     "agent": "an agent desk or panel: search, history, summaries, suggestions and /v1/assist, feedback",
     "reviewer": "a reviewer: the audit trail, feedback reports, history and knowledge (read only)",
     "integration": "a help-desk connector: triage webhooks, recording interactions, classifying",
-    "admin": "every scope of the tenant (ingest, intent reload, keys)",
+    "admin": "every scope of the tenant (its own knowledge, keys); not `operator`, which changes shared knowledge",
 }

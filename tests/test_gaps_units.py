@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
-import pytest
 
 from evals import gaps as gaps_eval
 from service.gaps.clustering import Gap
