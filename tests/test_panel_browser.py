@@ -187,7 +187,7 @@ def test_every_button_records_its_feedback(context: Any, live: Any) -> None:
     assert "Rejected" in card.locator(".state").text_content()
 
 
-def test_an_article_containing_script_is_shown_as_text(context: Any, live: Any) -> None:
+def test_an_article_containing_script_never_runs_in_the_panel(context: Any, live: Any) -> None:
     page = context.new_page()
     sign_in(page, live)
     r = page.request.post(f"{live.base}/v1/knowledge/articles", data=json.dumps({"content": SCRIPT_ARTICLE}),
@@ -198,8 +198,10 @@ def test_an_article_containing_script_is_shown_as_text(context: Any, live: Any) 
     page.wait_for_selector("#knowledge .kcard")
     card = page.locator("#knowledge .kcard", has_text="Glitter gift wrap").first
     card.locator(".card-toggle").click()
-    assert "<script>window.__pwned = 1</script>" in card.locator(".title").text_content()
-    assert "<script>window.__pwned = 2</script>" in card.locator(".article-text").text_content()
+    # The service strips markup from titles and snippets (plain text out); what reaches the panel
+    # is rendered as text, so neither script runs nor becomes an element.
+    assert card.locator(".title").text_content().strip().startswith("Glitter gift wrap")
+    assert "<script" not in card.locator(".article-text").text_content()
     assert page.evaluate("window.__pwned") is None
     assert page.locator("#knowledge script, #knowledge img, #suggestions script, #suggestions img").count() == 0
 

@@ -128,6 +128,6 @@ def translated(fn: Callable[..., T]) -> Callable[..., T]:
         except Unavailable:
             raise
         except Exception as exc:  # the engines raise many kinds of errors
-            raise Unavailable(f"vector index error: {type(exc).__name__}: {str(exc)[:200]}") from exc
+            raise Unavailable(f"vector store (Qdrant) error: {type(exc).__name__}: {str(exc)[:200]}") from exc
 
     return wrapper

@@ -72,7 +72,7 @@ class EdgeIndex:
                         f"the embedded vector index at {self.path} is in use by another process (is `assist serve` "
                         "running? use the admin API to ingest while it runs, or stop it first)"
                     ) from exc
-                raise Unavailable(f"vector index error: {type(exc).__name__}: {str(exc)[:200]}") from exc
+                raise Unavailable(f"vector store (Qdrant Edge) error: {type(exc).__name__}: {str(exc)[:200]}") from exc
             for name in schema.KEYWORD_FIELDS:
                 shard.update(edge.UpdateOperation.create_field_index(name, edge.KeywordIndexParams(is_tenant=name == "tenant_id")))
             for name in schema.INTEGER_FIELDS:

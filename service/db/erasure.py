@@ -9,12 +9,12 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from service.db.models import AuditRecord, CustomerIdentity, Interaction, TriageEvent
+from service.db.models import AuditRecord, CustomerIdentity, Interaction, SuggestionState, TriageEvent
 
 
 async def delete_customer_rows(sessions: async_sessionmaker, tenant: str, customer_id: str,
                                hashes_of: Callable[[Iterable[str]], list[str]]) -> tuple[dict[str, int], list[str]]:
-    """Delete the customer's interactions and handles, and the triage events about it (its id or
+    """Delete the customer's interactions, handles and suggestion states, and the triage events about it (its id or
     a handle among the event's subject hashes, ``hashes_of`` making them, or quoted in the stored
     answer), in one transaction. Returns the counts and the ids of the audit records of feedback
     on the customer's suggestions (they name the suggestion's record, not the customer)."""
@@ -26,6 +26,9 @@ async def delete_customer_rows(sessions: async_sessionmaker, tenant: str, custom
                 Interaction.tenant_id == tenant, Interaction.customer_id == customer_id))).rowcount or 0,
             "identities": (await session.execute(delete(CustomerIdentity).where(
                 CustomerIdentity.tenant_id == tenant, CustomerIdentity.customer_id == customer_id))).rowcount or 0,
+            # the conversation state each suggestion answered (stale drafts) names the customer
+            "suggestion_states": (await session.execute(delete(SuggestionState).where(
+                SuggestionState.tenant_id == tenant, SuggestionState.customer_id == customer_id))).rowcount or 0,
         }
         needles = [customer_id, *handles]
         hashes, quoted = set(hashes_of(needles)), [json.dumps(n) for n in needles]
