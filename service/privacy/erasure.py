@@ -38,6 +38,7 @@ class ErasureReport:
     interactions: int = 0
     identities: int = 0
     triage_events: int = 0
+    suggestion_states: int = 0
     audit_records: int = 0
     suggestions: int = 0
     feedback: int = 0
