@@ -238,7 +238,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         ready="no: /readyz answers 503 with the reason until loaded",
         data_dir=str(settings.storage.data_dir),
         database="sqlite" if settings.storage.sqlite_path else "postgresql",
-        index="qdrant server" if settings.storage.qdrant_url else "local qdrant",
+        index="qdrant server" if settings.storage.qdrant_url else "embedded Qdrant Edge",
         loading="database migrations, embedding model, knowledge index, intent taxonomy",
     )
     from service.app import create_app
