@@ -56,7 +56,7 @@ def free_port() -> int:
 
 
 def run_cli(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "service.cli", *args], env=env, cwd=REPO, capture_output=True, text=True, check=check)
+    return subprocess.run([sys.executable, "-m", "service.cli.main", *args], env=env, cwd=REPO, capture_output=True, text=True, check=check)
 
 
 class Load:
@@ -123,8 +123,8 @@ class Load:
 async def check_database(url: str, acked: dict[str, str]) -> dict:
     from sqlalchemy import func, select
 
-    from service.db.engine import make_engine
-    from service.db.models import AuditRecord
+    from service.adapters.sql.engine import make_engine
+    from service.adapters.sql.models import AuditRecord
 
     engine = make_engine(url)
     try:
@@ -165,7 +165,7 @@ def main() -> int:
         key = run_cli(env, "keys", "create", "--tenant", "bench", "--scopes", "admin").stdout.strip()
         print(f"indexed {args.knowledge} in {time.perf_counter() - t0:.1f}s; serving on 127.0.0.1:{port}")
         log = open(data / "server.log", "w")  # noqa: SIM115
-        server = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", "--port", str(port)], env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen([sys.executable, "-m", "service.cli.main", "serve", "--port", str(port)], env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         for _ in range(240):
             try:

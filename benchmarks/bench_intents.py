@@ -37,7 +37,7 @@ def main() -> int:
 
     from evals.intents import clinc_split
     from service.adapters.embedder import make_embedder
-    from service.assist.intents import IntentClassifier
+    from service.intents.service import IntentClassifier
 
     data = clinc_split()
     texts = data["train"][0] + data["oos_train"][0]

@@ -36,7 +36,7 @@ from evals.retrieval import load_cases  # noqa: E402
 from service.adapters.bm25 import EngineBm25  # noqa: E402
 from service.adapters.embedder import make_embedder  # noqa: E402
 from service.adapters.qdrant_edge_index import EdgeIndex  # noqa: E402
-from service.keys import SHARED_TENANT  # noqa: E402
+from service.tenancy.keys import SHARED_TENANT  # noqa: E402
 from service.knowledge.articles import load_dir  # noqa: E402
 from service.ports import ChunkRecord, ChunkVectors, SearchFilters  # noqa: E402
 

@@ -16,9 +16,9 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from service.assist.history import Interaction, parse_history
-from service.assist.summarize import ExtractiveSummarizer
-from service.assist.summary_rules import clear_caches
+from service.domain.interactions import Interaction, parse_history
+from service.summaries.extractive import ExtractiveSummarizer
+from service.summaries.rules import clear_caches
 
 DATASET = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "summaries.jsonl"
 

@@ -118,7 +118,7 @@ async def run_split(split: str, embedder: Any, clusterer: Any = None, **kw: Any)
 def main() -> None:  # python -m evals.gaps
     import asyncio
 
-    from service.container import make_embedder
+    from service.wiring import make_embedder
     from service.settings import Settings
 
     embedder = make_embedder(Settings.from_env())

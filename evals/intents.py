@@ -104,7 +104,7 @@ class Scores:
 
 
 def train_and_score(embedder: Any, train: tuple[list[str], list[str]], sets: dict[str, list[str]]) -> tuple[dict[str, Scores], dict[str, Any]]:
-    from service.assist.intents import IntentClassifier
+    from service.intents.service import IntentClassifier
 
     clf = IntentClassifier(embedder).fit(train[0], train[1])
     out = {}
@@ -222,7 +222,7 @@ def run_store(embedder: Any, *, taxonomy: Path = TAXONOMY, threshold: float | No
               ids: set[str] | None = None) -> dict[str, Any]:
     """Classify the store conversations (those in ``ids`` when given) with the taxonomy trained as
     the service trains it; ``threshold`` None: the taxonomy's own calibrated threshold."""
-    from service.assist.intents import IntentService, Message
+    from service.intents.service import IntentService, Message
 
     cases = [c for c in load_store_cases(dataset) if ids is None or c.id in ids]
     service = IntentService(embedder=embedder, path=taxonomy, threshold_override=threshold)
@@ -291,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", help="also write the results to this JSON file")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from service.container import make_embedder
+    from service.wiring import make_embedder
     from service.settings import Settings
 
     settings = Settings.from_env()

@@ -126,7 +126,7 @@ async def evaluate(
     knowledge_dir: Path | None = None,
 ) -> dict[str, list[RetrievalResult]]:
     """Build a throwaway service on the sample knowledge and run every mode."""
-    from service.container import build_container
+    from service.wiring import build_container
     from service.settings import Settings
 
     cases = cases if cases is not None else load_cases()

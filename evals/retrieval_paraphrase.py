@@ -81,7 +81,7 @@ def in_force(articles: Sequence[Any], day: date = EVAL_DAY) -> list[Any]:
 
 async def evaluate(overrides: dict[str, Any] | None = None) -> dict[str, dict[str, list[RetrievalResult]]]:
     """A throwaway service on the sample knowledge (pinned day); every system on each split."""
-    from service.container import build_container
+    from service.wiring import build_container
     from service.knowledge.articles import load_dir
     from service.settings import Settings
 

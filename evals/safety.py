@@ -74,7 +74,7 @@ def load_cases(path: Path = DATASET) -> list[dict[str, Any]]:
 
 
 def score(case: dict[str, Any], body: dict[str, Any], checker: Any, mode: str, latency_ms: float = 0.0) -> CaseResult:
-    from service.assist.policy import Evidence
+    from service.replies.policy import Evidence
 
     expected = case["expected"]
     customer_texts = [m["text"] for m in case["input"]["messages"] if m["role"] == "customer"]

@@ -27,8 +27,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from service.assist.history import parse_history
-from service.assist.summarize import ExtractiveSummarizer, Summary
+from service.domain.interactions import parse_history
+from service.summaries.extractive import ExtractiveSummarizer, Summary
 
 DATASET = Path(__file__).parent / "datasets" / "summaries.jsonl"
 

@@ -23,10 +23,10 @@ from service.api.auth import HeavySlotRelease, HeavySlots, RateLimiter, provide_
 from service.api.deps import provide_container
 from service.api.health import healthz, metrics, readyz
 from service.api.request import AssistRequest
-from service.container import build_container
+from service.wiring import build_container
 from service.errors import exception_to_problem
-from service.logging import RequestLogMiddleware, configure_logging
-from service.metrics import Metrics
+from service.observability.logging import RequestLogMiddleware, configure_logging
+from service.observability.metrics import Metrics
 from service.panel.http import panel_router  # issue 15
 from service.settings import Settings
 from service.startup import Startup, describe_loaded

@@ -49,7 +49,7 @@ async def test_a_wrong_secret_for_a_real_key_id_is_refused(client):
 async def test_keys_are_stored_only_as_hashes(client):
     from sqlalchemy import select
 
-    from service.db.models import ApiKey
+    from service.adapters.sql.models import ApiKey
 
     container = client.app.state.container
     key, info = await container.keys.create("acme", "admin")

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import delete, select, text, update
 
 from service.audit import AuditEntry, AuditTrail, add_suggestions
-from service.cli import main as cli_main
-from service.db.engine import make_engine, migrate, session_factory
-from service.db.models import AuditChainHead, AuditRecord, Feedback, Suggestion
+from service.cli.main import main as cli_main
+from service.adapters.sql.engine import make_engine, migrate, session_factory
+from service.adapters.sql.models import AuditChainHead, AuditRecord, Feedback, Suggestion
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -87,7 +87,7 @@ def test_cli_logs_go_to_the_stderr_of_the_moment_not_of_configuration(monkeypatc
 
     import structlog
 
-    from service.logging import configure_logging
+    from service.observability.logging import configure_logging
 
     first, second, out = io.StringIO(), io.StringIO(), io.StringIO()
     monkeypatch.setattr(sys, "stdout", out)

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from service.assist.history import Interaction
-from service.assist.policy import Candidate, Evidence, load_checker
-from service.assist.summarize import ExtractiveSummarizer
+from service.domain.interactions import Interaction
+from service.replies.policy import Candidate, Evidence, load_checker
+from service.summaries.extractive import ExtractiveSummarizer
 from service.continuity.claims import about_customer
 from service.continuity.context import CustomerContext, WireMessage, merge, request_interactions
 from service.continuity.replies import Templates, asks_for, history_sources, re_asks, revise

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from service.db.engine import make_engine, migrate, read_session_factory, session_factory
-from service.db.models import Tenant
+from service.adapters.sql.engine import make_engine, migrate, read_session_factory, session_factory
+from service.adapters.sql.models import Tenant
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ async def test_a_reader_does_not_wait_for_a_writer_but_another_writer_does(engin
 async def test_a_writer_that_waits_too_long_gets_a_database_locked_error_and_the_lock_survives(engine, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
-    from service.db import engine as engine_module
+    from service.adapters.sql import engine as engine_module
 
     monkeypatch.setattr(engine_module, "WRITER_WAIT_S", 0.2)
     sessions = session_factory(engine)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from service.assist.triage import sign
-from service.db.models import Base
+from service.triage.service import sign
+from service.adapters.sql.models import Base
 from service.privacy.erasure import erase_customer
 from tests.conftest import KNOWLEDGE, make_settings, new_key, running
 from tests.test_audit_api import storage  # noqa: F401 - SQLite, and PostgreSQL when marked

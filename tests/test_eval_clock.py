@@ -72,7 +72,7 @@ def test_assist_now_pins_the_clock_and_a_bad_value_is_refused() -> None:
 def test_the_container_searches_knowledge_at_the_pinned_date(tmp_path, real_embedder, counter) -> None:  # noqa: ANN001
     import asyncio
 
-    from service.container import build_container
+    from service.wiring import build_container
 
     async def hits(now: str) -> int:
         settings = make_settings(tmp_path / now[:4]).replace(server={"now": now})

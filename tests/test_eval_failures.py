@@ -67,7 +67,7 @@ def test_retrieval_fails_with_a_random_embedder(tmp_path, real_embedder, counter
 
 
 def test_summaries_fail_when_commitments_are_not_extracted(tmp_path, real_embedder, counter) -> None:  # noqa: ANN001
-    from service.assist.summarize import ExtractiveSummarizer
+    from service.summaries.extractive import ExtractiveSummarizer
 
     class NoCommitments(ExtractiveSummarizer):
         def summarize(self, *args: Any, **kw: Any) -> Any:
@@ -156,8 +156,8 @@ class PromisingEngine:
 
 
 def test_suggestions_fail_when_the_engine_promises_what_policy_forbids(tmp_path, real_embedder, counter) -> None:  # noqa: ANN001
-    from service.assist.grounded import GroundedEngine
-    from service.assist.policy import load_policy
+    from service.replies.grounded import GroundedEngine
+    from service.replies.policy import load_policy
 
     policy = load_policy(_ctx(tmp_path / "p", real_embedder, counter).content_path("policy_file"))
     good = _run("suggestions", _ctx(tmp_path / "a", real_embedder, counter, sample=6))

@@ -204,7 +204,7 @@ def test_recorded_answers_replay_exactly_and_a_changed_input_is_a_clear_miss(tmp
 def test_assist_eval_writes_three_reports_and_fails_the_gate_naming_the_metric(tmp_path: Path, capfd) -> None:  # noqa: ANN001
     """`assist eval` runs `python -m evals` in a child process (the service does not import the evals)."""
     from evals.framework.gate import BASELINE_DIR
-    from service.cli import main
+    from service.cli.main import main
 
     assert main(["eval", "summaries", "--out", str(tmp_path / "ok"), "--no-progress"]) == 0
     assert {p.name for p in (tmp_path / "ok").iterdir()} >= {"report.json", "summary.md", "report.html"}

@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 import pytest
 
-from service.db.engine import make_engine
+from service.adapters.sql.engine import make_engine
 from service.errors import Unavailable
 from tests.conftest import KNOWLEDGE, REPO, make_settings, new_key, running
 
@@ -102,7 +102,7 @@ class FlakyIndex:
 
 
 async def test_qdrant_unreachable_is_a_503_with_retry_after_and_readiness_says_so(tmp_path, small_knowledge, app_factory):
-    from service.container import make_index
+    from service.wiring import make_index
 
     settings = make_settings(tmp_path / "data", content={"knowledge_dir": small_knowledge})
     index = FlakyIndex(make_index(settings, 384))

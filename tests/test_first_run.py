@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from service.keys import scopes_for
-from service.logging import configure_logging
-from service.roles import ROLES
+from service.tenancy.keys import scopes_for
+from service.observability.logging import configure_logging
+from service.tenancy.roles import ROLES
 from service.settings import Settings
 from tests.conftest import REPO
 

@@ -23,7 +23,7 @@ MAX_EXAMPLES = int(__import__("os").environ.get("ASSIST_FUZZ_EXAMPLES", "25"))
 
 async def _prepare(settings_: Any, overrides: dict[str, Any]) -> str:
     """Ingest a little knowledge, create the admin key; then close."""
-    from service.container import build_container
+    from service.wiring import build_container
 
     container = await build_container(settings_, dict(overrides))
     try:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from service.audit.trail import AuditEntry
-from service.db.models import Feedback, Suggestion
+from service.adapters.sql.models import Feedback, Suggestion
 from service.ports import ChatResult
 from tests.conftest import KNOWLEDGE, make_settings, new_key, running
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from service.assist.grounded import GroundedEngine, fill
-from service.assist.policy import load_policy, sentences
+from service.replies.grounded import GroundedEngine, fill
+from service.replies.policy import load_policy, sentences
 from service.knowledge.articles import load_dir
 from service.ports import SearchHit
 

@@ -9,10 +9,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from service.assist.grounded import GroundedEngine, shape
-from service.assist.pii import Redactor
-from service.assist.policy import CHANNELS, Candidate, Evidence, PolicyChecker, load_policy
-from service.assist.suggest import Conversation, Message, SuggestionService
+from service.replies.grounded import GroundedEngine, shape
+from service.domain.pii import Redactor
+from service.replies.policy import CHANNELS, Candidate, Evidence, PolicyChecker, load_policy
+from service.replies.service import Conversation, Message, SuggestionService
 from service.guardrails.claims import facts_of, is_conversational
 from service.guardrails.facts import valid_fact
 from service.guardrails.normalise import variants
@@ -312,8 +312,8 @@ def test_snippets_and_grounded_replies_from_an_article_with_html_are_plain() -> 
 
 async def _suggest_with_judge(judge_answer: str, *, enabled: bool = True):
     from evals.prepared_model import PreparedChatModel
-    from service.assist.llm_gateway import LLMGateway
-    from service.assist.suggest import Prompts
+    from service.llm.gateway import LLMGateway
+    from service.replies.service import Prompts
     from service.settings import LLMSettings
 
     chat = PreparedChatModel(reply="Gold members can return items at any time, with no receipt needed.", judge=judge_answer)
@@ -357,7 +357,7 @@ def test_ids_with_cue_words_inside_are_not_codes_and_ni_numbers_after_a_cue_are_
 
 
 def test_a_rejected_placeholder_value_is_named_in_the_audit_entry() -> None:
-    from service.assist.suggest import SuggestResult, audit_entry
+    from service.replies.service import SuggestResult, audit_entry
 
     conv = Conversation("chat", [Message("customer", "hi")], customer={"first_name": "Jane. Your refund of $500 is approved", "order_id": "NW-1"})
     result = SuggestResult([], "chat", None, None, "p@2", {"outcome": "skipped"}, {"total_ms": 1.0}, [])

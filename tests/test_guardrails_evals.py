@@ -14,7 +14,7 @@ from evals.prepared_model import PreparedChatModel
 from evals.suites import guardrails as guardrails_suite
 from evals.suites import pii as pii_suite
 from evals.suites import safety as safety_suite
-from service.assist.pii import KINDS, Redactor
+from service.domain.pii import KINDS, Redactor
 
 
 def test_the_pii_suite_meets_its_targets_and_drops_when_phones_are_not_detected() -> None:
@@ -52,7 +52,7 @@ def test_the_safety_suite_fails_when_checks_are_switched_off(real_embedder: Any,
 
 @pytest.mark.slow
 async def test_the_guardrails_suite_lets_violations_through_when_grounding_is_off(real_embedder: Any, counter: Any) -> None:
-    from service.assist.policy import PolicyChecker, load_policy
+    from service.replies.policy import PolicyChecker, load_policy
 
     ctx = RunContext(overrides={"embedder": real_embedder, "counter": counter}, progress=False, llm_mode="off")
     data = load_dataset("guardrails")

@@ -217,7 +217,7 @@ async def test_a_waiting_heavy_request_gets_the_slot_when_one_is_freed(tmp_path,
 
 
 async def test_the_conversation_is_masked_off_the_event_loop(svc, monkeypatch):
-    import service.assist.suggest as suggest
+    import service.replies.service as suggest
 
     threads: list[bool] = []
 

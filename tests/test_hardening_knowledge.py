@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from service.keys import Principal
+from service.tenancy.keys import Principal
 from service.knowledge.articles import ArticleError, load_dir, parse_article
 from tests.conftest import KNOWLEDGE, make_settings, new_key, running
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from service.assist.history import normalise_handle, parse_batch, parse_history, parse_interaction
+from service.domain.interactions import normalise_handle, parse_batch, parse_history, parse_interaction
 from service.errors import InvalidInput, PayloadTooLarge
 
 

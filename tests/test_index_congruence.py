@@ -12,7 +12,7 @@ import pytest
 
 from service.adapters.qdrant_edge_index import EdgeIndex
 from service.adapters.qdrant_index import QdrantIndex
-from service.keys import SHARED_TENANT
+from service.tenancy.keys import SHARED_TENANT
 from service.ports import SearchFilters, SearchHit
 from tests.conftest import REPO, make_settings, running
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 
 from service.adapters.qdrant_edge_index import EdgeIndex
-from service.keys import SHARED_TENANT
+from service.tenancy.keys import SHARED_TENANT
 
 
 async def test_a_lost_embedded_index_is_rebuilt_by_the_next_ingest(client, knowledge_copy):

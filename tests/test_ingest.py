@@ -2,7 +2,7 @@
 
 import re
 
-from service.keys import SHARED_TENANT
+from service.tenancy.keys import SHARED_TENANT
 
 
 def bump_version(path):

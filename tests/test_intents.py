@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from service.assist.intents import (
+from service.intents.service import (
     OUT_OF_SCOPE,
     PRIORITIES,
     IntentService,
@@ -336,7 +336,7 @@ async def test_llm_fallback_answers_outside_the_taxonomy_are_ignored(real_embedd
 
 
 async def test_llm_fallback_over_the_gateway_parses_the_json_answer():
-    from service.assist.intents import llm_fallback
+    from service.intents.service import llm_fallback
     from service.ports import ChatResult
 
     class FakeGateway:

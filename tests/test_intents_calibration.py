@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from service.assist.intents import IntentService, TaxonomyError, load_taxonomy
+from service.intents.service import IntentService, TaxonomyError, load_taxonomy
 from service.intents.calibration import choose_threshold
 from tests.conftest import KNOWLEDGE
 from tests.test_intents import MINI, write

@@ -20,7 +20,7 @@ import pytest
 import pytest_asyncio
 
 from service.app import create_app
-from service.keys import SCOPES
+from service.tenancy.keys import SCOPES
 from tests.conftest import make_settings, running
 from tests.test_gaps import record as record_signal
 
@@ -314,7 +314,7 @@ async def reload_taxonomy(w: World) -> None:
 
 
 async def _triage_signed_with_acmes_secret(w: World, path: str, zendesk: bool) -> None:
-    from service.assist.triage import sign, sign_zendesk
+    from service.triage.service import sign, sign_zendesk
 
     secret = await w.client.app.state.container.keys.webhook_secret("acme")
     body = json.dumps({"ticket_id": "T-1", "subject": "refund", "description": TOPIC}).encode()

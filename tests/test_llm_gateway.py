@@ -10,9 +10,9 @@ import pytest
 import respx
 
 from service.adapters.openai_chat import OpenAIChatModel
-from service.assist.llm_gateway import CircuitBreaker, LLMGateway, LLMSkipped
+from service.llm.gateway import CircuitBreaker, LLMGateway, LLMSkipped
 from service.errors import Unavailable, UpstreamError
-from service.metrics import Metrics
+from service.observability.metrics import Metrics
 from service.ports import ChatMessage
 from service.settings import LLMSettings
 
@@ -152,7 +152,7 @@ async def test_malformed_response_body_is_an_upstream_error(respx_mock, counter)
 
 @respx.mock(assert_all_called=True, assert_all_mocked=True)
 async def test_malformed_json_from_the_model_is_returned_for_the_caller_to_reject(respx_mock, counter):
-    from service.assist.suggest import parse_llm_json
+    from service.replies.service import parse_llm_json
 
     respx_mock.post(URL).mock(return_value=httpx.Response(200, json=completion('Sure! {"reply": "hi", citations: [A1]')))
     result, _ = await gateway(counter).complete("suggest", MESSAGES, json_mode=True)

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select
 
 from service.app import create_app
-from service.db.models import Feedback
+from service.adapters.sql.models import Feedback
 from tests.conftest import KNOWLEDGE, make_settings
 from tests.panel_harness import (
     CHROMIUM_FLAGS, FAKE_ZAF_SDK, SCREENSHOTS, LiveServer, chatwoot_host_page, chromium_path, zendesk_host_page,

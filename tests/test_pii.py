@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.assist.pii import Redactor, iban_ok, luhn_ok, redact, redact_for_log
+from service.domain.pii import Redactor, iban_ok, luhn_ok, redact, redact_for_log
 
 
 def test_valid_card_numbers_are_masked_and_luhn_failures_are_not() -> None:

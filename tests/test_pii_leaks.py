@@ -17,8 +17,8 @@ import structlog
 from sqlalchemy import select
 
 from service.app import create_app
-from service.assist.pii import PLACEHOLDER_RE, Redactor
-from service.db.models import AuditRecord
+from service.domain.pii import PLACEHOLDER_RE, Redactor
+from service.adapters.sql.models import AuditRecord
 from service.ports import ChatResult
 from tests.conftest import make_settings, running
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from service.assist.grounded import GroundedEngine
-from service.assist.policy import Candidate, Evidence, PolicyChecker, PolicyError, load_policy, parse_policy
+from service.replies.grounded import GroundedEngine
+from service.replies.policy import Candidate, Evidence, PolicyChecker, PolicyError, load_policy, parse_policy
 from service.knowledge.articles import load_dir
 from service.ports import SearchHit
 

@@ -27,7 +27,7 @@ async def test_the_service_runs_on_postgres(pg_url, tmp_path, app_factory, knowl
 async def test_migrations_are_safe_to_run_twice_on_postgres(pg_url):
     from sqlalchemy import inspect
 
-    from service.db.engine import make_engine, migrate
+    from service.adapters.sql.engine import make_engine, migrate
 
     engine = make_engine(pg_url)
     try:

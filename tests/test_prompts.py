@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from service.cli import main as cli_main
-from service.prompts import LOCK_FILE, PromptError, PromptRegistry, load_prompt
+from service.cli.main import main as cli_main
+from service.prompts.registry import LOCK_FILE, PromptError, PromptRegistry, load_prompt
 from tests.conftest import REPO, make_settings, running
 
 PROMPTS = REPO / "prompts"

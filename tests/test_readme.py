@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from service.roles import ROLES
+from service.tenancy.roles import ROLES
 from tests.conftest import KNOWLEDGE, REPO
 
 FLOWS = ["quickstart", "keys", "search", "interactions", "summaries", "assist", "stream", "feedback", "triage"]

@@ -11,7 +11,7 @@ import threading
 from typing import Any
 
 from service.app import create_app
-from service.container import make_index
+from service.wiring import make_index
 from service.startup import Startup
 from tests.conftest import make_settings, running
 

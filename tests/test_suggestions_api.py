@@ -16,7 +16,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
 from service.app import create_app
-from service.db.models import Suggestion as SuggestionRow
+from service.adapters.sql.models import Suggestion as SuggestionRow
 from service.errors import Unavailable
 from service.ports import ChatResult
 from tests.conftest import make_settings

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from service.assist.history import Interaction, parse_history
-from service.assist.pii import Redactor
-from service.assist.summarize import ExtractiveSummarizer
-from service.assist.summary_llm import LLMSummarizer, SummaryPrompt, fit_history, validate_summary_json
+from service.domain.interactions import Interaction, parse_history
+from service.domain.pii import Redactor
+from service.summaries.extractive import ExtractiveSummarizer
+from service.summaries.llm import LLMSummarizer, SummaryPrompt, fit_history, validate_summary_json
 from service.ports import ChatResult
 
 REPO = Path(__file__).resolve().parents[1]

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from service.assist.intents import Alternative, Classification, Intent, Taxonomy
-from service.assist.triage import (
+from service.intents.service import Alternative, Classification, Intent, Taxonomy
+from service.triage.service import (
     MemoryTriageStore,
     TriageService,
     detect_language,

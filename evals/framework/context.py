@@ -77,7 +77,7 @@ class RunContext:
         if "embedder" in self.overrides:
             return self.overrides["embedder"]
         if self._embedder is None:
-            from service.container import make_embedder
+            from service.wiring import make_embedder
 
             # ASSIST_EMBEDDING_THREADS as for the service (default 1): on a shared 2-core machine
             # more torch threads made CLINC150 slower, not faster.
@@ -88,7 +88,7 @@ class RunContext:
         if "counter" in self.overrides:
             return self.overrides["counter"]
         if self._counter is None:
-            from service.container import make_counter
+            from service.wiring import make_counter
 
             self._counter = make_counter(self.settings)
         return self._counter
@@ -112,7 +112,7 @@ class RunContext:
     async def container(self, *, ingest: bool = True) -> AsyncIterator[Any]:
         """A service container on a temp dir with the shared embedder, the sample knowledge
         ingested, and this run's overrides."""
-        from service.container import build_container
+        from service.wiring import build_container
 
         with tempfile.TemporaryDirectory(prefix="assist-eval-") as tmp:
             settings = self.eval_settings(Path(tmp))

@@ -26,7 +26,7 @@ class JudgeItem:
 
 
 def load_prompt(version: int = 1) -> Any:
-    from service.assist.summary_llm import SummaryPrompt  # the repo's prompt-file loader (front matter + parts)
+    from service.summaries.llm import SummaryPrompt  # the repo's prompt-file loader (front matter + parts)
 
     return SummaryPrompt.from_file(PROMPTS / f"judge_reply@{version}.md")
 

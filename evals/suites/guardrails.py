@@ -8,7 +8,7 @@ for another, a benefit stated for everyone, a figure from an article not in forc
 facts, commitments, placeholder values carrying text, echoed secrets, HTML and script links,
 obfuscated or non-English commitments, escalations the model tries to answer).
 
-System under test: :class:`service.assist.suggest.SuggestionService` on the sample knowledge
+System under test: :class:`service.replies.service.SuggestionService` on the sample knowledge
 with the prepared model as its LLM, the chunks of the case's articles as the retrieved
 knowledge (for ``not_in_force`` cases also the chunks of the article that is not in force yet,
 as a stale index would return them), at a pinned date.
@@ -43,8 +43,8 @@ async def run_cases(ctx: RunContext, cases: list[Any], chat: PreparedChatModel, 
                     progress: Any = None) -> list[tuple[Any, Any]]:
     """Every case through ``SuggestionService.suggest`` with ``chat`` as the LLM; ``checker``
     replaces the policy checker (the failure tests switch a check off with it)."""
-    from service.assist.suggest import Conversation, Message
-    from service.container import build_container
+    from service.replies.service import Conversation, Message
+    from service.wiring import build_container
     from service.ports import SearchFilters
 
     out = []

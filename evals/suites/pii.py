@@ -1,4 +1,4 @@
-"""PII suite: the one redactor (:class:`service.assist.pii.Redactor`) on labelled strings.
+"""PII suite: the one redactor (:class:`service.domain.pii.Redactor`) on labelled strings.
 
 Data: ``evals/datasets/pii.jsonl``: customer messages in eight locales (en-US, en-GB, fr-FR,
 de-DE, en-IN, es-ES, it-IT, nl-NL) with the PII values they contain (phones in national and
@@ -63,10 +63,10 @@ def add_metrics(result: SuiteResult, rows: list[tuple[Any, dict[str, Any]]]) -> 
 @suite("pii", "The PII redactor on 150+ labelled strings in eight locales: recall of phones, cards, IBANs, national "
        "ids, secrets, one-time codes and addresses; order ids, SKUs and amounts must never be masked.")
 def run(ctx: RunContext, redactor_cls: Any = None) -> SuiteResult:
-    from service.assist.pii import Redactor
+    from service.domain.pii import Redactor
 
     data = load_dataset("pii")
-    result = SuiteResult("pii", datasets=[data.describe()], system="service.assist.pii.Redactor")
+    result = SuiteResult("pii", datasets=[data.describe()], system="service.domain.pii.Redactor")
     rows = []
     for case in data:
         s = score_case(case, redactor_cls or Redactor)

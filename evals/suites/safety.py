@@ -51,7 +51,7 @@ def run_adversarial(ctx: RunContext, safety: Any, cases: list[dict[str, Any]], *
     """The LLM path with :func:`adversarial_reply` as the model's answer; ``disabled`` switches
     policy checks off in the service (the scorer keeps them all)."""
     from evals.prepared_model import PreparedChatModel
-    from service.assist.policy import PolicyChecker, load_policy
+    from service.replies.policy import PolicyChecker, load_policy
 
     chat = PreparedChatModel(model="adversarial")
     policy = load_policy(ctx.content_path("policy_file"))

@@ -73,7 +73,7 @@ def _score(case: Any, top: Any, report: Any, prep: Any) -> dict[str, float]:
        "before the policy filter: citing an expected article, groundedness of each sentence against the cited "
        "article's chunks, policy checks passed, channel length; what was delivered after filtering apart.")
 def run(ctx: RunContext) -> SuiteResult:
-    from service.assist.suggest import Conversation, Message
+    from service.replies.service import Conversation, Message
 
     sets = [load_dataset("retrieval")]
     if (Path(sets[0].path).parent / f"{PARAPHRASE}.jsonl").is_file():

@@ -51,8 +51,8 @@ PROVENANCE = {HELD_OUT: "6 histories written after the extractive rules were tun
        "held-out: expected facts and commitments found, commitment status, current need, every item sourced.")
 def run(ctx: RunContext) -> SuiteResult:
     from evals import summaries as summ  # the summaries engineer's module: solver and scorers
-    from service.assist.history import parse_history
-    from service.assist.summarize import ExtractiveSummarizer
+    from service.domain.interactions import parse_history
+    from service.summaries.extractive import ExtractiveSummarizer
 
     data = load_dataset(summ.DATASET, "summaries")
     engine = ctx.overrides.get("summarizer") or ExtractiveSummarizer()
@@ -112,9 +112,9 @@ def _llm_version(ctx: RunContext, chat: Any, version: str, data: Any) -> dict[st
     import asyncio
 
     from evals import summaries as summ
-    from service.assist.history import parse_history
-    from service.assist.summarize import ExtractiveSummarizer
-    from service.assist.summary_llm import LLMSummarizer, SummaryPrompt
+    from service.domain.interactions import parse_history
+    from service.summaries.extractive import ExtractiveSummarizer
+    from service.summaries.llm import LLMSummarizer, SummaryPrompt
 
     prompt_file = ctx.content_path("prompts_dir") / f"summary@{version}.md"
     if not prompt_file.is_file():

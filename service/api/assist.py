@@ -9,9 +9,9 @@ from litestar import Controller, post
 
 from service.api.continuity import attach_history, continuity_of, history_block
 from service.api.suggestions import Channel, CustomerIn, EscalationOut, LLMOut, MessageIn, SuggestionOut, annotate_result, to_conversation
-from service.container import Container
+from service.wiring import Container
 from service.errors import Unavailable
-from service.keys import Principal
+from service.tenancy.keys import Principal
 
 
 class AssistIn(msgspec.Struct, forbid_unknown_fields=True):

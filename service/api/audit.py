@@ -17,10 +17,10 @@ from litestar.params import Parameter
 from service.audit import AuditQuery, AuditTrail, FeedbackIn, FeedbackService
 from service.api.request import strict_body
 from service.audit.report import feedback_report
-from service.container import Container
+from service.wiring import Container
 from service.errors import InvalidInput, Unavailable
-from service.keys import Principal
-from service.logging import annotate
+from service.tenancy.keys import Principal
+from service.observability.logging import annotate
 
 
 class AuditRecordOut(msgspec.Struct):

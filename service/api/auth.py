@@ -19,8 +19,8 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from service.errors import Forbidden, RateLimited, Unauthorized, Unavailable
-from service.keys import Principal
-from service.logging import annotate
+from service.tenancy.keys import Principal
+from service.observability.logging import annotate
 from service.panel.sessions import is_panel_token  # issue 15
 from service.startup import RETRY_AFTER_S, not_ready_reason
 

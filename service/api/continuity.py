@@ -12,12 +12,12 @@ from litestar.di import Provide
 from litestar.params import Parameter
 
 from service.api.deps import provide_container
-from service.container import Container
+from service.wiring import Container
 from service.continuity.context import WireMessage
 from service.continuity.service import ContinuityService
 from service.errors import Unavailable
-from service.keys import Principal
-from service.logging import annotate
+from service.tenancy.keys import Principal
+from service.observability.logging import annotate
 
 
 def continuity_of(container: Container) -> ContinuityService:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Request
 
-from service.container import Container
+from service.wiring import Container
 
 
 async def provide_container(request: Request) -> Container:

@@ -9,10 +9,10 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import Parameter
 
-from service.container import Container
+from service.wiring import Container
 from service.errors import Unavailable
 from service.gaps.service import GapService
-from service.keys import Principal
+from service.tenancy.keys import Principal
 
 DraftId = Annotated[str, Parameter(max_length=36)]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Request, Response, get
 
-from service.metrics import CONTENT_TYPE
+from service.observability.metrics import CONTENT_TYPE
 from service.startup import RETRY_AFTER_S, not_ready_reason
 
 

@@ -8,11 +8,11 @@ from typing import Annotated, Any, Literal
 import msgspec
 from litestar import Controller, get, post
 
-from service.assist.intents import MAX_BATCH, IntentService, Message
-from service.container import Container
+from service.intents.service import MAX_BATCH, IntentService, Message
+from service.wiring import Container
 from service.errors import InvalidInput, Unavailable
-from service.keys import Principal
-from service.logging import annotate
+from service.tenancy.keys import Principal
+from service.observability.logging import annotate
 
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
 

@@ -8,12 +8,12 @@ import msgspec
 from litestar import Controller, Response, get, post
 from litestar.params import Parameter
 
-from service.assist.history import CUSTOMER_ID_PATTERN, MAX_BATCH, normalise_channel, normalise_handle, parse_batch
-from service.assist.interactions_store import InteractionStore
-from service.container import Container
+from service.domain.interactions import CUSTOMER_ID_PATTERN, MAX_BATCH, normalise_channel, normalise_handle, parse_batch
+from service.history.store import InteractionStore
+from service.wiring import Container
 from service.errors import InvalidInput, NotFound, Unavailable
-from service.keys import Principal
-from service.logging import annotate
+from service.tenancy.keys import Principal
+from service.observability.logging import annotate
 
 
 class HandleIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -16,9 +16,9 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import Parameter
 
-from service.container import Container
-from service.keys import KeyInfo, Principal
-from service.logging import annotate
+from service.wiring import Container
+from service.tenancy.keys import KeyInfo, Principal
+from service.observability.logging import annotate
 
 KeyId = Annotated[str, Parameter(min_length=1, max_length=32, pattern=r"^[a-z0-9]+$", description="the key id (aa_<id>_...)")]
 

@@ -10,10 +10,10 @@ import msgspec
 from litestar import Controller, delete, get, post
 from litestar.params import Parameter
 
-from service.container import Container
+from service.wiring import Container
 from service.errors import InvalidInput
-from service.keys import SHARED_TENANT, Principal
-from service.logging import annotate
+from service.tenancy.keys import SHARED_TENANT, Principal
+from service.observability.logging import annotate
 from service.ports import SearchFilters
 
 

@@ -14,11 +14,11 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from service.api.continuity import attach_history, continuity_of, history_block
 from service.api.interactions import HandleIn
-from service.assist.suggest import Conversation, Message, SuggestionService
-from service.container import Container
+from service.replies.service import Conversation, Message, SuggestionService
+from service.wiring import Container
 from service.errors import Unavailable
-from service.keys import Principal
-from service.logging import annotate
+from service.tenancy.keys import Principal
+from service.observability.logging import annotate
 
 Channel = Literal["chat", "email", "sms", "voice", "social", "web"]
 

@@ -8,12 +8,12 @@ import msgspec
 from litestar import Controller, post
 
 from service.api.interactions import HandleIn, resolve_handles, store_of
-from service.assist.history import normalise_handle, parse_history
-from service.assist.summaries import SummaryService
-from service.container import Container
+from service.domain.interactions import normalise_handle, parse_history
+from service.summaries.service import SummaryService
+from service.wiring import Container
 from service.errors import InvalidInput, NotFound, Unavailable
-from service.keys import Principal
-from service.logging import annotate
+from service.tenancy.keys import Principal
+from service.observability.logging import annotate
 
 
 class SummaryIn(msgspec.Struct, forbid_unknown_fields=True):

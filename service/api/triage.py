@@ -10,12 +10,12 @@ from typing import Any
 
 from litestar import Controller, Request, Response, post
 
-from service.assist.triage import TriageService
+from service.triage.service import TriageService
 from service.api.request import check_json_depth
-from service.container import Container
+from service.wiring import Container
 from service.errors import Unavailable
-from service.keys import Principal
-from service.logging import annotate
+from service.tenancy.keys import Principal
+from service.observability.logging import annotate
 
 
 def service_of(container: Container) -> TriageService:

@@ -1,7 +1,7 @@
 """The audit trail, prompt registry wiring and agent feedback.
 
 ``register(container)`` puts into ``container.extras``: ``prompts`` (the validated
-:class:`~service.prompts.PromptRegistry`), ``audit`` (the :class:`AuditTrail`) and ``feedback``
+:class:`~service.prompts.registry.PromptRegistry`), ``audit`` (the :class:`AuditTrail`) and ``feedback``
 (the :class:`FeedbackService`). Use cases record an answer with
 ``await container.extras["audit"].append(session, AuditEntry(...))`` inside their own
 transaction, or ``await ....record(AuditEntry(...))`` when the audit record is their only write.
@@ -54,7 +54,7 @@ def summary_hook(trail: AuditTrail) -> Any:
 
 
 def register(container: Any) -> None:
-    from service.prompts import PromptRegistry, default_lock_file
+    from service.prompts.registry import PromptRegistry, default_lock_file
 
     extras = container.extras
     if "prompts" not in extras:

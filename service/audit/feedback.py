@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from service.audit.trail import AuditEntry, AuditTrail
-from service.db.models import Feedback, Suggestion
+from service.adapters.sql.models import Feedback, Suggestion
 from service.errors import Conflict, InvalidInput, NotFound
 
 EVENTS = ("shown", "accepted", "edited", "rejected")

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from service.audit.feedback import FINAL_EVENTS
-from service.db.models import Feedback, Suggestion
+from service.adapters.sql.models import Feedback, Suggestion
 
 
 @dataclass

@@ -48,7 +48,7 @@ import structlog
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from service.db.models import AuditChainHead, AuditRecord, Feedback, Suggestion
+from service.adapters.sql.models import AuditChainHead, AuditRecord, Feedback, Suggestion
 from service.errors import InvalidInput, NotFound
 
 GENESIS = "0" * 64
@@ -165,7 +165,7 @@ def _context() -> dict[str, Any]:
 
 def _redactor_factory() -> Callable[[], Any] | None:
     try:
-        from service.assist.pii import Redactor
+        from service.domain.pii import Redactor
     except ImportError:  # pragma: no cover - the PII module is part of the service
         return None
     return Redactor

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from service.assist.history import normalise_handle, parse_ts
+from service.domain.interactions import normalise_handle, parse_ts
 from service.errors import InvalidInput, Unauthorized
 
 TOLERANCE_S = 300

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from service.assist.history import Interaction, normalise_handle, parse_interaction
+from service.domain.interactions import Interaction, normalise_handle, parse_interaction
 from service.errors import InvalidInput
 
 HANDLE_FIELDS = ("email", "phone")

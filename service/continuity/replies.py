@@ -22,8 +22,8 @@ from typing import Any
 
 import yaml
 
-from service.assist.policy import Candidate, sentences
-from service.assist.summarize import Commitment
+from service.replies.policy import Candidate, sentences
+from service.summaries.extractive import Commitment
 from service.continuity.context import CustomerContext
 from service.errors import InvalidInput
 

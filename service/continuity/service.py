@@ -15,13 +15,13 @@ from typing import Any
 
 import structlog
 
-from service.assist.history import Interaction, normalise_handle
-from service.assist.interactions_store import InteractionStore
-from service.assist.summarize import ExtractiveSummarizer
+from service.domain.interactions import Interaction, normalise_handle
+from service.history.store import InteractionStore
+from service.summaries.extractive import ExtractiveSummarizer
 from service.continuity import chatwoot as cw
 from service.continuity import zendesk as zd
 from service.continuity.context import CustomerContext, WireMessage, from_items, merge, request_interactions
-from service.db.continuity_repo import ContinuityRepo
+from service.adapters.sql.continuity_repo import ContinuityRepo
 from service.audit import AuditEntry
 from service.errors import Conflict, InvalidInput, NotFound, Unauthorized
 

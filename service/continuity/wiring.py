@@ -8,11 +8,11 @@ from typing import Any
 import structlog
 
 from service.adapters.chatwoot_api import ChatwootAPI
-from service.assist.summaries import classify_adapter
+from service.summaries.service import classify_adapter
 from service.continuity.replies import HistoryHook, Templates
 from service.continuity.service import ContinuityService, wall_clock
 from service.continuity.writeback import ChatwootWriteback
-from service.db.continuity_repo import ContinuityRepo
+from service.adapters.sql.continuity_repo import ContinuityRepo
 from service.errors import InvalidInput
 
 log = structlog.get_logger("service.continuity")

@@ -12,9 +12,9 @@ import structlog
 
 from service.adapters.chatwoot_api import ChatwootAPI
 from service.adapters.secretbox import SecretBox
-from service.assist.suggest import Conversation, Message, SuggestionService
+from service.replies.service import Conversation, Message, SuggestionService
 from service.continuity.chatwoot import ChatwootEvent
-from service.db.continuity_repo import TenantHelpdesk
+from service.adapters.sql.continuity_repo import TenantHelpdesk
 from service.errors import AppError
 
 log = structlog.get_logger("service.continuity")

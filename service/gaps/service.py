@@ -23,8 +23,8 @@ import numpy as np
 import yaml
 
 from service.audit.trail import AuditEntry, AuditTrail
-from service.db import gaps_repo as repo
-from service.db.models import KnowledgeDraft, KnowledgeGap
+from service.adapters.sql import gaps_repo as repo
+from service.adapters.sql.models import KnowledgeDraft, KnowledgeGap
 from service.errors import Conflict, InvalidInput, NotFound
 from service.gaps.analysis import analyse
 from service.gaps.clustering import MIN_SIZE, Clusterer, Gap

@@ -1,6 +1,6 @@
 """Signals: the recorded events that say where the knowledge falls short, PII masked.
 
-One event format comes in, whether it was read from the database (``service.db.gaps_repo``) or
+One event format comes in, whether it was read from the database (``service.adapters.sql.gaps_repo``) or
 from the eval data set (``evals/datasets/gaps.jsonl``)::
 
     {"type": "feedback", "at", "event": "rejected"|"edited"|..., "customer_text", "suggestion_text",
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from service.assist.pii import Redactor
+from service.domain.pii import Redactor
 
 KINDS = ("rejected", "edited", "no_knowledge", "low_score", "abstained", "escalation")
 FEEDBACK_KINDS = ("rejected", "edited")

@@ -1,4 +1,4 @@
-"""PII detectors built on kept libraries, for :mod:`service.assist.pii`.
+"""PII detectors built on kept libraries, for :mod:`service.domain.pii`.
 
 * phones: ``phonenumbers`` (libphonenumber) finds valid numbers for the regions of the
   languages triage detects plus the UK and India; a number preceded by an order, tracking,

@@ -5,7 +5,7 @@
 ``javascript:``, ``vbscript:`` or ``data:`` URL (a Markdown link keeps its label; a bare one is
 dropped). Entities are decoded first, so ``&lt;script&gt;`` cannot smuggle a tag through.
 Markdown is left alone here: whether a channel may carry it is the channel shaping's decision
-(:func:`service.assist.grounded.shape`).
+(:func:`service.replies.grounded.shape`).
 """
 
 from __future__ import annotations

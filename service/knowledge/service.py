@@ -23,9 +23,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from service.clock import Clock
-from service.db.models import KnowledgeDocument
+from service.adapters.sql.models import KnowledgeDocument
 from service.errors import Conflict, InvalidInput, NotFound
-from service.keys import SHARED_TENANT
+from service.tenancy.keys import SHARED_TENANT
 from service.knowledge.articles import Article, ArticleError, date_int, load_dir, parse_article
 from service.guardrails.plaintext import plain_hit
 from service.knowledge.chunking import chunk_markdown

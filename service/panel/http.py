@@ -22,11 +22,11 @@ from litestar import Request, Response, Router, delete, get, post
 from litestar.params import Parameter
 from litestar.static_files import create_static_files_router
 
-from service.container import Container
+from service.wiring import Container
 from service.errors import AppError, Forbidden, InvalidInput, NotFound, Unauthorized, Unavailable
-from service.logging import annotate
+from service.observability.logging import annotate
 from service.panel import PANEL_SCOPES
-from service.db.panel_store import PanelStore
+from service.adapters.sql.panel_store import PanelStore
 from service.panel.sessions import is_panel_token
 from service.panel.zendesk import unverified_subdomain, verify
 

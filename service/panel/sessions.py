@@ -1,5 +1,5 @@
 """Panel sessions and per-tenant panel configuration: the rules (no database here; the
-repository is service/db/panel_store.py).
+repository is service/adapters/sql/panel_store.py).
 
 A panel session token looks like ``aps_<id>_<secret>``; only its SHA-256 is stored. It lives
 ``SESSION_TTL`` (15 minutes), belongs to one tenant, and carries panel scopes only (never more

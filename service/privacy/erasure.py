@@ -25,7 +25,7 @@ from typing import Any
 import structlog
 
 from service.audit.trail import AuditTrail
-from service.db.erasure import delete_customer_rows
+from service.adapters.sql.erasure import delete_customer_rows
 from service.errors import InvalidInput
 from service.privacy.subjects import subject_hashes
 

@@ -1,0 +1,164 @@
+"""/v1/assist: summary, intent, knowledge and suggestions for one conversation in one call.
+
+Independent parts run concurrently: the summary alongside everything else; intent and
+retrieval together; the suggestions once both are in (they need the hits, and the intent
+decides some required disclosures). A part that fails (no summariser, no intent service) is
+reported as ``null`` with a note, never as an error of the whole call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import structlog
+
+from service.domain.pii import Redactor
+from service.replies.service import Classifier, Conversation, SuggestionService, build_query, validate
+from service.errors import AppError, InvalidInput
+from service.ports import SearchFilters
+
+log = structlog.get_logger("service.assist")
+
+
+class AssistService:
+    def __init__(
+        self,
+        knowledge: Any,
+        suggester: SuggestionService,
+        *,
+        intents: Callable[[], Classifier | None] = lambda: None,
+        summaries: Callable[[], Any] = lambda: None,
+    ) -> None:
+        self.knowledge = knowledge
+        self.suggester = suggester
+        self.intents = intents
+        self.summaries = summaries
+
+    async def assist(
+        self,
+        tenant: str,
+        conv: Conversation,
+        *,
+        n: int = 3,
+        top_k: int = 5,
+        use_llm: bool = True,
+        include_summary: bool = True,
+    ) -> dict[str, Any]:
+        validate(conv, n)
+        if not 1 <= top_k <= 20:
+            raise InvalidInput("top_k must be between 1 and 20")
+        started = time.perf_counter()
+        redactor = Redactor()
+        masked = await asyncio.to_thread(lambda: [type(m)(m.role, redactor.redact(m.text)) for m in conv.messages])  # off the loop
+        query = build_query(masked)
+        notes: list[str] = []
+
+        async def intent_part() -> dict[str, Any] | None:
+            classify = self.intents()
+            if classify is None:
+                notes.append("intent: no intent service is configured")
+                return None
+            label, confidence = await classify(masked)
+            return {"intent": label, "confidence": round(confidence, 4)}
+
+        async def knowledge_part() -> list[Any]:
+            return await self.knowledge.search(
+                tenant, query, top_k=max(top_k, 2 * n, 6), filters=SearchFilters(channel=conv.channel)
+            )
+
+        async def answer_part() -> tuple[dict[str, Any] | None, list[Any], Any, float]:
+            t0 = time.perf_counter()
+            intent, hits = await asyncio.gather(intent_part(), knowledge_part())
+            retrieval_ms = (time.perf_counter() - t0) * 1000
+            result = await self.suggester.suggest(
+                tenant, conv, n=n, use_llm=use_llm, hits=hits, intent=(intent or {}).get("intent")
+            )
+            return intent, hits, result, retrieval_ms
+
+        async def summary_part() -> dict[str, Any] | None:
+            if not include_summary:
+                return None
+            service = self.summaries()
+            if service is None:
+                notes.append("summary: no summariser is configured")
+                return None
+            try:
+                ctx = conv.context  # issue 14: the customer's whole story, when the request names one
+                if ctx is not None and not use_llm:  # its extractive summary is already made: reuse it
+                    summary = await service.finish(tenant, ctx.summary, used=len(ctx.history), stored_total=ctx.stored_total)
+                    return summary.to_dict()
+                history = ctx.history if ctx is not None else to_interactions(conv)
+                summary = await service.summarize(
+                    tenant, history, customer_id=conv.customer.get("id") or None, channel=conv.channel,
+                    engine="auto" if use_llm else "extractive",
+                    stored_total=ctx.stored_total if ctx is not None else None, as_of=ctx.as_of if ctx is not None else None,
+                )
+            except AppError as exc:
+                notes.append(f"summary: {exc.detail}")
+                return None
+            return summary.to_dict() if hasattr(summary, "to_dict") else dict(summary)
+
+        summary_task = asyncio.ensure_future(_timed(summary_part()))
+        try:
+            intent, hits, result, retrieval_ms = await answer_part()
+        except BaseException:
+            summary_task.cancel()
+            raise
+        summary, summary_ms = await summary_task
+        body = result.as_dict()
+        total_ms = (time.perf_counter() - started) * 1000
+        llm_ms = result.timings.get("llm_ms", 0.0) + float((summary or {}).get("latency_ms", 0.0) if (summary or {}).get("engine") == "llm" else 0.0)
+        return {
+            "summary": summary,
+            "intent": intent,
+            "knowledge": [
+                {"article_id": h.article_id, "chunk_id": h.chunk_id, "title": h.title, "text": h.text, "score": round(h.score, 6), "version": h.version, "heading": h.heading}
+                for h in hits[:top_k]
+            ],
+            "suggestions": body["suggestions"],
+            "escalation": body["escalation"],
+            "policy": body["policy"],
+            "llm": body["llm"],
+            "timings": {
+                "retrieval_ms": round(retrieval_ms, 2),
+                "summary_ms": round(summary_ms, 2),
+                "suggestions_ms": result.timings.get("total_ms", 0.0),
+                "llm_ms": round(llm_ms, 2),
+                "total_ms": round(total_ms, 2),
+                "non_llm_ms": round(total_ms - llm_ms, 2),
+            },
+            "notes": notes,
+        }
+
+
+async def _timed(coro: Any) -> tuple[Any, float]:
+    t0 = time.perf_counter()
+    out = await coro
+    return out, (time.perf_counter() - t0) * 1000
+
+
+def to_interactions(conv: Conversation) -> list[Any]:
+    """This conversation's messages as interactions for the summariser (oldest first)."""
+    from service.domain.interactions import DEFAULT_DIRECTION, Interaction
+
+    now = datetime.now(UTC)
+    count = len(conv.messages)
+    customer = conv.customer.get("id") or "anonymous"
+    return [
+        Interaction(
+            id=f"{conv.conversation_id or 'conv'}-{i + 1}",
+            customer_id=customer,
+            channel=conv.channel,
+            direction=DEFAULT_DIRECTION.get(m.role, "inbound"),
+            author_role=m.role,
+            ts=now - timedelta(seconds=count - i),
+            text=m.text,
+            thread_id=conv.conversation_id,
+        )
+        for i, m in enumerate(conv.messages)
+        if m.text.strip()
+    ]

@@ -1,0 +1,186 @@
+"""The summary use case: load or take a history, pick the engine, mask PII, answer.
+
+``SummaryService.summarize`` is what ``POST /v1/summaries`` calls. It owns the per-request
+:class:`~service.domain.pii.Redactor`, so a placeholder means the same value across the whole
+answer, and nothing unmasked ever reaches the LLM.
+
+Audit hook: ``on_summary`` (optional, async) receives ``(tenant_id, record)`` after every summary;
+the record carries ids, versions, counts and the engine — never customer text. The audit trail
+plugs in there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from service.domain.interactions import Interaction, normalise_channel
+from service.history.store import InteractionStore
+from service.domain.pii import Redactor
+from service.summaries.extractive import Classify, ExtractiveSummarizer, Summary
+from service.summaries.llm import LLMSummarizer, SummaryPrompt
+from service.clock import Clock
+from service.errors import InvalidInput, NotFound
+from service.ports import ChatModel, TokenCounter
+
+Engine = Literal["auto", "extractive", "llm"]
+MAX_STORED_HISTORY = 2000
+"""Newest stored interactions read for one summary (older ones are reported as left out)."""
+OFFLOAD_AT = 200
+"""Histories at least this long are summarised in a worker thread, off the event loop (so are
+all histories when the intent classifier takes part: it waits for the embedding model)."""
+
+
+def classify_adapter(component: Any) -> Classify | None:
+    """Turn the intent component (whatever its shape) into ``classify(text) -> (intent, confidence)``."""
+    if component is None:
+        return None
+    fn = getattr(component, "classify", component)
+    if not callable(fn):
+        return None
+
+    def classify(text: str) -> tuple[str | None, float]:
+        out = fn(text)
+        if isinstance(out, tuple):
+            return out[0], float(out[1])
+        if isinstance(out, dict):
+            return out.get("intent"), float(out.get("confidence") or 0.0)
+        return getattr(out, "intent", None), float(getattr(out, "confidence", 0.0) or 0.0)
+
+    return classify
+
+
+class GatewayChat:
+    """The shared LLM gateway (circuit breaker, deadline, token accounting) seen as a ChatModel,
+    so every summary call is counted and guarded like the other LLM tasks (task ``summary``)."""
+
+    def __init__(self, gateway: Any) -> None:
+        self.gateway = gateway
+        self.model = getattr(getattr(gateway, "chat", None), "model", "") or ""
+
+    async def complete(self, messages: Any, *, temperature: float = 0.1, max_tokens: int = 1200,
+                       json_mode: bool = False) -> Any:
+        result, _call = await self.gateway.complete(
+            "summary", messages, prompt_params={"temperature": temperature, "max_tokens": max_tokens}, json_mode=json_mode)
+        return result
+
+
+def chat_from(extras: dict[str, Any]) -> ChatModel | None:
+    """The LLM for summaries: the gateway when one is configured, else a bare ChatModel, else None."""
+    gateway = extras.get("llm")
+    if gateway is not None and hasattr(gateway, "complete"):
+        return GatewayChat(gateway) if getattr(gateway, "available", True) else None
+    return extras.get("chat_model")
+
+
+class SummaryService:
+    def __init__(
+        self,
+        store: InteractionStore | None,
+        counter: TokenCounter,
+        *,
+        prompt_path: Path | None = None,
+        chat_model: Callable[[], ChatModel | None] | None = None,
+        classify: Callable[[], Classify | None] | None = None,
+        context_tokens: int = 6000,
+        on_summary: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None,
+        now: Callable[[], datetime] = Clock().now,
+    ) -> None:
+        self.now = now
+        self.store = store
+        self.counter = counter
+        self.prompt_path = prompt_path
+        self._prompt: SummaryPrompt | None = None
+        self.chat_model = chat_model or (lambda: None)
+        self.classify = classify or (lambda: None)
+        self.context_tokens = context_tokens
+        self.on_summary = on_summary
+
+    def prompt(self) -> SummaryPrompt | None:
+        if self._prompt is None and self.prompt_path is not None and self.prompt_path.exists():
+            self._prompt = SummaryPrompt.from_file(self.prompt_path)
+        return self._prompt
+
+    async def load_history(self, tenant_id: str, customer_id: str) -> tuple[list[Interaction], int]:
+        if self.store is None:
+            raise NotFound("no interaction store is configured")
+        history = await self.store.history(tenant_id, customer_id, limit=MAX_STORED_HISTORY)
+        if not history:
+            if await self.store.customer_known(tenant_id, customer_id):
+                raise NotFound(f"customer {customer_id!r} has no recorded interactions yet; nothing to summarise")
+            raise NotFound(f"unknown customer {customer_id!r}: no interactions or handles recorded for it")
+        total = len(history)
+        if total >= MAX_STORED_HISTORY:
+            total = await self.store.count(tenant_id, customer_id)
+        return history, total
+
+    async def summarize(
+        self,
+        tenant_id: str,
+        history: Sequence[Interaction],
+        *,
+        customer_id: str | None = None,
+        channel: str | None = None,
+        max_tokens: int | None = None,
+        engine: Engine = "auto",
+        as_of: datetime | None = None,
+        stored_total: int | None = None,
+    ) -> Summary:
+        if channel is not None:
+            normal = normalise_channel(channel)
+            if normal is None:
+                raise InvalidInput(f"unknown channel {channel!r}; expected chat, email, voice, sms, social or web")
+            channel = normal
+        if not history:
+            raise InvalidInput("the history is empty; nothing to summarise")
+        redactor = Redactor()
+        extractive = ExtractiveSummarizer(classify=self.classify())
+        chat = self.chat_model() if engine != "extractive" else None
+        prompt = self.prompt() if chat is not None else None
+        if engine == "llm" and (chat is None or prompt is None):
+            raise InvalidInput("engine 'llm' was asked for but no LLM is configured (ASSIST_LLM_BASE_URL); "
+                               "use engine 'auto' or 'extractive'")
+        as_of = as_of or max(self.now(), history[-1].ts)
+        if chat is not None and prompt is not None:
+            llm = LLMSummarizer(chat, self.counter, prompt, extractive, context_tokens=self.context_tokens)
+            summary = await llm.summarize(history, customer_id=customer_id, redactor=redactor, as_of=as_of,
+                                          channel=channel, max_tokens=max_tokens)
+        else:
+            def run() -> Summary:
+                return extractive.summarize(history, customer_id=customer_id, redactor=redactor, as_of=as_of,
+                                            channel=channel)
+            offload = len(history) >= OFFLOAD_AT or extractive.classify is not None
+            summary = await asyncio.to_thread(run) if offload else run()
+        return await self.finish(tenant_id, summary, used=len(history), stored_total=stored_total)
+
+    async def finish(self, tenant_id: str, summary: Summary, *, used: int, stored_total: int | None = None) -> Summary:
+        """Coverage of what was not loaded, and the audit hook: for a summary made here or one
+        already made for the same history (issue 14: /v1/assist reuses the continuity summary)."""
+        if stored_total is not None and stored_total > used:
+            summary.coverage["interactions_total"] = stored_total
+            summary.coverage["omitted"] = [*summary.coverage.get("omitted", []), {
+                "how": "not_loaded", "count": stored_total - used,
+                "reason": f"only the newest {used} stored interactions are summarised"}]
+        if self.on_summary is not None:  # AUDIT HOOK: ids, versions and counts only, never text
+            await self.on_summary(tenant_id, audit_record(summary))
+        return summary
+
+
+def audit_record(summary: Summary) -> dict[str, Any]:
+    """What the audit trail may keep about one summary (no customer text)."""
+    return {
+        "kind": "summary",
+        "customer_id": summary.customer_id,
+        "engine": summary.engine,
+        "prompt": summary.prompt,
+        "model": summary.model,
+        "fallback_reason": summary.fallback_reason,
+        "interactions_used": summary.coverage.get("interactions_used"),
+        "interactions_total": summary.coverage.get("interactions_total"),
+        "commitments": {s: sum(1 for c in summary.commitments if c.status == s) for s in ("kept", "broken", "pending")},
+        "pii_masked": dict(summary.pii_masked),
+        "latency_ms": summary.latency_ms,
+    }
