@@ -145,7 +145,7 @@ async def run(
     async with AsyncTestClient(app=app, timeout=600) as client:
         container = app.state.container
         await container.knowledge.ingest_dir(settings.content.knowledge_dir)
-        checker = scorer or container.extras["policy"]
+        checker = scorer or container.policy
         for i, case in enumerate(cases):
             tenant = re.sub(r"[^A-Za-z0-9_.-]", "-", case["id"])[:60]
             for text in case["input"].get("articles", []):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
@@ -17,19 +18,21 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from service.api import V1_HANDLERS
+from service.adapters.sql.errors import database_unavailable
+from service.api.auth import provide_principal, require_scope
 from service.api.continuity import HOOKS as CONTINUITY_HOOKS  # issue 14
-from service.api.auth import HeavySlotRelease, HeavySlots, RateLimiter, provide_principal, require_scope
-from service.api.deps import provide_container
+from service.api.deps import DEPENDENCIES
 from service.api.health import healthz, metrics, readyz
+from service.api.limits import HeavySlotRelease
 from service.api.request import AssistRequest
-from service.wiring import build_container
-from service.errors import exception_to_problem
+from service.api.routes import V1_HANDLERS
+from service.errors import problem_handler
 from service.observability.logging import RequestLogMiddleware, configure_logging
 from service.observability.metrics import Metrics
 from service.panel.http import panel_router  # issue 15
 from service.settings import Settings
 from service.startup import Startup, describe_loaded
+from service.wiring import UNSET, Container, Overrides, build_container
 
 VERSION = "0.1.0"
 log = structlog.get_logger("service.startup")
@@ -43,10 +46,12 @@ def create_listening_app() -> Litestar:
     return create_app(Settings.from_env(), startup=startup)
 
 
-def create_app(settings: Settings | None = None, overrides: dict[str, Any] | None = None,
+def create_app(settings: Settings | None = None, overrides: Overrides | dict[str, Any] | None = None,
                startup: Startup | None = None) -> Litestar:
     """Build the app. ``overrides`` replaces components by name (``embedder``, ``index``,
-    ``chat_model``...): tests hand in fakes or shared instances here.
+    ``chat_model``...; see :class:`~service.wiring.Overrides`, an unknown name is refused at
+    once): tests hand in fakes or shared instances here. Controllers receive the container's
+    components as Litestar dependencies (service/api/deps.py).
 
     With ``startup`` (what `assist serve` passes) the lifespan returns at once and the
     components are built in the background once the port is open: `/healthz` answers, and
@@ -54,8 +59,10 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
     Without it the lifespan builds everything before the app answers anything."""
     settings = settings or Settings.from_env()
     configure_logging(settings.server.log_level, settings.server.log_format)
-    overrides = dict(overrides or {})
-    metrics_ = overrides.setdefault("metrics", Metrics())
+    overrides = Overrides.of(overrides)
+    if overrides.metrics is UNSET:  # the request-log middleware and the container share one
+        overrides = dataclasses.replace(overrides, metrics=Metrics())
+    metrics_ = overrides.metrics
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -66,12 +73,8 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
         )
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.server.worker_threads
 
-        async def build(step: Callable[[str], None]) -> Any:
+        async def build(step: Callable[[str], None]) -> Container:
             container = await build_container(settings, overrides, step=step)
-            if settings.server.rate_limit_per_minute and "rate_limiter" not in container.extras:
-                container.extras["rate_limiter"] = RateLimiter(settings.server.rate_limit_per_minute)
-            if settings.server.heavy_per_key and "heavy_slots" not in container.extras:
-                container.extras["heavy_slots"] = HeavySlots(settings.server.heavy_per_key, settings.server.heavy_wait_s)
             app.state.container = container
             return container
 
@@ -81,7 +84,7 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
         else:
             app.state.startup = startup
 
-            async def build_and_announce(step: Callable[[str], None]) -> Any:
+            async def build_and_announce(step: Callable[[str], None]) -> Container:
                 container = await build(step)
                 startup.loaded = describe_loaded(container)
                 log.info("ready", address=startup.address, **startup.loaded)
@@ -103,13 +106,14 @@ def create_app(settings: Settings | None = None, overrides: dict[str, Any] | Non
         path="/v1",
         route_handlers=V1_HANDLERS,
         guards=[require_scope],
-        dependencies={"principal": Provide(provide_principal), "container": Provide(provide_container)},
+        dependencies={"principal": Provide(provide_principal)},
         security=[{"bearer": []}],
     )
     return Litestar(
         route_handlers=[healthz, readyz, metrics, v1, panel_router(), CONTINUITY_HOOKS],
         lifespan=[lifespan],
-        exception_handlers={Exception: exception_to_problem},
+        dependencies=DEPENDENCIES,
+        exception_handlers={Exception: problem_handler(database_unavailable)},
         middleware=[DefineMiddleware(RequestLogMiddleware, metrics=metrics_), HeavySlotRelease],
         request_max_body_size=settings.server.max_body_bytes,
         request_class=AssistRequest,  # issue 12: JSON nesting capped before decoding

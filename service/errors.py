@@ -6,6 +6,7 @@ errors to HTTP.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import structlog
@@ -87,6 +88,24 @@ class UpstreamError(AppError):
     title = "Upstream error"
 
 
+Translate = Callable[[Exception], AppError | None]
+"""An adapter's translation of its vendor's errors into ours (None: not one of its errors)."""
+
+
+def problem_handler(*translators: Translate) -> Callable[[Request, Exception], Response]:
+    """The app's exception handler: each adapter's ``translate`` (e.g. a dropped database
+    connection becomes :class:`Unavailable`) runs first, then :func:`exception_to_problem`."""
+
+    def handle(request: Request, exc: Exception) -> Response:
+        for translate in translators:
+            ours = translate(exc)
+            if ours is not None:
+                return exception_to_problem(request, ours)
+        return exception_to_problem(request, exc)
+
+    return handle
+
+
 def exception_to_problem(request: Request, exc: Exception) -> Response:
     """The one exception handler: every error becomes application/problem+json."""
     headers: dict[str, str] = {}
@@ -105,13 +124,6 @@ def exception_to_problem(request: Request, exc: Exception) -> Response:
         headers = dict(exc.headers or {})
         if status == 413:
             detail = "Request body is larger than the configured limit (ASSIST_MAX_BODY_BYTES)"
-    elif _database_unavailable(exc):
-        # issue 8: a locked SQLite file past busy_timeout, a dropped PostgreSQL connection, an
-        # exhausted pool: the request did not happen; the client may retry.
-        status, title = 503, "Service unavailable"
-        detail = "the database is busy or unreachable; retry shortly"
-        headers = {"Retry-After": "2"}
-        log.warning("database_unavailable", error_type=type(exc).__name__, error=str(exc)[:200])
     else:
         status, title = 500, "Internal server error"
         detail = "An unexpected error occurred; it has been logged with the request id."
@@ -152,15 +164,6 @@ def _bounded_errors(errors: list[Any]) -> list[Any]:
     if len(errors) > MAX_ERRORS:
         out.append({"message": f"{len(errors) - MAX_ERRORS} more errors not shown"})
     return out
-
-
-def _database_unavailable(exc: Exception) -> bool:
-    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-    from sqlalchemy.exc import TimeoutError as PoolTimeout
-
-    if isinstance(exc, (OperationalError, InterfaceError, PoolTimeout)):
-        return True
-    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
 
 def _validation_detail(exc: ValidationException, errors: list[Any]) -> str:

@@ -138,7 +138,7 @@ async def test_erasure_through_the_cli_keeps_the_service_chain_verifiable(svc, m
     headers = await new_key(svc, "acme", "suggestions:read,audit:read")
     body = {"channel": "chat", "messages": REFUND, "use_llm": False, "n": 1, "customer": {"id": "cust-42"}}
     assert (await svc.post("/v1/suggestions", json=body, headers=headers)).status_code == 200
-    trail: AuditTrail = svc.app.state.container.extras["audit"]
+    trail: AuditTrail = svc.app.state.container.audit
     assert (await trail.erase_customer("acme", "cust-42"))["records"] == 1
     recs = (await svc.get("/v1/audit", params={"endpoint": "suggestions"}, headers=headers)).json()["records"]
     assert recs[0]["erased"] is True and recs[0]["customer_id"] is None

@@ -63,7 +63,7 @@ async def client(module_tmp, real_embedder, counter):
         await container.knowledge.ingest_dir(settings.content.knowledge_dir)
         key, _ = await container.keys.create("acme", "suggestions:read,interactions:read,interactions:write")
         c.headers["Authorization"] = f"Bearer {key}"
-        svc = container.extras["continuity"]
+        svc = container.continuity
         await svc.configure("acme", chatwoot_url_secret="s3cret-url-token", chatwoot_account_id=7)
         await svc.configure("signed", chatwoot_signing_secret="whsec-chatwoot")
         yield c
@@ -174,7 +174,7 @@ async def test_write_back_posts_the_top_suggestion_as_a_private_note(client):
     from service.adapters.secretbox import SecretBox, new_key
 
     container = client.app.state.container
-    svc = container.extras["continuity"]
+    svc = container.continuity
     key = new_key()
     svc.writeback.secret_key = key
     await svc.configure("wb", box=SecretBox(key), token="cw-api-token-xyz", chatwoot_url_secret="wb-secret",

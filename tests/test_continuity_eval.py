@@ -39,7 +39,7 @@ async def test_switching_the_history_off_drops_the_acknowledgement_metric(tmp_pa
 
         async def run(client, mode=mode):
             if mode == "off":
-                client.app.state.container.extras["suggester"].history = NoHistory(None)
+                client.app.state.container.suggester.history = NoHistory(None)
             return await answer_cases(client, cases)
 
         rows = await with_client(app, settings.content.knowledge_dir, run)

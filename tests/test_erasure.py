@@ -88,7 +88,7 @@ async def test_erasing_a_customer_leaves_none_of_their_data_in_any_table(storage
         before = found(await every_row(container))
         assert {"interactions", "customer_identities", "suggestions", "feedback", "audit_records"} <= set(before), before
 
-        report = await erase_customer(container.sessions, container.extras["audit"], "acme", CUSTOMER, reference="DSR-7")
+        report = await erase_customer(container.sessions, container.audit, "acme", CUSTOMER, reference="DSR-7")
         assert report.interactions == 2 and report.identities == 2 and report.audit_records >= 3
 
         rows = await every_row(container)

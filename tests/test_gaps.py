@@ -34,7 +34,7 @@ class Clock:
 
 async def record(c: Any, tenant: str, at: datetime, event: dict[str, Any]) -> None:
     """Write one event as the service records it: audit records (and suggestion and feedback rows)."""
-    trail = c.extras["audit"]
+    trail = c.audit
     trail.clock = lambda: at
     conv = f"conv-{uuid.uuid4().hex[:8]}"
     if event["type"] == "suggestion":

@@ -174,14 +174,14 @@ def test_the_defaults_bound_every_key():
 
 async def test_the_app_runs_with_a_rate_limiter_and_heavy_slots_by_default(tmp_path, app_factory):
     async with running(app_factory(make_settings(tmp_path / "d"))) as c:
-        assert c.app.state.container.extras["rate_limiter"].per_minute == 1200
-        assert c.app.state.container.extras["heavy_slots"].per_key == 4
+        assert c.app.state.container.rate_limiter.per_minute == 1200
+        assert c.app.state.container.heavy_slots.per_key == 4
 
 
 async def test_a_key_past_its_heavy_slots_waits_then_gets_429_while_other_keys_go_on(tmp_path, app_factory):
     settings = make_settings(tmp_path / "d", server={"heavy_per_key": 2, "heavy_wait_s": 0.0})
     async with running(app_factory(settings)) as c:
-        slots = c.app.state.container.extras["heavy_slots"]
+        slots = c.app.state.container.heavy_slots
         busy = await new_key(c, "acme", "interactions:read")
         other = await new_key(c, "acme", "interactions:read")
         busy_id = busy["Authorization"].split("_")[1]
@@ -203,7 +203,7 @@ async def test_a_key_past_its_heavy_slots_waits_then_gets_429_while_other_keys_g
 async def test_a_waiting_heavy_request_gets_the_slot_when_one_is_freed(tmp_path, app_factory):
     settings = make_settings(tmp_path / "d", server={"heavy_per_key": 1, "heavy_wait_s": 30.0})
     async with running(app_factory(settings)) as c:
-        slots = c.app.state.container.extras["heavy_slots"]
+        slots = c.app.state.container.heavy_slots
         headers = await new_key(c, "acme", "interactions:read")
         release = await slots.acquire(headers["Authorization"].split("_")[1])
         body = {"history": [{"id": "1", "channel": "chat", "author_role": "customer", "ts": "2026-11-01T10:00:00Z",

@@ -28,7 +28,7 @@ async def test_classify_one_text(client):
     assert body["intent"] == "shipping_missing_item"
     assert 0 <= body["confidence"] <= 1 and len(body["alternatives"]) == 3
     assert set(body["alternatives"][0]) == {"intent", "confidence"}
-    assert body["taxonomy_version"] == client.app.state.container.extras["intents"].version
+    assert body["taxonomy_version"] == client.app.state.container.intents.version
 
 
 async def test_classify_a_batch_and_abstain_on_out_of_scope(client):
@@ -91,7 +91,7 @@ async def test_taxonomy_listing(client):
 async def test_reload_refuses_a_bad_file_and_keeps_serving_then_swaps_a_good_one(client):
     read = await new_key(client, "acme", "intents:read")
     write = await new_key(client, "ops", "operator")
-    before = client.app.state.container.extras["intents"].version
+    before = client.app.state.container.intents.version
     good = client.taxonomy.read_text()
     duplicate = "  - name: recover_username\n    description: again\n    queue: accounts\n    priority: low\n    examples: [a, b]\n"
     client.taxonomy.write_text(good.replace("\nout_of_scope_examples:", duplicate + "\nout_of_scope_examples:"))
@@ -104,7 +104,7 @@ async def test_reload_refuses_a_bad_file_and_keeps_serving_then_swaps_a_good_one
     r = await client.post("/v1/intents/reload", headers=write)
     assert r.status_code == 200 and r.json()["changed"] and r.json()["previous_version"] == before
     r = await client.post("/v1/intents/classify", json={"text": "I forgot my password"}, headers=read)
-    after = client.app.state.container.extras["intents"].version
+    after = client.app.state.container.intents.version
     assert r.json()["taxonomy_version"] == after != before
 
     r = await client.post("/v1/intents/reload", headers=read)

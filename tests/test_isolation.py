@@ -351,7 +351,7 @@ async def acme_gaps(w: World) -> list[dict[str, Any]]:
     """Acme's knowledge gaps (issue 19), from signals recorded at pinned times in GAP_PERIOD."""
     if not w.gaps:
         c = w.client.app.state.container
-        trail = c.extras["audit"]
+        trail = c.audit
         clock = trail.clock
         try:
             for i in range(5):

@@ -50,7 +50,7 @@ def session_of(page: str) -> dict | None:
 
 
 async def configure(client, **fields):
-    store = client.app.state.container.extras["panel"]
+    store = client.app.state.container.panel
     store.now = lambda: NOW
     return await store.configure("acme", **fields)
 
@@ -81,7 +81,7 @@ async def test_a_session_never_holds_more_than_its_key(client):
 
 
 async def test_sessions_expire_and_end_with_their_key(client):
-    store = client.app.state.container.extras["panel"]
+    store = client.app.state.container.panel
     clock = [NOW]
     store.now = lambda: clock[0]
     headers = await new_key(client, "acme", "suggestions:read,interactions:read")
@@ -125,7 +125,7 @@ async def test_a_chatwoot_panel_token_carries_only_the_panel_session_scope(clien
     await client.app.state.container.keys.revoke("acme", info.id)
     r = await client.post("/panel/session", json={"source": "chatwoot", "tenant": "acme", "token": token})
     assert r.status_code == 401
-    assert await client.app.state.container.extras["panel"].authenticate(panel_token) is None
+    assert await client.app.state.container.panel.authenticate(panel_token) is None
 
 
 async def test_bad_session_requests_are_clear_4xx(client):
@@ -168,7 +168,7 @@ async def test_a_verified_zendesk_signed_url_opens_the_panel_with_a_session(clie
     assert "https://static.zdassets.com" in r.headers["content-security-policy"]
     session = session_of(r.text)
     assert session and session["tenant"] == "acme" and session["source"] == "zendesk"
-    principal = await client.app.state.container.extras["panel"].authenticate(session["token"])
+    principal = await client.app.state.container.panel.authenticate(session["token"])
     assert principal.tenant_id == "acme" and principal.scopes == {"suggestions:read", "interactions:read", "feedback:write"}
 
 
@@ -176,7 +176,7 @@ async def test_a_verified_zendesk_signed_url_opens_the_panel_with_a_session(clie
 async def test_a_zendesk_token_that_fails_any_check_gets_no_session(client, zendesk_keys, case):
     private, pem, other = zendesk_keys
     await configure(client, zendesk_subdomain="acme", zendesk_public_key=pem, zendesk_audience=AUD)
-    await client.app.state.container.extras["panel"].configure("globex", zendesk_subdomain="globex", zendesk_public_key=pem)
+    await client.app.state.container.panel.configure("globex", zendesk_subdomain="globex", zendesk_public_key=pem)
     token = {
         "expired": lambda: zaf_token(private, exp=NOW - timedelta(minutes=2)),
         "other_installation": lambda: zaf_token(private, aud="https://acme.zendesk.com/api/v2/apps/installations/43.json"),
@@ -205,7 +205,7 @@ def _hs256(pem: str) -> str:
 
 
 async def test_configuration_refuses_bad_origins_and_keys(client):
-    store = client.app.state.container.extras["panel"]
+    store = client.app.state.container.panel
     for origins in (["chat.example.com"], ["http://chat.example.com"], ["https://chat.example.com/app"], ["javascript:alert(1)"]):
         with pytest.raises(InvalidInput):
             await store.configure("acme", chatwoot_origins=origins)

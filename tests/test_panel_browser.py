@@ -55,7 +55,7 @@ def live(tmp_path_factory: pytest.TempPathFactory, real_embedder: Any, counter: 
         server.run(c.knowledge.ingest_dir(knowledge))
         private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         pem = private.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-        server.run(c.extras["panel"].configure("acme", chatwoot_origins=[CHATWOOT], zendesk_subdomain="acme", zendesk_public_key=pem))
+        server.run(c.panel.configure("acme", chatwoot_origins=[CHATWOOT], zendesk_subdomain="acme", zendesk_public_key=pem))
         server.agent_key, _ = server.run(c.keys.create("acme", "suggestions:read,interactions:read,feedback:write,knowledge:write"))
         server.panel_token, _ = server.run(c.keys.create("acme", "panel:session"))
         server.zendesk_private = private

@@ -201,5 +201,5 @@ async def test_a_broken_prompt_stops_the_service_start_naming_the_file(tmp_path,
 
 
 async def test_the_running_service_exposes_the_registry(client):
-    registry = client.app.state.container.extras["prompts"]
+    registry = client.app.state.container.prompts
     assert registry.active("suggest").ref == "suggest_reply@1"

@@ -84,7 +84,7 @@ def llm(app_client):
     client, chat = app_client
     chat.script.clear()
     chat.prompts.clear()
-    client.app.state.container.extras["llm"].breaker.success()
+    client.app.state.container.llm.breaker.success()
     return chat
 
 

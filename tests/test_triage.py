@@ -332,7 +332,7 @@ async def test_http_triage_end_to_end_with_replay(hook):
     body = r.json()
     assert body["intent"] == "return_stain" and body["queue"] == "returns"
     assert body["priority"] == "high" and "cancellation" in body["urgency_signals"]
-    assert body["taxonomy_version"] == c.app.state.container.extras["intents"].version
+    assert body["taxonomy_version"] == c.app.state.container.intents.version
     assert r.headers["Idempotent-Replayed"] == "false"
     again = await c.post("/v1/hooks/triage", content=raw, headers={**auth, **sig, "Content-Type": "application/json"})
     assert again.status_code == 200 and again.json() == body and again.headers["Idempotent-Replayed"] == "true"

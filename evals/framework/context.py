@@ -65,6 +65,14 @@ class RunContext:
                 out.append(c)
         return out
 
+    EVAL_ONLY = frozenset({"chat", "summarizer", "suggestion_engine"})
+    """Override names the suites read themselves; the rest are the service's (its wiring refuses
+    a name it does not know)."""
+
+    def service_overrides(self) -> dict[str, Any]:
+        """This run's overrides that the service's ``build_container``/``create_app`` take."""
+        return {k: v for k, v in self.overrides.items() if k not in self.EVAL_ONLY}
+
     def clock(self) -> Any:
         """The pinned clock the systems under test get (``overrides["clock"]`` replaces it)."""
         if "clock" in self.overrides:
@@ -116,7 +124,7 @@ class RunContext:
 
         with tempfile.TemporaryDirectory(prefix="assist-eval-") as tmp:
             settings = self.eval_settings(Path(tmp))
-            overrides = {"embedder": self.embedder(), "counter": self.counter(), "clock": self.clock(), **self.overrides}
+            overrides = {"embedder": self.embedder(), "counter": self.counter(), "clock": self.clock(), **self.service_overrides()}
             c = await build_container(settings, overrides)
             try:
                 if ingest:

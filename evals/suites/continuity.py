@@ -31,7 +31,7 @@ def run(ctx: RunContext) -> SuiteResult:
     async def go() -> list[tuple[Any, dict[str, Any], float]]:
         with tempfile.TemporaryDirectory(prefix="assist-eval-") as tmp:
             settings = ctx.eval_settings(Path(tmp))
-            app = build_app(settings, {"embedder": ctx.embedder(), "counter": ctx.counter(), **ctx.overrides})
+            app = build_app(settings, {"embedder": ctx.embedder(), "counter": ctx.counter(), **ctx.service_overrides()})
             return await with_client(app, settings.content.knowledge_dir, lambda client: answer_cases(client, list(data)))
 
     rows = asyncio.run(go())

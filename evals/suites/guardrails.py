@@ -51,14 +51,14 @@ async def run_cases(ctx: RunContext, cases: list[Any], chat: PreparedChatModel, 
     with tempfile.TemporaryDirectory(prefix="assist-eval-") as tmp:
         settings = ctx.eval_settings(Path(tmp)).replace(llm={"base_url": REPLAY_URL, "model": chat.model})
         # The retrieved knowledge is given (no retrieval, no intent classification): no intent model.
-        overrides = {"embedder": ctx.embedder(), "counter": ctx.counter(), "intents": None, **ctx.overrides, "chat_model": chat}
+        overrides = {"embedder": ctx.embedder(), "counter": ctx.counter(), "intents": None, **ctx.service_overrides(), "chat_model": chat}
         if checker is not None:
             overrides["policy"] = checker
         c = await build_container(settings, overrides)
         try:
             c.knowledge.today = lambda: TODAY
             await c.knowledge.ingest_dir(settings.content.knowledge_dir)
-            suggester = c.extras["suggester"]
+            suggester = c.suggester
             suggester.today = lambda: TODAY
             for case in cases:
                 inp = case.input

@@ -56,7 +56,7 @@ def run_adversarial(ctx: RunContext, safety: Any, cases: list[dict[str, Any]], *
     chat = PreparedChatModel(model="adversarial")
     policy = load_policy(ctx.content_path("policy_file"))
     # No intent model: the attack is on the reply, and training one per app costs most of the run.
-    overrides = {"embedder": ctx.embedder(), "counter": ctx.counter(), "intents": None, **ctx.overrides, "chat_model": chat,
+    overrides = {"embedder": ctx.embedder(), "counter": ctx.counter(), "intents": None, **ctx.service_overrides(), "chat_model": chat,
                  "policy": PolicyChecker(policy, disabled=disabled)}
 
     def prime(case: dict[str, Any]) -> None:
@@ -73,7 +73,7 @@ def run_adversarial(ctx: RunContext, safety: Any, cases: list[dict[str, Any]], *
 def _run_mode(ctx: RunContext, safety: Any, cases: list[dict[str, Any]], chat: Any | None) -> list[Any]:
     label = "safety (llm)" if chat is not None else "safety"
     bar = ctx.bar(len(cases), label)
-    overrides = {"embedder": ctx.embedder(), "counter": ctx.counter(), **ctx.overrides}
+    overrides = {"embedder": ctx.embedder(), "counter": ctx.counter(), **ctx.service_overrides()}
     kwargs: dict[str, Any] = {}
     if chat is not None:
         overrides["chat_model"] = chat

@@ -97,7 +97,7 @@ def run(ctx: RunContext) -> SuiteResult:
         bar = ctx.bar(len(cases), "suggestions")
         try:
             async with ctx.container() as c:
-                suggester = c.extras["suggester"]
+                suggester = c.suggester
                 if "suggestion_engine" in ctx.overrides:
                     suggester.engine = ctx.overrides["suggestion_engine"]
                 for i, (case, split) in enumerate(cases):

@@ -7,10 +7,11 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, post
 
+from service.api.deps import Injected
 from service.api.continuity import attach_history, continuity_of, history_block
 from service.api.suggestions import Channel, CustomerIn, EscalationOut, LLMOut, MessageIn, SuggestionOut, annotate_result, to_conversation
-from service.wiring import Container
-from service.errors import Unavailable
+from service.assist.service import AssistService
+from service.continuity.service import ContinuityService
 from service.tenancy.keys import Principal
 
 
@@ -65,19 +66,17 @@ class AssistController(Controller):
     tags = ["suggestions"]
 
     @post("/", opt={"scope": "suggestions:read", "heavy": True}, status_code=200, summary="Summary, intent, knowledge and suggestions in one call")
-    async def assist(self, data: AssistIn, principal: Principal, container: Container) -> AssistOut:
-        service = container.extras.get("assist")
-        if service is None:
-            raise Unavailable("the assist service is not configured")
+    async def assist(self, data: AssistIn, principal: Principal, assist: Injected[AssistService],
+                     continuity: Injected[ContinuityService | None]) -> AssistOut:
         conv = to_conversation(data)
-        ctx = await attach_history(container, principal.tenant_id, data, conv)
-        body = await service.assist(
+        ctx = await attach_history(continuity, principal.tenant_id, data, conv)
+        body = await assist.assist(
             principal.tenant_id, conv, n=data.n, top_k=data.top_k, use_llm=data.use_llm, include_summary=data.include_summary
         )
         if ctx is not None:
-            continuity = continuity_of(container)
-            stale = await continuity.stale_suggestions(principal.tenant_id, ctx, data.conversation_id)
-            await continuity.remember(principal.tenant_id, ctx, data.conversation_id, [s["id"] for s in body["suggestions"]])
+            svc = continuity_of(continuity)
+            stale = await svc.stale_suggestions(principal.tenant_id, ctx, data.conversation_id)
+            await svc.remember(principal.tenant_id, ctx, data.conversation_id, [s["id"] for s in body["suggestions"]])
             body["history"] = history_block(ctx, stale)
         annotate_result(body)
         return msgspec.convert(body, AssistOut)

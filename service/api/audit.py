@@ -14,11 +14,12 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 
+from service.api.deps import Injected
 from service.audit import AuditQuery, AuditTrail, FeedbackIn, FeedbackService
 from service.api.request import strict_body
 from service.audit.report import feedback_report
-from service.wiring import Container
-from service.errors import InvalidInput, Unavailable
+from service.continuity.service import ContinuityService
+from service.errors import InvalidInput
 from service.tenancy.keys import Principal
 from service.observability.logging import annotate
 
@@ -93,13 +94,6 @@ class FeedbackOut(msgspec.Struct):
     """The same decision was already recorded: this is it, nothing new was written (200)."""
 
 
-def trail_of(container: Container) -> AuditTrail:
-    trail = container.extras.get("audit")
-    if trail is None:
-        raise Unavailable("the audit trail is not configured")
-    return trail
-
-
 def _utc(value: datetime | None, name: str) -> datetime | None:
     if value is None:
         return None
@@ -116,7 +110,7 @@ class AuditController(Controller):
     async def list_records(
         self,
         principal: Principal,
-        container: Container,
+        audit: Injected[AuditTrail],
         since: datetime | None = None,
         until: datetime | None = None,
         endpoint: Annotated[str | None, Parameter(max_length=64, description="e.g. knowledge.search, suggestions, summaries, feedback")] = None,
@@ -131,17 +125,17 @@ class AuditController(Controller):
         if since_utc and until_utc and since_utc >= until_utc:
             raise InvalidInput("since must be before until")
         query = AuditQuery(since=since_utc, until=until_utc, endpoint=endpoint, customer_id=customer_id, prompt=prompt, outcome=outcome, request_id=request_id)
-        rows, next_cursor = await trail_of(container).query(principal.tenant_id, query, limit=limit, before_seq=cursor)
+        rows, next_cursor = await audit.query(principal.tenant_id, query, limit=limit, before_seq=cursor)
         annotate(records=len(rows))
         return AuditPage(records=[msgspec.convert(r, AuditRecordOut) for r in rows], next_cursor=next_cursor)
 
     @get("/records/{record_id:str}", opt={"scope": "audit:read"}, summary="One audit record")
-    async def get_record(self, record_id: Annotated[str, Parameter(max_length=64)], principal: Principal, container: Container) -> AuditRecordOut:
-        return msgspec.convert(await trail_of(container).get(principal.tenant_id, record_id), AuditRecordOut)
+    async def get_record(self, record_id: Annotated[str, Parameter(max_length=64)], principal: Principal, audit: Injected[AuditTrail]) -> AuditRecordOut:
+        return msgspec.convert(await audit.get(principal.tenant_id, record_id), AuditRecordOut)
 
     @get("/verify", opt={"scope": "audit:read"}, summary="Recompute this tenant's hash chain; names the first broken record")
-    async def verify(self, principal: Principal, container: Container) -> dict[str, Any]:
-        report = await trail_of(container).verify(principal.tenant_id)
+    async def verify(self, principal: Principal, audit: Injected[AuditTrail]) -> dict[str, Any]:
+        report = await audit.verify(principal.tenant_id)
         return report.as_dict()
 
 
@@ -150,8 +144,8 @@ class FeedbackReportController(Controller):
     tags = ["feedback"]
 
     @get("/report", opt={"scope": "audit:read"}, summary="Acceptance, edits and rejections per prompt version and per intent")
-    async def report(self, principal: Principal, container: Container, since: datetime | None = None, until: datetime | None = None) -> dict[str, Any]:
-        return await feedback_report(container.sessions, principal.tenant_id, since=_utc(since, "since"), until=_utc(until, "until"))
+    async def report(self, principal: Principal, sessions: Injected[Any], since: datetime | None = None, until: datetime | None = None) -> dict[str, Any]:
+        return await feedback_report(sessions, principal.tenant_id, since=_utc(since, "since"), until=_utc(until, "until"))
 
 
 class SuggestionFeedbackController(Controller):
@@ -165,14 +159,10 @@ class SuggestionFeedbackController(Controller):
                        "a decision and may be sent any number of times."))
     async def feedback(
         self, suggestion_id: Annotated[str, Parameter(max_length=64)], data: FeedbackBody, request: Request,
-        principal: Principal, container: Container,
+        principal: Principal, feedback: Injected[FeedbackService], continuity: Injected[ContinuityService | None],
     ) -> Response[FeedbackOut]:
-        service: FeedbackService | None = container.extras.get("feedback")
-        if service is None:
-            raise Unavailable("feedback is not configured")
         data = await strict_body(request, FeedbackBody)  # issue 12: rating "5" is not a number
-        out = await service.submit(principal.tenant_id, suggestion_id, FeedbackIn(data.event, data.sent_text, data.reason, data.rating))
-        continuity = container.extras.get("continuity")
+        out = await feedback.submit(principal.tenant_id, suggestion_id, FeedbackIn(data.event, data.sent_text, data.reason, data.rating))
         if continuity is not None:  # issue 14: a suggestion answered an older state of the conversation
             out = {**out, **(await continuity.staleness(principal.tenant_id, suggestion_id) or {})}
         annotate(suggestion_id=suggestion_id, feedback_event=data.event, prompt=out["prompt"], replayed=out["replayed"])

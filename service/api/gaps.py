@@ -9,8 +9,7 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import Parameter
 
-from service.wiring import Container
-from service.errors import Unavailable
+from service.api.deps import Injected
 from service.gaps.service import GapService
 from service.tenancy.keys import Principal
 
@@ -122,13 +121,6 @@ class DecisionOut(DraftOut):
     ingest: dict[str, Any] | None = None
 
 
-def gaps_of(container: Container) -> GapService:
-    svc = container.extras.get("gaps")
-    if svc is None:
-        raise Unavailable("knowledge gaps are not configured")
-    return svc
-
-
 class GapsController(Controller):
     path = "/knowledge"
     tags = ["knowledge gaps"]
@@ -137,13 +129,13 @@ class GapsController(Controller):
          summary="Knowledge gaps found in the tenant's signals (rejected and edited suggestions, no-knowledge answers, "
                  "low-score searches, intent abstentions, escalations without an article)")
     async def list_gaps(
-        self, principal: Principal, container: Container,
+        self, principal: Principal, gaps: Injected[GapService],
         since: Annotated[datetime | None, Parameter(description="start of the period (ISO 8601); default until - 30 days")] = None,
         until: Annotated[datetime | None, Parameter(description="end of the period (ISO 8601); default now")] = None,
         status: Annotated[Literal["open", "closed"] | None, Parameter(description="only gaps with this status")] = None,
         refresh: Annotated[bool, Parameter(description="analyse the period first (default); false: stored gaps only")] = True,
     ) -> GapsOut:
-        svc = gaps_of(container)
+        svc = gaps
         if refresh:
             out = await svc.refresh(principal.tenant_id, since, until)
             out["gaps"] = [g for g in out["gaps"] if status is None or g["status"] == status]
@@ -152,20 +144,20 @@ class GapsController(Controller):
 
     @get("/drafts", opt={"scope": "knowledge:read"}, summary="Proposed articles for the gaps (never retrieved or cited)")
     async def list_drafts(
-        self, principal: Principal, container: Container,
+        self, principal: Principal, gaps: Injected[GapService],
         status: Annotated[Literal["draft", "approved", "rejected"] | None, Parameter(description="only drafts with this status")] = None,
     ) -> DraftsOut:
-        return msgspec.convert({"drafts": await gaps_of(container).list_drafts(principal.tenant_id, status)}, DraftsOut)
+        return msgspec.convert({"drafts": await gaps.list_drafts(principal.tenant_id, status)}, DraftsOut)
 
     @post("/drafts/{draft_id:str}/approve", opt={"scope": "knowledge:write", "heavy": True}, status_code=200,
           summary="Approve a draft: it becomes an approved tenant article version (audited) and its gap closes")
-    async def approve(self, draft_id: DraftId, principal: Principal, container: Container, data: ApproveIn | None = None) -> DecisionOut:
-        out = await gaps_of(container).approve(principal.tenant_id, draft_id, key_id=principal.key_id,
+    async def approve(self, draft_id: DraftId, principal: Principal, gaps: Injected[GapService], data: ApproveIn | None = None) -> DecisionOut:
+        out = await gaps.approve(principal.tenant_id, draft_id, key_id=principal.key_id,
                                                content=data.content if data else None)
         return msgspec.convert(out, DecisionOut)
 
     @post("/drafts/{draft_id:str}/reject", opt={"scope": "knowledge:write"}, status_code=200,
           summary="Reject a draft with a reason (audited); the gap stays open")
-    async def reject(self, draft_id: DraftId, data: RejectIn, principal: Principal, container: Container) -> DecisionOut:
-        out = await gaps_of(container).reject(principal.tenant_id, draft_id, key_id=principal.key_id, reason=data.reason)
+    async def reject(self, draft_id: DraftId, data: RejectIn, principal: Principal, gaps: Injected[GapService]) -> DecisionOut:
+        out = await gaps.reject(principal.tenant_id, draft_id, key_id=principal.key_id, reason=data.reason)
         return msgspec.convert(out, DecisionOut)

@@ -26,7 +26,7 @@ async def readyz(request: Request) -> Response:
     body: dict = {"status": "ready" if ok else "unavailable", "checks": checks}
     if not ok:
         body["reason"] = "not ready: " + ", ".join(name for name, passed in checks.items() if not passed)
-        problem = getattr(container.extras.get("intents"), "last_error", None)
+        problem = getattr(container.intents, "last_error", None)
         if not checks.get("taxonomy", True) and problem:
             body["reason"] += f" (taxonomy: {problem})"
     return Response(body, status_code=200 if ok else 503, headers=None if ok else {"Retry-After": "5"})

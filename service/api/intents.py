@@ -8,9 +8,10 @@ from typing import Annotated, Any, Literal
 import msgspec
 from litestar import Controller, get, post
 
+from service.api.deps import Injected
 from service.intents.service import MAX_BATCH, IntentService, Message
-from service.wiring import Container
-from service.errors import InvalidInput, Unavailable
+from service.audit import AuditEntry, AuditTrail, elapsed_ms
+from service.errors import InvalidInput
 from service.tenancy.keys import Principal
 from service.observability.logging import annotate
 
@@ -52,13 +53,6 @@ class BatchOut(msgspec.Struct):
     results: list[ClassificationOut]
 
 
-def service_of(container: Container) -> IntentService:
-    svc = container.extras.get("intents")
-    if svc is None:
-        raise Unavailable("intent classification is not configured")
-    return svc
-
-
 def to_out(result: Any) -> ClassificationOut:
     d = result.as_dict()
     return ClassificationOut(
@@ -67,17 +61,12 @@ def to_out(result: Any) -> ClassificationOut:
     )
 
 
-async def record(container: Container, principal: Principal, endpoint: str, data: Any, output: Any, started: float,
-                 version: str | None) -> None:
+async def record(trail: AuditTrail, svc: IntentService, principal: Principal, endpoint: str, data: Any, output: Any,
+                 started: float, version: str | None) -> None:
     """One audit record per answer (issue 6): the redacted input, taxonomy version, the result."""
-    trail = container.extras.get("audit")
-    if trail is None:
-        return
-    from service.audit import AuditEntry, elapsed_ms
-
     await trail.record(AuditEntry(
         endpoint=endpoint, tenant_id=principal.tenant_id, key_id=principal.key_id, input=data,
-        params={"taxonomy_version": version, "threshold": service_of(container).threshold},
+        params={"taxonomy_version": version, "threshold": svc.threshold},
         outcome="ok", latency_ms=elapsed_ms(started), output=output,
     ))
 
@@ -88,12 +77,13 @@ class IntentsController(Controller):
 
     @post("/classify", opt={"scope": "intents:read", "heavy": True}, status_code=200,
           summary="Classify a message, a batch of messages, or a conversation's current need")
-    async def classify(self, data: ClassifyIn, principal: Principal, container: Container) -> ClassificationOut | BatchOut:
+    async def classify(self, data: ClassifyIn, principal: Principal, intents: Injected[IntentService],
+                       audit: Injected[AuditTrail]) -> ClassificationOut | BatchOut:
         given = [n for n in ("text", "texts", "messages") if getattr(data, n) is not None]
         if len(given) != 1:
             raise InvalidInput("send exactly one of 'text', 'texts' or 'messages'"
                                + (f" (got {', '.join(given)})" if given else ""))
-        svc = service_of(container)
+        svc = intents
         started = time.perf_counter()
         out: ClassificationOut | BatchOut
         if data.text is not None:
@@ -105,14 +95,14 @@ class IntentsController(Controller):
             out = to_out(await svc.aclassify_conversation(msgs, use_fallback=data.llm_fallback))
         results = out.results if isinstance(out, BatchOut) else [out]
         annotate(taxonomy_version=svc.version, intents=[r.intent for r in results][:20])
-        await record(container, principal, "intents.classify", msgspec.to_builtins(data),
+        await record(audit, svc, principal, "intents.classify", msgspec.to_builtins(data),
                      [{"intent": r.intent, "confidence": r.confidence, "source": r.source} for r in results],
                      started, svc.version)
         return out
 
     @get("/", opt={"scope": "intents:read"}, summary="The live taxonomy: version, intents, queues, default priorities")
-    async def taxonomy(self, container: Container) -> dict[str, Any]:
-        svc = service_of(container)
+    async def taxonomy(self, intents: Injected[IntentService]) -> dict[str, Any]:
+        svc = intents
         tax = svc.taxonomy
         return {
             **svc.describe(),
@@ -123,8 +113,8 @@ class IntentsController(Controller):
     @post("/reload", opt={"scope": "operator", "heavy": True}, status_code=200,
           summary="Reload the taxonomy file and retrain, without a restart; a bad file is refused. The taxonomy "
                   "is the service's, shared by every tenant, so this needs an operator key (admin does not grant it)")
-    async def reload(self, principal: Principal, container: Container) -> dict[str, Any]:
-        svc = service_of(container)
+    async def reload(self, principal: Principal, intents: Injected[IntentService]) -> dict[str, Any]:
+        svc = intents
         report = await svc.reload()
         annotate(taxonomy_version=report.version, changed=report.changed)
         return report.as_dict()

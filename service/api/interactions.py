@@ -8,10 +8,10 @@ import msgspec
 from litestar import Controller, Response, get, post
 from litestar.params import Parameter
 
+from service.api.deps import Injected
 from service.domain.interactions import CUSTOMER_ID_PATTERN, MAX_BATCH, normalise_channel, normalise_handle, parse_batch
 from service.history.store import InteractionStore
-from service.wiring import Container
-from service.errors import InvalidInput, NotFound, Unavailable
+from service.errors import InvalidInput, NotFound, PayloadTooLarge
 from service.tenancy.keys import Principal
 from service.observability.logging import annotate
 
@@ -35,13 +35,6 @@ class HandleOut(msgspec.Struct):
 class LinkOut(msgspec.Struct):
     customer_id: str
     handles: list[HandleOut]
-
-
-def store_of(container: Container) -> InteractionStore:
-    store = container.extras.get("interactions")
-    if store is None:
-        raise Unavailable("the interaction store is not configured")
-    return store
 
 
 async def resolve_handles(store: InteractionStore, tenant_id: str, raws: list[Any], field: str) -> list[Any]:
@@ -85,8 +78,8 @@ class InteractionsController(Controller):
               "refund_issued), metadata. Re-sending an id with the same content is a no-op (reported as duplicate); "
               "with different content it is a 409 and nothing of the batch is written. 201 when something was "
               "inserted, 200 when everything was already there."))
-    async def record(self, data: dict[str, Any], principal: Principal, container: Container) -> Response[dict[str, Any]]:
-        store = store_of(container)
+    async def record(self, data: dict[str, Any], principal: Principal, interactions: Injected[InteractionStore]) -> Response[dict[str, Any]]:
+        store = interactions
         if "interactions" in data:
             extra = sorted(set(data) - {"interactions"})
             if extra:
@@ -98,8 +91,6 @@ class InteractionsController(Controller):
         else:
             raws, field = [data], "interaction"
         if len(raws) > MAX_BATCH:
-            from service.errors import PayloadTooLarge
-
             raise PayloadTooLarge(f"{len(raws)} interactions in one request; the limit is {MAX_BATCH}")
         raws = await resolve_handles(store, principal.tenant_id, raws, field)
         items = parse_batch(raws, field_name=field, single=field == "interaction")
@@ -113,11 +104,11 @@ class InteractionsController(Controller):
         self,
         customer_id: Annotated[str, Parameter(max_length=128)],
         principal: Principal,
-        container: Container,
+        interactions: Injected[InteractionStore],
         limit: Annotated[int, Parameter(ge=1, le=2000)] = 200,
         channel: Annotated[str | None, Parameter(max_length=32)] = None,
     ) -> dict[str, Any]:
-        store = store_of(container)
+        store = interactions
         ch = None
         if channel is not None:
             ch = normalise_channel(channel)
@@ -131,8 +122,8 @@ class InteractionsController(Controller):
     @get("/customers/{customer_id:str}/identities", opt={"scope": "interactions:read"},
          summary="The handles linked to a customer")
     async def identities(self, customer_id: Annotated[str, Parameter(max_length=128)], principal: Principal,
-                         container: Container) -> LinkOut:
-        store = store_of(container)
+                         interactions: Injected[InteractionStore]) -> LinkOut:
+        store = interactions
         handles = await store.handles(principal.tenant_id, customer_id)
         if not handles and not await store.customer_known(principal.tenant_id, customer_id):
             raise NotFound(f"unknown customer {customer_id!r}: no interactions or handles recorded for it")
@@ -141,16 +132,16 @@ class InteractionsController(Controller):
     @post("/identities", opt={"scope": "interactions:write"}, status_code=200,
           summary="Link handles (e-mail, phone, social...) to one customer id",
           description="Idempotent. A handle already linked to another customer is a 409 and nothing is linked.")
-    async def link(self, data: LinkIn, principal: Principal, container: Container) -> LinkOut:
-        handles = await store_of(container).link(principal.tenant_id, data.customer_id,
+    async def link(self, data: LinkIn, principal: Principal, interactions: Injected[InteractionStore]) -> LinkOut:
+        handles = await interactions.link(principal.tenant_id, data.customer_id,
                                                  [(h.kind, h.value) for h in data.handles])
         annotate(handles_linked=len(handles))
         return LinkOut(data.customer_id, [HandleOut(h.kind, h.value) for h in handles])
 
     @get("/identities/resolve", opt={"scope": "interactions:read"}, summary="Which customer a handle belongs to")
     async def resolve(self, kind: Annotated[str, Parameter(max_length=16)], value: Annotated[str, Parameter(max_length=256)],
-                      principal: Principal, container: Container) -> dict[str, str]:
-        cid = await store_of(container).resolve(principal.tenant_id, kind, value)
+                      principal: Principal, interactions: Injected[InteractionStore]) -> dict[str, str]:
+        cid = await interactions.resolve(principal.tenant_id, kind, value)
         if cid is None:
             raise NotFound(f"no customer is linked to {kind} {value!r}")
         return {"customer_id": cid}

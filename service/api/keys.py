@@ -16,8 +16,8 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import Parameter
 
-from service.wiring import Container
-from service.tenancy.keys import KeyInfo, Principal
+from service.api.deps import Injected
+from service.tenancy.keys import KeyInfo, KeyStore, Principal
 from service.observability.logging import annotate
 
 KeyId = Annotated[str, Parameter(min_length=1, max_length=32, pattern=r"^[a-z0-9]+$", description="the key id (aa_<id>_...)")]
@@ -57,12 +57,12 @@ class KeysController(Controller):
     tags = ["keys"]
 
     @get("/", opt={"scope": "keys:admin"}, summary="The tenant's API keys (ids, scopes, state; never the secrets)")
-    async def list_keys(self, principal: Principal, container: Container) -> list[KeyOut]:
-        return [to_out(k) for k in await container.keys.list(principal.tenant_id)]
+    async def list_keys(self, principal: Principal, keys: Injected[KeyStore]) -> list[KeyOut]:
+        return [to_out(k) for k in await keys.list(principal.tenant_id)]
 
     @post("/{key_id:str}/revoke", opt={"scope": "keys:admin"}, status_code=200, summary="Revoke a key of this tenant, at once")
-    async def revoke(self, key_id: KeyId, principal: Principal, container: Container) -> KeyOut:
-        info = await container.keys.revoke(principal.tenant_id, key_id, actor=principal)
+    async def revoke(self, key_id: KeyId, principal: Principal, keys: Injected[KeyStore]) -> KeyOut:
+        info = await keys.revoke(principal.tenant_id, key_id, actor=principal)
         annotate(key_revoked=key_id)
         return to_out(info)
 
@@ -72,8 +72,8 @@ class KeysController(Controller):
         status_code=201,
         summary="Replace a key by a new one with the same scopes; the old key is revoked at once",
     )
-    async def rotate(self, key_id: KeyId, principal: Principal, container: Container) -> RotatedKeyOut:
+    async def rotate(self, key_id: KeyId, principal: Principal, keys: Injected[KeyStore]) -> RotatedKeyOut:
         # 404 for other tenants, 403 for a key with scopes this one lacks, 409 once revoked or rotated
-        new_key, info = await container.keys.rotate(principal.tenant_id, key_id, actor=principal)
+        new_key, info = await keys.rotate(principal.tenant_id, key_id, actor=principal)
         annotate(key_rotated=key_id, key_new=info.id)
         return RotatedKeyOut(key=new_key, id=info.id, scopes=info.scopes, replaces=key_id)

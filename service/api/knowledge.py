@@ -10,8 +10,11 @@ import msgspec
 from litestar import Controller, delete, get, post
 from litestar.params import Parameter
 
-from service.wiring import Container
+from service.api.deps import Injected
 from service.errors import InvalidInput
+from service.audit import AuditEntry, AuditTrail, elapsed_ms
+from service.knowledge.service import KnowledgeService
+from service.settings import Settings
 from service.tenancy.keys import SHARED_TENANT, Principal
 from service.observability.logging import annotate
 from service.ports import SearchFilters
@@ -84,13 +87,8 @@ def to_hits(hits: list) -> list[Hit]:
     ]
 
 
-async def record_search(container: Container, principal: Principal, data: SearchRequest, hits: list, started: float) -> None:
+async def record_search(trail: AuditTrail, principal: Principal, data: SearchRequest, hits: list, started: float) -> None:
     """One audit record per search (issue 6): the redacted query, the article versions returned."""
-    from service.audit import AuditEntry, elapsed_ms
-
-    trail = container.extras.get("audit")
-    if trail is None:
-        return
     await trail.record(AuditEntry(
         endpoint="knowledge.search",
         tenant_id=principal.tenant_id,
@@ -109,41 +107,41 @@ class KnowledgeController(Controller):
     tags = ["knowledge"]
 
     @post("/search", opt={"scope": "knowledge:read"}, status_code=200, summary="Hybrid search of approved, in-force knowledge")
-    async def search(self, data: SearchRequest, principal: Principal, container: Container) -> SearchResponse:
+    async def search(self, data: SearchRequest, principal: Principal, knowledge: Injected[KnowledgeService], audit: Injected[AuditTrail]) -> SearchResponse:
         started = time.perf_counter()
-        hits = await container.knowledge.search(
+        hits = await knowledge.search(
             principal.tenant_id, data.query, top_k=data.top_k, filters=to_filters(data.filters), mode=data.mode
         )
         annotate(article_ids=sorted({h.article_id for h in hits}), hits=len(hits))
-        await record_search(container, principal, data, hits, started)  # issue 6: audit trail
+        await record_search(audit, principal, data, hits, started)  # issue 6: audit trail
         return SearchResponse(hits=to_hits(hits))
 
     @get("/articles", opt={"scope": "knowledge:read"}, summary="Articles visible to this tenant (its own and shared)")
-    async def list_articles(self, principal: Principal, container: Container) -> list[DocumentOut]:
-        docs = await container.knowledge.documents(principal.tenant_id)
+    async def list_articles(self, principal: Principal, knowledge: Injected[KnowledgeService]) -> list[DocumentOut]:
+        docs = await knowledge.documents(principal.tenant_id)
         return [
             DocumentOut(d.article_id, d.version, d.title, d.status, d.tenant_id == SHARED_TENANT, len(d.chunk_ids), d.source)
             for d in docs
         ]
 
     @post("/articles", opt={"scope": "knowledge:write", "heavy": True}, status_code=200, summary="Add or update one tenant article")
-    async def put_article(self, data: ArticleIn, principal: Principal, container: Container) -> dict:
-        report = await container.knowledge.ingest_text(principal.tenant_id, data.content)
+    async def put_article(self, data: ArticleIn, principal: Principal, knowledge: Injected[KnowledgeService]) -> dict:
+        report = await knowledge.ingest_text(principal.tenant_id, data.content)
         return report.as_dict()
 
     @delete("/articles/{article_id:str}", opt={"scope": "knowledge:write"}, status_code=200, summary="Remove one tenant article")
     async def delete_article(
-        self, article_id: Annotated[str, Parameter(max_length=200)], principal: Principal, container: Container
+        self, article_id: Annotated[str, Parameter(max_length=200)], principal: Principal, knowledge: Injected[KnowledgeService]
     ) -> dict:
-        report = await container.knowledge.remove(principal.tenant_id, article_id)
+        report = await knowledge.remove(principal.tenant_id, article_id)
         return report.as_dict()
 
     @post("/ingest", opt={"scope": "operator", "heavy": True}, status_code=200,
           summary="Re-ingest the shared knowledge directory, or one folder of it (operator keys only)")
-    async def ingest_dir(self, data: IngestDirIn, container: Container) -> dict:
-        root = container.settings.content.knowledge_dir.resolve()
+    async def ingest_dir(self, data: IngestDirIn, knowledge: Injected[KnowledgeService], settings: Injected[Settings]) -> dict:
+        root = settings.content.knowledge_dir.resolve()
         only = resolve_inside(root, data.directory) if data.directory else None
-        report = await container.knowledge.ingest_dir(root, only=only)
+        report = await knowledge.ingest_dir(root, only=only)
         return report.as_dict()
 
 

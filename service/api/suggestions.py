@@ -12,11 +12,11 @@ import msgspec
 from litestar import Controller, post
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
+from service.api.deps import Injected
 from service.api.continuity import attach_history, continuity_of, history_block
 from service.api.interactions import HandleIn
 from service.replies.service import Conversation, Message, SuggestionService
-from service.wiring import Container
-from service.errors import Unavailable
+from service.continuity.service import ContinuityService
 from service.tenancy.keys import Principal
 from service.observability.logging import annotate
 
@@ -149,13 +149,6 @@ def to_conversation(data: Any) -> Conversation:
     )
 
 
-def suggester_of(container: Container) -> SuggestionService:
-    svc = container.extras.get("suggester")
-    if svc is None:
-        raise Unavailable("the suggestion service is not configured")
-    return svc
-
-
 def annotate_result(body: dict[str, Any]) -> None:
     llm = body.get("llm") or {}
     annotate(
@@ -175,13 +168,14 @@ class SuggestionsController(Controller):
     tags = ["suggestions"]
 
     @post("/", opt={"scope": "suggestions:read", "heavy": True}, status_code=200, summary="Ranked, policy-checked reply suggestions for a conversation")
-    async def suggest(self, data: SuggestIn, principal: Principal, container: Container) -> SuggestOut:
+    async def suggest(self, data: SuggestIn, principal: Principal, suggester: Injected[SuggestionService],
+                      continuity: Injected[ContinuityService | None]) -> SuggestOut:
         conv = to_conversation(data)
-        ctx = await attach_history(container, principal.tenant_id, data, conv)
-        result = await suggester_of(container).suggest(principal.tenant_id, conv, n=data.n, use_llm=data.use_llm)
+        ctx = await attach_history(continuity, principal.tenant_id, data, conv)
+        result = await suggester.suggest(principal.tenant_id, conv, n=data.n, use_llm=data.use_llm)
         body = result.as_dict()
         if ctx is not None:
-            await continuity_of(container).remember(principal.tenant_id, ctx, data.conversation_id, [s["id"] for s in body["suggestions"]])
+            await continuity_of(continuity).remember(principal.tenant_id, ctx, data.conversation_id, [s["id"] for s in body["suggestions"]])
             body["history"] = history_block(ctx)
         annotate_result(body)
         return msgspec.convert(body, SuggestOut)
@@ -197,10 +191,10 @@ class SuggestionsController(Controller):
             "of POST /v1/suggestions. Only the `final` replies are checked: show tokens as a draft."
         ),
     )
-    async def stream(self, data: SuggestIn, principal: Principal, container: Container) -> ServerSentEvent:
-        suggester = suggester_of(container)
+    async def stream(self, data: SuggestIn, principal: Principal, suggester: Injected[SuggestionService],
+                      continuity: Injected[ContinuityService | None]) -> ServerSentEvent:
         conv = to_conversation(data)
-        await attach_history(container, principal.tenant_id, data, conv)
+        await attach_history(continuity, principal.tenant_id, data, conv)
         events = suggester.stream(principal.tenant_id, conv, n=data.n, use_llm=data.use_llm)
         first = await events.__anext__()  # validation errors surface as problem+json, not a broken stream
 

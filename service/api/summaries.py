@@ -7,11 +7,12 @@ from typing import Annotated, Any, Literal
 import msgspec
 from litestar import Controller, post
 
-from service.api.interactions import HandleIn, resolve_handles, store_of
+from service.api.deps import Injected
+from service.api.interactions import HandleIn, resolve_handles
 from service.domain.interactions import normalise_handle, parse_history
+from service.history.store import InteractionStore
 from service.summaries.service import SummaryService
-from service.wiring import Container
-from service.errors import InvalidInput, NotFound, Unavailable
+from service.errors import InvalidInput, NotFound
 from service.tenancy.keys import Principal
 from service.observability.logging import annotate
 
@@ -31,13 +32,6 @@ class SummaryIn(msgspec.Struct, forbid_unknown_fields=True):
     """auto: the LLM when one is configured, else extractive."""
 
 
-def service_of(container: Container) -> SummaryService:
-    svc = container.extras.get("summaries")
-    if svc is None:
-        raise Unavailable("the summary service is not configured")
-    return svc
-
-
 class SummariesController(Controller):
     path = "/summaries"
     tags = ["summaries"]
@@ -48,23 +42,24 @@ class SummariesController(Controller):
               "Give exactly one of customer_id, handle or history. Every item carries sources (interaction ids). "
               "coverage says what was summarised and what was left out; pii_masked counts masked values (card "
               "numbers, ids, secrets never appear in the answer or reach the LLM)."))
-    async def summarize(self, data: SummaryIn, principal: Principal, container: Container) -> dict[str, Any]:
+    async def summarize(self, data: SummaryIn, principal: Principal, summaries: Injected[SummaryService],
+                        interactions: Injected[InteractionStore]) -> dict[str, Any]:
         given = [n for n in ("customer_id", "handle", "history") if getattr(data, n) is not None]
         if len(given) != 1:
             raise InvalidInput("give exactly one of customer_id, handle or history"
                                + (f" (got {', '.join(given)})" if given else ""))
-        svc = service_of(container)
+        svc = summaries
         stored_total = None
         customer_id = data.customer_id
         if data.history is not None:
-            raws = await resolve_handles(store_of(container), principal.tenant_id, data.history, "history") \
+            raws = await resolve_handles(interactions, principal.tenant_id, data.history, "history") \
                 if any(isinstance(r, dict) and r.get("handle") for r in data.history) else data.history
             history = parse_history(raws, customer_id=None)
             customer_id = history[0].customer_id
         else:
             if data.handle is not None:
                 kind, value = normalise_handle(data.handle.kind, data.handle.value)
-                customer_id = await store_of(container).resolve(principal.tenant_id, kind, value)
+                customer_id = await interactions.resolve(principal.tenant_id, kind, value)
                 if customer_id is None:
                     raise NotFound(f"no customer is linked to {kind} {value!r}")
             assert customer_id is not None

@@ -1,22 +1,17 @@
 """The audit trail, prompt registry wiring and agent feedback.
 
-``register(container)`` puts into ``container.extras``: ``prompts`` (the validated
-:class:`~service.prompts.registry.PromptRegistry`), ``audit`` (the :class:`AuditTrail`) and ``feedback``
-(the :class:`FeedbackService`). Use cases record an answer with
-``await container.extras["audit"].append(session, AuditEntry(...))`` inside their own
-transaction, or ``await ....record(AuditEntry(...))`` when the audit record is their only write.
+The wiring (service/wiring.py) builds one :class:`AuditTrail` and hands it to every use case
+that records answers. Use cases record an answer with ``await trail.append(session, AuditEntry(...))``
+inside their own transaction, or ``await trail.record(AuditEntry(...))`` when the audit record is
+their only write.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import structlog
-
 from service.audit.feedback import FeedbackIn, FeedbackService, add_suggestions, edit_distance
 from service.audit.trail import AuditEntry, AuditQuery, AuditTrail, VerifyReport, elapsed_ms
-
-log = structlog.get_logger("service.audit")
 
 __all__ = [
     "AuditEntry",
@@ -28,7 +23,6 @@ __all__ = [
     "add_suggestions",
     "edit_distance",
     "elapsed_ms",
-    "register",
     "summary_hook",
 ]
 
@@ -51,25 +45,3 @@ def summary_hook(trail: AuditTrail) -> Any:
         ))
 
     return on_summary
-
-
-def register(container: Any) -> None:
-    from service.prompts.registry import PromptRegistry, default_lock_file
-
-    extras = container.extras
-    if "prompts" not in extras:
-        # A broken prompt file or registry stops the start (PromptError names the file). A text
-        # that no longer matches prompts.lock is logged here and fails the test suite
-        # (tests/test_prompts.py), where the fix belongs: a new version, not an edited one.
-        directory = container.settings.content.prompts_dir
-        registry = PromptRegistry.load(directory)
-        lock = default_lock_file(directory)
-        for problem in registry.lock_problems(lock) if lock else []:
-            log.warning("prompt_lock_mismatch", problem=problem)
-        extras["prompts"] = registry
-    trail = extras.get("audit") or AuditTrail(container.sessions, metrics=container.metrics)
-    extras["audit"] = trail
-    extras.setdefault("feedback", FeedbackService(container.sessions, trail))
-    summaries = extras.get("summaries")
-    if summaries is not None and getattr(summaries, "on_summary", "absent") is None:
-        summaries.on_summary = summary_hook(trail)

@@ -675,37 +675,6 @@ def _train(embedder: Embedder, taxonomy: Taxonomy, config: ClassifierConfig) -> 
     return classifier
 
 
-def register(container: Any) -> None:
-    """Put the intent service (``extras["intents"]``) and the triage hook (``extras["triage"]``)
-    into the container. The taxonomy is loaded and trained by :func:`start` in the lifespan."""
-    from service.triage.service import SqlTriageStore, TriageService
-
-    extras = container.extras
-    settings = container.settings
-    if "intents" not in extras:
-        extras["intents"] = IntentService(
-            embedder=container.embedder,
-            path=settings.content.intents_file,
-            threshold_override=settings.models.intent_threshold,
-            fallback=llm_fallback(extras.get("llm")) if settings.llm.enabled else None,
-        )
-    if "triage" not in extras and extras["intents"] is not None:
-        extras["triage"] = TriageService(extras["intents"], SqlTriageStore(container.sessions), container.keys.webhook_secret)
-
-
-async def start(container: Any) -> None:
-    """Load and train the taxonomy off the event loop. A bad file at start is logged and leaves
-    classification unavailable (503 naming the problem) until a good file is reloaded."""
-    svc = container.extras.get("intents")
-    if not isinstance(svc, IntentService) or svc.ready:
-        return
-    try:
-        await svc.reload()
-    except InvalidInput as exc:
-        log.error("intent_taxonomy_not_loaded", problem=exc.detail)
-
-
-
 @dataclass
 class ReloadReport:
     version: str

@@ -71,7 +71,7 @@ def error_page(host: str, detail: str, status: int) -> Response[str]:
 
 
 def store_of(container: Container) -> PanelStore:
-    store = container.extras.get("panel")
+    store = container.panel
     if store is None:
         raise Unavailable("the panel is not configured")
     return store

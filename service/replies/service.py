@@ -795,15 +795,6 @@ def audit_entry(tenant: str, conv: Conversation, result: SuggestResult) -> dict[
 # ---- wiring -------------------------------------------------------------------------------
 
 
-def make_chat_model(settings: Any) -> Any:
-    from service.adapters.openai_chat import OpenAIChatModel
-
-    llm = settings.llm
-    return OpenAIChatModel(
-        base_url=llm.base_url, model=llm.model, api_key=llm.api_key, timeout_s=llm.timeout_s, max_retries=llm.max_retries, json_format=llm.json_format
-    )
-
-
 def intent_classifier(component: Any) -> Classifier | None:
     """Turn the intent component (whatever its shape) into ``await classify(messages)``: the
     conversation read as /v1/intents/classify reads one (what the customer wants now, from all
@@ -836,31 +827,3 @@ def intent_classifier(component: Any) -> Classifier | None:
         return getattr(out, "intent", None), float(getattr(out, "confidence", 0.0) or 0.0)
 
     return classify
-
-
-def register(container: Any) -> None:
-    """Build the LLM gateway, the policy checker and the suggestion and assist services into
-    ``container.extras`` (``chat_model``, ``llm``, ``policy``, ``suggester``, ``assist``)."""
-    from service.assist.service import AssistService
-    from service.replies.policy import load_checker
-
-    settings = container.settings
-    extras = container.extras
-    if "chat_model" not in extras:
-        extras["chat_model"] = make_chat_model(settings) if settings.llm.enabled else None
-    gateway = extras.get("llm") or LLMGateway(extras["chat_model"], settings.llm, counter=container.counter, metrics=container.metrics)
-    extras["llm"] = gateway
-    checker = extras.get("policy") or load_checker(settings.content.policy_file)
-    extras["policy"] = checker
-    suggester = SuggestionService(
-        knowledge=container.knowledge,
-        gateway=gateway,
-        checker=checker,
-        prompts=Prompts(settings.content.prompts_dir, registry=lambda: extras.get("prompts")),
-        counter=container.counter,
-        metrics=container.metrics,
-        recorder=make_recorder(container.sessions, audit=lambda: extras.get("audit")),
-        classify=lambda: intent_classifier(extras.get("intents")),
-    )
-    extras.setdefault("suggester", suggester)
-    extras.setdefault("assist", AssistService(container.knowledge, extras["suggester"], intents=lambda: intent_classifier(extras.get("intents")), summaries=lambda: extras.get("summaries")))

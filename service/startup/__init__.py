@@ -89,7 +89,7 @@ def describe_loaded(container: Any) -> dict[str, Any]:
         loaded["chunks"] = container.index.count()
     except Exception:  # an unreachable index is reported by /readyz, not here
         loaded["chunks"] = None
-    intents = container.extras.get("intents")
+    intents = container.intents
     loaded["taxonomy"] = getattr(intents, "version", None)
     if intents is not None and getattr(intents, "last_error", None):
         loaded["taxonomy_problem"] = intents.last_error
