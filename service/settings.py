@@ -378,3 +378,13 @@ def documented_settings() -> list[tuple[str, str, str]]:
             default = f.default if f.default is not dataclasses.MISSING else ""
             rows.append((env_name(group, f.name), str(default), docs.get(f.name, "")))
     return rows
+
+
+def offline_model_libraries() -> None:
+    """The model libraries (huggingface_hub, transformers, tokenizers) take these from the
+    process environment only: the bundled model is loaded from disk, never downloaded, and the
+    tokenizers' own thread pool stays off (the embedder runs its own lanes). A value the
+    operator set is kept. The embedding adapter calls this before loading a model."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

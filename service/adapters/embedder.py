@@ -34,11 +34,14 @@ import numpy as np
 import structlog
 
 from service.errors import Unavailable
+from service.settings import offline_model_libraries
 
 log = structlog.get_logger("service.embedder")
 
 INTERACTIVE_MAX = 32
 """Requests of at most this many texts are interactive: cached, and served before bulk work."""
+PING_TEXT = "ready"
+"""What ``ping`` encodes to show the model works (/readyz)."""
 EXPORT_FORMAT = "assist-onnx-1"
 """Bump when the exported graph changes; old cache files are then ignored."""
 PROBES = (
@@ -130,6 +133,14 @@ class SharedEncoder:
             raise Unavailable(f"the embedding model failed: {job.error}") from job.error
         return np.stack(job.vectors).astype(np.float32, copy=False)  # type: ignore[arg-type]
 
+    def ping(self) -> bool:
+        """One word through a lane, never answered from the cache: the model really encodes
+        (``/readyz``). Raises :class:`Unavailable` when it cannot."""
+        with self._cond:
+            self._cache.pop(PING_TEXT, None)
+        vectors = self.embed([PING_TEXT])
+        return vectors.shape == (1, self.dimension) and bool(np.isfinite(vectors).all())
+
     def close(self) -> None:
         with self._cond:
             self._closed = True
@@ -197,7 +208,7 @@ class SentenceTransformerEmbedder(SharedEncoder):
     """sentence-transformers' ``encode`` on one lane (a model is not shared between threads)."""
 
     def __init__(self, model: str = "", device: str = "cpu", cache_size: int = 4096, threads: int = 1) -> None:
-        _offline()
+        offline_model_libraries()
         import torch
         from sentence_transformers import SentenceTransformer
 
@@ -225,7 +236,7 @@ class OnnxEmbedder(SharedEncoder):
     """The exported graph on ONNX Runtime; ``lanes`` runs at a time, one core each."""
 
     def __init__(self, model: str = "", cache_dir: Path | str | None = None, lanes: int = 1, cache_size: int = 4096) -> None:
-        _offline()
+        offline_model_libraries()
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -398,12 +409,6 @@ def make_embedder(model: str = "", backend: str = "auto", device: str = "cpu", t
 
 def _model_name(model: str) -> str:
     return "all-MiniLM-L6-v2" if not model else os.path.basename(model.rstrip("/"))
-
-
-def _offline() -> None:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def _no_progress_bars() -> None:

@@ -8,7 +8,9 @@ import sys
 from typing import Any
 
 from service.audit.trail import AuditTrail
+from service.cli.common import database
 from service.privacy.erasure import erase_customer
+from service.tenancy.keys import validate_tenant
 
 
 def register_cli(sub: Any) -> None:
@@ -35,8 +37,6 @@ def register_cli(sub: Any) -> None:
 
 
 def _run(settings: Any, work: Any) -> Any:
-    from service.cli.main import database
-
     async def run() -> Any:
         async with database(settings, create=False) as sessions:  # never creates one
             return await work(AuditTrail(sessions))
@@ -87,8 +87,6 @@ def _cmd_purge(args: Any, settings: Any) -> int:
 
 
 def _cmd_erase(args: Any, settings: Any) -> int:
-    from service.tenancy.keys import validate_tenant
-
     validate_tenant(args.tenant)
     r = _run(settings, lambda trail: erase_customer(trail.sessions, trail, args.tenant, args.customer, reference=args.reference))
     print(f"{r.tenant}: deleted {r.interactions} interactions, {r.identities} handles, {r.triage_events} triage answers; "

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from service.wiring import build_container
+from service.cli.common import container
 from service.errors import InvalidInput
 from service.gaps.report import page
 from service.tenancy.keys import validate_tenant
@@ -42,13 +42,9 @@ def cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
     since, until = _when(args.since, "since"), _when(args.until, "until")
 
     async def run() -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        c = await build_container(settings, {"intents": None})
-        try:
-            svc = c.extras["gaps"]
-            out = await svc.refresh(tenant, since, until)
-            return out, await svc.list_drafts(tenant)
-        finally:
-            await c.close()
+        async with container(settings, intents=None) as c:  # no classifier to train
+            out = await c.gaps.refresh(tenant, since, until)
+            return out, await c.gaps.list_drafts(tenant)
 
     out, drafts = asyncio.run(run())
     gaps = [g for g in out["gaps"] if not args.status or g["status"] == args.status]

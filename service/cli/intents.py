@@ -7,9 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from service.errors import AppError
+from service.intents.service import IntentService, load_taxonomy
 from service.repo_evals import run_repo_module
 from service.settings import Settings
+from service.wiring import make_embedder
 
 
 def register_cli(sub: Any) -> None:
@@ -32,29 +36,19 @@ def register_cli(sub: Any) -> None:
     ev.set_defaults(func=cmd_eval)
 
 
-def _embedder(settings: Settings) -> Any:
-    from service.wiring import make_embedder
-
-    return make_embedder(settings)
-
-
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    from service.intents.service import IntentService, load_taxonomy
-
     path = Path(args.file) if args.file else settings.content.intents_file
     taxonomy = load_taxonomy(path)  # TaxonomyError names the problem
     if args.no_train:
         print(json.dumps(taxonomy.summary(), indent=2))
         return 0
-    report = IntentService(embedder=_embedder(settings), path=path, threshold_override=settings.models.intent_threshold).load()
+    report = IntentService(embedder=make_embedder(settings), path=path, threshold_override=settings.models.intent_threshold).load()
     print(json.dumps(report.as_dict(), indent=2))
     return 0
 
 
 def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
-    from service.intents.service import IntentService
-
-    svc = IntentService(embedder=_embedder(settings), path=settings.content.intents_file,
+    svc = IntentService(embedder=make_embedder(settings), path=settings.content.intents_file,
                         threshold_override=settings.models.intent_threshold)
     svc.load()
     results = svc.classify_batch(args.texts)
@@ -68,8 +62,6 @@ def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_reload(args: argparse.Namespace, settings: Settings) -> int:
-    import httpx
-
     url = (args.url or f"http://{settings.server.host}:{settings.server.port}").rstrip("/") + "/v1/intents/reload"
     try:
         resp = httpx.post(url, headers={"Authorization": f"Bearer {args.key}"}, timeout=300)
