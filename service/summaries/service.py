@@ -20,7 +20,8 @@ from typing import Any, Literal
 from service.domain.interactions import Interaction, normalise_channel
 from service.history.store import InteractionStore
 from service.domain.pii import Redactor
-from service.summaries.extractive import Classify, ExtractiveSummarizer, Summary
+from service.summaries.extractive import ExtractiveSummarizer
+from service.summaries.model import Classify, Summary
 from service.summaries.llm import LLMSummarizer, SummaryPrompt
 from service.clock import Clock
 from service.errors import InvalidInput, NotFound
