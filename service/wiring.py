@@ -146,7 +146,8 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
     container.extras.setdefault("interactions", InteractionStore(sessions))
     container.extras.setdefault("summaries", SummaryService(
         container.extras["interactions"], counter,
-        prompt_path=settings.content.prompts_dir / "summary@1.md",
+        context_tokens=settings.llm.context_tokens,
+        prompts=lambda: container.extras.get("prompts"),
         chat_model=lambda: chat_from(container.extras),
         classify=lambda: classify_adapter(container.extras.get("intents")),
         now=clock.now,
