@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from service.domain.interactions import parse_history
-from service.summaries.extractive import ExtractiveSummarizer, Summary
+from service.summaries.extractive import ExtractiveSummarizer
+from service.summaries.model import Summary
 
 DATASET = Path(__file__).parent / "datasets" / "summaries.jsonl"
 

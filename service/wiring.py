@@ -278,7 +278,7 @@ def build_prompts(settings: Settings) -> PromptRegistry:
 
 def build_summaries(settings: Settings, interactions: InteractionStore | None, counter: TokenCounter, *,
                     llm: LLMGateway | None, chat_model: ChatModel | None, intents: Any, audit: AuditTrail | None,
-                    clock: Clock) -> SummaryService:
+                    prompts: PromptRegistry | None, clock: Clock) -> SummaryService:
     """Summaries ask the gateway (its budgets and breaker) when an LLM is configured, else a bare
     chat model handed in, else none: extractive only."""
 
@@ -290,7 +290,8 @@ def build_summaries(settings: Settings, interactions: InteractionStore | None, c
     classify = classify_adapter(intents)
     return SummaryService(
         interactions, counter,
-        prompt_path=settings.content.prompts_dir / "summary@1.md",
+        context_tokens=settings.llm.context_tokens,
+        prompts=prompts,
         chat_model=chat,
         classify=lambda: classify,
         on_summary=summary_hook(audit) if audit is not None else None,
@@ -390,7 +391,8 @@ async def build_container(settings: Settings, overrides: Overrides | Mapping[str
 
     # summaries, suggestions, /v1/assist and continuity
     summaries = o.get("summaries", lambda: build_summaries(
-        settings, interactions, counter, llm=llm, chat_model=chat_model, intents=intents, audit=audit, clock=clock))
+        settings, interactions, counter, llm=llm, chat_model=chat_model, intents=intents, audit=audit, prompts=prompts,
+        clock=clock))
     suggester = o.get("suggester", lambda: build_suggester(
         settings, knowledge, llm=llm, policy=policy, prompts=prompts, counter=counter, metrics=metrics,
         sessions=sessions, audit=audit, intents=intents, history=HistoryHook(load_history_templates(settings))))

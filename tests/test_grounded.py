@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from service.replies.grounded import GroundedEngine, fill
-from service.replies.policy import load_policy, sentences
+from service.domain.text import sentences
+from service.replies.policy import load_policy
 from service.knowledge.articles import load_dir
 from service.ports import SearchHit
 

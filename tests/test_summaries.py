@@ -11,7 +11,9 @@ import pytest
 from service.domain.interactions import Interaction, parse_history
 from service.domain.pii import Redactor
 from service.summaries.extractive import ExtractiveSummarizer
-from service.summaries.llm import LLMSummarizer, SummaryPrompt, fit_history, validate_summary_json
+from service.prompts.registry import load_prompt
+from service.summaries.budget import fit_history
+from service.summaries.llm import LLMSummarizer, validate_summary_json
 from service.ports import ChatResult
 
 REPO = Path(__file__).resolve().parents[1]
@@ -149,7 +151,7 @@ def good_answer(src: str) -> str:
 
 
 def llm(chat: FakeChat, counter) -> LLMSummarizer:
-    return LLMSummarizer(chat, counter, SummaryPrompt.from_file(PROMPT), ExtractiveSummarizer())
+    return LLMSummarizer(chat, counter, load_prompt(PROMPT), ExtractiveSummarizer(), context_tokens=8192)
 
 
 async def test_the_llm_never_sees_card_numbers_and_its_answer_names_the_prompt(counter) -> None:
@@ -187,7 +189,7 @@ def test_validation_names_what_is_wrong() -> None:
 
 
 def test_the_prompt_file_declares_its_metadata() -> None:
-    p = SummaryPrompt.from_file(PROMPT)
-    assert p.ref == "summary@1" and "output_schema" in p.meta and "inputs" in p.meta
+    p = load_prompt(PROMPT)
+    assert p.ref == "summary@1" and p.task == "summary" and p.output_schema and p.inputs
     msgs = p.render(customer_id="c", channel=None, as_of="2024", history=["[a] line"], omitted=[])
     assert [m.role for m in msgs] == ["system", "user"] and "[a] line" in msgs[1].content

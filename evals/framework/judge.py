@@ -26,9 +26,9 @@ class JudgeItem:
 
 
 def load_prompt(version: int = 1) -> Any:
-    from service.summaries.llm import SummaryPrompt  # the repo's prompt-file loader (front matter + parts)
+    from service.prompts.registry import load_prompt as load  # the repo's one prompt-file loader
 
-    return SummaryPrompt.from_file(PROMPTS / f"judge_reply@{version}.md")
+    return load(PROMPTS / f"judge_reply@{version}.md")
 
 
 def parse_score(text: str) -> float | None:
@@ -46,7 +46,7 @@ def parse_score(text: str) -> float | None:
 def judge(model: Any, items: list[JudgeItem], version: int = 1) -> tuple[list[Metric], dict[str, float]]:
     """Judge every item; returns the aggregate metrics and each case's 0-1 score."""
     prompt = load_prompt(version)
-    params = prompt.meta.get("parameters", {})
+    params = prompt.params
 
     async def go() -> dict[str, float | None]:
         out: dict[str, float | None] = {}

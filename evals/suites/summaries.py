@@ -114,13 +114,15 @@ def _llm_version(ctx: RunContext, chat: Any, version: str, data: Any) -> dict[st
     from evals import summaries as summ
     from service.domain.interactions import parse_history
     from service.summaries.extractive import ExtractiveSummarizer
-    from service.summaries.llm import LLMSummarizer, SummaryPrompt
+    from service.prompts.registry import load_prompt
+    from service.summaries.llm import LLMSummarizer
 
     prompt_file = ctx.content_path("prompts_dir") / f"summary@{version}.md"
     if not prompt_file.is_file():
         raise FileNotFoundError(f"no prompt {prompt_file.name} in {prompt_file.parent}")
-    prompt = SummaryPrompt.from_file(prompt_file)
-    engine = LLMSummarizer(chat, ctx.counter(), prompt, ExtractiveSummarizer())
+    prompt = load_prompt(prompt_file)
+    engine = LLMSummarizer(chat, ctx.counter(), prompt, ExtractiveSummarizer(),
+                           context_tokens=ctx.settings.llm.context_tokens)
     bar = ctx.bar(len(data), f"summaries.llm {prompt.ref}")
 
     async def go() -> list[tuple[Any, Any, Any]]:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from service.domain.interactions import DEFAULT_DIRECTION, Interaction
-from service.summaries.extractive import Commitment, Summary
+from service.summaries.model import Commitment, Summary
 
 DEDUP_WINDOW = timedelta(days=3)
 """A request message with the words of a stored message of the same role this recent is that message."""

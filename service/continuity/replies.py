@@ -22,8 +22,9 @@ from typing import Any
 
 import yaml
 
-from service.replies.policy import Candidate, sentences
-from service.summaries.extractive import Commitment
+from service.domain.text import sentences
+from service.replies.policy import Candidate
+from service.summaries.model import Commitment
 from service.continuity.context import CustomerContext
 from service.errors import InvalidInput
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from service.domain.text import prose_sentences
 from service.gaps.clustering import Gap
 from service.ports import ChatMessage
 
@@ -52,11 +53,6 @@ def words(text: str) -> list[str]:
     return [w.strip(".:") for w in _WORD.findall(text.lower()) if w.strip(".:") and w.strip(".:") not in _STOP]
 
 
-def sentences(text: str) -> list[str]:
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z$0-9])", " ".join(text.split()))
-    return [p.strip() for p in parts if len(p.strip()) > 3]
-
-
 def slug(text: str, limit: int = 48) -> str:
     s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return s[:limit].rstrip("-") or "topic"
@@ -70,7 +66,7 @@ def key_sentences(texts: Sequence[str], limit: int = MAX_SENTENCES) -> list[str]
     candidates: list[tuple[float, int, str]] = []
     seen: set[str] = set()
     for order, t in enumerate(texts):
-        for s in sentences(t):
+        for s in prose_sentences(t):
             if s.lower() in seen:
                 continue
             seen.add(s.lower())
@@ -98,7 +94,7 @@ def grounding_problems(text: str, sources: Sequence[str]) -> list[str]:
     vocab = set(words(pool))
     numbers = {re.sub(r"\s+", "", n.lower()) for n in _NUMBER.findall(pool)}
     problems = []
-    for s in sentences(text):
+    for s in prose_sentences(text):
         for n in _NUMBER.findall(s):
             if re.sub(r"\s+", "", n.lower()) not in numbers:
                 problems.append(f"{n.strip()!r} is not in what agents sent")
@@ -169,6 +165,6 @@ async def write_with_llm(draft: Draft, gap: Gap, today: date, chat: Any) -> Draf
     if problems:
         draft.notes.append("llm draft not grounded in the agents' texts: " + "; ".join(problems[:3]) + "; extractive draft kept")
         return draft
-    body = sentences(text)
+    body = prose_sentences(text)
     content = render(draft.article_id, draft.title, draft.version, today, gap, body, draft.body_sentences[0] if draft.body_sentences else None)
     return Draft(draft.article_id, draft.title, draft.version, content, body, engine="llm", notes=draft.notes)

@@ -31,6 +31,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from service.domain.text import sentences
+
 ALL_LEVELS = frozenset({"gold", "silver", "bronze", "guest"})
 MEMBER_LEVELS = frozenset({"gold", "silver", "bronze"})
 PASSAGE_OVERLAP = 0.5
@@ -212,7 +214,6 @@ def covers(source: frozenset[str] | None, claim: frozenset[str] | None) -> bool:
 # ---- passages ------------------------------------------------------------------------------
 
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
-_SENT = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
 _NEGATIVE_CELL = re.compile(r"^\s*(?:no|none|n/?a|-|—|–|✗|x|not (?:available|included))\s*$", re.I)
 
 
@@ -241,11 +242,10 @@ def split_passages(text: str, source: str, context: str = "") -> list[Passage]:
         body = _BULLET.sub("", stripped)
         bullet = body != stripped
         line_scope: frozenset[str] | None = None  # a bullet about Gold is about Gold to its end
-        for s in _SENT.split(body):
-            if s and s.strip():
-                own = scope_of(s)
-                line_scope = own if bullet and own is not None and line_scope is None else line_scope
-                out.append(Passage(s.strip(), source, context, None if own is not None else line_scope))
+        for s in sentences(body):
+            own = scope_of(s)
+            line_scope = own if bullet and own is not None and line_scope is None else line_scope
+            out.append(Passage(s, source, context, None if own is not None else line_scope))
     return out
 
 

@@ -43,6 +43,7 @@ import numpy as np
 import structlog
 import yaml
 
+from service.domain.messages import Message
 from service.errors import InvalidInput
 from service.ports import Embedder
 from service.intents.calibration import DEFAULT_THRESHOLD, choose_threshold
@@ -608,12 +609,6 @@ def _platt(s: np.ndarray, correct: np.ndarray) -> tuple[float, float]:
 
 
 # ---- conversations -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Message:
-    role: str
-    text: str
 
 
 def customer_turns(messages: Sequence[Message]) -> list[tuple[int, str]]:

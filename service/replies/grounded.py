@@ -20,7 +20,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from service.replies.policy import Candidate, Policy, sentences
+from service.domain.text import sentences
+from service.replies.policy import Candidate, Policy
 from service.guardrails.plaintext import strip_html
 from service.ports import SearchHit
 

@@ -33,6 +33,7 @@ from typing import Any
 import yaml
 
 from service.domain.pii import PLACEHOLDER_RE, Redactor, _normalise
+from service.domain.text import sentences, stem
 from service.continuity.claims import about_customer
 from service.errors import InvalidInput
 from service.guardrails.claims import Passage, check_claims, facts_of, split_passages
@@ -298,7 +299,6 @@ class CheckReport:
 
 # ---- text helpers -------------------------------------------------------------------------
 
-_SENTENCE_RE = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
 _WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _MONEY = re.compile(r"[$€£]\s?\d[\d,.]*|\d[\d,.]*\s?(?:dollars?|usd|eur|euros?|€|£)", re.I)
 _NUMBER_RE = re.compile(r"(?<![\w.])\$?\d+(?:[.,]\d+)*%?")
@@ -326,22 +326,11 @@ _COURTESY = re.compile(
 )
 
 
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_RE.split(text) if s and s.strip()]
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s", "ly"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
 @lru_cache(maxsize=16384)
 def content_words(text: str) -> frozenset[str]:
     """Stemmed content words (memoised: the same chunks and approved texts come back in every
     check)."""
-    return frozenset(_stem(w) for w in _WORD_RE.findall(text.lower().replace("’", "'")) if w not in _STOP and len(w) > 1 and not w.isdigit())
+    return frozenset(stem(w) for w in _WORD_RE.findall(text.lower().replace("’", "'")) if w not in _STOP and len(w) > 1 and not w.isdigit())
 
 
 @lru_cache(maxsize=16384)

@@ -35,6 +35,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from service.replies.grounded import GroundedEngine, fill, shape
 from service.llm.gateway import LLMGateway, LLMSkipped, LLMUsage
+from service.domain.messages import Message
 from service.domain.pii import CONTACT_KINDS, Redactor
 from service.replies.policy import CHANNELS, Candidate, CheckReport, Evidence, PolicyChecker
 from service.continuity.replies import HistoryHook
@@ -61,12 +62,6 @@ CHANNEL_STYLE = {
 
 
 # ---- input and output ---------------------------------------------------------------------
-
-
-@dataclass
-class Message:
-    role: str
-    text: str
 
 
 @dataclass

@@ -1,173 +1,35 @@
-"""The LLM summary engine and the token budget that fits a long history into the prompt.
+"""The LLM summary engine: the registry's summary prompt over a fitted, PII-masked history.
 
-* :func:`fit_history` renders the (PII-masked) history as one line per interaction and keeps,
-  within a tiktoken budget, the unresolved threads first and the newest interactions first;
-  what does not fit is condensed to one line per thread or dropped, and reported.
-* :class:`LLMSummarizer` renders ``prompts/summary@1.md``, asks the :class:`ChatModel` for JSON,
-  validates it (shape, enums, every item cites ids that were in the prompt), retries once with
-  the errors, and falls back to the extractive summary when the answer stays invalid or the
-  model fails. The answer names the prompt (``summary@1``) and the model.
+:class:`LLMSummarizer` renders the prompt it is given (the registry's active prompt for the task
+``summary``, :mod:`service.prompts.registry`) over the history fitted to the model's context window
+(:mod:`service.summaries.budget`), asks the :class:`ChatModel` for JSON with the prompt's
+``parameters`` (``temperature``, ``max_tokens``, ``json_mode``, ``model``), validates the answer
+(shape, enums, every item cites ids that were in the prompt), retries once with the errors, and
+falls back to the extractive summary when the answer stays invalid or the model fails. The answer
+names the prompt (``summary@1``) and the model.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-
-import yaml
-from jinja2 import Environment, StrictUndefined
 
 from service.domain.interactions import Interaction
 from service.domain.pii import CONTACT_KINDS, Redactor
-from service.summaries.extractive import (
-    ENGINE_LLM,
-    Commitment,
-    ExtractiveSummarizer,
-    Fact,
-    Issue,
-    Summary,
-    TimelineEntry,
-    restore_summary,
-)
 from service.ports import ChatMessage, ChatModel, TokenCounter
+from service.prompts.registry import Prompt
+from service.summaries.budget import fit_history
+from service.summaries.extractive import ExtractiveSummarizer
+from service.summaries.model import ENGINE_LLM, Commitment, Fact, Issue, Summary, TimelineEntry
+from service.summaries.restore import restore_summary
 
-MAX_LINE_TOKENS = 300
-"""A single interaction longer than this is cut (with an ellipsis) in the prompt."""
-
-
-# -- token budget -------------------------------------------------------------------------------
-
-
-@dataclass
-class FittedHistory:
-    lines: list[str]
-    """Rendered lines, oldest first (kept interactions and condensed thread notes)."""
-    used_ids: list[str]
-    omitted: list[dict[str, Any]]
-    """One entry per thread not shown in full: thread_id, count, from, to, how (condensed|dropped)."""
-    tokens: int
-    budget: int
-
-
-def render_line(it: Interaction, text: str, counter: TokenCounter, max_tokens: int = MAX_LINE_TOKENS) -> str:
-    text = " ".join(text.split())
-    if counter.count(text) > max_tokens:
-        text = counter.truncate(text, max_tokens) + "…"
-    event = f" event {it.kind}" if it.kind != "message" else ""
-    return f"[{it.id}] {it.ts.astimezone(UTC):%Y-%m-%d %H:%M} {it.channel} {it.author_role}{event}: {text}"
-
-
-def fit_history(
-    items: Sequence[Interaction],
-    texts: Sequence[str],
-    counter: TokenCounter,
-    budget: int,
-    *,
-    open_threads: set[str] | frozenset[str] = frozenset(),
-) -> FittedHistory:
-    """Choose what of the history goes into the prompt, within ``budget`` tokens.
-
-    Threads (``thread_id``, else channel and day) are ranked: unresolved first, then by last
-    activity, newest first. Each thread is filled from its newest interaction backwards; the
-    older part that does not fit becomes one "condensed" note; a thread with no room even for
-    its note is "dropped". Both are listed in ``omitted``.
-    """
-    threads: dict[str, list[int]] = {}
-    for i, it in enumerate(items):
-        threads.setdefault(it.thread_id or f"{it.channel}:{it.ts.date().isoformat()}", []).append(i)
-    order = sorted(threads, key=lambda t: (t not in open_threads, -items[threads[t][-1]].ts.timestamp()))
-    keep: set[int] = set()
-    notes: dict[str, tuple[int, str]] = {}
-    omitted: list[dict[str, Any]] = []
-    used = 0
-    line_cache: dict[int, tuple[str, int]] = {}
-
-    def line(i: int) -> tuple[str, int]:
-        if i not in line_cache:
-            s = render_line(items[i], texts[i], counter)
-            line_cache[i] = (s, counter.count(s) + 1)
-        return line_cache[i]
-
-    for t in order:
-        idxs = threads[t]
-        kept_here = 0
-        for pos in range(len(idxs) - 1, -1, -1):
-            _, cost = line(idxs[pos])
-            if used + cost > budget:
-                break
-            used += cost
-            keep.add(idxs[pos])
-            kept_here += 1
-        rest = idxs[: len(idxs) - kept_here]
-        if not rest:
-            continue
-        first, last = items[rest[0]], items[rest[-1]]
-        note = (f"[thread {t}: {len(rest)} earlier interaction{'s' if len(rest) != 1 else ''} "
-                f"{first.ts:%Y-%m-%d} to {last.ts:%Y-%m-%d} on {', '.join(sorted({items[i].channel for i in rest}))}, "
-                f"{'unresolved' if t in open_threads else 'resolved or inactive'}, not shown]")
-        cost = counter.count(note) + 1
-        how = "dropped"
-        if used + cost <= budget:
-            used += cost
-            notes[t] = (rest[0], note)
-            how = "condensed"
-        omitted.append({"thread_id": t, "count": len(rest), "from": first.ts.isoformat(), "to": last.ts.isoformat(),
-                        "how": how, "interaction_ids": [items[i].id for i in rest][:50]})
-    rows: list[tuple[int, int, str]] = [(i, 1, line(i)[0]) for i in keep]
-    rows += [(pos, 0, note) for pos, note in notes.values()]
-    rows.sort()
-    return FittedHistory(lines=[r[2] for r in rows], used_ids=[items[i].id for i in sorted(keep)],
-                         omitted=omitted, tokens=used, budget=budget)
-
-
-# -- the prompt -----------------------------------------------------------------------------------
-
-_FRONT = re.compile(r"^---\s*\n(.*?)\n---\s*\n(.*)$", re.S)
-_PARTS = re.compile(r"\{#\s*(system|user)\s*#\}\s*\n")
-
-
-@dataclass
-class SummaryPrompt:
-    """``prompts/summary@<version>.md``: YAML front matter, then ``{# system #}`` / ``{# user #}`` parts.
-
-    Small on purpose: the shared prompt registry can load the same file and hand its rendered
-    messages in instead.
-    """
-
-    id: str
-    version: int
-    meta: dict[str, Any]
-    system: str
-    user: str
-
-    @property
-    def ref(self) -> str:
-        return f"{self.id}@{self.version}"
-
-    @classmethod
-    def from_file(cls, path: Path) -> SummaryPrompt:
-        m = _FRONT.match(path.read_text(encoding="utf-8"))
-        if not m:
-            raise ValueError(f"{path}: no YAML front matter")
-        meta = yaml.safe_load(m.group(1)) or {}
-        for key in ("id", "version", "output_schema"):
-            if key not in meta:
-                raise ValueError(f"{path}: front matter needs {key!r}")
-        parts = dict(zip(*[iter(_PARTS.split(m.group(2))[1:])] * 2, strict=False))
-        if "system" not in parts or "user" not in parts:
-            raise ValueError(f"{path}: template needs {{# system #}} and {{# user #}} parts")
-        return cls(id=str(meta["id"]), version=int(meta["version"]), meta=meta, system=parts["system"], user=parts["user"])
-
-    def render(self, **inputs: Any) -> list[ChatMessage]:
-        env = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
-        return [ChatMessage("system", env.from_string(self.system).render(**inputs).strip()),
-                ChatMessage("user", env.from_string(self.user).render(**inputs).strip())]
+PROMPT_OVERHEAD_TOKENS = 200
+"""Tokens kept free beside the template and the history (the rendered inputs, message framing)."""
+DEFAULTS = {"temperature": 0.1, "max_tokens": 1200, "json_mode": True}
+"""The call's parameters when the prompt's ``parameters`` leave one out."""
 
 
 # -- validation -------------------------------------------------------------------------------------
@@ -235,20 +97,32 @@ class LLMSummarizer:
         self,
         chat: ChatModel,
         counter: TokenCounter,
-        prompt: SummaryPrompt,
+        prompt: Prompt,
         fallback: ExtractiveSummarizer,
         *,
-        context_tokens: int = 6000,
-        max_output_tokens: int = 1200,
+        context_tokens: int,
         retries: int = 1,
     ) -> None:
+        """``prompt``: the summary prompt (``registry.active("summary")``); ``context_tokens``: the
+        model's context window (``ASSIST_LLM_CONTEXT_TOKENS``), shared by the prompt and the answer."""
         self.chat = chat
         self.counter = counter
         self.prompt = prompt
         self.fallback = fallback
         self.context_tokens = context_tokens
-        self.max_output_tokens = max_output_tokens
         self.retries = retries
+        params = {**DEFAULTS, **prompt.params}
+        self.temperature = float(params["temperature"])
+        self.max_output_tokens = int(params["max_tokens"])
+        self.json_mode = bool(params["json_mode"])
+        self.model = str(params["model"]) if params.get("model") else None
+
+    def history_budget(self, max_tokens: int | None = None) -> int:
+        """Tokens the history may take: the context window (or the caller's smaller ``max_tokens``)
+        less the answer's ``max_tokens``, the template and an overhead."""
+        window = max(0, self.context_tokens - self.max_output_tokens)
+        fixed = self.counter.count(self.prompt.system_source + self.prompt.user_source) + PROMPT_OVERHEAD_TOKENS
+        return max(200, min(max_tokens or window, window) - fixed)
 
     async def summarize(
         self,
@@ -269,9 +143,7 @@ class LLMSummarizer:
                                        channel=channel, restore_kinds=restore_kinds)
         open_threads = {t for issue in base.open_issues if issue.status != "resolved" for t in issue.threads}
         texts = [redactor.redact(it.text) for it in history]
-        fixed = self.counter.count(self.prompt.system + self.prompt.user) + 200
-        budget = max(200, min(max_tokens or self.context_tokens, self.context_tokens) - fixed)
-        fitted = fit_history(history, texts, self.counter, budget, open_threads=open_threads)
+        fitted = fit_history(history, texts, self.counter, self.history_budget(max_tokens), open_threads=open_threads)
         known = set(fitted.used_ids)
         messages = self.prompt.render(
             customer_id=customer_id or history[0].customer_id, channel=channel,
@@ -281,11 +153,12 @@ class LLMSummarizer:
         coverage = {**base.coverage, "interactions_used": len(fitted.used_ids), "omitted": fitted.omitted,
                     "history_tokens": fitted.tokens, "token_budget": fitted.budget}
         problems: list[str] = []
-        model = getattr(self.chat, "model", None)
+        chat = self._chat()
+        model = getattr(chat, "model", None)
         for attempt in range(self.retries + 1):
             try:
-                result = await self.chat.complete(messages, temperature=float(self.prompt.meta.get("model", {}).get("temperature", 0.1)),
-                                                  max_tokens=self.max_output_tokens, json_mode=True)
+                result = await chat.complete(messages, temperature=self.temperature, max_tokens=self.max_output_tokens,
+                                             json_mode=self.json_mode)
             except Exception as exc:  # the model is down or refused: the agent still gets a summary
                 reason = getattr(exc, "reason", None) or type(exc).__name__
                 return self._fallback(base, f"model error: {reason}", coverage, started)
@@ -300,6 +173,11 @@ class LLMSummarizer:
                 messages = [*messages, ChatMessage("assistant", result.text[:4000]), ChatMessage(
                     "user", "Your answer was not valid: " + "; ".join(problems) + ". Answer again with the JSON object only.")]
         return self._fallback(base, "invalid model output: " + "; ".join(problems[:3]), coverage, started)
+
+    def _chat(self) -> ChatModel:
+        """The chat model, switched to the prompt's ``model`` when it names one (and the adapter can)."""
+        with_model = getattr(self.chat, "with_model", None)
+        return with_model(self.model) if self.model and callable(with_model) else self.chat
 
     def _fallback(self, base: Summary, reason: str, coverage: dict[str, Any], started: float) -> Summary:
         base.fallback_reason = reason

@@ -15,26 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from datetime import datetime, timedelta
 
+from service.domain.text import chat_sentences
+
 _I = re.IGNORECASE
-
-# -- sentences ----------------------------------------------------------------------------------
-
-_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-Z0-9@#])|\n+|(?<=[.!?])\s+(?=[a-z]{2,}\b)")
-
-
-def sentences(text: str) -> list[str]:
-    """Split into sentences (good enough for chat, e-mail and transcripts)."""
-    out = []
-    for part in _SENT_SPLIT.split(text):
-        part = part.strip(" \t-–—*>")
-        if part and not part.lower().startswith(("subject:", "re:", "fw:", "fwd:")):
-            out.append(part)
-        elif part.lower().startswith("subject:"):
-            subject = part.split(":", 1)[1].strip()
-            if subject:
-                out.append(subject)
-    return out
-
 
 # -- facts --------------------------------------------------------------------------------------
 
@@ -196,7 +179,7 @@ def extract_facts(text: str, role: str) -> list[FactHit]:
             words.pop(0)
         hits.append(FactHit("company", " ".join(words)))
     if role == "customer" and _TRIED.search(text):
-        for s in sentences(text):
+        for s in chat_sentences(text):
             if _TRIED.search(s):
                 hits.append(FactHit("already_tried", _trim(s, 160)))
     return hits

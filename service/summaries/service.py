@@ -14,19 +14,22 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Literal
 
-from service.domain.interactions import Interaction, normalise_channel
-from service.history.store import InteractionStore
-from service.domain.pii import Redactor
-from service.summaries.extractive import Classify, ExtractiveSummarizer, Summary
-from service.summaries.llm import LLMSummarizer, SummaryPrompt
 from service.clock import Clock
+from service.domain.interactions import Interaction, normalise_channel
+from service.domain.pii import Redactor
 from service.errors import InvalidInput, NotFound
+from service.history.store import InteractionStore
 from service.ports import ChatModel, TokenCounter
+from service.prompts.registry import Prompt, PromptError, PromptRegistry
+from service.summaries.extractive import ExtractiveSummarizer
+from service.summaries.llm import LLMSummarizer
+from service.summaries.model import Classify, Summary
 
 Engine = Literal["auto", "extractive", "llm"]
+PROMPT_TASK = "summary"
+"""The registry task whose prompt the LLM engine renders (``prompts/registry.yaml``: ``tasks.summary``)."""
 MAX_STORED_HISTORY = 2000
 """Newest stored interactions read for one summary (older ones are reported as left out)."""
 OFFLOAD_AT = 200
@@ -57,14 +60,21 @@ class GatewayChat:
     """The shared LLM gateway (circuit breaker, deadline, token accounting) seen as a ChatModel,
     so every summary call is counted and guarded like the other LLM tasks (task ``summary``)."""
 
-    def __init__(self, gateway: Any) -> None:
+    def __init__(self, gateway: Any, model: str | None = None) -> None:
         self.gateway = gateway
-        self.model = getattr(getattr(gateway, "chat", None), "model", "") or ""
+        self._model = model
+        self.model = model or getattr(getattr(gateway, "chat", None), "model", "") or ""
+
+    def with_model(self, model: str) -> GatewayChat:
+        """The same gateway asked for ``model`` (a prompt's ``parameters.model``)."""
+        return GatewayChat(self.gateway, model)
 
     async def complete(self, messages: Any, *, temperature: float = 0.1, max_tokens: int = 1200,
                        json_mode: bool = False) -> Any:
-        result, _call = await self.gateway.complete(
-            "summary", messages, prompt_params={"temperature": temperature, "max_tokens": max_tokens}, json_mode=json_mode)
+        params: dict[str, Any] = {"temperature": temperature, "max_tokens": max_tokens}
+        if self._model:
+            params["model"] = self._model
+        result, _call = await self.gateway.complete("summary", messages, prompt_params=params, json_mode=json_mode)
         return result
 
 
@@ -82,27 +92,36 @@ class SummaryService:
         store: InteractionStore | None,
         counter: TokenCounter,
         *,
-        prompt_path: Path | None = None,
+        context_tokens: int,
+        prompts: PromptRegistry | Callable[[], PromptRegistry | None] | None = None,
         chat_model: Callable[[], ChatModel | None] | None = None,
         classify: Callable[[], Classify | None] | None = None,
-        context_tokens: int = 6000,
         on_summary: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None,
         now: Callable[[], datetime] = Clock().now,
     ) -> None:
+        """``context_tokens``: the LLM's context window (``ASSIST_LLM_CONTEXT_TOKENS``), which the
+        prompt, the fitted history and the answer share. ``prompts``: the prompt registry (or a
+        function returning it, for wiring that builds it later); the LLM engine renders its active
+        prompt for the task ``summary``. Without a registry there is no LLM summary."""
         self.now = now
         self.store = store
         self.counter = counter
-        self.prompt_path = prompt_path
-        self._prompt: SummaryPrompt | None = None
+        self.prompts = prompts
         self.chat_model = chat_model or (lambda: None)
         self.classify = classify or (lambda: None)
         self.context_tokens = context_tokens
         self.on_summary = on_summary
 
-    def prompt(self) -> SummaryPrompt | None:
-        if self._prompt is None and self.prompt_path is not None and self.prompt_path.exists():
-            self._prompt = SummaryPrompt.from_file(self.prompt_path)
-        return self._prompt
+    def prompt(self, tenant_id: str | None = None, customer_id: str | None = None) -> Prompt | None:
+        """The registry's summary prompt for this tenant (its override, else the A/B split by
+        customer id, else the active version); None without a registry or a ``summary`` task."""
+        registry = self.prompts() if callable(self.prompts) else self.prompts
+        if registry is None:
+            return None
+        try:
+            return registry.active(PROMPT_TASK, tenant=tenant_id, conversation_id=customer_id)
+        except PromptError:
+            return None
 
     async def load_history(self, tenant_id: str, customer_id: str) -> tuple[list[Interaction], int]:
         if self.store is None:
@@ -139,7 +158,8 @@ class SummaryService:
         redactor = Redactor()
         extractive = ExtractiveSummarizer(classify=self.classify())
         chat = self.chat_model() if engine != "extractive" else None
-        prompt = self.prompt() if chat is not None else None
+        cid = customer_id or history[0].customer_id
+        prompt = self.prompt(tenant_id, cid) if chat is not None else None
         if engine == "llm" and (chat is None or prompt is None):
             raise InvalidInput("engine 'llm' was asked for but no LLM is configured (ASSIST_LLM_BASE_URL); "
                                "use engine 'auto' or 'extractive'")

@@ -1,0 +1,105 @@
+"""What a summary is: the :class:`Summary` both engines return, and its items.
+
+Every item names its ``sources``: the ids of the interactions it comes from. The extractive
+engine (:mod:`service.summaries.extractive`) and the LLM engine (:mod:`service.summaries.llm`)
+fill the same types; the API serialises :meth:`Summary.to_dict`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+ENGINE_EXTRACTIVE = "extractive"
+ENGINE_LLM = "llm"
+
+Classify = Callable[[str], tuple[str | None, float]]
+"""``classify(text) -> (intent or None, confidence)``: the intent classifier, optional."""
+
+
+@dataclass
+class Fact:
+    kind: str
+    value: str
+    sources: list[str]
+    given_by: str
+    """Who stated it first: customer, agent, bot or system."""
+
+
+@dataclass
+class Commitment:
+    type: str
+    text: str
+    status: str
+    """kept | broken | pending."""
+    made_at: str
+    channel: str
+    due: str | None
+    evidence: str
+    """Why the status: a fulfilling event or message, the customer's complaint, a passed due date."""
+    sources: list[str]
+    """The promise first, then the interactions that decided the status."""
+
+
+@dataclass
+class Issue:
+    title: str
+    status: str
+    """open | waiting_on_business | promise_broken | resolved."""
+    channels: list[str]
+    threads: list[str]
+    first_seen: str
+    last_seen: str
+    interaction_count: int
+    sources: list[str]
+    intent: str | None = None
+
+
+@dataclass
+class TimelineEntry:
+    ts: str
+    until: str
+    channel: str
+    thread_id: str | None
+    kind: str
+    text: str
+    sources: list[str]
+
+
+@dataclass
+class Summary:
+    customer_id: str | None
+    engine: str
+    headline: dict[str, Any]
+    current_need: dict[str, Any]
+    open_issues: list[Issue]
+    commitments: list[Commitment]
+    facts: list[Fact]
+    timeline: list[TimelineEntry]
+    sentiment: dict[str, Any]
+    next_step: dict[str, Any]
+    coverage: dict[str, Any]
+    prompt: str | None = None
+    model: str | None = None
+    fallback_reason: str | None = None
+    pii_masked: dict[str, int] = field(default_factory=dict)
+    latency_ms: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def all_items(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every item that must name its sources, with its section (used by evals and tests)."""
+        d = self.to_dict()
+        items: list[tuple[str, dict[str, Any]]] = [("headline", d["headline"]), ("current_need", d["current_need"]),
+                                                   ("sentiment", d["sentiment"]), ("next_step", d["next_step"])]
+        for section in ("open_issues", "commitments", "facts", "timeline"):
+            items.extend((section, x) for x in d[section])
+        return items
+
+
+def iso(dt: datetime) -> str:
+    """A time as the summary writes it: UTC, ISO 8601, ``Z``."""
+    return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
