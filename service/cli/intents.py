@@ -39,6 +39,7 @@ def _embedder(settings: Settings) -> Any:
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from service.adapters.sk_intent_model import SkIntentTrainer
     from service.intents.service import IntentService, load_taxonomy
 
     path = Path(args.file) if args.file else settings.content.intents_file
@@ -46,15 +47,16 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     if args.no_train:
         print(json.dumps(taxonomy.summary(), indent=2))
         return 0
-    report = IntentService(embedder=_embedder(settings), path=path, threshold_override=settings.models.intent_threshold).load()
+    report = IntentService(trainer=SkIntentTrainer(_embedder(settings)), path=path, threshold_override=settings.models.intent_threshold).load()
     print(json.dumps(report.as_dict(), indent=2))
     return 0
 
 
 def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
+    from service.adapters.sk_intent_model import SkIntentTrainer
     from service.intents.service import IntentService
 
-    svc = IntentService(embedder=_embedder(settings), path=settings.content.intents_file,
+    svc = IntentService(trainer=SkIntentTrainer(_embedder(settings)), path=settings.content.intents_file,
                         threshold_override=settings.models.intent_threshold)
     svc.load()
     results = svc.classify_batch(args.texts)
