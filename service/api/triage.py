@@ -5,7 +5,6 @@ The body is read raw: the HMAC signature is checked over the exact bytes before 
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from litestar import Controller, Request, Response, post
@@ -26,28 +25,17 @@ def service_of(container: Container) -> TriageService:
 
 
 async def _handle(source: str, request: Request, principal: Principal, container: Container) -> Response[dict[str, Any]]:
-    started = time.perf_counter()
     body = await request.body()
     check_json_depth(body)  # issue 12: the hook decodes the raw body itself
-    outcome = await service_of(container).handle(principal.tenant_id, source, body, dict(request.headers))
+    # The use case stores a new event with its audit record (issue 6) in one transaction.
+    outcome = await service_of(container).handle(principal.tenant_id, source, body, dict(request.headers),
+                                                 key_id=principal.key_id)
     continuity = container.extras.get("continuity")
     if source == "zendesk" and continuity is not None:  # issue 14: comments feed the customer's history
         stored = await continuity.zendesk(principal.tenant_id, body)
         annotate(interactions_inserted=stored.get("inserted"))
     annotate(triage_source=source, ticket_id=outcome.response.get("ticket_id"), replayed=outcome.replayed,
              taxonomy_version=outcome.response.get("taxonomy_version"))
-    if not outcome.replayed:
-        trail = container.extras.get("audit")
-        if trail is not None:  # issue 6: one audit record per triaged event (replays did no work)
-            from service.audit import AuditEntry, elapsed_ms
-
-            rec = outcome.audit_record()
-            await trail.record(AuditEntry(
-                endpoint="hooks.triage", tenant_id=principal.tenant_id, key_id=principal.key_id,
-                input_redacted={"source": source, "ticket_id": rec["ticket_id"], "event_id": rec["event_id"]},
-                params={"taxonomy_version": rec["taxonomy_version"]}, outcome="ok",
-                latency_ms=elapsed_ms(started), output=rec,
-            ))
     headers = {"Idempotent-Replayed": "true" if outcome.replayed else "false"}
     return Response(outcome.response, status_code=200, headers=headers)
 
