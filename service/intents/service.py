@@ -21,29 +21,16 @@ import structlog
 
 from service.errors import InvalidInput, Unavailable
 from service.intents.calibration import DEFAULT_THRESHOLD
-from service.intents.classifier import Alternative, Classification, classify
+from service.intents.classifier import Classification, classify
 from service.intents.current_need import MAX_TURNS, Message, customer_turns, pick_current_need
 from service.intents.llm_fallback import Fallback, llm_fallback
-from service.intents.taxonomy import (
-    OUT_OF_SCOPE,
-    PRIORITIES,
-    Intent,
-    Taxonomy,
-    TaxonomyError,
-    load_taxonomy,
-    one_line,
-)
+from service.intents.taxonomy import Taxonomy, TaxonomyError, load_taxonomy, one_line
 from service.ports import IntentModel, IntentTrainer
 
 log = structlog.get_logger("service.intents")
 
 MAX_TEXT_CHARS = 4000
 MAX_BATCH = 256
-
-__all__ = [  # what the API, the CLI and the other features import from here
-    "MAX_BATCH", "OUT_OF_SCOPE", "PRIORITIES", "Alternative", "Classification", "Intent", "IntentService", "Message",
-    "ReloadReport", "Taxonomy", "TaxonomyError", "llm_fallback", "load_taxonomy",
-]
 
 
 def register(container: Any) -> None:
