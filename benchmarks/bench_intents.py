@@ -37,7 +37,8 @@ def main() -> int:
 
     from evals.intents import clinc_split
     from service.adapters.embedder import make_embedder
-    from service.intents.service import IntentClassifier
+    from service.adapters.sk_intent_model import SkIntentModel as IntentClassifier
+    from service.intents.classifier import classify
 
     data = clinc_split()
     texts = data["train"][0] + data["oos_train"][0]
@@ -54,18 +55,18 @@ def main() -> int:
     test = data["test"][0] + data["oos_test"][0]
     singles = test[: args.singles]
     for t in test[-10:]:  # warm-up of the inference path
-        clf.classify([t], threshold=0.5, version="bench")
+        classify(clf, [t], threshold=0.5, version="bench")
     single_ms = []
     for t in singles:
         t0 = time.perf_counter()
-        clf.classify([t], threshold=0.5, version="bench")
+        classify(clf, [t], threshold=0.5, version="bench")
         single_ms.append((time.perf_counter() - t0) * 1000)
     batch_ms = []
     offset = args.singles
     for b in range(args.batches):
         batch = test[offset + 100 * b: offset + 100 * (b + 1)]
         t0 = time.perf_counter()
-        clf.classify(batch, threshold=0.5, version="bench")
+        classify(clf, batch, threshold=0.5, version="bench")
         batch_ms.append((time.perf_counter() - t0) * 1000)
     load_after = os.getloadavg()
 

@@ -104,7 +104,7 @@ class Scores:
 
 
 def train_and_score(embedder: Any, train: tuple[list[str], list[str]], sets: dict[str, list[str]]) -> tuple[dict[str, Scores], dict[str, Any]]:
-    from service.intents.service import IntentClassifier
+    from service.adapters.sk_intent_model import SkIntentModel as IntentClassifier
 
     clf = IntentClassifier(embedder).fit(train[0], train[1])
     out = {}
@@ -222,10 +222,11 @@ def run_store(embedder: Any, *, taxonomy: Path = TAXONOMY, threshold: float | No
               ids: set[str] | None = None) -> dict[str, Any]:
     """Classify the store conversations (those in ``ids`` when given) with the taxonomy trained as
     the service trains it; ``threshold`` None: the taxonomy's own calibrated threshold."""
+    from service.adapters.sk_intent_model import SkIntentTrainer
     from service.intents.service import IntentService, Message
 
     cases = [c for c in load_store_cases(dataset) if ids is None or c.id in ids]
-    service = IntentService(embedder=embedder, path=taxonomy, threshold_override=threshold)
+    service = IntentService(trainer=SkIntentTrainer(embedder), path=taxonomy, threshold_override=threshold)
     report = service.load()
     rows = []
     for case in cases:

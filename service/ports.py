@@ -178,3 +178,67 @@ class ChatModel(Protocol):
         temperature: float = 0.2,
         max_tokens: int = 512,
     ) -> AsyncIterator[str]: ...
+
+
+# --- B: intents and triage ---
+
+
+OUT_OF_SCOPE = "out_of_scope"
+"""The reserved label of training examples an intent model must abstain on; never an intent."""
+
+
+@dataclass
+class IntentScores:
+    """An intent model's raw answer for a batch: what the threshold and the evals need."""
+
+    labels: list[str]
+    """The intents, in the model's column order."""
+    probs: np.ndarray
+    """(n, intents) in-scope probabilities, renormalised per row."""
+    best: np.ndarray
+    """(n,) column of the best intent."""
+    score: np.ndarray
+    """(n,) out-of-scope score (higher: nearer what the model was trained on)."""
+    confidence: np.ndarray
+    """(n,) calibrated confidence that the best intent is right."""
+
+
+@runtime_checkable
+class IntentModel(Protocol):
+    """A trained intent classifier; immutable (a new taxonomy trains a new one)."""
+
+    labels: list[str]
+    threshold: float
+    """The abstention threshold chosen on held-out examples at training."""
+    train_info: dict[str, Any]
+    """What training did (examples, intents, calibration, timings), for reload reports."""
+
+    def score(self, texts: Sequence[str]) -> IntentScores: ...
+
+
+@runtime_checkable
+class IntentTrainer(Protocol):
+    """Trains intent models. Adapter: ``service/adapters/sk_intent_model.py`` (scikit-learn)."""
+
+    def train(self, texts: Sequence[str], labels: Sequence[str], *, version: str) -> IntentModel:
+        """Train on (text, label) pairs; the label :data:`OUT_OF_SCOPE` marks rejection examples.
+        ``version`` names the training data: a model already trained on the same version (same
+        embedding model, same settings) may be returned again instead of training anew."""
+        ...
+
+
+@runtime_checkable
+class TriageEvents(Protocol):
+    """The first answer per (tenant, source, ticket id, event id), so a replayed help-desk event
+    returns it and does no work twice. Adapter: ``service/adapters/sql/triage_repo.py``."""
+
+    async def get(self, key: tuple[str, str, str, str]) -> tuple[dict[str, Any], str | None] | None:
+        """The stored (answer, content fingerprint), or None."""
+        ...
+
+    async def put(self, key: tuple[str, str, str, str], response: dict[str, Any], fingerprint: str | None = None,
+                  subjects: list[str] | None = None, audit: Any = None) -> tuple[dict[str, Any], str | None] | None:
+        """Store the first answer and, when given, its audit entry in one transaction: both or
+        neither. Returns the already stored (answer, fingerprint) when another delivery was first
+        (then nothing is written)."""
+        ...

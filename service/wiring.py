@@ -31,6 +31,8 @@ from service.adapters.qdrant_edge_index import EdgeIndex
 from service.adapters.qdrant_index import QdrantIndex
 from service.adapters.sk_cluster import AgglomerativeClusterer
 from service.adapters.sql.continuity_repo import ContinuityRepo
+from service.adapters.sk_intent_model import SkIntentTrainer
+from service.adapters.sql.triage_repo import SqlTriageStore
 from service.adapters.sql.engine import make_engine, migrate, read_session_factory, session_factory
 from service.adapters.sql.panel_store import PanelStore
 from service.adapters.tokens import TiktokenCounter
@@ -44,7 +46,8 @@ from service.continuity.writeback import ChatwootWriteback
 from service.errors import InvalidInput
 from service.gaps.service import GapService
 from service.history.store import InteractionStore
-from service.intents.service import IntentService, llm_fallback
+from service.intents.llm_fallback import llm_fallback
+from service.intents.service import IntentService
 from service.knowledge.service import KnowledgeService
 from service.llm.gateway import LLMGateway
 from service.observability.metrics import Metrics
@@ -55,7 +58,7 @@ from service.replies.service import Prompts, SuggestionService, intent_classifie
 from service.settings import Settings
 from service.summaries.service import GatewayChat, SummaryService, classify_adapter
 from service.tenancy.keys import KeyStore
-from service.triage.service import SqlTriageStore, TriageService
+from service.triage.service import TriageService
 
 log = structlog.get_logger("service.wiring")
 
@@ -383,10 +386,10 @@ async def build_container(settings: Settings, overrides: Overrides | Mapping[str
     # customer history, intents and triage
     interactions = o.get("interactions", lambda: InteractionStore(sessions))
     intents = o.get("intents", lambda: IntentService(
-        embedder=embedder, path=settings.content.intents_file, threshold_override=settings.models.intent_threshold,
+        trainer=SkIntentTrainer(embedder), path=settings.content.intents_file, threshold_override=settings.models.intent_threshold,
         fallback=llm_fallback(llm) if settings.llm.enabled else None,
     ))
-    triage = o.get("triage", lambda: TriageService(intents, SqlTriageStore(sessions), keys.webhook_secret)
+    triage = o.get("triage", lambda: TriageService(intents, SqlTriageStore(sessions, audit=audit), keys.webhook_secret)
                    if intents is not None else None)
 
     # summaries, suggestions, /v1/assist and continuity

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from service.triage.service import sign
+from service.triage.signatures import sign
 from service.adapters.sql.models import Base
 from service.privacy.erasure import erase_customer
 from tests.conftest import KNOWLEDGE, make_settings, new_key, running

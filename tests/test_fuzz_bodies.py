@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from litestar.testing import TestClient
 
 from service.app import create_app
-from service.triage.service import sign
+from service.triage.signatures import sign
 from service.knowledge.articles import Article, ArticleError, parse_article
 from tests.conftest import KNOWLEDGE, make_settings
 

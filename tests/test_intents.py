@@ -11,14 +11,10 @@ from typing import Any
 
 import pytest
 
-from service.intents.service import (
-    OUT_OF_SCOPE,
-    PRIORITIES,
-    IntentService,
-    Message,
-    TaxonomyError,
-    load_taxonomy,
-)
+from service.adapters.sk_intent_model import SkIntentTrainer
+from service.intents.current_need import Message
+from service.intents.service import IntentService
+from service.intents.taxonomy import OUT_OF_SCOPE, PRIORITIES, TaxonomyError, load_taxonomy
 from tests.conftest import KNOWLEDGE
 
 TAXONOMY = KNOWLEDGE / "intents.yaml"
@@ -111,6 +107,37 @@ def test_missing_taxonomy_file_is_named(tmp_path):
         load_taxonomy(tmp_path / "nope.yaml")
 
 
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("- just a list\n", "the top level must be a mapping with an 'intents' list"),
+        ("intents: {refund: x}\n", "'intents' must be a non-empty list"),
+        (MINI.replace("name: password", "name: 42"), "intents.yaml: intent #2 has no name"),
+        (MINI.replace("description: Where is the parcel.", "description: [a, b]"), "intent 'shipping' has no description"),
+        (MINI.replace("    queue: accounts\n", "    queue: {a: 1}\n"), "intent 'password' has no queue"),
+        (MINI.replace("priority: low", "priority: low\n    owner: ann\n    colour: red"),
+         "intent 'password': unknown field(s) colour, owner"),
+        (MINI.replace('examples: ["I forgot my password",', 'examples: [7, "I forgot my password",'),
+         "intent 'password': examples must be a list of strings"),
+        (MINI.replace("  - name: password", "  - just text\n  - name: password"), "intent #2 must be a mapping"),
+        (MINI + "queues: returns\n", "'queues' must be a list of names"),
+        (MINI + "queues: [returns, accounts]\n", "queue 'shipping' is not one of the declared queues (returns, accounts)"),
+        (MINI + "out_of_scope_examples: hello\n", "out_of_scope_examples must be a list of strings"),
+        (MINI + "examples_file: 5\n", "examples_file must be a path relative to the YAML"),
+        (MINI.replace("name: shipping", "name: refund "), "duplicate intent 'refund'"),
+    ],
+)
+def test_a_field_of_the_wrong_shape_is_refused_naming_the_intent_and_field(tmp_path, text, needle):
+    with pytest.raises(TaxonomyError) as err:
+        load_taxonomy(write(tmp_path, text))
+    assert needle in err.value.detail
+
+
+def test_priorities_are_read_case_insensitively_and_unknown_fields_source_and_tags_are_allowed(tmp_path):
+    text = MINI.replace("priority: low", "priority: ' URGENT '\n    source: ops wiki\n    tags: [login]")
+    assert load_taxonomy(write(tmp_path, text)).get("password").priority == "urgent"
+
+
 def test_out_of_scope_examples_come_from_yaml_and_examples_file(tmp_path):
     path = write(tmp_path, MINI + "out_of_scope_examples: ['tell me a joke']\nexamples_file: ex.csv\n",
                  examples=("ex.csv", "text,intent\nwhat's the weather,out_of_scope\nrefund me now,refund\n"))
@@ -126,7 +153,7 @@ def test_out_of_scope_examples_come_from_yaml_and_examples_file(tmp_path):
 
 @pytest.fixture(scope="module")
 def service(real_embedder: Any) -> IntentService:
-    svc = IntentService(embedder=real_embedder, path=TAXONOMY, threshold_override=0.5)
+    svc = IntentService(trainer=SkIntentTrainer(real_embedder), path=TAXONOMY, threshold_override=0.5)
     svc.load()
     return svc
 
@@ -206,7 +233,7 @@ def test_conversation_without_customer_text_is_refused(service):
 
 
 def test_threshold_is_a_setting(real_embedder, service):
-    strict = IntentService(embedder=real_embedder, path=TAXONOMY, threshold_override=1.0)
+    strict = IntentService(trainer=SkIntentTrainer(real_embedder), path=TAXONOMY, threshold_override=1.0)
     strict.load()  # reuses the trained model (same taxonomy version)
     r = strict.classify("I want a refund for my boots")
     assert r.intent is None and r.candidate == service.classify("I want a refund for my boots").intent
@@ -226,7 +253,7 @@ def test_empty_text_and_oversized_batch_are_invalid_input(service):
 
 async def test_reload_swaps_a_good_taxonomy_and_refuses_a_bad_one_keeping_the_old(tmp_path, real_embedder):
     path = write(tmp_path, MINI)
-    svc = IntentService(embedder=real_embedder, path=path, threshold_override=0.3)
+    svc = IntentService(trainer=SkIntentTrainer(real_embedder), path=path, threshold_override=0.3)
     await svc.reload()
     first = svc.version
     assert svc.classify("please refund my purchase").intent == "refund"
@@ -251,7 +278,7 @@ async def test_reload_swaps_a_good_taxonomy_and_refuses_a_bad_one_keeping_the_ol
 
 async def test_classification_never_fails_during_a_reload(tmp_path, real_embedder):
     path = write(tmp_path, MINI)
-    svc = IntentService(embedder=real_embedder, path=path, threshold_override=0.0)
+    svc = IntentService(trainer=SkIntentTrainer(real_embedder), path=path, threshold_override=0.0)
     svc.load()
     path.write_text(MINI.replace("priority: low", "priority: normal"))  # new version, retrain
     errors: list[BaseException] = []
@@ -293,7 +320,7 @@ async def test_reload_does_not_block_the_event_loop(tmp_path, real_embedder):
                 raise TimeoutError("the event loop never ran while the reload was embedding")
             return real_embedder.embed(texts)
 
-    svc = IntentService(embedder=GatedEmbedder(), path=path)
+    svc = IntentService(trainer=SkIntentTrainer(GatedEmbedder()), path=path)
 
     async def releaser() -> None:
         while not entered.is_set():
@@ -316,7 +343,7 @@ async def test_llm_fallback_names_the_intent_after_an_abstention_and_is_recorded
         asked.append(text)
         return "faq_policy"
 
-    svc = IntentService(embedder=real_embedder, path=TAXONOMY, threshold_override=0.5, fallback=fallback)
+    svc = IntentService(trainer=SkIntentTrainer(real_embedder), path=TAXONOMY, threshold_override=0.5, fallback=fallback)
     svc.load()
     r = await svc.aclassify("what is the meaning of life")
     assert (r.intent, r.source) == ("faq_policy", "llm")
@@ -329,14 +356,14 @@ async def test_llm_fallback_answers_outside_the_taxonomy_are_ignored(real_embedd
     async def fallback(text: str, taxonomy: Any) -> str | None:
         return "make_me_a_sandwich"
 
-    svc = IntentService(embedder=real_embedder, path=TAXONOMY, fallback=fallback)
+    svc = IntentService(trainer=SkIntentTrainer(real_embedder), path=TAXONOMY, fallback=fallback)
     svc.load()
     r = await svc.aclassify("what is the meaning of life")
     assert r.intent is None and r.source == "model"
 
 
 async def test_llm_fallback_over_the_gateway_parses_the_json_answer():
-    from service.intents.service import llm_fallback
+    from service.intents.llm_fallback import llm_fallback
     from service.ports import ChatResult
 
     class FakeGateway:
@@ -357,3 +384,44 @@ async def test_llm_fallback_over_the_gateway_parses_the_json_answer():
     assert task == "intent" and kw["json_mode"] and "faq_policy:" in messages[0].content
     assert await llm_fallback(FakeGateway('{"intent": "none"}'))("hello", tax) is None
     assert await llm_fallback(FakeGateway("I think it is about weather"))("hello", tax) is None
+
+
+# ---- the model is a port -------------------------------------------------------------------------
+
+
+async def test_the_service_classifies_through_any_intent_trainer_handed_in(tmp_path):
+    """Swapping the model is a constructor argument: a fake trainer, no scikit-learn, no embedder."""
+    import numpy as np
+
+    from service.ports import IntentModel, IntentScores, IntentTrainer
+
+    class KeywordModel:
+        labels = ["password", "refund", "shipping"]
+        threshold = 0.6
+        train_info = {"examples": 12}
+
+        def score(self, texts: Any) -> IntentScores:
+            hits = np.array([[float(label in t) + 0.1 for label in self.labels] for t in texts])
+            probs = hits / hits.sum(axis=1, keepdims=True)
+            best = probs.argmax(axis=1)
+            conf = probs[np.arange(len(texts)), best]
+            return IntentScores(self.labels, probs, best, np.log(conf), conf)
+
+    class KeywordTrainer:
+        def __init__(self) -> None:
+            self.trained: list[tuple[int, str]] = []
+
+        def train(self, texts: Any, labels: Any, *, version: str) -> KeywordModel:
+            self.trained.append((len(texts), version))
+            return KeywordModel()
+
+    trainer = KeywordTrainer()
+    assert isinstance(trainer, IntentTrainer) and isinstance(KeywordModel(), IntentModel)
+    svc = IntentService(trainer=trainer, path=write(tmp_path, MINI))
+    report = await svc.reload()
+    assert trainer.trained == [(12, report.version)] and svc.threshold == 0.6
+    r = svc.classify("refund please")
+    assert r.intent == "refund" and r.taxonomy_version == report.version and r.alternatives[0].intent in KeywordModel.labels
+    assert svc.classify("hello").intent is None and svc.classify("hello").candidate == "password"
+    await svc.reload()
+    assert len(trainer.trained) == 1  # same taxonomy version: nothing to train

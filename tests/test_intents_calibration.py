@@ -8,7 +8,9 @@ import json
 import numpy as np
 import pytest
 
-from service.intents.service import IntentService, TaxonomyError, load_taxonomy
+from service.adapters.sk_intent_model import SkIntentTrainer
+from service.intents.service import IntentService
+from service.intents.taxonomy import TaxonomyError, load_taxonomy
 from service.intents.calibration import choose_threshold
 from tests.conftest import KNOWLEDGE
 from tests.test_intents import MINI, write
@@ -52,12 +54,12 @@ def test_the_threshold_is_the_highest_that_costs_at_most_the_allowed_in_scope_ac
 
 
 def test_a_taxonomy_gets_its_own_calibrated_threshold_and_a_setting_overrides_it(real_embedder) -> None:  # noqa: ANN001
-    svc = IntentService(embedder=real_embedder, path=TAXONOMY)
+    svc = IntentService(trainer=SkIntentTrainer(real_embedder), path=TAXONOMY)
     report = svc.load()
     calibrated = report.train["threshold"]
     assert 0.0 < calibrated < 1.0 and calibrated != 0.5
     assert svc.threshold == calibrated and svc.describe()["threshold_source"] == "calibrated on the taxonomy"
-    fixed = IntentService(embedder=real_embedder, path=TAXONOMY, threshold_override=0.99)
+    fixed = IntentService(trainer=SkIntentTrainer(real_embedder), path=TAXONOMY, threshold_override=0.99)
     fixed.load()
     assert fixed.threshold == 0.99 and fixed.describe()["threshold_source"] == "setting"
     text = "I want a refund for my boots"

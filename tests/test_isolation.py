@@ -314,7 +314,7 @@ async def reload_taxonomy(w: World) -> None:
 
 
 async def _triage_signed_with_acmes_secret(w: World, path: str, zendesk: bool) -> None:
-    from service.triage.service import sign, sign_zendesk
+    from service.triage.signatures import sign, sign_zendesk
 
     secret = await w.client.app.state.container.keys.webhook_secret("acme")
     body = json.dumps({"ticket_id": "T-1", "subject": "refund", "description": TOPIC}).encode()

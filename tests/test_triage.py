@@ -9,20 +9,12 @@ from typing import Any
 
 import pytest
 
-from service.intents.service import Alternative, Classification, Intent, Taxonomy
-from service.triage.service import (
-    MemoryTriageStore,
-    TriageService,
-    detect_language,
-    parse_generic,
-    parse_zendesk,
-    raise_priority,
-    sentiment,
-    sign,
-    sign_zendesk,
-    urgency_signals,
-    verify_signature,
-)
+from service.intents.classifier import Alternative, Classification
+from service.intents.taxonomy import Intent, Taxonomy
+from service.triage.payloads import parse_generic, parse_zendesk
+from service.triage.service import MemoryTriageStore, TriageService
+from service.triage.signals import detect_language, raise_priority, sentiment, urgency_signals
+from service.triage.signatures import sign, sign_zendesk, verify_signature
 from service.errors import Conflict, Forbidden, InvalidInput, Unauthorized
 from tests.conftest import new_key, running
 

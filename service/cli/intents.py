@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from service.errors import AppError
+from service.adapters.sk_intent_model import SkIntentTrainer
 from service.intents.service import IntentService, load_taxonomy
 from service.repo_evals import run_repo_module
 from service.settings import Settings
@@ -42,13 +43,13 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     if args.no_train:
         print(json.dumps(taxonomy.summary(), indent=2))
         return 0
-    report = IntentService(embedder=make_embedder(settings), path=path, threshold_override=settings.models.intent_threshold).load()
+    report = IntentService(trainer=SkIntentTrainer(make_embedder(settings)), path=path, threshold_override=settings.models.intent_threshold).load()
     print(json.dumps(report.as_dict(), indent=2))
     return 0
 
 
 def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
-    svc = IntentService(embedder=make_embedder(settings), path=settings.content.intents_file,
+    svc = IntentService(trainer=SkIntentTrainer(make_embedder(settings)), path=settings.content.intents_file,
                         threshold_override=settings.models.intent_threshold)
     svc.load()
     results = svc.classify_batch(args.texts)

@@ -1,1 +1,5 @@
-"""Intent classification pieces that do not need the classifier's vendors (pure numpy)."""
+"""Intent classification: the taxonomy (``taxonomy``), answers from a model's scores
+(``classifier``), a conversation's current need (``current_need``), the optional LLM fallback
+(``llm_fallback``) and the use case that holds and reloads the live model (``service``). The
+model is a port (:class:`~service.ports.IntentTrainer`); scikit-learn lives in
+``service/adapters/sk_intent_model.py``."""
