@@ -71,7 +71,6 @@ class SuggestionService:
         today: Callable[[], date] | None = None,
         history: HistoryHook | None = None,
     ) -> None:
-        self.history = history or HistoryHook(None)
         self.knowledge = knowledge
         self.gateway = gateway
         self.checker = checker
@@ -85,7 +84,16 @@ class SuggestionService:
         self.top_k = top_k
         self.today = today or getattr(knowledge, "today", None) or (lambda: datetime.now(UTC).date())
         """The day replies are checked for (articles not in force that day support nothing)."""
-        self.llm = LLMReply(gateway=gateway, checker=checker, prompts=prompts, history=self.history, check=self._check, counter=counter)
+        self.llm = LLMReply(gateway=gateway, checker=checker, prompts=prompts, history=history or HistoryHook(None), check=self._check, counter=counter)
+
+    @property
+    def history(self) -> HistoryHook:
+        """The customer's history in every reply (issue 14); continuity's wiring sets it after construction."""
+        return self.llm.history
+
+    @history.setter
+    def history(self, hook: HistoryHook) -> None:
+        self.llm.history = hook
 
     # -- entry points --
 
