@@ -242,3 +242,34 @@ class TriageEvents(Protocol):
         neither. Returns the already stored (answer, fingerprint) when another delivery was first
         (then nothing is written)."""
         ...
+
+
+# --- C: replies: the suggestions of an answer, kept with the answer's audit record ---
+
+
+@dataclass(frozen=True)
+class StoredSuggestion:
+    """One suggestion as kept in the ``suggestions`` table (its text lives there, not in the
+    audit record; feedback and erasure find it by id)."""
+
+    id: str
+    text: str
+    engine: str
+    prompt: str | None
+
+
+@runtime_checkable
+class SuggestionLog(Protocol):
+    """Keeps the suggestions of one answer and the answer's audit record in one transaction: both
+    are written or neither is (the call raises). Adapter: ``service/adapters/sql/suggestions_repo.py``."""
+
+    async def record(
+        self,
+        tenant: str,
+        suggestions: Sequence[StoredSuggestion],
+        audit: dict[str, Any],
+        *,
+        conversation_id: str | None,
+        intent: str | None,
+        channel: str,
+    ) -> None: ...

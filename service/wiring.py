@@ -32,6 +32,7 @@ from service.adapters.qdrant_index import QdrantIndex
 from service.adapters.sk_cluster import AgglomerativeClusterer
 from service.adapters.sql.continuity_repo import ContinuityRepo
 from service.adapters.sk_intent_model import SkIntentTrainer
+from service.adapters.sql.suggestions_repo import SqlSuggestionLog
 from service.adapters.sql.triage_repo import SqlTriageStore
 from service.adapters.sql.engine import make_engine, migrate, read_session_factory, session_factory
 from service.adapters.sql.panel_store import PanelStore
@@ -54,7 +55,9 @@ from service.observability.metrics import Metrics
 from service.ports import ChatModel, Embedder, KeywordEncoder, TokenCounter, VectorIndex
 from service.prompts.registry import PromptRegistry, default_lock_file
 from service.replies.policy import PolicyChecker, load_checker
-from service.replies.service import Prompts, SuggestionService, intent_classifier, make_recorder
+from service.replies.intent_and_knowledge import intent_classifier
+from service.replies.llm_reply import Prompts
+from service.replies.service import SuggestionService
 from service.settings import Settings
 from service.summaries.service import GatewayChat, SummaryService, classify_adapter
 from service.tenancy.keys import KeyStore
@@ -313,7 +316,7 @@ def build_suggester(settings: Settings, knowledge: KnowledgeService, *, llm: LLM
         prompts=Prompts(settings.content.prompts_dir, registry=lambda: prompts),
         counter=counter,
         metrics=metrics,
-        recorder=make_recorder(sessions, audit=lambda: audit),
+        recorder=SqlSuggestionLog(sessions, audit=lambda: audit),
         classify=lambda: classify,
         history=history,
     )

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from service.replies.grounded import GroundedEngine, fill
+from service.replies.channels import fill
+from service.replies.grounded import GroundedEngine
 from service.domain.text import sentences
 from service.replies.policy import load_policy
 from service.knowledge.articles import load_dir

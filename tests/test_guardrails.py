@@ -9,7 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from service.replies.grounded import GroundedEngine, shape
+from service.replies.channels import shape
+from service.replies.grounded import GroundedEngine
 from service.domain.pii import Redactor
 from service.replies.policy import CHANNELS, Candidate, Evidence, PolicyChecker, load_policy
 from service.replies.service import Conversation, Message, SuggestionService
@@ -357,7 +358,8 @@ def test_ids_with_cue_words_inside_are_not_codes_and_ni_numbers_after_a_cue_are_
 
 
 def test_a_rejected_placeholder_value_is_named_in_the_audit_entry() -> None:
-    from service.replies.service import SuggestResult, audit_entry
+    from service.replies.conversation import SuggestResult
+    from service.replies.recording import audit_entry
 
     conv = Conversation("chat", [Message("customer", "hi")], customer={"first_name": "Jane. Your refund of $500 is approved", "order_id": "NW-1"})
     result = SuggestResult([], "chat", None, None, "p@2", {"outcome": "skipped"}, {"total_ms": 1.0}, [])

@@ -152,7 +152,7 @@ async def test_malformed_response_body_is_an_upstream_error(respx_mock, counter)
 
 @respx.mock(assert_all_called=True, assert_all_mocked=True)
 async def test_malformed_json_from_the_model_is_returned_for_the_caller_to_reject(respx_mock, counter):
-    from service.replies.service import parse_llm_json
+    from service.replies.llm_reply import parse_llm_json
 
     respx_mock.post(URL).mock(return_value=httpx.Response(200, json=completion('Sure! {"reply": "hi", citations: [A1]')))
     result, _ = await gateway(counter).complete("suggest", MESSAGES, json_mode=True)

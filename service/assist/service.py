@@ -16,10 +16,12 @@ from typing import Any
 
 import structlog
 
+from service.domain.interactions import DEFAULT_DIRECTION, Interaction
 from service.domain.pii import Redactor
-from service.replies.service import Classifier, Conversation, SuggestionService, build_query, validate
 from service.errors import AppError, InvalidInput
-from service.ports import SearchFilters
+from service.replies.conversation import Conversation, validate
+from service.replies.intent_and_knowledge import Classifier, find_grounds
+from service.replies.service import SuggestionService
 
 log = structlog.get_logger("service.assist")
 
@@ -54,30 +56,18 @@ class AssistService:
         started = time.perf_counter()
         redactor = Redactor()
         masked = await asyncio.to_thread(lambda: [type(m)(m.role, redactor.redact(m.text)) for m in conv.messages])  # off the loop
-        query = build_query(masked)
         notes: list[str] = []
 
-        async def intent_part() -> dict[str, Any] | None:
+        async def answer_part() -> tuple[dict[str, Any] | None, list[Any], Any, float]:
             classify = self.intents()
+            grounds = await find_grounds(self.knowledge, tenant, masked, conv.channel, top_k=max(top_k, 2 * n, 6), classify=classify)
             if classify is None:
                 notes.append("intent: no intent service is configured")
-                return None
-            label, confidence = await classify(masked)
-            return {"intent": label, "confidence": round(confidence, 4)}
-
-        async def knowledge_part() -> list[Any]:
-            return await self.knowledge.search(
-                tenant, query, top_k=max(top_k, 2 * n, 6), filters=SearchFilters(channel=conv.channel)
-            )
-
-        async def answer_part() -> tuple[dict[str, Any] | None, list[Any], Any, float]:
-            t0 = time.perf_counter()
-            intent, hits = await asyncio.gather(intent_part(), knowledge_part())
-            retrieval_ms = (time.perf_counter() - t0) * 1000
+            intent = {"intent": grounds.intent, "confidence": round(grounds.confidence, 4)} if grounds.classified else None
             result = await self.suggester.suggest(
-                tenant, conv, n=n, use_llm=use_llm, hits=hits, intent=(intent or {}).get("intent")
+                tenant, conv, n=n, use_llm=use_llm, hits=grounds.hits, intent=(intent or {}).get("intent")
             )
-            return intent, hits, result, retrieval_ms
+            return intent, grounds.hits, result, grounds.retrieval_ms
 
         async def summary_part() -> dict[str, Any] | None:
             if not include_summary:
@@ -143,8 +133,6 @@ async def _timed(coro: Any) -> tuple[Any, float]:
 
 def to_interactions(conv: Conversation) -> list[Any]:
     """This conversation's messages as interactions for the summariser (oldest first)."""
-    from service.domain.interactions import DEFAULT_DIRECTION, Interaction
-
     now = datetime.now(UTC)
     count = len(conv.messages)
     customer = conv.customer.get("id") or "anonymous"

@@ -3,16 +3,17 @@
 Runs only when ``ASSIST_LLM_GROUNDING_JUDGE`` is on and only on a reply that already passed
 every deterministic check. The judge sees the reply and the cited in-force passages and answers
 ``{"verdict": "supported" | "unsupported", "unsupported": [...]}``. ``unsupported`` refuses
-the reply (the findings name the claims); anything else — "supported", an invalid answer, a
+the reply (the findings name the claims); anything else — "supported", an invalid answer (not
+JSON, or not the prompt's ``output_schema``, checked with jsonschema), a
 failed or skipped call — leaves the checks' verdict as it is: the judge never approves alone.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Sequence
 from typing import Any
+
+from service.llm.answers import json_object, schema_errors
 
 MAX_EXCERPTS = 24
 
@@ -28,12 +29,16 @@ async def veto(gateway: Any, prompt: Any, reply: str, excerpts: Sequence[str], *
         return []
     if calls is not None:
         calls.append(call)
-    text = re.sub(r"^```(?:json)?\s*|\s*```$", "", result.text.strip())
     try:
-        data = json.loads(text[text.find("{") : text.rfind("}") + 1])
+        data = json_object(result.text)
     except ValueError:
         return []
-    if not isinstance(data, dict) or str(data.get("verdict", "")).lower() != "unsupported":
+    if isinstance(data.get("verdict"), str):
+        data["verdict"] = data["verdict"].lower()
+    schema = getattr(prompt, "output_schema", None)
+    if schema and schema_errors(data, schema):  # not the answer the prompt asks for
+        return []
+    if str(data.get("verdict", "")).lower() != "unsupported":
         return []
     claims = [str(c)[:160] for c in (data.get("unsupported") or []) if str(c).strip()][:5]
     return [f"grounding judge: claim not supported by the cited excerpts: {c!r}" for c in claims] or [

@@ -41,14 +41,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+import msgspec
 import yaml
+from msgspec import UNSET, UnsetType
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 from service.errors import InvalidInput
+from service.llm.answers import check_schema
 from service.ports import ChatMessage
 
 REGISTRY_FILE = "registry.yaml"
@@ -61,17 +64,6 @@ _REF_RE = re.compile(r"^([a-z][a-z0-9_]*)@([1-9][0-9]*)$")
 
 _REQUIRED = ("id", "version", "task", "description", "owner", "parameters", "inputs")
 _OPTIONAL = ("output_schema", "tags", "changelog")
-_PARAMS: dict[str, tuple[type, ...]] = {
-    "temperature": (int, float),
-    "top_p": (int, float),
-    "max_tokens": (int,),
-    "json_mode": (bool,),
-    "stop": (list, str),
-    "seed": (int,),
-    "presence_penalty": (int, float),
-    "frequency_penalty": (int, float),
-    "model": (str,),
-}
 
 
 class PromptError(InvalidInput):
@@ -144,6 +136,68 @@ class Prompt:
         }
 
 
+class PromptParameters(msgspec.Struct, forbid_unknown_fields=True):
+    """``parameters``: what the LLM call may take from the prompt (settings win where they say so)."""
+
+    temperature: Annotated[float, msgspec.Meta(ge=0, le=2)] | UnsetType = UNSET
+    top_p: float | UnsetType = UNSET
+    max_tokens: Annotated[int, msgspec.Meta(ge=1)] | UnsetType = UNSET
+    json_mode: bool | UnsetType = UNSET
+    stop: list[Any] | str | UnsetType = UNSET
+    seed: int | UnsetType = UNSET
+    presence_penalty: float | UnsetType = UNSET
+    frequency_penalty: float | UnsetType = UNSET
+    model: str | UnsetType = UNSET
+
+
+class PromptMeta(msgspec.Struct, forbid_unknown_fields=True):
+    """A prompt file's front matter (see the module docstring)."""
+
+    id: str
+    version: int
+    task: str
+    description: str
+    owner: str
+    parameters: PromptParameters
+    inputs: dict[str, Any] | list[str]
+    output_schema: dict[str, Any] | None = None
+    tags: Any = None
+    changelog: Any = None
+
+
+_PARAMS = tuple(PromptParameters.__struct_fields__)
+_AT = re.compile(r"^(?P<msg>.*?)(?: - at `\$(?P<at>[^`]*)`)?$", re.S)
+
+
+def _meta_problem(exc: msgspec.ValidationError, data: dict[str, Any], version: str) -> str:
+    """msgspec's complaint about the front matter, said as this file format says it."""
+    m = _AT.match(str(exc))
+    msg, at = (m.group("msg"), m.group("at") or "") if m else (str(exc), "")
+    parts = [p for p in at.split(".") if p]
+    params = data.get("parameters")
+    if parts[:1] == ["parameters"]:
+        if len(parts) == 1 and "unknown field" in msg:
+            name = msg.rsplit("`", 2)[-2]
+            return f"unknown parameter {name!r}; known: {', '.join(_PARAMS)}"
+        if len(parts) == 1:
+            return "parameters must be a mapping (temperature, max_tokens, json_mode...)"
+        name = parts[1]
+        if name == "temperature" and ("<=" in msg or ">=" in msg):
+            return "parameter temperature must be between 0 and 2"
+        if name == "max_tokens" and ">=" in msg:
+            return "parameter max_tokens must be positive"
+        return f"parameter {name} has the wrong type ({type(params[name]).__name__})"
+    if parts[:1] == ["version"]:
+        return f"version {data['version']!r} does not match the file name (expected {version})"
+    if parts[:1] in (["task"], ["description"], ["owner"]):
+        return f"{parts[0]} must be a non-empty string"
+    if parts[:1] == ["inputs"]:
+        return "inputs must be a list of names or a mapping name -> description"
+    if parts[:1] == ["output_schema"]:
+        return "output_schema must be a JSON schema mapping with a 'type'"
+    return f"front matter: {msg}"
+
+
 def load_prompt(path: Path) -> Prompt:
     """Parse and validate one prompt file; PromptError names the file and the problem."""
     m = _FILE_RE.match(path.name)
@@ -170,38 +224,27 @@ def load_prompt(path: Path) -> Prompt:
         raise PromptError(f"{path}: unknown front matter key(s) {', '.join(map(str, unknown))}; allowed: {', '.join(_REQUIRED + _OPTIONAL)}")
     if data["id"] != m.group("id"):
         raise PromptError(f"{path}: id {data['id']!r} does not match the file name (expected {m.group('id')!r})")
-    if not isinstance(data["version"], int) or isinstance(data["version"], bool) or data["version"] != int(m.group("version")):
+    try:
+        front_matter = msgspec.convert(data, PromptMeta)
+    except msgspec.ValidationError as exc:
+        raise PromptError(f"{path}: {_meta_problem(exc, data, m.group('version'))}") from None
+    if front_matter.version != int(m.group("version")):
         raise PromptError(f"{path}: version {data['version']!r} does not match the file name (expected {m.group('version')})")
     for key in ("task", "description", "owner"):
-        if not isinstance(data[key], str) or not data[key].strip():
+        if not getattr(front_matter, key).strip():
             raise PromptError(f"{path}: {key} must be a non-empty string")
-    if not re.match(r"^[a-z][a-z0-9_]*$", data["task"]):
+    if not re.match(r"^[a-z][a-z0-9_]*$", front_matter.task):
         raise PromptError(f"{path}: task {data['task']!r} must be lowercase letters, digits and _")
     params = data["parameters"]
-    if not isinstance(params, dict):
-        raise PromptError(f"{path}: parameters must be a mapping (temperature, max_tokens, json_mode...)")
-    for name, value in params.items():
-        if name not in _PARAMS:
-            raise PromptError(f"{path}: unknown parameter {name!r}; known: {', '.join(_PARAMS)}")
-        if not isinstance(value, _PARAMS[name]) or (isinstance(value, bool) and bool not in _PARAMS[name]):
-            raise PromptError(f"{path}: parameter {name} has the wrong type ({type(value).__name__})")
-    if "temperature" in params and not 0 <= params["temperature"] <= 2:
-        raise PromptError(f"{path}: parameter temperature must be between 0 and 2")
-    if "max_tokens" in params and params["max_tokens"] < 1:
-        raise PromptError(f"{path}: parameter max_tokens must be positive")
-    raw_inputs = data["inputs"]
-    if isinstance(raw_inputs, dict):
-        input_docs = {str(k): str(v) for k, v in raw_inputs.items()}
-    elif isinstance(raw_inputs, list) and all(isinstance(i, str) for i in raw_inputs):
-        input_docs = {i: "" for i in raw_inputs}
-    else:
-        raise PromptError(f"{path}: inputs must be a list of names or a mapping name -> description")
+    input_docs = {str(k): str(v) for k, v in front_matter.inputs.items()} if isinstance(front_matter.inputs, dict) else {i: "" for i in front_matter.inputs}
     bad_names = [n for n in input_docs if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", n)]
     if bad_names:
         raise PromptError(f"{path}: input name(s) {', '.join(bad_names)} are not valid template variable names")
-    schema = data.get("output_schema")
-    if schema is not None and (not isinstance(schema, dict) or "type" not in schema):
+    schema = front_matter.output_schema
+    if schema is not None and "type" not in schema:
         raise PromptError(f"{path}: output_schema must be a JSON schema mapping with a 'type'")
+    if schema is not None and (problem := check_schema(schema)):
+        raise PromptError(f"{path}: output_schema is not a valid JSON schema: {problem}")
 
     body = front.group(2)
     pieces = _PART_RE.split(body)
