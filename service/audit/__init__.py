@@ -13,8 +13,10 @@ from typing import Any
 
 import structlog
 
-from service.audit.feedback import FeedbackIn, FeedbackService, add_suggestions, edit_distance
-from service.audit.trail import AuditEntry, AuditQuery, AuditTrail, VerifyReport, elapsed_ms
+from service.audit.chain import VerifyReport
+from service.audit.entry import AuditEntry, AuditQuery, elapsed_ms
+from service.audit.feedback import FeedbackIn, FeedbackService, edit_distance
+from service.audit.trail import AuditTrail
 
 log = structlog.get_logger("service.audit")
 
@@ -25,7 +27,6 @@ __all__ = [
     "FeedbackIn",
     "FeedbackService",
     "VerifyReport",
-    "add_suggestions",
     "edit_distance",
     "elapsed_ms",
     "register",
