@@ -20,9 +20,9 @@ from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from service.audit import retention
 from service.audit.chain import ChainCheck, ChainRecord, VerifyReport, link
 from service.audit.entry import AuditEntry, AuditQuery, build_record, elapsed_ms, record_to_dict
+from service.audit.retention import erase_customer as erase_in_chain, purge as purge_chain
 from service.audit.writer import GroupWriter
 from service.errors import NotFound
 from service.ports import AuditStore, AuditTx
@@ -143,12 +143,12 @@ class AuditTrail:
     async def purge(self, older_than_days: float, *, tenant: str | None = None, reference: str | None = None) -> dict[str, Any]:
         """Delete records older than the age (with their suggestions and feedback), keeping every
         chain verifiable from a new anchor. Returns {tenant: count}."""
-        return await retention.purge(self.store, self._append_in, lambda: self.clock(), older_than_days,
-                                     tenant=tenant, reference=reference)
+        return await purge_chain(self.store, self._append_in, lambda: self.clock(), older_than_days,
+                                 tenant=tenant, reference=reference)
 
     async def erase_customer(self, tenant: str, customer_id: str, *, reference: str | None = None,
                              record_ids: Iterable[str] = ()) -> dict[str, Any]:
         """Replace a customer's personal data in the trail by a marker (see
         :func:`service.audit.retention.erase_customer`)."""
-        return await retention.erase_customer(self.store, self._append_in, tenant, customer_id,
-                                              reference=reference, record_ids=record_ids)
+        return await erase_in_chain(self.store, self._append_in, tenant, customer_id,
+                                    reference=reference, record_ids=record_ids)
