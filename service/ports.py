@@ -273,3 +273,173 @@ class SuggestionLog(Protocol):
         intent: str | None,
         channel: str,
     ) -> None: ...
+
+
+# --- E: audit trail, feedback ---
+# The audit package's value types live with the chain (service.audit.chain, .entry); named here
+# for the type checker only, so the ports import nothing from the use cases at run time.
+from typing import TYPE_CHECKING  # noqa: E402 (this block is appended to the shared file)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
+    from contextlib import AbstractAsyncContextManager
+    from datetime import datetime
+
+    from service.audit.chain import ChainHead, ChainRecord, VerifyReport
+    from service.audit.entry import AuditEntry, AuditQuery
+
+
+class AuditLog(Protocol):
+    """What use cases call to record an answer (implemented by :class:`service.audit.trail.AuditTrail`).
+
+    ``append(uow, entry)`` writes the record in the caller's unit of work, so the work and its
+    record commit together or not at all; ``uow`` is the transaction handle a SQL repository of
+    this service opened (use cases pass it through, never look inside). ``record(entry, rows=...)``
+    is for answers whose only writes are the record and a few rows that belong to it: it opens
+    (and group-commits) its own transaction."""
+
+    async def append(self, uow: Any, entry: AuditEntry | Mapping[str, Any]) -> ChainRecord: ...
+
+    async def record(self, entry: AuditEntry | Mapping[str, Any],
+                     rows: Callable[[ChainRecord], Iterable[Any]] | None = None) -> ChainRecord: ...
+
+    async def drain(self) -> None: ...
+
+    async def get(self, tenant: str, record_id: str) -> dict[str, Any]: ...
+
+    async def query(self, tenant: str, q: AuditQuery, *, limit: int = 50,
+                    before_seq: int | None = None) -> tuple[list[dict[str, Any]], int | None]: ...
+
+    def export(self, tenant: str | None = None, *, batch: int = 1000) -> AsyncIterator[dict[str, Any]]: ...
+
+    async def verify(self, tenant: str | None = None, *, stop_at_first: bool = False) -> VerifyReport: ...
+
+    async def purge(self, older_than_days: float, *, tenant: str | None = None,
+                    reference: str | None = None) -> dict[str, Any]: ...
+
+    async def erase_customer(self, tenant: str, customer_id: str, *, reference: str | None = None,
+                             record_ids: Iterable[str] = ()) -> dict[str, Any]: ...
+
+
+class AuditTx(Protocol):
+    """The audit repository inside one transaction (see :class:`AuditStore`)."""
+
+    uow: Any
+    """The transaction handle other repositories and :meth:`AuditLog.append` accept."""
+
+    async def lock_head(self, tenant: str) -> ChainHead:
+        """The tenant's chain head, locked until the transaction ends (created when missing)."""
+        ...
+
+    async def add(self, records: Sequence[ChainRecord], rows: Sequence[Any] = ()) -> None:
+        """Insert linked records, then the rows that point at them (bulk, for a group commit)."""
+        ...
+
+    async def move_head(self, tenant: str, last_seq: int, last_hash: str) -> None: ...
+
+    async def move_anchor(self, tenant: str, anchor_seq: int, anchor_hash: str) -> None: ...
+
+    async def first_seq_since(self, tenant: str, cutoff: datetime) -> int | None: ...
+
+    async def record_hash_at(self, tenant: str, seq: int) -> str | None: ...
+
+    async def delete_through(self, tenant: str, seq: int) -> int:
+        """Delete the records up to ``seq`` and the suggestions and feedback linked to them;
+        returns how many records."""
+        ...
+
+    async def seqs_of(self, tenant: str, customer_id: str, record_ids: Sequence[str] = ()) -> dict[str, int]:
+        """``{record id: seq}`` of the customer's records and of ``record_ids``."""
+        ...
+
+    async def erase(self, tenant: str, record_ids: Sequence[str]) -> tuple[int, int]:
+        """Replace the records' personal fields by the erasure marker, and the text of their
+        suggestions and feedback; returns (suggestions, feedback) changed."""
+        ...
+
+
+class AuditStore(Protocol):
+    """Where the audit records and chain heads are kept (``service/adapters/sql/audit_repo.py``)."""
+
+    def transaction(self) -> AbstractAsyncContextManager[AuditTx]: ...
+
+    def within(self, uow: Any) -> AuditTx:
+        """The repository inside a caller's unit of work."""
+        ...
+
+    async def head(self, tenant: str) -> ChainHead | None: ...
+
+    async def get(self, record_id: str) -> ChainRecord | None: ...
+
+    async def page(self, tenant: str, q: AuditQuery, *, limit: int, before_seq: int | None) -> list[ChainRecord]:
+        """Up to ``limit`` records matching ``q``, newest first, below ``before_seq``."""
+        ...
+
+    async def tenants(self) -> list[str]: ...
+
+    def rows(self, tenant: str, *, after_seq: int = 0, batch: int = 1000) -> AsyncIterator[ChainRecord]: ...
+
+
+@dataclass(frozen=True)
+class SuggestionRef:
+    """A recorded suggestion, as feedback needs it."""
+
+    id: str
+    tenant_id: str
+    audit_id: str
+    prompt: str | None
+    intent: str | None
+    channel: str
+    engine: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FeedbackEvent:
+    id: str
+    tenant_id: str
+    suggestion_id: str
+    audit_id: str
+    event: str
+    """shown, accepted, edited, rejected."""
+    sent_text: str | None
+    reason: str | None
+    rating: int | None
+    edit_distance: float | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class FeedbackFact:
+    """One feedback event joined with its suggestion (what the feedback report reads)."""
+
+    suggestion_id: str
+    prompt: str | None
+    engine: str
+    intent: str | None
+    event: str
+    edit_distance: float | None
+    reason: str | None
+    rating: int | None
+
+
+class FeedbackTx(Protocol):
+    uow: Any
+
+    async def lock_suggestion(self, suggestion_id: str) -> SuggestionRef | None: ...
+
+    async def decision(self, tenant: str, suggestion_id: str, events: Sequence[str]) -> FeedbackEvent | None:
+        """The first recorded event among ``events`` for the suggestion."""
+        ...
+
+    async def add(self, event: FeedbackEvent) -> None: ...
+
+
+class FeedbackStore(Protocol):
+    """Suggestions' feedback (``service/adapters/sql/audit_repo.py``)."""
+
+    def transaction(self) -> AbstractAsyncContextManager[FeedbackTx]: ...
+
+    async def facts(self, tenant: str, *, since: datetime | None = None, until: datetime | None = None) -> list[FeedbackFact]:
+        """Every feedback event of the window with its suggestion, oldest first."""
+        ...

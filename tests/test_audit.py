@@ -12,8 +12,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import delete, select, text, update
 
-from service.audit import AuditEntry, AuditTrail, add_suggestions
+from service.audit import AuditEntry, AuditTrail
 from service.cli.main import main as cli_main
+from service.adapters.sql.audit_repo import SqlAuditStore
 from service.adapters.sql.engine import make_engine, migrate, session_factory
 from service.adapters.sql.models import AuditChainHead, AuditRecord, Feedback, Suggestion
 
@@ -40,6 +41,15 @@ class Clock:
     def __call__(self) -> datetime:
         self.now += timedelta(seconds=1)
         return self.now
+
+
+async def add_suggestions(session, *, tenant_id, audit_id, conversation_id, intent, channel, suggestions) -> None:
+    """Suggestion rows of one answer, in the caller's session (as the suggestion service writes them)."""
+    for s in suggestions:
+        session.add(Suggestion(id=s["id"], tenant_id=tenant_id, audit_id=audit_id, conversation_id=conversation_id,
+                               prompt=s.get("prompt"), intent=intent, channel=channel, engine=s["engine"], text=s["text"],
+                               created_at=datetime.now(UTC)))
+    await session.flush()
 
 
 def entry(i: int = 0, tenant: str = "acme", **kw) -> AuditEntry:
@@ -276,16 +286,15 @@ async def test_output_policy_and_params_are_masked_but_identifiers_are_kept(sess
 async def test_concurrent_answers_share_commits_and_each_keeps_its_own_rows(sessions):
     """record() group-commits: 40 answers at once take far fewer transactions than 40, every
     answer's record and rows land together, and the chain still verifies."""
-    trail = AuditTrail(sessions)
-    commits = 0
-    original = trail._commit
+    class CountingStore(SqlAuditStore):
+        transactions = 0
 
-    async def counting(batch):
-        nonlocal commits
-        commits += 1
-        await original(batch)
+        def transaction(self):
+            self.transactions += 1
+            return super().transaction()
 
-    trail._commit = counting
+    store = CountingStore(sessions)
+    trail = AuditTrail(store)
 
     def rows_for(i: int):
         return lambda rec: [Suggestion(id=f"s-{i}-{k}", tenant_id="acme", audit_id=rec.id, prompt=None, intent=None,
@@ -293,7 +302,7 @@ async def test_concurrent_answers_share_commits_and_each_keeps_its_own_rows(sess
                             for k in range(2)]
 
     records = await asyncio.gather(*(trail.record(entry(i), rows=rows_for(i)) for i in range(40)))
-    assert commits < 40, "concurrent answers were committed one transaction each"
+    assert store.transactions < 40, "concurrent answers were committed one transaction each"
     assert (await trail.verify()).ok
     async with sessions() as s:
         linked = dict((await s.execute(select(Suggestion.id, Suggestion.audit_id))).all())

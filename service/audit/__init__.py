@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.audit.feedback import FeedbackIn, FeedbackService, add_suggestions, edit_distance
-from service.audit.trail import AuditEntry, AuditQuery, AuditTrail, VerifyReport, elapsed_ms
+from service.audit.chain import VerifyReport
+from service.audit.entry import AuditEntry, AuditQuery, elapsed_ms
+from service.audit.feedback import FeedbackIn, FeedbackService, edit_distance
+from service.audit.trail import AuditTrail
 
 __all__ = [
     "AuditEntry",
@@ -20,7 +22,6 @@ __all__ = [
     "FeedbackIn",
     "FeedbackService",
     "VerifyReport",
-    "add_suggestions",
     "edit_distance",
     "elapsed_ms",
     "summary_hook",

@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from service.audit.trail import AuditEntry, AuditTrail
-from service.adapters.sql.models import Feedback, Suggestion
+from service.audit.entry import AuditEntry
+from service.audit.trail import AuditTrail, sql_stores
 from service.errors import Conflict, InvalidInput, NotFound
+from service.ports import FeedbackEvent, FeedbackStore, SuggestionRef
 
 EVENTS = ("shown", "accepted", "edited", "rejected")
 FINAL_EVENTS = ("accepted", "edited", "rejected")
@@ -68,38 +65,11 @@ class FeedbackIn:
                 raise InvalidInput(f"{name} is longer than {MAX_TEXT} characters")
 
 
-async def add_suggestions(
-    session: AsyncSession,
-    *,
-    tenant_id: str,
-    audit_id: str,
-    suggestions: Iterable[Any],
-    conversation_id: str | None,
-    intent: str | None,
-    channel: str,
-    created_at: datetime | None = None,
-) -> list[Suggestion]:
-    """Insert the ``suggestions`` rows of one answer, in the caller's session (the same transaction
-    as its audit record). Each item has ``id``, ``text``, ``engine`` and ``prompt`` (attributes or
-    keys)."""
-    now = created_at or datetime.now(UTC)
-    rows = []
-    for s in suggestions:
-        get = s.get if isinstance(s, dict) else (lambda k, _s=s: getattr(_s, k, None))
-        row = Suggestion(
-            id=str(get("id")), tenant_id=tenant_id, audit_id=audit_id, conversation_id=conversation_id,
-            prompt=get("prompt"), intent=intent, channel=channel, engine=str(get("engine") or "unknown"),
-            text=str(get("text") or ""), created_at=now,
-        )
-        session.add(row)
-        rows.append(row)
-    await session.flush()
-    return rows
-
-
 class FeedbackService:
-    def __init__(self, sessions: async_sessionmaker, trail: AuditTrail) -> None:
-        self.sessions = sessions
+    def __init__(self, store: FeedbackStore | Any, trail: AuditTrail) -> None:
+        if not hasattr(store, "transaction"):  # a session factory (transitional, see sql_stores)
+            store = sql_stores(store)[1]
+        self.store: FeedbackStore = store
         self.trail = trail
 
     async def submit(self, tenant: str, suggestion_id: str, data: FeedbackIn) -> dict[str, Any]:
@@ -107,27 +77,28 @@ class FeedbackService:
         rejected): the same decision sent again returns the recorded one (``replayed``, nothing
         written), a different one is a :class:`Conflict`. ``shown`` is not a decision and may be
         sent any number of times. The suggestion's row is locked for the check (PostgreSQL;
-        SQLite's writers are serialised), so concurrent decisions cannot both be written."""
+        SQLite's writers are serialised), so concurrent decisions cannot both be written. The
+        event and its audit record commit together."""
         data.validate()
-        async with self.sessions.begin() as session:
-            suggestion = await session.get(Suggestion, suggestion_id, with_for_update=True)
+        async with self.store.transaction() as tx:
+            suggestion = await tx.lock_suggestion(suggestion_id)
             if suggestion is None or suggestion.tenant_id != tenant:
                 raise NotFound(f"no suggestion {suggestion_id!r}")
             if data.event in FINAL_EVENTS:
-                decided = await _decision(session, tenant, suggestion_id)
+                decided = await tx.decision(tenant, suggestion_id, FINAL_EVENTS)
                 if decided is not None:
                     if _same(decided, data):
                         return _out(decided, suggestion, feedback_audit_id=None, replayed=True)
                     raise Conflict(f"suggestion {suggestion_id!r} already has the decision {decided.event!r} "
                                    f"(recorded {decided.created_at.isoformat()}); a suggestion has one decision")
             distance = edit_distance(suggestion.text, data.sent_text) if data.event == "edited" and data.sent_text else None
-            row = Feedback(
+            row = FeedbackEvent(
                 id=str(uuid.uuid4()), tenant_id=tenant, suggestion_id=suggestion_id, audit_id=suggestion.audit_id,
                 event=data.event, sent_text=data.sent_text, reason=(data.reason or "").strip() or None,
                 rating=data.rating, edit_distance=distance, created_at=datetime.now(UTC),
             )
-            session.add(row)
-            record = await self.trail.append(session, AuditEntry(
+            await tx.add(row)
+            record = await self.trail.append(tx.uow, AuditEntry(
                 endpoint="feedback",
                 tenant_id=tenant,
                 input={"suggestion_id": suggestion_id, "event": data.event, "sent_text": data.sent_text, "reason": data.reason, "rating": data.rating},
@@ -139,19 +110,12 @@ class FeedbackService:
         return _out(row, suggestion, feedback_audit_id=record.id, replayed=False)
 
 
-async def _decision(session: AsyncSession, tenant: str, suggestion_id: str) -> Feedback | None:
-    return (await session.scalars(
-        select(Feedback).where(Feedback.tenant_id == tenant, Feedback.suggestion_id == suggestion_id,
-                               Feedback.event.in_(FINAL_EVENTS)).order_by(Feedback.created_at).limit(1)
-    )).first()
-
-
-def _same(row: Feedback, data: FeedbackIn) -> bool:
+def _same(row: FeedbackEvent, data: FeedbackIn) -> bool:
     reason = (data.reason or "").strip() or None
     return (row.event, row.sent_text, row.reason, row.rating) == (data.event, data.sent_text, reason, data.rating)
 
 
-def _out(row: Feedback, suggestion: Suggestion, *, feedback_audit_id: str | None, replayed: bool) -> dict[str, Any]:
+def _out(row: FeedbackEvent, suggestion: SuggestionRef, *, feedback_audit_id: str | None, replayed: bool) -> dict[str, Any]:
     created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
     return {
         "id": row.id,

@@ -16,11 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
 from service.audit.feedback import FINAL_EVENTS
-from service.adapters.sql.models import Feedback, Suggestion
+from service.audit.trail import sql_stores
+from service.ports import FeedbackStore
 
 
 @dataclass
@@ -58,27 +56,17 @@ class _Group:
         }
 
 
-async def feedback_report(sessions: async_sessionmaker, tenant: str, *, since: datetime | None = None, until: datetime | None = None) -> dict[str, Any]:
-    stmt = (
-        select(Suggestion.id, Suggestion.prompt, Suggestion.engine, Suggestion.intent,
-               Feedback.event, Feedback.edit_distance, Feedback.reason, Feedback.rating, Feedback.created_at)
-        .join(Feedback, Feedback.suggestion_id == Suggestion.id)
-        .where(Suggestion.tenant_id == tenant, Feedback.tenant_id == tenant)
-        .order_by(Feedback.created_at, Feedback.id)
-    )
-    if since is not None:
-        stmt = stmt.where(Feedback.created_at >= since)
-    if until is not None:
-        stmt = stmt.where(Feedback.created_at < until)
+async def feedback_report(store: FeedbackStore | Any, tenant: str, *, since: datetime | None = None, until: datetime | None = None) -> dict[str, Any]:
+    if not hasattr(store, "facts"):  # a session factory (transitional, see sql_stores)
+        store = sql_stores(store)[1]
     per: dict[str, dict[str, Any]] = {}
-    async with sessions() as session:
-        for row in (await session.execute(stmt)).all():
-            s = per.setdefault(row.id, {"prompt": row.prompt or f"engine:{row.engine}", "intent": row.intent or "(none)", "shown": False, "final": None, "ratings": []})
-            s["shown"] = True  # any event means the agent saw it
-            if row.event in FINAL_EVENTS:
-                s["final"] = (row.event, row.edit_distance, row.reason)
-            if row.rating is not None:
-                s["ratings"].append(row.rating)
+    for row in await store.facts(tenant, since=since, until=until):
+        s = per.setdefault(row.suggestion_id, {"prompt": row.prompt or f"engine:{row.engine}", "intent": row.intent or "(none)", "shown": False, "final": None, "ratings": []})
+        s["shown"] = True  # any event means the agent saw it
+        if row.event in FINAL_EVENTS:
+            s["final"] = (row.event, row.edit_distance, row.reason)
+        if row.rating is not None:
+            s["ratings"].append(row.rating)
     groups: dict[str, dict[str, _Group]] = {"prompt": defaultdict(_Group), "intent": defaultdict(_Group)}
     overall = _Group()
     for s in per.values():

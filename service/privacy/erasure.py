@@ -24,9 +24,9 @@ from typing import Any
 
 import structlog
 
-from service.audit.trail import AuditTrail
 from service.adapters.sql.erasure import delete_customer_rows
 from service.errors import InvalidInput
+from service.ports import AuditLog
 from service.privacy.subjects import subject_hashes
 
 log = structlog.get_logger("service.privacy")
@@ -47,7 +47,7 @@ class ErasureReport:
         return dict(self.__dict__)
 
 
-async def erase_customer(sessions: Any, trail: AuditTrail, tenant: str, customer_id: str,
+async def erase_customer(sessions: Any, trail: AuditLog, tenant: str, customer_id: str,
                          *, reference: str | None = None) -> ErasureReport:
     if not customer_id or not customer_id.strip():
         raise InvalidInput("a customer id is needed")
