@@ -13,6 +13,7 @@ from typing import Any
 
 import structlog
 
+from service.adapters.sql.keys_repo import SqlKeyRepo  # issue 11 (helper F): KeyStore takes a repository
 from service.errors import AppError, NotFound
 from service.cli.gaps import register_cli as register_gaps_cli
 from service.observability.logging import configure_logging, is_json
@@ -328,7 +329,7 @@ def cmd_keys_create(args: argparse.Namespace, settings: Settings) -> int:
 
     async def run() -> Any:
         async with database(settings) as sessions:
-            return await KeyStore(sessions).create(args.tenant, scopes, name=args.name)
+            return await KeyStore(SqlKeyRepo(sessions)).create(args.tenant, scopes, name=args.name)
 
     key, info = asyncio.run(run())
     print(key)
@@ -347,7 +348,7 @@ def cmd_keys_list(args: argparse.Namespace, settings: Settings) -> int:
 
     async def run() -> Any:
         async with database(settings, create=False) as sessions:
-            store = KeyStore(sessions)
+            store = KeyStore(SqlKeyRepo(sessions))
             if await store.webhook_secret(args.tenant) is None:
                 raise NotFound(f"no tenant {args.tenant!r}; create a key for it first")
             return await store.list(args.tenant)
@@ -363,7 +364,7 @@ def cmd_keys_revoke(args: argparse.Namespace, settings: Settings) -> int:
 
     async def run() -> Any:
         async with database(settings, create=False) as sessions:
-            return await KeyStore(sessions).revoke(args.tenant, args.key_id)
+            return await KeyStore(SqlKeyRepo(sessions)).revoke(args.tenant, args.key_id)
 
     info = asyncio.run(run())
     print(f"revoked {info.id}")
@@ -375,7 +376,7 @@ def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
 
     async def run() -> Any:
         async with database(settings, create=False) as sessions:
-            return await KeyStore(sessions).rotate(args.tenant, args.key_id)
+            return await KeyStore(SqlKeyRepo(sessions)).rotate(args.tenant, args.key_id)
 
     key, info = asyncio.run(run())
     print(key)
@@ -391,7 +392,7 @@ def cmd_webhook_secret(args: argparse.Namespace, settings: Settings) -> int:
 
         async def store() -> None:
             async with database(settings, create=False) as sessions:
-                await KeyStore(sessions).set_webhook_secret(args.tenant, new)
+                await KeyStore(SqlKeyRepo(sessions)).set_webhook_secret(args.tenant, new)
 
         asyncio.run(store())
         print(f"webhook secret of {args.tenant} replaced; sign with the new one from now on", file=sys.stderr)
@@ -399,7 +400,7 @@ def cmd_webhook_secret(args: argparse.Namespace, settings: Settings) -> int:
 
     async def run() -> Any:
         async with database(settings, create=False) as sessions:
-            return await KeyStore(sessions).webhook_secret(args.tenant)
+            return await KeyStore(SqlKeyRepo(sessions)).webhook_secret(args.tenant)
 
     secret = asyncio.run(run())
     if secret is None:
