@@ -21,6 +21,8 @@ from service.clock import Clock
 from service.continuity.wiring import register as register_continuity  # issue 14
 from service.adapters.sql.engine import make_engine, migrate, read_session_factory, session_factory
 from service.gaps.service import GapService
+from service.adapters.sql.keys_repo import SqlKeyRepo  # issue 11 (helper F)
+from service.adapters.sql.knowledge_repo import SqlKnowledgeRepo  # issue 11 (helper F)
 from service.tenancy.keys import KeyStore
 from service.knowledge.service import KnowledgeService
 from service.observability.metrics import Metrics
@@ -123,13 +125,13 @@ async def build_container(settings: Settings, overrides: dict[str, Any] | None =
     clock = Clock.of(given) if given is not None else Clock.from_setting(settings.server.now)
     knowledge = KnowledgeService(
         index=index, embedder=embedder, keywords=overrides.pop("keywords", None) or make_keywords(), counter=counter,
-        sessions=sessions, chunk_tokens=settings.models.chunk_tokens, today=clock.today,
+        repo=SqlKnowledgeRepo(sessions), chunk_tokens=settings.models.chunk_tokens, today=clock.today,
     )
     container = Container(
         settings=settings,
         engine=engine,
         sessions=sessions,
-        keys=KeyStore(sessions, read_session_factory(engine)),
+        keys=KeyStore(SqlKeyRepo(sessions, read_session_factory(engine))),
         embedder=embedder,
         counter=counter,
         index=index,
