@@ -442,4 +442,132 @@ class FeedbackStore(Protocol):
 
     async def facts(self, tenant: str, *, since: datetime | None = None, until: datetime | None = None) -> list[FeedbackFact]:
         """Every feedback event of the window with its suggestion, oldest first."""
+
+
+# --- F: repositories (history, knowledge ingest state, API keys) ---
+# Implemented in service/adapters/sql/{interactions,knowledge,keys}_repo.py. The record types
+# below cross the port; the feature packages hold the rules.
+
+from typing import TYPE_CHECKING, NamedTuple  # noqa: E402
+
+if TYPE_CHECKING:  # types only: history does not import ports
+    from collections.abc import Callable, Iterable
+    from datetime import datetime
+
+    from service.domain.interactions import Interaction
+    from service.history.identities import Handle
+    from service.history.interactions import WriteReport
+
+
+class InteractionRepository(Protocol):
+    """Customer history of each tenant: interactions (idempotent by id) and identities.
+
+    ``add`` and ``link`` raise :class:`service.errors.Conflict` as the rules in
+    ``service/history`` say, and write nothing of a refused batch."""
+
+    async def add(self, tenant_id: str, items: Sequence[Interaction]) -> WriteReport: ...
+
+    async def history(self, tenant_id: str, customer_id: str, *, limit: int = 2000,
+                      channel: str | None = None, before: datetime | None = None) -> list[Interaction]:
+        """The newest ``limit`` interactions of a customer, returned oldest first."""
+        ...
+
+    async def count(self, tenant_id: str, customer_id: str) -> int: ...
+
+    async def customer_known(self, tenant_id: str, customer_id: str) -> bool: ...
+
+    async def link(self, tenant_id: str, customer_id: str, handles: Iterable[tuple[str, str]]) -> list[Handle]: ...
+
+    async def resolve(self, tenant_id: str, kind: str, value: str) -> str | None: ...
+
+    async def resolve_many(self, tenant_id: str, handles: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]: ...
+
+    async def handles(self, tenant_id: str, customer_id: str) -> list[Handle]: ...
+
+
+@dataclass(frozen=True)
+class IndexedArticle:
+    """What is indexed for one article of one tenant: the ingest state that makes re-ingest
+    incremental (the database is the source of truth for what the index holds)."""
+
+    tenant_id: str
+    article_id: str
+    version: int
+    title: str
+    status: str
+    content_hash: str
+    source: str
+    chunk_ids: list[str]
+    meta: dict[str, Any] = field(default_factory=dict)
+    updated_at: datetime | None = None
+
+
+class KnowledgeRepository(Protocol):
+    async def get(self, tenant: str, article_id: str) -> IndexedArticle | None: ...
+
+    async def of_tenant(self, tenant: str) -> dict[str, IndexedArticle]:
+        """Every article of ``tenant``, by article id."""
+        ...
+
+    async def visible(self, tenants: Sequence[str]) -> list[IndexedArticle]:
+        """The articles of these tenants, by article id."""
+        ...
+
+    async def save(self, article: IndexedArticle) -> list[str]:
+        """Insert or replace one article's state; returns the chunk ids it had before."""
+        ...
+
+    async def delete(self, tenant: str, article_id: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class StoredKey:
+    """An API key as stored: only the SHA-256 of the key, never the key."""
+
+    id: str
+    tenant_id: str
+    key_hash: str
+    scopes: list[str]
+    name: str | None
+    created_at: datetime
+    revoked_at: datetime | None = None
+    rotated_from: str | None = None
+
+
+class KeyCredentials(NamedTuple):
+    """What authenticating a request needs of a key (read on every request)."""
+
+    key_hash: str
+    tenant_id: str
+    scopes: list[str]
+    revoked: bool
+
+
+class KeyRepository(Protocol):
+    """Tenants and their API keys. ``revoke`` and ``rotate`` lock the key for their transaction,
+    so of concurrent rotations of one key exactly one wins."""
+
+    async def create(self, key: StoredKey, webhook_secret: str) -> None:
+        """Store ``key``, creating its tenant (with ``webhook_secret``) if new."""
+        ...
+
+    async def credentials(self, key_id: str) -> KeyCredentials | None: ...
+
+    async def list(self, tenant: str) -> list[StoredKey]: ...
+
+    async def revoke(self, tenant: str, key_id: str, check: Callable[[StoredKey], None], now: datetime) -> StoredKey:
+        """Lock the key (:class:`~service.errors.NotFound` if it is not ``tenant``'s), let
+        ``check`` refuse it, set ``revoked_at`` unless it is set; the key as it now is."""
+        ...
+
+    async def rotate(self, tenant: str, key_id: str, check: Callable[[StoredKey], None], *,
+                     new_id: str, new_hash: str, now: datetime) -> StoredKey | None:
+        """Lock the key as ``revoke`` does, revoke it only if it is not revoked yet, and store
+        ``new_id`` with its scopes and name; None (nothing written) when it was revoked."""
+        ...
+
+    async def webhook_secret(self, tenant: str) -> str | None: ...
+
+    async def set_webhook_secret(self, tenant: str, secret: str) -> bool:
+        """False when there is no such tenant."""
         ...

@@ -23,6 +23,8 @@ import structlog
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from service.ports import InteractionRepository
+from service.adapters.sql.interactions_repo import SqlInteractionRepo
 from service.adapters.bm25 import EngineBm25
 from service.adapters.chatwoot_api import ChatwootAPI
 from service.adapters.embedder import make_embedder as build_embedder
@@ -35,6 +37,8 @@ from service.adapters.sk_intent_model import SkIntentTrainer
 from service.adapters.sql.suggestions_repo import SqlSuggestionLog
 from service.adapters.sql.triage_repo import SqlTriageStore
 from service.adapters.sql.engine import make_engine, migrate, read_session_factory, session_factory
+from service.adapters.sql.keys_repo import SqlKeyRepo
+from service.adapters.sql.knowledge_repo import SqlKnowledgeRepo
 from service.adapters.sql.panel_store import PanelStore
 from service.adapters.tokens import TiktokenCounter
 from service.api.limits import HeavySlots, RateLimiter
@@ -46,7 +50,6 @@ from service.continuity.service import ContinuityService
 from service.continuity.writeback import ChatwootWriteback
 from service.errors import InvalidInput
 from service.gaps.service import GapService
-from service.history.store import InteractionStore
 from service.intents.llm_fallback import llm_fallback
 from service.intents.service import IntentService
 from service.knowledge.service import KnowledgeService
@@ -97,7 +100,7 @@ class Container:
     prompts: PromptRegistry | None
     audit: AuditTrail
     feedback: FeedbackService | None
-    interactions: InteractionStore | None
+    interactions: InteractionRepository | None
     intents: IntentService | None
     triage: TriageService | None
     summaries: SummaryService | None
@@ -282,7 +285,7 @@ def build_prompts(settings: Settings) -> PromptRegistry:
     return registry
 
 
-def build_summaries(settings: Settings, interactions: InteractionStore | None, counter: TokenCounter, *,
+def build_summaries(settings: Settings, interactions: InteractionRepository | None, counter: TokenCounter, *,
                     llm: LLMGateway | None, chat_model: ChatModel | None, intents: Any, audit: AuditTrail | None,
                     prompts: PromptRegistry | None, clock: Clock) -> SummaryService:
     """Summaries ask the gateway (its budgets and breaker) when an LLM is configured, else a bare
@@ -331,7 +334,7 @@ def load_history_templates(settings: Settings) -> Templates | None:
         return None
 
 
-def build_continuity(settings: Settings, interactions: InteractionStore | None, sessions: async_sessionmaker, *,
+def build_continuity(settings: Settings, interactions: InteractionRepository | None, sessions: async_sessionmaker, *,
                      clock: Clock, audit: AuditTrail | None, intents: Any) -> ContinuityService:
     classify = classify_adapter(intents)
     return ContinuityService(
@@ -372,10 +375,10 @@ async def build_container(settings: Settings, overrides: Overrides | Mapping[str
     await asyncio.to_thread(index.ensure_collection)
     clock = Clock.of(o.clock) if o.given("clock") else Clock.from_setting(settings.server.now)
     metrics = o.get("metrics", Metrics)
-    keys = KeyStore(sessions, read_session_factory(engine))
+    keys = KeyStore(SqlKeyRepo(sessions, read_session_factory(engine)))
     knowledge = KnowledgeService(
         index=index, embedder=embedder, keywords=o.get("keywords", make_keywords), counter=counter,
-        sessions=sessions, chunk_tokens=settings.models.chunk_tokens, today=clock.today,
+        repo=SqlKnowledgeRepo(sessions), chunk_tokens=settings.models.chunk_tokens, today=clock.today,
     )
 
     # the LLM, the policy and the audit trail: every use case below may use them
@@ -387,7 +390,7 @@ async def build_container(settings: Settings, overrides: Overrides | Mapping[str
     feedback = o.get("feedback", lambda: FeedbackService(sessions, audit))
 
     # customer history, intents and triage
-    interactions = o.get("interactions", lambda: InteractionStore(sessions))
+    interactions = o.get("interactions", lambda: SqlInteractionRepo(sessions))
     intents = o.get("intents", lambda: IntentService(
         trainer=SkIntentTrainer(embedder), path=settings.content.intents_file, threshold_override=settings.models.intent_threshold,
         fallback=llm_fallback(llm) if settings.llm.enabled else None,

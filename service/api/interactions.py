@@ -8,9 +8,9 @@ import msgspec
 from litestar import Controller, Response, get, post
 from litestar.params import Parameter
 
+from service.ports import InteractionRepository
 from service.api.deps import Injected
 from service.domain.interactions import CUSTOMER_ID_PATTERN, MAX_BATCH, normalise_channel, normalise_handle, parse_batch
-from service.history.store import InteractionStore
 from service.errors import InvalidInput, NotFound, PayloadTooLarge
 from service.tenancy.keys import Principal
 from service.observability.logging import annotate
@@ -37,7 +37,7 @@ class LinkOut(msgspec.Struct):
     handles: list[HandleOut]
 
 
-async def resolve_handles(store: InteractionStore, tenant_id: str, raws: list[Any], field: str) -> list[Any]:
+async def resolve_handles(store: InteractionRepository, tenant_id: str, raws: list[Any], field: str) -> list[Any]:
     """Items that name their customer by ``handle`` instead of ``customer_id`` get the linked id."""
     wanted: dict[int, tuple[str, str]] = {}
     errors: list[dict[str, str]] = []
@@ -78,7 +78,7 @@ class InteractionsController(Controller):
               "refund_issued), metadata. Re-sending an id with the same content is a no-op (reported as duplicate); "
               "with different content it is a 409 and nothing of the batch is written. 201 when something was "
               "inserted, 200 when everything was already there."))
-    async def record(self, data: dict[str, Any], principal: Principal, interactions: Injected[InteractionStore]) -> Response[dict[str, Any]]:
+    async def record(self, data: dict[str, Any], principal: Principal, interactions: Injected[InteractionRepository]) -> Response[dict[str, Any]]:
         store = interactions
         if "interactions" in data:
             extra = sorted(set(data) - {"interactions"})
@@ -104,7 +104,7 @@ class InteractionsController(Controller):
         self,
         customer_id: Annotated[str, Parameter(max_length=128)],
         principal: Principal,
-        interactions: Injected[InteractionStore],
+        interactions: Injected[InteractionRepository],
         limit: Annotated[int, Parameter(ge=1, le=2000)] = 200,
         channel: Annotated[str | None, Parameter(max_length=32)] = None,
     ) -> dict[str, Any]:
@@ -122,7 +122,7 @@ class InteractionsController(Controller):
     @get("/customers/{customer_id:str}/identities", opt={"scope": "interactions:read"},
          summary="The handles linked to a customer")
     async def identities(self, customer_id: Annotated[str, Parameter(max_length=128)], principal: Principal,
-                         interactions: Injected[InteractionStore]) -> LinkOut:
+                         interactions: Injected[InteractionRepository]) -> LinkOut:
         store = interactions
         handles = await store.handles(principal.tenant_id, customer_id)
         if not handles and not await store.customer_known(principal.tenant_id, customer_id):
@@ -132,7 +132,7 @@ class InteractionsController(Controller):
     @post("/identities", opt={"scope": "interactions:write"}, status_code=200,
           summary="Link handles (e-mail, phone, social...) to one customer id",
           description="Idempotent. A handle already linked to another customer is a 409 and nothing is linked.")
-    async def link(self, data: LinkIn, principal: Principal, interactions: Injected[InteractionStore]) -> LinkOut:
+    async def link(self, data: LinkIn, principal: Principal, interactions: Injected[InteractionRepository]) -> LinkOut:
         handles = await interactions.link(principal.tenant_id, data.customer_id,
                                                  [(h.kind, h.value) for h in data.handles])
         annotate(handles_linked=len(handles))
@@ -140,7 +140,7 @@ class InteractionsController(Controller):
 
     @get("/identities/resolve", opt={"scope": "interactions:read"}, summary="Which customer a handle belongs to")
     async def resolve(self, kind: Annotated[str, Parameter(max_length=16)], value: Annotated[str, Parameter(max_length=256)],
-                      principal: Principal, interactions: Injected[InteractionStore]) -> dict[str, str]:
+                      principal: Principal, interactions: Injected[InteractionRepository]) -> dict[str, str]:
         cid = await interactions.resolve(principal.tenant_id, kind, value)
         if cid is None:
             raise NotFound(f"no customer is linked to {kind} {value!r}")

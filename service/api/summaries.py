@@ -7,10 +7,10 @@ from typing import Annotated, Any, Literal
 import msgspec
 from litestar import Controller, post
 
+from service.ports import InteractionRepository
 from service.api.deps import Injected
 from service.api.interactions import HandleIn, resolve_handles
 from service.domain.interactions import normalise_handle, parse_history
-from service.history.store import InteractionStore
 from service.summaries.service import SummaryService
 from service.errors import InvalidInput, NotFound
 from service.tenancy.keys import Principal
@@ -43,7 +43,7 @@ class SummariesController(Controller):
               "coverage says what was summarised and what was left out; pii_masked counts masked values (card "
               "numbers, ids, secrets never appear in the answer or reach the LLM)."))
     async def summarize(self, data: SummaryIn, principal: Principal, summaries: Injected[SummaryService],
-                        interactions: Injected[InteractionStore]) -> dict[str, Any]:
+                        interactions: Injected[InteractionRepository]) -> dict[str, Any]:
         given = [n for n in ("customer_id", "handle", "history") if getattr(data, n) is not None]
         if len(given) != 1:
             raise InvalidInput("give exactly one of customer_id, handle or history"

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from service.adapters.sql.interactions_repo import SqlInteractionRepo
 from service.adapters.secretbox import SecretBox, new_key
-from service.history.store import InteractionStore
 from service.continuity.importer import read_file
 from service.continuity.service import ContinuityService
 from service.adapters.sql.continuity_repo import ContinuityRepo
@@ -31,7 +31,7 @@ async def _service(settings: Any) -> AsyncIterator[ContinuityService]:
     try:
         await migrate(engine)
         sessions = session_factory(engine)
-        yield ContinuityService(InteractionStore(sessions), ContinuityRepo(sessions))
+        yield ContinuityService(SqlInteractionRepo(sessions), ContinuityRepo(sessions))
     finally:
         await engine.dispose()
 

@@ -7,6 +7,7 @@ import asyncio
 import sys
 from typing import Any
 
+from service.adapters.sql.keys_repo import SqlKeyRepo
 from service.cli.common import database
 from service.errors import AppError, NotFound
 from service.settings import Settings
@@ -49,7 +50,7 @@ def cmd_keys_create(args: argparse.Namespace, settings: Settings) -> int:
 
     async def run() -> Any:
         async with database(settings) as sessions:
-            return await KeyStore(sessions).create(args.tenant, scopes, name=args.name)
+            return await KeyStore(SqlKeyRepo(sessions)).create(args.tenant, scopes, name=args.name)
 
     key, info = asyncio.run(run())
     print(key)
@@ -66,7 +67,7 @@ def cmd_keys_roles(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_keys_list(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> Any:
         async with database(settings, create=False) as sessions:
-            store = KeyStore(sessions)
+            store = KeyStore(SqlKeyRepo(sessions))
             if await store.webhook_secret(args.tenant) is None:
                 raise NotFound(f"no tenant {args.tenant!r}; create a key for it first")
             return await store.list(args.tenant)
@@ -80,7 +81,7 @@ def cmd_keys_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_keys_revoke(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> Any:
         async with database(settings, create=False) as sessions:
-            return await KeyStore(sessions).revoke(args.tenant, args.key_id)
+            return await KeyStore(SqlKeyRepo(sessions)).revoke(args.tenant, args.key_id)
 
     info = asyncio.run(run())
     print(f"revoked {info.id}")
@@ -90,7 +91,7 @@ def cmd_keys_revoke(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> Any:
         async with database(settings, create=False) as sessions:
-            return await KeyStore(sessions).rotate(args.tenant, args.key_id)
+            return await KeyStore(SqlKeyRepo(sessions)).rotate(args.tenant, args.key_id)
 
     key, info = asyncio.run(run())
     print(key)
@@ -104,7 +105,7 @@ def cmd_webhook_secret(args: argparse.Namespace, settings: Settings) -> int:
 
         async def store() -> None:
             async with database(settings, create=False) as sessions:
-                await KeyStore(sessions).set_webhook_secret(args.tenant, new)
+                await KeyStore(SqlKeyRepo(sessions)).set_webhook_secret(args.tenant, new)
 
         asyncio.run(store())
         print(f"webhook secret of {args.tenant} replaced; sign with the new one from now on", file=sys.stderr)
@@ -112,7 +113,7 @@ def cmd_webhook_secret(args: argparse.Namespace, settings: Settings) -> int:
 
     async def run() -> Any:
         async with database(settings, create=False) as sessions:
-            return await KeyStore(sessions).webhook_secret(args.tenant)
+            return await KeyStore(SqlKeyRepo(sessions)).webhook_secret(args.tenant)
 
     secret = asyncio.run(run())
     if secret is None:

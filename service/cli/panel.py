@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from service.adapters.sql.engine import make_engine, migrate, session_factory
+from service.adapters.sql.keys_repo import SqlKeyRepo  # issue 11 (helper F)
 from service.tenancy.keys import KeyStore
 from service.adapters.sql.panel_store import PanelStore
 from service.settings import Settings
@@ -70,7 +71,7 @@ def _cmd_show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_token(args: argparse.Namespace, settings: Settings) -> int:
-    key, info = _run(settings, lambda s: KeyStore(s).create(args.tenant, ["panel:session"], name=args.name))
+    key, info = _run(settings, lambda s: KeyStore(SqlKeyRepo(s)).create(args.tenant, ["panel:session"], name=args.name))
     print(key)
     print(f"key id {info.id} (revoke with `assist keys revoke --tenant {args.tenant} {info.id}`); Chatwoot dashboard app URL:\n"
           f"  https://<this service>/panel/chatwoot?tenant={args.tenant}#token={key}", file=sys.stderr)

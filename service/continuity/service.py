@@ -16,7 +16,7 @@ from typing import Any
 import structlog
 
 from service.domain.interactions import Interaction, normalise_handle
-from service.history.store import InteractionStore
+from service.ports import InteractionRepository
 from service.summaries.extractive import ExtractiveSummarizer
 from service.continuity import chatwoot as cw
 from service.continuity import zendesk as zd
@@ -40,7 +40,7 @@ def wall_clock() -> datetime:
 
 
 class ContinuityService:
-    def __init__(self, store: InteractionStore, repo: ContinuityRepo, *, clock: Clock = wall_clock,
+    def __init__(self, store: InteractionRepository, repo: ContinuityRepo, *, clock: Clock = wall_clock,
                  record_default: bool = False,
                  audit: Callable[[], Any] = lambda: None,
                  on_recorded: Callable[[str, list[Interaction]], Awaitable[None]] | None = None,

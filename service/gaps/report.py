@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from service.knowledge.frontmatter import FrontMatterError, split_front_matter
+
 CSS = """
 .gaps{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#111827}
 .gaps table{border-collapse:collapse;width:100%;margin:6px 0 12px;font-size:13px;table-layout:fixed}
@@ -35,8 +37,10 @@ def _draft(content: str) -> str:
     """The draft as a reviewer scans it: id, version and owner from the front matter, then the body."""
     if not content:
         return "–"
-    parts = content.split("---", 2)
-    meta, body = (parts[1], parts[2]) if content.startswith("---") and len(parts) == 3 else ("", content)
+    try:
+        meta, body = split_front_matter(content)
+    except FrontMatterError:
+        meta, body = "", content
     fields = dict(line.split(":", 1) for line in meta.splitlines() if ":" in line and not line.startswith(" "))
     head = " · ".join(f"{k} {fields[k].strip().strip(chr(39) + chr(34)) or '(empty)'}" for k in ("id", "version", "status", "owner") if k in fields)
     lines = [line for line in body.strip().splitlines() if line.strip() and not line.startswith(">")]

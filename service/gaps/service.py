@@ -31,6 +31,7 @@ from service.gaps.clustering import MIN_SIZE, Clusterer, Gap
 from service.gaps.drafts import REVIEW_NOTE, Draft, build_draft, slug, write_with_llm
 from service.gaps.signals import LOW_SCORE
 from service.knowledge.articles import ArticleError, parse_article
+from service.knowledge.frontmatter import FrontMatterError, load_front_matter, split_front_matter
 from service.knowledge.service import KnowledgeService
 
 MATCH = 0.8
@@ -73,18 +74,19 @@ def _iso(ts: datetime | None) -> str | None:
 
 def approved_text(content: str) -> str:
     """``content`` with ``status: approved`` in its front matter (the rest as the reviewer left it)."""
-    parts = content.split("---", 2)
-    if not content.startswith("---") or len(parts) < 3:
-        raise InvalidInput("content must start with a '---' YAML front-matter block")
     try:
-        meta = yaml.safe_load(parts[1]) or {}
-    except yaml.YAMLError:
+        head, rest = split_front_matter(content)
+    except FrontMatterError:
+        raise InvalidInput("content must start with a '---' YAML front-matter block") from None
+    try:
+        meta = load_front_matter(head) or {}
+    except FrontMatterError:
         raise InvalidInput("the draft's front matter is not valid YAML") from None
     if not isinstance(meta, dict):
         raise InvalidInput("the draft's front matter must be a YAML mapping")
     meta["status"] = "approved"
     meta = {k: v for k, v in meta.items() if v not in ("", None)}
-    body = "\n".join(line for line in parts[2].splitlines() if not line.startswith(REVIEW_NOTE))
+    body = "\n".join(line for line in rest.splitlines() if not line.startswith(REVIEW_NOTE))
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---" + body + "\n"
 
 

@@ -7,9 +7,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from service.knowledge.frontmatter import FrontMatterError, load_front_matter, shown
+import msgspec
+
+from service.knowledge.frontmatter import FrontMatterError, load_front_matter, shown, split_front_matter
 
 STATUSES = ("approved", "draft", "retired")
 REQUIRED = ("id", "title", "status", "version")
@@ -77,6 +79,23 @@ class Article:
         }
 
 
+class FrontMatter(msgspec.Struct, kw_only=True):
+    """An article's front matter once checked. Fields are declared in the order they are
+    checked, so an article with several faults reports the first of them as before."""
+
+    id: Annotated[str, msgspec.Meta(pattern=ID_RE.pattern)]
+    title: str
+    status: Literal["approved", "draft", "retired"]
+    version: Annotated[int, msgspec.Meta(ge=1, le=MAX_VERSION)]
+    channels: list[str] = []
+    products: list[str] = []
+    tags: list[str] = []
+    locale: str | None = None
+    owner: str | None = None
+    effective_from: date | None = None
+    review_by: date | None = None
+
+
 def _present(value: Any) -> bool:
     return not (value is None or (isinstance(value, str) and not value.strip()))
 
@@ -89,6 +108,102 @@ def date_int(value: date) -> int:
     return _date_int(value, 0)
 
 
+def _as_date(value: Any) -> Any:
+    """YAML's dates as dates; a string as the date it names (ISO), else left for the Struct to refuse."""
+    if not _present(value):
+        return None
+    if isinstance(value, datetime):  # 2026-01-01 10:00: the day counts
+        return value.date()
+    if isinstance(value, str) and len(value) <= 32:  # a string: 2026-02-30 stays one (frontmatter), and is refused
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _as_list(value: Any) -> Any:
+    """A list of strings (one string is a list of one), lower-cased; anything else as it came."""
+    value = value or []
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
+        return [str(v).strip().lower() for v in value]
+    return value
+
+
+def _front_matter(meta: dict[Any, Any], source: str) -> FrontMatter:
+    """YAML's loose values made into the Struct's types (ids, titles and statuses as text,
+    single strings as lists...), then converted; a refusal names the field. Checked in this
+    order: required fields, single values, id, status, version, lists, channels, dates."""
+    for name in REQUIRED:
+        if not _present(meta.get(name)):
+            raise ArticleError(source, name, "is required")
+    for name in ("id", "title", "status", "locale", "owner"):
+        if isinstance(meta.get(name), (list, dict)):
+            raise ArticleError(source, name, "must be a single value, not a list or mapping")
+    fields: dict[str, Any] = {
+        "id": str(meta["id"]).strip(),
+        "title": str(meta["title"]).strip(),
+        "status": str(meta["status"]).strip().lower(),
+        "version": meta["version"],
+        **{name: _as_list(meta.get(name)) for name in LIST_FIELDS},
+        "locale": str(meta["locale"]).strip() if meta.get("locale") else None,
+        "owner": str(meta["owner"]) if meta.get("owner") else None,
+        "effective_from": _as_date(meta.get("effective_from")),
+        "review_by": _as_date(meta.get("review_by")),
+    }
+    try:
+        fm = msgspec.convert(fields, FrontMatter)
+    except (msgspec.ValidationError, UnicodeEncodeError) as exc:
+        name = _faulty_field(exc, fields)
+        if name in ("effective_from", "review_by"):
+            _refuse_unknown_channels(fields["channels"], source)  # checked before the dates
+        raise ArticleError(source, name, _refusal(name, fields, meta)) from None
+    _refuse_unknown_channels(fm.channels, source)
+    if fm.effective_from and fm.review_by and fm.review_by < fm.effective_from:
+        raise ArticleError(source, "review_by", "is before effective_from")
+    return fm
+
+
+def _refuse_unknown_channels(channels: list[str], source: str) -> None:
+    unknown = [c for c in channels if c not in CHANNELS]
+    if unknown:
+        raise ArticleError(source, "channels", f"unknown channel(s) {shown(unknown)}; known: {', '.join(CHANNELS)}")
+
+
+_AT_FIELD = re.compile(r"at `\$\.(\w+)")
+
+
+def _faulty_field(exc: Exception, fields: dict[str, Any]) -> str:
+    """The field the Struct refused; for a lone surrogate (which msgspec cannot match against a
+    pattern or a literal), the first field in order that does not convert on its own."""
+    if isinstance(exc, msgspec.ValidationError):
+        return m.group(1) if (m := _AT_FIELD.search(str(exc))) else "front_matter"
+    for info in msgspec.structs.fields(FrontMatter):
+        try:
+            msgspec.convert(fields[info.name], info.type)
+        except (msgspec.ValidationError, UnicodeEncodeError):
+            return info.name
+    return "front_matter"
+
+
+def _refusal(name: str, fields: dict[str, Any], meta: dict[Any, Any]) -> str:
+    """What is wrong with field ``name`` (the Struct refused it), quoting at most 80 characters."""
+    value = fields.get(name)
+    if name == "id":
+        return f"must be lowercase letters, digits, '.', '_' or '-', got {shown(value)}"
+    if name == "status":
+        return f"must be one of {', '.join(STATUSES)}, got {shown(meta['status'])}"
+    if name == "version":
+        return f"must be an integer from 1 to {MAX_VERSION}, got {shown(value)}"
+    if name in LIST_FIELDS:
+        return "must be a list of strings"
+    if name in ("effective_from", "review_by"):
+        return f"must be a real date (YYYY-MM-DD), got {shown(meta.get(name))}"
+    return "is not valid"
+
+
 def parse_article(text: str, source: str) -> Article:
     """Parse one article; raises :class:`ArticleError` naming the field at fault."""
     try:
@@ -97,81 +212,32 @@ def parse_article(text: str, source: str) -> Article:
         raise ArticleError(source, "encoding", "is not valid Unicode text (lone surrogate)") from None
     if size > MAX_ARTICLE_BYTES:
         raise ArticleError(source, "body", f"article is larger than {MAX_ARTICLE_BYTES} bytes")
-    if not text.startswith("---"):
-        raise ArticleError(source, "front_matter", "must start with a '---' YAML front-matter block")
-    parts = re.split(r"^---\s*$", text, maxsplit=2, flags=re.M)
-    if len(parts) < 3:
-        raise ArticleError(source, "front_matter", "front matter is not closed by a '---' line")
     try:
-        meta = load_front_matter(parts[1]) or {}
+        head, rest = split_front_matter(text)
+        meta = load_front_matter(head) or {}
     except FrontMatterError as exc:
         raise ArticleError(source, "front_matter", str(exc)) from None
     if not isinstance(meta, dict):
         raise ArticleError(source, "front_matter", "must be a YAML mapping")
-    for name in REQUIRED:
-        if not _present(meta.get(name)):
-            raise ArticleError(source, name, "is required")
-    for name in ("id", "title", "status", "locale", "owner"):
-        if isinstance(meta.get(name), (list, dict)):
-            raise ArticleError(source, name, "must be a single value, not a list or mapping")
-    article_id = str(meta["id"]).strip()
-    if not ID_RE.match(article_id):
-        raise ArticleError(source, "id", f"must be lowercase letters, digits, '.', '_' or '-', got {shown(article_id)}")
-    status = str(meta["status"]).strip().lower()
-    if status not in STATUSES:
-        raise ArticleError(source, "status", f"must be one of {', '.join(STATUSES)}, got {shown(meta['status'])}")
-    version = meta["version"]
-    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= MAX_VERSION:
-        raise ArticleError(source, "version", f"must be an integer from 1 to {MAX_VERSION}, got {shown(version)}")
-    lists: dict[str, tuple[str, ...]] = {}
-    for name in LIST_FIELDS:
-        value = meta.get(name) or []
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
-            raise ArticleError(source, name, "must be a list of strings")
-        lists[name] = tuple(str(v).strip().lower() for v in value)
-    unknown_channels = [c for c in lists["channels"] if c not in CHANNELS]
-    if unknown_channels:
-        raise ArticleError(source, "channels", f"unknown channel(s) {shown(unknown_channels)}; known: {', '.join(CHANNELS)}")
-    dates = {}
-    for name in ("effective_from", "review_by"):
-        value = meta.get(name)
-        if not _present(value):
-            dates[name] = None
-        elif isinstance(value, datetime):  # 2026-01-01 10:00: the day counts
-            dates[name] = value.date()
-        elif isinstance(value, date):
-            dates[name] = value
-        else:
-            try:  # a string: 2026-02-30 stays one (frontmatter), and is refused here
-                dates[name] = date.fromisoformat(value) if isinstance(value, str) and len(value) <= 32 else None
-            except ValueError:
-                dates[name] = None
-            if dates[name] is None:
-                raise ArticleError(source, name, f"must be a real date (YYYY-MM-DD), got {shown(value)}")
-    if dates["effective_from"] and dates["review_by"] and dates["review_by"] < dates["effective_from"]:
-        raise ArticleError(source, "review_by", "is before effective_from")
-    body, replies = split_replies(parts[2].strip())
+    fm = _front_matter(meta, source)
+    body, replies = split_replies(rest.strip())
     if not body.strip():
         raise ArticleError(source, "body", "is empty")
-    title = str(meta["title"]).strip()
-    content_hash = hashlib.sha256(text.encode()).hexdigest()
     return Article(
-        id=article_id,
-        title=title,
-        status=status,
-        version=version,
+        id=fm.id,
+        title=fm.title,
+        status=fm.status,
+        version=fm.version,
         body=body,
         source=source,
-        content_hash=content_hash,
-        locale=str(meta["locale"]).strip() if meta.get("locale") else None,
-        channels=lists["channels"],
-        products=lists["products"],
-        tags=lists["tags"],
-        effective_from=dates["effective_from"],
-        review_by=dates["review_by"],
-        owner=str(meta["owner"]) if meta.get("owner") else None,
+        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+        locale=fm.locale,
+        channels=tuple(fm.channels),
+        products=tuple(fm.products),
+        tags=tuple(fm.tags),
+        effective_from=fm.effective_from,
+        review_by=fm.review_by,
+        owner=fm.owner,
         replies=replies,
     )
 

@@ -6,10 +6,13 @@ all of it. It also turns ``2026-02-30`` into a ``ValueError`` that is not a ``YA
 recurses once per nesting level. :func:`load_front_matter` refuses aliases and deep nesting,
 keeps impossible dates as strings (the field's own check then reports them), and raises only
 :class:`FrontMatterError`. :func:`shown` cuts any value short for an error message.
+:func:`split_front_matter` is the one place a text is cut into its front matter and its body
+(articles, reviewed gap drafts).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -55,6 +58,20 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
+
+
+_FENCE = re.compile(r"^---\s*$", flags=re.M)
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    """``(front matter, body)`` of a text that starts with a ``---`` line and whose front matter
+    a later ``---`` line closes; raises :class:`FrontMatterError` otherwise."""
+    if not text.startswith("---"):
+        raise FrontMatterError("must start with a '---' YAML front-matter block")
+    parts = _FENCE.split(text, maxsplit=2)
+    if len(parts) < 3:
+        raise FrontMatterError("front matter is not closed by a '---' line")
+    return parts[1], parts[2]
 
 
 def load_front_matter(text: str) -> Any:

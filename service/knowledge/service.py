@@ -3,7 +3,8 @@
 Per article the order is: upsert the new chunks, commit the new chunk list in the database,
 delete the old chunks. A crash between steps leaves at worst orphan chunks, which the next
 ingest (and start-up) removes because no database row points at them; the database is the
-source of truth for what is indexed.
+source of truth for what is indexed (behind :class:`~service.ports.KnowledgeRepository`; SQL:
+``service/adapters/sql/knowledge_repo.py``).
 """
 
 from __future__ import annotations
@@ -19,17 +20,24 @@ from typing import Any
 
 import anyio
 import numpy as np
-from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from service.clock import Clock
-from service.adapters.sql.models import KnowledgeDocument
 from service.errors import Conflict, InvalidInput, NotFound
-from service.tenancy.keys import SHARED_TENANT
-from service.knowledge.articles import Article, ArticleError, date_int, load_dir, parse_article
 from service.guardrails.plaintext import plain_hit
+from service.knowledge.articles import Article, ArticleError, date_int, load_dir, parse_article
 from service.knowledge.chunking import chunk_markdown
-from service.ports import ChunkRecord, ChunkVectors, Embedder, KeywordEncoder, SearchFilters, SearchHit, TokenCounter
+from service.ports import (
+    ChunkRecord,
+    ChunkVectors,
+    Embedder,
+    IndexedArticle,
+    KeywordEncoder,
+    KnowledgeRepository,
+    SearchFilters,
+    SearchHit,
+    TokenCounter,
+)
+from service.tenancy.keys import SHARED_TENANT
 
 CHUNK_NAMESPACE = uuid.UUID("5f0d1f7e-8a59-4d43-9a43-1c3f1b0c9a11")
 MAX_QUERY_CHARS = 2000
@@ -84,7 +92,7 @@ def in_scope(source: str, scope: str) -> bool:
     return not scope or source == scope or source.startswith(scope + "/")
 
 
-def _to_write(article: Article, doc: KnowledgeDocument | None) -> bool:
+def _to_write(article: Article, doc: IndexedArticle | None) -> bool:
     """New, or changed content that is not older than what is indexed."""
     return doc is None or (doc.content_hash != article.content_hash and doc.version <= article.version)
 
@@ -97,7 +105,7 @@ class KnowledgeService:
         embedder: Embedder,
         keywords: KeywordEncoder,
         counter: TokenCounter,
-        sessions: async_sessionmaker,
+        repo: KnowledgeRepository,
         chunk_tokens: int = 256,
         today: Callable[[], date] = Clock().today,
     ) -> None:
@@ -105,7 +113,7 @@ class KnowledgeService:
         self.embedder = embedder
         self.keywords = keywords
         self.counter = counter
-        self.sessions = sessions
+        self.repo = repo
         self.chunk_tokens = chunk_tokens
         self.today = today
         self._write_lock = anyio.Lock()
@@ -155,8 +163,7 @@ class KnowledgeService:
 
     async def remove(self, tenant: str, article_id: str) -> IngestReport:
         async with self._write_lock:
-            async with self.sessions() as session:
-                doc = await session.get(KnowledgeDocument, (tenant, article_id))
+            doc = await self.repo.get(tenant, article_id)
             if doc is None:
                 raise NotFound(f"no article {article_id!r} in tenant {tenant!r}")
             await self._drop(doc)
@@ -179,11 +186,7 @@ class KnowledgeService:
         report = IngestReport()
         async with self._write_lock:
             await self._run(self.index.ensure_collection)
-            async with self.sessions() as session:
-                existing = {
-                    d.article_id: d
-                    for d in (await session.scalars(select(KnowledgeDocument).where(KnowledgeDocument.tenant_id == tenant))).all()
-                }
+            existing = await self.repo.of_tenant(tenant)
             report.orphans_removed, damaged = await self._reconcile(tenant, existing)
             if scope:
                 articles = self._outside_scope(articles, existing, scope, report)
@@ -213,7 +216,7 @@ class KnowledgeService:
         return report
 
     @staticmethod
-    def _outside_scope(articles: Sequence[Article], existing: dict[str, KnowledgeDocument], scope: str,
+    def _outside_scope(articles: Sequence[Article], existing: dict[str, IndexedArticle], scope: str,
                        report: IngestReport) -> list[Article]:
         """The articles a scoped ingest may write: not those whose id belongs to an article
         ingested from another folder (reported as an error instead)."""
@@ -227,7 +230,7 @@ class KnowledgeService:
             kept.append(article)
         return kept
 
-    async def _embed_window(self, tenant: str, window: Sequence[Article], existing: dict[str, KnowledgeDocument]) -> dict[str, tuple[list[ChunkRecord], Any]]:
+    async def _embed_window(self, tenant: str, window: Sequence[Article], existing: dict[str, IndexedArticle]) -> dict[str, tuple[list[ChunkRecord], Any]]:
         """Chunks and vectors of the window's articles that will be (re)indexed, in one call to
         the embedder: one bulk job the embedder spreads over its lanes, sorted by length. Each
         article's title is embedded too (its own view, carried by the first chunk)."""
@@ -255,7 +258,7 @@ class KnowledgeService:
             title_row += 1 if records else 0
         return out
 
-    async def _ingest_one(self, tenant: str, article: Article, doc: KnowledgeDocument | None, report: IngestReport,
+    async def _ingest_one(self, tenant: str, article: Article, doc: IndexedArticle | None, report: IngestReport,
                           embedded: tuple[list[ChunkRecord], Any] | None) -> None:
         """``embedded``: the chunks and vectors :meth:`_embed_window` made for it (approved
         articles that :func:`_to_write` lets through)."""
@@ -276,20 +279,11 @@ class KnowledgeService:
             new_ids = [r.chunk_id for r in records]
             report.chunks_written += len(records)
         now = datetime.now(UTC)
-        async with self.sessions.begin() as session:
-            row = await session.get(KnowledgeDocument, (tenant, article.id))
-            old_ids = list(row.chunk_ids) if row else []
-            if row is None:
-                row = KnowledgeDocument(tenant_id=tenant, article_id=article.id)
-                session.add(row)
-            row.version = article.version
-            row.title = article.title
-            row.status = article.status
-            row.content_hash = article.content_hash
-            row.source = article.source
-            row.chunk_ids = new_ids
-            row.meta = {k: v for k, v in article.payload().items() if k != "replies"}
-            row.updated_at = now
+        old_ids = await self.repo.save(IndexedArticle(
+            tenant_id=tenant, article_id=article.id, version=article.version, title=article.title,
+            status=article.status, content_hash=article.content_hash, source=article.source, chunk_ids=new_ids,
+            meta={k: v for k, v in article.payload().items() if k != "replies"}, updated_at=now,
+        ))
         stale = [c for c in old_ids if c not in set(new_ids)]
         await self._run(self.index.delete_chunks, stale)
         if not indexable:
@@ -320,16 +314,11 @@ class KnowledgeService:
             for i, piece in enumerate(pieces)
         ]
 
-    async def _drop(self, doc: KnowledgeDocument) -> None:
-        async with self.sessions.begin() as session:
-            await session.execute(
-                delete(KnowledgeDocument).where(
-                    KnowledgeDocument.tenant_id == doc.tenant_id, KnowledgeDocument.article_id == doc.article_id
-                )
-            )
+    async def _drop(self, doc: IndexedArticle) -> None:
+        await self.repo.delete(doc.tenant_id, doc.article_id)
         await self._run(self.index.delete_chunks, list(doc.chunk_ids))
 
-    async def _reconcile(self, tenant: str, existing: dict[str, KnowledgeDocument]) -> tuple[int, set[str]]:
+    async def _reconcile(self, tenant: str, existing: dict[str, IndexedArticle]) -> tuple[int, set[str]]:
         """Delete indexed chunks no database row points at (a write interrupted before its
         commit); return how many, and the articles whose recorded chunks are not all indexed
         (an index lost or replaced), which the ingest writes again."""
@@ -340,14 +329,9 @@ class KnowledgeService:
         damaged = {a for a, d in existing.items() if d.status == "approved" and not set(d.chunk_ids) <= indexed.keys()}
         return len(orphans), damaged
 
-    async def documents(self, tenant: str) -> list[KnowledgeDocument]:
-        async with self.sessions() as session:
-            rows = await session.scalars(
-                select(KnowledgeDocument)
-                .where(KnowledgeDocument.tenant_id.in_([tenant, SHARED_TENANT]))
-                .order_by(KnowledgeDocument.article_id)
-            )
-            return list(rows.all())
+    async def documents(self, tenant: str) -> list[IndexedArticle]:
+        """The articles visible to ``tenant`` (its own and shared), by article id."""
+        return await self.repo.visible([tenant, SHARED_TENANT])
 
     # ---- search -------------------------------------------------------------------------
 

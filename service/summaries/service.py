@@ -16,11 +16,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
+from service.ports import InteractionRepository
 from service.clock import Clock
 from service.domain.interactions import Interaction, normalise_channel
 from service.domain.pii import Redactor
 from service.errors import InvalidInput, NotFound
-from service.history.store import InteractionStore
 from service.ports import ChatModel, TokenCounter
 from service.prompts.registry import Prompt, PromptError, PromptRegistry
 from service.summaries.extractive import ExtractiveSummarizer
@@ -89,7 +89,7 @@ def chat_from(extras: dict[str, Any]) -> ChatModel | None:
 class SummaryService:
     def __init__(
         self,
-        store: InteractionStore | None,
+        store: InteractionRepository | None,
         counter: TokenCounter,
         *,
         context_tokens: int,

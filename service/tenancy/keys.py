@@ -10,16 +10,12 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from typing import Any
-
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
-from service.adapters.sql.models import ApiKey, Tenant
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from service.ports import KeyRepository, StoredKey
 from service.tenancy.roles import ROLES
 
 # Every scope a key may carry. "admin" grants all of them.
@@ -110,23 +106,22 @@ def validate_tenant(tenant: str) -> str:
 
 
 class KeyStore:
-    def __init__(self, sessions: async_sessionmaker, reads: async_sessionmaker | None = None) -> None:
-        self.sessions = sessions
-        self.reads = reads or sessions
-        """Read-only sessions: every request authenticates, and on SQLite that read must not
-        queue behind the writers."""
+    """The key use cases over a :class:`~service.ports.KeyRepository` (SQL:
+    ``service/adapters/sql/keys_repo.py``)."""
+
+    def __init__(self, repo: KeyRepository) -> None:
+        self.repo = repo
 
     async def create(self, tenant: str, scopes: str | list[str], name: str | None = None, rotated_from: str | None = None) -> tuple[str, KeyInfo]:
         """Create a key (and the tenant if new). Returns the plaintext key, shown only once."""
         validate_tenant(tenant)
         scope_list = parse_scopes(scopes)
         now = datetime.now(UTC)
-        key, row = _new_key(tenant, scope_list, name, rotated_from, now)
-        async with self.sessions.begin() as session:
-            if await session.get(Tenant, tenant) is None:
-                session.add(Tenant(id=tenant, created_at=now, webhook_secret=secrets.token_urlsafe(32)))
-            session.add(row)
-        return key, _info(row)
+        key_id, key = _new_key()
+        stored = StoredKey(id=key_id, tenant_id=tenant, key_hash=hash_key(key), scopes=scope_list, name=name,
+                           created_at=now, rotated_from=rotated_from)
+        await self.repo.create(stored, webhook_secret=secrets.token_urlsafe(32))
+        return key, _info(stored)
 
     async def authenticate(self, key: str) -> Principal | None:
         """The principal for a presented key, or None when it is unknown, wrong or revoked."""
@@ -134,60 +129,43 @@ class KeyStore:
         if not match:
             return None
         key_id = match.group(1)
-        stmt = select(ApiKey.key_hash, ApiKey.tenant_id, ApiKey.scopes, ApiKey.revoked_at).where(ApiKey.id == key_id)
-        async with self.reads() as session:  # every request comes here: columns, not an ORM object
-            row = (await session.execute(stmt)).first()
-        if row is None or row.revoked_at is not None:
+        found = await self.repo.credentials(key_id)
+        if found is None or found.revoked:
             return None
-        if not hmac.compare_digest(row.key_hash, hash_key(key)):
+        if not hmac.compare_digest(found.key_hash, hash_key(key)):
             return None
-        return Principal(key_id=key_id, tenant_id=row.tenant_id, scopes=frozenset(row.scopes.split(",")))
+        return Principal(key_id=key_id, tenant_id=found.tenant_id, scopes=frozenset(found.scopes))
 
     async def list(self, tenant: str) -> list[KeyInfo]:
-        async with self.sessions() as session:
-            rows = (await session.scalars(select(ApiKey).where(ApiKey.tenant_id == tenant).order_by(ApiKey.created_at))).all()
-        return [_info(r) for r in rows]
+        return [_info(k) for k in await self.repo.list(tenant)]
 
-    async def _target(self, session: Any, tenant: str, key_id: str, actor: Principal | None) -> ApiKey:
-        """The key ``actor`` (None: the operator's CLI) wants to act on, locked for this
-        transaction; 404 for another tenant's key, 403 for a key with scopes the actor lacks."""
-        row = await session.get(ApiKey, key_id, with_for_update=True)
-        if row is None or row.tenant_id != tenant:
-            raise NotFound(f"no key {key_id!r} in tenant {tenant!r}")
-        if actor is not None and not actor.may_manage(row.scopes.split(",")):
-            raise Forbidden("this key may only act on keys whose scopes it holds itself")
-        return row
+    @staticmethod
+    def _check(actor: Principal | None) -> Callable[[StoredKey], None]:
+        """What ``actor`` (None: the operator's CLI) may act on: 403 for a key with scopes it lacks."""
+        def check(target: StoredKey) -> None:
+            if actor is not None and not actor.may_manage(target.scopes):
+                raise Forbidden("this key may only act on keys whose scopes it holds itself")
+        return check
 
     async def revoke(self, tenant: str, key_id: str, actor: Principal | None = None) -> KeyInfo:
-        """Revoke at once; revoking a revoked key is a no-op."""
-        async with self.sessions.begin() as session:
-            row = await self._target(session, tenant, key_id, actor)
-            if row.revoked_at is None:
-                row.revoked_at = datetime.now(UTC)
-            return _info(row)
+        """Revoke at once; revoking a revoked key is a no-op. 404 for another tenant's key."""
+        return _info(await self.repo.revoke(tenant, key_id, self._check(actor), datetime.now(UTC)))
 
     async def rotate(self, tenant: str, key_id: str, actor: Principal | None = None) -> tuple[str, KeyInfo]:
         """A new key with the same scopes; the old one is revoked in the same transaction.
 
-        Only one rotation of a key can win: the old key is revoked by a conditional update
-        (``revoked_at IS NULL``) under a row lock, so a concurrent or later rotation, and any
-        rotation of a revoked key, is a :class:`Conflict` (409) and mints nothing."""
-        async with self.sessions.begin() as session:
-            row = await self._target(session, tenant, key_id, actor)
-            now = datetime.now(UTC)
-            done = await session.execute(
-                update(ApiKey).where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None)).values(revoked_at=now)
-            )
-            if done.rowcount != 1:
-                raise Conflict(f"key {key_id!r} is revoked (or was just rotated); a revoked key cannot be rotated")
-            key, new = _new_key(tenant, row.scopes.split(","), row.name, key_id, now)
-            session.add(new)
+        Only one rotation of a key can win: the repository revokes the old key by a conditional
+        update under a row lock, so a concurrent or later rotation, and any rotation of a
+        revoked key, is a :class:`Conflict` (409) and mints nothing."""
+        new_id, key = _new_key()
+        new = await self.repo.rotate(tenant, key_id, self._check(actor), new_id=new_id, new_hash=hash_key(key),
+                                     now=datetime.now(UTC))
+        if new is None:
+            raise Conflict(f"key {key_id!r} is revoked (or was just rotated); a revoked key cannot be rotated")
         return key, _info(new)
 
     async def webhook_secret(self, tenant: str) -> str | None:
-        async with self.reads() as session:
-            row = await session.get(Tenant, tenant)
-        return row.webhook_secret if row else None
+        return await self.repo.webhook_secret(tenant)
 
     async def set_webhook_secret(self, tenant: str, secret: str) -> None:
         """Replace the tenant's webhook signing secret, e.g. with the one a help desk generated
@@ -195,27 +173,22 @@ class KeyStore:
         secret = secret.strip()
         if not 16 <= len(secret) <= 256 or not secret.isprintable() or any(c.isspace() for c in secret):
             raise InvalidInput("a webhook secret is 16-256 printable characters without spaces")
-        async with self.sessions.begin() as session:
-            row = await session.get(Tenant, tenant)
-            if row is None:
-                raise NotFound(f"no tenant {tenant!r}; create a key for it first")
-            row.webhook_secret = secret
+        if not await self.repo.set_webhook_secret(tenant, secret):
+            raise NotFound(f"no tenant {tenant!r}; create a key for it first")
 
 
-def _new_key(tenant: str, scopes: list[str], name: str | None, rotated_from: str | None, now: datetime) -> tuple[str, ApiKey]:
+def _new_key() -> tuple[str, str]:
+    """A new key id and the whole key ``aa_<id>_<secret>``."""
     key_id = secrets.token_hex(6)
-    key = f"aa_{key_id}_{secrets.token_urlsafe(32)}"
-    row = ApiKey(id=key_id, tenant_id=tenant, key_hash=hash_key(key), scopes=",".join(scopes), name=name,
-                 created_at=now, rotated_from=rotated_from)
-    return key, row
+    return key_id, f"aa_{key_id}_{secrets.token_urlsafe(32)}"
 
 
-def _info(row: ApiKey) -> KeyInfo:
+def _info(key: StoredKey) -> KeyInfo:
     return KeyInfo(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        scopes=row.scopes.split(","),
-        name=row.name,
-        created_at=row.created_at,
-        revoked_at=row.revoked_at,
+        id=key.id,
+        tenant_id=key.tenant_id,
+        scopes=list(key.scopes),
+        name=key.name,
+        created_at=key.created_at,
+        revoked_at=key.revoked_at,
     )

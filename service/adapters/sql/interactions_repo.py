@@ -1,26 +1,25 @@
-"""Customer history in the database: interactions and identities, always scoped to one tenant.
+"""Customer history in SQL: interactions and identities, always scoped to one tenant.
 
-Writes are idempotent by interaction id: a retried batch inserts nothing twice, and an id sent
-again with different content is a :class:`~service.errors.Conflict` (409) — nothing of that batch
-is written. Identities link handles (e-mail, phone, social...) to one customer id; a handle
-already linked to another customer is a conflict too.
+Implements :class:`service.ports.InteractionRepository`; the rules (idempotent batches, one
+customer per handle) are :mod:`service.history.interactions` and
+:mod:`service.history.identities`, applied inside each transaction here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import and_, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from service.domain.interactions import Interaction, normalise_handle
 from service.adapters.sql.models import CustomerIdentity
 from service.adapters.sql.models import Interaction as InteractionRow
+from service.domain.interactions import Interaction, normalise_handle
 from service.errors import Conflict
+from service.history.identities import Handle, refuse_taken, wanted_handles
+from service.history.interactions import WriteReport, split_batch
 
 _CHUNK = 200
 """Ids per ``IN`` query (SQLite and PostgreSQL both cope; keeps statements small)."""
@@ -45,24 +44,9 @@ def from_row(row: InteractionRow) -> Interaction:
     )
 
 
-@dataclass
-class WriteReport:
-    inserted: list[str]
-    duplicates: list[str]
+class SqlInteractionRepo:
+    """:class:`service.ports.InteractionRepository` over SQLAlchemy."""
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"inserted": len(self.inserted), "duplicates": len(self.duplicates),
-                "inserted_ids": self.inserted, "duplicate_ids": self.duplicates}
-
-
-@dataclass
-class Handle:
-    kind: str
-    value: str
-    customer_id: str
-
-
-class InteractionStore:
     def __init__(self, sessions: async_sessionmaker) -> None:
         self.sessions = sessions
 
@@ -84,15 +68,8 @@ class InteractionStore:
                 rows = await session.scalars(select(InteractionRow).where(
                     InteractionRow.tenant_id == tenant_id, InteractionRow.id.in_(ids[k:k + _CHUNK])))
                 existing.update({r.id: from_row(r) for r in rows})
-            conflicts = [it.id for it in items if it.id in existing and existing[it.id].content_key() != it.content_key()]
-            if conflicts:
-                raise Conflict(
-                    f"{len(conflicts)} interaction id(s) were already recorded with different content: "
-                    f"{', '.join(conflicts[:10])}; interaction ids are immutable, nothing of this batch was written",
-                    errors=[{"key": "id", "message": f"{c!r} exists with different content"} for c in conflicts[:50]],
-                )
+            new, report = split_batch(items, existing)
             now = datetime.now(UTC)
-            new = [it for it in items if it.id not in existing]
             session.add_all([
                 InteractionRow(tenant_id=tenant_id, id=it.id, customer_id=it.customer_id, channel=it.channel,
                                direction=it.direction, author_role=it.author_role, ts=it.ts, text=it.text,
@@ -100,7 +77,7 @@ class InteractionStore:
                 for it in new
             ])
             await session.commit()
-        return WriteReport(inserted=[it.id for it in new], duplicates=[it.id for it in items if it.id in existing])
+        return report
 
     async def history(self, tenant_id: str, customer_id: str, *, limit: int = 2000,
                       channel: str | None = None, before: datetime | None = None) -> list[Interaction]:
@@ -136,18 +113,12 @@ class InteractionStore:
     async def link(self, tenant_id: str, customer_id: str, handles: Iterable[tuple[str, str]]) -> list[Handle]:
         """Link handles to a customer. Already linked to the same customer: fine (idempotent);
         linked to another customer: :class:`Conflict`, and nothing is linked."""
-        wanted = list(dict.fromkeys(normalise_handle(k, v) for k, v in handles))
+        wanted = wanted_handles(handles)
         async with self.sessions() as session:
             rows = list(await session.scalars(select(CustomerIdentity).where(
                 CustomerIdentity.tenant_id == tenant_id,
                 tuple_(CustomerIdentity.kind, CustomerIdentity.value).in_(wanted))))
-            taken = [r for r in rows if r.customer_id != customer_id]
-            if taken:
-                raise Conflict(
-                    "handle(s) already linked to another customer: "
-                    + ", ".join(f"{r.kind} {r.value!r}" for r in taken[:10])
-                    + "; unlink them first or use that customer id",
-                )
+            refuse_taken([Handle(r.kind, r.value, r.customer_id) for r in rows], customer_id)
             have = {(r.kind, r.value) for r in rows}
             now = datetime.now(UTC)
             session.add_all([CustomerIdentity(tenant_id=tenant_id, kind=k, value=v, customer_id=customer_id, created_at=now)
