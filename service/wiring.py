@@ -32,6 +32,7 @@ from service.adapters.openai_chat import OpenAIChatModel
 from service.adapters.qdrant_edge_index import EdgeIndex
 from service.adapters.qdrant_index import QdrantIndex
 from service.adapters.sk_cluster import AgglomerativeClusterer
+from service.adapters.sql.audit_repo import SqlAuditStore, SqlFeedbackStore
 from service.adapters.sql.continuity_repo import ContinuityRepo
 from service.adapters.sk_intent_model import SkIntentTrainer
 from service.adapters.sql.suggestions_repo import SqlSuggestionLog
@@ -386,8 +387,8 @@ async def build_container(settings: Settings, overrides: Overrides | Mapping[str
     llm = o.get("llm", lambda: LLMGateway(chat_model, settings.llm, counter=counter, metrics=metrics))
     policy = o.get("policy", lambda: load_checker(settings.content.policy_file))
     prompts = o.get("prompts", lambda: build_prompts(settings))
-    audit = o.get("audit", lambda: AuditTrail(sessions, metrics=metrics))
-    feedback = o.get("feedback", lambda: FeedbackService(sessions, audit))
+    audit = o.get("audit", lambda: AuditTrail(SqlAuditStore(sessions), metrics=metrics))
+    feedback = o.get("feedback", lambda: FeedbackService(SqlFeedbackStore(sessions), audit))
 
     # customer history, intents and triage
     interactions = o.get("interactions", lambda: SqlInteractionRepo(sessions))

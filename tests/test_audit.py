@@ -64,7 +64,7 @@ def entry(i: int = 0, tenant: str = "acme", **kw) -> AuditEntry:
 
 
 async def test_records_form_one_chain_per_tenant_that_verifies(sessions):
-    trail = AuditTrail(sessions)
+    trail = AuditTrail(SqlAuditStore(sessions))
     for i in range(5):
         await trail.record(entry(i))
     await trail.record(entry(9, tenant="globex"))
@@ -80,7 +80,7 @@ async def test_records_form_one_chain_per_tenant_that_verifies(sessions):
 
 
 async def test_the_input_copy_is_redacted_and_hashed(sessions):
-    trail = AuditTrail(sessions)
+    trail = AuditTrail(SqlAuditStore(sessions))
     row = await trail.record(entry(input={"query": "my email is jane.doe@example.com, card 4111 1111 1111 1111"}))
     stored = json.dumps(row.input_redacted)
     assert "jane.doe@example.com" not in stored and "4111" not in stored
@@ -89,7 +89,7 @@ async def test_the_input_copy_is_redacted_and_hashed(sessions):
 
 
 async def test_a_record_appended_in_a_rolled_back_transaction_leaves_no_trace(sessions):
-    trail = AuditTrail(sessions)
+    trail = AuditTrail(SqlAuditStore(sessions))
     await trail.record(entry(1))
     with pytest.raises(RuntimeError):
         async with sessions.begin() as session:
@@ -101,7 +101,7 @@ async def test_a_record_appended_in_a_rolled_back_transaction_leaves_no_trace(se
 
 
 async def test_the_work_and_its_record_commit_together(sessions):
-    trail = AuditTrail(sessions)
+    trail = AuditTrail(SqlAuditStore(sessions))
     async with sessions.begin() as session:
         record = await trail.append(session, entry(1, endpoint="suggestions"))
         await add_suggestions(session, tenant_id="acme", audit_id=record.id, conversation_id="c1", intent="refund", channel="chat",
@@ -113,7 +113,7 @@ async def test_the_work_and_its_record_commit_together(sessions):
 
 @pytest.mark.parametrize("column", ["output", "outcome", "prompt", "created_at", "customer_id", "input_redacted"])
 async def test_editing_one_row_by_hand_is_detected_and_named(sessions, column):
-    trail = AuditTrail(sessions)
+    trail = AuditTrail(SqlAuditStore(sessions))
     for i in range(6):
         await trail.record(entry(i, customer_id="cust-1"))
     values = {
@@ -133,7 +133,7 @@ async def test_editing_one_row_by_hand_is_detected_and_named(sessions, column):
 
 
 async def test_deleting_a_record_is_detected(sessions):
-    trail = AuditTrail(sessions)
+    trail = AuditTrail(SqlAuditStore(sessions))
     for i in range(5):
         await trail.record(entry(i))
     async with sessions.begin() as s:
@@ -148,7 +148,7 @@ async def test_deleting_a_record_is_detected(sessions):
 
 
 async def test_removing_the_newest_record_is_detected(sessions):
-    trail = AuditTrail(sessions)
+    trail = AuditTrail(SqlAuditStore(sessions))
     for i in range(3):
         await trail.record(entry(i))
     async with sessions.begin() as s:
@@ -158,7 +158,7 @@ async def test_removing_the_newest_record_is_detected(sessions):
 
 
 async def test_concurrent_appends_never_fork_the_chain(sessions):
-    trail = AuditTrail(sessions)
+    trail = AuditTrail(SqlAuditStore(sessions))
     await asyncio.gather(*(trail.record(entry(i, tenant=("acme", "globex")[i % 2])) for i in range(60)))
     report = await trail.verify()
     assert report.ok, report.as_dict()
@@ -167,7 +167,7 @@ async def test_concurrent_appends_never_fork_the_chain(sessions):
 
 
 async def test_erasing_a_customer_keeps_the_chain_verifiable(sessions):
-    trail = AuditTrail(sessions)
+    trail = AuditTrail(SqlAuditStore(sessions))
     async with sessions.begin() as session:
         rec = await trail.append(session, entry(0, endpoint="suggestions", customer_id="cust-9", input={"text": "I am Jane, jane@example.com"}))
         await add_suggestions(session, tenant_id="acme", audit_id=rec.id, conversation_id="conv-9", intent=None, channel="chat",
@@ -198,7 +198,7 @@ async def test_erasing_a_customer_keeps_the_chain_verifiable(sessions):
 
 async def test_retention_purges_old_records_and_the_chain_still_verifies(sessions):
     clock = Clock()
-    trail = AuditTrail(sessions, clock=clock)
+    trail = AuditTrail(SqlAuditStore(sessions), clock=clock)
     for i in range(4):
         rec = await trail.record(entry(i))
     async with sessions.begin() as session:
@@ -225,7 +225,7 @@ async def test_retention_purges_old_records_and_the_chain_still_verifies(session
 
 
 async def test_cli_verify_names_the_first_broken_record_and_export_writes_jsonl(sessions, db_url, tmp_path, monkeypatch, capsys):
-    trail = AuditTrail(sessions)
+    trail = AuditTrail(SqlAuditStore(sessions))
     for i in range(4):
         await trail.record(entry(i))
     monkeypatch.setenv("ASSIST_DATABASE_URL", db_url)
@@ -245,7 +245,7 @@ async def test_cli_verify_names_the_first_broken_record_and_export_writes_jsonl(
 
 
 async def test_a_record_inserted_by_hand_beyond_the_head_is_detected(sessions):
-    trail = AuditTrail(sessions)
+    trail = AuditTrail(SqlAuditStore(sessions))
     for i in range(3):
         await trail.record(entry(i))
     async with sessions.begin() as s:
@@ -256,7 +256,7 @@ async def test_a_record_inserted_by_hand_beyond_the_head_is_detected(sessions):
 
 
 async def test_verify_while_records_are_being_appended_does_not_raise_false_alarms(sessions):
-    trail = AuditTrail(sessions)
+    trail = AuditTrail(SqlAuditStore(sessions))
     for i in range(20):
         await trail.record(entry(i))
 
@@ -270,7 +270,7 @@ async def test_verify_while_records_are_being_appended_does_not_raise_false_alar
 
 
 async def test_output_policy_and_params_are_masked_but_identifiers_are_kept(sessions):
-    trail = AuditTrail(sessions)
+    trail = AuditTrail(SqlAuditStore(sessions))
     chunk = "d6de0c6b-0078-4937-8269-92295c0241af"  # a UUID the phone detector would mangle
     row = await trail.record(entry(
         output={"suggestions": [{"id": chunk, "citations": [{"chunk_id": chunk}]}], "note": "call +44 20 7946 0958"},
@@ -311,7 +311,7 @@ async def test_concurrent_answers_share_commits_and_each_keeps_its_own_rows(sess
 
 
 async def test_one_bad_answer_in_a_group_fails_alone_and_leaves_nothing_half_written(sessions):
-    trail = AuditTrail(sessions)
+    trail = AuditTrail(SqlAuditStore(sessions))
     async with sessions.begin() as s:  # a suggestion id that already exists: its insert must fail
         s.add(Suggestion(id="taken", tenant_id="acme", audit_id="earlier", prompt=None, intent=None, channel="chat",
                          engine="grounded", text="x", created_at=datetime.now(UTC)))

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from service.audit.trail import AuditEntry
+from service.audit.entry import AuditEntry
 from service.adapters.sql.models import Feedback, Suggestion
 from service.ports import ChatResult
 from tests.conftest import KNOWLEDGE, make_settings, new_key, running

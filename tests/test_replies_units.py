@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from service.adapters.sql.audit_repo import SqlAuditStore
 from service.adapters.sql.engine import make_engine, migrate, session_factory
 from service.adapters.sql.models import AuditRecord, Suggestion
 from service.adapters.sql.suggestions_repo import SqlSuggestionLog
@@ -73,7 +74,7 @@ def suggestions(tag: str) -> list[StoredSuggestion]:
 
 
 async def test_the_suggestions_are_kept_with_their_audit_record(sessions) -> None:
-    trail = AuditTrail(sessions)
+    trail = AuditTrail(SqlAuditStore(sessions))
     log = SqlSuggestionLog(sessions, audit=lambda: trail)
     assert isinstance(log, SuggestionLog)
     await log.record("acme", suggestions("ok"), {"tenant_id": "acme", "endpoint": "suggestions", "request_id": "req-ok"},
@@ -86,7 +87,7 @@ async def test_the_suggestions_are_kept_with_their_audit_record(sessions) -> Non
 
 
 async def test_when_the_audit_write_fails_no_suggestion_row_remains(sessions) -> None:
-    trail = AuditTrail(sessions)
+    trail = AuditTrail(SqlAuditStore(sessions))
     async with sessions.begin() as s:  # an audit record whose id the next record will reuse: its insert fails
         await trail.append(s, AuditEntry(endpoint="suggestions", tenant_id="acme", request_id="earlier"))
     async with sessions() as s:

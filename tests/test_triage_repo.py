@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from service.adapters.sql.audit_repo import SqlAuditStore
 from service.adapters.sql.engine import make_engine, migrate, session_factory
 from service.adapters.sql.models import AuditRecord, TriageEvent
 from service.adapters.sql.triage_repo import SqlTriageStore
@@ -60,14 +61,14 @@ async def test_when_the_audit_write_fails_no_triage_event_remains_and_a_retry_tr
     assert await counts(sessions) == (0, 0)
 
     intents = FakeIntents()
-    working = TriageService(intents, SqlTriageStore(sessions, audit=AuditTrail(sessions)), secrets)
+    working = TriageService(intents, SqlTriageStore(sessions, audit=AuditTrail(SqlAuditStore(sessions))), secrets)
     out = await working.handle("acme", "generic", *signed(ticket()), key_id="k-1")
     assert not out.replayed and intents.calls == 1  # not answered from a half-written first try
     assert await counts(sessions) == (1, 1)
 
 
 async def test_a_triaged_event_is_stored_with_one_audit_record_and_a_replay_adds_none(sessions) -> None:
-    trail = AuditTrail(sessions)
+    trail = AuditTrail(SqlAuditStore(sessions))
     svc = TriageService(FakeIntents(), SqlTriageStore(sessions, audit=trail), secrets)
     first = await svc.handle("acme", "generic", *signed(ticket()), key_id="k-1")
     again = await svc.handle("acme", "generic", *signed(ticket()), key_id="k-1")
@@ -82,7 +83,7 @@ async def test_a_triaged_event_is_stored_with_one_audit_record_and_a_replay_adds
 
 
 async def test_a_second_delivery_racing_the_first_gets_the_first_answer_and_writes_no_audit_record(sessions) -> None:
-    store = SqlTriageStore(sessions, audit=AuditTrail(sessions))
+    store = SqlTriageStore(sessions, audit=AuditTrail(SqlAuditStore(sessions)))
     assert await store.put(KEY, {"intent": "first"}, "fp", audit={"endpoint": "hooks.triage", "tenant_id": "acme"}) is None
     stored = await store.put(KEY, {"intent": "second"}, "fp", audit={"endpoint": "hooks.triage", "tenant_id": "acme"})
     assert stored == ({"intent": "first"}, "fp")

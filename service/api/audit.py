@@ -144,8 +144,8 @@ class FeedbackReportController(Controller):
     tags = ["feedback"]
 
     @get("/report", opt={"scope": "audit:read"}, summary="Acceptance, edits and rejections per prompt version and per intent")
-    async def report(self, principal: Principal, sessions: Injected[Any], since: datetime | None = None, until: datetime | None = None) -> dict[str, Any]:
-        return await feedback_report(sessions, principal.tenant_id, since=_utc(since, "since"), until=_utc(until, "until"))
+    async def report(self, principal: Principal, feedback: Injected[FeedbackService], since: datetime | None = None, until: datetime | None = None) -> dict[str, Any]:
+        return await feedback_report(feedback.store, principal.tenant_id, since=_utc(since, "since"), until=_utc(until, "until"))
 
 
 class SuggestionFeedbackController(Controller):

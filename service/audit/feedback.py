@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from service.audit.entry import AuditEntry
-from service.audit.trail import AuditTrail, sql_stores
+from service.audit.trail import AuditTrail
 from service.errors import Conflict, InvalidInput, NotFound
 from service.ports import FeedbackEvent, FeedbackStore, SuggestionRef
 
@@ -66,9 +66,7 @@ class FeedbackIn:
 
 
 class FeedbackService:
-    def __init__(self, store: FeedbackStore | Any, trail: AuditTrail) -> None:
-        if not hasattr(store, "transaction"):  # a session factory (transitional, see sql_stores)
-            store = sql_stores(store)[1]
+    def __init__(self, store: FeedbackStore, trail: AuditTrail) -> None:
         self.store: FeedbackStore = store
         self.trail = trail
 

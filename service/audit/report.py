@@ -17,7 +17,6 @@ from datetime import datetime
 from typing import Any
 
 from service.audit.feedback import FINAL_EVENTS
-from service.audit.trail import sql_stores
 from service.ports import FeedbackStore
 
 
@@ -56,9 +55,7 @@ class _Group:
         }
 
 
-async def feedback_report(store: FeedbackStore | Any, tenant: str, *, since: datetime | None = None, until: datetime | None = None) -> dict[str, Any]:
-    if not hasattr(store, "facts"):  # a session factory (transitional, see sql_stores)
-        store = sql_stores(store)[1]
+async def feedback_report(store: FeedbackStore, tenant: str, *, since: datetime | None = None, until: datetime | None = None) -> dict[str, Any]:
     per: dict[str, dict[str, Any]] = {}
     for row in await store.facts(tenant, since=since, until=until):
         s = per.setdefault(row.suggestion_id, {"prompt": row.prompt or f"engine:{row.engine}", "intent": row.intent or "(none)", "shown": False, "final": None, "ratings": []})

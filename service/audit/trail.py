@@ -21,36 +21,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from service.audit.chain import ChainCheck, ChainRecord, VerifyReport, link
-from service.audit.entry import AuditEntry, AuditQuery, build_record, elapsed_ms, record_to_dict
+from service.audit.entry import AuditEntry, AuditQuery, build_record, record_to_dict
 from service.audit.retention import erase_customer as erase_in_chain, purge as purge_chain
 from service.audit.writer import GroupWriter
 from service.errors import NotFound
 from service.ports import AuditStore, AuditTx
 
-__all__ = ["AuditEntry", "AuditQuery", "AuditTrail", "VerifyReport", "elapsed_ms", "record_to_dict"]
-
-
-def sql_stores(sessions: Any) -> tuple[Any, Any]:
-    """The SQL audit and feedback stores over a session factory.
-
-    Transitional: ``register`` (and the CLI) still hand :class:`AuditTrail` and
-    :class:`~service.audit.feedback.FeedbackService` a session factory; once the wiring builds
-    ``SqlAuditStore(sessions)`` itself this goes, with its import."""
-    # The one import of an adapter in the audit package, inside the function so that the use
-    # cases do not load SQLAlchemy; removed when the wiring passes the stores (issue 11).
-    from service.adapters.sql.audit_repo import SqlAuditStore, SqlFeedbackStore
-
-    return SqlAuditStore(sessions), SqlFeedbackStore(sessions)
+__all__ = ["AuditTrail"]
 
 
 class AuditTrail:
-    def __init__(self, store: AuditStore | Any, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    def __init__(self, store: AuditStore, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  metrics: Any | None = None) -> None:
-        if not hasattr(store, "within"):  # a session factory (transitional, see sql_stores)
-            store = sql_stores(store)[0]
         self.store: AuditStore = store
-        self.sessions = getattr(store, "sessions", None)
-        """The SQL session factory under the store (transitional: the CLI's erase reads it)."""
         self.clock = clock
         self.metrics = metrics
         self._writer = GroupWriter(store, lambda: self.clock(), self._count)

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from service.audit.trail import AuditTrail
+from service.adapters.sql.audit_repo import SqlAuditStore
 from service.cli.common import database
 from service.privacy.erasure import erase_customer
 from service.tenancy.keys import validate_tenant
@@ -39,13 +40,13 @@ def register_cli(sub: Any) -> None:
 def _run(settings: Any, work: Any) -> Any:
     async def run() -> Any:
         async with database(settings, create=False) as sessions:  # never creates one
-            return await work(AuditTrail(sessions))
+            return await work(AuditTrail(SqlAuditStore(sessions)), sessions)
 
     return asyncio.run(run())
 
 
 def _cmd_verify(args: Any, settings: Any) -> int:
-    report = _run(settings, lambda trail: trail.verify(args.tenant))
+    report = _run(settings, lambda trail, _sessions: trail.verify(args.tenant))
     if args.json:
         print(json.dumps(report.as_dict(), indent=2))
     else:
@@ -62,7 +63,7 @@ def _cmd_verify(args: Any, settings: Any) -> int:
 
 
 def _cmd_export(args: Any, settings: Any) -> int:
-    async def work(trail: AuditTrail) -> int:
+    async def work(trail: AuditTrail, _sessions: Any) -> int:
         out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
         n = 0
         try:
@@ -80,7 +81,7 @@ def _cmd_export(args: Any, settings: Any) -> int:
 
 
 def _cmd_purge(args: Any, settings: Any) -> int:
-    result = _run(settings, lambda trail: trail.purge(args.older_than, tenant=args.tenant, reference=args.reference))
+    result = _run(settings, lambda trail, _sessions: trail.purge(args.older_than, tenant=args.tenant, reference=args.reference))
     for tenant, count in result.items():
         print(f"{tenant}: purged {count} records")
     return 0
@@ -88,7 +89,7 @@ def _cmd_purge(args: Any, settings: Any) -> int:
 
 def _cmd_erase(args: Any, settings: Any) -> int:
     validate_tenant(args.tenant)
-    r = _run(settings, lambda trail: erase_customer(trail.sessions, trail, args.tenant, args.customer, reference=args.reference))
+    r = _run(settings, lambda trail, sessions: erase_customer(sessions, trail, args.tenant, args.customer, reference=args.reference))
     print(f"{r.tenant}: deleted {r.interactions} interactions, {r.identities} handles, {r.triage_events} triage answers; "
           f"erased personal data in {r.audit_records} audit records, {r.suggestions} suggestions, {r.feedback} feedback events")
     return 0

@@ -22,7 +22,8 @@ import anyio
 import numpy as np
 import yaml
 
-from service.audit.trail import AuditEntry, AuditTrail
+from service.audit.entry import AuditEntry
+from service.audit.trail import AuditTrail
 from service.adapters.sql import gaps_repo as repo
 from service.adapters.sql.models import KnowledgeDraft, KnowledgeGap
 from service.errors import Conflict, InvalidInput, NotFound

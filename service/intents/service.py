@@ -23,7 +23,7 @@ from service.errors import InvalidInput, Unavailable
 from service.intents.calibration import DEFAULT_THRESHOLD
 from service.intents.classifier import Classification, classify
 from service.intents.current_need import MAX_TURNS, Message, customer_turns, pick_current_need
-from service.intents.llm_fallback import Fallback, llm_fallback
+from service.intents.llm_fallback import Fallback
 from service.intents.taxonomy import Taxonomy, TaxonomyError, load_taxonomy, one_line
 from service.ports import IntentModel, IntentTrainer
 

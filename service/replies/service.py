@@ -41,7 +41,7 @@ from service.ports import SearchHit, SuggestionLog
 from service.replies.channels import fill, shape
 from service.replies.conversation import Attempt, Conversation, Message, Prepared, Suggestion, SuggestResult, validate
 from service.replies.grounded import GroundedEngine
-from service.replies.intent_and_knowledge import Classifier, find_grounds, intent_classifier
+from service.replies.intent_and_knowledge import Classifier, find_grounds
 from service.replies.llm_reply import LLMChoice, LLMReply, Prompts, Streamed
 from service.replies.policy import Candidate, CheckReport, Evidence, PolicyChecker
 from service.replies.recording import audit_entry, stored

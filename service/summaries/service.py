@@ -78,14 +78,6 @@ class GatewayChat:
         return result
 
 
-def chat_from(extras: dict[str, Any]) -> ChatModel | None:
-    """The LLM for summaries: the gateway when one is configured, else a bare ChatModel, else None."""
-    gateway = extras.get("llm")
-    if gateway is not None and hasattr(gateway, "complete"):
-        return GatewayChat(gateway) if getattr(gateway, "available", True) else None
-    return extras.get("chat_model")
-
-
 class SummaryService:
     def __init__(
         self,

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from service.adapters.sql.models import Suggestion
 from service.ports import StoredSuggestion
@@ -40,25 +40,6 @@ def suggestion_rows(
             prompt=get("prompt"), intent=intent, channel=channel, engine=str(get("engine") or "unknown"),
             text=str(get("text") or ""), created_at=now,
         ))
-    return rows
-
-
-async def add_suggestions(
-    session: AsyncSession,
-    *,
-    tenant_id: str,
-    audit_id: str,
-    suggestions: Iterable[Any],
-    conversation_id: str | None,
-    intent: str | None,
-    channel: str,
-    created_at: datetime | None = None,
-) -> list[Suggestion]:
-    """Insert the rows of one answer in the caller's session (the same transaction as its audit record)."""
-    rows = suggestion_rows(tenant_id, audit_id, suggestions, conversation_id=conversation_id, intent=intent,
-                           channel=channel, created_at=created_at)
-    session.add_all(rows)
-    await session.flush()
     return rows
 
 
