@@ -74,7 +74,8 @@ def make_embedder(settings: Settings) -> Embedder:
     from service.adapters.embedder import make_embedder as build
 
     m = settings.models
-    return build(m.embedding_model, m.embedding_backend, m.embedding_device, m.embedding_threads, m.model_cache_dir.expanduser())
+    return build(m.embedding_model, m.embedding_backend, m.embedding_device, m.embedding_threads, m.model_cache_dir.expanduser(),
+                 precision=m.embedding_precision)
 
 
 def make_counter(settings: Settings) -> TokenCounter:
