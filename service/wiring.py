@@ -166,7 +166,7 @@ def probe_embedder(embedder: Any) -> bool:
 def make_embedder(settings: Settings) -> Embedder:
     m = settings.models
     return build_embedder(m.embedding_model, m.embedding_backend, m.embedding_device, m.embedding_threads,
-                          m.model_cache_dir.expanduser())
+                          m.model_cache_dir.expanduser(), precision=m.embedding_precision)
 
 
 def make_counter(settings: Settings) -> TokenCounter:

@@ -145,3 +145,49 @@ def test_a_cached_graph_that_no_longer_reproduces_its_probes_is_refused(tmp_path
         OnnxEmbedder(cache_dir=cache)
     fallback = make_embedder(backend="auto", cache_dir=cache)
     assert fallback.backend == "torch"  # auto falls back and says so in the log
+
+
+# ---- int8 (ASSIST_EMBEDDING_PRECISION=int8) ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def int8_embedder(tmp_path_factory):
+    cache = tmp_path_factory.mktemp("int8-models")
+    return make_embedder(backend="onnx", cache_dir=cache, precision="int8"), cache
+
+
+@pytest.mark.slow
+def test_int8_vectors_stay_close_to_the_float_ones_and_do_not_depend_on_their_batch(int8_embedder, real_embedder):
+    int8, _ = int8_embedder
+    assert int8.precision == "int8" and int8.model_name.endswith("-int8")
+    texts = [s for s in SAMPLES if s.strip()]
+    got, want = int8.embed(texts), real_embedder.inner.embed(texts)
+    cosine = (got * want).sum(1)
+    assert cosine.min() > 0.95 and np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+    alone = np.stack([int8._encode([t])[0] for t in texts])  # one at a time, not through the cache
+    together = int8._encode(texts)
+    assert np.abs(alone - together).max() < 1e-6
+
+
+@pytest.mark.slow
+def test_an_int8_model_that_drifts_too_far_is_refused_and_float_runs_instead(int8_embedder, monkeypatch):
+    from service.adapters import embedder as module
+
+    _, cache = int8_embedder
+    for stale in cache.glob("*-int8.*"):
+        stale.unlink()
+    monkeypatch.setattr(module, "INT8_MIN_COSINE", 0.9999)
+    with pytest.raises(Unavailable, match="drifts from the float one"):
+        OnnxEmbedder(cache_dir=cache, precision="int8")
+    fallback = make_embedder(backend="onnx", cache_dir=cache, precision="int8")
+    assert fallback.precision == "float32"  # with a warning in the log
+    assert not list(cache.glob("*-int8.onnx"))  # nothing half-written is left to be trusted
+
+
+def test_the_precision_setting_is_validated():
+    from service.settings import Settings, SettingsError
+
+    assert Settings.from_env({}).models.embedding_precision == "float32"
+    assert Settings.from_env({"ASSIST_EMBEDDING_PRECISION": "int8"}).models.embedding_precision == "int8"
+    with pytest.raises(SettingsError, match="ASSIST_EMBEDDING_PRECISION"):
+        Settings.from_env({"ASSIST_EMBEDDING_PRECISION": "int4"})
