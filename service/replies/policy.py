@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
+import msgspec
 import yaml
 
 from service.domain.pii import PLACEHOLDER_RE, Redactor, _normalise
@@ -153,85 +154,197 @@ def load_policy(path: Path) -> Policy:
     return parse_policy(raw, str(path))
 
 
-def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
-    def need(obj: dict[str, Any], key: str, where: str) -> Any:
-        if key not in obj or obj[key] in (None, ""):
-            raise PolicyError(f"{source}: {where}{key} is required")
-        return obj[key]
+def parse_policy(raw: Any, source: str = "policy") -> Policy:
+    """The policy in ``raw`` (a parsed YAML document); a problem is a :class:`PolicyError`
+    naming ``source`` and the field."""
+    doc = _shape(raw, source)
 
-    def compile_all(patterns: Any, where: str) -> tuple[re.Pattern[str], ...]:
-        if not isinstance(patterns, list) or not patterns:
-            raise PolicyError(f"{source}: {where} must be a non-empty list of regular expressions")
+    def compile_all(patterns: Sequence[str], where: str) -> tuple[re.Pattern[str], ...]:
         out = []
         for p in patterns:
             try:
-                out.append(re.compile(str(p), re.IGNORECASE))
+                out.append(re.compile(p, re.IGNORECASE))
             except re.error as exc:
                 raise PolicyError(f"{source}: {where}: bad pattern {p!r}: {exc}") from None
         return tuple(out)
 
-    if not isinstance(raw, dict):
-        raise PolicyError(f"{source}: must be a YAML mapping")
-    version = need(raw, "version", "")
-    if not isinstance(version, int) or version < 1:
-        raise PolicyError(f"{source}: version must be a positive integer")
-    brand = raw.get("brand") or {}
-    length = {str(k): int(v) for k, v in (raw.get("length") or {}).items()}
-    for ch, n in length.items():
+    for ch, n in doc.length.items():
         if ch not in CHANNELS or n < 40:
             raise PolicyError(f"{source}: length.{ch} must be a known channel with at least 40 characters")
-    forbidden = tuple(
-        Rule(str(need(r, "id", "forbidden[].")), str(r.get("description", "")), compile_all(r.get("patterns"), f"forbidden.{r.get('id')}.patterns"))
-        for r in raw.get("forbidden") or []
-    )
-    tone = raw.get("tone") or {}
-    disclosures = []
-    for d in raw.get("disclosures") or []:
-        did = str(need(d, "id", "disclosures[]."))
-        position = str(d.get("position", "suffix"))
-        if position not in ("prefix", "suffix"):
-            raise PolicyError(f"{source}: disclosures.{did}.position must be prefix or suffix")
-        disclosures.append(
-            Disclosure(
-                id=did,
-                text=str(need(d, "text", f"disclosures.{did}.")),
-                position=position,
-                present_if=compile_all([need(d, "present_if", f"disclosures.{did}.")], f"disclosures.{did}.present_if")[0],
-                channels=frozenset(d.get("channels") or ()),
-                intents=frozenset(d.get("intents") or ()),
-                tags=frozenset(d.get("tags") or ()),
-            )
+    forbidden = tuple(Rule(r.id, r.description, compile_all(r.patterns, f"forbidden.{r.id}.patterns")) for r in doc.forbidden)
+    disclosures = tuple(
+        Disclosure(
+            id=d.id,
+            text=d.text,
+            position=d.position,
+            present_if=compile_all([d.present_if], f"disclosures.{d.id}.present_if")[0],
+            channels=frozenset(d.channels),
+            intents=frozenset(d.intents),
+            tags=frozenset(d.tags),
         )
+        for d in doc.disclosures
+    )
     escalations = []
-    for e in raw.get("escalation") or []:
-        eid = str(need(e, "id", "escalation[]."))
-        action = str(e.get("action", "flag"))
-        if action not in ("replace", "flag"):
-            raise PolicyError(f"{source}: escalation.{eid}.action must be replace or flag")
-        if action == "replace" and not e.get("reply"):
-            raise PolicyError(f"{source}: escalation.{eid}.reply is required when action is replace")
-        replies = e.get("replies") or {}
-        if not isinstance(replies, dict) or any(ch not in CHANNELS or not isinstance(t, str) or not t.strip() for ch, t in replies.items()):
-            raise PolicyError(f"{source}: escalation.{eid}.replies must map known channels to non-empty text")
-        escalations.append(
-            Escalation(eid, str(e.get("queue", "supervisor")), action, compile_all(e.get("patterns"), f"escalation.{eid}.patterns"), str(e.get("reply") or ""),
-                       {str(k): str(v) for k, v in replies.items()})
-        )
+    for e in doc.escalation:
+        if e.action == "replace" and not e.reply:
+            raise PolicyError(f"{source}: escalation.{e.id}.reply is required when action is replace")
+        if any(ch not in CHANNELS or not t.strip() for ch, t in e.replies.items()):
+            raise PolicyError(f"{source}: escalation.{e.id}.replies must map known channels to non-empty text")
+        escalations.append(Escalation(e.id, e.queue, e.action, compile_all(e.patterns, f"escalation.{e.id}.patterns"), e.reply or "", dict(e.replies)))
     return Policy(
-        id=str(raw.get("id", "policy")),
-        version=version,
-        brand=str(brand.get("name", "")),
-        sign_off=str(brand.get("sign_off", "Kind regards")),
-        length=length,
+        id=doc.id,
+        version=doc.version,
+        brand=doc.brand.name,
+        sign_off=doc.brand.sign_off,
+        length=dict(doc.length),
         forbidden=forbidden,
-        tone_phrases=compile_all(tone.get("phrases") or [r"(?!x)x"], "tone.phrases"),
-        max_exclamations=int(tone.get("max_exclamations", 1)),
-        max_shouting_words=int(tone.get("max_shouting_words", 0)),
-        acronyms=frozenset(str(a).upper() for a in tone.get("acronyms") or ()),
-        disclosures=tuple(disclosures),
+        tone_phrases=compile_all(doc.tone.phrases or [r"(?!x)x"], "tone.phrases"),
+        max_exclamations=doc.tone.max_exclamations,
+        max_shouting_words=doc.tone.max_shouting_words,
+        acronyms=frozenset(a.upper() for a in doc.tone.acronyms),
+        disclosures=disclosures,
         escalations=tuple(escalations),
-        fallback_reply=str(need(raw, "fallback_reply", "")),
+        fallback_reply=doc.fallback_reply,
     )
+
+
+# ---- the file's shape ---------------------------------------------------------------------
+# Declared once as msgspec Structs; what a shape cannot say (known channels, a reply for
+# ``replace``, patterns that compile) is checked in parse_policy. Unknown keys are ignored, at
+# the top level (``owner``) and in the sections (a disclosure's notes).
+
+_Text = Annotated[str, msgspec.Meta(min_length=1)]
+_Patterns = Annotated[list[str], msgspec.Meta(min_length=1)]
+
+
+class _BrandDoc(msgspec.Struct):
+    name: str = ""
+    sign_off: str = "Kind regards"
+
+
+class _RuleDoc(msgspec.Struct):
+    id: _Text
+    patterns: _Patterns
+    description: str = ""
+
+
+class _ToneDoc(msgspec.Struct):
+    phrases: list[str] | None = None
+    """None or empty: no phrase is forbidden."""
+    max_exclamations: int = 1
+    max_shouting_words: int = 0
+    acronyms: list[str] = []
+
+
+class _DisclosureDoc(msgspec.Struct):
+    id: _Text
+    text: _Text
+    present_if: _Text
+    position: Literal["prefix", "suffix"] = "suffix"
+    channels: list[str] = []
+    intents: list[str] = []
+    tags: list[str] = []
+    description: str = ""
+
+
+class _EscalationDoc(msgspec.Struct):
+    id: _Text
+    patterns: _Patterns
+    action: Literal["replace", "flag"] = "flag"
+    queue: str = "supervisor"
+    reply: str | None = None
+    replies: dict[str, str] = {}
+
+
+class _PolicyDoc(msgspec.Struct):
+    version: Annotated[int, msgspec.Meta(ge=1)]
+    fallback_reply: _Text
+    id: str = "policy"
+    brand: _BrandDoc = msgspec.field(default_factory=_BrandDoc)
+    length: dict[str, int] = {}
+    forbidden: list[_RuleDoc] = []
+    tone: _ToneDoc = msgspec.field(default_factory=_ToneDoc)
+    disclosures: list[_DisclosureDoc] = []
+    escalation: list[_EscalationDoc] = []
+
+
+_SECTIONS = ("forbidden", "disclosures", "escalation")
+"""Lists whose items are named by their ``id`` in a message."""
+_REQUIRED = {"version", "fallback_reply", "forbidden.id", "disclosures.id", "disclosures.text", "disclosures.present_if", "escalation.id"}
+_WORDING = {
+    "version": "must be a positive integer",
+    "patterns": "must be a non-empty list of regular expressions",
+    "phrases": "must be a non-empty list of regular expressions",
+    "present_if": "must be a regular expression",
+    "position": "must be prefix or suffix",
+    "action": "must be replace or flag",
+    "replies": "must map known channels to non-empty text",
+}
+_EXPECTED = {"str": "text", "int": "a whole number", "object": "a mapping", "array": "a list"}
+_AT = re.compile(r" - at (?:`key` in )?`\$(?P<path>[^`]*)`$")
+_STEP = re.compile(r"\.(\w+)|\[(\d+|\.\.\.)\]")
+
+
+def _shape(raw: Any, source: str) -> _PolicyDoc:
+    if not isinstance(raw, dict):
+        raise PolicyError(f"{source}: must be a YAML mapping")
+    # A key left empty in YAML (``tone:``) reads as null: the same as leaving it out. Top-level
+    # keys that are not text (``2024: note``) cannot be ours and are ignored like ``owner``.
+    doc = _drop_nulls({k: v for k, v in raw.items() if isinstance(k, str)})
+    try:
+        return msgspec.convert(doc, _PolicyDoc)
+    except msgspec.ValidationError as exc:
+        raise _shape_problem(str(exc), doc, source) from None
+
+
+def _drop_nulls(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _drop_nulls(v) for k, v in node.items() if v is not None}
+    if isinstance(node, list):
+        return [_drop_nulls(v) for v in node]
+    return node
+
+
+def _shape_problem(message: str, doc: dict[str, Any], source: str) -> PolicyError:
+    """msgspec's complaint in the policy's words: the field as ``escalation.<id>.reply``."""
+    found = _AT.search(message)
+    steps = [name or index for name, index in _STEP.findall(found.group("path") if found else "")]
+    missing = re.search(r"missing required field `(\w+)`", message)
+    if missing:
+        steps.append(missing.group(1))
+    label: list[str] = []
+    """The field as the policy names it (``escalation.self_harm.reply``)."""
+    names: list[str] = []
+    """The same without the ids (``escalation.reply``)."""
+    node: Any = doc
+    in_item = False
+    for step in steps:
+        if step == "..." or (step.isdigit() and not (len(names) == 1 and names[0] in _SECTIONS)):
+            in_item = True  # an entry of a plain list or mapping: name the list or mapping
+            break
+        if step.isdigit():
+            node = node[int(step)] if isinstance(node, list) and int(step) < len(node) else None
+            name = node.get("id") if isinstance(node, dict) else None
+            label[-1] += f".{name}" if name not in (None, "") else "[]"
+            continue
+        label.append(step)
+        names.append(step)
+        node = node.get(step) if isinstance(node, dict) else None
+    if not label:
+        return PolicyError(f"{source}: must be a YAML mapping")
+    where, field, key = ".".join(label), names[-1], ".".join(names)
+    if names[0] == "length" and isinstance(doc["length"], dict):
+        bad = next((k for k, v in doc["length"].items() if not isinstance(k, str) or not isinstance(v, int) or isinstance(v, bool)), "")
+        return PolicyError(f"{source}: length.{bad} must be a known channel with at least 40 characters")
+    if key in _REQUIRED and not in_item and node in (None, ""):
+        return PolicyError(f"{source}: {where} is required")
+    if field in _WORDING:
+        return PolicyError(f"{source}: {where} {_WORDING[field]}")
+    expected = re.match(r"Expected `(\w+)", message)
+    kind = _EXPECTED.get(expected.group(1), expected.group(1)) if expected else None
+    if kind is None:
+        return PolicyError(f"{source}: {where}: {_AT.sub('', message)}")
+    return PolicyError(f"{source}: {where} must be {'a list of ' + kind if in_item else kind}")
 
 
 # ---- what a check looks at ----------------------------------------------------------------
