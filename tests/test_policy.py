@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -141,3 +142,46 @@ def test_a_broken_policy_is_refused_with_the_field_named():
         parse_policy({"version": 1, "fallback_reply": "x", "forbidden": [{"id": "x", "patterns": ["(unclosed"]}]})
     with pytest.raises(PolicyError, match="reply is required"):
         parse_policy({"version": 1, "fallback_reply": "x", "escalation": [{"id": "e", "action": "replace", "patterns": ["a"]}]})
+
+
+MINIMAL = {"version": 1, "fallback_reply": "Thank you for your message."}
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        ({"fallback_reply": "x"}, r"^policy: version is required$"),
+        ({"version": 1}, r"^policy: fallback_reply is required$"),
+        ({**MINIMAL, "version": "2"}, r"^policy: version must be a positive integer$"),
+        ({**MINIMAL, "brand": {"name": ["Northwind"]}}, r"^policy: brand\.name must be text$"),
+        ({**MINIMAL, "tone": {"max_exclamations": "two"}}, r"^policy: tone\.max_exclamations must be a whole number$"),
+        ({**MINIMAL, "forbidden": [{"patterns": ["x"]}]}, r"^policy: forbidden\[\]\.id is required$"),
+        ({**MINIMAL, "forbidden": [{"id": "refunds", "patterns": "full refund"}]},
+         r"^policy: forbidden\.refunds\.patterns must be a non-empty list of regular expressions$"),
+        ({**MINIMAL, "disclosures": [{"id": "sender", "present_if": "Northwind"}]}, r"^policy: disclosures\.sender\.text is required$"),
+        ({**MINIMAL, "disclosures": [{"id": "sender", "text": "N:", "present_if": "N", "channels": "sms"}]},
+         r"^policy: disclosures\.sender\.channels must be a list$"),
+        ({**MINIMAL, "escalation": [{"id": "legal", "patterns": ["lawyer"], "action": "forward"}]},
+         r"^policy: escalation\.legal\.action must be replace or flag$"),
+        ({**MINIMAL, "length": {"fax": 500}}, r"^policy: length\.fax must be a known channel with at least 40 characters$"),
+        ({**MINIMAL, "length": {"sms": "long"}}, r"^policy: length\.sms must be a known channel with at least 40 characters$"),
+    ],
+    ids=["missing version", "missing fallback", "version as text", "brand name not text", "exclamations not a number",
+         "rule without id", "patterns not a list", "disclosure without text", "channels not a list", "unknown action",
+         "unknown channel in length", "length not a number"],
+)
+def test_a_policy_of_the_wrong_shape_is_refused_with_the_field_named(doc, message):
+    with pytest.raises(PolicyError, match=message):
+        parse_policy(doc)
+
+
+def test_unknown_keys_and_empty_sections_are_accepted_as_not_given():
+    policy = parse_policy({**MINIMAL, "owner": "support-operations", "brand": None, "tone": None, "length": None})
+    assert (policy.id, policy.sign_off, policy.max_exclamations, policy.length) == ("policy", "Kind regards", 1, {})
+
+
+def test_a_broken_policy_file_names_the_file(tmp_path):
+    path = tmp_path / "policy.yaml"
+    path.write_text("version: 1\nfallback_reply: x\nescalation:\n  - id: legal\n    patterns: [lawyer]\n    replies: {fax: hello}\n")
+    with pytest.raises(PolicyError, match=rf"^{re.escape(str(path))}: escalation\.legal\.replies must map known channels to non-empty text$"):
+        load_policy(path)

@@ -86,20 +86,22 @@ async def test_the_suggestions_are_kept_with_their_audit_record(sessions) -> Non
     assert {(r.conversation_id, r.intent, r.channel) for r in rows} == {("c1", "refund", "chat")}
 
 
-async def test_when_the_audit_write_fails_no_suggestion_row_remains(sessions) -> None:
+async def test_when_the_audit_write_fails_no_suggestion_row_remains(sessions, monkeypatch) -> None:
+    import service.audit.trail as trail_module
+
     trail = AuditTrail(SqlAuditStore(sessions))
     async with sessions.begin() as s:  # an audit record whose id the next record will reuse: its insert fails
         await trail.append(s, AuditEntry(endpoint="suggestions", tenant_id="acme", request_id="earlier"))
     async with sessions() as s:
         taken = (await s.scalars(select(AuditRecord.id))).one()
-    build = trail._build
+    build = trail_module.build_record
 
     def colliding(entry):
         row = build(entry)
         row.id = taken
         return row
 
-    trail._build = colliding
+    monkeypatch.setattr(trail_module, "build_record", colliding)
     log = SqlSuggestionLog(sessions, audit=lambda: trail)
     with pytest.raises(Exception):
         await log.record("acme", suggestions("lost"), {"tenant_id": "acme", "endpoint": "suggestions", "request_id": "req-lost"},

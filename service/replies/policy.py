@@ -30,8 +30,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from service.domain.pii import PLACEHOLDER_RE, Redactor, _normalise
 from service.domain.text import sentences, stem
 from service.continuity.claims import about_customer
@@ -40,198 +38,20 @@ from service.guardrails.claims import Passage, check_claims, facts_of, split_pas
 from service.guardrails.normalise import clean, search_any
 from service.guardrails.plaintext import UNSAFE
 from service.ports import SearchHit
+from service.replies.policy_file import (  # the policy as data, re-exported for the checks' callers
+    CHANNELS,  # noqa: F401
+    Disclosure,  # noqa: F401
+    Escalation,  # noqa: F401
+    Policy,
+    PolicyError,
+    Rule,  # noqa: F401
+    load_policy,
+    parse_policy,  # noqa: F401
+)
 
-CHANNELS = ("chat", "email", "sms", "voice", "social", "web")
 CHECKS = ("grounded", "citations", "pii", "forbidden", "disclosures", "tone", "channel")
 SUPPORT_THRESHOLD = 0.6
 """Share of a sentence's content words that must appear in the cited sources."""
-
-
-class PolicyError(ValueError):
-    """policy.yaml is not valid; the message names the field."""
-
-
-# ---- the policy as data -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    description: str
-    patterns: tuple[re.Pattern[str], ...]
-
-    def find(self, text: str) -> list[str]:
-        """Matches in the text as written and in its normalised spellings (zero-width
-        characters removed, full-width and look-alike characters folded)."""
-        return [m.group(0) for p in self.patterns for m in [search_any(p, text)] if m]
-
-
-@dataclass(frozen=True)
-class Disclosure:
-    id: str
-    text: str
-    position: str
-    present_if: re.Pattern[str]
-    channels: frozenset[str] = frozenset()
-    intents: frozenset[str] = frozenset()
-    tags: frozenset[str] = frozenset()
-
-    def applies(self, channel: str, intent: str | None, tags: Iterable[str]) -> bool:
-        if self.channels and channel not in self.channels:
-            return False
-        if not self.intents and not self.tags:
-            return True
-        return bool((intent and intent in self.intents) or (self.tags & set(tags)))
-
-
-@dataclass(frozen=True)
-class Escalation:
-    id: str
-    queue: str
-    action: str
-    """``replace`` (the approved reply only) or ``flag`` (normal suggestions plus the flag)."""
-    patterns: tuple[re.Pattern[str], ...]
-    reply: str = ""
-    replies: dict[str, str] = field(default_factory=dict)
-    """Per-channel wording of ``reply`` (e.g. a shorter one for ``sms``)."""
-
-    def matches(self, text: str) -> bool:
-        return any(search_any(p, text) for p in self.patterns)
-
-    def reply_for(self, channel: str) -> str:
-        return self.replies.get(channel) or self.reply
-
-
-@dataclass(frozen=True)
-class Policy:
-    id: str
-    version: int
-    brand: str
-    sign_off: str
-    length: dict[str, int]
-    forbidden: tuple[Rule, ...]
-    tone_phrases: tuple[re.Pattern[str], ...]
-    max_exclamations: int
-    max_shouting_words: int
-    acronyms: frozenset[str]
-    disclosures: tuple[Disclosure, ...]
-    escalations: tuple[Escalation, ...]
-    fallback_reply: str
-
-    @property
-    def ref(self) -> str:
-        return f"{self.id}@{self.version}"
-
-    def escalation_for(self, customer_texts: Sequence[str]) -> Escalation | None:
-        """The first escalation whose pattern is in the customer's words (``replace`` first)."""
-        joined = "\n".join(customer_texts)
-        hits = [e for e in self.escalations if e.matches(joined)]
-        hits.sort(key=lambda e: e.action != "replace")
-        return hits[0] if hits else None
-
-    def disclosures_for(self, channel: str, intent: str | None, tags: Iterable[str]) -> list[Disclosure]:
-        tags = set(tags)
-        return [d for d in self.disclosures if d.applies(channel, intent, tags)]
-
-    def approved_texts(self) -> list[str]:
-        """Policy text that may appear in a reply as supported content."""
-        texts = [d.text for d in self.disclosures] + [e.reply for e in self.escalations if e.reply]
-        texts += [r for e in self.escalations for r in e.replies.values()]
-        return texts + [self.fallback_reply, self.sign_off, self.brand]
-
-    def max_length(self, channel: str) -> int:
-        return self.length.get(channel, self.length.get("chat", 500))
-
-
-def load_policy(path: Path) -> Policy:
-    if not path.is_file():
-        raise PolicyError(f"policy file {path} does not exist (ASSIST_POLICY_FILE)")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise PolicyError(f"{path}: invalid YAML: {exc}") from None
-    return parse_policy(raw, str(path))
-
-
-def parse_policy(raw: dict[str, Any], source: str = "policy") -> Policy:
-    def need(obj: dict[str, Any], key: str, where: str) -> Any:
-        if key not in obj or obj[key] in (None, ""):
-            raise PolicyError(f"{source}: {where}{key} is required")
-        return obj[key]
-
-    def compile_all(patterns: Any, where: str) -> tuple[re.Pattern[str], ...]:
-        if not isinstance(patterns, list) or not patterns:
-            raise PolicyError(f"{source}: {where} must be a non-empty list of regular expressions")
-        out = []
-        for p in patterns:
-            try:
-                out.append(re.compile(str(p), re.IGNORECASE))
-            except re.error as exc:
-                raise PolicyError(f"{source}: {where}: bad pattern {p!r}: {exc}") from None
-        return tuple(out)
-
-    if not isinstance(raw, dict):
-        raise PolicyError(f"{source}: must be a YAML mapping")
-    version = need(raw, "version", "")
-    if not isinstance(version, int) or version < 1:
-        raise PolicyError(f"{source}: version must be a positive integer")
-    brand = raw.get("brand") or {}
-    length = {str(k): int(v) for k, v in (raw.get("length") or {}).items()}
-    for ch, n in length.items():
-        if ch not in CHANNELS or n < 40:
-            raise PolicyError(f"{source}: length.{ch} must be a known channel with at least 40 characters")
-    forbidden = tuple(
-        Rule(str(need(r, "id", "forbidden[].")), str(r.get("description", "")), compile_all(r.get("patterns"), f"forbidden.{r.get('id')}.patterns"))
-        for r in raw.get("forbidden") or []
-    )
-    tone = raw.get("tone") or {}
-    disclosures = []
-    for d in raw.get("disclosures") or []:
-        did = str(need(d, "id", "disclosures[]."))
-        position = str(d.get("position", "suffix"))
-        if position not in ("prefix", "suffix"):
-            raise PolicyError(f"{source}: disclosures.{did}.position must be prefix or suffix")
-        disclosures.append(
-            Disclosure(
-                id=did,
-                text=str(need(d, "text", f"disclosures.{did}.")),
-                position=position,
-                present_if=compile_all([need(d, "present_if", f"disclosures.{did}.")], f"disclosures.{did}.present_if")[0],
-                channels=frozenset(d.get("channels") or ()),
-                intents=frozenset(d.get("intents") or ()),
-                tags=frozenset(d.get("tags") or ()),
-            )
-        )
-    escalations = []
-    for e in raw.get("escalation") or []:
-        eid = str(need(e, "id", "escalation[]."))
-        action = str(e.get("action", "flag"))
-        if action not in ("replace", "flag"):
-            raise PolicyError(f"{source}: escalation.{eid}.action must be replace or flag")
-        if action == "replace" and not e.get("reply"):
-            raise PolicyError(f"{source}: escalation.{eid}.reply is required when action is replace")
-        replies = e.get("replies") or {}
-        if not isinstance(replies, dict) or any(ch not in CHANNELS or not isinstance(t, str) or not t.strip() for ch, t in replies.items()):
-            raise PolicyError(f"{source}: escalation.{eid}.replies must map known channels to non-empty text")
-        escalations.append(
-            Escalation(eid, str(e.get("queue", "supervisor")), action, compile_all(e.get("patterns"), f"escalation.{eid}.patterns"), str(e.get("reply") or ""),
-                       {str(k): str(v) for k, v in replies.items()})
-        )
-    return Policy(
-        id=str(raw.get("id", "policy")),
-        version=version,
-        brand=str(brand.get("name", "")),
-        sign_off=str(brand.get("sign_off", "Kind regards")),
-        length=length,
-        forbidden=forbidden,
-        tone_phrases=compile_all(tone.get("phrases") or [r"(?!x)x"], "tone.phrases"),
-        max_exclamations=int(tone.get("max_exclamations", 1)),
-        max_shouting_words=int(tone.get("max_shouting_words", 0)),
-        acronyms=frozenset(str(a).upper() for a in tone.get("acronyms") or ()),
-        disclosures=tuple(disclosures),
-        escalations=tuple(escalations),
-        fallback_reply=str(need(raw, "fallback_reply", "")),
-    )
 
 
 # ---- what a check looks at ----------------------------------------------------------------
