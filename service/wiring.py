@@ -28,9 +28,7 @@ from service.adapters.sql.interactions_repo import SqlInteractionRepo
 from service.adapters.bm25 import EngineBm25
 from service.adapters.chatwoot_api import ChatwootAPI
 from service.adapters.embedder import make_embedder as build_embedder
-from service.adapters.openai_chat import OpenAIChatModel
 from service.adapters.qdrant_edge_index import EdgeIndex
-from service.adapters.qdrant_index import QdrantIndex
 from service.adapters.sk_cluster import AgglomerativeClusterer
 from service.adapters.sql.audit_repo import SqlAuditStore, SqlFeedbackStore
 from service.adapters.sql.continuity_repo import ContinuityRepo
@@ -177,6 +175,10 @@ def make_index(settings: Settings, dimension: int) -> VectorIndex:
     """Qdrant Edge embedded in the data dir, or qdrant-client for ``ASSIST_QDRANT_URL``."""
     s = settings.storage
     if s.qdrant_url:
+        # Loaded only when a server is configured: qdrant-client and gRPC cost ~40 MB of memory
+        # in every process that never talks to a Qdrant server.
+        from service.adapters.qdrant_index import QdrantIndex
+
         return QdrantIndex(collection=s.collection, dimension=dimension, url=s.qdrant_url, api_key=s.qdrant_api_key)
     return EdgeIndex(path=s.qdrant_path, dimension=dimension)
 
@@ -190,6 +192,10 @@ def make_chat_model(settings: Settings) -> ChatModel | None:
     llm = settings.llm
     if not llm.enabled:
         return None
+    # Loaded only when an LLM is configured: the openai SDK (and its dependencies) cost memory
+    # and start-up time in every process that runs without one.
+    from service.adapters.openai_chat import OpenAIChatModel
+
     return OpenAIChatModel(base_url=llm.base_url, model=llm.model, api_key=llm.api_key, timeout_s=llm.timeout_s,
                            max_retries=llm.max_retries, json_format=llm.json_format)
 
