@@ -68,3 +68,13 @@ def answer(sc: IntentScores, i: int, threshold: float, version: str, top_k: int 
     intent = sc.labels[best] if conf >= threshold else None
     return Classification(intent=intent, confidence=conf, alternatives=alts, taxonomy_version=version,
                           candidate=sc.labels[best])
+
+
+def intent_and_confidence(out: Any) -> tuple[str | None, float]:
+    """``(intent, confidence)`` of a classifier's answer, whatever its shape: a tuple, a dict, or
+    an object with ``intent`` and ``confidence`` (a :class:`Classification`)."""
+    if isinstance(out, tuple):
+        return out[0], float(out[1])
+    if isinstance(out, dict):
+        return out.get("intent"), float(out.get("confidence") or 0.0)
+    return getattr(out, "intent", None), float(getattr(out, "confidence", 0.0) or 0.0)

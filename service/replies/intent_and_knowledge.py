@@ -16,6 +16,7 @@ from typing import Any
 
 import structlog
 
+from service.intents.classifier import intent_and_confidence
 from service.ports import SearchFilters, SearchHit
 from service.replies.conversation import Message
 
@@ -83,10 +84,6 @@ def intent_classifier(component: Any) -> Classifier | None:
         except Exception:
             log.warning("intent_classification_failed")
             return None, 0.0
-        if isinstance(out, tuple):
-            return out[0], float(out[1])
-        if isinstance(out, dict):
-            return out.get("intent"), float(out.get("confidence") or 0.0)
-        return getattr(out, "intent", None), float(getattr(out, "confidence", 0.0) or 0.0)
+        return intent_and_confidence(out)
 
     return classify

@@ -21,6 +21,7 @@ from service.clock import Clock
 from service.domain.interactions import Interaction, normalise_channel
 from service.domain.pii import Redactor
 from service.errors import InvalidInput, NotFound
+from service.intents.classifier import intent_and_confidence
 from service.ports import ChatModel, TokenCounter
 from service.prompts.registry import Prompt, PromptError, PromptRegistry
 from service.summaries.extractive import ExtractiveSummarizer
@@ -47,11 +48,7 @@ def classify_adapter(component: Any) -> Classify | None:
 
     def classify(text: str) -> tuple[str | None, float]:
         out = fn(text)
-        if isinstance(out, tuple):
-            return out[0], float(out[1])
-        if isinstance(out, dict):
-            return out.get("intent"), float(out.get("confidence") or 0.0)
-        return getattr(out, "intent", None), float(getattr(out, "confidence", 0.0) or 0.0)
+        return intent_and_confidence(out)
 
     return classify
 
