@@ -23,8 +23,6 @@ import structlog
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from service.ports import InteractionRepository
-from service.adapters.sql.interactions_repo import SqlInteractionRepo
 from service.adapters.bm25 import EngineBm25
 from service.adapters.chatwoot_api import ChatwootAPI
 from service.adapters.embedder import make_embedder as build_embedder
@@ -36,6 +34,7 @@ from service.adapters.sk_intent_model import SkIntentTrainer
 from service.adapters.sql.suggestions_repo import SqlSuggestionLog
 from service.adapters.sql.triage_repo import SqlTriageStore
 from service.adapters.sql.engine import make_engine, migrate, read_session_factory, session_factory
+from service.adapters.sql.interactions_repo import SqlInteractionRepo
 from service.adapters.sql.keys_repo import SqlKeyRepo
 from service.adapters.sql.knowledge_repo import SqlKnowledgeRepo
 from service.adapters.sql.panel_store import PanelStore
@@ -54,7 +53,7 @@ from service.intents.service import IntentService
 from service.knowledge.service import KnowledgeService
 from service.llm.gateway import LLMGateway
 from service.observability.metrics import Metrics
-from service.ports import ChatModel, Embedder, KeywordEncoder, TokenCounter, VectorIndex
+from service.ports import ChatModel, Embedder, InteractionRepository, KeywordEncoder, TokenCounter, VectorIndex
 from service.prompts.registry import PromptRegistry, default_lock_file
 from service.replies.policy import PolicyChecker, load_checker
 from service.replies.intent_and_knowledge import intent_classifier

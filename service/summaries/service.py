@@ -16,13 +16,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from service.ports import InteractionRepository
 from service.clock import Clock
 from service.domain.interactions import Interaction, normalise_channel
 from service.domain.pii import Redactor
 from service.errors import InvalidInput, NotFound
 from service.intents.classifier import intent_and_confidence
-from service.ports import ChatModel, TokenCounter
+from service.ports import ChatModel, InteractionRepository, TokenCounter
 from service.prompts.registry import Prompt, PromptError, PromptRegistry
 from service.summaries.extractive import ExtractiveSummarizer
 from service.summaries.llm import LLMSummarizer
