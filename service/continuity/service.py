@@ -19,6 +19,7 @@ from service.domain.interactions import Interaction, normalise_handle
 from service.ports import InteractionRepository
 from service.summaries.extractive import ExtractiveSummarizer
 from service.continuity import chatwoot as cw
+from service.continuity.cache import HistoryCache
 from service.continuity import zendesk as zd
 from service.continuity.context import CustomerContext, WireMessage, from_items, merge, request_interactions
 from service.adapters.sql.continuity_repo import ContinuityRepo
@@ -45,7 +46,7 @@ class ContinuityService:
                  audit: Callable[[], Any] = lambda: None,
                  on_recorded: Callable[[str, list[Interaction]], Awaitable[None]] | None = None,
                  writeback: Callable[..., Awaitable[dict[str, Any] | None]] | None = None,
-                 classify: Callable[[], Any] = lambda: None) -> None:
+                 classify: Callable[[], Any] = lambda: None, cache: HistoryCache | None = None) -> None:
         self.store = store
         self.repo = repo
         self.clock = clock
@@ -54,6 +55,8 @@ class ContinuityService:
         self.on_recorded = on_recorded
         self.writeback = writeback
         self.classify = classify
+        self.cache = cache if cache is not None else HistoryCache()
+        """The stored history and its per-text analysis per customer, while its version holds."""
 
     # -- who is the customer --------------------------------------------------------------------
     async def resolve(self, tenant: str, customer_id: str | None, handle: tuple[str, str] | None) -> tuple[str | None, list[str]]:
@@ -82,8 +85,11 @@ class ContinuityService:
                 await self.store.link(tenant, cid, [handle])
             except Conflict:
                 notes.append("history: the handle is linked to another customer; not linked again")
-        stored = await self.store.history(tenant, cid, limit=MAX_HISTORY)
-        total = len(stored) if len(stored) < MAX_HISTORY else await self.store.count(tenant, cid)
+        version = await self.repo.history_version(tenant, cid)
+        entry = self.cache.get(tenant, cid, version)
+        if entry is None:
+            entry = self.cache.put(tenant, cid, version, await self.store.history(tenant, cid, limit=MAX_HISTORY))
+        stored, total = entry.stored, max(entry.total, len(entry.stored))
         request = request_interactions(messages, customer_id=cid, channel=channel, conversation_id=conversation_id, now=now)
         history, new = merge(stored, request)
         recorded = 0
@@ -96,7 +102,8 @@ class ContinuityService:
         summarizer = ExtractiveSummarizer(classify=self.classify())
 
         def run() -> Any:
-            return summarizer.summarize(history, customer_id=cid, as_of=max(now, history[-1].ts), channel=channel)
+            return summarizer.summarize(history, customer_id=cid, as_of=max(now, history[-1].ts), channel=channel,
+                                        memo=entry.memo)
 
         offload = len(history) >= OFFLOAD_AT or summarizer.classify is not None  # the classifier waits for the model
         summary = await asyncio.to_thread(run) if offload else run()
@@ -151,7 +158,11 @@ class ContinuityService:
             raise InvalidInput("from and into name the same customer")
         if not await self.repo.known(tenant, source):
             raise NotFound(f"unknown customer {source!r}: no interactions or handles recorded for it")
-        report = await self.repo.merge(tenant, source, target)
+        try:
+            report = await self.repo.merge(tenant, source, target)
+        finally:
+            self.cache.forget(tenant, source)
+            self.cache.forget(tenant, target)
         body = {"from": source, "into": target, "moved": {"interactions": report.interactions, "handles": report.handles,
                                                           "suggestion_states": report.suggestion_states}}
         trail = self.audit()

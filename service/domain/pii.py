@@ -154,6 +154,10 @@ class Redaction:
     mapping: dict[str, str] = field(default_factory=dict)
 
 
+Detection = tuple[str, tuple[tuple[int, int, str], ...]]
+"""What :meth:`Redactor.detect` finds in a text: the normalised text and the spans to mask (start, end, kind)."""
+
+
 class Redactor:
     """Masks PII with placeholders that are stable for the life of the object (one request).
 
@@ -177,7 +181,13 @@ class Redactor:
         """Return ``text`` with every detected value replaced by its placeholder."""
         if not text:
             return text
-        original = text
+        return self.apply(text, self.detect(text))
+
+    def detect(self, text: str) -> Detection | None:
+        """What :meth:`redact` would mask in ``text`` (None: nothing), before any placeholder is
+        given: depends on the text and :attr:`kinds` only, so it may be kept and re-applied."""
+        if not text:
+            return None
         # Detect on the normalised text (full-width digits, zero-width spaces, look-alike
         # letters folded); a text with nothing to mask comes back exactly as it was.
         text = clean(text)
@@ -187,14 +197,22 @@ class Redactor:
             if kind in self.kinds and ndigits >= _MIN_DIGITS[kind]:
                 _DETECTORS[kind](text, spans)
         if not spans:
-            return original
+            return None
         taken: list[tuple[int, int, str]] = []
         for span in sorted(spans, key=lambda s: (_PRIORITY[s[2]], s[0], -s[1])):
             if all(span[1] <= t[0] or span[0] >= t[1] for t in taken):
                 taken.append(span)
+        return text, tuple(sorted(taken))
+
+    def apply(self, original: str, detection: Detection | None) -> str:
+        """``original`` with the spans of its :meth:`detect` result replaced by this redactor's
+        placeholders (numbered in the order they are first seen, as :meth:`redact` does)."""
+        if detection is None:
+            return original
+        text, taken = detection
         out: list[str] = []
         pos = 0
-        for start, end, kind in sorted(taken):
+        for start, end, kind in taken:
             out.append(text[pos:start])
             out.append(self._placeholder(kind, text[start:end]))
             pos = end

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from service.domain.interactions import Interaction
 from service.summaries import rules as R
+from service.summaries.memo import PLAIN, Analysis
 from service.summaries.model import Commitment, iso
 
 _BUSINESS = ("agent", "bot")
@@ -58,10 +59,10 @@ def find_promises(items: list[Interaction], sents: list[list[str]], ids_by_item:
 
 
 def decide(promises: list[Promise], items: list[Interaction], texts: list[str],
-           ids_by_item: list[frozenset[str]], as_of: datetime) -> None:
+           ids_by_item: list[frozenset[str]], as_of: datetime, an: Analysis = PLAIN) -> None:
     """Each promise's status: kept (a later event or agent message), broken (the customer says so,
     or its due date passed), else pending."""
-    complaint = [it.author_role == "customer" and bool(t) and R.is_complaint(t) for it, t in zip(items, texts)]
+    complaint = [it.author_role == "customer" and bool(t) and an.complaint(t) for it, t in zip(items, texts)]
     for p in promises:
         events = R.KEPT_BY_EVENT.get(p.type, ())
         channels = R.KEPT_BY_MESSAGE_CHANNEL.get(p.type, ())

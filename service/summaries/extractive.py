@@ -23,11 +23,11 @@ from typing import Any
 
 from service.domain.interactions import Interaction
 from service.domain.pii import CONTACT_KINDS, Redactor
-from service.domain.text import chat_sentences
 from service.summaries import rules as R
 from service.summaries.commitments import decide, find_promises, to_commitment
 from service.summaries.facts import find_facts
 from service.summaries.issues import find_issues, group_threads
+from service.summaries.memo import PLAIN, Analysis
 from service.summaries.model import (
     ENGINE_EXTRACTIVE,
     Classify,
@@ -72,7 +72,10 @@ class ExtractiveSummarizer:
         as_of: datetime | None = None,
         channel: str | None = None,
         restore_kinds: frozenset[str] = CONTACT_KINDS,
+        memo: Analysis | None = None,
     ) -> Summary:
+        """``memo``: a :class:`~service.summaries.memo.SummaryMemo` that remembers the per-text steps
+        between summaries of one customer (the same summary, faster); None computes them all."""
         started = time.perf_counter()
         redactor = redactor or Redactor()
         items = list(history)
@@ -81,17 +84,18 @@ class ExtractiveSummarizer:
         if not items:
             raise ValueError("an empty history has nothing to summarise")
         as_of = as_of or max(datetime.now(UTC), items[-1].ts)
-        texts = [redactor.redact(it.text) if it.text else "" for it in items]
-        sents = [chat_sentences(t) if t and it.kind == "message" else [] for it, t in zip(items, texts)]
+        an = memo if memo is not None else PLAIN
+        texts = [an.redact(redactor, it.text) if it.text else "" for it in items]
+        sents = [an.sentences(t) if t and it.kind == "message" else [] for it, t in zip(items, texts)]
 
-        facts, ids_by_item = find_facts(items, texts)
+        facts, ids_by_item = find_facts(items, texts, an)
         promises = find_promises(items, sents, ids_by_item)
-        decide(promises, items, texts, ids_by_item, as_of)
+        decide(promises, items, texts, ids_by_item, as_of, an)
         groups = group_threads(items, ids_by_item, promises, texts)
-        issues, issue_of_item = find_issues(items, sents, groups, promises, texts, self.classify)
-        need = self._need(items, sents, issues, issue_of_item)
+        issues, issue_of_item = find_issues(items, sents, groups, promises, texts, self.classify, an)
+        need = self._need(items, sents, issues, issue_of_item, an)
         timeline, truncated = self._timeline(items, sents, texts)
-        sentiment = self._sentiment(items, texts)
+        sentiment = self._sentiment(items, texts, an)
         commitments = [to_commitment(p) for p in promises]
         next_step = self._next_step(commitments, issues, need, facts, channel)
         headline = self._headline(items, issues, commitments, need)
@@ -126,7 +130,7 @@ class ExtractiveSummarizer:
 
     # -- need -----------------------------------------------------------------------------------
     def _need(self, items: list[Interaction], sents: list[list[str]], issues: list[Issue],
-              issue_of_item: dict[int, int]) -> dict[str, Any]:
+              issue_of_item: dict[int, int], an: Analysis = PLAIN) -> dict[str, Any]:
         open_idx = [k for k, i in enumerate(issues) if i.status != "resolved"]
         target = max(open_idx, key=lambda k: issues[k].last_seen) if open_idx else max(
             range(len(issues)), key=lambda k: issues[k].last_seen)
@@ -149,7 +153,7 @@ class ExtractiveSummarizer:
         intent, confidence = issue.intent, None
         if self.classify is not None and best is not None:
             try:
-                intent, confidence = self.classify(best[0])
+                intent, confidence = an.classify(self.classify, best[0])
             except Exception:
                 intent, confidence = issue.intent, None
         return {"text": text, "issue": issue.title, "issue_status": issue.status, "intent": intent,
@@ -210,8 +214,8 @@ class ExtractiveSummarizer:
         return score
 
     # -- sentiment ------------------------------------------------------------------------------
-    def _sentiment(self, items: list[Interaction], texts: list[str]) -> dict[str, Any]:
-        scored = [(it.id, R.sentiment_score(t)) for it, t in zip(items, texts) if it.author_role == "customer" and t]
+    def _sentiment(self, items: list[Interaction], texts: list[str], an: Analysis = PLAIN) -> dict[str, Any]:
+        scored = [(it.id, an.sentiment(t)) for it, t in zip(items, texts) if it.author_role == "customer" and t]
         if not scored:
             return {"current": "unknown", "score": 0.0, "trend": "unknown", "sources": []}
         recent = scored[-3:]

@@ -12,6 +12,7 @@ import re
 
 from service.domain.interactions import Interaction
 from service.summaries import rules as R
+from service.summaries.memo import PLAIN, Analysis
 from service.summaries.model import Fact
 
 _ID_KINDS = ("order_id", "tracking_number", "ticket_id", "account_id", "return_id", "gift_card", "invoice_id",
@@ -51,7 +52,7 @@ def _add_source(sources: list[str], iid: str) -> None:
         sources.append(iid)
 
 
-def find_facts(items: list[Interaction], texts: list[str]) -> tuple[list[Fact], list[frozenset[str]]]:
+def find_facts(items: list[Interaction], texts: list[str], an: Analysis = PLAIN) -> tuple[list[Fact], list[frozenset[str]]]:
     """The facts stated in the history (spans of the texts and known metadata keys), each with its
     sources, and per interaction the normalised ids it names (orders, tickets, bare numbers)."""
     by_key: dict[tuple[str, str], Fact] = {}
@@ -59,7 +60,7 @@ def find_facts(items: list[Interaction], texts: list[str]) -> tuple[list[Fact], 
     numbers: list[tuple[str, str, str]] = []  # value, iid, role
     ids_by_item: list[frozenset[str]] = []
     for it, text in zip(items, texts):
-        hits: list[R.FactHit] = R.extract_facts(text, it.author_role) if text else []
+        hits: list[R.FactHit] = an.fact_hits(text, it.author_role) if text else []
         for key, val in (it.meta or {}).items():
             kind = _META_FACTS.get(str(key).lower())
             if kind and isinstance(val, (str, int, float)) and not isinstance(val, bool) and str(val).strip():

@@ -12,6 +12,7 @@ from datetime import timedelta
 from service.domain.interactions import Interaction
 from service.summaries import rules as R
 from service.summaries.commitments import Promise
+from service.summaries.memo import PLAIN, Analysis
 from service.summaries.model import Classify, Issue, iso
 
 _CONTINUATION_WINDOW = timedelta(days=14)
@@ -84,7 +85,7 @@ def group_threads(items: list[Interaction], ids_by_item: list[frozenset[str]], p
 
 
 def find_issues(items: list[Interaction], sents: list[list[str]], uf: UnionFind, promises: list[Promise],
-                texts: list[str], classify: Classify | None = None) -> tuple[list[Issue], dict[int, int]]:
+                texts: list[str], classify: Classify | None = None, an: Analysis = PLAIN) -> tuple[list[Issue], dict[int, int]]:
     """One :class:`Issue` per group of threads, oldest first, titled by the customer's first
     request and labelled with an intent when ``classify`` is given; and the issue of each item."""
     members: dict[str, list[int]] = {}
@@ -125,7 +126,7 @@ def find_issues(items: list[Interaction], sents: list[list[str]], uf: UnionFind,
         intent = None
         if classify is not None:
             try:
-                intent = classify(title_sent)[0]
+                intent = an.classify(classify, title_sent)[0]
             except Exception:  # the classifier is optional; a failure must not break the summary
                 intent = None
         threads = []

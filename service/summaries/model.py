@@ -8,7 +8,8 @@ fill the same types; the API serialises :meth:`Summary.to_dict`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+import copy
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -88,7 +89,9 @@ class Summary:
     latency_ms: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """What :func:`dataclasses.asdict` gives (a deep, plain copy), without its per-value
+        ``deepcopy``: a 500-interaction summary is converted on every /v1/assist."""
+        return _plain(self)
 
     def all_items(self) -> list[tuple[str, dict[str, Any]]]:
         """Every item that must name its sources, with its section (used by evals and tests)."""
@@ -103,3 +106,21 @@ class Summary:
 def iso(dt: datetime) -> str:
     """A time as the summary writes it: UTC, ISO 8601, ``Z``."""
     return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+_LEAVES = (str, int, float, bool, type(None))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, _LEAVES):
+        return value
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, tuple):
+        return type(value)(*[_plain(v) for v in value]) if hasattr(value, "_fields") else tuple(_plain(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    return copy.deepcopy(value)
+

@@ -49,6 +49,9 @@ def classify_adapter(component: Any) -> Classify | None:
         out = fn(text)
         return intent_and_confidence(out)
 
+    # The taxonomy version the answers come from (None: unknown), so a memo of intents
+    # (service.summaries.memo) is never read across a reload.
+    setattr(classify, "version", lambda: getattr(component, "version", None))
     return classify
 
 

@@ -67,6 +67,18 @@ class ContinuityRepo:
         return await self.settings(tenant_id)
 
     # -- interactions -----------------------------------------------------------------------------
+    async def history_version(self, tenant_id: str, customer_id: str) -> tuple[Any, ...]:
+        """What changes whenever the customer's stored history does (rows added, moved by a merge,
+        deleted by an erasure, in this process or another): the number of interactions, their
+        newest time, the newest time one was written, and the number of linked handles."""
+        async with self.sessions() as session:
+            n, newest, written = (await session.execute(
+                select(func.count(), func.max(InteractionRow.ts), func.max(InteractionRow.created_at)).where(
+                    InteractionRow.tenant_id == tenant_id, InteractionRow.customer_id == customer_id))).one()
+            handles = await session.scalar(select(func.count()).select_from(CustomerIdentity).where(
+                CustomerIdentity.tenant_id == tenant_id, CustomerIdentity.customer_id == customer_id))
+        return int(n or 0), newest and _aware(newest), written and _aware(written), int(handles or 0)
+
     async def existing_ids(self, tenant_id: str, ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
         async with self.sessions() as session:
