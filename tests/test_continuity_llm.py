@@ -64,3 +64,33 @@ async def test_the_llm_prompt_carries_the_masked_history_and_the_reply_still_use
     top = body["suggestions"][0]
     assert top["engine"] == "llm" and top["prompt"] == "suggest_history@1"
     assert top["history_citations"][0]["interaction_id"] == "h2" and all(ch["passed"] for ch in top["checks"])
+
+
+async def test_by_default_a_request_with_history_gets_suggest_history_and_one_without_does_not(tmp_path, app_factory):
+    """prompts/registry.yaml as shipped: tasks.suggest.with_history serves suggest_history@1 to a
+    request that names a customer; a request without one keeps suggest_reply@1."""
+    chat = Recorder()
+    settings = make_settings(tmp_path / "data", llm={"base_url": "http://fake-llm.invalid/v1", "model": "fake-llm"})
+    async with running(app_factory(settings, chat_model=chat, clock=lambda: NOW)) as c:
+        await c.app.state.container.knowledge.ingest_dir(settings.content.knowledge_dir)
+        auth = await new_key(c, "globex", "suggestions:read,interactions:write")
+        history = [
+            {"id": "d1", "customer_id": "c-def", "channel": "voice", "author_role": "customer", "ts": "2026-11-04T10:00:00Z",
+             "text": "My order 4411223344 came damaged. Call me on +44 7700 900777 or mail jo.k@example.com"},
+            {"id": "d2", "customer_id": "c-def", "channel": "voice", "author_role": "agent", "ts": "2026-11-04T10:05:00Z",
+             "text": "I'll send you a return label by e-mail today."},
+        ]
+        assert (await c.post("/v1/interactions", json={"interactions": history}, headers=auth)).status_code == 201
+        ask = {"channel": "chat", "messages": [{"role": "customer", "text": "I never got the return label."}]}
+        with_history = await c.post("/v1/suggestions", headers=auth, json={**ask, "customer": {"id": "c-def"}})
+        without = await c.post("/v1/suggestions", headers=auth, json=ask)
+        assert with_history.status_code == 200 and without.status_code == 200, (with_history.text, without.text)
+    first, second = chat.prompts[0][-1].content, chat.prompts[1][-1].content
+    assert with_history.json()["suggestions"][0]["prompt"] == "suggest_history@1"
+    assert "<CUSTOMER_HISTORY>" in first and "order_id=4411223344" in first
+    assert "Commitment (broken): " in first and "2026-11-04 by voice" in first
+    for secret in ("jo.k@example.com", "7700 900777", "+447700900777"):
+        assert secret not in first
+    assert "[EMAIL_" in first and "[PHONE_" in first
+    assert without.json()["suggestions"][0]["prompt"] == "suggest_reply@1"
+    assert "<CUSTOMER_HISTORY>" not in second and "CUSTOMER HISTORY" not in chat.prompts[1][0].content

@@ -144,6 +144,31 @@ def test_tenant_overrides_and_a_split_stable_by_conversation(tmp_path):
         assert all(registry.active("greet", conversation_id=f"c-{i}").ref == first for _ in range(3))
 
 
+def test_with_history_serves_a_request_with_a_customer_history(tmp_path):
+    """tasks.<task>.with_history (issue 14): a request carrying a customer's history gets that
+    prompt unless the one routed to it already takes the history; other requests are unchanged."""
+    write(tmp_path, "greet@1.md", GOOD.format(version=1, extra=""))
+    write(tmp_path, "greet@2.md", GOOD.format(version=2, extra=" Smile. {{ customer_history }}").replace(
+        "inputs: [name, channel]", "inputs: [name, channel, customer_history]"))
+    write(tmp_path, "registry.yaml", "tasks:\n  greet:\n    active: greet@1\n    with_history: greet@2\n")
+    registry = PromptRegistry.load(tmp_path)
+    assert registry.active("greet").ref == "greet@1"
+    assert registry.active("greet", history=True).ref == "greet@2"
+    assert registry.active("greet", tenant="acme", history=True).ref == "greet@2"
+    assert registry.routes["greet"].as_dict()["with_history"] == "greet@2"
+    # a prompt without the customer_history input cannot be the history prompt
+    write(tmp_path, "registry.yaml", "tasks:\n  greet:\n    active: greet@2\n    with_history: greet@1\n")
+    with pytest.raises(PromptError) as err:
+        PromptRegistry.load(tmp_path)
+    assert "with_history: greet@1 has no 'customer_history' input" in str(err.value)
+
+
+def test_the_shipped_registry_serves_suggest_history_with_a_customer_history():
+    registry = PromptRegistry.load(PROMPTS)
+    assert registry.active("suggest").ref == "suggest_reply@1"
+    assert registry.active("suggest", tenant="acme", conversation_id="c1", history=True).ref == "suggest_history@1"
+
+
 @pytest.mark.parametrize(
     ("registry_yaml", "needle"),
     [

@@ -37,6 +37,8 @@ def _cmd_list(args: Any, settings: Any) -> int:
         if route:
             roles += [f"split {w:.0%}" for r, w in route.split if r == p.ref]
             roles += [f"tenant {t}" for t, r in route.tenants.items() if r == p.ref]
+            if route.with_history == p.ref:
+                roles.append("with history")
         state = "locked" if locked.get(p.ref) == p.sha256 else ("CHANGED" if p.ref in locked else "unlocked")
         rows.append({**p.summary(), "serving": roles, "lock": state})
     if args.json:

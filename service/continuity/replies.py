@@ -200,6 +200,9 @@ class HistoryHook:
         return revise(candidate, self._ctx(conv), channel=conv.channel, templates=self.templates,
                       current_texts=conv.customer_texts(), max_chars=max_chars)
 
+    def has_history(self, conv: Any) -> bool:
+        return self._ctx(conv) is not None
+
     def prompt_inputs(self, prompt: Any, conv: Any, mask: Any) -> dict[str, Any]:
         if "customer_history" not in (getattr(prompt, "inputs", None) or ()):
             return {}

@@ -55,6 +55,8 @@ from service.llm.answers import check_schema
 from service.ports import ChatMessage
 
 REGISTRY_FILE = "registry.yaml"
+HISTORY_INPUT = "customer_history"
+"""The input a prompt declares to receive the customer's history (issue 14: the masked summary as data)."""
 LOCK_FILE = "prompts.lock"
 
 _FILE_RE = re.compile(r"^(?P<id>[a-z][a-z0-9_]*)@(?P<version>[1-9][0-9]*)\.md$")
@@ -301,9 +303,15 @@ class TaskRoute:
     active: str
     split: tuple[tuple[str, float], ...] = ()
     tenants: dict[str, str] = field(default_factory=dict)
+    with_history: str | None = None
+    """Served instead of a prompt without a ``customer_history`` input when the request carries a
+    customer's history (issue 14)."""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"active": self.active, "split": dict(self.split), "tenants": dict(self.tenants)}
+        out: dict[str, Any] = {"active": self.active, "split": dict(self.split), "tenants": dict(self.tenants)}
+        if self.with_history:
+            out["with_history"] = self.with_history
+        return out
 
 
 def split_bucket(task: str, conversation_id: str) -> float:
@@ -339,12 +347,20 @@ class PromptRegistry:
         return registry
 
     # -- lookup ------------------------------------------------------------------------------------
-    def active(self, task: str, *, tenant: str | None = None, conversation_id: str | None = None) -> Prompt:
+    def active(self, task: str, *, tenant: str | None = None, conversation_id: str | None = None,
+               history: bool = False) -> Prompt:
         """The prompt for ``task``: the tenant's override, else the A/B split by conversation id,
-        else the active version."""
+        else the active version; with ``history`` (the request carries a customer's history), the
+        task's ``with_history`` prompt when the one chosen has no ``customer_history`` input."""
         route = self.routes.get(task)
         if route is None:
             raise PromptError(f"{self.directory}: no prompt for task {task!r}; known tasks: {', '.join(sorted(self.routes))}")
+        chosen = self._route(route, task, tenant, conversation_id)
+        if history and route.with_history and HISTORY_INPUT not in chosen.inputs:
+            return self._prompts[route.with_history]
+        return chosen
+
+    def _route(self, route: TaskRoute, task: str, tenant: str | None, conversation_id: str | None) -> Prompt:
         if tenant is not None and tenant in route.tenants:
             return self._prompts[route.tenants[tenant]]
         if route.split and conversation_id:
@@ -471,8 +487,9 @@ def _load_routes(path: Path, by_ref: dict[str, Prompt]) -> dict[str, TaskRoute]:
 
     routes: dict[str, TaskRoute] = {}
     for task, entry in config.items():
-        if not isinstance(entry, dict) or "active" not in entry or set(entry) - {"active", "split", "tenants"}:
-            raise PromptError(f"{path}: tasks.{task} needs 'active' (and optionally 'split', 'tenants') and nothing else")
+        if not isinstance(entry, dict) or "active" not in entry or set(entry) - {"active", "split", "tenants", "with_history"}:
+            raise PromptError(f"{path}: tasks.{task} needs 'active' (and optionally 'split', 'tenants', 'with_history') "
+                              "and nothing else")
         active = check_ref(task, entry["active"], "active")
         split_cfg = entry.get("split") or {}
         tenants_cfg = entry.get("tenants") or {}
@@ -487,7 +504,12 @@ def _load_routes(path: Path, by_ref: dict[str, Prompt]) -> dict[str, TaskRoute]:
         if sum(w for _, w in split) > 1.0 + 1e-9:
             raise PromptError(f"{path}: tasks.{task}.split: the shares add up to more than 1")
         tenants = {str(t): check_ref(task, ref, f"tenants.{t}") for t, ref in tenants_cfg.items()}
-        routes[task] = TaskRoute(task, active, tuple(sorted(split)), tenants)
+        with_history = None
+        if entry.get("with_history") is not None:
+            with_history = check_ref(task, entry["with_history"], "with_history")
+            if HISTORY_INPUT not in by_ref[with_history].inputs:
+                raise PromptError(f"{path}: tasks.{task}.with_history: {with_history} has no {HISTORY_INPUT!r} input")
+        routes[task] = TaskRoute(task, active, tuple(sorted(split)), tenants, with_history)
     for task, prompts in by_task.items():
         if task in routes:
             continue

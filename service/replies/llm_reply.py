@@ -61,16 +61,19 @@ class Prompts:
         self.registry = registry
         self._own: PromptRegistry | None = None
 
-    def active(self, task: str, *, tenant: str, conversation_id: str | None) -> Any:
+    def active(self, task: str, *, tenant: str, conversation_id: str | None, history: bool = False) -> Any:
+        """``history``: the request carries a customer's history (the route's ``with_history`` prompt
+        serves it when the prompt chosen has no ``customer_history`` input)."""
+        more = {"history": True} if history else {}
         registry = self.registry()
         if registry is not None:
             try:
-                return registry.active(task, tenant=tenant, conversation_id=conversation_id)
+                return registry.active(task, tenant=tenant, conversation_id=conversation_id, **more)
             except Exception as exc:  # a registry built for other tasks
                 log.warning("prompt_registry_miss", task=task, error=type(exc).__name__)
         if self._own is None:
             self._own = PromptRegistry.load(self.dir)
-        return self._own.active(task, tenant=tenant, conversation_id=conversation_id)
+        return self._own.active(task, tenant=tenant, conversation_id=conversation_id, **more)
 
 
 # ---- the LLM's answer ---------------------------------------------------------------------
@@ -182,9 +185,14 @@ class LLMReply:
         self.check = check
         self.counter = counter
 
+    def _prompt(self, prep: Prepared) -> Any:
+        """The suggest prompt for this request; with a customer's history, one that takes it as data."""
+        return self.prompts.active("suggest", tenant=prep.tenant, conversation_id=prep.conv.conversation_id,
+                                   history=self.history.has_history(prep.conv))
+
     async def write(self, prep: Prepared, usage: LLMUsage, attempts: list[Attempt]) -> tuple[LLMChoice | None, LLMSkipped | None]:
         t0 = time.perf_counter()
-        prompt = self.prompts.active("suggest", tenant=prep.tenant, conversation_id=prep.conv.conversation_id)
+        prompt = self._prompt(prep)
         messages = prompt.render(**self.inputs(prep), **self.history.prompt_inputs(prompt, prep.conv, prep.redactor.redact))
         try:
             result, call = await self.gateway.complete("suggest", messages, prompt_params=prompt.params, json_mode=True, schema=prompt.output_schema or None, timeout_s=self._remaining(t0))
@@ -198,7 +206,7 @@ class LLMReply:
         """``token`` events while the LLM writes (a ``retract`` event if the draft breaks a
         forbidden-commitment rule); the checked outcome is left in ``out``."""
         t0 = time.perf_counter()
-        prompt = self.prompts.active("suggest", tenant=prep.tenant, conversation_id=prep.conv.conversation_id)
+        prompt = self._prompt(prep)
         messages = prompt.render(**self.inputs(prep), **self.history.prompt_inputs(prompt, prep.conv, prep.redactor.redact))
         streamer = ReplyStreamer()
         sink: list[Any] = []
