@@ -158,6 +158,9 @@ def test_the_cache_is_bounded():
     e.memo.sentences("x")
     e.memo.sentences("y")
     assert small.put("acme", "a", (2,), items).memo is not e.memo  # past max_memo: started afresh
+    kept = small.get("acme", "a", (2,))
+    kept.memo.sentences("z")  # a request message that was not recorded
+    assert len(small.get("acme", "a", (2,)).memo) == 0
 
 
 # -- through /v1/assist -----------------------------------------------------------------------------

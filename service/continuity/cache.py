@@ -10,7 +10,7 @@ makes the next request read the history again. When the history only grew, the m
 (every text it knows is still stored); when anything left it (erased, merged away, out of the
 newest ``MAX_HISTORY``), the memo is dropped with the entry. A merge made here forgets both
 customers at once. Bounded: the least recently used customers are dropped past ``max_customers``,
-and a memo is started afresh past ``max_memo`` texts.
+and a memo is started afresh once it holds ``max_memo`` entries (texts and their sentences).
 
 The summary is recomputed from the entry on every request (the as-of date, the request's new
 messages and the classifier's version all count); only per-text work is remembered, so it is the
@@ -63,6 +63,8 @@ class HistoryCache:
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
+            if len(entry.memo) >= self.max_memo:  # unrecorded request messages add texts too
+                entry.memo = SummaryMemo()
             return entry
 
     def put(self, tenant: str, customer_id: str, version: tuple[Any, ...], stored: Sequence[Interaction]) -> Entry:

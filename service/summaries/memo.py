@@ -52,8 +52,9 @@ def classifier_version(classify: Classify | None) -> Any:
 
 
 class SummaryMemo(Analysis):
-    """Remembered per-text steps for one customer's history (not thread-safe: one summary at a
-    time; :mod:`service.continuity.cache` holds a lock around it)."""
+    """Remembered per-text steps for one customer's history. Two summaries may use it at once
+    (worker threads): every entry is a function of its key alone and dict reads and writes are
+    atomic, so a race at worst computes an entry twice."""
 
     def __init__(self) -> None:
         self._detect: dict[tuple[frozenset[str], str], Detection | None] = {}
