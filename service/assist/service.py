@@ -22,6 +22,7 @@ from service.errors import AppError, InvalidInput
 from service.replies.conversation import Conversation, validate
 from service.replies.intent_and_knowledge import Classifier, find_grounds
 from service.replies.service import SuggestionService
+from service.summaries.service import audit_record
 
 log = structlog.get_logger("service.assist")
 
@@ -57,17 +58,28 @@ class AssistService:
         redactor = Redactor()
         masked = await asyncio.to_thread(lambda: [type(m)(m.role, redactor.redact(m.text)) for m in conv.messages])  # off the loop
         notes: list[str] = []
+        # The conversation's intent, once the answer part has classified it: the summary of a
+        # conversation with a single issue takes it rather than classifying a sentence again.
+        known_intent: asyncio.Future[tuple[str | None, float | None] | None] = asyncio.get_running_loop().create_future()
+        summary_audit: dict[str, Any] = {}
 
         async def answer_part() -> tuple[dict[str, Any] | None, list[Any], Any, float]:
             classify = self.intents()
             grounds = await find_grounds(self.knowledge, tenant, masked, conv.channel, top_k=max(top_k, 2 * n, 6), classify=classify)
+            known_intent.set_result((grounds.intent, grounds.confidence) if grounds.classified else None)
             if classify is None:
                 notes.append("intent: no intent service is configured")
             intent = {"intent": grounds.intent, "confidence": round(grounds.confidence, 4)} if grounds.classified else None
             result = await self.suggester.suggest(
-                tenant, conv, n=n, use_llm=use_llm, hits=grounds.hits, intent=(intent or {}).get("intent")
+                tenant, conv, n=n, use_llm=use_llm, hits=grounds.hits, intent=(intent or {}).get("intent"),
+                audit_extra=summary_in_audit,
             )
             return intent, grounds.hits, result, grounds.retrieval_ms
+
+        async def summary_in_audit() -> dict[str, Any]:
+            """One audit record per call: the summary's (ids, versions, counts) goes in the suggestions' record."""
+            await asyncio.shield(summary_task)
+            return {"summary": summary_audit} if summary_audit else {}
 
         async def summary_part() -> dict[str, Any] | None:
             if not include_summary:
@@ -79,18 +91,23 @@ class AssistService:
             try:
                 ctx = conv.context  # issue 14: the customer's whole story, when the request names one
                 if ctx is not None and not use_llm:  # its extractive summary is already made: reuse it
-                    summary = await service.finish(tenant, ctx.summary, used=len(ctx.history), stored_total=ctx.stored_total)
-                    return summary.to_dict()
-                history = ctx.history if ctx is not None else to_interactions(conv)
-                summary = await service.summarize(
-                    tenant, history, customer_id=conv.customer.get("id") or None, channel=conv.channel,
-                    engine="auto" if use_llm else "extractive",
-                    stored_total=ctx.stored_total if ctx is not None else None, as_of=ctx.as_of if ctx is not None else None,
-                )
+                    summary = await service.finish(tenant, ctx.summary, used=len(ctx.history), stored_total=ctx.stored_total,
+                                                   audit=False)
+                else:
+                    extractive = not use_llm or service.chat_model() is None
+                    known = await known_intent if ctx is None and extractive else None
+                    history = ctx.history if ctx is not None else to_interactions(conv)
+                    summary = await service.summarize(
+                        tenant, history, customer_id=conv.customer.get("id") or None, channel=conv.channel,
+                        engine="auto" if use_llm else "extractive",
+                        stored_total=ctx.stored_total if ctx is not None else None, as_of=ctx.as_of if ctx is not None else None,
+                        known_intent=known, audit=False,
+                    )
             except AppError as exc:
                 notes.append(f"summary: {exc.detail}")
                 return None
-            return summary.to_dict() if hasattr(summary, "to_dict") else dict(summary)
+            summary_audit.update(audit_record(summary))
+            return summary.to_dict()
 
         summary_task = asyncio.ensure_future(_timed(summary_part()))
         try:

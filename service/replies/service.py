@@ -27,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -106,7 +106,10 @@ class SuggestionService:
         use_llm: bool = True,
         hits: list[SearchHit] | None = None,
         intent: str | None = None,
+        audit_extra: Callable[[], Awaitable[dict[str, Any]]] | None = None,
     ) -> SuggestResult:
+        """``audit_extra``: more of the same answer to keep in its audit record (``/v1/assist``
+        adds its summary: one record per call); awaited just before the record is written."""
         prep = await self._prepare(tenant, conv, n, hits, intent)
         usage = LLMUsage()
         attempts: list[Attempt] = []
@@ -117,7 +120,7 @@ class SuggestionService:
             t0 = time.perf_counter()
             choice, skip = await self.llm.write(prep, usage, attempts)
             llm_wait = time.perf_counter() - t0
-        return await self._finish(prep, choice, skip, attempts, usage, llm_wait)
+        return await self._finish(prep, choice, skip, attempts, usage, llm_wait, audit_extra)
 
     async def stream(self, tenant: str, conv: Conversation, *, n: int = 3, use_llm: bool = True) -> AsyncIterator[dict[str, Any]]:
         """Server-sent events: ``meta``, then ``token`` events while the LLM writes (a
@@ -201,6 +204,7 @@ class SuggestionService:
         attempts: list[Attempt],
         usage: LLMUsage,
         llm_wait_s: float,
+        audit_extra: Callable[[], Awaitable[dict[str, Any]]] | None = None,
     ) -> SuggestResult:
         t_checks = time.perf_counter()
         chosen: list[tuple[Candidate, CheckReport, str | None, str | None, float, bool]] = []
@@ -292,15 +296,18 @@ class SuggestionService:
             knowledge=prep.hits,
         )
         result.audit = {"attempts": [{"attempt": a.kind, "outcome": a.outcome, "findings": a.findings} for a in attempts], "masked_input": [m.text for m in prep.masked]}
-        await self._record(prep, result)
+        extra = await audit_extra() if audit_extra is not None else {}
+        await self._record(prep, result, extra)
         return result
 
-    async def _record(self, prep: Prepared, result: SuggestResult) -> None:
+    async def _record(self, prep: Prepared, result: SuggestResult, extra: dict[str, Any]) -> None:
         """Every suggestion gets an id and is recorded with the answer's audit record (the one place)."""
         if self.recorder is None:
             return
+        entry = audit_entry(prep.tenant, prep.conv, result)
+        entry["output"].update(extra)
         try:
-            await self.recorder.record(prep.tenant, stored(result), audit_entry(prep.tenant, prep.conv, result),
+            await self.recorder.record(prep.tenant, stored(result), entry,
                                        conversation_id=prep.conv.conversation_id, intent=result.intent, channel=result.channel)
         except Exception as exc:
             log.exception("suggestion_record_failed", suggestions=len(result.suggestions))

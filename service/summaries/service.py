@@ -138,7 +138,15 @@ class SummaryService:
         engine: Engine = "auto",
         as_of: datetime | None = None,
         stored_total: int | None = None,
+        known_intent: tuple[str | None, float | None] | None = None,
+        audit: bool = True,
     ) -> Summary:
+        """``known_intent``: the conversation's current need as the intent classifier already
+        read it (``/v1/assist`` classifies the conversation for its answer). An extractive summary
+        of a short history with a single issue takes it for that issue and its need instead of
+        classifying a sentence again (one embedding per request, not two); with more issues each
+        is classified as usual. ``audit=False``: the caller records the summary in its own audit
+        record (:func:`audit_record`), as ``/v1/assist`` does."""
         if channel is not None:
             normal = normalise_channel(channel)
             if normal is None:
@@ -163,11 +171,20 @@ class SummaryService:
             def run() -> Summary:
                 return extractive.summarize(history, customer_id=customer_id, redactor=redactor, as_of=as_of,
                                             channel=channel)
-            offload = len(history) >= OFFLOAD_AT or extractive.classify is not None
-            summary = await asyncio.to_thread(run) if offload else run()
-        return await self.finish(tenant_id, summary, used=len(history), stored_total=stored_total)
+            quick = None
+            if known_intent is not None and len(history) < OFFLOAD_AT:
+                quick = with_known_intent(ExtractiveSummarizer().summarize(
+                    history, customer_id=customer_id, redactor=redactor, as_of=as_of, channel=channel), known_intent)
+            if quick is not None:
+                summary = quick
+            else:
+                redactor = Redactor()  # a fresh one: the placeholders count from 1 again
+                offload = len(history) >= OFFLOAD_AT or extractive.classify is not None
+                summary = await asyncio.to_thread(run) if offload else run()
+        return await self.finish(tenant_id, summary, used=len(history), stored_total=stored_total, audit=audit)
 
-    async def finish(self, tenant_id: str, summary: Summary, *, used: int, stored_total: int | None = None) -> Summary:
+    async def finish(self, tenant_id: str, summary: Summary, *, used: int, stored_total: int | None = None,
+                     audit: bool = True) -> Summary:
         """Coverage of what was not loaded, and the audit hook: for a summary made here or one
         already made for the same history (issue 14: /v1/assist reuses the continuity summary)."""
         if stored_total is not None and stored_total > used:
@@ -175,9 +192,22 @@ class SummaryService:
             summary.coverage["omitted"] = [*summary.coverage.get("omitted", []), {
                 "how": "not_loaded", "count": stored_total - used,
                 "reason": f"only the newest {used} stored interactions are summarised"}]
-        if self.on_summary is not None:  # AUDIT HOOK: ids, versions and counts only, never text
+        if audit and self.on_summary is not None:  # AUDIT HOOK: ids, versions and counts only, never text
             await self.on_summary(tenant_id, audit_record(summary))
         return summary
+
+
+def with_known_intent(summary: Summary, known: tuple[str | None, float | None]) -> Summary | None:
+    """``summary`` (made without a classifier) labelled with the conversation's intent, when it
+    has a single issue (then the need is that issue's); None when it has more, which each need
+    their own classification."""
+    if len(summary.open_issues) != 1:
+        return None
+    intent, confidence = known
+    summary.open_issues[0].intent = intent
+    summary.current_need["intent"] = intent
+    summary.current_need["intent_confidence"] = confidence
+    return summary
 
 
 def audit_record(summary: Summary) -> dict[str, Any]:
