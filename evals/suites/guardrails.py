@@ -29,9 +29,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from evals.framework import COUNT, LOWER, CaseResult, RunContext, SuiteResult, load_dataset, scorers, suite
+from evals.framework import COUNT, DEV, HELD_OUT, LOWER, TUNED_ON, CaseResult, RunContext, SuiteResult, load_dataset, scorers, suite
 from evals.prepared_model import PreparedChatModel
 
+PROVENANCE = {
+    HELD_OUT: "faith-101..164 and viol-101..171 (tag fresh-2026-11-30), written before any run on them",
+    DEV: f"faith-001..044 and viol-001..050, {TUNED_ON} (half of them were the first held-out half, looked at while tuning)",
+}
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)
 SPLITS = ("dev", "held_out")
@@ -115,7 +119,8 @@ def add_metrics(result: SuiteResult, rows: list[tuple[Any, dict[str, Any]]]) -> 
        fast=False)
 def run(ctx: RunContext) -> SuiteResult:
     data = load_dataset("guardrails")
-    result = SuiteResult("guardrails", datasets=[data.describe()], system="SuggestionService + prepared capable model (LLM path), policy checks")
+    result = SuiteResult("guardrails", datasets=[data.describe()], system="SuggestionService + prepared capable model (LLM path), policy checks",
+                         provenance=dict(PROVENANCE))
     chat = PreparedChatModel()
     bar = ctx.bar(len(data), "guardrails")
     try:
