@@ -150,7 +150,17 @@ _COURTESY = re.compile(
 def content_words(text: str) -> frozenset[str]:
     """Stemmed content words (memoised: the same chunks and approved texts come back in every
     check)."""
-    return frozenset(stem(w) for w in _WORD_RE.findall(text.lower().replace("’", "'")) if w not in _STOP and len(w) > 1 and not w.isdigit())
+    return frozenset(stem(w) for w in map(_uncontract, _WORD_RE.findall(text.lower().replace("’", "'")))
+                     if w and w not in _STOP and len(w) > 1 and not w.isdigit())
+
+
+def _uncontract(word: str) -> str:
+    """A contraction is its base word: "customer's" -> "customer", "we'll" -> "we"; a negated
+    auxiliary ("hasn't", "doesn't") is a function word and counts for nothing."""
+    if "'" not in word:
+        return word
+    base, suffix = word.split("'", 1)
+    return "" if suffix == "t" else base
 
 
 @lru_cache(maxsize=16384)
