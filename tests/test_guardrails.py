@@ -97,6 +97,69 @@ def test_empathy_and_offers_need_no_support_but_commitments_do() -> None:
     assert "grounded" in failed(check("Would you like me to send a free replacement today?", "shipping-missing-package"))
 
 
+@pytest.mark.parametrize("text,value", [
+    ("Orders of seventy-five dollars or more qualify for free standard shipping.", "75"),
+    ("The premium subscription is ninety-nine dollars a year.", "99"),
+    ("You have ninety days to return it.", "90"),
+    ("Up to twelve characters can be stitched.", "12"),
+])
+def test_number_words_are_one_number(text: str, value: str) -> None:
+    assert [f.value for f in facts_of(text) if f.value.isdigit()] == [value]
+
+
+def test_number_words_are_checked_like_digits() -> None:
+    assert check("Orders of seventy-five dollars or more qualify for free standard shipping.", "store-pricing-extras").passed
+    assert "grounded" in failed(check("Orders of fifty-five dollars or more qualify for free standard shipping.", "store-pricing-extras"))
+
+
+def test_am_and_pm_are_part_of_a_time() -> None:
+    assert [f.value for f in facts_of("We open at 9am, or 9:00 p.m. on Fridays, and close at noon.")] == ["9:00am", "9:00pm", "12:00pm"]
+    assert check("Our stores open at 9:00 am Monday to Saturday.", "store-dates-and-hours").passed
+    assert check("On Sundays our stores open at 10 a.m.", "store-dates-and-hours").passed
+    assert "grounded" in failed(check("Our stores open at 9:00 pm on Saturdays.", "store-dates-and-hours"))
+    assert "grounded" in failed(check("Stores open 10pm on Sundays.", "store-dates-and-hours"))
+
+
+@pytest.mark.parametrize("text,articles", [
+    ("Yes, every customer can return an item in its original packaging, no receipt needed.", ("returns-membership-windows",)),
+    ("Anyone who is late on a subscription payment can get an extension.", ("subscription-payment-extension",)),
+    ("All customers have unexplained extra fees removed from their orders.", ("orders-mystery-fee",)),
+])
+def test_a_universal_claim_needs_a_passage_that_says_it_of_everyone(text: str, articles: tuple[str, ...]) -> None:
+    # The sources name every level one by one (Gold yes, Bronze no): that is no support for "anyone".
+    assert "grounded" in failed(check(text, *articles))
+
+
+def test_a_universal_rule_the_source_states_for_everyone_passes() -> None:
+    assert check("All promo codes expire 7 days after they're issued, without exception.", "store-dates-and-hours").passed
+    gold = "As a Gold member you have unlimited returns: there's no time limit, and you don't need a receipt or the original packaging."
+    assert check(gold, "returns-membership-windows").passed
+    assert "grounded" in failed(check(gold.replace("Gold", "Bronze"), "returns-membership-windows"))
+
+
+@pytest.mark.parametrize("sentence", [
+    "What a lovely idea!", "Great news!", "Congratulations on the move!", "We'd love to get you the right fit!",
+    "Here are a few things to try:", "Best,", "Best, Northwind Support",
+    "If it still hasn't arrived by then, just get back in touch.", "Would you like to start the return today?",
+])
+def test_exclamations_lead_ins_sign_offs_and_questions_are_conversational(sentence: str) -> None:
+    assert is_conversational(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Boots are waterproof!", "What a deal: a full refund today!", "Would you like a free replacement today?",
+    "Here are a few things to try: a $50 voucher.", "Best price is $5.",
+])
+def test_conversational_forms_carrying_facts_or_commitments_are_claims(sentence: str) -> None:
+    assert not is_conversational(sentence)
+
+
+def test_a_list_lead_in_does_not_need_support_but_its_first_item_does() -> None:
+    ok = check("Here are a couple of things that usually help:\n- Log out and back in.\n- Clear your cookies.", "site-search-not-working")
+    assert ok.passed, ok.findings()
+    assert "grounded" in failed(check("Here are a few things to try: we will refund your order in full.", "site-search-not-working"))
+
+
 def test_every_grounding_finding_names_the_claim_and_why() -> None:
     report = check("As a Bronze member you can return items within 6 months of purchase.", "returns-membership-windows")
     finding = next(f for f in report.findings() if f.startswith("grounded"))
@@ -145,6 +208,20 @@ def test_a_password_the_customer_gave_is_never_echoed_even_without_its_cue() -> 
     report = check("I'm sorry you're locked out. Tr0ub4dor&3 was not accepted; I can generate a new one for you.",
                    "account-reset-password", customer=customer)
     assert "pii" in failed(report)
+
+
+@pytest.mark.parametrize("said,reply,secret", [
+    ("My security answer, my mother's maiden name, is Kowalski.", "Thank you. Kowalski matches the answer on file.", "Kowalski"),
+    ("The answer to my security question: Bruno. Please reset.", "Thanks, Bruno matches, so I'll generate a new password.", "Bruno"),
+    ("my security answer is Petrov", "Thanks, Petrov is the answer on file.", "Petrov"),
+])
+def test_a_security_answer_the_customer_gave_is_never_echoed(said: str, reply: str, secret: str) -> None:
+    assert secret not in Redactor().redact(said)
+    assert "pii" in failed(check(reply, "account-reset-password", customer=(said,)))
+
+
+def test_a_security_question_itself_is_not_a_secret() -> None:
+    assert Redactor().redact("Please answer your security question.") == "Please answer your security question."
 
 
 def test_html_in_a_reply_is_refused_by_the_checks_and_removed_by_shaping() -> None:
@@ -207,6 +284,15 @@ def test_forbidden_commitments_are_found_through_spelling_tricks_and_languages(t
     ("je vais me suicider", "self_harm"),
     ("ich will mich umbringen", "self_harm"),
     ("quiero suicidarme", "self_harm"),
+    ("Honestly I'm thinking about ending my life", "self_harm"),
+    ("I keep thinking about ending it all", "self_harm"),
+    ("thinking of taking my own life", "self_harm"),
+    ("Voglio farla finita. Non ce la faccio più.", "self_harm"),
+    ("Je pense à en finir.", "self_harm"),
+    ("quiero acabar con mi vida", "self_harm"),
+    ("ik wil er een eind aan maken", "self_harm"),
+    ("I'd like to end the call and cancel my subscription", None),
+    ("pour en finir avec cette commande, remboursez-moi", None),
     ("I will contact my legal counsel", "legal_threat"),
     ("je vais porter plainte et prendre un avocat", "legal_threat"),
     ("Ich werde Sie verklagen", "legal_threat"),
@@ -373,3 +459,11 @@ def test_a_number_the_customer_gave_cannot_become_a_policy() -> None:
     assert "grounded" in failed(check("Silver members can return within 60 days of purchase.", "returns-membership-windows", customer=customer))
     assert check("Silver members can return within 6 months, so your purchase from 60 days ago qualifies.",
                  "returns-membership-windows", customer=customer).passed
+
+
+def test_contractions_count_as_their_base_word() -> None:
+    from service.replies.policy import content_words
+
+    assert content_words("If it hasn't shown up, the customer's credit") == content_words("If it shown up, the customer credit")
+    assert check("Thanks for your patience. If it hasn't shown up once it's been more than 7 days, let us know and we can start "
+                 "processing the credit.", "refunds-returned-no-credit").passed

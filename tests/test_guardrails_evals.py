@@ -36,18 +36,23 @@ def test_the_pii_suite_meets_its_targets_and_drops_when_phones_are_not_detected(
 @pytest.mark.slow
 def test_the_safety_suite_fails_when_checks_are_switched_off(real_embedder: Any, counter: Any) -> None:
     ctx = RunContext(overrides={"embedder": real_embedder, "counter": counter, "intents": None}, progress=False, llm_mode="off")
-    cases = [c for c in safety.load_cases(safety.DATASET) if c["id"] in ("inj-msg-01", "pol-01", "pii-01", "esc-charge-01")]
+    # One case of each class from each half (dev: odd numbers; held_out: even ones and esc-charge-01).
+    ids = ("inj-msg-01", "inj-msg-02", "pol-01", "pol-02", "pii-01", "esc-charge-01")
+    cases = [c for c in safety.load_cases(safety.DATASET) if c["id"] in ids]
+    split_of = {c["id"]: c["split"] for c in cases}
+    assert sorted(split_of.values()) == ["dev"] * 3 + ["held_out"] * 3
     on = safety_suite.run_adversarial(ctx, safety, cases)
     assert sum(r.non_compliant for r in on) == 0
     off = safety_suite.run_adversarial(ctx, safety, cases, disabled=("forbidden", "grounded"))
-    assert sum(r.non_compliant for r in off) >= 3
+    assert sum(r.non_compliant for r in off) >= 4
     result = SuiteResult("safety")
-    safety_suite._metrics(result, off, "adversarial.", "adversarial")
+    safety_suite._metrics(result, off, "adversarial.", "adversarial", split_of)
+    assert result.metric("dev.adversarial.non_compliant_suggestions").value > 0
     base = load_baseline()["safety"]
-    base = {**base, "metrics": {k: v for k, v in base["metrics"].items() if k.startswith("adversarial.")}}
-    assert base["metrics"], "the committed safety baseline has the adversarial metrics"
+    base = {**base, "metrics": {k: v for k, v in base["metrics"].items() if k.startswith("held_out.adversarial.")}}
+    assert base["metrics"], "the committed safety baseline has the held-out adversarial metrics"
     gate = compare([result], {"safety": base})
-    assert not gate.passed and "adversarial.non_compliant_suggestions" in gate.message()
+    assert not gate.passed and "held_out.adversarial.non_compliant_suggestions" in gate.message()
 
 
 @pytest.mark.slow

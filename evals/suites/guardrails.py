@@ -29,9 +29,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from evals.framework import COUNT, LOWER, CaseResult, RunContext, SuiteResult, load_dataset, scorers, suite
+from evals.framework import COUNT, DEV, HELD_OUT, LOWER, TUNED_ON, CaseResult, RunContext, SuiteResult, load_dataset, scorers, suite
 from evals.prepared_model import PreparedChatModel
 
+PROVENANCE = {
+    HELD_OUT: "faith-201..245 and viol-201..252 (tag fresh-v3), written and committed before any run on them and before the fixes chosen on dev",
+    DEV: f"faith-001..044, viol-001..050 (tag was-held-out), faith-101..164, viol-101..171 (tag was-held-out-2: the second held-out set, "
+         f"looked at twice) and faith-301..310, viol-301..313 (tag dev-i13-classes), {TUNED_ON}",
+}
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)
 SPLITS = ("dev", "held_out")
@@ -115,7 +120,8 @@ def add_metrics(result: SuiteResult, rows: list[tuple[Any, dict[str, Any]]]) -> 
        fast=False)
 def run(ctx: RunContext) -> SuiteResult:
     data = load_dataset("guardrails")
-    result = SuiteResult("guardrails", datasets=[data.describe()], system="SuggestionService + prepared capable model (LLM path), policy checks")
+    result = SuiteResult("guardrails", datasets=[data.describe()], system="SuggestionService + prepared capable model (LLM path), policy checks",
+                         provenance=dict(PROVENANCE))
     chat = PreparedChatModel()
     bar = ctx.bar(len(data), "guardrails")
     try:

@@ -37,20 +37,51 @@ ALL_LEVELS = frozenset({"gold", "silver", "bronze", "guest"})
 MEMBER_LEVELS = frozenset({"gold", "silver", "bronze"})
 PASSAGE_OVERLAP = 0.5
 """Share of a clause's content words that its one supporting passage must contain."""
+UNIVERSAL_OVERLAP = 0.75
+"""The same share for a clause said of everyone ("every customer can ..."): the universal
+passage must state what the clause states, not just mention customers and returns."""
 
-_WORD_NUMBERS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
-    "ten": "10", "eleven": "11", "twelve": "12", "fifteen": "15", "twenty": "20", "thirty": "30", "forty": "40",
-    "fifty": "50", "sixty": "60", "ninety": "90", "hundred": "100", "a dozen": "12",
-}
-_NUMWORD = re.compile(r"\b(" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\b(?=[\s-]+(?:days?|weeks?|months?|years?|hours?|minutes?|dollars?|percent|inch|inches|items?|wears?))", re.I)
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+          "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_UNIT_WORDS = (r"days?|weeks?|months?|years?|hours?|minutes?|dollars?|cents?|bucks|euros?|pounds?|percent|per ?cent|"
+               r"inch|inches|items?|wears?|characters?|nights?|degrees?|business days?|orders?")
+_NUMWORD = re.compile(
+    r"\b(?:(?P<hund>(?:a|one) hundred)|(?P<tens>" + "|".join(_TENS) + r")(?:[\s-](?P<tu>" + "|".join(_UNITS) + r"))?"
+    r"|(?P<teen>" + "|".join(_TEENS) + r")|(?P<unit>" + "|".join(_UNITS) + r")|(?P<dozen>a dozen))\b"
+    r"(?=[\s-]+(?:" + _UNIT_WORDS + r")\b)",
+    re.I,
+)
+"""A number written in words before a unit ("seventy-five dollars", "ninety days", "twelve
+characters"); compound numbers are one number, never "seventy" and a stray "$5"."""
+
+
+def _number_word(m: re.Match[str]) -> str:
+    if m.group("hund"):
+        return "100"
+    if m.group("dozen"):
+        return "12"
+    if m.group("tens"):
+        return str(_TENS[m.group("tens").lower()] + (_UNITS[m.group("tu").lower()] if m.group("tu") else 0))
+    if m.group("teen"):
+        return str(_TEENS[m.group("teen").lower()])
+    return str(_UNITS[m.group("unit").lower()])
+
+
 _MONEY_WORDS = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(?:dollars?|usd|bucks)\b", re.I)
 _NUMBER = re.compile(r"(?<![\w.])[$€£]?\d+(?:[.,:]\d+)*%?")
+_MERIDIEM = re.compile(r"\s?([ap])\.?\s?m\b\.?", re.I)
+""""am"/"pm" after a time: part of the number ("9:00 am" and "9:00 pm" are different facts)."""
+_NOON = re.compile(r"\b(?:noon|midday|midnight)\b", re.I)
 _KEYWORDS = (
     ("free", re.compile(r"\bfree\b|\bcomplimentary\b|\bat no (?:extra )?(?:cost|charge)\b", re.I)),
     ("unlimited", re.compile(r"\bunlimited\b|\bno time limit\b|\bat any time\b|\banytime\b", re.I)),
     ("waived", re.compile(r"\bwaiv(?:e|ed|es|ing)\b", re.I)),
     ("no-fee", re.compile(r"\bno (?:shipping |extra |delivery )?(?:fee|charge)s?\b", re.I)),
+    ("no-receipt", re.compile(r"\bno (?:receipt|proof of purchase)\b[\w ]{0,25}?\b(?:needed|required|necessary)\b|"
+                              r"\b(?:don'?t|do not|doesn'?t|does not|won'?t|will not) need (?:a |the |your |any )?receipt\b|"
+                              r"\breceipts? (?:is |are )?not (?:needed|required|necessary)\b", re.I)),
     ("today", re.compile(r"\btoday\b|\btonight\b|\bsame[- ]day\b", re.I)),
     ("tomorrow", re.compile(r"\btomorrow\b|\bnext[- ]day\b", re.I)),
 )
@@ -74,7 +105,18 @@ _CONVERSATIONAL = re.compile(
     r"|let me (?:check|look into)(?: (?:that|this))?(?: for you)?\b.{0,20}"
     r"|thanks for (?:your patience|bearing with us|waiting)\b.{0,40}"
     r"|(?:just |simply )?(?:reply|let me know|tell me|send me)\b.{0,60}|for reference\b.{0,10}"
-    r"|(?:i'?ll|i will|we'?ll) (?:take care of it|get (?:that|this) sorted|be here)\b.{0,40})$",
+    r"|(?:i'?ll|i will|we'?ll) (?:take care of it|get (?:that|this) sorted|be here)\b.{0,40}"
+    # exclamations: "What a lovely idea!", "Great news!", "Congratulations on the move!", "Oh no!"
+    r"|(?:what an?|how) (?:[\w'-]+ ){0,3}[\w'-]+!+|(?:great|good|excellent|lovely|wonderful|nice|fair) (?:news|questions?|idea|choice|pick|call)[!.]*"
+    r"|congratulations\b.{0,50}|(?:oh no|oh dear|ouch|yikes|uh-oh)\b.{0,40}|(?:we'?d|i'?d) (?:love|be glad|be happy) to\b.{0,50}!"
+    # list lead-ins: "Here are a few things to try:"
+    r"|here(?: are|'s| is) (?:a (?:few|couple(?: of)?)|some|what|the|how)\b.{0,60}:|(?:try|follow) (?:these|the following)\b.{0,40}:"
+    r"|(?:a few|some) (?:things|steps|tips|options)\b.{0,40}:"
+    # sign-offs: "Best,", "Cheers, Northwind Support"
+    r"|(?:best|cheers|all the best|take care|warmly|talk soon)(?:[,!.].{0,50})?"
+    # invitations to come back: "If it still hasn't arrived by then, just get back in touch."
+    r"|(?:(?:if|once|when)\b[^,]{0,60},\s*)?(?:just |please |feel free to )?(?:get back in touch|reach out|contact us|message us|"
+    r"send us a (?:dm|message|note)|let us know)\b.{0,60})$",
     re.I,
 )
 _CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|so|or|while|whereas)\s)\s*", re.I)
@@ -140,7 +182,8 @@ def _norm_number(tok: str) -> str:
 @lru_cache(maxsize=8192)
 def prepare(text: str) -> str:
     """Number words as digits ("twenty dollars" -> "$20"), Markdown emphasis removed."""
-    t = _NUMWORD.sub(lambda m: _WORD_NUMBERS[m.group(1).lower()], text)
+    t = _NUMWORD.sub(_number_word, text)
+    t = _NOON.sub(lambda m: "12:00 pm" if m.group(0).lower() == "noon" else "12:00 am", t)
     t = _MONEY_WORDS.sub(lambda m: "$" + m.group(1), t)
     return t.replace("**", "").replace("__", "")
 
@@ -177,7 +220,14 @@ def facts_of(text: str, default_scope: frozenset[str] | None = None) -> list[Fac
     is "for", else the one before it, else the one after it)."""
     t = prepare(text)
     groups = _level_groups(t)
-    found: list[tuple[int, int, str]] = [(m.start(), m.end(), _norm_number(m.group(0))) for m in _NUMBER.finditer(t)]
+    found: list[tuple[int, int, str]] = []
+    for m in _NUMBER.finditer(t):
+        value, end = _norm_number(m.group(0)), m.end()
+        mer = _MERIDIEM.match(t, end)
+        if mer and re.fullmatch(r"\d{1,2}(?::\d{2})?", value):
+            value = (value if ":" in value else value + ":00") + mer.group(1).lower() + "m"
+            end = mer.end()
+        found.append((m.start(), end, value))
     for name, pattern in _KEYWORDS:
         found += [(m.start(), m.end(), name) for m in pattern.finditer(t)]
     out: list[Fact] = []
@@ -195,6 +245,13 @@ def facts_of(text: str, default_scope: frozenset[str] | None = None) -> list[Fac
             scope = after[0][2]
         out.append(Fact(value, scope, start))
     return out
+
+
+def says_universally(text: str) -> bool:
+    """Does ``text`` state something of everyone in so many words ("every customer",
+    "anyone", "whatever their level")? Naming the four levels one by one is not saying it of
+    everyone."""
+    return any(m.group("uni") for m in _LEVEL_TOKEN.finditer(prepare(text)))
 
 
 def scope_of(text: str) -> frozenset[str] | None:
@@ -265,10 +322,34 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     return spans or [(0, len(text))]
 
 
+_LEAD_IN = re.compile(
+    r"^\s*(?:here(?: are|'s| is) (?:a (?:few|couple(?: of)?)|some|what|the|how)\b[^:.!?]{0,60}|(?:try|follow) (?:these|the following)\b[^:.!?]{0,40}"
+    r"|(?:a few|some) (?:things|steps|tips|options)\b[^:.!?]{0,40}):\s+(?=\S)",
+    re.I,
+)
+_QUESTION_TIME = frozenset({"today", "tomorrow"})
+
+
+def without_lead_in(sentence: str) -> str:
+    """A list lead-in ("Here are a few things to try: ...") joined to its first item is no claim:
+    the item is checked on its own."""
+    m = _LEAD_IN.match(sentence)
+    return sentence[m.end():] if m and not facts_of(m.group(0)) else sentence
+
+
+def asserted_facts(sentence: str, facts: list[Fact]) -> list[Fact]:
+    """A question asserts nothing about when: "Would you like to start the return today?" states
+    no fact "today" (numbers and eligibility words in a question still count)."""
+    if sentence.rstrip().rstrip("\"')").endswith("?"):
+        return [f for f in facts if f.value not in _QUESTION_TIME]
+    return facts
+
+
 def is_conversational(sentence: str) -> bool:
-    """Greeting, thanks, empathy, an offer or a question, with no fact and no commitment."""
+    """Greeting, thanks, empathy, an offer, an exclamation, a list lead-in or a question, with no
+    fact and no commitment."""
     s = sentence.strip().strip("\"'")
-    if facts_of(s) or _COMMITMENT.search(s) or scope_of(s) is not None:
+    if asserted_facts(s, facts_of(s)) or _COMMITMENT.search(s) or scope_of(s) is not None:
         return False
     return bool(_CONVERSATIONAL.match(s)) or (s.endswith("?") and len(s.split()) <= 25)
 
@@ -296,9 +377,10 @@ def check_claims(
     findings: list[ClaimFinding] = []
     supports: list[float] = []
     for sentence in sentences:
+        sentence = without_lead_in(sentence)
         if is_conversational(sentence):
             continue
-        words = content_words(sentence)
+        words = content_words(prepare(sentence))  # "ninety-nine dollars" is a number, not three words
         if words:
             share = loose_support(words)
             supports.append(share)
@@ -306,7 +388,7 @@ def check_claims(
                 findings.append(ClaimFinding(sentence, f"not supported by the cited sources (support {share:.2f})"))
                 continue
         text = prepare(sentence)
-        sentence_facts = facts_of(text)
+        sentence_facts = asserted_facts(text, facts_of(text))
         for start, end in clause_spans(text):
             clause = text[start:end]
             # The customer's own numbers may be repeated about the customer ("two months ago"),
@@ -317,21 +399,30 @@ def check_claims(
             scope = scope_of(clause)
             if not local and scope is None:
                 continue
-            best, why = _best_passage(local, scope, content_words(clause), passages, content_words)
+            best, why = _best_passage(local, scope, content_words(clause), passages, content_words,
+                                      universal=says_universally(clause))
             supports.append(best)
             if why:
                 findings.append(ClaimFinding(clause, why))
     return ClaimCheck(findings, supports)
 
 
-def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozenset[str], passages: Sequence[Passage], content_words: "callable") -> tuple[float, str]:  # type: ignore[valid-type]
+def _same_fact(source: str, claim: str) -> bool:
+    """A time said without am/pm ("9:00") matches the source's "9:00am"; "9:00pm" does not."""
+    return source == claim or (re.fullmatch(r"\d{1,2}:\d{2}", claim) is not None and source[:-2] == claim and source[-2:] in ("am", "pm"))
+
+
+def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozenset[str], passages: Sequence[Passage],
+                  content_words: "callable", *, universal: bool = False) -> tuple[float, str]:  # type: ignore[valid-type]
+    """The best single passage for a clause. A clause that says something of everyone in so many
+    words (``universal``) is supported only by a passage that also says it of everyone."""
     best_overlap = 0.0
     reasons: list[str] = []
     for p in passages:
         pf = p.facts()
         ok = True
         for f in facts:
-            candidates = [x for x in pf if x.value == f.value]
+            candidates = [x for x in pf if _same_fact(x.value, f.value)]
             if not candidates:
                 ok = False
                 break
@@ -344,14 +435,14 @@ def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozen
         if not ok:
             continue
         pscope = p.scope_hint if p.scope_hint is not None else scope_of(p.text)
-        if scope == ALL_LEVELS and pscope != ALL_LEVELS:
-            continue  # "any customer can ...": only a source that says so for everyone supports it
+        if scope == ALL_LEVELS and (pscope != ALL_LEVELS or (universal and not says_universally(p.text))):
+            continue  # "any customer can ...": only a source that says so of everyone supports it
         if not facts and scope is not None and not covers(pscope, scope):
             continue
         pwords = content_words(f"{p.context} {p.text}")
         overlap = len(words & pwords) / len(words) if words else 1.0
         best_overlap = max(best_overlap, overlap)
-        if overlap >= PASSAGE_OVERLAP:
+        if overlap >= (UNIVERSAL_OVERLAP if universal else PASSAGE_OVERLAP):
             return overlap, ""
     if reasons:
         return best_overlap, reasons[0]

@@ -158,10 +158,14 @@ _SECRET_WORDS = (
     r"cryptogramme(?: visuel)?|best[äa]tigungscode|einmalcode|einmalpasswort|sicherheitscode|pr[üu]fnummer|pr[üu]fziffer|tan|"
     r"c[óo]digo(?: de (?:verificaci[óo]n|seguridad|confirmaci[óo]n|verifica[çc][ãa]o|seguran[çc]a))?|"
     r"codice(?: otp| di (?:verifica|sicurezza|conferma))?|verificatiecode|beveiligingscode|eenmalige code|"
-    r"(?:2fa|otp|sms|verification|security|login|one[- ]time|access) code|otp|cvv2?|cvc|pin"
+    r"(?:2fa|otp|sms|verification|security|login|one[- ]time|access) code|otp|cvv2?|cvc|pin|"
+    r"security (?:question )?answer|answer to (?:my|the|your) security question|"
+    r"(?:mother'?s |mum'?s |mom'?s )?maiden name|memorable (?:word|answer)|first pet'?s name|"
+    r"r[ée]ponse (?:secr[èe]te|[àa] (?:ma|la) question (?:secr[èe]te|de s[ée]curit[ée]))|sicherheitsantwort|"
+    r"respuesta (?:de seguridad|secreta)|risposta (?:di sicurezza|segreta)|resposta (?:de seguran[çc]a|secreta)|veiligheidsantwoord"
 )
 _SECRET = re.compile(
-    r"\b(?:" + _SECRET_WORDS + r")(?P<c>\s+(?:is|was|est|ist|es|è|é|lautet|=|:)(?:\s+(?:now|still|just|maintenant|jetzt))?|\s*[:=])\s*"
+    r"\b(?:" + _SECRET_WORDS + r")(?P<c>,?\s+(?:is|was|est|ist|es|è|é|lautet|=|:)(?:\s+(?:now|still|just|maintenant|jetzt))?|\s*[:=])\s*"
     r"(?P<v>\"[^\"]{1,64}\"|'[^']{1,64}'|[^\s,;]{2,64})",
     _I,
 )

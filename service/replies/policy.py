@@ -150,7 +150,17 @@ _COURTESY = re.compile(
 def content_words(text: str) -> frozenset[str]:
     """Stemmed content words (memoised: the same chunks and approved texts come back in every
     check)."""
-    return frozenset(stem(w) for w in _WORD_RE.findall(text.lower().replace("’", "'")) if w not in _STOP and len(w) > 1 and not w.isdigit())
+    return frozenset(stem(w) for w in map(_uncontract, _WORD_RE.findall(text.lower().replace("’", "'")))
+                     if w and w not in _STOP and len(w) > 1 and not w.isdigit())
+
+
+def _uncontract(word: str) -> str:
+    """A contraction is its base word: "customer's" -> "customer", "we'll" -> "we"; a negated
+    auxiliary ("hasn't", "doesn't") is a function word and counts for nothing."""
+    if "'" not in word:
+        return word
+    base, suffix = word.split("'", 1)
+    return "" if suffix == "t" else base
 
 
 @lru_cache(maxsize=16384)
@@ -207,10 +217,13 @@ class PolicyChecker:
     # -- individual checks --
 
     def _cited_in_force(self, candidate: Candidate, evidence: Evidence) -> list[SearchHit]:
-        """The cited chunks of articles in force on the evidence's day (others support nothing)."""
+        """The cited chunks of articles in force on the evidence's day (others support nothing),
+        then the other retrieved chunks of the same cited article version: the prompt shows one
+        reference per article, so a citation stands for the article, and a fact from another
+        retrieved passage of it is as supported as one from the chunk the reference points to."""
         today = evidence.today if isinstance(evidence.today, date) else datetime.now(UTC).date()
         day = today.year * 10000 + today.month * 100 + today.day
-        out = []
+        out: list[SearchHit] = []
         for c in candidate.citations:
             hit = evidence.hits.get(c)
             if hit is None:
@@ -219,6 +232,8 @@ class PolicyChecker:
             if int(payload.get("effective_from") or 0) > day or int(payload.get("review_by") or 99991231) < day:
                 continue
             out.append(hit)
+        cited, seen = {(h.article_id, h.version) for h in out}, {h.chunk_id for h in out}
+        out += [h for h in evidence.hits.values() if (h.article_id, h.version) in cited and h.chunk_id not in seen]
         return out
 
     def _sources(self, candidate: Candidate, evidence: Evidence) -> list[str]:
