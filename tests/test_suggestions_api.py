@@ -16,6 +16,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
 from service.app import create_app
+from service.adapters.sql.models import AuditRecord
 from service.adapters.sql.models import Suggestion as SuggestionRow
 from service.errors import Unavailable
 from service.ports import ChatResult
@@ -234,6 +235,43 @@ async def test_assist_returns_summary_intent_knowledge_and_suggestions(app_clien
     assert {"retrieval_ms", "summary_ms", "llm_ms", "non_llm_ms", "total_ms"} <= set(body["timings"])
     if body["summary"] is None:
         assert any(n.startswith("summary") for n in body["notes"])
+
+
+async def test_assist_writes_one_audit_record_that_holds_its_summary(app_client, llm):
+    client, _ = app_client
+    r = await client.post("/v1/assist", json={"channel": "chat", "messages": REFUND, "customer": CUSTOMER, "use_llm": False},
+                          headers={"X-Request-Id": "assist-one-record"})
+    assert r.status_code == 200, r.text
+    await client.app.state.container.audit.drain()
+    async with client.app.state.container.sessions() as session:
+        rows = (await session.scalars(select(AuditRecord).where(AuditRecord.request_id == "assist-one-record"))).all()
+    assert [row.endpoint for row in rows] == ["suggestions"]
+    summary = rows[0].output["summary"]
+    assert summary["engine"] == "extractive" and summary["kind"] == "summary" and "pii_masked" in summary
+    assert {s["id"] for s in rows[0].output["suggestions"]} == {s["id"] for s in r.json()["suggestions"]}
+
+
+async def test_assist_summary_of_one_issue_takes_the_answers_intent_without_a_second_embedding(app_client, llm):
+    client, _ = app_client
+    embedder = client.app.state.container.embedder
+    asked: list[str] = []
+    real = embedder.embed
+
+    def spy(texts):
+        asked.extend(texts)
+        return real(texts)
+
+    embedder.embed = spy
+    try:
+        # two sentences: the summary's need is the second one, which it used to classify apart
+        text = "I forgot my password and cannot log in to my account. Can you reset it for me? (case 7731)"
+        body = await post(app_client, {"channel": "chat", "messages": [{"role": "customer", "text": text}], "use_llm": False}, "/v1/assist")
+    finally:
+        del embedder.embed
+    assert body["intent"] is not None and len(body["summary"]["open_issues"]) == 1
+    assert body["summary"]["current_need"]["intent"] == body["intent"]["intent"]
+    assert body["summary"]["open_issues"][0]["intent"] == body["intent"]["intent"]
+    assert set(asked) == {text}, asked
 
 
 async def test_assist_with_the_llm_reports_model_time_separately(app_client, llm):
