@@ -81,10 +81,20 @@ class AssistService:
             await asyncio.shield(summary_task)
             return {"summary": summary_audit} if summary_audit else {}
 
-        async def summary_part() -> dict[str, Any] | None:
+        async def summary_part() -> tuple[dict[str, Any] | None, float]:
+            """The summary and its own time: for a conversation summarised without an LLM, from
+            the moment the conversation's intent is known (it waits for that, doing nothing)."""
+            service = self.summaries() if include_summary else None
+            known = None
+            if service is not None and conv.context is None and (not use_llm or service.chat_model() is None):
+                known = await known_intent
+            t0 = time.perf_counter()
+            summary = await summarise(service, known)
+            return summary, (time.perf_counter() - t0) * 1000
+
+        async def summarise(service: Any, known: tuple[str | None, float | None] | None) -> dict[str, Any] | None:
             if not include_summary:
                 return None
-            service = self.summaries()
             if service is None:
                 notes.append("summary: no summariser is configured")
                 return None
@@ -94,8 +104,6 @@ class AssistService:
                     summary = await service.finish(tenant, ctx.summary, used=len(ctx.history), stored_total=ctx.stored_total,
                                                    audit=False)
                 else:
-                    extractive = not use_llm or service.chat_model() is None
-                    known = await known_intent if ctx is None and extractive else None
                     history = ctx.history if ctx is not None else to_interactions(conv)
                     summary = await service.summarize(
                         tenant, history, customer_id=conv.customer.get("id") or None, channel=conv.channel,
@@ -109,7 +117,7 @@ class AssistService:
             summary_audit.update(audit_record(summary))
             return summary.to_dict()
 
-        summary_task = asyncio.ensure_future(_timed(summary_part()))
+        summary_task = asyncio.ensure_future(summary_part())
         try:
             intent, hits, result, retrieval_ms = await answer_part()
         except BaseException:
@@ -140,12 +148,6 @@ class AssistService:
             },
             "notes": notes,
         }
-
-
-async def _timed(coro: Any) -> tuple[Any, float]:
-    t0 = time.perf_counter()
-    out = await coro
-    return out, (time.perf_counter() - t0) * 1000
 
 
 def to_interactions(conv: Conversation) -> list[Any]:

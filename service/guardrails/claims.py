@@ -274,8 +274,24 @@ _BULLET = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
 _NEGATIVE_CELL = re.compile(r"^\s*(?:no|none|n/?a|-|—|–|✗|x|not (?:available|included))\s*$", re.I)
 
 
-def split_passages(text: str, source: str, context: str = "") -> list[Passage]:
-    """Sentences, bullets and table cells (a cell as "<row label> <column header>: <cell>")."""
+def split_passages(text: str, source: str, context: str = "", *, remember: bool = False) -> list[Passage]:
+    """Sentences, bullets and table cells (a cell as "<row label> <column header>: <cell>").
+
+    ``remember``: keep the passages per (text, source, context), so every reply checked against
+    the same article chunk splits it once and each passage works out its facts once (issue 18:
+    this ran per candidate, per request). Only for reviewed content (chunks, the policy), never
+    for text filled in with a customer's details."""
+    if remember:
+        return list(_split_passages(text, source, context))
+    return _split(text, source, context)
+
+
+@lru_cache(maxsize=4096)
+def _split_passages(text: str, source: str, context: str) -> tuple[Passage, ...]:
+    return tuple(_split(text, source, context))
+
+
+def _split(text: str, source: str, context: str) -> list[Passage]:
     out: list[Passage] = []
     header: list[str] | None = None
     for line in text.splitlines():

@@ -252,13 +252,13 @@ class PolicyChecker:
         seen_articles: set[str] = set()
         for hit in self._cited_in_force(candidate, evidence):
             context = f"{hit.title} {hit.heading}"
-            out += split_passages(hit.text, f"chunk {hit.chunk_id} of {hit.article_id}", context)
+            out += split_passages(hit.text, f"chunk {hit.chunk_id} of {hit.article_id}", context, remember=True)
             if hit.article_id not in seen_articles:
                 seen_articles.add(hit.article_id)
                 for channel, t in ((hit.payload or {}).get("replies") or {}).items():
                     out += split_passages(_fill_facts(t, evidence.facts), f"the approved {channel} reply of {hit.article_id}", hit.title)
         for t in self._approved_texts:
-            out += split_passages(t, "the policy")
+            out += split_passages(t, "the policy", remember=True)
         return out
 
     def cited_passages(self, candidate: Candidate, evidence: Evidence) -> list[Passage]:
