@@ -4,8 +4,11 @@
 Starts `assist serve` on a free 127.0.0.1 port with a temp data dir (ingests knowledge/ first,
 creates an admin key), waits for /readyz, then drives each endpoint with httpx for a bounded
 number of requests (and at most --seconds per run). Prints throughput, p50/p95/p99 latency,
-errors, the server's RSS at rest and its peak under load, and the floor: the cost of one query
-embedding measured in this process with the same model and thread count. Every request text is
+errors, the server's CPU per request (user + system, all threads, from /proc), the benchmark
+client's own CPU per request (it shares the cores), the server's RSS at rest and its peak under
+load, and the floor: the cost of one query embedding measured in this process with the same
+model and thread count before the server starts, times the cores the lanes can use; `rps/floor`
+is the throughput as a share of that floor. Every request text is
 unique by default (no cache hits: the worst case); --repeat-texts cycles the eval queries.
 Prints numbers; asserts nothing.
 
@@ -59,6 +62,12 @@ def rss_mb(pid: int) -> float:
     except OSError:
         pass
     return float("nan")
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system, every thread) the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -159,6 +168,10 @@ def main() -> None:
     levels = [int(c) for c in args.concurrency.split(",")]
     endpoints = args.endpoints.split(",")
     texts = queries()
+    # The floor first, in this process, before the server starts (the same model and lanes).
+    threads = int(dict(kv.split("=", 1) for kv in args.env).get("ASSIST_EMBEDDING_THREADS", os.environ.get("ASSIST_EMBEDDING_THREADS", "2")))
+    floor = embedding_floor(texts, threads)
+    floor_rps = floor["single_rps"] * min(threads, os.cpu_count() or 1)
 
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         env = {**os.environ, "ASSIST_DATA_DIR": tmp, "ASSIST_LOG_LEVEL": "warning", "ASSIST_LOG_FORMAT": "json",
@@ -188,7 +201,11 @@ def main() -> None:
             extra = " ".join(args.env) or "defaults"
             print(f"# bench_load: assist serve on {url} (1 worker, no LLM, {extra}); {os.cpu_count()} cores; "
                   f"{'repeated' if args.repeat_texts else 'unique'} texts; <= {args.requests} requests or {args.seconds:.0f} s per run")
-            print(f"{'endpoint':24} {'conc':>4} {'reqs':>5} {'rps':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
+            print(f"floor: one query embedding {floor['single_p50_ms']:.1f} ms p50 ({floor['backend']}, threads={threads}) = "
+                  f"{floor_rps:.0f} embeddings/s on {min(threads, os.cpu_count() or 1)} cores; batched by 32: "
+                  f"{floor['batched32_ms_per_text']:.1f} ms per text")
+            print(f"{'endpoint':24} {'conc':>4} {'reqs':>5} {'rps':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6} "
+                  f"{'srv cpu ms/req':>14} {'bench cpu ms/req':>16} {'rps/floor':>9}")
             offset = 0
             for endpoint in endpoints:
                 probe = httpx.post(url + endpoint, json=body_for(endpoint, "warm up please", 0), headers=headers, timeout=60)
@@ -197,11 +214,14 @@ def main() -> None:
                     continue
                 asyncio.run(drive(url, headers, endpoint, 4, 20, 20, texts, True, 10_000_000))  # warm-up, not reported
                 for c in levels:
+                    srv0, own0 = cpu_s(proc.pid), time.process_time()
                     r = asyncio.run(drive(url, headers, endpoint, c, args.requests, args.seconds, texts, not args.repeat_texts, offset))
+                    srv = 1000 * (cpu_s(proc.pid) - srv0) / max(1, r["requests"])
+                    own = 1000 * (time.process_time() - own0) / max(1, r["requests"])
                     offset += args.requests
                     kinds = f" {r['error_kinds']}" if r["errors"] else ""
-                    print(f"{endpoint:24} {c:>4} {r['requests']:>5} {r['rps']:>7.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['p99']:>8.1f} {r['errors']:>6}{kinds}",
-                          flush=True)
+                    print(f"{endpoint:24} {c:>4} {r['requests']:>5} {r['rps']:>7.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['p99']:>8.1f} {r['errors']:>6} "
+                          f"{srv:>14.1f} {own:>16.1f} {r['rps'] / floor_rps:>9.2f}{kinds}", flush=True)
             sampling.set()
             sampler.join()
             print(f"memory: RSS at rest {rest:.0f} MB, peak under load {peak[0]:.0f} MB, after {rss_mb(proc.pid):.0f} MB")
@@ -211,10 +231,6 @@ def main() -> None:
                 proc.wait(20)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    threads = int(env.get("ASSIST_EMBEDDING_THREADS", "2"))
-    floor = embedding_floor(texts, threads)
-    print(f"floor: one query embedding {floor['single_p50_ms']:.1f} ms p50 ({floor['backend']}, threads={threads}) = "
-          f"{floor['single_rps']:.0f} embeddings/s on one core; batched by 32: {floor['batched32_ms_per_text']:.1f} ms per text")
 
 
 if __name__ == "__main__":

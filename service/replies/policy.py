@@ -23,7 +23,7 @@ Customer text and article text are data: nothing here reads instructions from th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -85,6 +85,15 @@ class Evidence:
     """The day the reply is sent (articles not in force that day support nothing); None: today."""
     history: dict[str, str] = field(default_factory=dict)
     """Interaction id -> source text: supports claims about this customer, never policy."""
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What the checks work out once per request rather than once per candidate (the customer's
+    values, the sources of a set of citations). Filled by :class:`PolicyChecker`; an evidence is
+    not changed after it is made."""
+
+    def remember(self, key: Any, make: Callable[[], Any]) -> Any:
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
 
 
 @dataclass
@@ -152,6 +161,20 @@ def content_words(text: str) -> frozenset[str]:
     check)."""
     return frozenset(stem(w) for w in map(_uncontract, _WORD_RE.findall(text.lower().replace("’", "'")))
                      if w and w not in _STOP and len(w) > 1 and not w.isdigit())
+
+
+def _repeatable_numbers(customer_texts: Sequence[str], facts: Sequence[str]) -> set[str]:
+    """Numbers the customer stated (not amounts) and those of the known facts (an order id)."""
+    exempt = {f.value for t in customer_texts for f in facts_of(_MONEY.sub(" ", t)) if f.value[:1].isdigit()}
+    return exempt | {f.value for v in facts for f in facts_of(v) if f.value[:1].isdigit()}
+
+
+def _redacted(texts: Sequence[str]) -> Redactor:
+    """A redactor that has seen ``texts`` (its mapping: the values they carry)."""
+    given = Redactor()
+    for t in texts:
+        given.redact(t)
+    return given
 
 
 def _uncontract(word: str) -> str:
@@ -237,6 +260,9 @@ class PolicyChecker:
         return out
 
     def _sources(self, candidate: Candidate, evidence: Evidence) -> list[str]:
+        return evidence.remember(("sources", tuple(candidate.citations)), lambda: self._sources_of(candidate, evidence))
+
+    def _sources_of(self, candidate: Candidate, evidence: Evidence) -> list[str]:
         texts: list[str] = []
         seen_articles: set[str] = set()
         for hit in self._cited_in_force(candidate, evidence):
@@ -248,6 +274,9 @@ class PolicyChecker:
         return texts
 
     def _passages(self, candidate: Candidate, evidence: Evidence) -> list[Passage]:
+        return list(evidence.remember(("passages", tuple(candidate.citations)), lambda: self._passages_of(candidate, evidence)))
+
+    def _passages_of(self, candidate: Candidate, evidence: Evidence) -> list[Passage]:
         out: list[Passage] = []
         seen_articles: set[str] = set()
         for hit in self._cited_in_force(candidate, evidence):
@@ -269,10 +298,10 @@ class PolicyChecker:
         """Claim-level grounding (:mod:`service.guardrails.claims`)."""
         sources = self._sources(candidate, evidence)
         facts = list(evidence.facts.values())
-        allowed_words = self._approved_word_set.union(*(content_words(s) for s in sources), *(content_words(v) for v in facts))
+        allowed_words = evidence.remember(("allowed_words", tuple(candidate.citations)), lambda: self._approved_word_set.union(
+            *(content_words(s) for s in sources), *(content_words(v) for v in facts)))
         # Numbers the customer stated (not amounts) and the known facts (an order id) may be repeated.
-        exempt = {f.value for t in evidence.customer_texts for f in facts_of(_MONEY.sub(" ", t)) if f.value[:1].isdigit()}
-        exempt |= {f.value for v in facts for f in facts_of(v) if f.value[:1].isdigit()}
+        exempt = evidence.remember("exempt", lambda: _repeatable_numbers(evidence.customer_texts, facts))
         claims = [s for s in sentences(candidate.text) if not any(s.strip() in t for t in self._approved_texts)]
         passages = self._passages(candidate, evidence)
         # The cited interactions support claims about this customer only, never policy.
@@ -316,15 +345,13 @@ class PolicyChecker:
 
     def _pii(self, text: str, evidence: Evidence, sources: Sequence[str] = ()) -> CheckResult:
         findings = []
-        published = " ".join(list(sources) + self.policy.approved_texts()).lower()
+        published = " ".join(list(sources) + self.policy.approved_texts()).lower()  # a short join: cheaper than a key
         placeholders = PLACEHOLDER_RE.findall(text)
         if placeholders:
             findings.append(f"the reply contains masked values ({', '.join(sorted({k for k, _ in placeholders}))})")
         redactor = Redactor()
         redactor.redact(text)
-        given = Redactor()
-        for t in evidence.customer_texts:
-            given.redact(t)
+        given = evidence.remember("given", lambda: _redacted(evidence.customer_texts))
         # A secret the customer typed must never come back, with or without its cue word.
         folded = _squash(text)
         for ph, value in given.mapping.items():
