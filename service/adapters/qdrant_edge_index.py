@@ -138,19 +138,17 @@ class EdgeIndex:
                 return edge.Query.Nearest(edge.SparseVector(list(sparse.indices), list(sparse.values)), using=leg.using)
             return edge.Query.Nearest(query_vector, using=leg.using)
 
-        # each ranked list from the engine, fused and cut here (schema.fuse): the same every time
+        # each view's ranked list from the engine (ids and scores), fused and cut by schema.best_hits
         fetch = schema.leg_fetch(limit)
         lists = [
-            [schema.hit(p.id, p.score, p.payload or {}) for p in self.shard.query(edge.QueryRequest(
-                limit=fetch, query=nearest(leg), filter=flt, params=params, with_payload=list(schema.LEG_PAYLOAD)))]
+            [(str(p.id), p.score) for p in self.shard.query(edge.QueryRequest(
+                limit=fetch, query=nearest(leg), filter=flt, params=params, with_payload=False))]
             for leg in legs
         ]
-        best = schema.fuse(lists, legs, limit)
-        if not best:
-            return []
-        payloads = {str(r.id): r.payload or {} for r in self.shard.retrieve([h.chunk_id for h in best], True, False)}
-        # a chunk deleted by an ingest between the two reads is left out
-        return [schema.hit(h.chunk_id, h.score, payloads[h.chunk_id]) for h in best if h.chunk_id in payloads]
+        return schema.best_hits(lists, legs, limit, self._payloads)
+
+    def _payloads(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        return {str(r.id): r.payload or {} for r in self.shard.retrieve(ids, True, False)}
 
     @schema.translated
     def count(self) -> int:

@@ -129,20 +129,17 @@ class QdrantIndex:
                 return models.SparseVector(indices=list(sparse.indices), values=list(sparse.values))
             return query_vector
 
-        # each ranked list from the server (one batch), fused and cut here (schema.fuse): the same every time
+        # each view's ranked list from the server (ids and scores, one batch), fused and cut by schema.best_hits
         fetch = schema.leg_fetch(limit)
         responses = self.client.query_batch_points(self.collection, requests=[
-            models.QueryRequest(query=nearest(leg), using=leg.using, filter=flt, params=params, limit=fetch,
-                                with_payload=list(schema.LEG_PAYLOAD))
+            models.QueryRequest(query=nearest(leg), using=leg.using, filter=flt, params=params, limit=fetch, with_payload=False)
             for leg in legs
         ])
-        lists = [[schema.hit(p.id, p.score, p.payload or {}) for p in r.points] for r in responses]
-        best = schema.fuse(lists, legs, limit)
-        if not best:
-            return []
-        payloads = {str(r.id): r.payload or {} for r in self.client.retrieve(self.collection, [h.chunk_id for h in best], with_payload=True)}
-        # a chunk deleted by an ingest between the two reads is left out
-        return [schema.hit(h.chunk_id, h.score, payloads[h.chunk_id]) for h in best if h.chunk_id in payloads]
+        lists = [[(str(p.id), p.score) for p in r.points] for r in responses]
+        return schema.best_hits(lists, legs, limit, self._payloads)
+
+    def _payloads(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        return {str(r.id): r.payload or {} for r in self.client.retrieve(self.collection, ids, with_payload=True)}
 
     @schema.translated
     def count(self) -> int:
