@@ -44,13 +44,22 @@ def test_names_must_be_unique_after_trimming(tmp_path) -> None:  # noqa: ANN001
     assert len(load_taxonomy(write(tmp_path, MINI.replace("name: password", "name: x" * 1 + "y" * 127))).names) == 3
 
 
-def test_the_threshold_is_the_highest_that_costs_at_most_the_allowed_in_scope_accuracy() -> None:
-    conf = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05, 0.3, 0.2])
-    correct = np.array([1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0], dtype=bool)
-    in_scope = np.array([1] * 10 + [0, 0], dtype=bool)
-    assert choose_threshold(conf, correct, in_scope, 0.0) == pytest.approx(0.1)  # abstain on nothing that is right
-    assert choose_threshold(conf, correct, in_scope, 0.1) == pytest.approx(0.2)  # give up one of ten
-    assert choose_threshold(conf, correct, in_scope, 0.3) == pytest.approx(0.4)
+def test_the_threshold_is_the_highest_that_turns_away_at_most_the_allowed_share_of_in_scope_examples() -> None:
+    conf = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05, 0.95, 0.99])
+    in_scope = np.array([1] * 10 + [0, 0], dtype=bool)  # the last two are out-of-scope examples: not counted
+    assert choose_threshold(conf, in_scope, 0.0) == pytest.approx(0.05)  # turn away nothing
+    assert choose_threshold(conf, in_scope, 0.1) == pytest.approx(0.1)  # one of ten
+    assert choose_threshold(conf, in_scope, 0.3) == pytest.approx(0.3)  # three of ten
+    assert choose_threshold(conf, in_scope, 0.25) == pytest.approx(0.2)  # two and a half: two
+    # right or wrong does not matter: a wrong answer turned away counts like a right one
+    assert choose_threshold(conf, in_scope, 1.0) == pytest.approx(0.9)  # never above every in-scope example
+    assert choose_threshold(conf[10:], in_scope[10:]) == 0.5  # no in-scope example held out: the fixed default
+
+
+def test_ties_never_turn_away_more_than_allowed() -> None:
+    conf = np.array([0.4, 0.4, 0.4, 0.8, 0.9])
+    t = choose_threshold(conf, np.ones(5, dtype=bool), 0.2)
+    assert (conf < t).sum() <= 1
 
 
 def test_a_taxonomy_gets_its_own_calibrated_threshold_and_a_setting_overrides_it(real_embedder) -> None:  # noqa: ANN001

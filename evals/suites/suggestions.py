@@ -6,8 +6,9 @@ sentence supported by the cited article's chunks (not by the approved reply text
 engine copies), do the policy checks pass, is it within the channel's length. What the service
 then delivered (after filtering) is reported apart as ``delivered.*`` and not gated.
 
-Data: every fourth query of ``evals/datasets/retrieval.jsonl`` (60 cases, the dev split) and of
-``retrieval_paraphrase.jsonl`` when present (held out), asked on chat, email and SMS in turn; the
+Data: every fourth query of ``evals/datasets/retrieval.jsonl`` (the dev split) and every held-out
+query of ``retrieval_paraphrase.jsonl`` (30, the held_out split; its dev half is what retrieval
+was tuned on, so it is not used here), asked on chat, email and SMS in turn; the
 expected articles tell whether the reply cites the right one. The system under test is the
 suggestion service's grounded engine on the sample knowledge; ``overrides["suggestion_engine"]``
 replaces the engine (the failure tests hand in broken ones).
@@ -78,18 +79,16 @@ def run(ctx: RunContext) -> SuiteResult:
     sets = [load_dataset("retrieval")]
     if (Path(sets[0].path).parent / f"{PARAPHRASE}.jsonl").is_file():
         sets.append(load_dataset(PARAPHRASE))
-    cases = []
-    for data in sets:
-        for i, c in enumerate(data):
-            if i % EVERY == 0:
-                held = data.name == PARAPHRASE and "split" not in c.meta
-                cases.append((c, HELD_OUT if held else c.split))
+    cases = [(c, DEV) for i, c in enumerate(sets[0]) if i % EVERY == 0]
+    if len(sets) > 1:  # every held-out paraphrase (its dev half tunes retrieval, so it is left out here)
+        cases += [(c, HELD_OUT) for c in sets[1] if c.split == HELD_OUT]
     cases = ctx.take(cases, lambda c: c[1])
-    result = SuiteResult("suggestions", datasets=[{**d.describe(), "name": f"{d.name}[every {EVERY}th]"} for d in sets],
+    result = SuiteResult("suggestions", datasets=[{**d.describe(), "name": f"{d.name}[every {EVERY}th]" if d is sets[0] else f"{d.name}[held_out]"}
+                                                  for d in sets],
                          system="SuggestionService, grounded engine (no LLM), top candidate before the policy filter",
                          provenance={DEV: f"every {EVERY}th query of retrieval.jsonl, {TUNED_ON}"})
     if len(sets) > 1:
-        result.provenance = {HELD_OUT: f"every {EVERY}th query of {PARAPHRASE}.jsonl, {WRITTEN_BEFORE_TUNING}",
+        result.provenance = {HELD_OUT: f"every held_out query of {PARAPHRASE}.jsonl, {WRITTEN_BEFORE_TUNING}",
                              **result.provenance}
 
     async def go() -> list[tuple[Any, str, str, Any, Any, Any, Any, float]]:

@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import numpy as np
+
 from service.errors import Unavailable
 from service.ports import ChunkRecord, SearchFilters, SearchHit, SparseVector
 
@@ -113,6 +115,85 @@ def legs(mode: str, sparse: SparseVector | None) -> list[Leg]:
 
 def prefetch_limit(limit: int) -> int:
     return max(limit * PREFETCH_FACTOR, PREFETCH_MIN)
+
+
+Ranked = Sequence[tuple[str, float]]
+"""One ranked list as the engine gives it: (point id, score), without payload (reading payloads
+is most of a search's cost; they are read for the hits that make the cut only)."""
+
+
+def leg_fetch(limit: int) -> int:
+    """Points asked of the engine per ranked list: twice the fusion depth, so that a run of
+    equal scores at the depth (or, for a single list, at ``limit``) is seen whole."""
+    return 2 * prefetch_limit(limit)
+
+
+@functools.lru_cache(maxsize=4096)
+def rrf_score(position: int, weight: float) -> float:
+    """Qdrant's weighted RRF term for a 0-based position, in float32 as the engine computes it:
+    1 / ((position + 1) / weight + k - 1)."""
+    return float(np.float32(1.0) / (np.float32(position + 1) / np.float32(weight) + np.float32(RRF_K) - np.float32(1.0)))
+
+
+def fuse(lists: Sequence[Ranked], legs: Sequence[Leg], limit: int) -> dict[str, float]:
+    """Point id -> fused score: the hybrid ranking, made here and not in the engine so that it is
+    the same every time.
+
+    Qdrant's weighted reciprocal rank fusion (the term of :func:`rrf_score`, each list cut at
+    :func:`prefetch_limit`, terms summed in float32 in the order of ``legs``), with two rules the
+    engine lacks: points with equal scores in one list share the better position (competition
+    ranking; the engine numbers them in whatever order they come, which changed fused scores
+    from one index to the next), and a run of equal scores at the depth is kept whole. One list
+    is not fused: its own scores."""
+    if len(lists) == 1:
+        return {point: float(score) for point, score in lists[0]}
+    depth = prefetch_limit(limit)
+    totals: dict[str, np.float32] = {}
+    for leg, points in zip(legs, lists, strict=True):
+        weight = FUSION_WEIGHTS[leg.using]
+        ordered = sorted(points, key=lambda p: -p[1])
+        if len(ordered) > depth:
+            floor = ordered[depth - 1][1]
+            ordered = [p for p in ordered if p[1] >= floor]
+        position, previous = 0, None
+        for i, (point, score) in enumerate(ordered):
+            if score != previous:
+                position, previous = i, score
+            term = np.float32(rrf_score(position, weight))
+            totals[point] = totals[point] + term if point in totals else term
+    return {point: float(total) for point, total in totals.items()}
+
+
+def contenders(scores: dict[str, float], limit: int) -> list[str]:
+    """The points that can make the cut at ``limit``: the best ``limit`` and every point with the
+    same score as the last of them (which of those stay is decided by :func:`ranked`)."""
+    ordered = sorted(scores.items(), key=lambda p: -p[1])
+    if len(ordered) <= limit:
+        return [point for point, _ in ordered]
+    floor = ordered[limit - 1][1]
+    return [point for point, score in ordered if score >= floor]
+
+
+def rank_key(h: SearchHit) -> tuple[float, str, int, str]:
+    """Score, then article id, then the chunk's place in its article, then chunk id: a total
+    order, so equal scores are not ordered as the engine happened to return them."""
+    return (-h.score, h.article_id, int((h.payload or {}).get("position", 0) or 0), h.chunk_id)
+
+
+def ranked(hits: Sequence[SearchHit], limit: int) -> list[SearchHit]:
+    """The best ``limit`` hits in the order of :func:`rank_key`."""
+    return sorted(hits, key=rank_key)[:limit]
+
+
+def best_hits(lists: Sequence[Ranked], legs: Sequence[Leg], limit: int,
+              payloads: Callable[[list[str]], dict[str, dict[str, Any]]]) -> list[SearchHit]:
+    """A search's result from its ranked lists: fused (:func:`fuse`), the payloads of the
+    :func:`contenders` read with ``payloads(ids)``, cut at ``limit`` in the order of
+    :func:`rank_key`. A point deleted between the two reads (a concurrent ingest) is left out."""
+    scores = fuse(lists, legs, limit)
+    ids = contenders(scores, limit)
+    found = payloads(ids) if ids else {}
+    return ranked([hit(point, scores[point], found[point]) for point in ids if point in found], limit)
 
 
 T = TypeVar("T")

@@ -3,8 +3,9 @@
 The embedded default. One shard on disk holds every tenant's chunks: named dense vectors
 ``dense`` (each chunk) and ``title`` (each article's first chunk), a sparse vector ``sparse``
 with the engine's IDF modifier, keyword and integer payload indexes, and a write-ahead log, so
-an update that returned survives a killed process. Hybrid search is one query: a prefetch per
-view and reciprocal rank fusion in the engine. Qdrant Edge is beta: its types stay in this
+an update that returned survives a killed process. Hybrid search asks the engine for each
+view's ranked list and fuses them in ``index_schema.fuse`` (the engine's own fusion ordered equal
+scores differently from one index to the next). Qdrant Edge is beta: its types stay in this
 module, and every error it raises becomes :class:`~service.errors.Unavailable`.
 """
 
@@ -137,17 +138,17 @@ class EdgeIndex:
                 return edge.Query.Nearest(edge.SparseVector(list(sparse.indices), list(sparse.values)), using=leg.using)
             return edge.Query.Nearest(query_vector, using=leg.using)
 
-        if len(legs) == 1:
-            request = edge.QueryRequest(limit=limit, query=nearest(legs[0]), filter=flt, params=params, with_payload=True)
-        else:
-            depth = schema.prefetch_limit(limit)
-            request = edge.QueryRequest(
-                limit=limit,
-                prefetches=[edge.Prefetch(limit=depth, query=nearest(leg), filter=flt, params=params) for leg in legs],
-                query=edge.Fusion.Rrf(k=schema.RRF_K, weights=[schema.FUSION_WEIGHTS[leg.using] for leg in legs]),
-                with_payload=True,
-            )
-        return [schema.hit(p.id, p.score, p.payload or {}) for p in self.shard.query(request)]
+        # each view's ranked list from the engine (ids and scores), fused and cut by schema.best_hits
+        fetch = schema.leg_fetch(limit)
+        lists = [
+            [(str(p.id), p.score) for p in self.shard.query(edge.QueryRequest(
+                limit=fetch, query=nearest(leg), filter=flt, params=params, with_payload=False))]
+            for leg in legs
+        ]
+        return schema.best_hits(lists, legs, limit, self._payloads)
+
+    def _payloads(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        return {str(r.id): r.payload or {} for r in self.shard.retrieve(ids, True, False)}
 
     @schema.translated
     def count(self) -> int:

@@ -2,8 +2,8 @@
 
 Same collection layout as the embedded adapter (``qdrant_edge_index.py``): named dense vectors
 ``dense`` and ``title``, a sparse vector ``sparse`` with the IDF modifier, keyword and integer
-payload indexes; hybrid search is one query with a prefetch per view and reciprocal rank fusion
-in the server. ``path=`` opens qdrant-client's local mode instead of a server: the congruence
+payload indexes; hybrid search asks the server for each view's ranked list (one batch) and fuses
+them in ``index_schema.fuse``, as the embedded adapter does. ``path=`` opens qdrant-client's local mode instead of a server: the congruence
 tests use it to stand in for a server; the service never does (it is far too slow at size).
 """
 
@@ -129,21 +129,17 @@ class QdrantIndex:
                 return models.SparseVector(indices=list(sparse.indices), values=list(sparse.values))
             return query_vector
 
-        if len(legs) == 1:
-            result = self.client.query_points(
-                self.collection, query=nearest(legs[0]), using=legs[0].using, query_filter=flt, search_params=params, limit=limit,
-                with_payload=True,
-            )
-        else:
-            depth = schema.prefetch_limit(limit)
-            result = self.client.query_points(
-                self.collection,
-                prefetch=[models.Prefetch(query=nearest(leg), using=leg.using, filter=flt, params=params, limit=depth) for leg in legs],
-                query=models.RrfQuery(rrf=models.Rrf(k=schema.RRF_K, weights=[schema.FUSION_WEIGHTS[leg.using] for leg in legs])),
-                limit=limit,
-                with_payload=True,
-            )
-        return [schema.hit(p.id, p.score, p.payload or {}) for p in result.points]
+        # each view's ranked list from the server (ids and scores, one batch), fused and cut by schema.best_hits
+        fetch = schema.leg_fetch(limit)
+        responses = self.client.query_batch_points(self.collection, requests=[
+            models.QueryRequest(query=nearest(leg), using=leg.using, filter=flt, params=params, limit=fetch, with_payload=False)
+            for leg in legs
+        ])
+        lists = [[(str(p.id), p.score) for p in r.points] for r in responses]
+        return schema.best_hits(lists, legs, limit, self._payloads)
+
+    def _payloads(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        return {str(r.id): r.payload or {} for r in self.client.retrieve(self.collection, ids, with_payload=True)}
 
     @schema.translated
     def count(self) -> int:

@@ -31,7 +31,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from service.errors import InvalidInput
-from service.intents.calibration import DEFAULT_THRESHOLD, choose_threshold
+from service.intents.calibration import DEFAULT_THRESHOLD, MAX_IN_SCOPE_REJECTION, choose_threshold
 from service.ports import OUT_OF_SCOPE, Embedder, IntentScores
 
 log = structlog.get_logger("service.intents")
@@ -49,9 +49,9 @@ class ClassifierConfig:
     holdout: float = 0.2
     """Share of the examples held out to calibrate the confidence and choose the threshold
     (then refitted on all)."""
-    max_in_scope_loss: float = 0.01
-    """The threshold chosen at training abstains on at most this share more of the held-out
-    in-scope examples than it gets wrong anyway (see service/intents/calibration.py)."""
+    max_in_scope_rejection: float = MAX_IN_SCOPE_REJECTION
+    """The threshold chosen at training abstains on at most this share of the held-out in-scope
+    examples (see service/intents/calibration.py)."""
     max_iter: int = 1000
     seed: int = 0
 
@@ -147,7 +147,7 @@ class SkIntentModel:
             correct = (best == y[held]) & in_scope[held]
             calib = _platt(s, correct)
             self._calib = calib
-            threshold = choose_threshold(self.calibrate(s), correct, in_scope[held], cfg.max_in_scope_loss)
+            threshold = choose_threshold(self.calibrate(s), in_scope[held], cfg.max_in_scope_rejection)
         fit_holdout_s = time.perf_counter() - t1
         # 2. refit on everything, warm-started from the held-out fit
         t2 = time.perf_counter()
