@@ -49,7 +49,7 @@ import numpy as np  # noqa: E402
 from service.adapters import index_schema as schema  # noqa: E402
 from service.adapters.bm25 import EngineBm25  # noqa: E402
 from service.adapters.embedder import make_embedder  # noqa: E402
-from service.adapters.qdrant_edge_index import HNSW_EF, EdgeIndex  # noqa: E402
+from service.adapters.qdrant_edge_index import HNSW_EF, HNSW_EF_CONSTRUCT, HNSW_M, EdgeIndex  # noqa: E402
 from service.knowledge.articles import load_dir  # noqa: E402
 from service.tenancy.keys import SHARED_TENANT  # noqa: E402
 from service.ports import ChunkRecord, ChunkVectors, SearchFilters, SparseVector  # noqa: E402
@@ -264,7 +264,8 @@ MODES = ("hybrid", "dense", "sparse")
 
 
 def run(*, n_chunks: int, n_queries: int, n_tuning: int, cache: Path | None, embedder: Any, rounds: int = 3,
-        ef_sweep: Sequence[int] = (), progress: bool = True, lanes: int = 2) -> dict[str, Any]:
+        ef_sweep: Sequence[int] = (), progress: bool = True, lanes: int = 2, hnsw_m: int = HNSW_M,
+        ef_construct: int = HNSW_EF_CONSTRUCT) -> dict[str, Any]:
     """The whole benchmark; prints as it goes and returns the figures."""
     out: dict[str, Any] = {"chunks": n_chunks, "cores": os.cpu_count(), "load_start": os.getloadavg()}
     texts = generated_texts(n_chunks)
@@ -303,7 +304,7 @@ def run(*, n_chunks: int, n_queries: int, n_tuning: int, cache: Path | None, emb
     with tempfile.TemporaryDirectory(prefix="assist-bench-") as tmp:
         shard = Path(tmp) / "shard"
         rss_before = rss_mb()
-        index = EdgeIndex(path=shard, dimension=dense.shape[1])
+        index = EdgeIndex(path=shard, dimension=dense.shape[1], hnsw_m=hnsw_m, hnsw_ef_construct=ef_construct)
         index.ensure_collection()
         started = time.perf_counter()
         for i in range(0, len(chunks), 2048):
@@ -391,6 +392,8 @@ def main() -> int:
     parser.add_argument("--tuning-queries", type=int, default=200, help="queries for --ef-sweep (never reported)")
     parser.add_argument("--rounds", type=int, default=3, help="timing rounds (the median is quoted)")
     parser.add_argument("--ef-sweep", default="", help="comma-separated hnsw_ef values tried on the tuning queries")
+    parser.add_argument("--hnsw-m", type=int, default=HNSW_M, help="HNSW edges per node (the adapter's default)")
+    parser.add_argument("--ef-construct", type=int, default=HNSW_EF_CONSTRUCT, help="HNSW build candidates (the adapter's default)")
     parser.add_argument("--cache", type=Path, default=default_cache(),
                         help="folder of cached MiniLM vectors (default $ASSIST_MODEL_CACHE_DIR/bench-vectors)")
     parser.add_argument("--lanes", type=int, default=2, help="embedding lanes (one core each)")
@@ -406,7 +409,7 @@ def main() -> int:
         return 0
     result = run(n_chunks=args.chunks, n_queries=args.queries, n_tuning=args.tuning_queries, cache=args.cache, embedder=embedder,
                  rounds=args.rounds, ef_sweep=[int(x) for x in args.ef_sweep.split(",") if x], progress=not args.no_progress,
-                 lanes=args.lanes)
+                 lanes=args.lanes, hnsw_m=args.hnsw_m, ef_construct=args.ef_construct)
     print()
     print(table(result))
     return 0
