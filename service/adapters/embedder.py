@@ -243,6 +243,7 @@ class SentenceTransformerEmbedder(SharedEncoder):
         self._model = SentenceTransformer(path, device=device, local_files_only=True)
         get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dimension = int(get_dim() or 384)
+        self.fingerprint = f"{self.model_name}-torch"
         super().__init__(lanes=1, cache_size=cache_size)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
@@ -274,6 +275,9 @@ class OnnxEmbedder(SharedEncoder):
         if precision == "int8":
             graph, meta = prepare_int8(graph, meta, path)
         self.dimension = int(meta["dimension"])
+        self.fingerprint = graph.stem
+        """The graph's file name: the model's files hashed, plus ``-int8`` for the quantized graph
+        (a key for vectors cached outside the service, e.g. by the benchmarks)."""
         self._tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=int(meta["max_seq_length"]))
         self._tokenizer.enable_padding(pad_id=int(meta["pad_id"]), pad_token=str(meta["pad_token"]))

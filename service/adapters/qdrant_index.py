@@ -56,8 +56,11 @@ class QdrantIndex:
         dense = models.VectorParams(size=self.dimension, distance=models.Distance.COSINE)
         self.client.create_collection(
             self.collection,
-            vectors_config={schema.DENSE: dense, schema.TITLE: models.VectorParams(size=self.dimension, distance=models.Distance.COSINE)},
+            vectors_config={schema.DENSE: dense, schema.TITLE: models.VectorParams(
+                size=self.dimension, distance=models.Distance.COSINE,
+                hnsw_config=models.HnswConfigDiff(full_scan_threshold=schema.TITLE_FULL_SCAN_THRESHOLD_KB))},
             sparse_vectors_config={schema.SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+            optimizers_config=models.OptimizersConfigDiff(indexing_threshold=schema.INDEXING_THRESHOLD_KB),
         )
         if not self.local:
             for name in schema.KEYWORD_FIELDS:
