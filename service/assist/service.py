@@ -19,7 +19,7 @@ import structlog
 from service.domain.interactions import DEFAULT_DIRECTION, Interaction
 from service.domain.pii import Redactor
 from service.errors import AppError, InvalidInput
-from service.replies.conversation import Conversation, validate
+from service.replies.conversation import Conversation, short, validate
 from service.replies.intent_and_knowledge import Classifier, find_grounds
 from service.replies.service import SuggestionService
 from service.summaries.service import audit_record
@@ -56,7 +56,12 @@ class AssistService:
             raise InvalidInput("top_k must be between 1 and 20")
         started = time.perf_counter()
         redactor = Redactor()
-        masked = await asyncio.to_thread(lambda: [type(m)(m.role, redactor.redact(m.text)) for m in conv.messages])  # off the loop
+        def mask() -> list[Any]:
+            return [type(m)(m.role, redactor.redact(m.text)) for m in conv.messages]
+
+        # The PII regexes over up to 200 x 8000 characters run off the loop; a short conversation
+        # costs less here than the hand-off to a thread (issue 18).
+        masked = mask() if short(conv) else await asyncio.to_thread(mask)
         notes: list[str] = []
         # The conversation's intent, once the answer part has classified it: the summary of a
         # conversation with a single issue takes it rather than classifying a sentence again.

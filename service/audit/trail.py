@@ -30,6 +30,29 @@ from service.ports import AuditStore, AuditTx
 __all__ = ["AuditTrail"]
 
 
+INLINE_INPUT_CHARS = 4000
+"""Inputs up to this many characters of text are recorded on the event loop, larger ones in a thread."""
+
+
+def _small(value: Any, budget: int = INLINE_INPUT_CHARS) -> bool:
+    """Does ``value`` hold at most ``budget`` characters of text (counted without serialising it)?"""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            budget -= len(v)
+        elif isinstance(v, Mapping):
+            stack.extend(v.values())
+            stack.extend(k for k in v if isinstance(k, str))
+        elif isinstance(v, list | tuple | set | frozenset):
+            stack.extend(v)
+        else:
+            budget -= 24
+        if budget < 0:
+            return False
+    return True
+
+
 class AuditTrail:
     def __init__(self, store: AuditStore, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  metrics: Any | None = None) -> None:
@@ -60,9 +83,10 @@ class AuditTrail:
         transaction shared with whatever other answers are being recorded at the same moment;
         returns once it has committed."""
         entry = AuditEntry.of(entry)
-        # In the caller's context (request id, key id: to_thread copies it), off the loop: the
-        # redaction and hashing of a large input take a while (issue 12).
-        row = await asyncio.to_thread(build_record, entry)
+        # In the caller's context (request id, key id: to_thread copies it), off the loop when
+        # the input is large: its redaction and hashing take a while (issue 12). A small one is
+        # cheaper here than the hand-off to a thread and back (issue 18).
+        row = build_record(entry) if _small(entry.input_redacted) else await asyncio.to_thread(build_record, entry)
         extra = list(rows(row)) if rows is not None else []
         return await self._writer.write(row, extra)
 

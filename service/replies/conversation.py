@@ -144,3 +144,18 @@ class Prepared:
     retrieval_ms: float = 0.0
     refs: dict[str, str] = field(default_factory=dict)
     """A1 → chunk id, for the prompt."""
+
+
+SHORT_CONVERSATION_CHARS = 4000
+"""Conversations with at most this many characters are scanned (PII, escalation) on the event
+loop; longer ones in a worker thread, so a 200-message conversation never stalls other requests."""
+
+
+def short(conv: Conversation) -> bool:
+    """Is ``conv`` short enough to scan on the event loop (cheaper than a thread hand-off)?"""
+    total = 0
+    for m in conv.messages:
+        total += len(m.text)
+        if total > SHORT_CONVERSATION_CHARS:
+            return False
+    return True

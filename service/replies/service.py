@@ -39,7 +39,7 @@ from service.errors import Unavailable
 from service.llm.gateway import LLMGateway, LLMSkipped, LLMUsage
 from service.ports import SearchHit, SuggestionLog
 from service.replies.channels import fill, shape
-from service.replies.conversation import Attempt, Conversation, Message, Prepared, Suggestion, SuggestResult, validate
+from service.replies.conversation import Attempt, Conversation, Message, Prepared, Suggestion, SuggestResult, short, validate
 from service.replies.grounded import GroundedEngine
 from service.replies.intent_and_knowledge import Classifier, find_grounds
 from service.replies.llm_reply import LLMChoice, LLMReply, Prompts, Streamed
@@ -160,7 +160,7 @@ class SuggestionService:
         def scan() -> tuple[list[Message], Any]:  # regexes over up to 200 x 8000 characters: off the loop (issue 12)
             return [Message(m.role, redactor.redact(m.text)) for m in conv.messages], self.policy.escalation_for(conv.customer_texts())
 
-        masked, escalation = await asyncio.to_thread(scan)
+        masked, escalation = scan() if short(conv) else await asyncio.to_thread(scan)
         retrieval_ms = 0.0
         replace = escalation is not None and escalation.action == "replace"
         if hits is None and not replace:
