@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 import numpy as np
 
@@ -356,6 +356,21 @@ class AuditTx(Protocol):
         """Replace the records' personal fields by the erasure marker, and the text of their
         suggestions and feedback; returns (suggestions, feedback) changed."""
         ...
+
+
+Linker: TypeAlias = "Callable[[Mapping[str, ChainHead]], tuple[list[ChainRecord], list[Any], dict[str, tuple[int, str]]]]"
+"""``linker(locked heads) -> (linked records, their rows, {tenant: (new last seq, new last hash)})``:
+the pure part of a group commit (:func:`service.audit.writer.link_batch`)."""
+
+
+class OneStepCommit(Protocol):
+    """An :class:`AuditStore` that can commit a whole group in one step (SQLite: one hand-off to
+    a thread instead of an event-loop round trip per statement). The group writer uses it when
+    ``one_step`` is true, else :meth:`AuditStore.transaction`."""
+
+    one_step: bool
+
+    async def commit_linked(self, tenants: Sequence[str], linker: Linker) -> None: ...
 
 
 class AuditStore(Protocol):

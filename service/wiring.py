@@ -145,6 +145,9 @@ class Container:
         if self.owns_embedder:
             self.embedder.close()  # type: ignore[attr-defined]
         self.index.close()
+        close_store = getattr(getattr(self.audit, "store", None), "close", None)
+        if close_store is not None:
+            close_store()  # the SQLite twin engine of the audit's one-step commits
         await self.engine.dispose()
 
 
@@ -392,7 +395,7 @@ async def build_container(settings: Settings, overrides: Overrides | Mapping[str
     llm = o.get("llm", lambda: LLMGateway(chat_model, settings.llm, counter=counter, metrics=metrics))
     policy = o.get("policy", lambda: load_checker(settings.content.policy_file))
     prompts = o.get("prompts", lambda: build_prompts(settings))
-    audit = o.get("audit", lambda: AuditTrail(SqlAuditStore(sessions), metrics=metrics))
+    audit = o.get("audit", lambda: AuditTrail(SqlAuditStore(sessions, engine), metrics=metrics))
     feedback = o.get("feedback", lambda: FeedbackService(SqlFeedbackStore(sessions), audit))
 
     # customer history, intents and triage

@@ -73,8 +73,16 @@ def suggestions(tag: str) -> list[StoredSuggestion]:
     return [StoredSuggestion(id=f"{tag}-{i}", text=f"reply {i}", engine="grounded", prompt=None) for i in range(2)]
 
 
-async def test_the_suggestions_are_kept_with_their_audit_record(sessions) -> None:
-    trail = AuditTrail(SqlAuditStore(sessions))
+def audit_store(sessions, one_step: bool) -> SqlAuditStore:
+    """The SQL audit store, committing a group in one step (SQLite: a thread) or statement by statement."""
+    store = SqlAuditStore(sessions, sessions.kw["bind"] if one_step else None)
+    assert store.one_step is one_step
+    return store
+
+
+@pytest.mark.parametrize("one_step", [True, False], ids=["one-step", "statement-by-statement"])
+async def test_the_suggestions_are_kept_with_their_audit_record(sessions, one_step) -> None:
+    trail = AuditTrail(audit_store(sessions, one_step))
     log = SqlSuggestionLog(sessions, audit=lambda: trail)
     assert isinstance(log, SuggestionLog)
     await log.record("acme", suggestions("ok"), {"tenant_id": "acme", "endpoint": "suggestions", "request_id": "req-ok"},
@@ -86,10 +94,11 @@ async def test_the_suggestions_are_kept_with_their_audit_record(sessions) -> Non
     assert {(r.conversation_id, r.intent, r.channel) for r in rows} == {("c1", "refund", "chat")}
 
 
-async def test_when_the_audit_write_fails_no_suggestion_row_remains(sessions, monkeypatch) -> None:
+@pytest.mark.parametrize("one_step", [True, False], ids=["one-step", "statement-by-statement"])
+async def test_when_the_audit_write_fails_no_suggestion_row_remains(sessions, monkeypatch, one_step) -> None:
     import service.audit.trail as trail_module
 
-    trail = AuditTrail(SqlAuditStore(sessions))
+    trail = AuditTrail(audit_store(sessions, one_step))
     async with sessions.begin() as s:  # an audit record whose id the next record will reuse: its insert fails
         await trail.append(s, AuditEntry(endpoint="suggestions", tenant_id="acme", request_id="earlier"))
     async with sessions() as s:

@@ -13,6 +13,7 @@ numbers never fork.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -21,12 +22,14 @@ from typing import Any
 from sqlalchemy import delete, func, insert, inspect, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from service.adapters.sql.engine import sync_twin, writer_turn
 from service.adapters.sql.models import AuditChainHead, AuditRecord, Feedback, Suggestion
 from service.audit.chain import ERASED, ERASED_HASH, GENESIS, ChainHead, ChainRecord
 from service.audit.entry import AuditQuery
-from service.ports import FeedbackEvent, FeedbackFact, SuggestionRef
+from service.ports import FeedbackEvent, FeedbackFact, Linker, SuggestionRef
 
 _RECORD_COLUMNS = tuple(c.key for c in inspect(AuditRecord).column_attrs)
 _HEAD_COLUMNS = (AuditChainHead.tenant_id, AuditChainHead.last_seq, AuditChainHead.last_hash,
@@ -51,10 +54,23 @@ def _column_values(obj: Any) -> dict[str, Any]:
     return {a.key: state[a.key] for a in inspect(type(obj)).column_attrs if a.key in state}
 
 
-def _insert_head(session: AsyncSession, tenant: str) -> Any:
+def _insert_head(session: AsyncSession | Connection, tenant: str) -> Any:
     values = {"tenant_id": tenant, "last_seq": 0, "last_hash": GENESIS, "anchor_seq": 0, "anchor_hash": GENESIS}
-    dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    dialect = session.dialect if isinstance(session, Connection) else session.get_bind().dialect
+    dialect_insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
     return dialect_insert(AuditChainHead).values(**values).on_conflict_do_nothing(index_elements=["tenant_id"])
+
+
+def _tables(records: Sequence[ChainRecord], rows: Sequence[Any]) -> dict[type, list[dict[str, Any]]]:
+    """What to insert, by table: the records first, then the rows pointing at them."""
+    tables: dict[type, list[dict[str, Any]]] = {AuditRecord: [r.columns() for r in records]}
+    for obj in rows:
+        tables.setdefault(type(obj), []).append(_column_values(obj))
+    return {model: values for model, values in tables.items() if values}
+
+
+def _move_head(tenant: str, last_seq: int, last_hash: str) -> Any:
+    return update(AuditChainHead).where(AuditChainHead.tenant_id == tenant).values(last_seq=last_seq, last_hash=last_hash)
 
 
 class SqlAuditTx:
@@ -74,17 +90,11 @@ class SqlAuditTx:
 
     async def add(self, records: Sequence[ChainRecord], rows: Sequence[Any] = ()) -> None:
         """The records first (in one INSERT), then the rows (ORM objects, by table) pointing at them."""
-        tables: dict[type, list[dict[str, Any]]] = {AuditRecord: [r.columns() for r in records]}
-        for obj in rows:
-            tables.setdefault(type(obj), []).append(_column_values(obj))
-        for model, values in tables.items():
-            if values:
-                await self.uow.execute(insert(model), values)
+        for model, values in _tables(records, rows).items():
+            await self.uow.execute(insert(model), values)
 
     async def move_head(self, tenant: str, last_seq: int, last_hash: str) -> None:
-        await self.uow.execute(
-            update(AuditChainHead).where(AuditChainHead.tenant_id == tenant).values(last_seq=last_seq, last_hash=last_hash)
-        )
+        await self.uow.execute(_move_head(tenant, last_seq, last_hash))
 
     async def move_anchor(self, tenant: str, anchor_seq: int, anchor_hash: str) -> None:
         await self.uow.execute(
@@ -138,8 +148,48 @@ class SqlAuditTx:
 class SqlAuditStore:
     """:class:`~service.ports.AuditStore` over the ``audit_records`` and ``audit_chain_heads`` tables."""
 
-    def __init__(self, sessions: async_sessionmaker) -> None:
+    def __init__(self, sessions: async_sessionmaker, engine: AsyncEngine | None = None) -> None:
+        """``engine``: the sessions' engine; on a SQLite file it lets a group of records commit in
+        one step (:meth:`commit_linked`)."""
         self.sessions = sessions
+        self._engine = engine
+        self._twin = sync_twin(engine) if engine is not None else None
+
+    @property
+    def one_step(self) -> bool:
+        """Whether :meth:`commit_linked` is available (SQLite: the group's statements run in one
+        hand-off to a thread, not one event-loop round trip each; issue 18)."""
+        return self._twin is not None
+
+    async def commit_linked(self, tenants: Sequence[str], linker: Linker) -> None:
+        """Lock the ``tenants``' heads, ``linker(heads)`` links the records, then insert them and
+        their rows and move the heads: one transaction, in a worker thread, under this process's
+        write lock."""
+        if self._engine is None or self._twin is None:
+            raise RuntimeError("commit_linked needs a SQLite file database")
+        async with writer_turn(self._engine):
+            await asyncio.to_thread(self._commit_linked, list(tenants), linker)
+
+    def _commit_linked(self, tenants: list[str], linker: Linker) -> None:
+        assert self._twin is not None
+        with self._twin.begin() as conn:
+            heads: dict[str, ChainHead] = {}
+            for tenant in sorted(tenants):
+                stmt = select(*_HEAD_COLUMNS).where(AuditChainHead.tenant_id == tenant)
+                found = conn.execute(stmt).first()
+                if found is None:
+                    conn.execute(_insert_head(conn, tenant))
+                    found = conn.execute(stmt).one()
+                heads[tenant] = _head(found)
+            records, rows, moved = linker(heads)
+            for model, values in _tables(records, rows).items():
+                conn.execute(insert(model), values)
+            for tenant, (seq, last_hash) in moved.items():
+                conn.execute(_move_head(tenant, seq, last_hash))
+
+    def close(self) -> None:
+        if self._twin is not None:
+            self._twin.dispose()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlAuditTx]:
@@ -249,8 +299,48 @@ class SqlFeedbackTx:
 class SqlFeedbackStore:
     """:class:`~service.ports.FeedbackStore` over the ``suggestions`` and ``feedback`` tables."""
 
-    def __init__(self, sessions: async_sessionmaker) -> None:
+    def __init__(self, sessions: async_sessionmaker, engine: AsyncEngine | None = None) -> None:
+        """``engine``: the sessions' engine; on a SQLite file it lets a group of records commit in
+        one step (:meth:`commit_linked`)."""
         self.sessions = sessions
+        self._engine = engine
+        self._twin = sync_twin(engine) if engine is not None else None
+
+    @property
+    def one_step(self) -> bool:
+        """Whether :meth:`commit_linked` is available (SQLite: the group's statements run in one
+        hand-off to a thread, not one event-loop round trip each; issue 18)."""
+        return self._twin is not None
+
+    async def commit_linked(self, tenants: Sequence[str], linker: Linker) -> None:
+        """Lock the ``tenants``' heads, ``linker(heads)`` links the records, then insert them and
+        their rows and move the heads: one transaction, in a worker thread, under this process's
+        write lock."""
+        if self._engine is None or self._twin is None:
+            raise RuntimeError("commit_linked needs a SQLite file database")
+        async with writer_turn(self._engine):
+            await asyncio.to_thread(self._commit_linked, list(tenants), linker)
+
+    def _commit_linked(self, tenants: list[str], linker: Linker) -> None:
+        assert self._twin is not None
+        with self._twin.begin() as conn:
+            heads: dict[str, ChainHead] = {}
+            for tenant in sorted(tenants):
+                stmt = select(*_HEAD_COLUMNS).where(AuditChainHead.tenant_id == tenant)
+                found = conn.execute(stmt).first()
+                if found is None:
+                    conn.execute(_insert_head(conn, tenant))
+                    found = conn.execute(stmt).one()
+                heads[tenant] = _head(found)
+            records, rows, moved = linker(heads)
+            for model, values in _tables(records, rows).items():
+                conn.execute(insert(model), values)
+            for tenant, (seq, last_hash) in moved.items():
+                conn.execute(_move_head(tenant, seq, last_hash))
+
+    def close(self) -> None:
+        if self._twin is not None:
+            self._twin.dispose()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlFeedbackTx]:
