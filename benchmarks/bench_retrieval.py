@@ -247,6 +247,27 @@ def dense_recall(index: EdgeIndex, query_vectors: np.ndarray, dense: np.ndarray,
     return statistics.fmean(recalls)
 
 
+def title_recall(index: EdgeIndex, query_vectors: np.ndarray, titles: np.ndarray, title_ids: np.ndarray,
+                 title_mask: np.ndarray, tenants: Sequence[str], k: int = 10) -> float:
+    """Mean recall@k of the title leg as the service runs it (HNSW at ``schema.TITLE_HNSW_EF``)
+    against exact search over the visible articles' title vectors, under the same filters."""
+    import qdrant_edge as edge
+
+    from service.adapters.qdrant_edge_index import _filter
+
+    flt = _filter(schema.conditions(tenants, SearchFilters(), TODAY))
+    params = edge.SearchParams(hnsw_ef=schema.leg_ef(schema.Leg(schema.TITLE), index.hnsw_ef))
+    recalls = []
+    for qv in query_vectors:
+        found = {str(p.id) for p in index.shard.query(edge.QueryRequest(
+            limit=k, query=edge.Query.Nearest(np.asarray(qv, dtype=np.float32).tolist(), using=schema.TITLE),
+            filter=flt, params=params, with_payload=False))}
+        scores = np.where(title_mask, titles @ qv, -np.inf)
+        exact = {str(i) for i in title_ids[np.argpartition(-scores, k)[:k]]}
+        recalls.append(len(found & exact) / k)
+    return statistics.fmean(recalls)
+
+
 def latencies(index: EdgeIndex, queries: Sequence[str], query_vectors: np.ndarray, sparse: Sequence[SparseVector],
               tenants: Sequence[str], mode: str, limit: int = 5) -> list[float]:
     """Milliseconds of each ``index.search`` (what the service calls), the vectors given."""
@@ -352,6 +373,8 @@ def run(*, n_chunks: int, n_queries: int, n_tuning: int, cache: Path | None, emb
                       f"p95 {percentile(lat, 0.95):.2f} ms; load {load()}")
         out["latency"] = {m: (statistics.median(p for p, _ in v), statistics.median(q for _, q in v)) for m, v in per_round.items()}
         out["recall"] = dense_recall(index, query_vectors, dense, ids, mask, TENANTS)
+        first = np.array([c.position == 0 for c in chunks])
+        out["title_recall"] = title_recall(index, query_vectors, dense[first], ids[first], mask[first], TENANTS)
         out["hnsw_ef"] = index.hnsw_ef
         out["queries"] = len(reported)
         index.close()
@@ -369,6 +392,7 @@ def table(r: dict[str, Any]) -> str:
         lines.append(f"| {mode} top 5, vector given (median over rounds) | p50 {p50:.2f} ms, p95 {p95:.2f} ms |")
     lines += [
         f"| dense recall@10 against exact search (hnsw_ef {r['hnsw_ef']}) | {r['recall']:.4f} |",
+        f"| title leg recall@10 against exact search (hnsw_ef {schema.TITLE_HNSW_EF}) | {r['title_recall']:.4f} |",
         f"| load average (1/5/15 min) after ingest | {fmt(r['load_after_ingest'])} |",
         f"| ingest (upsert + optimize) | {r['ingest_per_s']:.0f} chunks/s (upsert {r['upsert_s']:.1f} s, optimize {r['optimize_s']:.1f} s) |",
         f"| memory | RSS +{r['rss_after_mb'] - r['rss_before_mb']:.0f} MB; shard on disk {r['disk_mb'][0]:.0f} MB allocated ({r['disk_mb'][1]:.0f} MB apparent) |",

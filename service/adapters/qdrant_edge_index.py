@@ -148,7 +148,6 @@ class EdgeIndex:
     ) -> list[SearchHit]:
         flt = _filter(schema.conditions(tenants, filters, today))
         query_vector = np.asarray(dense, dtype=np.float32).tolist()
-        params = edge.SearchParams(hnsw_ef=self.hnsw_ef)
         legs = schema.legs(mode, sparse)
 
         def nearest(leg: schema.Leg) -> Any:
@@ -161,7 +160,8 @@ class EdgeIndex:
         fetch = schema.leg_fetch(limit)
         lists = [
             [(str(p.id), p.score) for p in self.shard.query(edge.QueryRequest(
-                limit=fetch, query=nearest(leg), filter=flt, params=params, with_payload=False))]
+                limit=fetch, query=nearest(leg), filter=flt, params=edge.SearchParams(hnsw_ef=schema.leg_ef(leg, self.hnsw_ef)),
+                with_payload=False))]
             for leg in legs
         ]
         return schema.best_hits(lists, legs, limit, self._payloads)

@@ -123,7 +123,6 @@ class QdrantIndex:
     ) -> list[SearchHit]:
         flt = _filter(schema.conditions(tenants, filters, today))
         query_vector = np.asarray(dense, dtype=np.float32).tolist()
-        params = models.SearchParams(hnsw_ef=HNSW_EF)
         legs = schema.legs(mode, sparse)
 
         def nearest(leg: schema.Leg) -> Any:
@@ -135,7 +134,8 @@ class QdrantIndex:
         # each view's ranked list from the server (ids and scores, one batch), fused and cut by schema.best_hits
         fetch = schema.leg_fetch(limit)
         responses = self.client.query_batch_points(self.collection, requests=[
-            models.QueryRequest(query=nearest(leg), using=leg.using, filter=flt, params=params, limit=fetch, with_payload=False)
+            models.QueryRequest(query=nearest(leg), using=leg.using, filter=flt,
+                                params=models.SearchParams(hnsw_ef=schema.leg_ef(leg, HNSW_EF)), limit=fetch, with_payload=False)
             for leg in legs
         ])
         lists = [[(str(p.id), p.score) for p in r.points] for r in responses]
