@@ -345,7 +345,7 @@ class PolicyChecker:
 
     def _pii(self, text: str, evidence: Evidence, sources: Sequence[str] = ()) -> CheckResult:
         findings = []
-        published = " ".join(list(sources) + self.policy.approved_texts()).lower()  # a short join: cheaper than a key
+        published = " ".join(list(sources) + self.policy.approved_texts()).lower()
         placeholders = PLACEHOLDER_RE.findall(text)
         if placeholders:
             findings.append(f"the reply contains masked values ({', '.join(sorted({k for k, _ in placeholders}))})")

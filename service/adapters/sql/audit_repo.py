@@ -299,48 +299,8 @@ class SqlFeedbackTx:
 class SqlFeedbackStore:
     """:class:`~service.ports.FeedbackStore` over the ``suggestions`` and ``feedback`` tables."""
 
-    def __init__(self, sessions: async_sessionmaker, engine: AsyncEngine | None = None) -> None:
-        """``engine``: the sessions' engine; on a SQLite file it lets a group of records commit in
-        one step (:meth:`commit_linked`)."""
+    def __init__(self, sessions: async_sessionmaker) -> None:
         self.sessions = sessions
-        self._engine = engine
-        self._twin = sync_twin(engine) if engine is not None else None
-
-    @property
-    def one_step(self) -> bool:
-        """Whether :meth:`commit_linked` is available (SQLite: the group's statements run in one
-        hand-off to a thread, not one event-loop round trip each; issue 18)."""
-        return self._twin is not None
-
-    async def commit_linked(self, tenants: Sequence[str], linker: Linker) -> None:
-        """Lock the ``tenants``' heads, ``linker(heads)`` links the records, then insert them and
-        their rows and move the heads: one transaction, in a worker thread, under this process's
-        write lock."""
-        if self._engine is None or self._twin is None:
-            raise RuntimeError("commit_linked needs a SQLite file database")
-        async with writer_turn(self._engine):
-            await asyncio.to_thread(self._commit_linked, list(tenants), linker)
-
-    def _commit_linked(self, tenants: list[str], linker: Linker) -> None:
-        assert self._twin is not None
-        with self._twin.begin() as conn:
-            heads: dict[str, ChainHead] = {}
-            for tenant in sorted(tenants):
-                stmt = select(*_HEAD_COLUMNS).where(AuditChainHead.tenant_id == tenant)
-                found = conn.execute(stmt).first()
-                if found is None:
-                    conn.execute(_insert_head(conn, tenant))
-                    found = conn.execute(stmt).one()
-                heads[tenant] = _head(found)
-            records, rows, moved = linker(heads)
-            for model, values in _tables(records, rows).items():
-                conn.execute(insert(model), values)
-            for tenant, (seq, last_hash) in moved.items():
-                conn.execute(_move_head(tenant, seq, last_hash))
-
-    def close(self) -> None:
-        if self._twin is not None:
-            self._twin.dispose()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlFeedbackTx]:
