@@ -33,9 +33,10 @@ from evals.framework import COUNT, DEV, HELD_OUT, LOWER, TUNED_ON, CaseResult, R
 from evals.prepared_model import PreparedChatModel
 
 PROVENANCE = {
-    HELD_OUT: "faith-201..245 and viol-201..252 (tag fresh-v3), written and committed before any run on them and before the fixes chosen on dev",
+    HELD_OUT: "faith-401..469 and viol-401..486 (tag fresh-v4), written and committed before any run on them",
     DEV: f"faith-001..044, viol-001..050 (tag was-held-out), faith-101..164, viol-101..171 (tag was-held-out-2: the second held-out set, "
-         f"looked at twice) and faith-301..310, viol-301..313 (tag dev-i13-classes), {TUNED_ON}",
+         f"looked at twice), faith-201..245, viol-201..252 (tag was-held-out-3: the third held-out set, first run 0.867 / 6 through) "
+         f"and faith-301..310, viol-301..313 (tag dev-i13-classes), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)
