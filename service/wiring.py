@@ -145,9 +145,10 @@ class Container:
         if self.owns_embedder:
             self.embedder.close()  # type: ignore[attr-defined]
         self.index.close()
-        close_store = getattr(getattr(self.audit, "store", None), "close", None)
-        if close_store is not None:
-            close_store()  # the SQLite twin engine of the audit's one-step commits
+        for owner in (getattr(self.audit, "store", None), getattr(self.keys, "repo", None)):
+            close_twin = getattr(owner, "close", None)
+            if close_twin is not None:
+                close_twin()  # the SQLite twin engines: the audit's one-step commits, the key reads
         await self.engine.dispose()
 
 
@@ -384,7 +385,7 @@ async def build_container(settings: Settings, overrides: Overrides | Mapping[str
     await asyncio.to_thread(index.ensure_collection)
     clock = Clock.of(o.clock) if o.given("clock") else Clock.from_setting(settings.server.now)
     metrics = o.get("metrics", Metrics)
-    keys = KeyStore(SqlKeyRepo(sessions, read_session_factory(engine)))
+    keys = KeyStore(SqlKeyRepo(sessions, read_session_factory(engine), engine))
     knowledge = KnowledgeService(
         index=index, embedder=embedder, keywords=o.get("keywords", make_keywords), counter=counter,
         repo=SqlKnowledgeRepo(sessions), chunk_tokens=settings.models.chunk_tokens, today=clock.today,

@@ -39,6 +39,26 @@ async def test_a_revoked_key_stops_working_at_once(client):
     assert (await client.post("/v1/knowledge/search", json={"query": "refund"}, headers=headers)).status_code == 401
 
 
+async def test_a_key_revoked_by_another_process_is_refused_at_once(client):
+    # `assist keys revoke` opens its own engine on the same database: nothing in the server
+    # (no cache) may keep accepting the key once that commits.
+    from service.adapters.sql.engine import make_engine, session_factory
+    from service.adapters.sql.keys_repo import SqlKeyRepo
+    from service.tenancy.keys import KeyStore
+
+    container = client.app.state.container
+    key, info = await container.keys.create("acme", "knowledge:read")
+    headers = {"Authorization": f"Bearer {key}"}
+    for _ in range(2):
+        assert (await client.post("/v1/knowledge/search", json={"query": "refund"}, headers=headers)).status_code == 200
+    other = make_engine(container.settings.storage.effective_database_url)
+    try:
+        await KeyStore(SqlKeyRepo(session_factory(other))).revoke("acme", info.id)
+    finally:
+        await other.dispose()
+    assert (await client.post("/v1/knowledge/search", json={"query": "refund"}, headers=headers)).status_code == 401
+
+
 async def test_a_wrong_secret_for_a_real_key_id_is_refused(client):
     key, _ = await client.app.state.container.keys.create("acme", "knowledge:read")
     forged = key[: key.rindex("_") + 1] + "A" * 43

@@ -64,3 +64,15 @@ def test_restore_puts_back_only_allowed_kinds_and_never_secrets() -> None:
 def test_log_values_are_masked() -> None:
     assert redact_for_log("pin is 9999") == "pin is [SECRET_1]"
     assert redact_for_log(42) == 42
+
+
+def test_a_remembered_detection_still_gets_each_redactors_own_placeholders_and_kinds():
+    text = "card 4111 1111 1111 1111, mail dana@example.com"
+    first = Redactor()
+    assert first.redact("other@example.com") == "[EMAIL_1]"
+    assert first.redact(text) == "card [CARD_1], mail [EMAIL_2]"
+    second = Redactor()  # the same short text again: its detection is remembered, not its placeholders
+    assert second.redact(text) == "card [CARD_1], mail [EMAIL_1]"
+    assert second.mapping == {"[CARD_1]": "4111 1111 1111 1111", "[EMAIL_1]": "dana@example.com"}
+    assert Redactor(kinds={"EMAIL"}).redact(text) == "card 4111 1111 1111 1111, mail [EMAIL_1]"
+    assert Redactor().redact(text) == "card [CARD_1], mail [EMAIL_1]"

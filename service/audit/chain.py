@@ -59,9 +59,16 @@ def _default(value: Any) -> Any:
 
 def jsonable(value: Any) -> Any:
     """``value`` as it will read back from a JSON column (what gets hashed is what gets stored)."""
+    text = canonical_text(value)
+    return None if text is None else json.loads(text)
+
+
+def canonical_text(value: Any) -> str | None:
+    """The canonical text of :func:`jsonable`'s result (None for None): what it parses, and
+    what :func:`canonical` spells that result as again."""
     if value is None:
         return None
-    return json.loads(canonical(_finite(value)))
+    return canonical(_finite(value))
 
 
 def _finite(value: Any) -> Any:

@@ -3,6 +3,7 @@ the original input hashed), and how a record reads back (:func:`record_to_dict`)
 
 from __future__ import annotations
 
+import json
 import math
 import time
 import uuid
@@ -13,7 +14,7 @@ from typing import Any
 
 import structlog
 
-from service.audit.chain import ChainRecord, canonical, iso, jsonable, sha256
+from service.audit.chain import ChainRecord, canonical_text, iso, jsonable, sha256
 from service.domain.pii import Redactor
 from service.errors import InvalidInput
 
@@ -106,12 +107,14 @@ def build_record(entry: AuditEntry) -> ChainRecord:
     tenant = entry.tenant_id or ctx.get("tenant")
     if not tenant:
         raise InvalidInput("an audit entry needs a tenant")
-    if entry.input_redacted is not None:
-        original = jsonable(entry.input_redacted)
-    else:
-        original = jsonable(entry.input)
+    # The input's canonical text is hashed as is: json.loads of it read back and spelled again
+    # is the same text (what jsonable would hand canonical).
+    original_text = canonical_text(entry.input_redacted if entry.input_redacted is not None else entry.input)
+    original = None if original_text is None else json.loads(original_text)
     redactor = Redactor()  # one per record: its placeholders are numbered within the record
-    redacted = jsonable(redact_value(original, redactor))
+    # redact_value of a JSON value (string keys in sorted order, finite numbers) is a JSON value
+    # of the same shape: no second jsonable round trip is needed for what it returns.
+    redacted = redact_value(original, redactor)
     values = {
         "key_id": entry.key_id or ctx.get("key_id"),
         "endpoint": entry.endpoint,
@@ -129,14 +132,14 @@ def build_record(entry: AuditEntry) -> ChainRecord:
         id=str(uuid.uuid4()),
         tenant_id=tenant,
         input_redacted=redacted if isinstance(redacted, dict) else {"value": redacted},
-        input_hash=sha256(canonical(original)),
+        input_hash=sha256("null" if original_text is None else original_text),
         articles=jsonable(list(entry.articles or [])),
-        params=jsonable(redact_value(jsonable(dict(entry.params or {})), redactor)),
+        params=redact_value(jsonable(dict(entry.params or {})), redactor),
         tokens=jsonable(dict(entry.tokens or {})),
         # issue 8: findings and outputs may quote restored contact details; the copy is masked
-        policy=jsonable(redact_value(jsonable(dict(entry.policy or {})), redactor)),
+        policy=redact_value(jsonable(dict(entry.policy or {})), redactor),
         latency_ms=round(float(latency), 3),
-        output=_as_object(jsonable(redact_value(jsonable(entry.output), redactor))),
+        output=_as_object(redact_value(jsonable(entry.output), redactor)),
         erased=False,
         **values,
     )

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from service.guardrails import pii_rules
 from service.guardrails.normalise import clean
@@ -188,21 +189,9 @@ class Redactor:
         given: depends on the text and :attr:`kinds` only, so it may be kept and re-applied."""
         if not text:
             return None
-        # Detect on the normalised text (full-width digits, zero-width spaces, look-alike
-        # letters folded); a text with nothing to mask comes back exactly as it was.
-        text = clean(text)
-        spans: list[tuple[int, int, str]] = []  # start, end, kind
-        ndigits = len(text) - len(text.translate(_DROP_DIGITS))
-        for kind in KINDS:
-            if kind in self.kinds and ndigits >= _MIN_DIGITS[kind]:
-                _DETECTORS[kind](text, spans)
-        if not spans:
-            return None
-        taken: list[tuple[int, int, str]] = []
-        for span in sorted(spans, key=lambda s: (_PRIORITY[s[2]], s[0], -s[1])):
-            if all(span[1] <= t[0] or span[0] >= t[1] for t in taken):
-                taken.append(span)
-        return text, tuple(sorted(taken))
+        if len(text) <= MEMO_CHARS:
+            return _detect_memo(text, self.kinds)
+        return _detect(text, self.kinds)
 
     def apply(self, original: str, detection: Detection | None) -> str:
         """``original`` with the spans of its :meth:`detect` result replaced by this redactor's
@@ -258,6 +247,35 @@ class Redactor:
             self._by_value[key] = ph
             self.mapping[ph] = value
         return ph
+
+
+MEMO_CHARS = 256
+"""Texts up to this long have their detection remembered (a pure function of the text and the
+kinds; the placeholders are still given per redactor): the same short strings (channel names,
+outcomes, article titles, approved replies) are masked again in every audit record and check
+(issue 18). At most :data:`MEMO_SIZE` of them, in process memory only, as :func:`clean` keeps."""
+MEMO_SIZE = 4096
+
+
+def _detect(text: str, kinds: frozenset[str]) -> Detection | None:
+    # Detect on the normalised text (full-width digits, zero-width spaces, look-alike
+    # letters folded); a text with nothing to mask comes back exactly as it was.
+    text = clean(text)
+    spans: list[tuple[int, int, str]] = []  # start, end, kind
+    ndigits = len(text) - len(text.translate(_DROP_DIGITS))
+    for kind in KINDS:
+        if kind in kinds and ndigits >= _MIN_DIGITS[kind]:
+            _DETECTORS[kind](text, spans)
+    if not spans:
+        return None
+    taken: list[tuple[int, int, str]] = []
+    for span in sorted(spans, key=lambda s: (_PRIORITY[s[2]], s[0], -s[1])):
+        if all(span[1] <= t[0] or span[0] >= t[1] for t in taken):
+            taken.append(span)
+    return text, tuple(sorted(taken))
+
+
+_detect_memo = lru_cache(maxsize=MEMO_SIZE)(_detect)
 
 
 def redact(text: str, kinds: Iterable[str] | None = None) -> Redaction:

@@ -80,11 +80,13 @@ _WRITERS: weakref.WeakKeyDictionary[Engine, _WriterLock] = weakref.WeakKeyDictio
 """Each SQLite engine's in-process write lock (see :func:`writer_turn`)."""
 
 
-def sync_twin(engine: AsyncEngine) -> Engine | None:
+def sync_twin(engine: AsyncEngine, *, read_only: bool = False) -> Engine | None:
     """A synchronous engine on the same SQLite file (the stdlib driver, the same pragmas), for
     work that is cheaper as one hand-off to a thread than as one event-loop round trip per
-    statement (the audit group commit, issue 18). BEGIN IMMEDIATE at each transaction; hold
-    :func:`writer_turn` around it. None for other backends and for in-memory databases."""
+    statement (the audit group commit, the API key read of every request; issue 18). BEGIN
+    IMMEDIATE at each transaction; hold :func:`writer_turn` around it. With ``read_only`` no
+    transaction is begun: each statement reads on its own (WAL: never waits for a writer); never
+    write through it. None for other backends and for in-memory databases."""
     if engine.dialect.name != "sqlite" or engine.sync_engine not in _WRITERS:
         return None
     database = engine.url.database
@@ -92,10 +94,11 @@ def sync_twin(engine: AsyncEngine) -> Engine | None:
         return None
     twin = create_engine(engine.url.set(drivername="sqlite"), connect_args={"timeout": 30, "check_same_thread": False})
     event.listen(twin, "connect", _sqlite_pragmas)
+    if not read_only:
 
-    @event.listens_for(twin, "begin")
-    def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        @event.listens_for(twin, "begin")
+        def _begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return twin
 

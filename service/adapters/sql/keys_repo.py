@@ -7,13 +7,15 @@ update (``revoked_at IS NULL``), so of concurrent rotations exactly one mints a 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from service.adapters.sql.engine import sync_twin
 from service.adapters.sql.models import ApiKey, Tenant
 from service.errors import NotFound
 from service.ports import KeyCredentials, StoredKey
@@ -29,12 +31,26 @@ def _row(key: StoredKey) -> ApiKey:
                   created_at=key.created_at, revoked_at=key.revoked_at, rotated_from=key.rotated_from)
 
 
+_CREDENTIALS = select(ApiKey.key_hash, ApiKey.tenant_id, ApiKey.scopes, ApiKey.revoked_at).where(ApiKey.id == bindparam("key_id"))
+"""The read of every request, built once (not per request)."""
+
+
 class SqlKeyRepo:
-    def __init__(self, sessions: async_sessionmaker, reads: async_sessionmaker | None = None) -> None:
+    def __init__(self, sessions: async_sessionmaker, reads: async_sessionmaker | None = None,
+                 engine: AsyncEngine | None = None) -> None:
+        """``engine``: the sessions' engine; on a SQLite file the key read of every request is
+        one hand-off to a thread (a synchronous read-only twin on the same file) rather than a
+        session's several event-loop round trips (issue 18). Still read from the database every
+        time: a revoked key is refused at once, whichever process revoked it."""
         self.sessions = sessions
         self.reads = reads or sessions
         """Read-only sessions: every request authenticates, and on SQLite that read must not
         queue behind the writers."""
+        self._twin = sync_twin(engine, read_only=True) if engine is not None else None
+
+    def close(self) -> None:
+        if self._twin is not None:
+            self._twin.dispose()
 
     async def create(self, key: StoredKey, webhook_secret: str) -> None:
         async with self.sessions.begin() as session:
@@ -43,12 +59,19 @@ class SqlKeyRepo:
             session.add(_row(key))
 
     async def credentials(self, key_id: str) -> KeyCredentials | None:
-        stmt = select(ApiKey.key_hash, ApiKey.tenant_id, ApiKey.scopes, ApiKey.revoked_at).where(ApiKey.id == key_id)
-        async with self.reads() as session:  # every request comes here: columns, not an ORM object
-            row = (await session.execute(stmt)).first()
+        if self._twin is not None:
+            row = await asyncio.to_thread(self._read, key_id)
+        else:
+            async with self.reads() as session:  # every request comes here: columns, not an ORM object
+                row = (await session.execute(_CREDENTIALS, {"key_id": key_id})).first()
         if row is None:
             return None
         return KeyCredentials(row.key_hash, row.tenant_id, row.scopes.split(","), row.revoked_at is not None)
+
+    def _read(self, key_id: str) -> Any:
+        assert self._twin is not None
+        with self._twin.connect() as conn:
+            return conn.execute(_CREDENTIALS, {"key_id": key_id}).first()
 
     async def list(self, tenant: str) -> list[StoredKey]:
         async with self.sessions() as session:
