@@ -21,12 +21,13 @@ from typing import Any
 import numpy as np
 
 from service.adapters import index_wire as wire
-from service.adapters.index_engine import parse_url
 from service.errors import Unavailable
 from service.ports import ChunkRecord, ChunkVectors, SearchFilters, SearchHit, SparseVector
 
-UPSERT_BATCH = 256
-"""Chunks per upsert frame (about 1 MB of vectors and text): bounded frames for any ingest."""
+UPSERT_BATCH = 512
+"""Chunks per upsert frame (about 2 MB of vectors and text): bounded frames for any ingest, and
+the embedded adapter's own batch, so the shard sees the same updates as in one process (the
+segments, and so the last bit of a sparse score, follow the updates)."""
 CONNECT_TIMEOUT_S = 2.0
 TIMEOUT_S = 30.0
 """How long a call waits for its answer; ``optimize`` (index building after an ingest) waits longer."""
@@ -56,7 +57,7 @@ class EngineIndex:
         self.url = url
         self.dimension = dimension
         self.timeout_s = timeout_s
-        self.kind, self.address = parse_url(url)
+        self.kind, self.address = wire.parse_url(url)
         self._idle: list[_Conn] = []
         self._lock = threading.Lock()
 

@@ -28,7 +28,6 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import structlog
 
@@ -40,16 +39,6 @@ log = structlog.get_logger("service.index_engine")
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 MAX_UNIX_PATH = 100
 """A Unix socket's path must fit in 108 bytes (sun_path); longer data directories get theirs elsewhere."""
-
-
-def parse_url(url: str) -> tuple[str, Any]:
-    """``unix:///path/to.sock`` -> ("unix", path); ``tcp://127.0.0.1:7781`` -> ("tcp", (host, port))."""
-    parsed = urlparse(url)
-    if parsed.scheme == "unix" and parsed.path:
-        return "unix", parsed.path
-    if parsed.scheme == "tcp" and parsed.hostname and parsed.port:
-        return "tcp", (parsed.hostname, parsed.port)
-    raise ValueError(f"an index engine address is unix:///path/to.sock or tcp://127.0.0.1:PORT, got {url!r}")
 
 
 def default_url(data_dir: Path) -> str:
@@ -159,7 +148,7 @@ class _TcpServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
 def serve(engine: Engine, url: str, *, ready: Callable[[str], None] = lambda url: None,
           stop: threading.Event | None = None) -> None:
     """Serve ``engine`` at ``url`` until ``stop`` is set (or forever); closes the shard on the way out."""
-    kind, address = parse_url(url)
+    kind, address = wire.parse_url(url)
     server: socketserver.BaseServer
     if kind == "unix":
         path = Path(address)

@@ -18,6 +18,7 @@ import struct
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any, BinaryIO
+from urllib.parse import urlparse
 
 import numpy as np
 
@@ -32,6 +33,16 @@ DTYPES = {"f4": np.float32, "u4": np.uint32}
 
 class ProtocolError(Exception):
     """A frame that is not one (wrong magic, too large, cut short)."""
+
+
+def parse_url(url: str) -> tuple[str, Any]:
+    """``unix:///path/to.sock`` -> ("unix", path); ``tcp://127.0.0.1:7781`` -> ("tcp", (host, port))."""
+    parsed = urlparse(url)
+    if parsed.scheme == "unix" and parsed.path:
+        return "unix", parsed.path
+    if parsed.scheme == "tcp" and parsed.hostname and parsed.port:
+        return "tcp", (parsed.hostname, parsed.port)
+    raise ValueError(f"an index engine address is unix:///path/to.sock or tcp://127.0.0.1:PORT, got {url!r}")
 
 
 # ---- frames -------------------------------------------------------------------------------------

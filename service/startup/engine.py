@@ -46,13 +46,14 @@ class EngineProcess:
         return self.process.returncode
 
 
-def start_engine(url: str = "", timeout_s: float = START_TIMEOUT_S) -> EngineProcess:
+def start_engine(url: str = "", timeout_s: float = START_TIMEOUT_S, env: dict[str, str] | None = None) -> EngineProcess:
     """Start `assist index serve` (at ``url``, or its default socket in the data directory) and
-    wait until it is ready. Its log goes to this process's stderr."""
+    wait until it is ready. Its log goes to this process's stderr; ``env``: its environment
+    (default: this process's)."""
     command = [sys.executable, "-m", "service", "index", "serve", "--parent-pid", str(os.getpid())]
     if url:
         command += ["--url", url]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, start_new_session=True, env=env)
     assert process.stdout is not None
     deadline = time.monotonic() + timeout_s
     with selectors.DefaultSelector() as selector:
