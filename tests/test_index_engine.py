@@ -63,6 +63,18 @@ def fill(index, chunks, vectors) -> None:
     index.optimize()
 
 
+def assert_same_hits(ours: list, theirs: list) -> None:
+    """The same chunks in the same order with the same payloads; scores equal but for the last
+    bit of a float32. Through the service (an ingest of many articles, edits, deletions), a BM25
+    score of the engine's shard and of an embedded one sometimes differed in that bit (4 of 108
+    sparse searches in 2 of 3 runs; the ranking never changed): the same sum in another order,
+    as one shard's segments may be searched through the inverted index and the other's by a scan."""
+    assert [(h.chunk_id, h.article_id, h.version, h.title, h.heading, h.text, h.payload) for h in ours] == \
+        [(h.chunk_id, h.article_id, h.version, h.title, h.heading, h.text, h.payload) for h in theirs]
+    for a, b in zip(ours, theirs, strict=True):
+        assert a.score == pytest.approx(b.score, rel=2e-7, abs=1e-9), (a.chunk_id, a.score, b.score)
+
+
 def test_the_engine_answers_exactly_as_the_embedded_shard(engine, tmp_path):
     chunks, vectors = chunks_and_vectors()
     remote, local = EngineIndex(url=engine.url, dimension=384), EdgeIndex(path=tmp_path / "local", dimension=384)
@@ -88,8 +100,8 @@ def test_the_engine_answers_exactly_as_the_embedded_shard(engine, tmp_path):
 
 
 async def test_the_service_on_the_engine_ranks_as_on_the_embedded_shard(engine, tmp_path, knowledge_copy, app_factory):
-    """The same ingest through the service (edits, retirements, deletions, tenant articles) on the
-    embedded shard and through the engine: the same chunks and the same search results."""
+    """The same ingest through the service (edits, deletions, tenant articles) on the embedded
+    shard and through the engine: the same chunks and the same ranked results (see assert_same_hits)."""
     remote = EngineIndex(url=engine.url, dimension=384)
     local_settings = make_settings(tmp_path / "local", content={"knowledge_dir": knowledge_copy})
     remote_settings = make_settings(tmp_path / "remote", content={"knowledge_dir": knowledge_copy})
@@ -111,7 +123,7 @@ async def test_the_service_on_the_engine_ranks_as_on_the_embedded_shard(engine, 
             for i, (query, vector) in enumerate(zip(texts, vectors, strict=True)):
                 kwargs = {"top_k": 10, "filters": FILTERS[i % len(FILTERS)], "mode": mode, "query_vector": vector}
                 tenant = "acme" if i % 2 else "globex"
-                assert await eb.knowledge.search(tenant, query, **kwargs) == await ea.knowledge.search(tenant, query, **kwargs)
+                assert_same_hits(await eb.knowledge.search(tenant, query, **kwargs), await ea.knowledge.search(tenant, query, **kwargs))
 
 
 def test_threads_share_one_client(engine):
