@@ -19,6 +19,7 @@ from service.startup.engine import EngineStartError, start_engine
 from service.tenancy.keys import SHARED_TENANT
 from tests.conftest import make_settings, running
 from tests.test_index_congruence import FILTERS, bump, ingest, queries
+from tests.test_workers import alive
 
 TODAY = 20261115
 
@@ -233,3 +234,26 @@ def test_the_engine_serves_on_loopback_tcp_too(engine_env, tmp_path):
         process.stop()
     with pytest.raises(EngineStartError):
         start_engine(url="tcp://0.0.0.0:7781", env=engine_env)  # no authentication: loopback only
+
+
+def test_the_engine_exits_when_the_serve_process_is_killed(engine_env):
+    """`assist serve --workers N` killed with SIGKILL cannot stop its engine: the engine notices
+    its parent is gone and exits by itself, closing the shard (no orphan holding the data directory)."""
+    import subprocess
+    import sys
+    import time
+
+    parent = subprocess.Popen([sys.executable, "-c", "from service.startup.engine import start_engine; import time; "
+                               "e = start_engine(); print(e.process.pid, flush=True); time.sleep(600)"],
+                              env=engine_env, stdout=subprocess.PIPE, text=True)
+    try:
+        engine_pid = int(parent.stdout.readline())
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 60  # a deadline, not a measurement
+    while alive(engine_pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive(engine_pid)
+    again = start_engine(env=engine_env)  # the data directory is free again
+    again.stop()
