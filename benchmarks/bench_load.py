@@ -12,15 +12,25 @@ is the throughput as a share of that floor. Every request text is
 unique by default (no cache hits: the worst case); --repeat-texts cycles the eval queries.
 Prints numbers; asserts nothing.
 
-    .venv/bin/python benchmarks/bench_load.py [--requests 300] [--seconds 40] [--concurrency 1,8,32]
+`--workers N` runs `assist serve --workers N` on PostgreSQL (a throwaway database made through
+--pg-admin, unless --env gives ASSIST_DATABASE_URL), which starts the index engine that owns the
+embedded shard; each worker gets ASSIST_EMBEDDING_THREADS=1 unless --env says otherwise. CPU
+and RSS are then summed over the whole process tree (workers and engine), the floor counts one
+lane per worker, and the CPU each process used over the run is printed at the end (how the
+connections were spread over the workers). Keep-alive connections stay on the worker that
+accepted them: at 1 client one worker does all the work.
+
+    .venv/bin/python benchmarks/bench_load.py [--requests 300] [--seconds 40] [--concurrency 1,8,32] [--workers 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -28,6 +38,8 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -139,21 +151,76 @@ def embedding_floor(texts: list[str], threads: int) -> dict[str, float]:
             "batched32_ms_per_text": per_text_batched, "backend": emb.backend}
 
 
-def run_server(env: dict[str, str], port: int) -> subprocess.Popen:
-    proc = subprocess.Popen([PY, "-m", "service", "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 180
+def tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (`--workers N`: the workers and the index engine)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return out
+
+
+def tree_cpu_s(pid: int) -> float:
+    total = 0.0
+    for p in tree(pid):
+        try:
+            total += cpu_s(p)
+        except OSError:
+            pass
+    return total
+
+
+def tree_rss_mb(pid: int) -> float:
+    return sum(rss_mb(p) for p in tree(pid))
+
+
+def run_server(env: dict[str, str], port: int, workers: int = 1) -> subprocess.Popen:
+    command = [PY, "-m", "service", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if workers > 1:
+        command += ["--workers", str(workers)]
+    proc = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 180 * workers
+    ready_in_a_row = 0
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"assist serve exited: {proc.stderr.read().decode()[-2000:]}")
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+            # several workers: each connection may reach another one, so ask until many in a row are ready
+            ok = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2, headers={"Connection": "close"}).status_code == 200
+            ready_in_a_row = ready_in_a_row + 1 if ok else 0
+            if ready_in_a_row >= (1 if workers == 1 else 10 * workers):
                 return proc
         except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
+            ready_in_a_row = 0
+        time.sleep(0.3 if not ready_in_a_row else 0.05)
     proc.kill()
-    raise SystemExit("assist serve did not become ready in 180 s")
+    raise SystemExit(f"assist serve did not become ready in {180 * workers} s")
+
+
+@contextlib.contextmanager
+def throwaway_database(admin_url: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for the run (`--workers N` needs PostgreSQL), dropped after."""
+    import asyncpg
+
+    name = f"bench_load_{uuid.uuid4().hex[:10]}"
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(admin_url)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{admin_url.rsplit('/', 1)[0].replace('postgresql://', 'postgresql+asyncpg://')}/{name}"
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def main() -> None:
@@ -164,14 +231,31 @@ def main() -> None:
     ap.add_argument("--endpoints", default="/v1/assist,/v1/intents/classify,/v1/knowledge/search")
     ap.add_argument("--repeat-texts", action="store_true", help="cycle the eval queries (cache hits) instead of unique texts")
     ap.add_argument("--env", action="append", default=[], help="extra NAME=VALUE for the server (e.g. ASSIST_EMBEDDING_BATCH_MS=0)")
+    ap.add_argument("--workers", type=int, default=1, help="`assist serve --workers N`: on PostgreSQL, with the index engine "
+                    "it starts (or ASSIST_QDRANT_URL / ASSIST_INDEX_URL given with --env); each worker gets "
+                    "ASSIST_EMBEDDING_THREADS=1 unless --env sets it")
+    ap.add_argument("--pg-admin", default="postgresql://postgres@127.0.0.1:5432/test",
+                    help="with --workers > 1 and no ASSIST_DATABASE_URL in --env: where a throwaway database is made")
     args = ap.parse_args()
+    extra_env = dict(kv.split("=", 1) for kv in args.env)
+    if args.workers > 1:
+        extra_env.setdefault("ASSIST_EMBEDDING_THREADS", "1")
+        args.env = [f"{k}={v}" for k, v in extra_env.items()]
+    with contextlib.ExitStack() as stack:
+        if args.workers > 1 and "ASSIST_DATABASE_URL" not in extra_env:
+            args.env.append(f"ASSIST_DATABASE_URL={stack.enter_context(throwaway_database(args.pg_admin))}")
+        run(args)
+
+
+def run(args: argparse.Namespace) -> None:
     levels = [int(c) for c in args.concurrency.split(",")]
     endpoints = args.endpoints.split(",")
     texts = queries()
     # The floor first, in this process, before the server starts (the same model and lanes).
     threads = int(dict(kv.split("=", 1) for kv in args.env).get("ASSIST_EMBEDDING_THREADS", os.environ.get("ASSIST_EMBEDDING_THREADS", "2")))
     floor = embedding_floor(texts, threads)
-    floor_rps = floor["single_rps"] * min(threads, os.cpu_count() or 1)
+    lanes = min(threads * args.workers, os.cpu_count() or 1)
+    floor_rps = floor["single_rps"] * lanes
 
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         env = {**os.environ, "ASSIST_DATA_DIR": tmp, "ASSIST_LOG_LEVEL": "warning", "ASSIST_LOG_FORMAT": "json",
@@ -185,28 +269,29 @@ def main() -> None:
         headers = {"Authorization": f"Bearer {key}"}
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        proc = run_server(env, port)
+        proc = run_server(env, port, args.workers)
         try:
-            rest = rss_mb(proc.pid)
+            rest = tree_rss_mb(proc.pid)
             peak = [rest]
             sampling = threading.Event()
 
             def sample() -> None:
                 while not sampling.is_set():
-                    peak[0] = max(peak[0], rss_mb(proc.pid))
+                    peak[0] = max(peak[0], tree_rss_mb(proc.pid))
                     time.sleep(0.2)
 
             sampler = threading.Thread(target=sample, daemon=True)
             sampler.start()
             extra = " ".join(args.env) or "defaults"
-            print(f"# bench_load: assist serve on {url} (1 worker, no LLM, {extra}); {os.cpu_count()} cores; "
+            print(f"# bench_load: assist serve on {url} ({args.workers} worker{'s' if args.workers > 1 else ''}, no LLM, {extra}); {os.cpu_count()} cores; "
                   f"{'repeated' if args.repeat_texts else 'unique'} texts; <= {args.requests} requests or {args.seconds:.0f} s per run")
             print(f"floor: one query embedding {floor['single_p50_ms']:.1f} ms p50 ({floor['backend']}, threads={threads}) = "
-                  f"{floor_rps:.0f} embeddings/s on {min(threads, os.cpu_count() or 1)} cores; batched by 32: "
+                  f"{floor_rps:.0f} embeddings/s on {lanes} cores; batched by 32: "
                   f"{floor['batched32_ms_per_text']:.1f} ms per text")
             print(f"{'endpoint':24} {'conc':>4} {'reqs':>5} {'rps':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6} "
                   f"{'srv cpu ms/req':>14} {'bench cpu ms/req':>16} {'rps/floor':>9}")
             offset = 0
+            cpu_start = {p: cpu_s(p) for p in tree(proc.pid)}
             for endpoint in endpoints:
                 probe = httpx.post(url + endpoint, json=body_for(endpoint, "warm up please", 0), headers=headers, timeout=60)
                 if probe.status_code == 404:
@@ -214,9 +299,9 @@ def main() -> None:
                     continue
                 asyncio.run(drive(url, headers, endpoint, 4, 20, 20, texts, True, 10_000_000))  # warm-up, not reported
                 for c in levels:
-                    srv0, own0 = cpu_s(proc.pid), time.process_time()
+                    srv0, own0 = tree_cpu_s(proc.pid), time.process_time()
                     r = asyncio.run(drive(url, headers, endpoint, c, args.requests, args.seconds, texts, not args.repeat_texts, offset))
-                    srv = 1000 * (cpu_s(proc.pid) - srv0) / max(1, r["requests"])
+                    srv = 1000 * (tree_cpu_s(proc.pid) - srv0) / max(1, r["requests"])
                     own = 1000 * (time.process_time() - own0) / max(1, r["requests"])
                     offset += args.requests
                     kinds = f" {r['error_kinds']}" if r["errors"] else ""
@@ -224,11 +309,22 @@ def main() -> None:
                           f"{srv:>14.1f} {own:>16.1f} {r['rps'] / floor_rps:>9.2f}{kinds}", flush=True)
             sampling.set()
             sampler.join()
-            print(f"memory: RSS at rest {rest:.0f} MB, peak under load {peak[0]:.0f} MB, after {rss_mb(proc.pid):.0f} MB")
+            if args.workers > 1:
+                for p in tree(proc.pid):
+                    try:
+                        cmd = Path(f"/proc/{p}/cmdline").read_bytes().split(b"\0")
+                        joined = b" ".join(cmd)
+                        kind = ("supervisor" if p == proc.pid else "index engine" if b"index" in cmd
+                                else "multiprocessing helper" if b"resource_tracker" in joined else "worker")
+                        print(f"cpu: pid {p} ({kind}) {cpu_s(p) - cpu_start.get(p, 0.0):.1f} s over the load runs")
+                    except OSError:
+                        pass
+            print(f"memory: RSS at rest {rest:.0f} MB, peak under load {peak[0]:.0f} MB, after {tree_rss_mb(proc.pid):.0f} MB"
+                  + (" (every process of the server: workers and index engine)" if args.workers > 1 else ""))
         finally:
-            proc.terminate()
+            proc.send_signal(signal.SIGINT)  # --workers: the workers stop, then the index engine
             try:
-                proc.wait(20)
+                proc.wait(60)
             except subprocess.TimeoutExpired:
                 proc.kill()
 

@@ -6,11 +6,13 @@ SDKs, and tests hand in small fakes. Swapping a backend is a constructor argumen
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeAlias, runtime_checkable
+from typing import Any, Protocol, TypeAlias, TypeVar, runtime_checkable
 
 import numpy as np
+
+T = TypeVar("T")
 
 
 @runtime_checkable
@@ -533,6 +535,12 @@ class KnowledgeRepository(Protocol):
         ...
 
     async def delete(self, tenant: str, article_id: str) -> None: ...
+
+    async def exclusive(self, tenant: str, work: Callable[[], Awaitable[T]]) -> T:
+        """Run ``work`` (an ingest or a removal of ``tenant``'s articles) while no other process
+        sharing this store writes ``tenant``'s articles: with several workers, one worker's sweep
+        of unrecorded chunks must not delete the chunks another is writing."""
+        ...
 
 
 @dataclass(frozen=True)

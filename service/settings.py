@@ -71,6 +71,12 @@ class StorageSettings:
     qdrant_url: str = ""
     """ASSIST_QDRANT_URL: a Qdrant server or cluster (through qdrant-client); empty means the
     embedded engine, Qdrant Edge, on disk in the data dir."""
+    index_url: str = ""
+    """ASSIST_INDEX_URL: an index engine (`assist index serve`: one process that owns the embedded
+    Qdrant Edge shard and serves it to several workers), as unix:///path/to.sock or
+    tcp://127.0.0.1:PORT; empty means the shard in this process. `assist serve --workers N` on
+    PostgreSQL starts one itself (at unix://DATA_DIR/index.sock) when this and ASSIST_QDRANT_URL
+    are empty."""
     qdrant_api_key: str = ""
     """ASSIST_QDRANT_API_KEY: API key for the Qdrant server."""
     collection: str = "knowledge"
@@ -272,6 +278,13 @@ class Settings:
         for name, value in (("ASSIST_QDRANT_URL", self.storage.qdrant_url), ("ASSIST_LLM_BASE_URL", self.llm.base_url)):
             if value and urlparse(value).scheme not in {"http", "https"}:
                 raise SettingsError(f"{name} must be an http(s) URL, got {_redact_url(value)!r}")
+        index_url = self.storage.index_url
+        if index_url:
+            parsed = urlparse(index_url)
+            if not ((parsed.scheme == "unix" and parsed.path) or (parsed.scheme == "tcp" and parsed.hostname and _port(parsed))):
+                raise SettingsError(f"ASSIST_INDEX_URL must be unix:///path/to.sock or tcp://127.0.0.1:PORT, got {index_url!r}")
+            if self.storage.qdrant_url:
+                raise SettingsError("set ASSIST_INDEX_URL (an index engine) or ASSIST_QDRANT_URL (a Qdrant server), not both")
         if self.llm.enabled and not self.llm.model:
             raise SettingsError("ASSIST_LLM_MODEL is required when ASSIST_LLM_BASE_URL is set")
         if self.models.intent_threshold is not None and not 0.0 <= self.models.intent_threshold <= 1.0:
@@ -357,6 +370,19 @@ def _build_group(group_cls: type, env: dict[str, str]) -> Any:
         except ValueError:
             raise SettingsError(f"{var} must be a {kind.__name__}, got {raw!r}") from None
     return group_cls(**values)
+
+
+def _port(parsed: Any) -> int | None:
+    try:
+        return parsed.port  # type: ignore[no-any-return]
+    except ValueError:  # not a number, or out of range
+        return None
+
+
+def export_for_workers(name: str, value: str) -> None:
+    """Set ``name`` in this process's environment, which the worker processes `assist serve
+    --workers N` starts read their settings from (the index engine's address it started)."""
+    os.environ[name] = value
 
 
 def _redact_url(url: str) -> str:

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from service.adapters.bm25 import EngineBm25
 from service.adapters.chatwoot_api import ChatwootAPI
 from service.adapters.embedder import make_embedder as build_embedder
+from service.adapters.index_client import EngineIndex
 from service.adapters.qdrant_edge_index import EdgeIndex
 from service.adapters.sk_cluster import AgglomerativeClusterer
 from service.adapters.sql.audit_repo import SqlAuditStore, SqlFeedbackStore
@@ -175,8 +176,11 @@ def make_counter(settings: Settings) -> TokenCounter:
 
 
 def make_index(settings: Settings, dimension: int) -> VectorIndex:
-    """Qdrant Edge embedded in the data dir, or qdrant-client for ``ASSIST_QDRANT_URL``."""
+    """Qdrant Edge embedded in the data dir, the index engine at ``ASSIST_INDEX_URL`` (which owns
+    that shard for several workers), or qdrant-client for ``ASSIST_QDRANT_URL``."""
     s = settings.storage
+    if s.index_url:
+        return EngineIndex(url=s.index_url, dimension=dimension)
     if s.qdrant_url:
         # Loaded only when a server is configured: qdrant-client and gRPC cost ~40 MB of memory
         # in every process that never talks to a Qdrant server.

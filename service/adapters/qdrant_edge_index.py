@@ -90,7 +90,8 @@ class EdgeIndex:
                 if "WouldBlock" in str(exc):  # the WAL is locked by another process
                     raise Unavailable(
                         f"the embedded vector index at {self.path} is in use by another process (is `assist serve` "
-                        "running? use the admin API to ingest while it runs, or stop it first)"
+                        "running? use the admin API to ingest while it runs, or stop it first; if an index engine owns it, "
+                        "set ASSIST_INDEX_URL to the engine's address)"
                     ) from exc
                 raise Unavailable(f"vector store (Qdrant Edge) error: {type(exc).__name__}: {str(exc)[:200]}") from exc
             for name in schema.KEYWORD_FIELDS:

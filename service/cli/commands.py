@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.cli import audit, config, continuity, db, evals, intents, keys, knowledge, models, panel, prompts
+from service.cli import audit, config, continuity, db, evals, index, intents, keys, knowledge, models, panel, prompts
 
 
 def register_commands(sub: Any) -> None:
-    for group in (knowledge, keys, models, db, config, evals, prompts, audit, intents, panel, continuity):
+    for group in (knowledge, index, keys, models, db, config, evals, prompts, audit, intents, panel, continuity):
         group.register_cli(sub)

@@ -14,7 +14,8 @@ import uvicorn
 from service.cli.evals import run_evals
 from service.errors import AppError, NotFound
 from service.observability.logging import configure_logging
-from service.settings import Settings, SettingsError
+from service.settings import Settings, SettingsError, export_for_workers
+from service.startup.engine import EngineStartError, start_engine
 from service.startup import Startup
 from service.startup.server import address_of, open_socket, serve
 
@@ -54,7 +55,7 @@ def build_parser(everything: bool = True) -> argparse.ArgumentParser:
     serve_cmd = sub.add_parser("serve", help="start the HTTP service")
     serve_cmd.add_argument("--host")
     serve_cmd.add_argument("--port", type=int)
-    serve_cmd.add_argument("--workers", type=int, default=1, help="worker processes (needs PostgreSQL and a Qdrant server)")
+    serve_cmd.add_argument("--workers", type=int, default=1, help="worker processes (needs PostgreSQL; the index: a Qdrant server, or an index engine started here)")
     serve_cmd.set_defaults(func=cmd_serve)
     if everything:
         # Imported here, not at the top: the command groups load the whole service (models,
@@ -72,11 +73,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     host = args.host or settings.server.host
     port = args.port if args.port is not None else settings.server.port
     if args.workers > 1:
-        if not settings.storage.qdrant_url or not settings.storage.database_url:
-            raise AppError("--workers > 1 needs ASSIST_QDRANT_URL and ASSIST_DATABASE_URL (local Qdrant and SQLite are single-process)")
-        uvicorn.run("service.app:create_listening_app", factory=True, host=host, port=port, workers=args.workers,
-                    log_level="warning", log_config=None)
-        return 0
+        return serve_workers(settings, host, port, args.workers)
     try:
         sock = open_socket(host, port)
     except OSError as exc:
@@ -97,6 +94,34 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     startup = Startup()
     return serve(create_app(settings, startup=startup), startup, sock)
+
+
+def serve_workers(settings: Settings, host: str, port: int, workers: int) -> int:
+    """`--workers N`: uvicorn's worker processes on one port. The database must be PostgreSQL;
+    the index is the Qdrant server of ASSIST_QDRANT_URL, the index engine of ASSIST_INDEX_URL, or
+    else an index engine started here (it owns the data directory's Qdrant Edge shard) and
+    stopped after the workers."""
+    storage = settings.storage
+    if storage.sqlite_path is not None or not storage.database_url:
+        raise AppError("--workers > 1 needs PostgreSQL (ASSIST_DATABASE_URL=postgresql+asyncpg://...): SQLite takes "
+                       "one process's writes; run one worker, or move the database to PostgreSQL")
+    engine = None
+    if not storage.qdrant_url and not storage.index_url:
+        configure_logging(settings.server.log_level, settings.server.log_format, stream="stderr")
+        try:
+            engine = start_engine()
+        except EngineStartError as exc:
+            raise AppError(str(exc)) from None
+        export_for_workers("ASSIST_INDEX_URL", engine.url)
+        structlog.get_logger("service.startup").info("index_engine_started", address=engine.url, pid=engine.process.pid,
+                                                     workers=workers)
+    try:
+        uvicorn.run("service.app:create_listening_app", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning", log_config=None)
+    finally:
+        if engine is not None:
+            engine.stop()
+    return 0
 
 
 if __name__ == "__main__":

@@ -162,13 +162,16 @@ class KnowledgeService:
         return report
 
     async def remove(self, tenant: str, article_id: str) -> IngestReport:
-        async with self._write_lock:
+        async def work() -> IngestReport:
             doc = await self.repo.get(tenant, article_id)
             if doc is None:
                 raise NotFound(f"no article {article_id!r} in tenant {tenant!r}")
             await self._drop(doc)
             await self._run(self.index.optimize)
             return IngestReport(removed=[article_id])
+
+        async with self._write_lock:  # this process's writers, then every process's (several workers)
+            return await self.repo.exclusive(tenant, work)
 
     async def ingest(
         self,
@@ -183,36 +186,43 @@ class KnowledgeService:
         """``scope``: a folder (relative source prefix); articles of this tenant ingested from
         elsewhere are neither overwritten nor, with ``full_sync``, removed."""
         started = time.perf_counter()
-        report = IngestReport()
-        async with self._write_lock:
-            await self._run(self.index.ensure_collection)
-            existing = await self.repo.of_tenant(tenant)
-            report.orphans_removed, damaged = await self._reconcile(tenant, existing)
-            if scope:
-                articles = self._outside_scope(articles, existing, scope, report)
-            report.repaired = sorted(damaged & {a.id for a in articles})
-            # an article whose chunks are missing from the index is written again, as if new
-            indexed = {k: d for k, d in existing.items() if k not in damaged}
-            for start in range(0, len(articles), EMBED_WINDOW):
-                window = articles[start:start + EMBED_WINDOW]
-                embedded = await self._embed_window(tenant, window, indexed)
-                for i, article in enumerate(window, start):
-                    if progress:
-                        progress(i, len(articles), article.id)
-                    await self._ingest_one(tenant, article, indexed.get(article.id), report, embedded.get(article.id))
-            if full_sync:
-                present = {a.id for a in articles}
-                for article_id, doc in existing.items():
-                    if article_id in present or doc.source == API_SOURCE or doc.source in broken_sources:
-                        continue
-                    if not in_scope(doc.source, scope):
-                        continue
-                    await self._drop(doc)
-                    report.removed.append(article_id)
-            await self._run(self.index.optimize)
-            if progress:
-                progress(len(articles), len(articles), "")
+        async with self._write_lock:  # this process's writers, then every process's (several workers)
+            report = await self.repo.exclusive(tenant, lambda: self._ingest(
+                tenant, articles, full_sync=full_sync, progress=progress, broken_sources=broken_sources, scope=scope))
         report.seconds = time.perf_counter() - started
+        return report
+
+    async def _ingest(self, tenant: str, articles: Sequence[Article], *, full_sync: bool,
+                      progress: Callable[[int, int, str], None] | None, broken_sources: set[str] | frozenset[str],
+                      scope: str) -> IngestReport:
+        report = IngestReport()
+        await self._run(self.index.ensure_collection)
+        existing = await self.repo.of_tenant(tenant)
+        report.orphans_removed, damaged = await self._reconcile(tenant, existing)
+        if scope:
+            articles = self._outside_scope(articles, existing, scope, report)
+        report.repaired = sorted(damaged & {a.id for a in articles})
+        # an article whose chunks are missing from the index is written again, as if new
+        indexed = {k: d for k, d in existing.items() if k not in damaged}
+        for start in range(0, len(articles), EMBED_WINDOW):
+            window = articles[start:start + EMBED_WINDOW]
+            embedded = await self._embed_window(tenant, window, indexed)
+            for i, article in enumerate(window, start):
+                if progress:
+                    progress(i, len(articles), article.id)
+                await self._ingest_one(tenant, article, indexed.get(article.id), report, embedded.get(article.id))
+        if full_sync:
+            present = {a.id for a in articles}
+            for article_id, doc in existing.items():
+                if article_id in present or doc.source == API_SOURCE or doc.source in broken_sources:
+                    continue
+                if not in_scope(doc.source, scope):
+                    continue
+                await self._drop(doc)
+                report.removed.append(article_id)
+        await self._run(self.index.optimize)
+        if progress:
+            progress(len(articles), len(articles), "")
         return report
 
     @staticmethod

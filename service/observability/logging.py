@@ -9,6 +9,7 @@ tokens...). Raw customer text is never logged.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 import uuid
@@ -170,6 +171,8 @@ class RequestLogMiddleware:
         self.app = app
         self.metrics = metrics
         self.log = structlog.get_logger("service.request")
+        self.pid = os.getpid()
+        """On the request line: which worker answered, with `assist serve --workers N`."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -206,6 +209,7 @@ class RequestLogMiddleware:
                     path=scope["path"],
                     status=status_holder["status"],
                     latency_ms=round(elapsed_ms, 2),
+                    pid=self.pid,
                     **fields,
                 )
             structlog.contextvars.unbind_contextvars("request_id", "tenant", "key_id")

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from service.adapters.sql.models import KnowledgeDocument
 from service.ports import IndexedArticle
+
+T = TypeVar("T")
+INGEST_LOCK = 727_002
+"""First key of the PostgreSQL advisory lock an ingest of one tenant holds (the second: the
+tenant's ``hashtext``); the migration lock is 727001."""
 
 
 def _indexed(row: KnowledgeDocument) -> IndexedArticle:
@@ -62,3 +68,20 @@ class SqlKnowledgeRepo:
             await session.execute(
                 delete(KnowledgeDocument).where(KnowledgeDocument.tenant_id == tenant, KnowledgeDocument.article_id == article_id)
             )
+
+    async def exclusive(self, tenant: str, work: Callable[[], Awaitable[T]]) -> T:
+        """PostgreSQL: ``work`` runs under a session-level advisory lock of ``tenant`` (workers
+        and CLI commands sharing the database take turns; the lock dies with its connection if a
+        process does). SQLite: one process writes it, and its knowledge service's own lock
+        already orders its ingests."""
+        engine = self.sessions.kw["bind"]
+        if engine.dialect.name != "postgresql":
+            return await work()
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT pg_advisory_lock(:key, hashtext(:tenant))"), {"key": INGEST_LOCK, "tenant": tenant})
+            await conn.commit()  # the lock is the session's: no transaction stays open meanwhile
+            try:
+                return await work()
+            finally:
+                await conn.execute(text("SELECT pg_advisory_unlock(:key, hashtext(:tenant))"), {"key": INGEST_LOCK, "tenant": tenant})
+                await conn.commit()
