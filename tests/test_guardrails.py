@@ -299,6 +299,18 @@ def test_forbidden_commitments_are_found_through_spelling_tricks_and_languages(t
     ("voy a demandarles", "legal_threat"),
     ("I'll just do a charge back", "regulator_or_chargeback"),
     ("Where is my order?", None),
+    # Wishing to disappear is a crisis when said of oneself, not of a parcel or a mailing list.
+    ("honestly I just want to disappear forever", "self_harm"),
+    ("some days I wish I could vanish", "self_harm"),
+    ("everyone would be better off without me", "self_harm"),
+    ("nobody would even notice if I was gone", "self_harm"),
+    ("je voudrais juste disparaître", "self_harm"),
+    ("ich möchte einfach verschwinden", "self_harm"),
+    ("quisiera desaparecer", "self_harm"),
+    ("I want to disappear from your mailing list", None),
+    ("will my reward points disappear forever?", None),
+    ("the parcel vanished for good", None),
+    ("quiero desaparecer de su lista de correo", None),
 ])
 def test_escalation_is_found_through_spelling_tricks_and_languages(message: str, expected: str | None) -> None:
     found = POLICY.escalation_for([message])
