@@ -479,3 +479,42 @@ def test_contractions_count_as_their_base_word() -> None:
     assert content_words("If it hasn't shown up, the customer's credit") == content_words("If it shown up, the customer credit")
     assert check("Thanks for your patience. If it hasn't shown up once it's been more than 7 days, let us know and we can start "
                  "processing the credit.", "refunds-returned-no-credit").passed
+
+
+# ---- issue 13, second round of classes (dev-i13-classes-2) --------------------------------------
+
+
+@pytest.mark.parametrize("sentence", [
+    "I totally get how annoying that is!", "Really reasonable question!", "Okay, let's figure this out.",
+    "Ugh, what a hassle.", "Such a valid concern.", "Alright, let's get you sorted.",
+])
+def test_friendly_openers_outside_the_listed_forms_are_conversational(sentence: str) -> None:
+    assert is_conversational(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "I'm really sorry the replacement still hasn't reached you.",
+    "I can imagine how stressful it is when the credit takes longer than expected.",
+    "I understand, it's annoying to be charged again the next day.",
+    "I'm sorry the jacket didn't fit, and I can help with a refund or a replacement.",
+])
+def test_empathy_about_the_customers_refund_or_day_is_conversational(sentence: str) -> None:
+    assert is_conversational(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "I'm sorry, we'll refund you tomorrow.",              # a promise after the empathy
+    "I understand your refund will arrive tomorrow.",      # an empathy clause that looks ahead
+    "I understand your refund has been approved.",         # an outcome, not the customer's situation
+    "Okay, your fee is waived today.",
+    "Such a fair question: Gold members get free shipping.",
+    "I totally get it, a free replacement is on its way.",
+])
+def test_empathy_and_openers_carrying_a_promise_or_a_fact_are_claims(sentence: str) -> None:
+    assert not is_conversational(sentence)
+
+
+def test_an_empathy_opener_does_not_get_a_faithful_reply_replaced() -> None:
+    report = check("I get why that's annoying! Our prices are set by pricing algorithms that change dynamically, so we don't "
+                   "give price adjustments after purchase.", "pricing-price-dropped")
+    assert report.passed, report.findings()

@@ -88,15 +88,21 @@ _KEYWORDS = (
 _COMMITMENT = re.compile(
     r"\b(?:refund|reimburs|replac|credit|compensat|voucher|gift card|discount|free|waiv|approv|guarantee|promise|"
     r"exception|extend|upgrade|cancel|remove|reinstate|send you|ship you|give you|owe)", re.I)
+_FEELING = (r"frustrating|annoying|awkward|upsetting|stressful|disappointing|confusing|inconvenient|worrying|understandable|"
+            r"a (?:real )?(?:pain|hassle|nuisance|bummer|shame)|no fun|not (?:ideal|great|fun)|rough|tough")
 _CONVERSATIONAL = re.compile(
     r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b.{0,40}"
     r"|(?:many )?thanks?(?: you)?\b.{0,80}|thank you\b.{0,80}"
     r"|(?:(?:oh|ah),? )?(?:i'?m|i am|we'?re|we are) (?:so |very |really |truly )?(?:sorry|happy|glad|here)\b.{0,80}"
     r"|(?:so |very |really )?sorry\b.{0,80}"
-    r"|i (?:completely |totally |really )?(?:understand|know|see|hear you|appreciate)\b.{0,80}"
+    r"|i (?:completely |totally |really |fully |absolutely |definitely )?(?:understand|know|see|get (?:it|that|why|how|what|the)|hear you|appreciate)\b.{0,80}"
     r"|(?:i can )?(?:imagine|understand) (?:how|that|why)\b.{0,80}"
-    r"|(?:that'?s|that is|this is|it'?s) (?:so |really |very |completely )?(?:frustrating|annoying|understandable|a fair question|a good question|a great question|disappointing|no fun)\b.{0,40}"
-    r"|(?:good|great|fair) question\b.{0,20}|(?:of course|no problem|no worries|sure|certainly|absolutely|yes)\b.{0,30}"
+    r"|(?:that'?s|that is|this is|it'?s|what) (?:so |really |very |completely |totally |such )?(?:" + _FEELING + r")\b.{0,40}"
+    r"|(?:(?:that'?s|that is|it'?s) )?(?:(?:a|an|such a) )?(?:totally |completely |really |very |perfectly |entirely |super )?"
+    r"(?:fair|good|great|reasonable|valid|smart|excellent|understandable) (?:question|point|concern|ask|thing to ask)\b.{0,20}"
+    r"|(?:of course|no problem|no worries|sure|certainly|absolutely|yes)\b.{0,30}"
+    r"|let'?s (?:get (?:that|this|it|you|things) (?:sorted|fixed|started|going|moving|taken care of|sorted out)|take a look|have a look|"
+    r"figure (?:this|it|that) out|see what (?:i|we) can do|sort (?:this|it|that) out)\b.{0,30}"
     r"|(?:kind|best|warm) regards\b.*|regards\b.*|sincerely\b.*|best wishes\b.*"
     r"|(?:is there )?anything else (?:i|we) can (?:help|do)\b.*|(?:can|may) i help (?:you )?with anything else\b.*"
     r"|(?:i'?d be |i'?m |we'?re |i'?ll be )?(?:happy|glad) to (?:help|look into|check)\b.{0,60}"
@@ -119,6 +125,24 @@ _CONVERSATIONAL = re.compile(
     r"send us a (?:dm|message|note)|let us know)\b.{0,60})$",
     re.I,
 )
+_INTERJECTION = re.compile(
+    r"^(?:great|okay|ok|alright|all right|right|got it|perfect|sure thing|sure|totally|absolutely|of course|no problem|"
+    r"oh|ah|ugh|argh|oof|wow|hmm|yes|yep|understood|i see|gotcha|fair enough|thanks|thank you)\s*[,!.]\s+(?=\S)", re.I)
+"""A leading interjection ("Great, let's get that sorted."): the rest is what is judged."""
+_EMPATHY_HEAD = re.compile(
+    r"^(?:(?:oh|ah),? )?(?:(?:i'?m|i am|we'?re|we are) (?:so |very |really |truly |terribly )?sorry|(?:so |very |really )?sorry|"
+    r"i (?:completely |totally |really |fully |absolutely |definitely )?(?:understand|hear|get (?:it|that|why|how|what|the))|"
+    r"(?:i can )?imagine|(?:that'?s|that is|this is|it'?s|what) (?:so |really |very |completely |totally |such )?(?:" + _FEELING + r"))\b",
+    re.I)
+"""A clause that acknowledges the customer's situation: "I'm sorry your refund hasn't shown up
+yet", "I understand how frustrating it is to see a lower price the next day". The refund, the
+day it names are the customer's experience, not something the reply promises."""
+_FUTURE = re.compile(r"\b(?:will|shall|going to|gonna)\b|'ll\b", re.I)
+_TOPIC = re.compile(r"refund|replac|credit|voucher|gift card|discount|upgrade|cancel|remove", re.I)
+"""Commitment words that, in an empathy clause, name what the customer is waiting for ("your
+refund", "the cancelled card"); "approved", "waived", "free", "guarantee" state an outcome."""
+_HELP_WITH = re.compile(r"\b(?:help(?: you)?|assist(?: you)?) (?:with|start|get started (?:on|with)|look into|sort out|through)\b", re.I)
+"""An offer to help with something ("I can help with a refund"): its object is the topic."""
 _CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|so|or|while|whereas)\s)\s*", re.I)
 _LEVEL_TOKEN = re.compile(
     r"\b(?P<uni>everyone|everybody|anyone|all (?:customers|shoppers|levels|membership levels|of our customers)|"
@@ -362,12 +386,60 @@ def asserted_facts(sentence: str, facts: list[Fact]) -> list[Fact]:
 
 
 def is_conversational(sentence: str) -> bool:
-    """Greeting, thanks, empathy, an offer, an exclamation, a list lead-in or a question, with no
-    fact and no commitment."""
+    """Greeting, thanks, empathy, an offer, an exclamation, a list lead-in, small talk or a
+    question, with no fact and no commitment. In a clause of empathy ("I'm sorry your refund
+    hasn't shown up yet") a commitment word or a day is the customer's situation, not a claim;
+    the object of an offer to help ("I can help with a refund") is its topic. Numbers, levels and
+    eligibility words ("free", "waived") are claims wherever they stand."""
     s = sentence.strip().strip("\"'")
-    if asserted_facts(s, facts_of(s)) or _COMMITMENT.search(s) or scope_of(s) is not None:
+    rest = _INTERJECTION.sub("", s)
+    s = rest if rest.strip() else s
+    if scope_of(s) is not None or not _excused(s):
         return False
-    return bool(_CONVERSATIONAL.match(s)) or (s.endswith("?") and len(s.split()) <= 25)
+    return bool(_CONVERSATIONAL.match(s)) or (s.endswith("?") and len(s.split()) <= 25) or _small_talk(s)
+
+
+def _excused(s: str) -> bool:
+    """No fact and no commitment word outside what an empathy clause or an offer to help may carry."""
+    t = prepare(s)
+    facts = asserted_facts(t, facts_of(t))
+    commitments = list(_COMMITMENT.finditer(t))
+    if not facts and not commitments:
+        return True
+    spans = clause_spans(t)
+    # An empathy clause that looks ahead ("I understand, it will arrive tomorrow") is a promise.
+    empathy = [(a, b) for a, b in spans if _EMPATHY_HEAD.match(t[a:b]) and not _FUTURE.search(t, a, b)]
+    helping = [(m.end(), b) for a, b in spans for m in [_HELP_WITH.search(t, a, b)] if m]
+
+    def inside(pos: int, where: list[tuple[int, int]]) -> bool:
+        return any(a <= pos < b for a, b in where)
+
+    return (all(f.value in _QUESTION_TIME and inside(f.start, empathy) for f in facts)
+            and all(inside(m.start(), helping) or (_TOPIC.match(m.group(0)) and inside(m.start(), empathy)) for m in commitments))
+
+
+_SMALL_TALK_WORDS = frozenset(
+    """annoy annoying annoyed frustrat frustrating frustrated frustration disappoint disappointing disappointed upset upsetting
+    stress stressful worry worried worrying worries inconvenien inconvenient inconvenience awkward confus confusing confused
+    hassle pain bummer shame unfortunate unfortunately understandable understand understood fair reasonable valid great good
+    excellent perfect lovely wonderful nice awesome fantastic brilliant totally completely absolutely definitely really truly
+    honestly entirely question questions point concern ask asking sorted sort figure patience patient apologies apologise
+    apologize sorry hear hearing feel feeling mind appreciate noted course thing things moment news glad happy help""".split())
+_FUNCTION_WORDS = frozenset(
+    """a an the i i'm i've i'd i'll me my we we're we've we'll us our you you're your yours it it's its that that's this these
+    those there here what why how when so such very too quite just really is are was were be been am do does did can could
+    will would should let let's get got getting to of for with on in at about and or but if then all any some no not that
+    know see totally thanks thank""".split())
+
+
+def _small_talk(s: str) -> bool:
+    """A short sentence made only of words of feeling and acknowledgement ("Totally fair
+    question!", "I get why that's annoying!"): nothing in it could be a claim."""
+    words = re.findall(r"[a-z]+(?:'[a-z]+)?", s.lower().replace("’", "'"))
+    if not words or len(words) > 10:
+        return False
+    content = [w for w in words if w not in _FUNCTION_WORDS]
+    return bool(content) and all(w in _SMALL_TALK_WORDS or (len(w) > 4 and w.rstrip("s") in _SMALL_TALK_WORDS) for w in content)
 
 
 @dataclass
