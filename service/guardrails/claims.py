@@ -141,6 +141,7 @@ _FUTURE = re.compile(r"\b(?:will|shall|going to|gonna)\b|'ll\b", re.I)
 _TOPIC = re.compile(r"refund|replac|credit|voucher|gift card|discount|upgrade|cancel|remove", re.I)
 """Commitment words that, in an empathy clause, name what the customer is waiting for ("your
 refund", "the cancelled card"); "approved", "waived", "free", "guarantee" state an outcome."""
+_NOUN_PHRASE = re.compile(r"^(?:(?:and|or) )?(?:an? |the |your |my )?[\w-]+(?: [\w-]+)?[.!?]?$", re.I)
 _HELP_WITH = re.compile(r"\b(?:help(?: you)?|assist(?: you)?) (?:with|start|get started (?:on|with)|look into|sort out|through)\b", re.I)
 """An offer to help with something ("I can help with a refund"): its object is the topic."""
 _CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|so|or|while|whereas)\s)\s*", re.I)
@@ -409,7 +410,17 @@ def _excused(s: str) -> bool:
     spans = clause_spans(t)
     # An empathy clause that looks ahead ("I understand, it will arrive tomorrow") is a promise.
     empathy = [(a, b) for a, b in spans if _EMPATHY_HEAD.match(t[a:b]) and not _FUTURE.search(t, a, b)]
-    helping = [(m.end(), b) for a, b in spans for m in [_HELP_WITH.search(t, a, b)] if m]
+    helping = []
+    for i, (a, b) in enumerate(spans):
+        m = _HELP_WITH.search(t, a, b)
+        if m:
+            # "help with a refund or a replacement": the object runs on over bare noun phrases.
+            end = b
+            for na, nb in spans[i + 1:]:
+                if not _NOUN_PHRASE.match(t[na:nb]):
+                    break
+                end = nb
+            helping.append((m.end(), end))
 
     def inside(pos: int, where: list[tuple[int, int]]) -> bool:
         return any(a <= pos < b for a, b in where)
