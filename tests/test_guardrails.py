@@ -518,3 +518,32 @@ def test_an_empathy_opener_does_not_get_a_faithful_reply_replaced() -> None:
     report = check("I get why that's annoying! Our prices are set by pricing algorithms that change dynamically, so we don't "
                    "give price adjustments after purchase.", "pricing-price-dropped")
     assert report.passed, report.findings()
+
+
+@pytest.mark.parametrize("text,articles", [
+    ("Every member who misses a payment can get an extension.", ("subscription-payment-extension",)),
+    ("All of our members get an unexpected extra fee removed from their order.", ("orders-mystery-fee",)),
+    ("Any member can have an invalid promo code replaced.", ("promotions-promo-code-not-working",)),  # guests are not members, but
+    ("Bronze members can get an extension on their subscription.", ("subscription-payment-extension",)),
+])
+def test_a_claim_about_levels_the_sources_treat_one_by_one_needs_a_part_said_of_all_of_them(text: str, articles: tuple[str, ...]) -> None:
+    report = check(text, *articles)
+    if "promo code" in text:  # Gold, Silver and Bronze are named together there: every member is right
+        assert report.passed, report.findings()
+    else:
+        assert "grounded" in failed(report)
+        assert any("level by level" in f for f in report.findings()), report.findings()
+
+
+def test_what_a_source_denies_a_level_supports_the_denial_not_the_grant() -> None:
+    assert check("Bronze members and guests can't get an extension, but Gold members can always get one.", "subscription-payment-extension").passed
+    assert check("Unfortunately we can't extend Bronze or guest subscriptions.", "subscription-payment-extension").passed
+    assert "grounded" in failed(check("Guests can get an extension on their subscription.", "subscription-payment-extension"))
+
+
+def test_a_fact_an_article_states_over_two_sentences_is_supported() -> None:
+    # "Overnight shipping: $20 per order. Gold members have the overnight fee waived." (one bullet)
+    assert check("Overnight shipping is $20 per order, waived for Gold members.", "store-pricing-extras").passed
+    assert check("Overnight is twenty dollars (waived for Gold members).", "store-pricing-extras").passed
+    # Each fact keeps the level its own sentence gives it: the waiver is Gold's only.
+    assert "grounded" in failed(check("Overnight shipping is $20 per order, waived for Bronze members.", "store-pricing-extras"))

@@ -156,6 +156,9 @@ _LEVEL_TOKEN = re.compile(
     r"|\b(?P<mem>members?)\b",
     re.I,
 )
+_SEGMENT_BREAK = re.compile(r"[;.!?](?=\s|$)|,\s*(?:and|but|while|whereas|so|though)\b|\s(?:but|whereas|while)\s", re.I)
+_WORDY = re.compile(r"[a-z]{2,}", re.I)
+_NEGATION = re.compile(r"\b(?:not|no|never|cannot|unable|neither|nor|without|nothing|none)\b|n't\b", re.I)
 _ABOUT_CUSTOMER = re.compile(r"\b(?:ago|you (?:said|mentioned|wrote|bought|ordered|paid)|your (?:order|purchase|package|parcel))\b", re.I)
 _BIND_FOLLOWING = re.compile(r"^\s*(?:for|to|with|on|of)\s+(?:our |all |the |your )?$", re.I)
 
@@ -178,11 +181,67 @@ class Passage:
     scope_hint: frozenset[str] | None = None
     """For a table cell: the level of its column."""
     _facts: list[Fact] | None = field(default=None, repr=False)
+    parts: tuple["Passage", ...] = field(default=(), repr=False)
+    _segments: list[tuple[frozenset[str] | None, bool]] | None = field(default=None, repr=False)
+    """For a passage joined from neighbouring sentences: those sentences (their levels count)."""
 
     def facts(self) -> list[Fact]:
         if self._facts is None:
             self._facts = facts_of(self.text, default_scope=self.scope_hint)
         return self._facts
+
+    def segments(self) -> list[tuple[frozenset[str] | None, bool]]:
+        """(levels, negated) of each part of the passage said of some levels. Parts end at ``;``,
+        a sentence end or ", and/but"; a part naming several levels apart is cut at each ("Gold
+        members can always get one, Silver members only if ..."). So "Gold members can always
+        get an extension, and Silver members can if ...; unfortunately we can't extend Bronze or
+        guest subscriptions" is three parts: Gold yes, Silver yes, Bronze and guests no. A
+        passage naming no level is one part said of no particular level."""
+        if self._segments is None:
+            if self.parts:
+                self._segments = [seg for part in self.parts for seg in part.segments()]
+            else:
+                self._segments = _segments(prepare(self.text), self.scope_hint)
+        return self._segments
+
+
+def _segments(t: str, hint: frozenset[str] | None) -> list[tuple[frozenset[str] | None, bool]]:
+    groups = _level_groups(t)
+    if hint is not None or not groups:
+        return [(hint, bool(_NEGATION.search(t)))]
+    return [(levels, neg) for _, _, levels, neg in _segment_spans(t, groups)]
+
+
+def _segment_spans(t: str, groups: list[tuple[int, int, frozenset[str]]]) -> list[tuple[int, int, frozenset[str], bool]]:
+    """(start, end, levels, negated) of the parts of ``t`` said of its level groups."""
+    out: list[tuple[int, int, frozenset[str], bool]] = []
+    pos = 0
+    for end in [m.start() for m in _SEGMENT_BREAK.finditer(t)] + [len(t)]:
+        inside = [g for g in groups if pos <= g[0] < end]
+        if not inside:
+            if out and _WORDY.search(t, pos, end):  # "Guests: apologise; there is nothing we can do": still about guests
+                out.append((pos, end, out[-1][2], bool(_NEGATION.search(t, pos, end))))
+            pos = end
+            continue
+        starts = [pos] + [g[0] for g in inside[1:]]
+        stops = [g[0] for g in inside[1:]] + [end]
+        out += [(a, b, g[2], bool(_NEGATION.search(t, a, b))) for g, a, b in zip(inside, starts, stops, strict=True)]
+        pos = end
+    return out
+
+
+def _claim_negated(t: str, start: int, end: int) -> bool | None:
+    """Does the clause ``t[start:end]`` deny what it says of its levels? Read on the part of the
+    sentence said of the clause's first level group, so "we can't extend Bronze | or guest
+    subscriptions" is a denial in both clauses. None when the clause only names levels."""
+    groups = _level_groups(t)
+    first = next((g for g in groups if g[0] < end and g[1] > start), None)
+    if first is None:
+        return bool(_NEGATION.search(t, start, end))
+    for a, b, _, neg in _segment_spans(t, groups):
+        if a <= first[0] < b:
+            return neg or bool(_NEGATION.search(t, start, end))
+    return bool(_NEGATION.search(t, start, end))
 
 
 @dataclass
@@ -340,10 +399,29 @@ def _split(text: str, source: str, context: str) -> list[Passage]:
         body = _BULLET.sub("", stripped)
         bullet = body != stripped
         line_scope: frozenset[str] | None = None  # a bullet about Gold is about Gold to its end
+        line: list[Passage] = []
         for s in sentences(body):
             own = scope_of(s)
             line_scope = own if bullet and own is not None and line_scope is None else line_scope
-            out.append(Passage(s, source, context, None if own is not None else line_scope))
+            line.append(Passage(s, source, context, None if own is not None else line_scope))
+        out += line
+        out += _joined(line, whole=bullet)
+    return out
+
+
+def _joined(line: list[Passage], *, whole: bool) -> list[Passage]:
+    """A fact an article states over two sentences ("Overnight shipping: $20 per order. Gold
+    members have the overnight fee waived."): a bullet is also one passage, and so is each pair of
+    neighbouring sentences of a paragraph. Each fact keeps the level its own sentence gives it."""
+    if len(line) < 2:
+        return []
+    groups = [line] if whole else [line[i : i + 2] for i in range(len(line) - 1)]
+    out = []
+    for group in groups:
+        joined = Passage(" ".join(p.text for p in group), group[0].source, group[0].context, None)
+        joined._facts = [f for p in group for f in p.facts()]
+        joined.parts = tuple(group)
+        out.append(joined)
     return out
 
 
@@ -369,6 +447,8 @@ _LEAD_IN = re.compile(
     re.I,
 )
 _QUESTION_TIME = frozenset({"today", "tomorrow"})
+_LEVEL_WORDS = frozenset({"gold", "silver", "bronze", "guest", "member", "membership", "level", "customer", "everyone", "anyone", "other"})
+"""Content words (stemmed as the policy stems them) that only name whom a clause is about."""
 
 
 def without_lead_in(sentence: str) -> str:
@@ -498,8 +578,11 @@ def check_claims(
             scope = scope_of(clause)
             if not local and scope is None:
                 continue
-            best, why = _best_passage(local, scope, content_words(clause), passages, content_words,
-                                      universal=says_universally(clause))
+            cwords = content_words(clause)
+            # A bare list of levels ("Bronze members" before "and guests can't") says nothing either way.
+            negated = None if cwords <= _LEVEL_WORDS else _claim_negated(text, start, end)
+            best, why = _best_passage(local, scope, cwords, passages, content_words,
+                                      universal=says_universally(clause), negated=negated)
             supports.append(best)
             if why:
                 findings.append(ClaimFinding(clause, why))
@@ -512,9 +595,11 @@ def _same_fact(source: str, claim: str) -> bool:
 
 
 def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozenset[str], passages: Sequence[Passage],
-                  content_words: "callable", *, universal: bool = False) -> tuple[float, str]:  # type: ignore[valid-type]
+                  content_words: "callable", *, universal: bool = False, negated: bool | None = None) -> tuple[float, str]:  # type: ignore[valid-type]
     """The best single passage for a clause. A clause that says something of everyone in so many
     words (``universal``) is supported only by a passage that also says it of everyone."""
+    if not facts and scope is not None:
+        return _scope_support(scope, words, passages, content_words, universal=universal, negated=negated)
     best_overlap = 0.0
     reasons: list[str] = []
     for p in passages:
@@ -533,11 +618,8 @@ def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozen
                 break
         if not ok:
             continue
-        pscope = p.scope_hint if p.scope_hint is not None else scope_of(p.text)
-        if scope == ALL_LEVELS and (pscope != ALL_LEVELS or (universal and not says_universally(p.text))):
+        if scope == ALL_LEVELS and (all(lv != ALL_LEVELS for lv, _ in p.segments()) or (universal and not says_universally(p.text))):
             continue  # "any customer can ...": only a source that says so of everyone supports it
-        if not facts and scope is not None and not covers(pscope, scope):
-            continue
         pwords = content_words(f"{p.context} {p.text}")
         overlap = len(words & pwords) / len(words) if words else 1.0
         best_overlap = max(best_overlap, overlap)
@@ -549,3 +631,33 @@ def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozen
     if best_overlap:
         return best_overlap, f"no single in-force source passage states {missing} in these words (best overlap {best_overlap:.2f})"
     return 0.0, f"no in-force source passage states {missing}" + (f" for {', '.join(sorted(scope))}" if scope else "")
+
+
+def _scope_support(scope: frozenset[str], words: frozenset[str], passages: Sequence[Passage], content_words: "callable", *,  # type: ignore[valid-type]
+                   universal: bool, negated: bool | None) -> tuple[float, str]:
+    """A clause about some levels that states no fact ("Any member who is late can get an
+    extension"). The passages on its topic decide; when some of them state it level by level,
+    only those do (a general sentence of the same article is no support for a level it treats
+    differently), and one part of one of them must be said of all the clause's levels, with
+    the same polarity (what a passage denies a level is no support for granting it)."""
+    need = UNIVERSAL_OVERLAP if universal else PASSAGE_OVERLAP
+    best = 0.0
+    on_topic: list[tuple[Passage, float]] = []
+    for p in passages:
+        if p.parts:
+            continue  # joined sentences are for facts stated over two sentences, not for levels
+        pwords = content_words(f"{p.context} {p.text}")
+        overlap = len(words & pwords) / len(words) if words else 1.0
+        best = max(best, overlap)
+        if overlap >= need:
+            on_topic.append((p, overlap))
+    leveled = [(p, o) for p, o in on_topic if any(lv is not None for lv, _ in p.segments())]
+    for p, overlap in leveled or on_topic:
+        if scope == ALL_LEVELS and (all(lv != ALL_LEVELS for lv, _ in p.segments()) or (universal and not says_universally(p.text))):
+            continue
+        if any(covers(lv, scope) and (negated is None or neg == negated) for lv, neg in p.segments()):
+            return overlap, ""
+    levels = ", ".join(sorted(scope))
+    if leveled:
+        return best, f"the sources state this level by level, and none says it of {levels} (nor with the same polarity)"
+    return best, f"no in-force source passage states it for {levels}"
