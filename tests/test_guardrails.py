@@ -547,3 +547,17 @@ def test_a_fact_an_article_states_over_two_sentences_is_supported() -> None:
     assert check("Overnight is twenty dollars (waived for Gold members).", "store-pricing-extras").passed
     # Each fact keeps the level its own sentence gives it: the waiver is Gold's only.
     assert "grounded" in failed(check("Overnight shipping is $20 per order, waived for Bronze members.", "store-pricing-extras"))
+
+
+@pytest.mark.parametrize("text,articles", [
+    ("Our boots come with navy laces.", ("products-boots-faq",)),
+    ("The boots have a suede upper with a waterproof membrane.", ("products-boots-faq",)),
+    ("Our shirts are 100% wool.", ("products-shirts-faq",)),
+])
+def test_a_wrong_colour_or_material_is_refused_like_a_wrong_number(text: str, articles: tuple[str, ...]) -> None:
+    assert "grounded" in failed(check(text, *articles))
+
+
+def test_the_colour_or_material_the_source_states_passes() -> None:
+    assert check("Our boots ship with brown laces.", "products-boots-faq").passed
+    assert check("Our leather boots have a waterproof membrane and sealed seams.", "products-boots-faq").passed

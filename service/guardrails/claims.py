@@ -2,8 +2,8 @@
 
 A reply is split into **claims** (sentences) and each claim into **clauses** (at ``;``, ``,``
 and ``and/but/so/or``). A clause carries **facts** — numbers, amounts, durations and dates,
-and eligibility words (``free``, ``unlimited``, ``waived``, ``no fee``, ``today``,
-``tomorrow``) — and a **scope**: the membership levels the fact is said of (``Gold``,
+eligibility words (``free``, ``unlimited``, ``waived``, ``no fee``, ``today``,
+``tomorrow``), colours and materials — and a **scope**: the membership levels the fact is said of (``Gold``,
 ``Silver``, ``Bronze``, ``guests``; "members" is every member level, "other members" the levels
 not named before, "everyone"/"all customers" every level).
 
@@ -85,6 +85,11 @@ _KEYWORDS = (
     ("today", re.compile(r"\btoday\b|\btonight\b|\bsame[- ]day\b", re.I)),
     ("tomorrow", re.compile(r"\btomorrow\b|\bnext[- ]day\b", re.I)),
 )
+_DETAIL = re.compile(
+    r"\b(black|brown|white|gr[ae]y|navy|blue|red|green|beige|tan|pink|purple|yellow|orange|olive|khaki|burgundy|cream|charcoal|"
+    r"leather|suede|wool|cotton|denim|nylon|polyester|canvas|rubber|cashmere|linen|fleece|silk|merino)\b", re.I)
+"""Details that are facts like numbers: a colour or a material stated in a reply must be the one
+the source states ("boots ship with black laces" where the article says brown)."""
 _COMMITMENT = re.compile(
     r"\b(?:refund|reimburs|replac|credit|compensat|voucher|gift card|discount|free|waiv|approv|guarantee|promise|"
     r"exception|extend|upgrade|cancel|remove|reinstate|send you|ship you|give you|owe)", re.I)
@@ -314,6 +319,7 @@ def facts_of(text: str, default_scope: frozenset[str] | None = None) -> list[Fac
         found.append((m.start(), end, value))
     for name, pattern in _KEYWORDS:
         found += [(m.start(), m.end(), name) for m in pattern.finditer(t)]
+    found += [(m.start(), m.end(), m.group(1).lower().replace("gray", "grey")) for m in _DETAIL.finditer(t)]
     out: list[Fact] = []
     for start, end, value in found:
         scope = default_scope
