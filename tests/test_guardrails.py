@@ -561,3 +561,28 @@ def test_a_wrong_colour_or_material_is_refused_like_a_wrong_number(text: str, ar
 def test_the_colour_or_material_the_source_states_passes() -> None:
     assert check("Our boots ship with brown laces.", "products-boots-faq").passed
     assert check("Our leather boots have a waterproof membrane and sealed seams.", "products-boots-faq").passed
+
+
+@pytest.mark.parametrize("text,articles", [
+    ("No problem, we'll credit the difference back to your card.", ("pricing-price-dropped",)),
+    ("Your manager has approved a one-off extension for you.", ("subscription-payment-extension",)),
+    ("I'll go ahead and cancel the extra fee for you.", ("orders-mystery-fee", "pricing-price-dropped")),
+    ("You'll receive a replacement code as a guest too.", ("promotions-promo-code-expired",)),
+])
+def test_a_promise_without_a_forbidden_phrase_needs_a_passage_stating_that_action(text: str, articles: tuple[str, ...]) -> None:
+    report = check(text, *articles)
+    assert "grounded" in failed(report), report.findings()
+
+
+def test_a_passage_that_forbids_an_action_does_not_support_promising_it() -> None:
+    report = check("My manager will approve your extension.", "subscription-payment-extension")
+    assert "grounded" in failed(report)
+    assert any("commitment to approve" in f for f in report.findings()), report.findings()
+
+
+def test_actions_the_article_offers_may_be_promised_and_denials_are_no_promise() -> None:
+    assert check("Since your order is still in transit, I can waive the shipping fee on that shipment.", "shipping-cost-refund").passed
+    assert check("Gold members can always get an extension, so I'll extend your subscription and confirm it.",
+                 "subscription-payment-extension").passed
+    assert check("I'm afraid we can't refund the difference: prices change dynamically and we don't give price adjustments.",
+                 "pricing-price-dropped").passed

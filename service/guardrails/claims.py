@@ -3,7 +3,8 @@
 A reply is split into **claims** (sentences) and each claim into **clauses** (at ``;``, ``,``
 and ``and/but/so/or``). A clause carries **facts** — numbers, amounts, durations and dates,
 eligibility words (``free``, ``unlimited``, ``waived``, ``no fee``, ``today``,
-``tomorrow``), colours and materials — and a **scope**: the membership levels the fact is said of (``Gold``,
+``tomorrow``), colours and materials, and the actions the reply commits to ("I'll refund you",
+"your extension is approved": ``act:refund``, ``act:approve``) — and a **scope**: the membership levels the fact is said of (``Gold``,
 ``Silver``, ``Bronze``, ``guests``; "members" is every member level, "other members" the levels
 not named before, "everyone"/"all customers" every level).
 
@@ -15,7 +16,9 @@ one cell of a table row read with its row and column headers) of an in-force sou
   not support for the same fact said of Bronze, or said of everyone), and
 * at least half of the clause's content words appear (with the passage's title and heading).
 
-So true words from different places cannot be stitched into a false claim. Clauses without
+So true words from different places cannot be stitched into a false claim. A source passage
+states an action only where it does not deny or forbid it in the same clause ("Do not promise the
+manager will approve an extension" supports no approval). Clauses without
 facts need the looser support of the old check: most of their content words in the cited
 sources. **Conversational** sentences (greetings, thanks, empathy, offers to help, questions)
 need no support, but only while they carry no fact and no commitment word ("refund",
@@ -90,6 +93,28 @@ _DETAIL = re.compile(
     r"leather|suede|wool|cotton|denim|nylon|polyester|canvas|rubber|cashmere|linen|fleece|silk|merino)\b", re.I)
 """Details that are facts like numbers: a colour or a material stated in a reply must be the one
 the source states ("boots ship with black laces" where the article says brown)."""
+_ACTS = (("refund", "refund"), ("credit", "credit"), ("reimburs", "reimburse"), ("replac", "replace"), ("compensat", "compensate"),
+         ("waiv", "waive"), ("approv", "approve"), ("extend", "extend"), ("extension", "extend"), ("grant", "grant"),
+         ("upgrad", "upgrade"), ("cancel", "cancel"), ("remov", "remove"), ("reinstat", "reinstate"), ("adjust", "adjust"),
+         ("discount", "discount"), ("voucher", "voucher"), ("exception", "exception"))
+_ACT_WORD = r"(?:refund|credit|reimburs|replac|compensat|waiv|approv|extend|extension|grant|upgrad|cancel|remov|reinstat|adjust|discount|voucher|exception)\w*"
+_PROMISE = re.compile(
+    # "I'll refund you", "we can waive the fee", "my manager will approve it", "I've gone ahead and cancelled it"
+    r"\b(?:i|we|they|he|she|(?:my|the|a|our) (?:manager|supervisor|colleague|team(?: lead)?))"
+    r"(?:'ll|'ve|'d|'m going to|'re going to|\s+(?:will|shall|would|can|could|have|has|had|am going to|are going to|is going to|did))?"
+    r"(?:\s+(?:just|also|now|gladly|happily|already|personally|immediately|definitely|certainly|go ahead and|gone ahead and|"
+    r"be able to|be happy to|be glad to|make sure to|arrange to|get))*"
+    r"\s+(?:(?:issue|give|send|process|arrange|offer|get|make)(?:d|s|n)?\s+(?:you\s+)?(?:(?:a|an|the|your)\s+)?(?:[\w-]+\s+){0,2})?(?P<act>" + _ACT_WORD + r")"
+    # "your refund is approved", "the fee will be waived", "it has been cancelled"
+    r"|(?:\b(?:is|are|has been|have been|will be|was|were|gets?|got|has|have|had)|'ll be|'ve|'s been)\s+(?:now\s+|already\s+|fully\s+|been\s+)*"
+    r"(?P<done>refunded|credited|approved|waived|replaced|reimbursed|compensated|extended|granted|upgraded|cancell?ed|removed|reinstated|adjusted)\b"
+    # "you'll get a refund", "you will receive a replacement"
+    r"|\byou(?:'ll|\s+will)\s+(?:get|receive|have)\s+(?:(?:a|an|the|your)\s+)?(?:[\w-]+\s+){0,2}(?P<got>" + _ACT_WORD + r")",
+    re.I)
+"""A reply committing to an action that moves money or bends a rule. Such a clause is a claim like
+a number: one passage must state the same action (:func:`_act`) without denying it."""
+_ACT_IN_SOURCE = re.compile(r"\b" + _ACT_WORD, re.I)
+_CLAUSE_START = re.compile(r"[.;:!?]|,\s|\*\*|\bbut\b|\bunless\b", re.I)
 _COMMITMENT = re.compile(
     r"\b(?:refund|reimburs|replac|credit|compensat|voucher|gift card|discount|free|waiv|approv|guarantee|promise|"
     r"exception|extend|upgrade|cancel|remove|reinstate|send you|ship you|give you|owe)", re.I)
@@ -162,6 +187,7 @@ _LEVEL_TOKEN = re.compile(
     re.I,
 )
 _SEGMENT_BREAK = re.compile(r"[;.!?](?=\s|$)|,\s*(?:and|but|while|whereas|so|though)\b|\s(?:but|whereas|while)\s", re.I)
+_FORBID = re.compile(r"\b(?:avoid|refuse|forbid(?:den)?|prohibit(?:ed)?|don'?t|do not|never|outside (?:these|the) rules)\b", re.I)
 _WORDY = re.compile(r"[a-z]{2,}", re.I)
 _NEGATION = re.compile(r"\b(?:not|no|never|cannot|unable|neither|nor|without|nothing|none)\b|n't\b", re.I)
 _ABOUT_CUSTOMER = re.compile(r"\b(?:ago|you (?:said|mentioned|wrote|bought|ordered|paid)|your (?:order|purchase|package|parcel))\b", re.I)
@@ -192,7 +218,7 @@ class Passage:
 
     def facts(self) -> list[Fact]:
         if self._facts is None:
-            self._facts = facts_of(self.text, default_scope=self.scope_hint)
+            self._facts = facts_of(self.text, default_scope=self.scope_hint, acts="passage")
         return self._facts
 
     def segments(self) -> list[tuple[frozenset[str] | None, bool]]:
@@ -304,12 +330,36 @@ def _level_groups(text: str) -> list[tuple[int, int, frozenset[str]]]:
     return groups
 
 
-def facts_of(text: str, default_scope: frozenset[str] | None = None) -> list[Fact]:
+def _act(word: str) -> str:
+    w = word.lower()
+    return "act:" + next(name for prefix, name in _ACTS if w.startswith(prefix))
+
+
+def _acts(t: str, role: str) -> list[tuple[int, int, str]]:
+    """Actions of ``t``: in a claim (``role="claim"``) the ones the reply commits to, not denied
+    ("I can't refund" commits to nothing); in a source every mention not denied or forbidden in
+    its own clause ("Do not promise the manager will approve an extension" states no approval)."""
+    out = []
+    if role == "claim":
+        for m in _PROMISE.finditer(t):
+            name = "act" if m.group("act") else "done" if m.group("done") else "got"
+            if not _NEGATION.search(m.group(0)):
+                out.append((m.start(name), m.end(name), _act(m.group(name))))
+        return out
+    for m in _ACT_IN_SOURCE.finditer(t):
+        starts = [x.end() for x in _CLAUSE_START.finditer(t, 0, m.start())]
+        if not _NEGATION.search(t, starts[-1] if starts else 0, m.start()) and not _FORBID.search(t, starts[-1] if starts else 0, m.start()):
+            out.append((m.start(), m.end(), _act(m.group(0))))
+    return out
+
+
+def facts_of(text: str, default_scope: frozenset[str] | None = None, *, acts: str | None = None) -> list[Fact]:
     """Facts of ``text`` with the scope each is said of (nearest level group: the one the fact
-    is "for", else the one before it, else the one after it)."""
+    is "for", else the one before it, else the one after it). ``acts``: also the actions it
+    commits to (``"claim"``) or states (``"passage"``), as ``act:<verb>`` facts."""
     t = prepare(text)
     groups = _level_groups(t)
-    found: list[tuple[int, int, str]] = []
+    found: list[tuple[int, int, str]] = _acts(t, acts) if acts else []
     for m in _NUMBER.finditer(t):
         value, end = _norm_number(m.group(0)), m.end()
         mer = _MERIDIEM.match(t, end)
@@ -573,7 +623,7 @@ def check_claims(
                 findings.append(ClaimFinding(sentence, f"not supported by the cited sources (support {share:.2f})"))
                 continue
         text = prepare(sentence)
-        sentence_facts = asserted_facts(text, facts_of(text))
+        sentence_facts = asserted_facts(text, facts_of(text, acts="claim"))
         for start, end in clause_spans(text):
             clause = text[start:end]
             # The customer's own numbers may be repeated about the customer ("two months ago"),
@@ -633,7 +683,7 @@ def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozen
             return overlap, ""
     if reasons:
         return best_overlap, reasons[0]
-    missing = ", ".join(f.value for f in facts) or "its scope"
+    missing = ", ".join(f.value.replace("act:", "a commitment to ") for f in facts) or "its scope"
     if best_overlap:
         return best_overlap, f"no single in-force source passage states {missing} in these words (best overlap {best_overlap:.2f})"
     return 0.0, f"no in-force source passage states {missing}" + (f" for {', '.join(sorted(scope))}" if scope else "")
