@@ -586,3 +586,11 @@ def test_actions_the_article_offers_may_be_promised_and_denials_are_no_promise()
                  "subscription-payment-extension").passed
     assert check("I'm afraid we can't refund the difference: prices change dynamically and we don't give price adjustments.",
                  "pricing-price-dropped").passed
+
+
+def test_a_condition_is_not_a_denial() -> None:
+    # "Guests: apologise; unfortunately there is nothing we can do." denies guests a new code; the
+    # claim's "when the old one isn't valid" says when, not whether.
+    assert "grounded" in failed(check("Guests get a new promo code too when the old one isn't valid.", "promotions-promo-code-not-working"))
+    assert check("If the code turns out not to be valid, unfortunately we can't replace it for guest checkouts.",
+                 "promotions-promo-code-not-working").passed

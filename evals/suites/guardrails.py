@@ -38,7 +38,8 @@ from evals.prepared_model import PreparedChatModel
 PROVENANCE = {
     HELD_OUT: "faith-201..245 and viol-201..252 (tag fresh-v3), written and committed before any run on them and before the fixes chosen on dev",
     DEV: f"faith-001..044, viol-001..050 (tag was-held-out), faith-101..164, viol-101..171 (tag was-held-out-2: the second held-out set, "
-         f"looked at twice) and faith-301..310, viol-301..313 (tag dev-i13-classes), {TUNED_ON}",
+         f"looked at twice), faith-301..310, viol-301..313 (tag dev-i13-classes) and faith-501..509, viol-501..510 (tag dev-i13-classes-2, "
+         f"written for the classes fresh-v3 named), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)

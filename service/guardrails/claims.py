@@ -188,6 +188,7 @@ _LEVEL_TOKEN = re.compile(
 )
 _SEGMENT_BREAK = re.compile(r"[;.!?](?=\s|$)|,\s*(?:and|but|while|whereas|so|though)\b|\s(?:but|whereas|while)\s", re.I)
 _FORBID = re.compile(r"\b(?:avoid|refuse|forbid(?:den)?|prohibit(?:ed)?|don'?t|do not|never|outside (?:these|the) rules)\b", re.I)
+_SUBORDINATE = re.compile(r"\b(?:when|whenever|if|unless|because|since|once|even though|although|though|as long as|whether)\b[^,;:.]*", re.I)
 _WORDY = re.compile(r"[a-z]{2,}", re.I)
 _NEGATION = re.compile(r"\b(?:not|no|never|cannot|unable|neither|nor|without|nothing|none)\b|n't\b", re.I)
 _ABOUT_CUSTOMER = re.compile(r"\b(?:ago|you (?:said|mentioned|wrote|bought|ordered|paid)|your (?:order|purchase|package|parcel))\b", re.I)
@@ -239,26 +240,35 @@ class Passage:
 def _segments(t: str, hint: frozenset[str] | None) -> list[tuple[frozenset[str] | None, bool]]:
     groups = _level_groups(t)
     if hint is not None or not groups:
-        return [(hint, bool(_NEGATION.search(t)))]
+        return [(hint, _negated(t, 0, len(t)))]
     return [(levels, neg) for _, _, levels, neg in _segment_spans(t, groups)]
 
 
 def _segment_spans(t: str, groups: list[tuple[int, int, frozenset[str]]]) -> list[tuple[int, int, frozenset[str], bool]]:
     """(start, end, levels, negated) of the parts of ``t`` said of its level groups."""
     out: list[tuple[int, int, frozenset[str], bool]] = []
-    pos = 0
-    for end in [m.start() for m in _SEGMENT_BREAK.finditer(t)] + [len(t)]:
+    pos, after_semicolon = 0, False
+    for brk in [*_SEGMENT_BREAK.finditer(t), None]:
+        end = brk.start() if brk else len(t)
         inside = [g for g in groups if pos <= g[0] < end]
         if not inside:
-            if out and _WORDY.search(t, pos, end):  # "Guests: apologise; there is nothing we can do": still about guests
-                out.append((pos, end, out[-1][2], bool(_NEGATION.search(t, pos, end))))
-            pos = end
-            continue
-        starts = [pos] + [g[0] for g in inside[1:]]
-        stops = [g[0] for g in inside[1:]] + [end]
-        out += [(a, b, g[2], bool(_NEGATION.search(t, a, b))) for g, a, b in zip(inside, starts, stops, strict=True)]
-        pos = end
+            # "Guests: apologise; there is nothing we can do": still about guests (after ";" only:
+            # ", and we never share ..." is a clause of its own).
+            if out and after_semicolon and _WORDY.search(t, pos, end):
+                a, _, levels, neg = out[-1]
+                out[-1] = (a, end, levels, neg or _negated(t, pos, end))
+        else:
+            starts = [pos] + [g[0] for g in inside[1:]]
+            stops = [g[0] for g in inside[1:]] + [end]
+            out += [(a, b, g[2], _negated(t, a, b)) for g, a, b in zip(inside, starts, stops, strict=True)]
+        pos, after_semicolon = end, bool(brk) and brk.group(0) == ";"
     return out
+
+
+def _negated(t: str, start: int, end: int) -> bool:
+    """A denial in ``t[start:end]``, leaving out conditions ("when the old one isn't valid", "even
+    though the code isn't valid"): they say when, not whether."""
+    return bool(_NEGATION.search(_SUBORDINATE.sub(" ", t[start:end])))
 
 
 def _claim_negated(t: str, start: int, end: int) -> bool | None:
@@ -268,11 +278,11 @@ def _claim_negated(t: str, start: int, end: int) -> bool | None:
     groups = _level_groups(t)
     first = next((g for g in groups if g[0] < end and g[1] > start), None)
     if first is None:
-        return bool(_NEGATION.search(t, start, end))
+        return _negated(t, start, end)
     for a, b, _, neg in _segment_spans(t, groups):
         if a <= first[0] < b:
-            return neg or bool(_NEGATION.search(t, start, end))
-    return bool(_NEGATION.search(t, start, end))
+            return neg or _negated(t, start, end)
+    return _negated(t, start, end)
 
 
 @dataclass
