@@ -35,6 +35,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from service.domain.text import sentences
+from service.guardrails.commitments import NEGATION, acts_in
+from service.guardrails.conversational import (
+    COMMITMENT_WORD,
+    CONVERSATIONAL,
+    EMPATHY_HEAD,
+    FUTURE,
+    HELP_WITH,
+    INTERJECTION,
+    NOUN_PHRASE,
+    TOPIC,
+    small_talk,
+)
+from service.guardrails.numbers import prepare
 
 ALL_LEVELS = frozenset({"gold", "silver", "bronze", "guest"})
 MEMBER_LEVELS = frozenset({"gold", "silver", "bronze"})
@@ -44,39 +57,9 @@ UNIVERSAL_OVERLAP = 0.75
 """The same share for a clause said of everyone ("every customer can ..."): the universal
 passage must state what the clause states, not just mention customers and returns."""
 
-_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
-_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-          "seventeen": 17, "eighteen": 18, "nineteen": 19}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_UNIT_WORDS = (r"days?|weeks?|months?|years?|hours?|minutes?|dollars?|cents?|bucks|euros?|pounds?|percent|per ?cent|"
-               r"inch|inches|items?|wears?|characters?|nights?|degrees?|business days?|orders?")
-_NUMWORD = re.compile(
-    r"\b(?:(?P<hund>(?:a|one) hundred)|(?P<tens>" + "|".join(_TENS) + r")(?:[\s-](?P<tu>" + "|".join(_UNITS) + r"))?"
-    r"|(?P<teen>" + "|".join(_TEENS) + r")|(?P<unit>" + "|".join(_UNITS) + r")|(?P<dozen>a dozen))\b"
-    r"(?=[\s-]+(?:" + _UNIT_WORDS + r")\b)",
-    re.I,
-)
-"""A number written in words before a unit ("seventy-five dollars", "ninety days", "twelve
-characters"); compound numbers are one number, never "seventy" and a stray "$5"."""
-
-
-def _number_word(m: re.Match[str]) -> str:
-    if m.group("hund"):
-        return "100"
-    if m.group("dozen"):
-        return "12"
-    if m.group("tens"):
-        return str(_TENS[m.group("tens").lower()] + (_UNITS[m.group("tu").lower()] if m.group("tu") else 0))
-    if m.group("teen"):
-        return str(_TEENS[m.group("teen").lower()])
-    return str(_UNITS[m.group("unit").lower()])
-
-
-_MONEY_WORDS = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(?:dollars?|usd|bucks)\b", re.I)
 _NUMBER = re.compile(r"(?<![\w.])[$€£]?\d+(?:[.,:]\d+)*%?")
 _MERIDIEM = re.compile(r"\s?([ap])\.?\s?m\b\.?", re.I)
 """"am"/"pm" after a time: part of the number ("9:00 am" and "9:00 pm" are different facts)."""
-_NOON = re.compile(r"\b(?:noon|midday|midnight)\b", re.I)
 _KEYWORDS = (
     ("free", re.compile(r"\bfree\b|\bcomplimentary\b|\bat no (?:extra )?(?:cost|charge)\b", re.I)),
     ("unlimited", re.compile(r"\bunlimited\b|\bno time limit\b|\bat any time\b|\banytime\b", re.I)),
@@ -93,87 +76,6 @@ _DETAIL = re.compile(
     r"leather|suede|wool|cotton|denim|nylon|polyester|canvas|rubber|cashmere|linen|fleece|silk|merino)\b", re.I)
 """Details that are facts like numbers: a colour or a material stated in a reply must be the one
 the source states ("boots ship with black laces" where the article says brown)."""
-_ACTS = (("refund", "refund"), ("credit", "credit"), ("reimburs", "reimburse"), ("replac", "replace"), ("compensat", "compensate"),
-         ("waiv", "waive"), ("approv", "approve"), ("extend", "extend"), ("extension", "extend"), ("grant", "grant"),
-         ("upgrad", "upgrade"), ("cancel", "cancel"), ("remov", "remove"), ("reinstat", "reinstate"), ("adjust", "adjust"),
-         ("discount", "discount"), ("voucher", "voucher"), ("exception", "exception"))
-_ACT_WORD = r"(?:refund|credit|reimburs|replac|compensat|waiv|approv|extend|extension|grant|upgrad|cancel|remov|reinstat|adjust|discount|voucher|exception)\w*"
-_PROMISE = re.compile(
-    # "I'll refund you", "we can waive the fee", "my manager will approve it", "I've gone ahead and cancelled it"
-    r"\b(?:i|we|they|he|she|(?:my|the|a|our) (?:manager|supervisor|colleague|team(?: lead)?))"
-    r"(?:'ll|'ve|'d|'m going to|'re going to|\s+(?:will|shall|would|can|could|have|has|had|am going to|are going to|is going to|did))?"
-    r"(?:\s+(?:just|also|now|gladly|happily|already|personally|immediately|definitely|certainly|go ahead and|gone ahead and|"
-    r"be able to|be happy to|be glad to|make sure to|arrange to|get))*"
-    r"\s+(?:(?:issue|give|send|process|arrange|offer|get|make)(?:d|s|n)?\s+(?:you\s+)?(?:(?:a|an|the|your)\s+)?(?:[\w-]+\s+){0,2})?(?P<act>" + _ACT_WORD + r")"
-    # "your refund is approved", "the fee will be waived", "it has been cancelled"
-    r"|(?:\b(?:is|are|has been|have been|will be|was|were|gets?|got|has|have|had)|'ll be|'ve|'s been)\s+(?:now\s+|already\s+|fully\s+|been\s+)*"
-    r"(?P<done>refunded|credited|approved|waived|replaced|reimbursed|compensated|extended|granted|upgraded|cancell?ed|removed|reinstated|adjusted)\b"
-    # "you'll get a refund", "you will receive a replacement"
-    r"|\byou(?:'ll|\s+will)\s+(?:get|receive|have)\s+(?:(?:a|an|the|your)\s+)?(?:[\w-]+\s+){0,2}(?P<got>" + _ACT_WORD + r")",
-    re.I)
-"""A reply committing to an action that moves money or bends a rule. Such a clause is a claim like
-a number: one passage must state the same action (:func:`_act`) without denying it."""
-_ACT_IN_SOURCE = re.compile(r"\b" + _ACT_WORD, re.I)
-_CLAUSE_START = re.compile(r"[.;:!?]|,\s|\*\*|\bbut\b|\bunless\b", re.I)
-_COMMITMENT = re.compile(
-    r"\b(?:refund|reimburs|replac|credit|compensat|voucher|gift card|discount|free|waiv|approv|guarantee|promise|"
-    r"exception|extend|upgrade|cancel|remove|reinstate|send you|ship you|give you|owe)", re.I)
-_FEELING = (r"frustrating|annoying|awkward|upsetting|stressful|disappointing|confusing|inconvenient|worrying|understandable|"
-            r"a (?:real )?(?:pain|hassle|nuisance|bummer|shame)|no fun|not (?:ideal|great|fun)|rough|tough")
-_CONVERSATIONAL = re.compile(
-    r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b.{0,40}"
-    r"|(?:many )?thanks?(?: you)?\b.{0,80}|thank you\b.{0,80}"
-    r"|(?:(?:oh|ah),? )?(?:i'?m|i am|we'?re|we are) (?:so |very |really |truly )?(?:sorry|happy|glad|here)\b.{0,80}"
-    r"|(?:so |very |really )?sorry\b.{0,80}"
-    r"|i (?:completely |totally |really |fully |absolutely |definitely )?(?:understand|know|see|get (?:it|that|why|how|what|the)|hear you|appreciate)\b.{0,80}"
-    r"|(?:i can )?(?:imagine|understand) (?:how|that|why)\b.{0,80}"
-    r"|(?:that'?s|that is|this is|it'?s|what) (?:so |really |very |completely |totally |such )?(?:" + _FEELING + r")\b.{0,40}"
-    r"|(?:(?:that'?s|that is|it'?s) )?(?:(?:a|an|such a) )?(?:totally |completely |really |very |perfectly |entirely |super )?"
-    r"(?:fair|good|great|reasonable|valid|smart|excellent|understandable) (?:question|point|concern|ask|thing to ask)\b.{0,20}"
-    r"|(?:of course|no problem|no worries|sure|certainly|absolutely|yes)\b.{0,30}"
-    r"|let'?s (?:get (?:that|this|it|you|things) (?:sorted|fixed|started|going|moving|taken care of|sorted out)|take a look|have a look|"
-    r"figure (?:this|it|that) out|see what (?:i|we) can do|sort (?:this|it|that) out)\b.{0,30}"
-    r"|(?:kind|best|warm) regards\b.*|regards\b.*|sincerely\b.*|best wishes\b.*"
-    r"|(?:is there )?anything else (?:i|we) can (?:help|do)\b.*|(?:can|may) i help (?:you )?with anything else\b.*"
-    r"|(?:i'?d be |i'?m |we'?re |i'?ll be )?(?:happy|glad) to (?:help|look into|check)\b.{0,60}"
-    r"|(?:i|we) can help(?: you)?(?: with (?:that|this))?\b.{0,40}"
-    r"|hope (?:that|this) helps\b.{0,20}|have a (?:great|good|nice|lovely) (?:day|evening|weekend)\b.{0,20}"
-    r"|let me (?:check|look into)(?: (?:that|this))?(?: for you)?\b.{0,20}"
-    r"|thanks for (?:your patience|bearing with us|waiting)\b.{0,40}"
-    r"|(?:just |simply )?(?:reply|let me know|tell me|send me)\b.{0,60}|for reference\b.{0,10}"
-    r"|(?:i'?ll|i will|we'?ll) (?:take care of it|get (?:that|this) sorted|be here)\b.{0,40}"
-    # exclamations: "What a lovely idea!", "Great news!", "Congratulations on the move!", "Oh no!"
-    r"|(?:what an?|how) (?:[\w'-]+ ){0,3}[\w'-]+!+|(?:great|good|excellent|lovely|wonderful|nice|fair) (?:news|questions?|idea|choice|pick|call)[!.]*"
-    r"|congratulations\b.{0,50}|(?:oh no|oh dear|ouch|yikes|uh-oh)\b.{0,40}|(?:we'?d|i'?d) (?:love|be glad|be happy) to\b.{0,50}!"
-    # list lead-ins: "Here are a few things to try:"
-    r"|here(?: are|'s| is) (?:a (?:few|couple(?: of)?)|some|what|the|how)\b.{0,60}:|(?:try|follow) (?:these|the following)\b.{0,40}:"
-    r"|(?:a few|some) (?:things|steps|tips|options)\b.{0,40}:"
-    # sign-offs: "Best,", "Cheers, Northwind Support"
-    r"|(?:best|cheers|all the best|take care|warmly|talk soon)(?:[,!.].{0,50})?"
-    # invitations to come back: "If it still hasn't arrived by then, just get back in touch."
-    r"|(?:(?:if|once|when)\b[^,]{0,60},\s*)?(?:just |please |feel free to )?(?:get back in touch|reach out|contact us|message us|"
-    r"send us a (?:dm|message|note)|let us know)\b.{0,60})$",
-    re.I,
-)
-_INTERJECTION = re.compile(
-    r"^(?:great|okay|ok|alright|all right|right|got it|perfect|sure thing|sure|totally|absolutely|of course|no problem|"
-    r"oh|ah|ugh|argh|oof|wow|hmm|yes|yep|understood|i see|gotcha|fair enough|thanks|thank you)\s*[,!.]\s+(?=\S)", re.I)
-"""A leading interjection ("Great, let's get that sorted."): the rest is what is judged."""
-_EMPATHY_HEAD = re.compile(
-    r"^(?:(?:oh|ah),? )?(?:(?:i'?m|i am|we'?re|we are) (?:so |very |really |truly |terribly )?sorry|(?:so |very |really )?sorry|"
-    r"i (?:completely |totally |really |fully |absolutely |definitely )?(?:understand|hear|get (?:it|that|why|how|what|the))|"
-    r"(?:i can )?imagine|(?:that'?s|that is|this is|it'?s|what) (?:so |really |very |completely |totally |such )?(?:" + _FEELING + r"))\b",
-    re.I)
-"""A clause that acknowledges the customer's situation: "I'm sorry your refund hasn't shown up
-yet", "I understand how frustrating it is to see a lower price the next day". The refund, the
-day it names are the customer's experience, not something the reply promises."""
-_FUTURE = re.compile(r"\b(?:will|shall|going to|gonna)\b|'ll\b", re.I)
-_TOPIC = re.compile(r"refund|replac|credit|voucher|gift card|discount|upgrade|cancel|remove", re.I)
-"""Commitment words that, in an empathy clause, name what the customer is waiting for ("your
-refund", "the cancelled card"); "approved", "waived", "free", "guarantee" state an outcome."""
-_NOUN_PHRASE = re.compile(r"^(?:(?:and|or) )?(?:an? |the |your |my )?[\w-]+(?: [\w-]+)?[.!?]?$", re.I)
-_HELP_WITH = re.compile(r"\b(?:help(?: you)?|assist(?: you)?) (?:with|start|get started (?:on|with)|look into|sort out|through)\b", re.I)
-"""An offer to help with something ("I can help with a refund"): its object is the topic."""
 _CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|so|or|while|whereas)\s)\s*", re.I)
 _LEVEL_TOKEN = re.compile(
     r"\b(?P<uni>everyone|everybody|anyone|all (?:customers|shoppers|levels|membership levels|of our customers)|"
@@ -187,10 +89,8 @@ _LEVEL_TOKEN = re.compile(
     re.I,
 )
 _SEGMENT_BREAK = re.compile(r"[;.!?](?=\s|$)|,\s*(?:and|but|while|whereas|so|though)\b|\s(?:but|whereas|while)\s", re.I)
-_FORBID = re.compile(r"\b(?:avoid|refuse|forbid(?:den)?|prohibit(?:ed)?|don'?t|do not|never|outside (?:these|the) rules)\b", re.I)
 _SUBORDINATE = re.compile(r"\b(?:when|whenever|if|unless|because|since|once|even though|although|though|as long as|whether)\b[^,;:.]*", re.I)
 _WORDY = re.compile(r"[a-z]{2,}", re.I)
-_NEGATION = re.compile(r"\b(?:not|no|never|cannot|unable|neither|nor|without|nothing|none)\b|n't\b", re.I)
 _ABOUT_CUSTOMER = re.compile(r"\b(?:ago|you (?:said|mentioned|wrote|bought|ordered|paid)|your (?:order|purchase|package|parcel))\b", re.I)
 _BIND_FOLLOWING = re.compile(r"^\s*(?:for|to|with|on|of)\s+(?:our |all |the |your )?$", re.I)
 
@@ -268,7 +168,7 @@ def _segment_spans(t: str, groups: list[tuple[int, int, frozenset[str]]]) -> lis
 def _negated(t: str, start: int, end: int) -> bool:
     """A denial in ``t[start:end]``, leaving out conditions ("when the old one isn't valid", "even
     though the code isn't valid"): they say when, not whether."""
-    return bool(_NEGATION.search(_SUBORDINATE.sub(" ", t[start:end])))
+    return bool(NEGATION.search(_SUBORDINATE.sub(" ", t[start:end])))
 
 
 def _claim_negated(t: str, start: int, end: int) -> bool | None:
@@ -304,15 +204,6 @@ def _norm_number(tok: str) -> str:
     return t
 
 
-@lru_cache(maxsize=8192)
-def prepare(text: str) -> str:
-    """Number words as digits ("twenty dollars" -> "$20"), Markdown emphasis removed."""
-    t = _NUMWORD.sub(_number_word, text)
-    t = _NOON.sub(lambda m: "12:00 pm" if m.group(0).lower() == "noon" else "12:00 am", t)
-    t = _MONEY_WORDS.sub(lambda m: "$" + m.group(1), t)
-    return t.replace("**", "").replace("__", "")
-
-
 def _level_groups(text: str) -> list[tuple[int, int, frozenset[str]]]:
     """(start, end, levels) of each run of level words, adjacent ones ("Gold, Silver or
     Bronze members") merged into one group."""
@@ -340,36 +231,13 @@ def _level_groups(text: str) -> list[tuple[int, int, frozenset[str]]]:
     return groups
 
 
-def _act(word: str) -> str:
-    w = word.lower()
-    return "act:" + next(name for prefix, name in _ACTS if w.startswith(prefix))
-
-
-def _acts(t: str, role: str) -> list[tuple[int, int, str]]:
-    """Actions of ``t``: in a claim (``role="claim"``) the ones the reply commits to, not denied
-    ("I can't refund" commits to nothing); in a source every mention not denied or forbidden in
-    its own clause ("Do not promise the manager will approve an extension" states no approval)."""
-    out = []
-    if role == "claim":
-        for m in _PROMISE.finditer(t):
-            name = "act" if m.group("act") else "done" if m.group("done") else "got"
-            if not _NEGATION.search(m.group(0)):
-                out.append((m.start(name), m.end(name), _act(m.group(name))))
-        return out
-    for m in _ACT_IN_SOURCE.finditer(t):
-        starts = [x.end() for x in _CLAUSE_START.finditer(t, 0, m.start())]
-        if not _NEGATION.search(t, starts[-1] if starts else 0, m.start()) and not _FORBID.search(t, starts[-1] if starts else 0, m.start()):
-            out.append((m.start(), m.end(), _act(m.group(0))))
-    return out
-
-
 def facts_of(text: str, default_scope: frozenset[str] | None = None, *, acts: str | None = None) -> list[Fact]:
     """Facts of ``text`` with the scope each is said of (nearest level group: the one the fact
     is "for", else the one before it, else the one after it). ``acts``: also the actions it
     commits to (``"claim"``) or states (``"passage"``), as ``act:<verb>`` facts."""
     t = prepare(text)
     groups = _level_groups(t)
-    found: list[tuple[int, int, str]] = _acts(t, acts) if acts else []
+    found: list[tuple[int, int, str]] = acts_in(t, acts) if acts else []
     for m in _NUMBER.finditer(t):
         value, end = _norm_number(m.group(0)), m.end()
         mer = _MERIDIEM.match(t, end)
@@ -539,31 +407,31 @@ def is_conversational(sentence: str) -> bool:
     the object of an offer to help ("I can help with a refund") is its topic. Numbers, levels and
     eligibility words ("free", "waived") are claims wherever they stand."""
     s = sentence.strip().strip("\"'")
-    rest = _INTERJECTION.sub("", s)
+    rest = INTERJECTION.sub("", s)
     s = rest if rest.strip() else s
     if scope_of(s) is not None or not _excused(s):
         return False
-    return bool(_CONVERSATIONAL.match(s)) or (s.endswith("?") and len(s.split()) <= 25) or _small_talk(s)
+    return bool(CONVERSATIONAL.match(s)) or (s.endswith("?") and len(s.split()) <= 25) or small_talk(s)
 
 
 def _excused(s: str) -> bool:
     """No fact and no commitment word outside what an empathy clause or an offer to help may carry."""
     t = prepare(s)
     facts = asserted_facts(t, facts_of(t))
-    commitments = list(_COMMITMENT.finditer(t))
+    commitments = list(COMMITMENT_WORD.finditer(t))
     if not facts and not commitments:
         return True
     spans = clause_spans(t)
     # An empathy clause that looks ahead ("I understand, it will arrive tomorrow") is a promise.
-    empathy = [(a, b) for a, b in spans if _EMPATHY_HEAD.match(t[a:b]) and not _FUTURE.search(t, a, b)]
+    empathy = [(a, b) for a, b in spans if EMPATHY_HEAD.match(t[a:b]) and not FUTURE.search(t, a, b)]
     helping = []
     for i, (a, b) in enumerate(spans):
-        m = _HELP_WITH.search(t, a, b)
+        m = HELP_WITH.search(t, a, b)
         if m:
             # "help with a refund or a replacement": the object runs on over bare noun phrases.
             end = b
             for na, nb in spans[i + 1:]:
-                if not _NOUN_PHRASE.match(t[na:nb]):
+                if not NOUN_PHRASE.match(t[na:nb]):
                     break
                 end = nb
             helping.append((m.end(), end))
@@ -572,31 +440,7 @@ def _excused(s: str) -> bool:
         return any(a <= pos < b for a, b in where)
 
     return (all(f.value in _QUESTION_TIME and inside(f.start, empathy) for f in facts)
-            and all(inside(m.start(), helping) or (_TOPIC.match(m.group(0)) and inside(m.start(), empathy)) for m in commitments))
-
-
-_SMALL_TALK_WORDS = frozenset(
-    """annoy annoying annoyed frustrat frustrating frustrated frustration disappoint disappointing disappointed upset upsetting
-    stress stressful worry worried worrying worries inconvenien inconvenient inconvenience awkward confus confusing confused
-    hassle pain bummer shame unfortunate unfortunately understandable understand understood fair reasonable valid great good
-    excellent perfect lovely wonderful nice awesome fantastic brilliant totally completely absolutely definitely really truly
-    honestly entirely question questions point concern ask asking sorted sort figure patience patient apologies apologise
-    apologize sorry hear hearing feel feeling mind appreciate noted course thing things moment news glad happy help""".split())
-_FUNCTION_WORDS = frozenset(
-    """a an the i i'm i've i'd i'll me my we we're we've we'll us our you you're your yours it it's its that that's this these
-    those there here what why how when so such very too quite just really is are was were be been am do does did can could
-    will would should let let's get got getting to of for with on in at about and or but if then all any some no not that
-    know see totally thanks thank""".split())
-
-
-def _small_talk(s: str) -> bool:
-    """A short sentence made only of words of feeling and acknowledgement ("Totally fair
-    question!", "I get why that's annoying!"): nothing in it could be a claim."""
-    words = re.findall(r"[a-z]+(?:'[a-z]+)?", s.lower().replace("’", "'"))
-    if not words or len(words) > 10:
-        return False
-    content = [w for w in words if w not in _FUNCTION_WORDS]
-    return bool(content) and all(w in _SMALL_TALK_WORDS or (len(w) > 4 and w.rstrip("s") in _SMALL_TALK_WORDS) for w in content)
+            and all(inside(m.start(), helping) or (TOPIC.match(m.group(0)) and inside(m.start(), empathy)) for m in commitments))
 
 
 @dataclass
