@@ -204,9 +204,10 @@ def _norm_number(tok: str) -> str:
     return t
 
 
-def _level_groups(text: str) -> list[tuple[int, int, frozenset[str]]]:
+@lru_cache(maxsize=8192)
+def _level_groups(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
     """(start, end, levels) of each run of level words, adjacent ones ("Gold, Silver or
-    Bronze members") merged into one group."""
+    Bronze members") merged into one group (memoised like :func:`prepare`, whose output it reads)."""
     groups: list[tuple[int, int, frozenset[str]]] = []
     named: set[str] = set()
     for m in _LEVEL_TOKEN.finditer(text):
@@ -228,13 +229,19 @@ def _level_groups(text: str) -> list[tuple[int, int, frozenset[str]]]:
         else:
             groups.append((m.start(), m.end(), levels))
         named |= levels - {"guest"} if m.group("lvl") else set()
-    return groups
+    return tuple(groups)
 
 
 def facts_of(text: str, default_scope: frozenset[str] | None = None, *, acts: str | None = None) -> list[Fact]:
     """Facts of ``text`` with the scope each is said of (nearest level group: the one the fact
     is "for", else the one before it, else the one after it). ``acts``: also the actions it
-    commits to (``"claim"``) or states (``"passage"``), as ``act:<verb>`` facts."""
+    commits to (``"claim"``) or states (``"passage"``), as ``act:<verb>`` facts. Memoised like
+    :func:`prepare` (the same sentence is read by several checks of one request)."""
+    return list(_facts_of(text, default_scope, acts))
+
+
+@lru_cache(maxsize=8192)
+def _facts_of(text: str, default_scope: frozenset[str] | None, acts: str | None) -> tuple[Fact, ...]:
     t = prepare(text)
     groups = _level_groups(t)
     found: list[tuple[int, int, str]] = acts_in(t, acts) if acts else []
@@ -262,7 +269,7 @@ def facts_of(text: str, default_scope: frozenset[str] | None = None, *, acts: st
         elif after:
             scope = after[0][2]
         out.append(Fact(value, scope, start))
-    return out
+    return tuple(out)
 
 
 def says_universally(text: str) -> bool:
