@@ -4,8 +4,8 @@ A reply is split into **claims** (sentences) and each claim into **clauses** (at
 and ``and/but/so/or``). A clause carries **facts** — numbers, amounts, durations and dates,
 eligibility words (``free``, ``unlimited``, ``waived``, ``no fee``, ``today``,
 ``tomorrow``), colours and materials, and the actions the reply commits to ("I'll refund you",
-"your extension is approved": ``act:refund``, ``act:approve``) — and a **scope**: the membership levels the fact is said of (``Gold``,
-``Silver``, ``Bronze``, ``guests``; "members" is every member level, "other members" the levels
+"your extension is approved": ``act:refund``, ``act:approve``) — and a **scope**: the
+membership levels the fact is said of (``Gold``, ``Silver``, ``Bronze``, ``guests``; "members" is every member level, "other members" the levels
 not named before, "everyone"/"all customers" every level).
 
 A clause with facts or a scope is supported only by **one passage** (a sentence, bullet, or
@@ -22,7 +22,11 @@ manager will approve an extension" supports no approval). Clauses without
 facts need the looser support of the old check: most of their content words in the cited
 sources. **Conversational** sentences (greetings, thanks, empathy, offers to help, questions)
 need no support, but only while they carry no fact and no commitment word ("refund",
-"replacement", "credit", "free"...); then they are claims like any other.
+"replacement", "credit", "free"...); then they are claims like any other. In an empathy clause a
+day or what the customer waits for ("I'm sorry your refund hasn't shown up yet") is their
+situation, not a claim, unless the clause looks ahead. A clause about levels with no fact is
+judged by the passages that give its rule level by level, when there are any (:func:`_scope_support`);
+a bullet and each pair of neighbouring sentences of a paragraph are passages too.
 
 Every finding names the claim and why it is not supported.
 """
