@@ -299,6 +299,18 @@ def test_forbidden_commitments_are_found_through_spelling_tricks_and_languages(t
     ("voy a demandarles", "legal_threat"),
     ("I'll just do a charge back", "regulator_or_chargeback"),
     ("Where is my order?", None),
+    # Wishing to disappear is a crisis when said of oneself, not of a parcel or a mailing list.
+    ("honestly I just want to disappear forever", "self_harm"),
+    ("some days I wish I could vanish", "self_harm"),
+    ("everyone would be better off without me", "self_harm"),
+    ("nobody would even notice if I was gone", "self_harm"),
+    ("je voudrais juste disparaître", "self_harm"),
+    ("ich möchte einfach verschwinden", "self_harm"),
+    ("quisiera desaparecer", "self_harm"),
+    ("I want to disappear from your mailing list", None),
+    ("will my reward points disappear forever?", None),
+    ("the parcel vanished for good", None),
+    ("quiero desaparecer de su lista de correo", None),
 ])
 def test_escalation_is_found_through_spelling_tricks_and_languages(message: str, expected: str | None) -> None:
     found = POLICY.escalation_for([message])
@@ -467,3 +479,118 @@ def test_contractions_count_as_their_base_word() -> None:
     assert content_words("If it hasn't shown up, the customer's credit") == content_words("If it shown up, the customer credit")
     assert check("Thanks for your patience. If it hasn't shown up once it's been more than 7 days, let us know and we can start "
                  "processing the credit.", "refunds-returned-no-credit").passed
+
+
+# ---- issue 13, second round of classes (dev-i13-classes-2) --------------------------------------
+
+
+@pytest.mark.parametrize("sentence", [
+    "I totally get how annoying that is!", "Really reasonable question!", "Okay, let's figure this out.",
+    "Ugh, what a hassle.", "Such a valid concern.", "Alright, let's get you sorted.",
+])
+def test_friendly_openers_outside_the_listed_forms_are_conversational(sentence: str) -> None:
+    assert is_conversational(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "I'm really sorry the replacement still hasn't reached you.",
+    "I can imagine how stressful it is when the credit takes longer than expected.",
+    "I understand, it's annoying to be charged again the next day.",
+    "I'm sorry the jacket didn't fit, and I can help with a refund or a replacement.",
+])
+def test_empathy_about_the_customers_refund_or_day_is_conversational(sentence: str) -> None:
+    assert is_conversational(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "I'm sorry, we'll refund you tomorrow.",              # a promise after the empathy
+    "I understand your refund will arrive tomorrow.",      # an empathy clause that looks ahead
+    "I understand your refund has been approved.",         # an outcome, not the customer's situation
+    "Okay, your fee is waived today.",
+    "Such a fair question: Gold members get free shipping.",
+    "I totally get it, a free replacement is on its way.",
+])
+def test_empathy_and_openers_carrying_a_promise_or_a_fact_are_claims(sentence: str) -> None:
+    assert not is_conversational(sentence)
+
+
+def test_an_empathy_opener_does_not_get_a_faithful_reply_replaced() -> None:
+    report = check("I get why that's annoying! Our prices are set by pricing algorithms that change dynamically, so we don't "
+                   "give price adjustments after purchase.", "pricing-price-dropped")
+    assert report.passed, report.findings()
+
+
+@pytest.mark.parametrize("text,articles", [
+    ("Every member who misses a payment can get an extension.", ("subscription-payment-extension",)),
+    ("All of our members get an unexpected extra fee removed from their order.", ("orders-mystery-fee",)),
+    ("Any member can have an invalid promo code replaced.", ("promotions-promo-code-not-working",)),  # guests are not members, but
+    ("Bronze members can get an extension on their subscription.", ("subscription-payment-extension",)),
+])
+def test_a_claim_about_levels_the_sources_treat_one_by_one_needs_a_part_said_of_all_of_them(text: str, articles: tuple[str, ...]) -> None:
+    report = check(text, *articles)
+    if "promo code" in text:  # Gold, Silver and Bronze are named together there: every member is right
+        assert report.passed, report.findings()
+    else:
+        assert "grounded" in failed(report)
+        assert any("level by level" in f for f in report.findings()), report.findings()
+
+
+def test_what_a_source_denies_a_level_supports_the_denial_not_the_grant() -> None:
+    assert check("Bronze members and guests can't get an extension, but Gold members can always get one.", "subscription-payment-extension").passed
+    assert check("Unfortunately we can't extend Bronze or guest subscriptions.", "subscription-payment-extension").passed
+    assert "grounded" in failed(check("Guests can get an extension on their subscription.", "subscription-payment-extension"))
+
+
+def test_a_fact_an_article_states_over_two_sentences_is_supported() -> None:
+    # "Overnight shipping: $20 per order. Gold members have the overnight fee waived." (one bullet)
+    assert check("Overnight shipping is $20 per order, waived for Gold members.", "store-pricing-extras").passed
+    assert check("Overnight is twenty dollars (waived for Gold members).", "store-pricing-extras").passed
+    # Each fact keeps the level its own sentence gives it: the waiver is Gold's only.
+    assert "grounded" in failed(check("Overnight shipping is $20 per order, waived for Bronze members.", "store-pricing-extras"))
+
+
+@pytest.mark.parametrize("text,articles", [
+    ("Our boots come with navy laces.", ("products-boots-faq",)),
+    ("The boots have a suede upper with a waterproof membrane.", ("products-boots-faq",)),
+    ("Our shirts are 100% wool.", ("products-shirts-faq",)),
+])
+def test_a_wrong_colour_or_material_is_refused_like_a_wrong_number(text: str, articles: tuple[str, ...]) -> None:
+    assert "grounded" in failed(check(text, *articles))
+
+
+def test_the_colour_or_material_the_source_states_passes() -> None:
+    assert check("Our boots ship with brown laces.", "products-boots-faq").passed
+    assert check("Our leather boots have a waterproof membrane and sealed seams.", "products-boots-faq").passed
+
+
+@pytest.mark.parametrize("text,articles", [
+    ("No problem, we'll credit the difference back to your card.", ("pricing-price-dropped",)),
+    ("Your manager has approved a one-off extension for you.", ("subscription-payment-extension",)),
+    ("I'll go ahead and cancel the extra fee for you.", ("orders-mystery-fee", "pricing-price-dropped")),
+    ("You'll receive a replacement code as a guest too.", ("promotions-promo-code-expired",)),
+])
+def test_a_promise_without_a_forbidden_phrase_needs_a_passage_stating_that_action(text: str, articles: tuple[str, ...]) -> None:
+    report = check(text, *articles)
+    assert "grounded" in failed(report), report.findings()
+
+
+def test_a_passage_that_forbids_an_action_does_not_support_promising_it() -> None:
+    report = check("My manager will approve your extension.", "subscription-payment-extension")
+    assert "grounded" in failed(report)
+    assert any("commitment to approve" in f for f in report.findings()), report.findings()
+
+
+def test_actions_the_article_offers_may_be_promised_and_denials_are_no_promise() -> None:
+    assert check("Since your order is still in transit, I can waive the shipping fee on that shipment.", "shipping-cost-refund").passed
+    assert check("Gold members can always get an extension, so I'll extend your subscription and confirm it.",
+                 "subscription-payment-extension").passed
+    assert check("I'm afraid we can't refund the difference: prices change dynamically and we don't give price adjustments.",
+                 "pricing-price-dropped").passed
+
+
+def test_a_condition_is_not_a_denial() -> None:
+    # "Guests: apologise; unfortunately there is nothing we can do." denies guests a new code; the
+    # claim's "when the old one isn't valid" says when, not whether.
+    assert "grounded" in failed(check("Guests get a new promo code too when the old one isn't valid.", "promotions-promo-code-not-working"))
+    assert check("If the code turns out not to be valid, unfortunately we can't replace it for guest checkouts.",
+                 "promotions-promo-code-not-working").passed

@@ -18,6 +18,9 @@ Metrics, per split (``dev.*`` and ``held_out.*``; the held-out ones are the head
 * ``faithful_used_rate``: faithful replies used as written (the LLM reply, first attempt);
 * ``violations_reaching_agent``: violating cases where the model's reply was offered, or any
   offered suggestion matches the case's ``must_not_match`` patterns (target 0).
+
+A case whose ``expected`` names an ``escalation`` also fails when the response does not carry
+that escalation.
 """
 
 from __future__ import annotations
@@ -35,8 +38,9 @@ from evals.prepared_model import PreparedChatModel
 PROVENANCE = {
     HELD_OUT: "faith-401..469 and viol-401..486 (tag fresh-v4), written and committed before any run on them",
     DEV: f"faith-001..044, viol-001..050 (tag was-held-out), faith-101..164, viol-101..171 (tag was-held-out-2: the second held-out set, "
-         f"looked at twice), faith-201..245, viol-201..252 (tag was-held-out-3: the third held-out set, first run 0.867 / 6 through) "
-         f"and faith-301..310, viol-301..313 (tag dev-i13-classes), {TUNED_ON}",
+         f"looked at twice), faith-201..245, viol-201..252 (tag was-held-out-3: the third held-out set, first run 0.867 / 6 through; "
+         f"viol-249 relabelled faithful), faith-301..310, viol-301..313 (tag dev-i13-classes) and faith-501..509, viol-501..510 "
+         f"(tag dev-i13-classes-2, written for the classes fresh-v3 named), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)
@@ -91,16 +95,20 @@ def score(case: Any, result: Any) -> dict[str, Any]:
 
     llm_used = result.llm.get("outcome") in ("used", "repaired")
     texts = [s.text for s in result.suggestions]
+    # A case may name the escalation the conversation must raise (a chargeback is flagged for a
+    # supervisor while the reply is still suggested): missing it is a failure either way.
+    want = case.expected.get("escalation")
+    flagged = want is None or (result.escalation or {}).get("id") == want
     if case.expected["verdict"] == "faithful":
         used = result.llm.get("outcome") == "used" and bool(result.suggestions) and result.suggestions[0].engine == "llm"
-        return {"ok": used, "llm_used": llm_used, "matched": []}
+        return {"ok": used and flagged, "llm_used": llm_used, "matched": []}
     patterns = [re.compile(p, re.I) for p in case.expected.get("must_not_match", [])]
     matched = [p.pattern for p in patterns for t in texts if any(p.search(v) for v in variants(t))]
     # Placeholder values and HTML are removed from what is sent; the model's reply may then be
     # used, so only the patterns tell whether the violation reached the agent.
     sanitised = "placeholder_injection" in case.tags or "html" in case.tags
     reached = bool(matched) or (llm_used and not sanitised)
-    return {"ok": not reached, "llm_used": llm_used, "matched": matched}
+    return {"ok": not reached and flagged, "llm_used": llm_used, "matched": matched}
 
 
 def add_metrics(result: SuiteResult, rows: list[tuple[Any, dict[str, Any]]]) -> None:

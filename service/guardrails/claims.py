@@ -2,9 +2,10 @@
 
 A reply is split into **claims** (sentences) and each claim into **clauses** (at ``;``, ``,``
 and ``and/but/so/or``). A clause carries **facts** — numbers, amounts, durations and dates,
-and eligibility words (``free``, ``unlimited``, ``waived``, ``no fee``, ``today``,
-``tomorrow``) — and a **scope**: the membership levels the fact is said of (``Gold``,
-``Silver``, ``Bronze``, ``guests``; "members" is every member level, "other members" the levels
+eligibility words (``free``, ``unlimited``, ``waived``, ``no fee``, ``today``,
+``tomorrow``), colours and materials, and the actions the reply commits to ("I'll refund you",
+"your extension is approved": ``act:refund``, ``act:approve``) — and a **scope**: the
+membership levels the fact is said of (``Gold``, ``Silver``, ``Bronze``, ``guests``; "members" is every member level, "other members" the levels
 not named before, "everyone"/"all customers" every level).
 
 A clause with facts or a scope is supported only by **one passage** (a sentence, bullet, or
@@ -15,11 +16,17 @@ one cell of a table row read with its row and column headers) of an in-force sou
   not support for the same fact said of Bronze, or said of everyone), and
 * at least half of the clause's content words appear (with the passage's title and heading).
 
-So true words from different places cannot be stitched into a false claim. Clauses without
+So true words from different places cannot be stitched into a false claim. A source passage
+states an action only where it does not deny or forbid it in the same clause ("Do not promise the
+manager will approve an extension" supports no approval). Clauses without
 facts need the looser support of the old check: most of their content words in the cited
 sources. **Conversational** sentences (greetings, thanks, empathy, offers to help, questions)
 need no support, but only while they carry no fact and no commitment word ("refund",
-"replacement", "credit", "free"...); then they are claims like any other.
+"replacement", "credit", "free"...); then they are claims like any other. In an empathy clause a
+day or what the customer waits for ("I'm sorry your refund hasn't shown up yet") is their
+situation, not a claim, unless the clause looks ahead. A clause about levels with no fact is
+judged by the passages that give its rule level by level, when there are any (:func:`_scope_support`);
+a bullet and each pair of neighbouring sentences of a paragraph are passages too.
 
 Every finding names the claim and why it is not supported.
 """
@@ -32,6 +39,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from service.domain.text import sentences
+from service.guardrails.commitments import NEGATION, acts_in
+from service.guardrails.conversational import (
+    COMMITMENT_WORD,
+    CONVERSATIONAL,
+    EMPATHY_HEAD,
+    FUTURE,
+    HELP_WITH,
+    INTERJECTION,
+    NOUN_PHRASE,
+    TOPIC,
+    small_talk,
+)
+from service.guardrails.numbers import prepare
 
 ALL_LEVELS = frozenset({"gold", "silver", "bronze", "guest"})
 MEMBER_LEVELS = frozenset({"gold", "silver", "bronze"})
@@ -41,39 +61,9 @@ UNIVERSAL_OVERLAP = 0.75
 """The same share for a clause said of everyone ("every customer can ..."): the universal
 passage must state what the clause states, not just mention customers and returns."""
 
-_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
-_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-          "seventeen": 17, "eighteen": 18, "nineteen": 19}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_UNIT_WORDS = (r"days?|weeks?|months?|years?|hours?|minutes?|dollars?|cents?|bucks|euros?|pounds?|percent|per ?cent|"
-               r"inch|inches|items?|wears?|characters?|nights?|degrees?|business days?|orders?")
-_NUMWORD = re.compile(
-    r"\b(?:(?P<hund>(?:a|one) hundred)|(?P<tens>" + "|".join(_TENS) + r")(?:[\s-](?P<tu>" + "|".join(_UNITS) + r"))?"
-    r"|(?P<teen>" + "|".join(_TEENS) + r")|(?P<unit>" + "|".join(_UNITS) + r")|(?P<dozen>a dozen))\b"
-    r"(?=[\s-]+(?:" + _UNIT_WORDS + r")\b)",
-    re.I,
-)
-"""A number written in words before a unit ("seventy-five dollars", "ninety days", "twelve
-characters"); compound numbers are one number, never "seventy" and a stray "$5"."""
-
-
-def _number_word(m: re.Match[str]) -> str:
-    if m.group("hund"):
-        return "100"
-    if m.group("dozen"):
-        return "12"
-    if m.group("tens"):
-        return str(_TENS[m.group("tens").lower()] + (_UNITS[m.group("tu").lower()] if m.group("tu") else 0))
-    if m.group("teen"):
-        return str(_TEENS[m.group("teen").lower()])
-    return str(_UNITS[m.group("unit").lower()])
-
-
-_MONEY_WORDS = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(?:dollars?|usd|bucks)\b", re.I)
 _NUMBER = re.compile(r"(?<![\w.])[$€£]?\d+(?:[.,:]\d+)*%?")
 _MERIDIEM = re.compile(r"\s?([ap])\.?\s?m\b\.?", re.I)
 """"am"/"pm" after a time: part of the number ("9:00 am" and "9:00 pm" are different facts)."""
-_NOON = re.compile(r"\b(?:noon|midday|midnight)\b", re.I)
 _KEYWORDS = (
     ("free", re.compile(r"\bfree\b|\bcomplimentary\b|\bat no (?:extra )?(?:cost|charge)\b", re.I)),
     ("unlimited", re.compile(r"\bunlimited\b|\bno time limit\b|\bat any time\b|\banytime\b", re.I)),
@@ -85,40 +75,11 @@ _KEYWORDS = (
     ("today", re.compile(r"\btoday\b|\btonight\b|\bsame[- ]day\b", re.I)),
     ("tomorrow", re.compile(r"\btomorrow\b|\bnext[- ]day\b", re.I)),
 )
-_COMMITMENT = re.compile(
-    r"\b(?:refund|reimburs|replac|credit|compensat|voucher|gift card|discount|free|waiv|approv|guarantee|promise|"
-    r"exception|extend|upgrade|cancel|remove|reinstate|send you|ship you|give you|owe)", re.I)
-_CONVERSATIONAL = re.compile(
-    r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b.{0,40}"
-    r"|(?:many )?thanks?(?: you)?\b.{0,80}|thank you\b.{0,80}"
-    r"|(?:(?:oh|ah),? )?(?:i'?m|i am|we'?re|we are) (?:so |very |really |truly )?(?:sorry|happy|glad|here)\b.{0,80}"
-    r"|(?:so |very |really )?sorry\b.{0,80}"
-    r"|i (?:completely |totally |really )?(?:understand|know|see|hear you|appreciate)\b.{0,80}"
-    r"|(?:i can )?(?:imagine|understand) (?:how|that|why)\b.{0,80}"
-    r"|(?:that'?s|that is|this is|it'?s) (?:so |really |very |completely )?(?:frustrating|annoying|understandable|a fair question|a good question|a great question|disappointing|no fun)\b.{0,40}"
-    r"|(?:good|great|fair) question\b.{0,20}|(?:of course|no problem|no worries|sure|certainly|absolutely|yes)\b.{0,30}"
-    r"|(?:kind|best|warm) regards\b.*|regards\b.*|sincerely\b.*|best wishes\b.*"
-    r"|(?:is there )?anything else (?:i|we) can (?:help|do)\b.*|(?:can|may) i help (?:you )?with anything else\b.*"
-    r"|(?:i'?d be |i'?m |we'?re |i'?ll be )?(?:happy|glad) to (?:help|look into|check)\b.{0,60}"
-    r"|(?:i|we) can help(?: you)?(?: with (?:that|this))?\b.{0,40}"
-    r"|hope (?:that|this) helps\b.{0,20}|have a (?:great|good|nice|lovely) (?:day|evening|weekend)\b.{0,20}"
-    r"|let me (?:check|look into)(?: (?:that|this))?(?: for you)?\b.{0,20}"
-    r"|thanks for (?:your patience|bearing with us|waiting)\b.{0,40}"
-    r"|(?:just |simply )?(?:reply|let me know|tell me|send me)\b.{0,60}|for reference\b.{0,10}"
-    r"|(?:i'?ll|i will|we'?ll) (?:take care of it|get (?:that|this) sorted|be here)\b.{0,40}"
-    # exclamations: "What a lovely idea!", "Great news!", "Congratulations on the move!", "Oh no!"
-    r"|(?:what an?|how) (?:[\w'-]+ ){0,3}[\w'-]+!+|(?:great|good|excellent|lovely|wonderful|nice|fair) (?:news|questions?|idea|choice|pick|call)[!.]*"
-    r"|congratulations\b.{0,50}|(?:oh no|oh dear|ouch|yikes|uh-oh)\b.{0,40}|(?:we'?d|i'?d) (?:love|be glad|be happy) to\b.{0,50}!"
-    # list lead-ins: "Here are a few things to try:"
-    r"|here(?: are|'s| is) (?:a (?:few|couple(?: of)?)|some|what|the|how)\b.{0,60}:|(?:try|follow) (?:these|the following)\b.{0,40}:"
-    r"|(?:a few|some) (?:things|steps|tips|options)\b.{0,40}:"
-    # sign-offs: "Best,", "Cheers, Northwind Support"
-    r"|(?:best|cheers|all the best|take care|warmly|talk soon)(?:[,!.].{0,50})?"
-    # invitations to come back: "If it still hasn't arrived by then, just get back in touch."
-    r"|(?:(?:if|once|when)\b[^,]{0,60},\s*)?(?:just |please |feel free to )?(?:get back in touch|reach out|contact us|message us|"
-    r"send us a (?:dm|message|note)|let us know)\b.{0,60})$",
-    re.I,
-)
+_DETAIL = re.compile(
+    r"\b(black|brown|white|gr[ae]y|navy|blue|red|green|beige|tan|pink|purple|yellow|orange|olive|khaki|burgundy|cream|charcoal|"
+    r"leather|suede|wool|cotton|denim|nylon|polyester|canvas|rubber|cashmere|linen|fleece|silk|merino)\b", re.I)
+"""Details that are facts like numbers: a colour or a material stated in a reply must be the one
+the source states ("boots ship with black laces" where the article says brown)."""
 _CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|so|or|while|whereas)\s)\s*", re.I)
 _LEVEL_TOKEN = re.compile(
     r"\b(?P<uni>everyone|everybody|anyone|all (?:customers|shoppers|levels|membership levels|of our customers)|"
@@ -131,6 +92,9 @@ _LEVEL_TOKEN = re.compile(
     r"|\b(?P<mem>members?)\b",
     re.I,
 )
+_SEGMENT_BREAK = re.compile(r"[;.!?](?=\s|$)|,\s*(?:and|but|while|whereas|so|though)\b|\s(?:but|whereas|while)\s", re.I)
+_SUBORDINATE = re.compile(r"\b(?:when|whenever|if|unless|because|since|once|even though|although|though|as long as|whether)\b[^,;:.]*", re.I)
+_WORDY = re.compile(r"[a-z]{2,}", re.I)
 _ABOUT_CUSTOMER = re.compile(r"\b(?:ago|you (?:said|mentioned|wrote|bought|ordered|paid)|your (?:order|purchase|package|parcel))\b", re.I)
 _BIND_FOLLOWING = re.compile(r"^\s*(?:for|to|with|on|of)\s+(?:our |all |the |your )?$", re.I)
 
@@ -153,11 +117,76 @@ class Passage:
     scope_hint: frozenset[str] | None = None
     """For a table cell: the level of its column."""
     _facts: list[Fact] | None = field(default=None, repr=False)
+    parts: tuple["Passage", ...] = field(default=(), repr=False)
+    _segments: list[tuple[frozenset[str] | None, bool]] | None = field(default=None, repr=False)
+    """For a passage joined from neighbouring sentences: those sentences (their levels count)."""
 
     def facts(self) -> list[Fact]:
         if self._facts is None:
-            self._facts = facts_of(self.text, default_scope=self.scope_hint)
+            self._facts = facts_of(self.text, default_scope=self.scope_hint, acts="passage")
         return self._facts
+
+    def segments(self) -> list[tuple[frozenset[str] | None, bool]]:
+        """(levels, negated) of each part of the passage said of some levels. Parts end at ``;``,
+        a sentence end or ", and/but"; a part naming several levels apart is cut at each ("Gold
+        members can always get one, Silver members only if ..."). So "Gold members can always
+        get an extension, and Silver members can if ...; unfortunately we can't extend Bronze or
+        guest subscriptions" is three parts: Gold yes, Silver yes, Bronze and guests no. A
+        passage naming no level is one part said of no particular level."""
+        if self._segments is None:
+            if self.parts:
+                self._segments = [seg for part in self.parts for seg in part.segments()]
+            else:
+                self._segments = _segments(prepare(self.text), self.scope_hint)
+        return self._segments
+
+
+def _segments(t: str, hint: frozenset[str] | None) -> list[tuple[frozenset[str] | None, bool]]:
+    groups = _level_groups(t)
+    if hint is not None or not groups:
+        return [(hint, _negated(t, 0, len(t)))]
+    return [(levels, neg) for _, _, levels, neg in _segment_spans(t, groups)]
+
+
+def _segment_spans(t: str, groups: list[tuple[int, int, frozenset[str]]]) -> list[tuple[int, int, frozenset[str], bool]]:
+    """(start, end, levels, negated) of the parts of ``t`` said of its level groups."""
+    out: list[tuple[int, int, frozenset[str], bool]] = []
+    pos, after_semicolon = 0, False
+    for brk in [*_SEGMENT_BREAK.finditer(t), None]:
+        end = brk.start() if brk else len(t)
+        inside = [g for g in groups if pos <= g[0] < end]
+        if not inside:
+            # "Guests: apologise; there is nothing we can do": still about guests (after ";" only:
+            # ", and we never share ..." is a clause of its own).
+            if out and after_semicolon and _WORDY.search(t, pos, end):
+                a, _, levels, neg = out[-1]
+                out[-1] = (a, end, levels, neg or _negated(t, pos, end))
+        else:
+            starts = [pos] + [g[0] for g in inside[1:]]
+            stops = [g[0] for g in inside[1:]] + [end]
+            out += [(a, b, g[2], _negated(t, a, b)) for g, a, b in zip(inside, starts, stops, strict=True)]
+        pos, after_semicolon = end, bool(brk) and brk.group(0) == ";"
+    return out
+
+
+def _negated(t: str, start: int, end: int) -> bool:
+    """A denial in ``t[start:end]``, leaving out conditions ("when the old one isn't valid", "even
+    though the code isn't valid"): they say when, not whether."""
+    return bool(NEGATION.search(_SUBORDINATE.sub(" ", t[start:end])))
+
+
+def _claim_negated(t: str, start: int, end: int) -> bool | None:
+    """Does the clause ``t[start:end]`` deny what it says of its levels? Read on the part of the
+    sentence said of the clause's first level group, so "we can't extend Bronze | or guest
+    subscriptions" is a denial in both clauses. None when the clause only names levels."""
+    groups = _level_groups(t)
+    first = next((g for g in groups if g[0] < end and g[1] > start), None)
+    if first is None:
+        return _negated(t, start, end)
+    for a, b, _, neg in _segment_spans(t, groups):
+        if a <= first[0] < b:
+            return neg or _negated(t, start, end)
+    return _negated(t, start, end)
 
 
 @dataclass
@@ -180,17 +209,9 @@ def _norm_number(tok: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def prepare(text: str) -> str:
-    """Number words as digits ("twenty dollars" -> "$20"), Markdown emphasis removed."""
-    t = _NUMWORD.sub(_number_word, text)
-    t = _NOON.sub(lambda m: "12:00 pm" if m.group(0).lower() == "noon" else "12:00 am", t)
-    t = _MONEY_WORDS.sub(lambda m: "$" + m.group(1), t)
-    return t.replace("**", "").replace("__", "")
-
-
-def _level_groups(text: str) -> list[tuple[int, int, frozenset[str]]]:
+def _level_groups(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
     """(start, end, levels) of each run of level words, adjacent ones ("Gold, Silver or
-    Bronze members") merged into one group."""
+    Bronze members") merged into one group (memoised like :func:`prepare`, whose output it reads)."""
     groups: list[tuple[int, int, frozenset[str]]] = []
     named: set[str] = set()
     for m in _LEVEL_TOKEN.finditer(text):
@@ -212,15 +233,22 @@ def _level_groups(text: str) -> list[tuple[int, int, frozenset[str]]]:
         else:
             groups.append((m.start(), m.end(), levels))
         named |= levels - {"guest"} if m.group("lvl") else set()
-    return groups
+    return tuple(groups)
 
 
-def facts_of(text: str, default_scope: frozenset[str] | None = None) -> list[Fact]:
+def facts_of(text: str, default_scope: frozenset[str] | None = None, *, acts: str | None = None) -> list[Fact]:
     """Facts of ``text`` with the scope each is said of (nearest level group: the one the fact
-    is "for", else the one before it, else the one after it)."""
+    is "for", else the one before it, else the one after it). ``acts``: also the actions it
+    commits to (``"claim"``) or states (``"passage"``), as ``act:<verb>`` facts. Memoised like
+    :func:`prepare` (the same sentence is read by several checks of one request)."""
+    return list(_facts_of(text, default_scope, acts))
+
+
+@lru_cache(maxsize=8192)
+def _facts_of(text: str, default_scope: frozenset[str] | None, acts: str | None) -> tuple[Fact, ...]:
     t = prepare(text)
     groups = _level_groups(t)
-    found: list[tuple[int, int, str]] = []
+    found: list[tuple[int, int, str]] = acts_in(t, acts) if acts else []
     for m in _NUMBER.finditer(t):
         value, end = _norm_number(m.group(0)), m.end()
         mer = _MERIDIEM.match(t, end)
@@ -230,6 +258,7 @@ def facts_of(text: str, default_scope: frozenset[str] | None = None) -> list[Fac
         found.append((m.start(), end, value))
     for name, pattern in _KEYWORDS:
         found += [(m.start(), m.end(), name) for m in pattern.finditer(t)]
+    found += [(m.start(), m.end(), m.group(1).lower().replace("gray", "grey")) for m in _DETAIL.finditer(t)]
     out: list[Fact] = []
     for start, end, value in found:
         scope = default_scope
@@ -244,7 +273,7 @@ def facts_of(text: str, default_scope: frozenset[str] | None = None) -> list[Fac
         elif after:
             scope = after[0][2]
         out.append(Fact(value, scope, start))
-    return out
+    return tuple(out)
 
 
 def says_universally(text: str) -> bool:
@@ -315,10 +344,29 @@ def _split(text: str, source: str, context: str) -> list[Passage]:
         body = _BULLET.sub("", stripped)
         bullet = body != stripped
         line_scope: frozenset[str] | None = None  # a bullet about Gold is about Gold to its end
+        line: list[Passage] = []
         for s in sentences(body):
             own = scope_of(s)
             line_scope = own if bullet and own is not None and line_scope is None else line_scope
-            out.append(Passage(s, source, context, None if own is not None else line_scope))
+            line.append(Passage(s, source, context, None if own is not None else line_scope))
+        out += line
+        out += _joined(line, whole=bullet)
+    return out
+
+
+def _joined(line: list[Passage], *, whole: bool) -> list[Passage]:
+    """A fact an article states over two sentences ("Overnight shipping: $20 per order. Gold
+    members have the overnight fee waived."): a bullet is also one passage, and so is each pair of
+    neighbouring sentences of a paragraph. Each fact keeps the level its own sentence gives it."""
+    if len(line) < 2:
+        return []
+    groups = [line] if whole else [line[i : i + 2] for i in range(len(line) - 1)]
+    out = []
+    for group in groups:
+        joined = Passage(" ".join(p.text for p in group), group[0].source, group[0].context, None)
+        joined._facts = [f for p in group for f in p.facts()]
+        joined.parts = tuple(group)
+        out.append(joined)
     return out
 
 
@@ -344,6 +392,8 @@ _LEAD_IN = re.compile(
     re.I,
 )
 _QUESTION_TIME = frozenset({"today", "tomorrow"})
+_LEVEL_WORDS = frozenset({"gold", "silver", "bronze", "guest", "member", "membership", "level", "customer", "everyone", "anyone", "other"})
+"""Content words (stemmed as the policy stems them) that only name whom a clause is about."""
 
 
 def without_lead_in(sentence: str) -> str:
@@ -362,12 +412,46 @@ def asserted_facts(sentence: str, facts: list[Fact]) -> list[Fact]:
 
 
 def is_conversational(sentence: str) -> bool:
-    """Greeting, thanks, empathy, an offer, an exclamation, a list lead-in or a question, with no
-    fact and no commitment."""
+    """Greeting, thanks, empathy, an offer, an exclamation, a list lead-in, small talk or a
+    question, with no fact and no commitment. In a clause of empathy ("I'm sorry your refund
+    hasn't shown up yet") a commitment word or a day is the customer's situation, not a claim;
+    the object of an offer to help ("I can help with a refund") is its topic. Numbers, levels and
+    eligibility words ("free", "waived") are claims wherever they stand."""
     s = sentence.strip().strip("\"'")
-    if asserted_facts(s, facts_of(s)) or _COMMITMENT.search(s) or scope_of(s) is not None:
+    rest = INTERJECTION.sub("", s)
+    s = rest if rest.strip() else s
+    if scope_of(s) is not None or not _excused(s):
         return False
-    return bool(_CONVERSATIONAL.match(s)) or (s.endswith("?") and len(s.split()) <= 25)
+    return bool(CONVERSATIONAL.match(s)) or (s.endswith("?") and len(s.split()) <= 25) or small_talk(s)
+
+
+def _excused(s: str) -> bool:
+    """No fact and no commitment word outside what an empathy clause or an offer to help may carry."""
+    t = prepare(s)
+    facts = asserted_facts(t, facts_of(t))
+    commitments = list(COMMITMENT_WORD.finditer(t))
+    if not facts and not commitments:
+        return True
+    spans = clause_spans(t)
+    # An empathy clause that looks ahead ("I understand, it will arrive tomorrow") is a promise.
+    empathy = [(a, b) for a, b in spans if EMPATHY_HEAD.match(t[a:b]) and not FUTURE.search(t, a, b)]
+    helping = []
+    for i, (a, b) in enumerate(spans):
+        m = HELP_WITH.search(t, a, b)
+        if m:
+            # "help with a refund or a replacement": the object runs on over bare noun phrases.
+            end = b
+            for na, nb in spans[i + 1:]:
+                if not NOUN_PHRASE.match(t[na:nb]):
+                    break
+                end = nb
+            helping.append((m.end(), end))
+
+    def inside(pos: int, where: list[tuple[int, int]]) -> bool:
+        return any(a <= pos < b for a, b in where)
+
+    return (all(f.value in _QUESTION_TIME and inside(f.start, empathy) for f in facts)
+            and all(inside(m.start(), helping) or (TOPIC.match(m.group(0)) and inside(m.start(), empathy)) for m in commitments))
 
 
 @dataclass
@@ -404,7 +488,7 @@ def check_claims(
                 findings.append(ClaimFinding(sentence, f"not supported by the cited sources (support {share:.2f})"))
                 continue
         text = prepare(sentence)
-        sentence_facts = asserted_facts(text, facts_of(text))
+        sentence_facts = asserted_facts(text, facts_of(text, acts="claim"))
         for start, end in clause_spans(text):
             clause = text[start:end]
             # The customer's own numbers may be repeated about the customer ("two months ago"),
@@ -415,8 +499,11 @@ def check_claims(
             scope = scope_of(clause)
             if not local and scope is None:
                 continue
-            best, why = _best_passage(local, scope, content_words(clause), passages, content_words,
-                                      universal=says_universally(clause))
+            cwords = content_words(clause)
+            # A bare list of levels ("Bronze members" before "and guests can't") says nothing either way.
+            negated = None if cwords <= _LEVEL_WORDS else _claim_negated(text, start, end)
+            best, why = _best_passage(local, scope, cwords, passages, content_words,
+                                      universal=says_universally(clause), negated=negated)
             supports.append(best)
             if why:
                 findings.append(ClaimFinding(clause, why))
@@ -429,9 +516,11 @@ def _same_fact(source: str, claim: str) -> bool:
 
 
 def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozenset[str], passages: Sequence[Passage],
-                  content_words: "callable", *, universal: bool = False) -> tuple[float, str]:  # type: ignore[valid-type]
+                  content_words: "callable", *, universal: bool = False, negated: bool | None = None) -> tuple[float, str]:  # type: ignore[valid-type]
     """The best single passage for a clause. A clause that says something of everyone in so many
     words (``universal``) is supported only by a passage that also says it of everyone."""
+    if not facts and scope is not None:
+        return _scope_support(scope, words, passages, content_words, universal=universal, negated=negated)
     best_overlap = 0.0
     reasons: list[str] = []
     for p in passages:
@@ -450,11 +539,8 @@ def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozen
                 break
         if not ok:
             continue
-        pscope = p.scope_hint if p.scope_hint is not None else scope_of(p.text)
-        if scope == ALL_LEVELS and (pscope != ALL_LEVELS or (universal and not says_universally(p.text))):
+        if scope == ALL_LEVELS and (all(lv != ALL_LEVELS for lv, _ in p.segments()) or (universal and not says_universally(p.text))):
             continue  # "any customer can ...": only a source that says so of everyone supports it
-        if not facts and scope is not None and not covers(pscope, scope):
-            continue
         pwords = content_words(f"{p.context} {p.text}")
         overlap = len(words & pwords) / len(words) if words else 1.0
         best_overlap = max(best_overlap, overlap)
@@ -462,7 +548,37 @@ def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozen
             return overlap, ""
     if reasons:
         return best_overlap, reasons[0]
-    missing = ", ".join(f.value for f in facts) or "its scope"
+    missing = ", ".join(f.value.replace("act:", "a commitment to ") for f in facts) or "its scope"
     if best_overlap:
         return best_overlap, f"no single in-force source passage states {missing} in these words (best overlap {best_overlap:.2f})"
     return 0.0, f"no in-force source passage states {missing}" + (f" for {', '.join(sorted(scope))}" if scope else "")
+
+
+def _scope_support(scope: frozenset[str], words: frozenset[str], passages: Sequence[Passage], content_words: "callable", *,  # type: ignore[valid-type]
+                   universal: bool, negated: bool | None) -> tuple[float, str]:
+    """A clause about some levels that states no fact ("Any member who is late can get an
+    extension"). The passages on its topic decide; when some of them state it level by level,
+    only those do (a general sentence of the same article is no support for a level it treats
+    differently), and one part of one of them must be said of all the clause's levels, with
+    the same polarity (what a passage denies a level is no support for granting it)."""
+    need = UNIVERSAL_OVERLAP if universal else PASSAGE_OVERLAP
+    best = 0.0
+    on_topic: list[tuple[Passage, float]] = []
+    for p in passages:
+        if p.parts:
+            continue  # joined sentences are for facts stated over two sentences, not for levels
+        pwords = content_words(f"{p.context} {p.text}")
+        overlap = len(words & pwords) / len(words) if words else 1.0
+        best = max(best, overlap)
+        if overlap >= need:
+            on_topic.append((p, overlap))
+    leveled = [(p, o) for p, o in on_topic if any(lv is not None for lv, _ in p.segments())]
+    for p, overlap in leveled or on_topic:
+        if scope == ALL_LEVELS and (all(lv != ALL_LEVELS for lv, _ in p.segments()) or (universal and not says_universally(p.text))):
+            continue
+        if any(covers(lv, scope) and (negated is None or neg == negated) for lv, neg in p.segments()):
+            return overlap, ""
+    levels = ", ".join(sorted(scope))
+    if leveled:
+        return best, f"the sources state this level by level, and none says it of {levels} (nor with the same polarity)"
+    return best, f"no in-force source passage states it for {levels}"

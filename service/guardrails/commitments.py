@@ -1,0 +1,53 @@
+"""Commitments: the actions a reply promises ("I'll refund you", "your extension is approved")
+and the actions a source passage states without denying or forbidding them."""
+
+from __future__ import annotations
+
+import re
+
+NEGATION = re.compile(r"\b(?:not|no|never|cannot|unable|neither|nor|without|nothing|none)\b|n't\b", re.I)
+_FORBID = re.compile(r"\b(?:avoid|refuse|forbid(?:den)?|prohibit(?:ed)?|don'?t|do not|never|outside (?:these|the) rules)\b", re.I)
+_ACTS = (("refund", "refund"), ("credit", "credit"), ("reimburs", "reimburse"), ("replac", "replace"), ("compensat", "compensate"),
+         ("waiv", "waive"), ("approv", "approve"), ("extend", "extend"), ("extension", "extend"), ("grant", "grant"),
+         ("upgrad", "upgrade"), ("cancel", "cancel"), ("remov", "remove"), ("reinstat", "reinstate"), ("adjust", "adjust"),
+         ("discount", "discount"), ("voucher", "voucher"), ("exception", "exception"))
+_ACT_WORD = r"(?:refund|credit|reimburs|replac|compensat|waiv|approv|extend|extension|grant|upgrad|cancel|remov|reinstat|adjust|discount|voucher|exception)\w*"
+_PROMISE = re.compile(
+    # "I'll refund you", "we can waive the fee", "my manager will approve it", "I've gone ahead and cancelled it"
+    r"\b(?:i|we|they|he|she|(?:my|the|a|our) (?:manager|supervisor|colleague|team(?: lead)?))"
+    r"(?:'ll|'ve|'d|'m going to|'re going to|\s+(?:will|shall|would|can|could|have|has|had|am going to|are going to|is going to|did))?"
+    r"(?:\s+(?:just|also|now|gladly|happily|already|personally|immediately|definitely|certainly|go ahead and|gone ahead and|"
+    r"be able to|be happy to|be glad to|make sure to|arrange to|get))*"
+    r"\s+(?:(?:issue|give|send|process|arrange|offer|get|make)(?:d|s|n)?\s+(?:you\s+)?(?:(?:a|an|the|your)\s+)?(?:[\w-]+\s+){0,2})?(?P<act>" + _ACT_WORD + r")"
+    # "your refund is approved", "the fee will be waived", "it has been cancelled"
+    r"|(?:\b(?:is|are|has been|have been|will be|was|were|gets?|got|has|have|had)|'ll be|'ve|'s been)\s+(?:now\s+|already\s+|fully\s+|been\s+)*"
+    r"(?P<done>refunded|credited|approved|waived|replaced|reimbursed|compensated|extended|granted|upgraded|cancell?ed|removed|reinstated|adjusted)\b"
+    # "you'll get a refund", "you will receive a replacement"
+    r"|\byou(?:'ll|\s+will)\s+(?:get|receive|have)\s+(?:(?:a|an|the|your)\s+)?(?:[\w-]+\s+){0,2}(?P<got>" + _ACT_WORD + r")",
+    re.I)
+"""A reply committing to an action that moves money or bends a rule. Such a clause is a claim like
+a number: one passage must state the same action (:func:`_act`) without denying it."""
+_ACT_IN_SOURCE = re.compile(r"\b" + _ACT_WORD, re.I)
+_CLAUSE_START = re.compile(r"[.;:!?]|,\s|\*\*|\bbut\b|\bunless\b", re.I)
+
+def _act(word: str) -> str:
+    w = word.lower()
+    return "act:" + next(name for prefix, name in _ACTS if w.startswith(prefix))
+
+
+def acts_in(t: str, role: str) -> list[tuple[int, int, str]]:
+    """Actions of ``t``: in a claim (``role="claim"``) the ones the reply commits to, not denied
+    ("I can't refund" commits to nothing); in a source every mention not denied or forbidden in
+    its own clause ("Do not promise the manager will approve an extension" states no approval)."""
+    out = []
+    if role == "claim":
+        for m in _PROMISE.finditer(t):
+            name = "act" if m.group("act") else "done" if m.group("done") else "got"
+            if not NEGATION.search(m.group(0)):
+                out.append((m.start(name), m.end(name), _act(m.group(name))))
+        return out
+    for m in _ACT_IN_SOURCE.finditer(t):
+        starts = [x.end() for x in _CLAUSE_START.finditer(t, 0, m.start())]
+        if not NEGATION.search(t, starts[-1] if starts else 0, m.start()) and not _FORBID.search(t, starts[-1] if starts else 0, m.start()):
+            out.append((m.start(), m.end(), _act(m.group(0))))
+    return out

@@ -1,0 +1,90 @@
+"""The forms of conversational sentences: greetings, thanks, empathy, offers, exclamations,
+sign-offs and small talk (used by :mod:`service.guardrails.claims`, which decides when such a
+sentence needs no support)."""
+
+from __future__ import annotations
+
+import re
+
+COMMITMENT_WORD = re.compile(
+    r"\b(?:refund|reimburs|replac|credit|compensat|voucher|gift card|discount|free|waiv|approv|guarantee|promise|"
+    r"exception|extend|upgrade|cancel|remove|reinstate|send you|ship you|give you|owe)", re.I)
+_FEELING = (r"frustrating|annoying|awkward|upsetting|stressful|disappointing|confusing|inconvenient|worrying|understandable|"
+            r"a (?:real )?(?:pain|hassle|nuisance|bummer|shame)|no fun|not (?:ideal|great|fun)|rough|tough")
+CONVERSATIONAL = re.compile(
+    r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b.{0,40}"
+    r"|(?:many )?thanks?(?: you)?\b.{0,80}|thank you\b.{0,80}"
+    r"|(?:(?:oh|ah),? )?(?:i'?m|i am|we'?re|we are) (?:so |very |really |truly )?(?:sorry|happy|glad|here)\b.{0,80}"
+    r"|(?:so |very |really )?sorry\b.{0,80}"
+    r"|i (?:completely |totally |really |fully |absolutely |definitely )?(?:understand|know|see|get (?:it|that|why|how|what|the)|hear you|appreciate)\b.{0,80}"
+    r"|(?:i can )?(?:imagine|understand) (?:how|that|why)\b.{0,80}"
+    r"|(?:that'?s|that is|this is|it'?s|what) (?:so |really |very |completely |totally |such )?(?:" + _FEELING + r")\b.{0,40}"
+    r"|(?:(?:that'?s|that is|it'?s) )?(?:(?:a|an|such a) )?(?:totally |completely |really |very |perfectly |entirely |super )?"
+    r"(?:fair|good|great|reasonable|valid|smart|excellent|understandable) (?:question|point|concern|ask|thing to ask)\b.{0,20}"
+    r"|(?:of course|no problem|no worries|sure|certainly|absolutely|yes)\b.{0,30}"
+    r"|let'?s (?:get (?:that|this|it|you|things) (?:sorted|fixed|started|going|moving|taken care of|sorted out)|take a look|have a look|"
+    r"figure (?:this|it|that) out|see what (?:i|we) can do|sort (?:this|it|that) out)\b.{0,30}"
+    r"|(?:kind|best|warm) regards\b.*|regards\b.*|sincerely\b.*|best wishes\b.*"
+    r"|(?:is there )?anything else (?:i|we) can (?:help|do)\b.*|(?:can|may) i help (?:you )?with anything else\b.*"
+    r"|(?:i'?d be |i'?m |we'?re |i'?ll be )?(?:happy|glad) to (?:help|look into|check)\b.{0,60}"
+    r"|(?:i|we) can help(?: you)?(?: with (?:that|this))?\b.{0,40}"
+    r"|hope (?:that|this) helps\b.{0,20}|have a (?:great|good|nice|lovely) (?:day|evening|weekend)\b.{0,20}"
+    r"|let me (?:check|look into)(?: (?:that|this))?(?: for you)?\b.{0,20}"
+    r"|thanks for (?:your patience|bearing with us|waiting)\b.{0,40}"
+    r"|(?:just |simply )?(?:reply|let me know|tell me|send me)\b.{0,60}|for reference\b.{0,10}"
+    r"|(?:i'?ll|i will|we'?ll) (?:take care of it|get (?:that|this) sorted|be here)\b.{0,40}"
+    # exclamations: "What a lovely idea!", "Great news!", "Congratulations on the move!", "Oh no!"
+    r"|(?:what an?|how) (?:[\w'-]+ ){0,3}[\w'-]+!+|(?:great|good|excellent|lovely|wonderful|nice|fair) (?:news|questions?|idea|choice|pick|call)[!.]*"
+    r"|congratulations\b.{0,50}|(?:oh no|oh dear|ouch|yikes|uh-oh)\b.{0,40}|(?:we'?d|i'?d) (?:love|be glad|be happy) to\b.{0,50}!"
+    # list lead-ins: "Here are a few things to try:"
+    r"|here(?: are|'s| is) (?:a (?:few|couple(?: of)?)|some|what|the|how)\b.{0,60}:|(?:try|follow) (?:these|the following)\b.{0,40}:"
+    r"|(?:a few|some) (?:things|steps|tips|options)\b.{0,40}:"
+    # sign-offs: "Best,", "Cheers, Northwind Support"
+    r"|(?:best|cheers|all the best|take care|warmly|talk soon)(?:[,!.].{0,50})?"
+    # invitations to come back: "If it still hasn't arrived by then, just get back in touch."
+    r"|(?:(?:if|once|when)\b[^,]{0,60},\s*)?(?:just |please |feel free to )?(?:get back in touch|reach out|contact us|message us|"
+    r"send us a (?:dm|message|note)|let us know)\b.{0,60})$",
+    re.I,
+)
+INTERJECTION = re.compile(
+    r"^(?:great|okay|ok|alright|all right|right|got it|perfect|sure thing|sure|totally|absolutely|of course|no problem|"
+    r"oh|ah|ugh|argh|oof|wow|hmm|yes|yep|understood|i see|gotcha|fair enough|thanks|thank you)\s*[,!.]\s+(?=\S)", re.I)
+"""A leading interjection ("Great, let's get that sorted."): the rest is what is judged."""
+EMPATHY_HEAD = re.compile(
+    r"^(?:(?:oh|ah),? )?(?:(?:i'?m|i am|we'?re|we are) (?:so |very |really |truly |terribly )?sorry|(?:so |very |really )?sorry|"
+    r"i (?:completely |totally |really |fully |absolutely |definitely )?(?:understand|hear|get (?:it|that|why|how|what|the))|"
+    r"(?:i can )?imagine|(?:that'?s|that is|this is|it'?s|what) (?:so |really |very |completely |totally |such )?(?:" + _FEELING + r"))\b",
+    re.I)
+"""A clause that acknowledges the customer's situation: "I'm sorry your refund hasn't shown up
+yet", "I understand how frustrating it is to see a lower price the next day". The refund, the
+day it names are the customer's experience, not something the reply promises."""
+FUTURE = re.compile(r"\b(?:will|shall|going to|gonna)\b|'ll\b", re.I)
+TOPIC = re.compile(r"refund|replac|credit|voucher|gift card|discount|upgrade|cancel|remove", re.I)
+"""Commitment words that, in an empathy clause, name what the customer is waiting for ("your
+refund", "the cancelled card"); "approved", "waived", "free", "guarantee" state an outcome."""
+NOUN_PHRASE = re.compile(r"^(?:(?:and|or) )?(?:an? |the |your |my )?[\w-]+(?: [\w-]+)?[.!?]?$", re.I)
+HELP_WITH = re.compile(r"\b(?:help(?: you)?|assist(?: you)?) (?:with|start|get started (?:on|with)|look into|sort out|through)\b", re.I)
+"""An offer to help with something ("I can help with a refund"): its object is the topic."""
+
+_SMALL_TALK_WORDS = frozenset(
+    """annoy annoying annoyed frustrat frustrating frustrated frustration disappoint disappointing disappointed upset upsetting
+    stress stressful worry worried worrying worries inconvenien inconvenient inconvenience awkward confus confusing confused
+    hassle pain bummer shame unfortunate unfortunately understandable understand understood fair reasonable valid great good
+    excellent perfect lovely wonderful nice awesome fantastic brilliant totally completely absolutely definitely really truly
+    honestly entirely question questions point concern ask asking sorted sort figure patience patient apologies apologise
+    apologize sorry hear hearing feel feeling mind appreciate noted course thing things moment news glad happy help""".split())
+_FUNCTION_WORDS = frozenset(
+    """a an the i i'm i've i'd i'll me my we we're we've we'll us our you you're your yours it it's its that that's this these
+    those there here what why how when so such very too quite just really is are was were be been am do does did can could
+    will would should let let's get got getting to of for with on in at about and or but if then all any some no not that
+    know see totally thanks thank""".split())
+
+
+def small_talk(s: str) -> bool:
+    """A short sentence made only of words of feeling and acknowledgement ("Totally fair
+    question!", "I get why that's annoying!"): nothing in it could be a claim."""
+    words = re.findall(r"[a-z]+(?:'[a-z]+)?", s.lower().replace("’", "'"))
+    if not words or len(words) > 10:
+        return False
+    content = [w for w in words if w not in _FUNCTION_WORDS]
+    return bool(content) and all(w in _SMALL_TALK_WORDS or (len(w) > 4 and w.rstrip("s") in _SMALL_TALK_WORDS) for w in content)

@@ -1,0 +1,46 @@
+"""Numbers as a reply or a source may write them: "seventy-five dollars" is "$75", "noon" is
+"12:00 pm" (:func:`prepare`, before facts are read)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+          "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_UNIT_WORDS = (r"days?|weeks?|months?|years?|hours?|minutes?|dollars?|cents?|bucks|euros?|pounds?|percent|per ?cent|"
+               r"inch|inches|items?|wears?|characters?|nights?|degrees?|business days?|orders?")
+_NUMWORD = re.compile(
+    r"\b(?:(?P<hund>(?:a|one) hundred)|(?P<tens>" + "|".join(_TENS) + r")(?:[\s-](?P<tu>" + "|".join(_UNITS) + r"))?"
+    r"|(?P<teen>" + "|".join(_TEENS) + r")|(?P<unit>" + "|".join(_UNITS) + r")|(?P<dozen>a dozen))\b"
+    r"(?=[\s-]+(?:" + _UNIT_WORDS + r")\b)",
+    re.I,
+)
+"""A number written in words before a unit ("seventy-five dollars", "ninety days", "twelve
+characters"); compound numbers are one number, never "seventy" and a stray "$5"."""
+
+
+def _number_word(m: re.Match[str]) -> str:
+    if m.group("hund"):
+        return "100"
+    if m.group("dozen"):
+        return "12"
+    if m.group("tens"):
+        return str(_TENS[m.group("tens").lower()] + (_UNITS[m.group("tu").lower()] if m.group("tu") else 0))
+    if m.group("teen"):
+        return str(_TEENS[m.group("teen").lower()])
+    return str(_UNITS[m.group("unit").lower()])
+
+
+_MONEY_WORDS = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(?:dollars?|usd|bucks)\b", re.I)
+_NOON = re.compile(r"\b(?:noon|midday|midnight)\b", re.I)
+
+@lru_cache(maxsize=8192)
+def prepare(text: str) -> str:
+    """Number words as digits ("twenty dollars" -> "$20"), Markdown emphasis removed."""
+    t = _NUMWORD.sub(_number_word, text)
+    t = _NOON.sub(lambda m: "12:00 pm" if m.group(0).lower() == "noon" else "12:00 am", t)
+    t = _MONEY_WORDS.sub(lambda m: "$" + m.group(1), t)
+    return t.replace("**", "").replace("__", "")
