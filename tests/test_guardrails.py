@@ -594,3 +594,19 @@ def test_a_condition_is_not_a_denial() -> None:
     assert "grounded" in failed(check("Guests get a new promo code too when the old one isn't valid.", "promotions-promo-code-not-working"))
     assert check("If the code turns out not to be valid, unfortunately we can't replace it for guest checkouts.",
                  "promotions-promo-code-not-working").passed
+
+
+def test_search_each_gives_what_each_pattern_finds_in_every_spelling() -> None:
+    import re
+
+    from service.guardrails.normalise import _union, search_any, search_each
+
+    patterns = tuple(re.compile(p, re.IGNORECASE) for p in (r"full\s+refund", r"\bguarantee", r"free\s+replacement"))
+    for text in ("We guarantee a full refund", "a fu11 r\u200befund and a FREE replacement", "nothing to see", ""):
+        assert [m.group(0) for m in search_each(patterns, text)] == [m.group(0) for p in patterns for m in [search_any(p, text)] if m]
+    assert not search_each(patterns, "we will look into it")
+    # Patterns that cannot be joined faithfully are searched one by one.
+    assert _union((re.compile(r"(a)\1"), re.compile(r"b"))) is None
+    assert _union((re.compile(r"(?P<x>a)"), re.compile(r"(?P<x>b)"))) is None
+    assert _union((re.compile("a", re.IGNORECASE), re.compile("b"))) is None
+    assert [m.group(0) for m in search_each((re.compile(r"(a)\1"), re.compile(r"b")), "aa b")] == ["aa", "b"]

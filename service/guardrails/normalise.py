@@ -78,3 +78,28 @@ def search_any(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
         if m:
             return m
     return None
+
+
+def search_each(patterns: tuple[re.Pattern[str], ...], text: str) -> list[re.Match[str]]:
+    """The first match of each of ``patterns`` in the :func:`variants` of ``text``, as
+    :func:`search_any` per pattern gives them. The patterns are first searched once, joined: most
+    texts match none of them, and are then read once per spelling instead of once per pattern."""
+    union = _union(patterns)
+    if union is not None and search_any(union, text) is None:
+        return []
+    return [m for p in patterns for m in [search_any(p, text)] if m]
+
+
+@lru_cache(maxsize=256)
+def _union(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    """One pattern that matches where any of ``patterns`` does; None when they cannot be joined
+    faithfully (different flags, a back-reference or a named group)."""
+    if not patterns or len({p.flags for p in patterns}) != 1:
+        return None
+    source = "|".join(f"(?:{p.pattern})" for p in patterns)
+    if re.search(r"\\[1-9]|\(\?P[<=]|\(\?[aiLmsux]+\)", source):
+        return None
+    try:
+        return re.compile(source, patterns[0].flags)
+    except re.error:
+        return None

@@ -35,7 +35,7 @@ from service.domain.text import sentences, stem
 from service.continuity.claims import about_customer
 from service.errors import InvalidInput
 from service.guardrails.claims import Passage, check_claims, facts_of, split_passages
-from service.guardrails.normalise import clean, search_any
+from service.guardrails.normalise import clean, search_each
 from service.guardrails.plaintext import UNSAFE
 from service.ports import SearchHit
 from service.replies.policy_file import (  # the policy as data, re-exported for the checks' callers
@@ -388,7 +388,7 @@ class PolicyChecker:
         return {t for c in candidate.citations if c in evidence.hits for t in (evidence.hits[c].payload or {}).get("tags") or ()}
 
     def _tone(self, text: str) -> CheckResult:
-        findings = [f"tone: {m.group(0)!r}" for p in self.policy.tone_phrases for m in [search_any(p, text)] if m]
+        findings = [f"tone: {m.group(0)!r}" for m in search_each(self.policy.tone_phrases, text)]
         if text.count("!") > self.policy.max_exclamations:
             findings.append(f"{text.count('!')} exclamation marks (at most {self.policy.max_exclamations})")
         shouting = [w for w in re.findall(r"\b[A-Z]{4,}\b", text) if w not in self.policy.acronyms]

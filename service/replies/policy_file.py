@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 import yaml
 
-from service.guardrails.normalise import search_any
+from service.guardrails.normalise import search_each
 
 CHANNELS = ("chat", "email", "sms", "voice", "social", "web")
 
@@ -35,7 +35,7 @@ class Rule:
     def find(self, text: str) -> list[str]:
         """Matches in the text as written and in its normalised spellings (zero-width
         characters removed, full-width and look-alike characters folded)."""
-        return [m.group(0) for p in self.patterns for m in [search_any(p, text)] if m]
+        return [m.group(0) for m in search_each(self.patterns, text)]
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class Escalation:
     """Per-channel wording of ``reply`` (e.g. a shorter one for ``sms``)."""
 
     def matches(self, text: str) -> bool:
-        return any(search_any(p, text) for p in self.patterns)
+        return bool(search_each(self.patterns, text))
 
     def reply_for(self, channel: str) -> str:
         return self.replies.get(channel) or self.reply
