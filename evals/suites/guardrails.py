@@ -36,11 +36,12 @@ from evals.framework import COUNT, DEV, HELD_OUT, LOWER, TUNED_ON, CaseResult, R
 from evals.prepared_model import PreparedChatModel
 
 PROVENANCE = {
-    HELD_OUT: "faith-401..469 and viol-401..486 (tag fresh-v4), written and committed before any run on them",
+    HELD_OUT: "faith-601..676 and viol-601..699 (tag fresh-v5), written and committed before any run on them",
     DEV: f"faith-001..044, viol-001..050 (tag was-held-out), faith-101..164, viol-101..171 (tag was-held-out-2: the second held-out set, "
          f"looked at twice), faith-201..245, viol-201..252 (tag was-held-out-3: the third held-out set, first run 0.867 / 6 through; "
-         f"viol-249 relabelled faithful), faith-301..310, viol-301..313 (tag dev-i13-classes) and faith-501..509, viol-501..510 "
-         f"(tag dev-i13-classes-2, written for the classes fresh-v3 named), {TUNED_ON}",
+         f"viol-249 relabelled faithful), faith-301..310, viol-301..313 (tag dev-i13-classes), faith-401..469, viol-401..486 "
+         f"(tag was-held-out-4: the fourth held-out set, first run 0.899 faithful used (62/69) / 10 of 86 through, then tuned on) "
+         f"and faith-501..509, viol-501..510 (tag dev-i13-classes-2, written for the classes fresh-v3 named), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)
