@@ -101,6 +101,7 @@ async def drive(url: str, headers: dict[str, str], endpoint: str, clients: int, 
                 texts: list[str], unique: bool, offset: int) -> dict[str, Any]:
     latencies: list[float] = []
     errors: dict[str, int] = {}
+    samples: dict[str, str] = {}
     counter = iter(range(total))
     stop_at = time.perf_counter() + seconds
 
@@ -114,8 +115,11 @@ async def drive(url: str, headers: dict[str, str], endpoint: str, clients: int, 
             try:
                 r = await client.post(endpoint, json=body_for(endpoint, text, n), headers=headers)
                 status = str(r.status_code)
+                if status != "200":
+                    samples.setdefault(status, r.text[:300])
             except httpx.HTTPError as exc:
                 status = type(exc).__name__
+                samples.setdefault(status, str(exc)[:300])
             latencies.append((time.perf_counter() - t0) * 1000)
             if status != "200":
                 errors[status] = errors.get(status, 0) + 1
@@ -128,7 +132,7 @@ async def drive(url: str, headers: dict[str, str], endpoint: str, clients: int, 
     return {
         "requests": len(latencies), "rps": len(latencies) / elapsed if elapsed else 0.0,
         "p50": pct(latencies, 0.5), "p95": pct(latencies, 0.95), "p99": pct(latencies, 0.99),
-        "errors": sum(errors.values()), "error_kinds": errors,
+        "errors": sum(errors.values()), "error_kinds": errors, "error_samples": samples,
     }
 
 
@@ -307,6 +311,8 @@ def run(args: argparse.Namespace) -> None:
                     kinds = f" {r['error_kinds']}" if r["errors"] else ""
                     print(f"{endpoint:24} {c:>4} {r['requests']:>5} {r['rps']:>7.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['p99']:>8.1f} {r['errors']:>6} "
                           f"{srv:>14.1f} {own:>16.1f} {r['rps'] / floor_rps:>9.2f}{kinds}", flush=True)
+                    for status, body in r["error_samples"].items():
+                        print(f"  first {status}: {body}", flush=True)
             sampling.set()
             sampler.join()
             if args.workers > 1:

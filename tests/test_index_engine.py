@@ -152,6 +152,31 @@ def test_threads_share_one_client(engine):
     assert not failures
 
 
+def test_a_burst_of_new_connections_is_queued_not_refused(engine):
+    """Every thread of a worker opens its own connection at a burst (a cold pool under load): more
+    connects at once than socketserver's default accept queue of 5, which a Unix socket refuses
+    at once (EAGAIN) when full. All of them must be answered."""
+    clients = [EngineIndex(url=engine.url, dimension=384) for _ in range(96)]
+    clients[0].ensure_collection()
+    start = threading.Barrier(len(clients))
+    failures: list[BaseException] = []
+
+    def connect(client: EngineIndex) -> None:
+        start.wait()
+        try:
+            assert client.ping()
+            client.count()
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            failures.append(exc)
+
+    threads = [threading.Thread(target=connect, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures, failures[:3]
+
+
 def test_an_engine_restart_is_unavailable_then_recovers(engine_env):
     chunks, vectors = chunks_and_vectors(30)
     first = start_engine(env=engine_env)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -65,17 +66,27 @@ class EngineIndex:
 
     def _connect(self) -> _Conn:
         family = socket.AF_UNIX if self.kind == "unix" else socket.AF_INET6 if ":" in self.address[0] else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        try:
-            sock.settimeout(CONNECT_TIMEOUT_S)
-            sock.connect(self.address)
-            if self.kind == "tcp":
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        except OSError as exc:
-            sock.close()
-            raise Unavailable(f"the index engine at {self.url} is not answering ({exc.strerror or exc}); "
-                              "is `assist index serve` running?") from exc
-        return _Conn(sock)
+        deadline = time.monotonic() + CONNECT_TIMEOUT_S
+        while True:
+            sock = socket.socket(family, socket.SOCK_STREAM)
+            try:
+                sock.settimeout(CONNECT_TIMEOUT_S)
+                sock.connect(self.address)
+                if self.kind == "tcp":
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                return _Conn(sock)
+            except BlockingIOError as exc:
+                # A Unix socket whose accept queue is full refuses at once (EAGAIN): the engine
+                # is busy, not gone; try again until the connect timeout.
+                sock.close()
+                if time.monotonic() >= deadline:
+                    raise Unavailable(f"the index engine at {self.url} accepted no connection in {CONNECT_TIMEOUT_S:g} s "
+                                      f"({exc.strerror or exc})") from exc
+                time.sleep(0.005)
+            except OSError as exc:
+                sock.close()
+                raise Unavailable(f"the index engine at {self.url} is not answering ({exc.strerror or exc}); "
+                                  "is `assist index serve` running?") from exc
 
     def _take(self) -> tuple[_Conn, bool]:
         with self._lock:

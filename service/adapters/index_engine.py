@@ -132,13 +132,20 @@ class _Handler(socketserver.StreamRequestHandler):
                 return
 
 
+LISTEN_BACKLOG = 512
+"""Connections waiting to be accepted: every thread of every worker opens its own at a burst, and
+a Unix socket refuses a connect at once (EAGAIN) when this queue is full (socketserver's own is 5)."""
+
+
 class _UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
 
 
 class _TcpServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = LISTEN_BACKLOG
 
     def server_bind(self) -> None:
         self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
