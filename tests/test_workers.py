@@ -171,3 +171,36 @@ async def test_ingests_of_one_tenant_take_turns_across_processes(pg_url):
     finally:
         for e in engines:
             await e.dispose()
+
+
+def test_each_worker_socket_gets_a_share_of_new_connections() -> None:
+    """`--workers N`: the parent reserves the address without listening; each worker listens on
+    its own SO_REUSEPORT socket there, so the kernel spreads connections over them (a shared
+    socket gave one worker all of a burst)."""
+    import selectors
+    import socket
+
+    from service.startup.workers import listening_twin, reserve
+
+    reserved = reserve("127.0.0.1", 0)
+    twins = [listening_twin(reserved), listening_twin(reserved)]
+    address = reserved.getsockname()
+    clients = [socket.create_connection(address, timeout=5) for _ in range(64)]
+    accepted = [0, 0]
+    with selectors.DefaultSelector() as selector:
+        for i, twin in enumerate(twins):
+            twin.setblocking(False)
+            selector.register(twin, selectors.EVENT_READ, i)
+        while sum(accepted) < len(clients):
+            events = selector.select(timeout=5)
+            assert events, f"only {sum(accepted)} of {len(clients)} connections reached a worker socket"
+            for key, _ in events:
+                try:
+                    conn, _ = key.fileobj.accept()
+                except BlockingIOError:
+                    continue
+                conn.close()
+                accepted[key.data] += 1
+    assert all(accepted), accepted  # 64 connections all hashed to one socket: about 1 in 2**63
+    for s in clients + twins + [reserved]:
+        s.close()

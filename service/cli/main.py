@@ -9,13 +9,13 @@ import argparse
 import sys
 
 import structlog
-import uvicorn
 
 from service.cli.evals import run_evals
 from service.errors import AppError, NotFound
 from service.observability.logging import configure_logging
 from service.settings import Settings, SettingsError, export_for_workers
 from service.startup.engine import EngineStartError, start_engine
+from service.startup.workers import reserve, run_workers
 from service.startup import Startup
 from service.startup.server import address_of, open_socket, serve
 
@@ -116,9 +116,16 @@ def serve_workers(settings: Settings, host: str, port: int, workers: int) -> int
         structlog.get_logger("service.startup").info("index_engine_started", address=engine.url, pid=engine.process.pid,
                                                      workers=workers)
     try:
-        uvicorn.run("service.app:create_listening_app", factory=True, host=host, port=port, workers=workers,
-                    log_level="warning", log_config=None)
+        sock = reserve(host, port)
+    except OSError as exc:
+        if engine is not None:
+            engine.stop()
+        raise AppError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    try:
+        run_workers("service.app:create_listening_app", sock=sock, workers=workers, factory=True, log_level="warning",
+                    log_config=None)
     finally:
+        sock.close()
         if engine is not None:
             engine.stop()
     return 0
