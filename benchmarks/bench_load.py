@@ -17,7 +17,8 @@ Prints numbers; asserts nothing.
 embedded shard; each worker gets ASSIST_EMBEDDING_THREADS=1 unless --env says otherwise. CPU
 and RSS are then summed over the whole process tree (workers and engine), the floor counts one
 lane per worker, and the CPU each process used over the run is printed at the end (how the
-connections were spread over the workers). Keep-alive connections stay on the worker that
+connections were spread over the workers: each worker listens on its own SO_REUSEPORT socket, so
+the kernel assigns connections by address). Keep-alive connections stay on the worker that
 accepted them: at 1 client one worker does all the work.
 
     .venv/bin/python benchmarks/bench_load.py [--requests 300] [--seconds 40] [--concurrency 1,8,32] [--workers 2]
