@@ -594,3 +594,28 @@ def test_a_condition_is_not_a_denial() -> None:
     assert "grounded" in failed(check("Guests get a new promo code too when the old one isn't valid.", "promotions-promo-code-not-working"))
     assert check("If the code turns out not to be valid, unfortunately we can't replace it for guest checkouts.",
                  "promotions-promo-code-not-working").passed
+
+
+# ---- issue 13, round 3: the classes fresh-v4 named ----------------------------------------------
+
+
+@pytest.mark.parametrize("text,articles", [
+    ("Silver members can return an item within 6 weeks of purchase.", ("returns-membership-windows",)),
+    ("Boots take about two months to break in.", ("products-boots-faq",)),
+    ("Our boots come with a 2-year warranty against manufacturing defects.", ("products-boots-faq",)),
+    ("On Saturdays our stores open at ten.", ("store-dates-and-hours",)),
+    ("We open at 10 on Mondays.", ("store-dates-and-hours",)),
+])
+def test_a_number_moved_onto_another_unit_or_weekday_is_refused(text: str, articles: tuple[str, ...]) -> None:
+    assert "grounded" in failed(check(text, *articles)), text
+
+
+@pytest.mark.parametrize("text,articles", [
+    ("Silver members can return an item within six months of purchase.", ("returns-membership-windows",)),
+    ("Boots usually take one to two weeks to break in.", ("products-boots-faq",)),
+    ("Stores open at nine Monday to Saturday and at ten on Sundays.", ("store-dates-and-hours",)),
+    ("On Sundays we open at 10 a.m.", ("store-dates-and-hours",)),
+])
+def test_the_same_number_with_its_own_unit_or_weekday_passes(text: str, articles: tuple[str, ...]) -> None:
+    report = check(text, *articles)
+    assert report.passed, (text, report.findings())

@@ -51,7 +51,7 @@ from service.guardrails.conversational import (
     TOPIC,
     small_talk,
 )
-from service.guardrails.numbers import prepare
+from service.guardrails.numbers import prepare, qualifier
 
 ALL_LEVELS = frozenset({"gold", "silver", "bronze", "guest"})
 MEMBER_LEVELS = frozenset({"gold", "silver", "bronze"})
@@ -106,6 +106,8 @@ class Fact:
     """The levels the fact is said of; None when the text ties it to no level."""
     start: int = 0
     """Offset in the prepared text (:func:`prepare`)."""
+    qual: str = ""
+    """A number's unit or a time's weekday (:func:`~service.guardrails.numbers.qualifier`)."""
 
 
 @dataclass
@@ -272,7 +274,7 @@ def _facts_of(text: str, default_scope: frozenset[str] | None, acts: str | None)
             scope = preceding[-1][2]
         elif after:
             scope = after[0][2]
-        out.append(Fact(value, scope, start))
+        out.append(Fact(value, scope, start, qualifier(t, start, end, value)))
     return tuple(out)
 
 
@@ -510,8 +512,12 @@ def check_claims(
     return ClaimCheck(findings, supports)
 
 
-def _same_fact(source: str, claim: str) -> bool:
-    """A time said without am/pm ("9:00") matches the source's "9:00am"; "9:00pm" does not."""
+def _same_fact(fact: Fact, claimed: Fact) -> bool:
+    """A time said without am/pm ("9:00") matches the source's "9:00am"; "9:00pm" does not. A
+    unit or a weekday both sides give must be the same ("2-year" is not "2 weeks")."""
+    if fact.qual and claimed.qual and fact.qual != claimed.qual:
+        return False
+    source, claim = fact.value, claimed.value
     return source == claim or (re.fullmatch(r"\d{1,2}:\d{2}", claim) is not None and source[:-2] == claim and source[-2:] in ("am", "pm"))
 
 
@@ -527,7 +533,7 @@ def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozen
         pf = p.facts()
         ok = True
         for f in facts:
-            candidates = [x for x in pf if _same_fact(x.value, f.value)]
+            candidates = [x for x in pf if _same_fact(x, f)]
             if not candidates:
                 ok = False
                 break
@@ -548,7 +554,7 @@ def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozen
             return overlap, ""
     if reasons:
         return best_overlap, reasons[0]
-    missing = ", ".join(f.value.replace("act:", "a commitment to ") for f in facts) or "its scope"
+    missing = ", ".join(f.value.replace("act:", "a commitment to ") + (f" ({f.qual})" if f.qual else "") for f in facts) or "its scope"
     if best_overlap:
         return best_overlap, f"no single in-force source passage states {missing} in these words (best overlap {best_overlap:.2f})"
     return 0.0, f"no in-force source passage states {missing}" + (f" for {', '.join(sorted(scope))}" if scope else "")
