@@ -529,11 +529,20 @@ def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozen
         return _scope_support(scope, words, passages, content_words, universal=universal, negated=negated)
     best_overlap = 0.0
     reasons: list[str] = []
+    # An action the sources grant level by level ("Gold and Silver: the fee is always removed"):
+    # a passage naming no level ("Company error: remove the fee") is no support for granting it to
+    # a level none of them grants it to.
+    leveled = set()
+    for f in facts:
+        if f.value.startswith("act:") and f.scope is not None:
+            given = [x.scope for p in passages for x in p.facts() if x.value == f.value and x.scope not in (None, ALL_LEVELS)]
+            if given and not any(covers(g, f.scope) for g in given):
+                leveled.add(f.value)
     for p in passages:
         pf = p.facts()
         ok = True
         for f in facts:
-            candidates = [x for x in pf if _same_fact(x, f)]
+            candidates = [x for x in pf if _same_fact(x, f) and not (x.scope is None and f.value in leveled)]
             if not candidates:
                 ok = False
                 break
