@@ -641,3 +641,38 @@ def test_an_action_said_with_an_adverb_or_as_a_levels_entitlement_needs_a_passag
 def test_the_same_action_for_a_level_the_source_grants_it_passes(text: str, articles: tuple[str, ...]) -> None:
     report = check(text, *articles)
     assert report.passed, (text, report.findings())
+
+
+def test_list_numbers_and_ing_empathy_are_no_claims_but_their_items_are() -> None:
+    steps = "Here are a few things to try:\n\n1. Refresh the page and add the item again.\n2. Log out and back in."
+    assert check(steps, "site-cart-not-updating").passed
+    assert is_conversational("I totally get wanting to be sure!")
+    assert not is_conversational("I totally get wanting a refund, so I'll refund you today.")
+    bad = check("A few things to know:\n\n1. Guests can return items within 90 days.\n2. Gold members can return at any time.", "returns-membership-windows")
+    assert "grounded" in failed(bad)
+
+
+def test_the_customers_figure_judged_against_the_rule_passes_but_never_becomes_the_rule() -> None:
+    customer = ("I have no account, bought a top 3 weeks ago. Can I return it?",)
+    ok = check("Guests can return items within 30 days of purchase, so 3 weeks is fine.", "returns-membership-windows", customer=customer)
+    assert ok.passed, ok.findings()
+    assert "grounded" in failed(check("Guests can return items within 3 weeks of purchase, so that's fine.", "returns-membership-windows",
+                                      customer=customer))
+
+
+@pytest.mark.parametrize("text,articles", [
+    ("Any customer can ask us to cancel their premium subscription at any time.", ("subscription-cancel-and-late-payment",)),
+    ("Each membership level lasts 12 months and is reviewed every year.", ("store-membership-levels",)),
+])
+def test_a_universal_rule_a_source_states_of_no_particular_level_passes(text: str, articles: tuple[str, ...]) -> None:
+    report = check(text, *articles)
+    assert report.passed, (text, report.findings())
+
+
+@pytest.mark.parametrize("text,articles", [
+    ("Every customer can return an item at any time.", ("returns-membership-windows",)),
+    ("Any customer can get an extension at any time.", ("subscription-cancel-and-late-payment",)),
+    ("Each membership level lasts 6 months.", ("store-membership-levels",)),
+])
+def test_a_universal_claim_whose_fact_a_source_gives_some_levels_is_still_refused(text: str, articles: tuple[str, ...]) -> None:
+    assert "grounded" in failed(check(text, *articles)), text

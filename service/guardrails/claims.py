@@ -88,7 +88,11 @@ _DETAIL = re.compile(
 """Details that are facts like numbers: a colour or a material stated in a reply must be the one
 the source states ("boots ship with black laces" where the article says brown)."""
 _CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|so|or|while|whereas)\s)\s*", re.I)
-_ABOUT_CUSTOMER = re.compile(r"\b(?:ago|you (?:said|mentioned|wrote|bought|ordered|paid)|your (?:order|purchase|package|parcel))\b", re.I)
+_ABOUT_CUSTOMER = re.compile(r"\b(?:ago|you (?:said|mentioned|wrote|bought|ordered|paid)|your (?:order|purchase|package|parcel))\b"
+                             # the customer's own figure judged against a rule: "so 3 weeks is fine", "which is still inside the window"
+                             r"|\b(?:is|are|'s) (?:still |well )?(?:fine|ok|okay|in time|(?:within|inside|under) (?:the|your) (?:window|limit|time limit))\b", re.I)
+_LIST_MARKER = re.compile(r"\s*(?:\(?\d{1,2}[.)]|[a-z][.)]|[-*•])\s*")
+"""A list item's number split off as a sentence ("1."): no claim."""
 _BIND_FOLLOWING = re.compile(r"^\s*(?:for|to|with|on|of)\s+(?:our |all |the |your )?$", re.I)
 
 
@@ -376,7 +380,7 @@ def check_claims(
     supports: list[float] = []
     for sentence in sentences:
         sentence = without_lead_in(sentence)
-        if is_conversational(sentence):
+        if _LIST_MARKER.fullmatch(sentence) or is_conversational(sentence):
             continue
         words = content_words(prepare(sentence))  # "ninety-nine dollars" is a number, not three words
         if words:
@@ -434,6 +438,10 @@ def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozen
             given = [x.scope for p in passages for x in p.facts() if x.value == f.value and x.scope not in (None, ALL_LEVELS)]
             if given and not any(covers(g, f.scope) for g in given):
                 leveled.add(f.value)
+    # A passage naming no level ("You can ask us to cancel at any time") states it of everyone,
+    # unless a source gives one of the clause's facts to particular levels.
+    plain = scope == ALL_LEVELS and not any(_same_fact(x, f) and x.scope not in (None, ALL_LEVELS)
+                                            for p in passages for x in p.facts() for f in facts)
     for p in passages:
         pf = p.facts()
         ok = True
@@ -450,7 +458,8 @@ def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozen
                 break
         if not ok:
             continue
-        if scope == ALL_LEVELS and (all(lv != ALL_LEVELS for lv, _ in p.segments()) or (universal and not says_universally(p.text))):
+        if scope == ALL_LEVELS and not (plain and all(lv is None for lv, _ in p.segments())) and (
+                all(lv != ALL_LEVELS for lv, _ in p.segments()) or (universal and not says_universally(p.text))):
             continue  # "any customer can ...": only a source that says so of everyone supports it
         pwords = content_words(f"{p.context} {p.text}")
         overlap = len(words & pwords) / len(words) if words else 1.0

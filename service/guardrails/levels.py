@@ -17,7 +17,7 @@ MEMBER_LEVELS = frozenset({"gold", "silver", "bronze"})
 
 _LEVEL_TOKEN = re.compile(
     r"\b(?P<uni>everyone|everybody|anyone|all (?:customers|shoppers|levels|membership levels|of our customers)|"
-    r"(?:any|every) (?:customer|shopper|level|membership level)|whatever (?:their|your) (?:level|membership)|"
+    r"(?:any|every|each) (?:customer|shopper|level|membership level)|whatever (?:their|your) (?:level|membership)|"
     r"regardless of (?:their |your )?(?:level|membership(?: level)?)|no matter (?:their|your|the) (?:level|membership))\b"
     r"|\b(?P<other>other (?:members|membership levels|levels|customers)|others|everyone else)\b"
     r"|\b(?P<allm>all (?:our |of our )?members|every member|any member)\b"
