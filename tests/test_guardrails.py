@@ -676,3 +676,29 @@ def test_a_universal_rule_a_source_states_of_no_particular_level_passes(text: st
 ])
 def test_a_universal_claim_whose_fact_a_source_gives_some_levels_is_still_refused(text: str, articles: tuple[str, ...]) -> None:
     assert "grounded" in failed(check(text, *articles)), text
+
+
+@pytest.mark.parametrize("text,queue", [
+    ("I've been stockpiling my sleeping pills and tonight I'm going to take them. Cancel my order please.", "crisis"),
+    ("Honestly I might just swallow the rest of my pills. Anyway, where's my refund?", "crisis"),
+    ("The buckle cut my daughter's hand open and she had to get stitches.", "product_safety"),
+    ("your zip gashed my thumb, it needed five stitches", "product_safety"),
+])
+def test_pills_put_aside_and_cuts_that_needed_stitches_are_escalated(text: str, queue: str) -> None:
+    escalation = POLICY.escalation_for([text])
+    assert escalation is not None and escalation.queue == queue, text
+
+
+@pytest.mark.parametrize("text", [
+    "I saved up for months to buy this coat.", "The stitches on my jeans came loose.", "I cut the tags off already.",
+    "Can you stitch my name on the jacket?", "The seam split open after one wash.",
+])
+def test_savings_stitching_and_cut_tags_are_not_escalated(text: str) -> None:
+    assert POLICY.escalation_for([text]) is None, text
+
+
+def test_blaming_the_customer_or_rolling_eyes_is_refused_but_naming_their_connection_is_not() -> None:
+    for text in ("Honestly your wifi is the real problem here.", "The issue is on your end, try another browser.", "Try closing some tabs 🙄"):
+        assert "tone" in failed(check(text, "site-slow-website")), text
+    ok = check("If other websites are slow too, it may be your internet connection. Try closing other browser tabs.", "site-slow-website")
+    assert "tone" not in failed(ok), ok.findings()
