@@ -702,3 +702,9 @@ def test_blaming_the_customer_or_rolling_eyes_is_refused_but_naming_their_connec
         assert "tone" in failed(check(text, "site-slow-website")), text
     ok = check("If other websites are slow too, it may be your internet connection. Try closing other browser tabs.", "site-slow-website")
     assert "tone" not in failed(ok), ok.findings()
+
+
+def test_so_before_an_adjective_is_no_conjunction_but_before_a_new_subject_it_is() -> None:
+    assert is_conversational("Sorry it's so slow today.")
+    assert not is_conversational("Sorry it's late, so we'll refund you today.")
+    assert POLICY.escalation_for(["there's a box of pills I've been saving for tonight"]) is not None

@@ -87,7 +87,10 @@ _DETAIL = re.compile(
     r"leather|suede|wool|cotton|denim|nylon|polyester|canvas|rubber|cashmere|linen|fleece|silk|merino)\b", re.I)
 """Details that are facts like numbers: a colour or a material stated in a reply must be the one
 the source states ("boots ship with black laces" where the article says brown)."""
-_CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|so|or|while|whereas)\s)\s*", re.I)
+_CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
+                     r"there|the|your|our|my|a|an|if|please|just|let|feel|no|any|all|every|each|\d)\b))\s*", re.I)
+"""Clauses end at ";", "," and conjunctions; "so" joins clauses only before a new subject ("so
+we'll check", not "it's so slow today")."""
 _ABOUT_CUSTOMER = re.compile(r"\b(?:ago|you (?:said|mentioned|wrote|bought|ordered|paid)|your (?:order|purchase|package|parcel))\b"
                              # the customer's own figure judged against a rule: "so 3 weeks is fine", "which is still inside the window"
                              r"|\b(?:is|are|'s) (?:still |well )?(?:fine|ok|okay|in time|(?:within|inside|under) (?:the|your) (?:window|limit|time limit))\b", re.I)
