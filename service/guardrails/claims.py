@@ -1,7 +1,8 @@
 """Claim-level grounding: is every fact a reply states supported by one source passage?
 
 A reply is split into **claims** (sentences) and each claim into **clauses** (at ``;``, ``,``
-and ``and/but/so/or``). A clause carries **facts** — numbers, amounts, durations and dates,
+and ``and/but/or``, ``so`` before a new subject). A clause carries **facts** — numbers (with
+their unit, and a time with its weekday: "2-year" is not "2 weeks"), amounts, durations and dates,
 eligibility words (``free``, ``unlimited``, ``waived``, ``no fee``, ``today``,
 ``tomorrow``), colours and materials, and the actions the reply commits to ("I'll refund you",
 "your extension is approved": ``act:refund``, ``act:approve``) — and a **scope**: the
