@@ -532,7 +532,8 @@ def test_a_claim_about_levels_the_sources_treat_one_by_one_needs_a_part_said_of_
         assert report.passed, report.findings()
     else:
         assert "grounded" in failed(report)
-        assert any("level by level" in f for f in report.findings()), report.findings()
+        # "can get an extension" is also an action said of Bronze: refused as the level's entitlement or level by level
+        assert any("level by level" in f or "not for bronze" in f for f in report.findings()), report.findings()
 
 
 def test_what_a_source_denies_a_level_supports_the_denial_not_the_grant() -> None:
@@ -610,3 +611,116 @@ def test_search_each_gives_what_each_pattern_finds_in_every_spelling() -> None:
     assert _union((re.compile(r"(?P<x>a)"), re.compile(r"(?P<x>b)"))) is None
     assert _union((re.compile("a", re.IGNORECASE), re.compile("b"))) is None
     assert [m.group(0) for m in search_each((re.compile(r"(a)\1"), re.compile(r"b")), "aa b")] == ["aa", "b"]
+
+
+# ---- issue 13, round 3: the classes fresh-v4 named ----------------------------------------------
+
+
+@pytest.mark.parametrize("text,articles", [
+    ("Silver members can return an item within 6 weeks of purchase.", ("returns-membership-windows",)),
+    ("Boots take about two months to break in.", ("products-boots-faq",)),
+    ("Our boots come with a 2-year warranty against manufacturing defects.", ("products-boots-faq",)),
+    ("On Saturdays our stores open at ten.", ("store-dates-and-hours",)),
+    ("We open at 10 on Mondays.", ("store-dates-and-hours",)),
+])
+def test_a_number_moved_onto_another_unit_or_weekday_is_refused(text: str, articles: tuple[str, ...]) -> None:
+    assert "grounded" in failed(check(text, *articles)), text
+
+
+@pytest.mark.parametrize("text,articles", [
+    ("Silver members can return an item within six months of purchase.", ("returns-membership-windows",)),
+    ("Boots usually take one to two weeks to break in.", ("products-boots-faq",)),
+    ("Stores open at nine Monday to Saturday and at ten on Sundays.", ("store-dates-and-hours",)),
+    ("On Sundays we open at 10 a.m.", ("store-dates-and-hours",)),
+])
+def test_the_same_number_with_its_own_unit_or_weekday_passes(text: str, articles: tuple[str, ...]) -> None:
+    report = check(text, *articles)
+    assert report.passed, (text, report.findings())
+
+
+@pytest.mark.parametrize("text,articles", [
+    ("As a Bronze member, the extra fee is always removed from your order.", ("orders-mystery-fee",)),
+    ("For guests the unexpected fee is automatically removed.", ("orders-mystery-fee",)),
+    ("Guest shoppers: guests can also get a replacement code for their next purchase.", ("promotions-promo-code-expired",)),
+    ("Bronze members can get an extension on a late subscription payment.", ("subscription-cancel-and-late-payment",)),
+])
+def test_an_action_said_with_an_adverb_or_as_a_levels_entitlement_needs_a_passage_for_that_level(text: str, articles: tuple[str, ...]) -> None:
+    assert "grounded" in failed(check(text, *articles)), text
+
+
+@pytest.mark.parametrize("text,articles", [
+    ("As a Silver member, the extra fee is always removed from your order.", ("orders-mystery-fee",)),
+    ("Gold members can get a replacement code for 20% off their next purchase.", ("promotions-promo-code-expired",)),
+    ("Gold members can always get an extension on a late subscription payment.", ("subscription-cancel-and-late-payment",)),
+    ("Silver members can get an extension only if they're 1 day late on the payment.", ("subscription-cancel-and-late-payment",)),
+])
+def test_the_same_action_for_a_level_the_source_grants_it_passes(text: str, articles: tuple[str, ...]) -> None:
+    report = check(text, *articles)
+    assert report.passed, (text, report.findings())
+
+
+def test_list_numbers_and_ing_empathy_are_no_claims_but_their_items_are() -> None:
+    steps = "Here are a few things to try:\n\n1. Refresh the page and add the item again.\n2. Log out and back in."
+    assert check(steps, "site-cart-not-updating").passed
+    assert is_conversational("I totally get wanting to be sure!")
+    assert not is_conversational("I totally get wanting a refund, so I'll refund you today.")
+    bad = check("A few things to know:\n\n1. Guests can return items within 90 days.\n2. Gold members can return at any time.", "returns-membership-windows")
+    assert "grounded" in failed(bad)
+
+
+def test_the_customers_figure_judged_against_the_rule_passes_but_never_becomes_the_rule() -> None:
+    customer = ("I have no account, bought a top 3 weeks ago. Can I return it?",)
+    ok = check("Guests can return items within 30 days of purchase, so 3 weeks is fine.", "returns-membership-windows", customer=customer)
+    assert ok.passed, ok.findings()
+    assert "grounded" in failed(check("Guests can return items within 3 weeks of purchase, so that's fine.", "returns-membership-windows",
+                                      customer=customer))
+
+
+@pytest.mark.parametrize("text,articles", [
+    ("Any customer can ask us to cancel their premium subscription at any time.", ("subscription-cancel-and-late-payment",)),
+    ("Each membership level lasts 12 months and is reviewed every year.", ("store-membership-levels",)),
+])
+def test_a_universal_rule_a_source_states_of_no_particular_level_passes(text: str, articles: tuple[str, ...]) -> None:
+    report = check(text, *articles)
+    assert report.passed, (text, report.findings())
+
+
+@pytest.mark.parametrize("text,articles", [
+    ("Every customer can return an item at any time.", ("returns-membership-windows",)),
+    ("Any customer can get an extension at any time.", ("subscription-cancel-and-late-payment",)),
+    ("Each membership level lasts 6 months.", ("store-membership-levels",)),
+])
+def test_a_universal_claim_whose_fact_a_source_gives_some_levels_is_still_refused(text: str, articles: tuple[str, ...]) -> None:
+    assert "grounded" in failed(check(text, *articles)), text
+
+
+@pytest.mark.parametrize("text,queue", [
+    ("I've been stockpiling my sleeping pills and tonight I'm going to take them. Cancel my order please.", "crisis"),
+    ("Honestly I might just swallow the rest of my pills. Anyway, where's my refund?", "crisis"),
+    ("The buckle cut my daughter's hand open and she had to get stitches.", "product_safety"),
+    ("your zip gashed my thumb, it needed five stitches", "product_safety"),
+])
+def test_pills_put_aside_and_cuts_that_needed_stitches_are_escalated(text: str, queue: str) -> None:
+    escalation = POLICY.escalation_for([text])
+    assert escalation is not None and escalation.queue == queue, text
+
+
+@pytest.mark.parametrize("text", [
+    "I saved up for months to buy this coat.", "The stitches on my jeans came loose.", "I cut the tags off already.",
+    "Can you stitch my name on the jacket?", "The seam split open after one wash.",
+])
+def test_savings_stitching_and_cut_tags_are_not_escalated(text: str) -> None:
+    assert POLICY.escalation_for([text]) is None, text
+
+
+def test_blaming_the_customer_or_rolling_eyes_is_refused_but_naming_their_connection_is_not() -> None:
+    for text in ("Honestly your wifi is the real problem here.", "The issue is on your end, try another browser.", "Try closing some tabs 🙄"):
+        assert "tone" in failed(check(text, "site-slow-website")), text
+    ok = check("If other websites are slow too, it may be your internet connection. Try closing other browser tabs.", "site-slow-website")
+    assert "tone" not in failed(ok), ok.findings()
+
+
+def test_so_before_an_adjective_is_no_conjunction_but_before_a_new_subject_it_is() -> None:
+    assert is_conversational("Sorry it's so slow today.")
+    assert not is_conversational("Sorry it's late, so we'll refund you today.")
+    assert POLICY.escalation_for(["there's a box of pills I've been saving for tonight"]) is not None

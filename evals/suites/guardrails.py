@@ -40,8 +40,9 @@ PROVENANCE = {
     DEV: f"faith-001..044, viol-001..050 (tag was-held-out), faith-101..164, viol-101..171 (tag was-held-out-2: the second held-out set, "
          f"looked at twice), faith-201..245, viol-201..252 (tag was-held-out-3: the third held-out set, first run 0.867 / 6 through; "
          f"viol-249 relabelled faithful), faith-301..310, viol-301..313 (tag dev-i13-classes), faith-401..469, viol-401..486 "
-         f"(tag was-held-out-4: the fourth held-out set, first run 0.899 faithful used (62/69) / 10 of 86 through, then tuned on) "
-         f"and faith-501..509, viol-501..510 (tag dev-i13-classes-2, written for the classes fresh-v3 named), {TUNED_ON}",
+         f"(tag was-held-out-4: the fourth held-out set, first run 0.899 faithful used (62/69) / 10 of 86 through, then tuned on), "
+         f"faith-501..509, viol-501..510 (tag dev-i13-classes-2, written for the classes fresh-v3 named) and faith-701..708, "
+         f"viol-701..710 (tag dev-i13-classes-3, written for the classes fresh-v4 named), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)

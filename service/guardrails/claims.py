@@ -1,7 +1,8 @@
 """Claim-level grounding: is every fact a reply states supported by one source passage?
 
 A reply is split into **claims** (sentences) and each claim into **clauses** (at ``;``, ``,``
-and ``and/but/so/or``). A clause carries **facts** — numbers, amounts, durations and dates,
+and ``and/but/or``, ``so`` before a new subject). A clause carries **facts** — numbers (with
+their unit, and a time with its weekday: "2-year" is not "2 weeks"), amounts, durations and dates,
 eligibility words (``free``, ``unlimited``, ``waived``, ``no fee``, ``today``,
 ``tomorrow``), colours and materials, and the actions the reply commits to ("I'll refund you",
 "your extension is approved": ``act:refund``, ``act:approve``) — and a **scope**: the
@@ -39,7 +40,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from service.domain.text import sentences
-from service.guardrails.commitments import NEGATION, acts_in
+from service.guardrails.commitments import acts_in
 from service.guardrails.conversational import (
     COMMITMENT_WORD,
     CONVERSATIONAL,
@@ -51,10 +52,17 @@ from service.guardrails.conversational import (
     TOPIC,
     small_talk,
 )
-from service.guardrails.numbers import prepare
+from service.guardrails.levels import (
+    ALL_LEVELS,
+    claim_negated,
+    level_groups,
+    level_segments,
+    covers,
+    says_universally,
+    scope_of,
+)
+from service.guardrails.numbers import prepare, qualifier
 
-ALL_LEVELS = frozenset({"gold", "silver", "bronze", "guest"})
-MEMBER_LEVELS = frozenset({"gold", "silver", "bronze"})
 PASSAGE_OVERLAP = 0.5
 """Share of a clause's content words that its one supporting passage must contain."""
 UNIVERSAL_OVERLAP = 0.75
@@ -80,22 +88,15 @@ _DETAIL = re.compile(
     r"leather|suede|wool|cotton|denim|nylon|polyester|canvas|rubber|cashmere|linen|fleece|silk|merino)\b", re.I)
 """Details that are facts like numbers: a colour or a material stated in a reply must be the one
 the source states ("boots ship with black laces" where the article says brown)."""
-_CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|so|or|while|whereas)\s)\s*", re.I)
-_LEVEL_TOKEN = re.compile(
-    r"\b(?P<uni>everyone|everybody|anyone|all (?:customers|shoppers|levels|membership levels|of our customers)|"
-    r"(?:any|every) (?:customer|shopper|level|membership level)|whatever (?:their|your) (?:level|membership)|"
-    r"regardless of (?:their |your )?(?:level|membership(?: level)?)|no matter (?:their|your|the) (?:level|membership))\b"
-    r"|\b(?P<other>other (?:members|membership levels|levels|customers)|others|everyone else)\b"
-    r"|\b(?P<allm>all (?:our |of our )?members|every member|any member)\b"
-    r"|\b(?P<lvl>gold|silver|bronze|guests?)\b"
-    r"|\b(?P<guest>without (?:a |any )?membership|no membership|non-?members?)\b"
-    r"|\b(?P<mem>members?)\b",
-    re.I,
-)
-_SEGMENT_BREAK = re.compile(r"[;.!?](?=\s|$)|,\s*(?:and|but|while|whereas|so|though)\b|\s(?:but|whereas|while)\s", re.I)
-_SUBORDINATE = re.compile(r"\b(?:when|whenever|if|unless|because|since|once|even though|although|though|as long as|whether)\b[^,;:.]*", re.I)
-_WORDY = re.compile(r"[a-z]{2,}", re.I)
-_ABOUT_CUSTOMER = re.compile(r"\b(?:ago|you (?:said|mentioned|wrote|bought|ordered|paid)|your (?:order|purchase|package|parcel))\b", re.I)
+_CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
+                     r"there|the|your|our|my|a|an|if|please|just|let|feel|no|any|all|every|each|\d)\b))\s*", re.I)
+"""Clauses end at ";", "," and conjunctions; "so" joins clauses only before a new subject ("so
+we'll check", not "it's so slow today")."""
+_ABOUT_CUSTOMER = re.compile(r"\b(?:ago|you (?:said|mentioned|wrote|bought|ordered|paid)|your (?:order|purchase|package|parcel))\b"
+                             # the customer's own figure judged against a rule: "so 3 weeks is fine", "which is still inside the window"
+                             r"|\b(?:is|are|'s) (?:still |well )?(?:fine|ok|okay|in time|(?:within|inside|under) (?:the|your) (?:window|limit|time limit))\b", re.I)
+_LIST_MARKER = re.compile(r"\s*(?:\(?\d{1,2}[.)]|[a-z][.)]|[-*•])\s*")
+"""A list item's number split off as a sentence ("1."): no claim."""
 _BIND_FOLLOWING = re.compile(r"^\s*(?:for|to|with|on|of)\s+(?:our |all |the |your )?$", re.I)
 
 
@@ -106,6 +107,8 @@ class Fact:
     """The levels the fact is said of; None when the text ties it to no level."""
     start: int = 0
     """Offset in the prepared text (:func:`prepare`)."""
+    qual: str = ""
+    """A number's unit or a time's weekday (:func:`~service.guardrails.numbers.qualifier`)."""
 
 
 @dataclass
@@ -137,56 +140,8 @@ class Passage:
             if self.parts:
                 self._segments = [seg for part in self.parts for seg in part.segments()]
             else:
-                self._segments = _segments(prepare(self.text), self.scope_hint)
+                self._segments = level_segments(prepare(self.text), self.scope_hint)
         return self._segments
-
-
-def _segments(t: str, hint: frozenset[str] | None) -> list[tuple[frozenset[str] | None, bool]]:
-    groups = _level_groups(t)
-    if hint is not None or not groups:
-        return [(hint, _negated(t, 0, len(t)))]
-    return [(levels, neg) for _, _, levels, neg in _segment_spans(t, groups)]
-
-
-def _segment_spans(t: str, groups: list[tuple[int, int, frozenset[str]]]) -> list[tuple[int, int, frozenset[str], bool]]:
-    """(start, end, levels, negated) of the parts of ``t`` said of its level groups."""
-    out: list[tuple[int, int, frozenset[str], bool]] = []
-    pos, after_semicolon = 0, False
-    for brk in [*_SEGMENT_BREAK.finditer(t), None]:
-        end = brk.start() if brk else len(t)
-        inside = [g for g in groups if pos <= g[0] < end]
-        if not inside:
-            # "Guests: apologise; there is nothing we can do": still about guests (after ";" only:
-            # ", and we never share ..." is a clause of its own).
-            if out and after_semicolon and _WORDY.search(t, pos, end):
-                a, _, levels, neg = out[-1]
-                out[-1] = (a, end, levels, neg or _negated(t, pos, end))
-        else:
-            starts = [pos] + [g[0] for g in inside[1:]]
-            stops = [g[0] for g in inside[1:]] + [end]
-            out += [(a, b, g[2], _negated(t, a, b)) for g, a, b in zip(inside, starts, stops, strict=True)]
-        pos, after_semicolon = end, bool(brk) and brk.group(0) == ";"
-    return out
-
-
-def _negated(t: str, start: int, end: int) -> bool:
-    """A denial in ``t[start:end]``, leaving out conditions ("when the old one isn't valid", "even
-    though the code isn't valid"): they say when, not whether."""
-    return bool(NEGATION.search(_SUBORDINATE.sub(" ", t[start:end])))
-
-
-def _claim_negated(t: str, start: int, end: int) -> bool | None:
-    """Does the clause ``t[start:end]`` deny what it says of its levels? Read on the part of the
-    sentence said of the clause's first level group, so "we can't extend Bronze | or guest
-    subscriptions" is a denial in both clauses. None when the clause only names levels."""
-    groups = _level_groups(t)
-    first = next((g for g in groups if g[0] < end and g[1] > start), None)
-    if first is None:
-        return _negated(t, start, end)
-    for a, b, _, neg in _segment_spans(t, groups):
-        if a <= first[0] < b:
-            return neg or _negated(t, start, end)
-    return _negated(t, start, end)
 
 
 @dataclass
@@ -208,34 +163,6 @@ def _norm_number(tok: str) -> str:
     return t
 
 
-@lru_cache(maxsize=8192)
-def _level_groups(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
-    """(start, end, levels) of each run of level words, adjacent ones ("Gold, Silver or
-    Bronze members") merged into one group (memoised like :func:`prepare`, whose output it reads)."""
-    groups: list[tuple[int, int, frozenset[str]]] = []
-    named: set[str] = set()
-    for m in _LEVEL_TOKEN.finditer(text):
-        if m.group("uni"):
-            levels = ALL_LEVELS
-        elif m.group("other"):
-            levels = frozenset(MEMBER_LEVELS - named) or MEMBER_LEVELS
-        elif m.group("allm") or m.group("mem"):
-            levels = MEMBER_LEVELS
-        elif m.group("guest"):
-            levels = frozenset({"guest"})
-        else:
-            word = m.group("lvl").lower().rstrip("s")
-            levels = frozenset({word})
-        if groups and re.fullmatch(r"[\s,/]*(?:(?:and|or|&)\s*)?", text[groups[-1][1] : m.start()], re.I):
-            start, _, prev = groups[-1]
-            specific = prev if m.group("mem") and prev <= ALL_LEVELS and prev != MEMBER_LEVELS else prev | levels
-            groups[-1] = (start, m.end(), specific)
-        else:
-            groups.append((m.start(), m.end(), levels))
-        named |= levels - {"guest"} if m.group("lvl") else set()
-    return tuple(groups)
-
-
 def facts_of(text: str, default_scope: frozenset[str] | None = None, *, acts: str | None = None) -> list[Fact]:
     """Facts of ``text`` with the scope each is said of (nearest level group: the one the fact
     is "for", else the one before it, else the one after it). ``acts``: also the actions it
@@ -247,7 +174,7 @@ def facts_of(text: str, default_scope: frozenset[str] | None = None, *, acts: st
 @lru_cache(maxsize=8192)
 def _facts_of(text: str, default_scope: frozenset[str] | None, acts: str | None) -> tuple[Fact, ...]:
     t = prepare(text)
-    groups = _level_groups(t)
+    groups = level_groups(t)
     found: list[tuple[int, int, str]] = acts_in(t, acts) if acts else []
     for m in _NUMBER.finditer(t):
         value, end = _norm_number(m.group(0)), m.end()
@@ -272,29 +199,8 @@ def _facts_of(text: str, default_scope: frozenset[str] | None, acts: str | None)
             scope = preceding[-1][2]
         elif after:
             scope = after[0][2]
-        out.append(Fact(value, scope, start))
+        out.append(Fact(value, scope, start, qualifier(t, start, end, value)))
     return tuple(out)
-
-
-def says_universally(text: str) -> bool:
-    """Does ``text`` state something of everyone in so many words ("every customer",
-    "anyone", "whatever their level")? Naming the four levels one by one is not saying it of
-    everyone."""
-    return any(m.group("uni") for m in _LEVEL_TOKEN.finditer(prepare(text)))
-
-
-def scope_of(text: str) -> frozenset[str] | None:
-    groups = _level_groups(prepare(text))
-    return frozenset().union(*(g[2] for g in groups)) if groups else None
-
-
-def covers(source: frozenset[str] | None, claim: frozenset[str] | None) -> bool:
-    """Does a fact the source says of ``source`` support the same fact said of ``claim``?"""
-    if source is None or source == ALL_LEVELS:
-        return True  # said of no particular level: it holds for every level
-    if claim is None:
-        return False  # the source limits it to some levels; the claim states it for everyone
-    return claim <= source
 
 
 # ---- passages ------------------------------------------------------------------------------
@@ -478,7 +384,7 @@ def check_claims(
     supports: list[float] = []
     for sentence in sentences:
         sentence = without_lead_in(sentence)
-        if is_conversational(sentence):
+        if _LIST_MARKER.fullmatch(sentence) or is_conversational(sentence):
             continue
         words = content_words(prepare(sentence))  # "ninety-nine dollars" is a number, not three words
         if words:
@@ -501,7 +407,7 @@ def check_claims(
                 continue
             cwords = content_words(clause)
             # A bare list of levels ("Bronze members" before "and guests can't") says nothing either way.
-            negated = None if cwords <= _LEVEL_WORDS else _claim_negated(text, start, end)
+            negated = None if cwords <= _LEVEL_WORDS else claim_negated(text, start, end)
             best, why = _best_passage(local, scope, cwords, passages, content_words,
                                       universal=says_universally(clause), negated=negated)
             supports.append(best)
@@ -510,8 +416,12 @@ def check_claims(
     return ClaimCheck(findings, supports)
 
 
-def _same_fact(source: str, claim: str) -> bool:
-    """A time said without am/pm ("9:00") matches the source's "9:00am"; "9:00pm" does not."""
+def _same_fact(fact: Fact, claimed: Fact) -> bool:
+    """A time said without am/pm ("9:00") matches the source's "9:00am"; "9:00pm" does not. A
+    unit or a weekday both sides give must be the same ("2-year" is not "2 weeks")."""
+    if fact.qual and claimed.qual and fact.qual != claimed.qual:
+        return False
+    source, claim = fact.value, claimed.value
     return source == claim or (re.fullmatch(r"\d{1,2}:\d{2}", claim) is not None and source[:-2] == claim and source[-2:] in ("am", "pm"))
 
 
@@ -523,11 +433,24 @@ def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozen
         return _scope_support(scope, words, passages, content_words, universal=universal, negated=negated)
     best_overlap = 0.0
     reasons: list[str] = []
+    # An action the sources grant level by level ("Gold and Silver: the fee is always removed"):
+    # a passage naming no level ("Company error: remove the fee") is no support for granting it to
+    # a level none of them grants it to.
+    leveled = set()
+    for f in facts:
+        if f.value.startswith("act:") and f.scope is not None:
+            given = [x.scope for p in passages for x in p.facts() if x.value == f.value and x.scope not in (None, ALL_LEVELS)]
+            if given and not any(covers(g, f.scope) for g in given):
+                leveled.add(f.value)
+    # A passage naming no level ("You can ask us to cancel at any time") states it of everyone,
+    # unless a source gives one of the clause's facts to particular levels.
+    plain = scope == ALL_LEVELS and not any(_same_fact(x, f) and x.scope not in (None, ALL_LEVELS)
+                                            for p in passages for x in p.facts() for f in facts)
     for p in passages:
         pf = p.facts()
         ok = True
         for f in facts:
-            candidates = [x for x in pf if _same_fact(x.value, f.value)]
+            candidates = [x for x in pf if _same_fact(x, f) and not (x.scope is None and f.value in leveled)]
             if not candidates:
                 ok = False
                 break
@@ -539,7 +462,8 @@ def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozen
                 break
         if not ok:
             continue
-        if scope == ALL_LEVELS and (all(lv != ALL_LEVELS for lv, _ in p.segments()) or (universal and not says_universally(p.text))):
+        if scope == ALL_LEVELS and not (plain and all(lv is None for lv, _ in p.segments())) and (
+                all(lv != ALL_LEVELS for lv, _ in p.segments()) or (universal and not says_universally(p.text))):
             continue  # "any customer can ...": only a source that says so of everyone supports it
         pwords = content_words(f"{p.context} {p.text}")
         overlap = len(words & pwords) / len(words) if words else 1.0
@@ -548,7 +472,7 @@ def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozen
             return overlap, ""
     if reasons:
         return best_overlap, reasons[0]
-    missing = ", ".join(f.value.replace("act:", "a commitment to ") for f in facts) or "its scope"
+    missing = ", ".join(f.value.replace("act:", "a commitment to ") + (f" ({f.qual})" if f.qual else "") for f in facts) or "its scope"
     if best_overlap:
         return best_overlap, f"no single in-force source passage states {missing} in these words (best overlap {best_overlap:.2f})"
     return 0.0, f"no in-force source passage states {missing}" + (f" for {', '.join(sorted(scope))}" if scope else "")

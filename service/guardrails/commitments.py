@@ -20,14 +20,20 @@ _PROMISE = re.compile(
     r"be able to|be happy to|be glad to|make sure to|arrange to|get))*"
     r"\s+(?:(?:issue|give|send|process|arrange|offer|get|make)(?:d|s|n)?\s+(?:you\s+)?(?:(?:a|an|the|your)\s+)?(?:[\w-]+\s+){0,2})?(?P<act>" + _ACT_WORD + r")"
     # "your refund is approved", "the fee will be waived", "it has been cancelled"
-    r"|(?:\b(?:is|are|has been|have been|will be|was|were|gets?|got|has|have|had)|'ll be|'ve|'s been)\s+(?:now\s+|already\s+|fully\s+|been\s+)*"
+    r"|(?:\b(?:is|are|has been|have been|will be|was|were|gets?|got|has|have|had)|'ll be|'ve|'s been)\s+"
+    r"(?:(?:now|already|fully|been|always|automatically|usually|normally|simply|just|then|also|still|immediately)\s+)*"
     r"(?P<done>refunded|credited|approved|waived|replaced|reimbursed|compensated|extended|granted|upgraded|cancell?ed|removed|reinstated|adjusted)\b"
     # "you'll get a refund", "you will receive a replacement"
-    r"|\byou(?:'ll|\s+will)\s+(?:get|receive|have)\s+(?:(?:a|an|the|your)\s+)?(?:[\w-]+\s+){0,2}(?P<got>" + _ACT_WORD + r")",
+    r"|\byou(?:'ll|\s+will)\s+(?:get|receive|have)\s+(?:(?:a|an|the|your)\s+)?(?:[\w-]+\s+){0,2}(?P<got>" + _ACT_WORD + r")"
+    # what a level is entitled to: "guests can get a replacement code", "Bronze members will receive a credit"
+    r"|\b(?:you|guests?|(?:gold|silver|bronze) (?:members?|customers?)|(?:all |our )?members|customers|everyone|anyone)"
+    r"(?:'ll|\s+(?:will|can|could|may|would)(?:\s+(?:also|still|always|now|then))?)\s+(?:get|receive|have|be (?:given|offered|sent))\s+"
+    r"(?:(?:a|an|the|their|your)\s+)?(?:[\w-]+\s+){0,2}(?P<ent>" + _ACT_WORD + r")",
     re.I)
 """A reply committing to an action that moves money or bends a rule. Such a clause is a claim like
 a number: one passage must state the same action (:func:`_act`) without denying it."""
 _ACT_IN_SOURCE = re.compile(r"\b" + _ACT_WORD, re.I)
+_CONDITION = re.compile(r"\b(?:if|when|whenever|as long as|provided|unless|once)\b", re.I)
 _CLAUSE_START = re.compile(r"[.;:!?]|,\s|\*\*|\bbut\b|\bunless\b", re.I)
 
 def _act(word: str) -> str:
@@ -42,7 +48,9 @@ def acts_in(t: str, role: str) -> list[tuple[int, int, str]]:
     out = []
     if role == "claim":
         for m in _PROMISE.finditer(t):
-            name = "act" if m.group("act") else "done" if m.group("done") else "got"
+            name = next(g for g in ("act", "done", "got", "ent") if m.group(g))
+            if name == "ent" and _CONDITION.search(t):
+                continue  # "Silver members can get an extension only if ...": a rule, judged level by level
             if not NEGATION.search(m.group(0)):
                 out.append((m.start(name), m.end(name), _act(m.group(name))))
         return out

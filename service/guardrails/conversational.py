@@ -16,7 +16,7 @@ CONVERSATIONAL = re.compile(
     r"|(?:many )?thanks?(?: you)?\b.{0,80}|thank you\b.{0,80}"
     r"|(?:(?:oh|ah),? )?(?:i'?m|i am|we'?re|we are) (?:so |very |really |truly )?(?:sorry|happy|glad|here)\b.{0,80}"
     r"|(?:so |very |really )?sorry\b.{0,80}"
-    r"|i (?:completely |totally |really |fully |absolutely |definitely )?(?:understand|know|see|get (?:it|that|why|how|what|the)|hear you|appreciate)\b.{0,80}"
+    r"|i (?:completely |totally |really |fully |absolutely |definitely )?(?:understand|know|see|get (?:it|that|why|how|what|the|[a-z]+ing)|hear you|appreciate)\b.{0,80}"
     r"|(?:i can )?(?:imagine|understand) (?:how|that|why)\b.{0,80}"
     r"|(?:that'?s|that is|this is|it'?s|what) (?:so |really |very |completely |totally |such )?(?:" + _FEELING + r")\b.{0,40}"
     r"|(?:(?:that'?s|that is|it'?s) )?(?:(?:a|an|such a) )?(?:totally |completely |really |very |perfectly |entirely |super )?"
@@ -52,7 +52,7 @@ INTERJECTION = re.compile(
 """A leading interjection ("Great, let's get that sorted."): the rest is what is judged."""
 EMPATHY_HEAD = re.compile(
     r"^(?:(?:oh|ah),? )?(?:(?:i'?m|i am|we'?re|we are) (?:so |very |really |truly |terribly )?sorry|(?:so |very |really )?sorry|"
-    r"i (?:completely |totally |really |fully |absolutely |definitely )?(?:understand|hear|get (?:it|that|why|how|what|the))|"
+    r"i (?:completely |totally |really |fully |absolutely |definitely )?(?:understand|hear|get (?:it|that|why|how|what|the|[a-z]+ing))|"
     r"(?:i can )?imagine|(?:that'?s|that is|this is|it'?s|what) (?:so |really |very |completely |totally |such )?(?:" + _FEELING + r"))\b",
     re.I)
 """A clause that acknowledges the customer's situation: "I'm sorry your refund hasn't shown up

@@ -34,6 +34,37 @@ def _number_word(m: re.Match[str]) -> str:
     return str(_UNITS[m.group("unit").lower()])
 
 
+_HOUR_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+               "eleven": 11, "twelve": 12}
+_DAY_NAMES = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_CLOCK = re.compile(
+    r"\b(?P<prep>at|from|until|till|by) (?:(?P<word>" + "|".join(_HOUR_WORDS) + r")|(?P<digit>1[0-2]|0?[1-9]))(?: o'?clock)?"
+    r"(?=\s*(?:a\.?m\b|p\.?m\b|in the (?:morning|evening)|sharp\b|on\b|every\b|each\b|until\b|till\b|to\b|and\b|"
+    + _DAY_NAMES + r"|[,;!?]|\.(?!\d)|$))", re.I)
+"""An hour said as a bare number after "at"/"from"/"until" ("open at nine on Sundays", "from 10
+to 6") is a time of day: "9:00", compared with the source's "9:00 am"."""
+_DAY = re.compile(r"\b(?i:(" + _DAY_NAMES + r")s?)\b|\b(Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\b\.?")
+_UNIT = re.compile(r"[\s-]*(?:(?:business|working|calendar) )?(day|week|month|year|hour|minute)s?\b", re.I)
+_HAS_NUMBER = re.compile(r"\d")
+
+
+def qualifier(t: str, start: int, end: int, value: str) -> str:
+    """What a number is a number of, so true numbers cannot be moved onto other things: a
+    duration's unit ("2-year" is not the "2 weeks" of the same passage), a time's weekday
+    ("9:00 on Sundays" is not the source's "9:00 am Monday to Saturday"; the day after it, else the
+    one before it in its sentence). "" when the text gives none."""
+    if ":" in value:
+        after = _DAY.search(t, end, min(len(t), end + 30))
+        if after and not _HAS_NUMBER.search(t, end, after.start()) and "." not in t[end:after.start()]:
+            return (after.group(1) or after.group(2))[:3].lower()
+        before = [m for m in _DAY.finditer(t, max(0, start - 60), start) if not re.search(r"[.;!?]|\d", t[m.end():start])]
+        return (before[-1].group(1) or before[-1].group(2))[:3].lower() if before else ""
+    if value[:1].isdigit() and not value.endswith("%"):
+        m = _UNIT.match(t, end)
+        return m.group(1).lower() if m else ""
+    return ""
+
+
 _MONEY_WORDS = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(?:dollars?|usd|bucks)\b", re.I)
 _NOON = re.compile(r"\b(?:noon|midday|midnight)\b", re.I)
 
@@ -41,6 +72,7 @@ _NOON = re.compile(r"\b(?:noon|midday|midnight)\b", re.I)
 def prepare(text: str) -> str:
     """Number words as digits ("twenty dollars" -> "$20"), Markdown emphasis removed."""
     t = _NUMWORD.sub(_number_word, text)
+    t = _CLOCK.sub(lambda m: f"{m.group('prep')} {_HOUR_WORDS[m.group('word').lower()] if m.group('word') else int(m.group('digit'))}:00", t)
     t = _NOON.sub(lambda m: "12:00 pm" if m.group(0).lower() == "noon" else "12:00 am", t)
     t = _MONEY_WORDS.sub(lambda m: "$" + m.group(1), t)
     return t.replace("**", "").replace("__", "")

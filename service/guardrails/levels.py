@@ -1,0 +1,128 @@
+"""Membership levels in a text: which levels each part of a sentence is said of ("Gold members
+can always get one, Silver members only if ...; Bronze members and guests cannot"), whether that
+part denies it, and whether a source's levels cover a claim's (used by
+:mod:`service.guardrails.claims`)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from service.guardrails.commitments import NEGATION
+from service.guardrails.numbers import prepare
+
+ALL_LEVELS = frozenset({"gold", "silver", "bronze", "guest"})
+MEMBER_LEVELS = frozenset({"gold", "silver", "bronze"})
+
+
+_LEVEL_TOKEN = re.compile(
+    r"\b(?P<uni>everyone|everybody|anyone|all (?:customers|shoppers|levels|membership levels|of our customers)|"
+    r"(?:any|every|each) (?:customer|shopper|level|membership level)|whatever (?:their|your) (?:level|membership)|"
+    r"regardless of (?:their |your )?(?:level|membership(?: level)?)|no matter (?:their|your|the) (?:level|membership))\b"
+    r"|\b(?P<other>other (?:members|membership levels|levels|customers)|others|everyone else)\b"
+    r"|\b(?P<allm>all (?:our |of our )?members|every member|any member)\b"
+    r"|\b(?P<lvl>gold|silver|bronze|guests?)\b"
+    r"|\b(?P<guest>without (?:a |any )?membership|no membership|non-?members?)\b"
+    r"|\b(?P<mem>members?)\b",
+    re.I,
+)
+_SEGMENT_BREAK = re.compile(r"[;.!?](?=\s|$)|,\s*(?:and|but|while|whereas|so|though)\b|\s(?:but|whereas|while)\s", re.I)
+_SUBORDINATE = re.compile(r"\b(?:when|whenever|if|unless|because|since|once|even though|although|though|as long as|whether)\b[^,;:.]*", re.I)
+_WORDY = re.compile(r"[a-z]{2,}", re.I)
+
+
+def level_segments(t: str, hint: frozenset[str] | None) -> list[tuple[frozenset[str] | None, bool]]:
+    groups = level_groups(t)
+    if hint is not None or not groups:
+        return [(hint, _negated(t, 0, len(t)))]
+    return [(levels, neg) for _, _, levels, neg in _segment_spans(t, groups)]
+
+
+def _segment_spans(t: str, groups: list[tuple[int, int, frozenset[str]]]) -> list[tuple[int, int, frozenset[str], bool]]:
+    """(start, end, levels, negated) of the parts of ``t`` said of its level groups."""
+    out: list[tuple[int, int, frozenset[str], bool]] = []
+    pos, after_semicolon = 0, False
+    for brk in [*_SEGMENT_BREAK.finditer(t), None]:
+        end = brk.start() if brk else len(t)
+        inside = [g for g in groups if pos <= g[0] < end]
+        if not inside:
+            # "Guests: apologise; there is nothing we can do": still about guests (after ";" only:
+            # ", and we never share ..." is a clause of its own).
+            if out and after_semicolon and _WORDY.search(t, pos, end):
+                a, _, levels, neg = out[-1]
+                out[-1] = (a, end, levels, neg or _negated(t, pos, end))
+        else:
+            starts = [pos] + [g[0] for g in inside[1:]]
+            stops = [g[0] for g in inside[1:]] + [end]
+            out += [(a, b, g[2], _negated(t, a, b)) for g, a, b in zip(inside, starts, stops, strict=True)]
+        pos, after_semicolon = end, bool(brk) and brk.group(0) == ";"
+    return out
+
+
+def _negated(t: str, start: int, end: int) -> bool:
+    """A denial in ``t[start:end]``, leaving out conditions ("when the old one isn't valid", "even
+    though the code isn't valid"): they say when, not whether."""
+    return bool(NEGATION.search(_SUBORDINATE.sub(" ", t[start:end])))
+
+
+def claim_negated(t: str, start: int, end: int) -> bool | None:
+    """Does the clause ``t[start:end]`` deny what it says of its levels? Read on the part of the
+    sentence said of the clause's first level group, so "we can't extend Bronze | or guest
+    subscriptions" is a denial in both clauses. None when the clause only names levels."""
+    groups = level_groups(t)
+    first = next((g for g in groups if g[0] < end and g[1] > start), None)
+    if first is None:
+        return _negated(t, start, end)
+    for a, b, _, neg in _segment_spans(t, groups):
+        if a <= first[0] < b:
+            return neg or _negated(t, start, end)
+    return _negated(t, start, end)
+
+
+@lru_cache(maxsize=8192)
+def level_groups(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
+    """(start, end, levels) of each run of level words, adjacent ones ("Gold, Silver or
+    Bronze members") merged into one group (memoised like :func:`prepare`, whose output it reads)."""
+    groups: list[tuple[int, int, frozenset[str]]] = []
+    named: set[str] = set()
+    for m in _LEVEL_TOKEN.finditer(text):
+        if m.group("uni"):
+            levels = ALL_LEVELS
+        elif m.group("other"):
+            levels = frozenset(MEMBER_LEVELS - named) or MEMBER_LEVELS
+        elif m.group("allm") or m.group("mem"):
+            levels = MEMBER_LEVELS
+        elif m.group("guest"):
+            levels = frozenset({"guest"})
+        else:
+            word = m.group("lvl").lower().rstrip("s")
+            levels = frozenset({word})
+        if groups and re.fullmatch(r"[\s,/]*(?:(?:and|or|&)\s*)?", text[groups[-1][1] : m.start()], re.I):
+            start, _, prev = groups[-1]
+            specific = prev if m.group("mem") and prev <= ALL_LEVELS and prev != MEMBER_LEVELS else prev | levels
+            groups[-1] = (start, m.end(), specific)
+        else:
+            groups.append((m.start(), m.end(), levels))
+        named |= levels - {"guest"} if m.group("lvl") else set()
+    return tuple(groups)
+
+
+def says_universally(text: str) -> bool:
+    """Does ``text`` state something of everyone in so many words ("every customer",
+    "anyone", "whatever their level")? Naming the four levels one by one is not saying it of
+    everyone."""
+    return any(m.group("uni") for m in _LEVEL_TOKEN.finditer(prepare(text)))
+
+
+def scope_of(text: str) -> frozenset[str] | None:
+    groups = level_groups(prepare(text))
+    return frozenset().union(*(g[2] for g in groups)) if groups else None
+
+
+def covers(source: frozenset[str] | None, claim: frozenset[str] | None) -> bool:
+    """Does a fact the source says of ``source`` support the same fact said of ``claim``?"""
+    if source is None or source == ALL_LEVELS:
+        return True  # said of no particular level: it holds for every level
+    if claim is None:
+        return False  # the source limits it to some levels; the claim states it for everyone
+    return claim <= source
