@@ -36,8 +36,10 @@ from evals.framework import COUNT, DEV, HELD_OUT, LOWER, TUNED_ON, CaseResult, R
 from evals.prepared_model import PreparedChatModel
 
 PROVENANCE = {
-    HELD_OUT: "faith-601..676 and viol-601..699 (tag fresh-v5), written and committed before any run on them",
-    DEV: f"faith-001..044, viol-001..050 (tag was-held-out), faith-101..164, viol-101..171 (tag was-held-out-2: the second held-out set, "
+    HELD_OUT: "faith-801..868 and viol-801..885 (tag fresh-v6), written on 2026-11-30 and committed before any run on them",
+    DEV: f"faith-601..676, viol-601..699 (tag was-held-out-5: the fifth held-out set, first run 0.776 faithful used "
+         f"(59/76) / 9 of 99 through, then tuned on), "
+         f"faith-001..044, viol-001..050 (tag was-held-out), faith-101..164, viol-101..171 (tag was-held-out-2: the second held-out set, "
          f"looked at twice), faith-201..245, viol-201..252 (tag was-held-out-3: the third held-out set, first run 0.867 / 6 through; "
          f"viol-249 relabelled faithful), faith-301..310, viol-301..313 (tag dev-i13-classes), faith-401..469, viol-401..486 "
          f"(tag was-held-out-4: the fourth held-out set, first run 0.899 faithful used (62/69) / 10 of 86 through, then tuned on), "
