@@ -15,11 +15,11 @@ _UNIT_WORDS = (r"days?|weeks?|months?|years?|hours?|minutes?|dollars?|cents?|buc
 _NUMWORD = re.compile(
     r"\b(?:(?P<hund>(?:a|one) hundred)|(?P<tens>" + "|".join(_TENS) + r")(?:[\s-](?P<tu>" + "|".join(_UNITS) + r"))?"
     r"|(?P<teen>" + "|".join(_TEENS) + r")|(?P<unit>" + "|".join(_UNITS) + r")|(?P<dozen>a dozen))\b"
-    r"(?=[\s-]+(?:" + _UNIT_WORDS + r")\b)",
+    r"(?=[\s-]+(?:(?:full|whole|more|extra|additional|straight|entire|complete|long|short|calendar|working) )?(?:" + _UNIT_WORDS + r")\b)",
     re.I,
 )
 """A number written in words before a unit ("seventy-five dollars", "ninety days", "twelve
-characters"); compound numbers are one number, never "seventy" and a stray "$5"."""
+characters", "two full weeks"); compound numbers are one number, never "seventy" and a stray "$5"."""
 
 
 def _number_word(m: re.Match[str]) -> str:
@@ -44,7 +44,7 @@ _CLOCK = re.compile(
 """An hour said as a bare number after "at"/"from"/"until" ("open at nine on Sundays", "from 10
 to 6") is a time of day: "9:00", compared with the source's "9:00 am"."""
 _DAY = re.compile(r"\b(?i:(" + _DAY_NAMES + r")s?)\b|\b(Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\b\.?")
-_UNIT = re.compile(r"[\s-]*(?:(?:business|working|calendar) )?(day|week|month|year|hour|minute)s?\b", re.I)
+_UNIT = re.compile(r"[\s-]*(?:(?:full|whole|more|extra|additional|straight|entire|complete) )?(?:(?:business|working|calendar) )?(day|week|month|year|hour|minute)s?\b", re.I)
 _HAS_NUMBER = re.compile(r"\d")
 
 
