@@ -65,6 +65,8 @@ def qualifier(t: str, start: int, end: int, value: str) -> str:
     return ""
 
 
+_A_FULL = re.compile(r"\ban? (?:full|whole|entire|complete) (day|week|month|year)\b", re.I)
+""""a full year" is "1 year"."""
 _MONEY_WORDS = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(?:dollars?|usd|bucks)\b", re.I)
 _NOON = re.compile(r"\b(?:noon|midday|midnight)\b", re.I)
 
@@ -72,6 +74,7 @@ _NOON = re.compile(r"\b(?:noon|midday|midnight)\b", re.I)
 def prepare(text: str) -> str:
     """Number words as digits ("twenty dollars" -> "$20"), Markdown emphasis removed."""
     t = _NUMWORD.sub(_number_word, text)
+    t = _A_FULL.sub(r"1 \1", t)
     t = _CLOCK.sub(lambda m: f"{m.group('prep')} {_HOUR_WORDS[m.group('word').lower()] if m.group('word') else int(m.group('digit'))}:00", t)
     t = _NOON.sub(lambda m: "12:00 pm" if m.group(0).lower() == "noon" else "12:00 am", t)
     t = _MONEY_WORDS.sub(lambda m: "$" + m.group(1), t)
