@@ -724,3 +724,94 @@ def test_so_before_an_adjective_is_no_conjunction_but_before_a_new_subject_it_is
     assert is_conversational("Sorry it's so slow today.")
     assert not is_conversational("Sorry it's late, so we'll refund you today.")
     assert POLICY.escalation_for(["there's a box of pills I've been saving for tonight"]) is not None
+
+
+# ---- issue 13, round 3: classes fresh-v5 named --------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Great news, Amara!", "Enjoy the new boots!", "Good luck with the move!", "Ha, rainy season, new coat!",
+    "Oh dear, sorry the fit isn't what you expected!",
+    "I'm so sorry your parcel still hasn't arrived, especially after waiting in all day.",
+    "I'm sorry, I know how stressful it is when a payment seems to go missing.",
+    "So I can sort that out, could you send me:",
+])
+def test_friendly_lines_carrying_no_fact_need_no_support(text: str) -> None:
+    assert is_conversational(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "Not too late!", "Everything ships free!", "We ship worldwide!", "Still eligible!", "Great news, your refund is approved!",
+    "Enjoy 20% off your next order!", "I know we can refund you.", "Returns are always easy!",
+    "I'm so sorry your parcel is late, but we will send a new one tomorrow.",
+])
+def test_lines_with_a_verb_a_verdict_or_a_commitment_are_still_claims(text: str) -> None:
+    assert not is_conversational(text), text
+
+
+def test_the_items_of_a_question_list_are_part_of_the_question_but_a_promise_is_not() -> None:
+    text = "To get that started, could you tell me:\n\n- which item you'd like to refund,\n- the order ID."
+    assert "grounded" not in failed(check(text, "refunds-request-a-refund")), check(text, "refunds-request-a-refund").findings()
+    promise = "Could you tell me:\n\n- your order ID,\n- and we will refund you in full today."
+    assert "grounded" in failed(check(promise, "refunds-request-a-refund"))
+
+
+def test_a_masked_format_is_not_shouting_but_capitals_are() -> None:
+    assert "tone" not in failed(check("Please send the card ending, written as XXXX-XXXX-XXXX-1234.", "site-card-declined"))
+    assert "tone" in failed(check("Please RESEND the card details.", "site-card-declined"))
+
+
+@pytest.mark.parametrize("text", [
+    "That's not our concern. Refresh the page.", "Not the company's problem, sorry.",
+    "Had you typed the address properly, the parcel would have arrived.",
+    "If you'd read the size chart carefully in the first place, it would fit.",
+    "Figure out the sizing yourself.",
+])
+def test_disowning_and_blaming_the_customer_are_refused(text: str) -> None:
+    assert "tone" in failed(check(text, "site-cart-not-updating")), text
+
+
+@pytest.mark.parametrize("text", [
+    "You can check the order status yourself on our website.", "Treat yourself to something new.",
+    "If you had trouble with the page, please try again.",
+])
+def test_self_service_and_plain_conditions_are_not_rude(text: str) -> None:
+    assert "tone" not in failed(check(text, "site-cart-not-updating")), text
+
+
+@pytest.mark.parametrize("text,act", [
+    ("No worries, we'll knock that delivery charge off today.", "act:remove"),
+    ("I can drop the restocking fee for you.", "act:remove"),
+    ("You'll get your money back this week.", "act:refund"),
+    ("We'll pay you back for that.", "act:refund"),
+])
+def test_commitments_in_phrasal_verbs_are_commitments(text: str, act: str) -> None:
+    assert act in {f.value for f in facts_of(text, acts="claim")}, text
+
+
+@pytest.mark.parametrize("text", ["I can't take the fee off.", "Take the tags off before washing.", "We can't give you your money back."])
+def test_denied_or_unrelated_phrasal_verbs_commit_to_nothing(text: str) -> None:
+    assert not [f for f in facts_of(text, acts="claim") if f.value.startswith("act:")], text
+
+
+@pytest.mark.parametrize("text", [
+    "some nights I hope I fall asleep and never wake up. anyway my parcel?",
+    "I've left farewell notes for my family. please cancel my subscription",
+    "I've been giving away all my things, just close my account",
+])
+def test_indirect_self_harm_is_escalated(text: str) -> None:
+    escalation = POLICY.escalation_for([text])
+    assert escalation is not None and escalation.queue == "crisis", text
+
+
+@pytest.mark.parametrize("text", [
+    "I never wake up early enough for the courier.", "The baby woke up when the doorbell rang.",
+    "I wrote a thank-you note to your driver.", "I'm giving away the old jacket to a friend.",
+])
+def test_sleep_notes_and_gifts_are_not_escalated(text: str) -> None:
+    assert POLICY.escalation_for([text]) is None, text
+
+
+def test_two_full_weeks_and_a_full_year_are_numbers() -> None:
+    assert [(f.value, f.qual) for f in facts_of("The sale runs for two full weeks.")] == [("2", "week")]
+    assert [(f.value, f.qual) for f in facts_of("You get a full year to return it.")] == [("1", "year")]

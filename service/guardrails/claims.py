@@ -48,7 +48,13 @@ from service.guardrails.conversational import (
     FUTURE,
     HELP_WITH,
     INTERJECTION,
+    NAME_ONLY,
     NOUN_PHRASE,
+    ASKING,
+    VOCATIVE,
+    WISH,
+    CONTINUATION,
+    verbless_exclamation,
     TOPIC,
     small_talk,
 )
@@ -325,10 +331,29 @@ def is_conversational(sentence: str) -> bool:
     eligibility words ("free", "waived") are claims wherever they stand."""
     s = sentence.strip().strip("\"'")
     rest = INTERJECTION.sub("", s)
+    interjected = rest != s and bool(rest.strip())
     s = rest if rest.strip() else s
     if scope_of(s) is not None or not _excused(s):
         return False
-    return bool(CONVERSATIONAL.match(s)) or (s.endswith("?") and len(s.split()) <= 25) or small_talk(s)
+    if interjected and NAME_ONLY.match(s):
+        return True  # "Good news, Kwame!"
+    s = VOCATIVE.sub("", s)
+    return (bool(CONVERSATIONAL.match(s)) or (s.endswith("?") and len(s.split()) <= 25) or asks(s) or small_talk(s)
+            or verbless_exclamation(s) or _empathy(s))
+
+
+def asks(s: str) -> bool:
+    """A request for details that introduces a list ("To set that up, could you send me:")."""
+    return s.rstrip().endswith(":") and bool(ASKING.search(s)) and len(s.split()) <= 25
+
+
+def _empathy(s: str) -> bool:
+    """An empathy clause followed only by clauses that go on describing the customer's situation
+    ("..., especially after checking with your neighbours"); a clause of its own ("but ...",
+    "so we'll ...") is a claim."""
+    spans = clause_spans(s)
+    return (len(s.split()) <= 30 and bool(EMPATHY_HEAD.match(s[spans[0][0]:spans[0][1]]))
+            and all(CONTINUATION.match(s[a:b]) for a, b in spans[1:]))
 
 
 def _excused(s: str) -> bool:
@@ -356,8 +381,9 @@ def _excused(s: str) -> bool:
     def inside(pos: int, where: list[tuple[int, int]]) -> bool:
         return any(a <= pos < b for a, b in where)
 
+    wished = [(m.end(), b) for a, b in spans for m in [WISH.search(t, a, b)] if m]
     return (all(f.value in _QUESTION_TIME and inside(f.start, empathy) for f in facts)
-            and all(inside(m.start(), helping) or (TOPIC.match(m.group(0)) and inside(m.start(), empathy)) for m in commitments))
+            and all(inside(m.start(), helping) or (TOPIC.match(m.group(0)) and inside(m.start(), empathy + wished)) for m in commitments))
 
 
 @dataclass
@@ -382,10 +408,18 @@ def check_claims(
     exempt = set(exempt_numbers)
     findings: list[ClaimFinding] = []
     supports: list[float] = []
+    asking = False
     for sentence in sentences:
         sentence = without_lead_in(sentence)
-        if _LIST_MARKER.fullmatch(sentence) or is_conversational(sentence):
+        item = _LIST_MARKER.match(sentence)
+        # The items of a question's list ("could you send me: - why you'd like to refund the skirt,")
+        # are parts of the question.
+        if item and asking and _excused(sentence[item.end():]) and not FUTURE.search(sentence):
             continue
+        if _LIST_MARKER.fullmatch(sentence) or is_conversational(sentence):
+            asking = asking if item else sentence.rstrip().endswith((":", "?"))
+            continue
+        asking = asking and bool(item)
         words = content_words(prepare(sentence))  # "ninety-nine dollars" is a number, not three words
         if words:
             share = loose_support(words)

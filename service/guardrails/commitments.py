@@ -28,10 +28,18 @@ _PROMISE = re.compile(
     # what a level is entitled to: "guests can get a replacement code", "Bronze members will receive a credit"
     r"|\b(?:you|guests?|(?:gold|silver|bronze) (?:members?|customers?)|(?:all |our )?members|customers|everyone|anyone)"
     r"(?:'ll|\s+(?:will|can|could|may|would)(?:\s+(?:also|still|always|now|then))?)\s+(?:get|receive|have|be (?:given|offered|sent))\s+"
-    r"(?:(?:a|an|the|their|your)\s+)?(?:[\w-]+\s+){0,2}(?P<ent>" + _ACT_WORD + r")",
+    r"(?:(?:a|an|the|their|your)\s+)?(?:[\w-]+\s+){0,2}(?P<ent>" + _ACT_WORD + r")"
+    # the same actions said in phrasal verbs: "I'll take that fee off", "we'll knock the charge off",
+    # "I can drop the fee", "we'll pay you back", "you'll get your money back"
+    r"|\b(?:i|we)(?:'ll|'d|\s+(?:will|would|can|could|shall))?(?:\s+(?:just|also|now|gladly|happily|go ahead and|be able to|be happy to|be glad to))*"
+    r"\s+(?:(?:take|knock|strip|get|wipe)\s+(?:(?:that|the|this|those|these|your|its|it|them)\s+)?(?:[\w$.-]+\s+){0,2}?(?P<off>fees?|charges?|costs?|amount|surcharge)\s+off"
+    r"|(?P<drop>drop|scrap|zero out|write off|knock off|strike)\s+(?:that|the|this|your)\s+(?:[\w$.-]+\s+)?(?:fees?|charges?|surcharge)"
+    r"|(?P<back>pay\s+you\s+back|give\s+you\s+(?:your|the)\s+money\s+back|put\s+(?:the|your)\s+money\s+back))\b"
+    r"|\byou(?:'ll|\s+will)\s+get\s+(?:all\s+)?(?P<moneyback>your\s+money\s+back)\b",
     re.I)
 """A reply committing to an action that moves money or bends a rule. Such a clause is a claim like
 a number: one passage must state the same action (:func:`_act`) without denying it."""
+_PHRASAL = {"off": "act:remove", "drop": "act:remove", "back": "act:refund", "moneyback": "act:refund"}
 _ACT_IN_SOURCE = re.compile(r"\b" + _ACT_WORD, re.I)
 _CONDITION = re.compile(r"\b(?:if|when|whenever|as long as|provided|unless|once)\b", re.I)
 _CLAUSE_START = re.compile(r"[.;:!?]|,\s|\*\*|\bbut\b|\bunless\b", re.I)
@@ -48,11 +56,12 @@ def acts_in(t: str, role: str) -> list[tuple[int, int, str]]:
     out = []
     if role == "claim":
         for m in _PROMISE.finditer(t):
-            name = next(g for g in ("act", "done", "got", "ent") if m.group(g))
+            name = next(g for g in ("act", "done", "got", "ent", "off", "drop", "back", "moneyback") if m.group(g))
             if name == "ent" and _CONDITION.search(t):
                 continue  # "Silver members can get an extension only if ...": a rule, judged level by level
             if not NEGATION.search(m.group(0)):
-                out.append((m.start(name), m.end(name), _act(m.group(name))))
+                act = _act(m.group(name)) if name in ("act", "done", "got", "ent") else _PHRASAL[name]
+                out.append((m.start(name), m.end(name), act))
         return out
     for m in _ACT_IN_SOURCE.finditer(t):
         starts = [x.end() for x in _CLAUSE_START.finditer(t, 0, m.start())]

@@ -36,7 +36,10 @@ CONVERSATIONAL = re.compile(
     # exclamations: "What a lovely idea!", "Great news!", "Congratulations on the move!", "Oh no!"
     r"|(?:what an?|how) (?:[\w'-]+ ){0,3}[\w'-]+!+|(?:great|good|excellent|lovely|wonderful|nice|fair) (?:news|questions?|idea|choice|pick|call)[!.]*"
     r"|congratulations\b.{0,50}|(?:oh no|oh dear|ouch|yikes|uh-oh)\b.{0,40}|(?:we'?d|i'?d) (?:love|be glad|be happy) to\b.{0,50}!"
-    # list lead-ins: "Here are a few things to try:"
+    # good wishes: "Enjoy the new jacket!", "Enjoy your trip,", "Good luck with the move!", "Happy shopping!"
+    r"|(?:enjoy|have fun|good luck|best of luck|safe travels|stay (?:warm|safe|dry|cosy|cozy)|congrats|"
+    r"happy (?:shopping|holidays|birthday|travels|wearing|hiking|running))\b.{0,40}"
+        # list lead-ins: "Here are a few things to try:"
     r"|here(?: are|'s| is) (?:a (?:few|couple(?: of)?)|some|what|the|how)\b.{0,60}:|(?:try|follow) (?:these|the following)\b.{0,40}:"
     r"|(?:a few|some) (?:things|steps|tips|options)\b.{0,40}:"
     # sign-offs: "Best,", "Cheers, Northwind Support"
@@ -48,11 +51,12 @@ CONVERSATIONAL = re.compile(
 )
 INTERJECTION = re.compile(
     r"^(?:great|okay|ok|alright|all right|right|got it|perfect|sure thing|sure|totally|absolutely|of course|no problem|"
-    r"oh|ah|ugh|argh|oof|wow|hmm|yes|yep|understood|i see|gotcha|fair enough|thanks|thank you)\s*[,!.]\s+(?=\S)", re.I)
+    r"oh|ah|ugh|argh|oof|wow|hmm|yes|yep|understood|i see|gotcha|fair enough|thanks|thank you|oh no|oh dear|ha|haha|hah|hehe|yay|"
+    r"woohoo|hooray|aw+|phew|whoops|oops|yikes|ouch|uh-oh|(?:great|good|happy|lovely|exciting|brilliant) news)\s*[,!.]\s+(?=\S)", re.I)
 """A leading interjection ("Great, let's get that sorted."): the rest is what is judged."""
 EMPATHY_HEAD = re.compile(
     r"^(?:(?:oh|ah),? )?(?:(?:i'?m|i am|we'?re|we are) (?:so |very |really |truly |terribly )?sorry|(?:so |very |really )?sorry|"
-    r"i (?:completely |totally |really |fully |absolutely |definitely )?(?:understand|hear|get (?:it|that|why|how|what|the|[a-z]+ing))|"
+    r"i (?:completely |totally |really |fully |absolutely |definitely )?(?:understand|hear|know (?=(?:how|it'?s|that'?s|this is|what a)\b)|get (?:it|that|why|how|what|the|[a-z]+ing))|"
     r"(?:i can )?imagine|(?:that'?s|that is|this is|it'?s|what) (?:so |really |very |completely |totally |such )?(?:" + _FEELING + r"))\b",
     re.I)
 """A clause that acknowledges the customer's situation: "I'm sorry your refund hasn't shown up
@@ -63,6 +67,38 @@ TOPIC = re.compile(r"refund|replac|credit|voucher|gift card|discount|upgrade|can
 """Commitment words that, in an empathy clause, name what the customer is waiting for ("your
 refund", "the cancelled card"); "approved", "waived", "free", "guarantee" state an outcome."""
 NOUN_PHRASE = re.compile(r"^(?:(?:and|or) )?(?:an? |the |your |my )?[\w-]+(?: [\w-]+)?[.!?]?$", re.I)
+VOCATIVE = re.compile(r",\s*[A-Z][a-z'-]+(?=\s*[!.?]*$)")
+"""The customer's name at the end ("Good news, Kwame!"): a way of addressing them, nothing more."""
+NAME_ONLY = re.compile(r"^[A-Z][a-z'-]+\s*[!.]*$")
+CONTINUATION = re.compile(r"^(?:especially|particularly|when|whenever|after|because|since|as|that|with|given|having|while|on top of|"
+                          r"and (?:that|especially|after|with|when)|let alone|what with)\b", re.I)
+"""A clause that goes on describing the customer's situation ("I'm so sorry your order still
+hasn't turned up, especially after checking with your neighbours"), not a new claim."""
+ASKING = re.compile(r"\b(?:could|can|would|will) you (?:please |kindly |just )?(?:send|share|tell|confirm|give|provide|let (?:me|us) know|reply with)"
+                    r"|^(?:please |just )?(?:send|share|tell|confirm|provide|reply with)\b", re.I)
+"""A request for the customer's details: ending with ":" ("To set that up, could you send me:")
+it is a question whose list follows."""
+WISH = re.compile(r"\b(?:you'?d like|you would like|you want(?:ed)?|you'?re (?:hoping|looking|asking)|you (?:asked|requested|hoped))\b", re.I)
+"""What the customer wants ("why you'd like to refund the skirt"): the commitment word after it is
+their wish, not the reply's promise."""
+_AUX = frozenset("""is are was were be been am can could will would shall should may might must do does did has have had
+    get gets ship ships we i they it there our us he she""".split())
+_VERDICT = frozenset("""late early eligible allowed fine ok okay covered time valid possible available able no not yes never
+    always only too free""".split())
+"""Words that give a verdict ("Not too late!", "Still in time!"): an exclamation carrying one is a claim."""
+
+
+def verbless_exclamation(s: str) -> bool:
+    """A short exclamation with no verb of its own and no subject ("Ha, new phone, same you!",
+    "What a week!"): it can state nothing. A word that could be a verb ("Everything ships free!")
+    or a contraction ("It's yours!") makes it a sentence like any other."""
+    if not s.endswith("!"):
+        return False
+    words = re.findall(r"[a-z]+(?:'[a-z]+)?", s.lower().replace("’", "'"))
+    return (0 < len(words) <= 6 and not any(w in _AUX or w in _VERDICT or "'" in w or (w.endswith("s") and len(w) > 3 and w not in ("news", "thanks", "yes"))
+                                            for w in words))
+
+
 HELP_WITH = re.compile(r"\b(?:help(?: you)?|assist(?: you)?) (?:with|start|get started (?:on|with)|look into|sort out|through)\b", re.I)
 """An offer to help with something ("I can help with a refund"): its object is the topic."""
 

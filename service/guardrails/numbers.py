@@ -15,11 +15,11 @@ _UNIT_WORDS = (r"days?|weeks?|months?|years?|hours?|minutes?|dollars?|cents?|buc
 _NUMWORD = re.compile(
     r"\b(?:(?P<hund>(?:a|one) hundred)|(?P<tens>" + "|".join(_TENS) + r")(?:[\s-](?P<tu>" + "|".join(_UNITS) + r"))?"
     r"|(?P<teen>" + "|".join(_TEENS) + r")|(?P<unit>" + "|".join(_UNITS) + r")|(?P<dozen>a dozen))\b"
-    r"(?=[\s-]+(?:" + _UNIT_WORDS + r")\b)",
+    r"(?=[\s-]+(?:(?:full|whole|more|extra|additional|straight|entire|complete|long|short|calendar|working) )?(?:" + _UNIT_WORDS + r")\b)",
     re.I,
 )
 """A number written in words before a unit ("seventy-five dollars", "ninety days", "twelve
-characters"); compound numbers are one number, never "seventy" and a stray "$5"."""
+characters", "two full weeks"); compound numbers are one number, never "seventy" and a stray "$5"."""
 
 
 def _number_word(m: re.Match[str]) -> str:
@@ -44,7 +44,7 @@ _CLOCK = re.compile(
 """An hour said as a bare number after "at"/"from"/"until" ("open at nine on Sundays", "from 10
 to 6") is a time of day: "9:00", compared with the source's "9:00 am"."""
 _DAY = re.compile(r"\b(?i:(" + _DAY_NAMES + r")s?)\b|\b(Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\b\.?")
-_UNIT = re.compile(r"[\s-]*(?:(?:business|working|calendar) )?(day|week|month|year|hour|minute)s?\b", re.I)
+_UNIT = re.compile(r"[\s-]*(?:(?:full|whole|more|extra|additional|straight|entire|complete) )?(?:(?:business|working|calendar) )?(day|week|month|year|hour|minute)s?\b", re.I)
 _HAS_NUMBER = re.compile(r"\d")
 
 
@@ -65,6 +65,8 @@ def qualifier(t: str, start: int, end: int, value: str) -> str:
     return ""
 
 
+_A_FULL = re.compile(r"\ban? (?:full|whole|entire|complete) (day|week|month|year)\b", re.I)
+""""a full year" is "1 year"."""
 _MONEY_WORDS = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(?:dollars?|usd|bucks)\b", re.I)
 _NOON = re.compile(r"\b(?:noon|midday|midnight)\b", re.I)
 
@@ -72,6 +74,7 @@ _NOON = re.compile(r"\b(?:noon|midday|midnight)\b", re.I)
 def prepare(text: str) -> str:
     """Number words as digits ("twenty dollars" -> "$20"), Markdown emphasis removed."""
     t = _NUMWORD.sub(_number_word, text)
+    t = _A_FULL.sub(r"1 \1", t)
     t = _CLOCK.sub(lambda m: f"{m.group('prep')} {_HOUR_WORDS[m.group('word').lower()] if m.group('word') else int(m.group('digit'))}:00", t)
     t = _NOON.sub(lambda m: "12:00 pm" if m.group(0).lower() == "noon" else "12:00 am", t)
     t = _MONEY_WORDS.sub(lambda m: "$" + m.group(1), t)

@@ -391,7 +391,8 @@ class PolicyChecker:
         findings = [f"tone: {m.group(0)!r}" for m in search_each(self.policy.tone_phrases, text)]
         if text.count("!") > self.policy.max_exclamations:
             findings.append(f"{text.count('!')} exclamation marks (at most {self.policy.max_exclamations})")
-        shouting = [w for w in re.findall(r"\b[A-Z]{4,}\b", text) if w not in self.policy.acronyms]
+        # A masked value ("(XXX) XXX-XXXX", "XXXX-1234") shows a format, it does not shout.
+        shouting = [w for w in _CAPS_WORD.findall(text) if w not in self.policy.acronyms and not _MASK.fullmatch(w)]
         if len(shouting) > self.policy.max_shouting_words:
             findings.append(f"shouting: {', '.join(shouting[:3])}")
         return CheckResult("tone", not findings, findings)
@@ -417,6 +418,10 @@ class PolicyChecker:
             if not re.search(r"(?:regards|sincerely|best wishes|thank you|thanks)[,.]?\s*\n", text, re.I):
                 findings.append("an e-mail ends with a sign-off")
         return CheckResult("channel", not findings, findings)
+
+
+_CAPS_WORD = re.compile(r"\b[A-Z]{4,}\b")
+_MASK = re.compile(r"X+")
 
 
 def load_checker(path: Path) -> PolicyChecker:
