@@ -815,3 +815,17 @@ def test_sleep_notes_and_gifts_are_not_escalated(text: str) -> None:
 def test_two_full_weeks_and_a_full_year_are_numbers() -> None:
     assert [(f.value, f.qual) for f in facts_of("The sale runs for two full weeks.")] == [("2", "week")]
     assert [(f.value, f.qual) for f in facts_of("You get a full year to return it.")] == [("1", "year")]
+
+
+@pytest.mark.parametrize("sentence,conversational", [
+    ("I'm sorry, but we don't accept returns on sale items.", False),
+    ("Thanks for asking, but sale items are final.", False),
+    ("I understand, unfortunately the warranty ends after a year.", False),
+    ("I'm sorry for the trouble, but I'm here to help.", True),
+    ("Sorry about that, but let me check for you.", True),
+    ("I'm sorry you're locked out.", True),
+])
+def test_a_courtesy_that_turns_to_a_statement_is_a_claim(sentence: str, conversational: bool) -> None:
+    from service.guardrails.claims import is_conversational
+
+    assert is_conversational(sentence) is conversational

@@ -338,8 +338,25 @@ def is_conversational(sentence: str) -> bool:
     if interjected and NAME_ONLY.match(s):
         return True  # "Good news, Kwame!"
     s = VOCATIVE.sub("", s)
+    if _turns(s):
+        return False
     return (bool(CONVERSATIONAL.match(s)) or (s.endswith("?") and len(s.split()) <= 25) or asks(s) or small_talk(s)
             or verbless_exclamation(s) or _empathy(s))
+
+
+TURN = re.compile(r"^\W*(?:but|however|unfortunately|sadly|though|although|yet|except|that said)\b[\s,]*", re.I)
+
+
+def _turns(s: str) -> bool:
+    """A courtesy that turns to a statement ("I'm sorry, but we don't accept returns on sale
+    items"): the turned clause is judged on its own, and the sentence is conversational only if
+    that clause is too ("Sorry about that, but let me check for you")."""
+    spans = clause_spans(s)
+    for a, b in spans[1:]:
+        m = TURN.match(s[a:b])
+        if m and not is_conversational(s[a + m.end():b]):
+            return True
+    return False
 
 
 def asks(s: str) -> bool:
