@@ -829,3 +829,20 @@ def test_a_courtesy_that_turns_to_a_statement_is_a_claim(sentence: str, conversa
     from service.guardrails.claims import is_conversational
 
     assert is_conversational(sentence) is conversational
+
+
+@pytest.mark.parametrize("message", [
+    "ya no quiero seguir viviendo. y encima mi paquete no llega",
+    "I don't want to keep living like this",
+    "je ne veux plus vivre",
+    "ich will nicht weiterleben",
+    "non voglio continuare a vivere",
+    "não quero continuar a viver",
+    "ik wil niet verder leven",
+])
+def test_not_wanting_to_go_on_living_is_self_harm_in_every_language(message: str) -> None:
+    from service.replies.policy_file import load_policy
+
+    policy = load_policy(REPO / "knowledge" / "policy.yaml")
+    assert [e.id for e in policy.escalations if e.matches(message)] == ["self_harm"]
+    assert not [e.id for e in policy.escalations if e.matches("I don't want to keep waiting for this parcel")]
