@@ -184,6 +184,11 @@ def test_every_button_records_its_feedback(context: Any, live: Any) -> None:
     card.locator("button[data-act=confirm-reject]").click()
     row = wait_for_feedback(page, live, sid2, "rejected")
     assert row.reason == "outdated policy: refund window changed"
+    # The row is written before the panel has the server's answer: wait for the card to say so.
+    for _ in range(100):
+        if "Rejected" in (card.locator(".state").text_content() or ""):
+            break
+        page.wait_for_timeout(100)
     assert "Rejected" in card.locator(".state").text_content()
 
 
