@@ -11,6 +11,14 @@ COMMITMENT_WORD = re.compile(
     r"exception|extend|upgrade|cancel|remove|reinstate|send you|ship you|give you|owe)", re.I)
 _FEELING = (r"frustrating|annoying|awkward|upsetting|stressful|disappointing|confusing|inconvenient|worrying|understandable|"
             r"a (?:real )?(?:pain|hassle|nuisance|bummer|shame)|no fun|not (?:ideal|great|fun)|rough|tough")
+_HOPE = (r"(?:i |we )?(?:really |do |truly |sincerely )?(?:hope|hopefully),? (?:that )?(?:(?:this|that|it|everything) (?:helps|works|goes|went)"
+         r"|(?:you|they|he|she|your [\w'-]+(?: [\w'-]+)?) (?:have|has|had|enjoy|enjoys|like|likes|love|loves|find|finds|feel|feels|get on)"
+         r"|(?:the|your) [\w'-]+(?: [\w'-]+)? (?:is|are|goes|go|was|were) (?:a )?(?:great|good|perfect|lovely|wonderful|fun|smooth|success|hit|well))")
+"""A wish for the customer ("I hope your dad has a wonderful birthday"): an outcome of ours
+("I hope you get your refund") is not in it, and a fact or a commitment word still makes it a claim."""
+_REASSURANCE = (r"(?:(?:it|that|this) )?happens(?: to (?:the best of us|everyone|all of us|us all))?|these things happen|(?:(?:it'?s|that'?s) )?(?:an )?"
+                r"(?:easy|common|understandable) (?:mistake|slip)(?: to make)?|no harm done|you'?re (?:not alone|in good company)|"
+                r"we'?ve all been there|(?:please )?don'?t worry(?: about (?:it|that))?|no need to (?:worry|apologi[sz]e)|not a problem")
 CONVERSATIONAL = re.compile(
     r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b.{0,40}"
     r"|(?:many )?thanks?(?: you)?\b.{0,80}|thank you\b.{0,80}"
@@ -24,11 +32,16 @@ CONVERSATIONAL = re.compile(
     r"|(?:of course|no problem|no worries|sure|certainly|absolutely|yes)\b.{0,30}"
     r"|let'?s (?:get (?:that|this|it|you|things) (?:sorted|fixed|started|going|moving|taken care of|sorted out)|take a look|have a look|"
     r"figure (?:this|it|that) out|see what (?:i|we) can do|sort (?:this|it|that) out)\b.{0,30}"
-    r"|(?:kind|best|warm) regards\b.*|regards\b.*|sincerely\b.*|best wishes\b.*"
+    r"|(?:kind|best|warm) regards\b.*|regards\b.*|sincerely\b.*|(?:best|warm|warmest|kind|kindest|all (?:good|the best)|many|with (?:best|warm|kind)) wishes\b.*"
+    r"|with (?:thanks|gratitude)\b.*|yours (?:truly|sincerely)\b.*"
     r"|(?:is there )?anything else (?:i|we) can (?:help|do)\b.*|(?:can|may) i help (?:you )?with anything else\b.*"
     r"|(?:i'?d be |i'?m |we'?re |i'?ll be )?(?:happy|glad) to (?:help|look into|check)\b.{0,60}"
     r"|(?:i|we) can help(?: you)?(?: with (?:that|this))?\b.{0,40}"
-    r"|hope (?:that|this) helps\b.{0,20}|have a (?:great|good|nice|lovely) (?:day|evening|weekend)\b.{0,20}"
+    r"|have a (?:great|good|nice|lovely) (?:day|evening|weekend)\b.{0,20}"
+    # good wishes for the customer's life: "I hope that helps!", "I hope your dad has a wonderful birthday!"
+    r"|" + _HOPE + r"\b.{0,60}"
+    # reassurance that nothing went wrong on their side: "Happens to the best of us!", "Easy mistake to make."
+    r"|(?:" + _REASSURANCE + r")\b.{0,40}|(?:wishing (?:you|your|him|her|them)|fingers crossed)\b.{0,60}"
     r"|let me (?:check|look into)(?: (?:that|this))?(?: for you)?\b.{0,20}"
     r"|thanks for (?:your patience|bearing with us|waiting)\b.{0,40}"
     r"|(?:just |simply )?(?:reply|let me know|tell me|send me)\b.{0,60}|for reference\b.{0,10}"
@@ -52,7 +65,11 @@ CONVERSATIONAL = re.compile(
 INTERJECTION = re.compile(
     r"^(?:great|okay|ok|alright|all right|right|got it|perfect|sure thing|sure|totally|absolutely|of course|no problem|"
     r"oh|ah|ugh|argh|oof|wow|hmm|yes|yep|understood|i see|gotcha|fair enough|thanks|thank you|oh no|oh dear|ha|haha|hah|hehe|yay|"
-    r"woohoo|hooray|aw+|phew|whoops|oops|yikes|ouch|uh-oh|(?:great|good|happy|lovely|exciting|brilliant) news)\s*[,!.]\s+(?=\S)", re.I)
+    r"woohoo|hooray|aw+|phew|whoops|oops|yikes|ouch|uh-oh|(?:great|good|happy|lovely|exciting|brilliant) news|"
+    # "How exciting, congratulations ...", "What a week, I'm sorry ..."
+    r"(?:how|so) (?:very |really )?(?:exciting|lovely|wonderful|fun|nice|cool|sweet|kind|thoughtful|brilliant|amazing|fantastic|special|"
+    r"great|awesome|lucky|annoying|frustrating|awful|stressful|horrible|maddening)|"
+    r"what (?:an? )?(?:[\w'-]+ )?(?:news|idea|gift|present|surprise|treat|shame|pain|week|day|hassle|nuisance|mix-up|mess|journey))\s*[,!.]\s+(?=\S)", re.I)
 """A leading interjection ("Great, let's get that sorted."): the rest is what is judged."""
 EMPATHY_HEAD = re.compile(
     r"^(?:(?:oh|ah),? )?(?:(?:i'?m|i am|we'?re|we are) (?:so |very |really |truly |terribly )?sorry|(?:so |very |really )?sorry|"
@@ -88,15 +105,17 @@ _VERDICT = frozenset("""late early eligible allowed fine ok okay covered time va
 """Words that give a verdict ("Not too late!", "Still in time!"): an exclamation carrying one is a claim."""
 
 
-def verbless_exclamation(s: str) -> bool:
+def verbless_exclamation(s: str, *, verdict: bool = False) -> bool:
     """A short exclamation with no verb of its own and no subject ("Ha, new phone, same you!",
     "What a week!"): it can state nothing. A word that could be a verb ("Everything ships free!")
-    or a contraction ("It's yours!") makes it a sentence like any other."""
+    or a contraction ("It's yours!") makes it a sentence like any other. ``verdict``: one that
+    gives a verdict on the customer's case ("Not too late at all!", "Still in time!") instead."""
     if not s.endswith("!"):
         return False
     words = re.findall(r"[a-z]+(?:'[a-z]+)?", s.lower().replace("’", "'"))
-    return (0 < len(words) <= 6 and not any(w in _AUX or w in _VERDICT or "'" in w or (w.endswith("s") and len(w) > 3 and w not in ("news", "thanks", "yes"))
-                                            for w in words))
+    verbless = 0 < len(words) <= 6 and not any(w in _AUX or "'" in w or (w.endswith("s") and len(w) > 3 and w not in ("news", "thanks", "yes"))
+                                               for w in words)
+    return verbless and any(w in _VERDICT for w in words) == verdict
 
 
 HELP_WITH = re.compile(r"\b(?:help(?: you)?|assist(?: you)?) (?:with|start|get started (?:on|with)|look into|sort out|through)\b", re.I)
@@ -108,7 +127,9 @@ _SMALL_TALK_WORDS = frozenset(
     hassle pain bummer shame unfortunate unfortunately understandable understand understood fair reasonable valid great good
     excellent perfect lovely wonderful nice awesome fantastic brilliant totally completely absolutely definitely really truly
     honestly entirely question questions point concern ask asking sorted sort figure patience patient apologies apologise
-    apologize sorry hear hearing feel feeling mind appreciate noted course thing things moment news glad happy help""".split())
+    apologize sorry hear hearing feel feeling mind appreciate noted course thing things moment news glad happy help
+    happen happens happened best mistake alone company worry worries exciting excited fun luck lucky sound sounds sounded like
+    love loves loved lovely enjoy enjoying enjoyed kind taste choice idea plan cool gorgeous beautiful treat surprise""".split())
 _FUNCTION_WORDS = frozenset(
     """a an the i i'm i've i'd i'll me my we we're we've we'll us our you you're your yours it it's its that that's this these
     those there here what why how when so such very too quite just really is are was were be been am do does did can could
