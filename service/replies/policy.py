@@ -13,7 +13,8 @@ Checks, each deterministic and cheap (no model):
 * ``forbidden``    no forbidden commitment (refunds beyond policy, compensation, overriding
   policy, guarantees, liability) and no sign of followed injected instructions;
 * ``disclosures``  the disclosures required for the channel, intent or cited topics are there;
-* ``tone``         no forbidden phrase, no shouting, at most one exclamation mark;
+* ``tone``         no forbidden phrase, no shouting, at most ``max_exclamations`` exclamation marks
+  and none run together ("!!", "?!");
 * ``channel``      length per channel; SMS and voice plain text; e-mail greeting and sign-off.
 
 Customer text and article text are data: nothing here reads instructions from them. The
@@ -395,6 +396,9 @@ class PolicyChecker:
         findings = [f"tone: {m.group(0)!r}" for m in search_each(self.policy.tone_phrases, text)]
         if text.count("!") > self.policy.max_exclamations:
             findings.append(f"{text.count('!')} exclamation marks (at most {self.policy.max_exclamations})")
+        doubled = _DOUBLED.search(text)
+        if doubled:
+            findings.append(f"doubled punctuation {doubled.group(0)!r}")
         # A masked value ("(XXX) XXX-XXXX", "XXXX-1234") shows a format, it does not shout.
         shouting = [w for w in _CAPS_WORD.findall(text) if w not in self.policy.acronyms and not _MASK.fullmatch(w)]
         if len(shouting) > self.policy.max_shouting_words:
@@ -425,6 +429,8 @@ class PolicyChecker:
 
 
 _CAPS_WORD = re.compile(r"\b[A-Z]{4,}\b")
+_DOUBLED = re.compile(r"!{2,}|\?+!|!\?+")
+"""Marks run together ("!!", "?!"): shouting, whatever the count allows."""
 _MASK = re.compile(r"X+")
 
 
