@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-from service.guardrails.commitments import NEGATION
+from service.guardrails.commitments import NEGATION, acts_in
 from service.guardrails.levels import scope_of
 from service.guardrails.numbers import prepare
 
@@ -130,11 +130,13 @@ def _days(m: re.Match[str]) -> float:
 def broken_threshold(value: str, qual: str, sentence: str, passages: Iterable, words: Words) -> str | None:
     """A customer's duration judged as meeting a rule it does not meet: the sentence says what a
     passage grants past a threshold ("a week or longer: we send a replacement order") of a case
-    below it ("it's been 4 days, so you qualify for a replacement order"), or grants within a
+    below it ("it's been 4 days, so you qualify for a replacement order"; "a replacement is on its
+    way": the same action the passage grants), or grants within a
     limit what is past it. Only for a sentence that denies nothing (a denial grants nothing)."""
     if qual not in _DAYS or not value.replace(".", "", 1).isdigit() or NEGATION.search(sentence):
         return None
     days, said = float(value) * _DAYS[qual], words(sentence)
+    promised = {a for _, _, a in acts_in(sentence, "claim")}
     for p in passages:
         if getattr(p, "parts", ()):
             continue
@@ -144,7 +146,8 @@ def broken_threshold(value: str, qual: str, sentence: str, passages: Iterable, w
                 if _OR_ELSE.match(t, m.end()) or _ESTIMATE.search(t, max(0, m.start() - 14), m.start()) or not broken(_days(m)):
                     continue
                 rest = words(t[:m.start()] + " " + t[m.end():]) - words(" ".join(_DAYS))
-                if len(rest & said) >= 2 and len(rest & said) >= 0.5 * len(rest) and not _by_level(p.source, said, passages, words):
+                same = (len(rest & said) >= 2 and len(rest & said) >= 0.5 * len(rest)) or promised & {a for _, _, a in acts_in(t, "passage")}
+                if same and not _by_level(p.source, said, passages, words):
                     return f"{p.source} sets {m.group(0)!r} for this; the customer's {value} {qual}s do not meet it"
     return None
 

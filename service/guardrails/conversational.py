@@ -8,24 +8,29 @@ import re
 
 COMMITMENT_WORD = re.compile(
     r"\b(?:refund|reimburs|replac|credit|compensat|voucher|gift card|discount|free|waiv|approv|guarantee|promise|"
-    r"exception|extend|upgrade|cancel|remove|reinstate|send you|ship you|give you|owe)", re.I)
+    r"exception|extend|upgrade|cancel|remove|reinstate|send you|ship you|give you|owe|money back|pay you back)", re.I)
 _FEELING = (r"frustrating|annoying|awkward|upsetting|stressful|disappointing|confusing|inconvenient|worrying|understandable|"
             r"a (?:real )?(?:pain|hassle|nuisance|bummer|shame)|no fun|not (?:ideal|great|fun)|rough|tough")
-_HOPE = (r"(?:i |we )?(?:really |do |truly |sincerely )?(?:hope|hopefully),? (?:that )?(?:(?:this|that|it|everything) (?:helps|works|goes|went)"
-         r"|(?:you|they|he|she|your [\w'-]+(?: [\w'-]+)?) (?:have|has|had|enjoy|enjoys|like|likes|love|loves|find|finds|feel|feels|get on)"
-         r"|(?:the|your) [\w'-]+(?: [\w'-]+)? (?:is|are|goes|go|was|were) (?:a )?(?:great|good|perfect|lovely|wonderful|fun|smooth|success|hit|well))")
-"""A wish for the customer ("I hope your dad has a wonderful birthday"): an outcome of ours
-("I hope you get your refund") is not in it, and a fact or a commitment word still makes it a claim."""
+_GOOD_NEWS = r"exciting|lovely|wonderful|amazing|fantastic|brilliant|sweet|thoughtful|kind of you|great to hear|good to hear|lovely to hear|great news|good news"
+_HOPE = r"(?:i |we )?(?:really |do |truly |sincerely )?(?:hope|hopefully),? (?:that )?(?:you|your|the|this|that|it|they|he|she|everything|things)\b"
+"""A wish for the customer ("I hope your dad has a wonderful birthday", "Hopefully the boots keep
+you warm"): a fact or a commitment word ("I hope you get your refund") still makes it a claim."""
 _REASSURANCE = (r"(?:(?:it|that|this) )?happens(?: to (?:the best of us|everyone|all of us|us all))?|these things happen|(?:(?:it'?s|that'?s) )?(?:an )?"
                 r"(?:easy|common|understandable) (?:mistake|slip)(?: to make)?|no harm done|you'?re (?:not alone|in good company)|"
-                r"we'?ve all been there|(?:please )?don'?t worry(?: about (?:it|that))?|no need to (?:worry|apologi[sz]e)|not a problem")
+                r"we'?ve all been there|(?:please )?don'?t worry(?: about (?:it|that))?|no need to (?:worry|apologi[sz]e)|not a problem|"
+                r"(?:mistakes|accidents|mix-ups|slip-ups|these things|things like (?:this|that)|it) happen|easy fix|"
+                r"you'?re (?:definitely |certainly )?(?:not the (?:first|only one)|in good company|not alone)")
 CONVERSATIONAL = re.compile(
     r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b.{0,40}"
     r"|(?:many )?thanks?(?: you)?\b.{0,80}|thank you\b.{0,80}"
     r"|(?:(?:oh|ah),? )?(?:i'?m|i am|we'?re|we are) (?:so |very |really |truly )?(?:sorry|happy|glad|here)\b.{0,80}"
     r"|(?:so |very |really )?sorry\b.{0,80}"
     r"|i (?:completely |totally |really |fully |absolutely |definitely )?(?:understand|know|see|get (?:it|that|why|how|what|the|[a-z]+ing)|hear you|appreciate)\b.{0,80}"
-    r"|(?:i can )?(?:imagine|understand) (?:how|that|why)\b.{0,80}"
+    r"|(?:i can (?:only )?|i )?(?:imagine|understand) (?:how|that|why)\b.{0,80}"
+    r"|(?:that|this|it) must (?:be|have been) (?:so |really |very |such )?(?:" + _FEELING + r")\b.{0,40}"
+    # the customer's news: "That's so exciting, ...", "That sounds like a lovely trip!"
+    r"|(?:oh,? )?(?:that'?s|that is|how) (?:so |really |very |such )?(?:" + _GOOD_NEWS + r")(?:[,!.—–-].{0,60}|$)"
+    r"|(?:that |it )?sounds (?:like )?(?:a |an |quite )?(?:the )?(?:[\w'-]+ )?(?:" + _GOOD_NEWS + r"|fun|busy|hectic|adventure|plan|trip|day|week)\b.{0,30}"
     r"|(?:that'?s|that is|this is|it'?s|what) (?:so |really |very |completely |totally |such )?(?:" + _FEELING + r")\b.{0,40}"
     r"|(?:(?:that'?s|that is|it'?s) )?(?:(?:a|an|such a) )?(?:totally |completely |really |very |perfectly |entirely |super )?"
     r"(?:fair|good|great|reasonable|valid|smart|excellent|understandable) (?:question|point|concern|ask|thing to ask)\b.{0,20}"
@@ -47,13 +52,13 @@ CONVERSATIONAL = re.compile(
     r"|(?:just |simply )?(?:reply|let me know|tell me|send me)\b.{0,60}|for reference\b.{0,10}"
     r"|(?:i'?ll|i will|we'?ll) (?:take care of it|get (?:that|this) sorted|be here)\b.{0,40}"
     # exclamations: "What a lovely idea!", "Great news!", "Congratulations on the move!", "Oh no!"
-    r"|(?:what an?|how) (?:[\w'-]+ ){0,3}[\w'-]+!+|(?:great|good|excellent|lovely|wonderful|nice|fair) (?:news|questions?|idea|choice|pick|call)[!.]*"
+    r"|(?:what an?|how) (?:[\w'-]+ ){0,5}[\w'-]+!+|(?:great|good|excellent|lovely|wonderful|nice|fair) (?:news|questions?|idea|choice|pick|call)[!.]*"
     r"|congratulations\b.{0,50}|(?:oh no|oh dear|ouch|yikes|uh-oh)\b.{0,40}|(?:we'?d|i'?d) (?:love|be glad|be happy) to\b.{0,50}!"
     # good wishes: "Enjoy the new jacket!", "Enjoy your trip,", "Good luck with the move!", "Happy shopping!"
     r"|(?:enjoy|have fun|good luck|best of luck|safe travels|stay (?:warm|safe|dry|cosy|cozy)|congrats|"
-    r"happy (?:shopping|holidays|birthday|travels|wearing|hiking|running))\b.{0,40}"
+    r"happy (?:early |belated )?(?:shopping|holidays|birthday|anniversary|new year|travels|wearing|hiking|running))\b.{0,40}"
         # list lead-ins: "Here are a few things to try:"
-    r"|here(?: are|'s| is) (?:a (?:few|couple(?: of)?)|some|what|the|how)\b.{0,60}:|(?:try|follow) (?:these|the following)\b.{0,40}:"
+    r"|here(?: are|'s| is) (?:a (?:few|couple(?: of)?)|some|what|the|how)\b.{0,60}:|here'?s what (?:i found|i can see|to do|you need)[.:]|(?:try|follow) (?:these|the following)\b.{0,40}:"
     r"|(?:a few|some) (?:things|steps|tips|options)\b.{0,40}:"
     # sign-offs: "Best,", "Cheers, Northwind Support"
     r"|(?:best|cheers|all the best|take care|warmly|talk soon)(?:[,!.].{0,50})?"
@@ -72,7 +77,7 @@ INTERJECTION = re.compile(
     r"what (?:an? )?(?:[\w'-]+ )?(?:news|idea|gift|present|surprise|treat|shame|pain|week|day|hassle|nuisance|mix-up|mess|journey))\s*[,!.]\s+(?=\S)", re.I)
 """A leading interjection ("Great, let's get that sorted."): the rest is what is judged."""
 EMPATHY_HEAD = re.compile(
-    r"^(?:(?:oh|ah),? )?(?:(?:i'?m|i am|we'?re|we are) (?:so |very |really |truly |terribly )?sorry|(?:so |very |really )?sorry|"
+    r"^(?:(?:oh|ah),? )?(?:(?:that|this|it) must (?:be|have been) (?:so |really |very )?(?:" + _FEELING + r")|(?:i'?m|i am|we'?re|we are) (?:so |very |really |truly |terribly )?sorry|(?:so |very |really )?sorry|"
     r"i (?:completely |totally |really |fully |absolutely |definitely )?(?:understand|hear|know (?=(?:how|it'?s|that'?s|this is|what a)\b)|get (?:it|that|why|how|what|the|[a-z]+ing))|"
     r"(?:i can )?imagine|(?:that'?s|that is|this is|it'?s|what) (?:so |really |very |completely |totally |such )?(?:" + _FEELING + r"))\b",
     re.I)
@@ -80,7 +85,7 @@ EMPATHY_HEAD = re.compile(
 yet", "I understand how frustrating it is to see a lower price the next day". The refund, the
 day it names are the customer's experience, not something the reply promises."""
 FUTURE = re.compile(r"\b(?:will|shall|going to|gonna)\b|'ll\b", re.I)
-TOPIC = re.compile(r"refund|replac|credit|voucher|gift card|discount|upgrade|cancel|remove", re.I)
+TOPIC = re.compile(r"refund|replac|credit|voucher|gift card|discount|upgrade|cancel|remove|money back", re.I)
 """Commitment words that, in an empathy clause, name what the customer is waiting for ("your
 refund", "the cancelled card"); "approved", "waived", "free", "guarantee" state an outcome."""
 NOUN_PHRASE = re.compile(r"^(?:(?:and|or) )?(?:an? |the |your |my )?[\w-]+(?: [\w-]+)?[.!?]?$", re.I)
@@ -131,7 +136,7 @@ _SMALL_TALK_WORDS = frozenset(
     happen happens happened best mistake alone company worry worries exciting excited fun luck lucky sound sounds sounded like
     love loves loved lovely enjoy enjoying enjoyed kind taste choice idea plan cool gorgeous beautiful treat surprise""".split())
 _FUNCTION_WORDS = frozenset(
-    """a an the i i'm i've i'd i'll me my we we're we've we'll us our you you're your yours it it's its that that's this these
+    """a an the i i'm i've i'd i'll me my we we're we've we'll us our you you're you've your yours it it's its that that's this these
     those there here what why how when so such very too quite just really is are was were be been am do does did can could
     will would should let let's get got getting to of for with on in at about and or but if then all any some no not that
     know see totally thanks thank""".split())
