@@ -15,7 +15,9 @@ from tests.test_guardrails import POLICY, check, failed
 @pytest.mark.parametrize("text", [
     "These things happen!", "Easy mistake to make!", "No harm done.", "I hope your brother loves it!", "Hopefully that helps!",
     "How lovely, congratulations on the new job!", "Warmest wishes,", "Glad to hear it!", "You're in luck!",
-    "Wishing your mum a very happy birthday!",
+    "Wishing your mum a very happy birthday!", "Oh, that's so exciting, congratulations on the new baby!", "That sounds like a lovely trip!",
+    "I really hope the boots keep you warm this winter.", "Mistakes happen, don't worry.", "That must be so frustrating.",
+    "You're not the first to ask!", "Happy early birthday to your dad!",
 ])
 def test_friendly_lines_with_a_verb_need_no_support(text: str) -> None:
     assert is_conversational(text), text
@@ -24,6 +26,7 @@ def test_friendly_lines_with_a_verb_need_no_support(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "I hope you enjoy the free shipping!", "I hope your refund arrives tomorrow!", "Don't worry, we'll refund you.",
     "These things happen, so we'll waive the fee.", "How lovely, Gold members get unlimited returns!",
+    "I hope you get your money back soon.", "That sounds like a great plan: we'll waive the fee.",
 ])
 def test_a_friendly_line_carrying_a_fact_or_a_commitment_is_a_claim(text: str) -> None:
     assert not is_conversational(text), text
@@ -77,6 +80,7 @@ def test_the_customers_figure_turned_into_a_rule_is_refused(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "Once a parcel is 3 days late we send a replacement order.",
     "Since it's been 3 days, your parcel qualifies for a replacement order.",
+    "Because it's been more than 3 days, a replacement is on its way.",
 ])
 def test_the_customers_figure_made_the_threshold_of_a_rule_is_refused(text: str) -> None:
     report = check(text, "shipping-missing-package", customer=("my parcel is 3 days late",))
@@ -189,3 +193,14 @@ def test_a_figure_of_another_label_of_a_list_is_refused() -> None:
         assert any("is given for" in f for f in report.findings()), report.findings()
     ok = check("For a Medium shirt the sleeve is 34 inches, and a Large is 35.", "products-shirts-faq")
     assert ok.passed, ok.findings()
+
+
+def test_an_action_said_as_its_thing_on_the_move_is_a_commitment() -> None:
+    from service.guardrails.commitments import acts_in
+
+    assert [a for _, _, a in acts_in("A replacement is on its way.", "claim")] == ["act:replace"]
+    assert [a for _, _, a in acts_in("Your refund has been sent to your card.", "claim")] == ["act:refund"]
+    assert acts_in("Your refund hasn't been processed yet.", "claim") == []
+    assert "grounded" in failed(check("Your refund has been sent to your card.", "products-boots-faq"))
+    fee = check("A credit for the extra fee has been applied to your order.", "orders-mystery-fee")
+    assert any("commitment to credit" in f for f in fee.findings()), fee.findings()
