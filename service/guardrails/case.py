@@ -30,7 +30,7 @@ COLOURS = ("black brown white grey gray navy blue red green beige tan pink purpl
 MATERIALS = "leather suede wool cotton denim nylon polyester canvas rubber cashmere linen fleece silk merino".split()
 
 ABOUT_CUSTOMER = re.compile(
-    r"\b(?:ago|you (?:said|mentioned|wrote|bought|ordered|paid)|your (?:order|purchase|package|parcel)|it'?s been|it has been)\b"
+    r"\b(?:ago|you (?:said|mentioned|wrote|bought|ordered|paid)|your (?:order|purchase|package|parcel)|it(?:'?s| has) (?:only |already |now |just )?been)\b"
     # the customer's own figure judged against a rule: "so 3 weeks is fine", "which is still inside the window"
     r"|\b(?:is|are|'s) (?:still |well )?(?:fine|ok|okay|in time|(?:within|inside|under) (?:the|your) (?:window|limit|time limit))\b", re.I)
 _NEG_VERDICT = re.compile(
@@ -43,18 +43,23 @@ _POS_VERDICT = re.compile(r"\b(?:meets?|qualif(?:y|ies)|covers? you|falls? (?:wi
                           r"|\b(?:is|are|'s) (?:still |well |comfortably )?(?:within|inside|under|less than|fewer than)\b", re.I)
 _CIRCUMSTANCE = re.compile(r"^\W*(?:(?:so|and|but|because|since|as)\s+)?(?:at|with|after only|after just|now at)\s+\$?\d", re.I)
 """A clause that sets out where the customer stands ("so at 3 days", "with 6 weeks gone")."""
+_YOU = re.compile(r"\b(?:you|you'?re|your)\b", re.I)
 
 
 def about_case(clause: str, rest: str, names_level: bool) -> bool:
     """Is ``clause`` about the customer's own case rather than a rule? ``rest`` is the sentence
     from this clause on. Said of the customer ("ago", "your order"), a verdict on the case in a
     clause that names no level ("the trousers don't meet either condition"), or a circumstance
-    ("at 3 days", "with 6 weeks gone") judged by a denial later in the sentence."""
+    ("at 3 days", "with 6 weeks gone") judged later in the sentence: by a denial, or said of the
+    customer where no level is named ("so at three weeks you don't need the receipt"; "at 8
+    months, Silver members still qualify" is a rule)."""
     if ABOUT_CUSTOMER.search(clause):
         return True
     if not names_level and (_NEG_VERDICT.search(clause) or _POS_VERDICT.search(clause)):
         return True
-    return bool(_CIRCUMSTANCE.match(clause) and _NEG_VERDICT.search(rest))
+    if not _CIRCUMSTANCE.match(clause):
+        return False
+    return bool(_NEG_VERDICT.search(rest)) or ((_POS_VERDICT.search(rest) or _YOU.search(rest)) is not None and scope_of(rest) is None)
 
 
 _DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}

@@ -288,6 +288,7 @@ _ADVICE = re.compile(r"\b(?:it'?s|it is|it'?d be|it would be) (?:always )?(?:a )
 """The frame of a piece of advice ("it's a good idea to", "I'd recommend"): the advice is the claim."""
 _DEFINITE = re.compile(r"\b(?:the|that|this|your|those|these)\s+(?:[\w-]+\s+)?$", re.I)
 _QUALIFIER = "whatever whichever regardless matter good news"
+_RECEIPT_OR = re.compile(r"\bor\b[^.;]{0,60}\breceipt|\breceipt\b[^.;]{0,20}\bor\b", re.I)
 """With level words only, the words of a clause that says its neighbour of everyone ("whatever your membership level")."""
 
 
@@ -332,7 +333,7 @@ class _Reply:
             scope = scope_of(clause)
             about = about_case(clause, text[start:], scope is not None)
             mine = [f for f in sentence_facts if start <= f.start < end]
-            local = [f for f in mine if not self._repeated(f, about, text, clause)]
+            local = [f for f in mine if not self._repeated(f, about, text, clause) and not self._another_way(f, sentence_facts)]
             # The customer's figure judged as meeting a rule it does not meet ("it's been 4 days, so
             # you qualify for a replacement order" where the source says a week or longer).
             why = next(filter(None, (broken_threshold(f.value, f.qual, text, self.passages, self.content_words)
@@ -365,6 +366,17 @@ class _Reply:
         """A capability the sources deny, or a figure of another label (:mod:`~service.guardrails.contradictions`)."""
         return denied_capability(clause, self.passages, self.content_words) or mislabelled(
             clause, [f.value for f in local if f.value[:1].isdigit()], self.passages)
+
+    def _another_way(self, f: Fact, sentence_facts: list[Fact]) -> bool:
+        """"No receipt needed" said of a level whose rule makes the receipt one way among others
+        ("within the last 90 days, or the customer has the receipt, or ..."), in a sentence that
+        states another of those ways: the receipt is not needed because that way holds."""
+        if f.value != "no-receipt" or f.scope is None:
+            return False
+        others = [o for o in sentence_facts if o.value[:1].isdigit()]
+        return any(_RECEIPT_OR.search(p.text) and any(_same_fact(x, o) and x.scope is not None and covers(x.scope, f.scope)
+                                                       for x in p.facts() for o in others)
+                   for p in self.passages if not p.parts)
 
     def _referred(self, f: Fact, text: str) -> Fact:
         """A figure said again with "the" ("confirm you're happy with the $20 charge") is the one

@@ -28,7 +28,7 @@ _KEYWORDS = (
     ("waived", re.compile(r"\bwaiv(?:e|ed|es|ing)\b", re.I)),
     ("no-fee", re.compile(r"\bno (?:shipping |extra |delivery )?(?:fee|charge)s?\b", re.I)),
     ("no-receipt", re.compile(r"\bno (?:receipt|proof of purchase)\b[\w ]{0,25}?\b(?:needed|required|necessary)\b|"
-                              r"\b(?:don'?t|do not|doesn'?t|does not|won'?t|will not) need (?:a |the |your |any )?receipt\b|"
+                              r"\b(?:don'?t|do not|doesn'?t|does not|won'?t|will not|never) (?:even )?need (?:a |the |your |any )?receipts?\b|"
                               r"\breceipts? (?:is |are )?not (?:needed|required|necessary)\b", re.I)),
     ("today", re.compile(r"\btoday\b|\btonight\b|\bsame[- ]day\b", re.I)),
     ("tomorrow", re.compile(r"\btomorrow\b|\bnext[- ]day\b", re.I)),
