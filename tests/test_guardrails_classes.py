@@ -204,3 +204,16 @@ def test_an_action_said_as_its_thing_on_the_move_is_a_commitment() -> None:
     assert "grounded" in failed(check("Your refund has been sent to your card.", "products-boots-faq"))
     fee = check("A credit for the extra fee has been applied to your order.", "orders-mystery-fee")
     assert any("commitment to credit" in f for f in fee.findings()), fee.findings()
+
+
+def test_no_receipt_needed_follows_from_another_way_the_reply_states_but_is_not_a_levels_benefit_alone() -> None:
+    customer = ("Bronze here, bought a jumper 3 weeks ago and lost the receipt",)
+    ok = check("As a Bronze member you can return anything bought within the last 90 days, so at three weeks you don't need the receipt.",
+               "returns-membership-windows", customer=customer)
+    assert ok.passed, ok.findings()
+    for text in ("Bronze members don't need a receipt to return anything.", "Yes, Silver members never need a receipt for returns.",
+                 "At 3 weeks, Silver members still qualify without the receipt."):
+        assert "grounded" in failed(check(text, "returns-membership-windows", customer=customer)), text
+    gold = check("As a Gold member, we'll start processing the credit now, even though it's only been 2 days.", "refunds-returned-no-credit",
+                 customer=("I'm Gold, returned a dress 2 days ago",))
+    assert gold.passed, gold.findings()
