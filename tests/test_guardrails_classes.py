@@ -27,6 +27,7 @@ def test_friendly_lines_with_a_verb_need_no_support(text: str) -> None:
     "I hope you enjoy the free shipping!", "I hope your refund arrives tomorrow!", "Don't worry, we'll refund you.",
     "These things happen, so we'll waive the fee.", "How lovely, Gold members get unlimited returns!",
     "I hope you get your money back soon.", "That sounds like a great plan: we'll waive the fee.",
+    "No harm done, your account is now unlocked.", "I hope that helps, the boots are waterproof to the knee.",
 ])
 def test_a_friendly_line_carrying_a_fact_or_a_commitment_is_a_claim(text: str) -> None:
     assert not is_conversational(text), text

@@ -56,6 +56,7 @@ from service.guardrails.conversational import (
     COMMITMENT_WORD,
     CONVERSATIONAL,
     EMPATHY_HEAD,
+    FRIENDLY,
     FUTURE,
     HELP_WITH,
     INTERJECTION,
@@ -160,7 +161,7 @@ def is_conversational(sentence: str) -> bool:
     s = VOCATIVE.sub("", s)
     if _turns(s):
         return False
-    return (bool(CONVERSATIONAL.match(s)) or (s.endswith("?") and len(s.split()) <= 25) or asks(s) or small_talk(s)
+    return (bool(CONVERSATIONAL.match(s)) or (bool(FRIENDLY.match(s)) and not _states(s)) or (s.endswith("?") and len(s.split()) <= 25) or asks(s) or small_talk(s)
             or verbless_exclamation(s) or _empathy(s))
 
 
@@ -175,6 +176,20 @@ def _turns(s: str) -> bool:
     for a, b in spans[1:]:
         m = TURN.match(s[a:b])
         if m and not is_conversational(s[a + m.end():b]):
+            return True
+    return False
+
+
+_STATEMENT = re.compile(r"\b(?:is|are|was|were|has|have|had|will|can|could|'s|'re|'ve|'ll|gets?|got)\b", re.I)
+
+
+def _states(s: str) -> bool:
+    """A friendly line followed by a statement of its own ("No harm done, your account is now
+    unlocked"): a later clause of three words or more that states something and is not
+    conversational itself makes the sentence a claim."""
+    for a, b in clause_spans(s)[1:]:
+        part = re.sub(r"^(?:and|so|or|plus|also)\s+", "", s[a:b].strip(), flags=re.I)
+        if len(part.split()) >= 3 and _STATEMENT.search(part) and not CONTINUATION.match(part) and not is_conversational(part):
             return True
     return False
 

@@ -27,10 +27,6 @@ CONVERSATIONAL = re.compile(
     r"|(?:so |very |really )?sorry\b.{0,80}"
     r"|i (?:completely |totally |really |fully |absolutely |definitely )?(?:understand|know|see|get (?:it|that|why|how|what|the|[a-z]+ing)|hear you|appreciate)\b.{0,80}"
     r"|(?:i can (?:only )?|i )?(?:imagine|understand) (?:how|that|why)\b.{0,80}"
-    r"|(?:that|this|it) must (?:be|have been) (?:so |really |very |such )?(?:" + _FEELING + r")\b.{0,40}"
-    # the customer's news: "That's so exciting, ...", "That sounds like a lovely trip!"
-    r"|(?:oh,? )?(?:that'?s|that is|how) (?:so |really |very |such )?(?:" + _GOOD_NEWS + r")(?:[,!.—–-].{0,60}|$)"
-    r"|(?:that |it )?sounds (?:like )?(?:a |an |quite )?(?:the )?(?:[\w'-]+ )?(?:" + _GOOD_NEWS + r"|fun|busy|hectic|adventure|plan|trip|day|week)\b.{0,30}"
     r"|(?:that'?s|that is|this is|it'?s|what) (?:so |really |very |completely |totally |such )?(?:" + _FEELING + r")\b.{0,40}"
     r"|(?:(?:that'?s|that is|it'?s) )?(?:(?:a|an|such a) )?(?:totally |completely |really |very |perfectly |entirely |super )?"
     r"(?:fair|good|great|reasonable|valid|smart|excellent|understandable) (?:question|point|concern|ask|thing to ask)\b.{0,20}"
@@ -43,11 +39,6 @@ CONVERSATIONAL = re.compile(
     r"|(?:i'?d be |i'?m |we'?re |i'?ll be )?(?:happy|glad) to (?:help|look into|check)\b.{0,60}"
     r"|(?:i|we) can help(?: you)?(?: with (?:that|this))?\b.{0,40}"
     r"|have a (?:great|good|nice|lovely) (?:day|evening|weekend)\b.{0,20}"
-    # good wishes for the customer's life: "I hope that helps!", "I hope your dad has a wonderful birthday!"
-    r"|" + _HOPE + r"\b.{0,60}"
-    # reassurance that nothing went wrong on their side: "Happens to the best of us!", "Easy mistake to make."
-    r"|(?:" + _REASSURANCE + r")\b.{0,40}|(?:whichever|whatever) (?:option |one |way )?(?:is|works|suits you) (?:easiest|best|most convenient)?\b.{0,30}"
-    r"|(?:wishing (?:you|your|him|her|them)|fingers crossed)\b.{0,60}"
     r"|let me (?:check|look into)(?: (?:that|this))?(?: for you)?\b.{0,20}"
     r"|thanks for (?:your patience|bearing with us|waiting)\b.{0,40}"
     r"|(?:just |simply )?(?:reply|let me know|tell me|send me)\b.{0,60}|for reference\b.{0,10}"
@@ -68,6 +59,20 @@ CONVERSATIONAL = re.compile(
     r"send us a (?:dm|message|note)|let us know)\b.{0,60})$",
     re.I,
 )
+FRIENDLY = re.compile(
+    # the customer's news and feelings: "That's so exciting, ...", "That sounds like a lovely trip!", "That must be so frustrating."
+    r"^(?:(?:that|this|it) must (?:be|have been) (?:so |really |very |such )?(?:" + _FEELING + r")\b.{0,40}"
+    r"|(?:oh,? )?(?:that'?s|that is|how) (?:so |really |very |such )?(?:" + _GOOD_NEWS + r")(?:[,!.—–-].{0,60}|$)"
+    r"|(?:that |it )?sounds (?:like )?(?:a |an |quite )?(?:the )?(?:[\w'-]+ )?(?:" + _GOOD_NEWS + r"|fun|busy|hectic|adventure|plan|trip|day|week)\b.{0,30}"
+    # good wishes for the customer's life: "I hope that helps!", "I hope your dad has a wonderful birthday!"
+    r"|" + _HOPE + r".{0,60}"
+    # reassurance that nothing went wrong on their side: "Happens to the best of us!", "Easy mistake to make."
+    r"|(?:" + _REASSURANCE + r")\b.{0,40}|(?:whichever|whatever) (?:option |one |way )?(?:is|works|suits you) (?:easiest|best|most convenient)?\b.{0,30}"
+    r"|(?:wishing (?:you|your|him|her|them)|fingers crossed)\b.{0,60})$",
+    re.I,
+)
+"""Friendly lines about the customer's life, news and feelings: like :data:`CONVERSATIONAL`, but
+each later clause must be friendly too ("No harm done, your account is now unlocked" is a claim)."""
 INTERJECTION = re.compile(
     r"^(?:great|okay|ok|alright|all right|right|got it|perfect|sure thing|sure|totally|absolutely|of course|no problem|"
     r"oh|ah|ugh|argh|oof|wow|hmm|yes|yep|understood|i see|gotcha|fair enough|thanks|thank you|oh no|oh dear|ha|haha|hah|hehe|yay|"
