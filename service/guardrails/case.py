@@ -41,7 +41,9 @@ _NEG_VERDICT = re.compile(
 _POS_VERDICT = re.compile(r"\b(?:meets?|qualif(?:y|ies)|covers? you|falls? (?:within|inside))\b|\b(?:still|well|comfortably) (?:within|inside|in time)\b"
                           r"|\byou'?re (?:still )?(?:within|inside|covered|eligible|in time|fine|ok)\b"
                           r"|\b(?:is|are|'s) (?:still |well |comfortably )?(?:within|inside|under|less than|fewer than)\b", re.I)
-_CIRCUMSTANCE = re.compile(r"^\W*(?:(?:so|and|but|because|since|as)\s+)?(?:at|with|after only|after just|now at)\s+\$?\d", re.I)
+_CIRCUMSTANCE = re.compile(r"^\W*(?:(?:so|and|but|because|since|as)\s+)?(?:(?:even|still|only|already|now)\s+)?(?:at|with|after only|after just)\s+\$?\d", re.I)
+_CONCESSION = re.compile(r"^\W*(?:and\s+)?(?:even|still)\s+(?:at|after|with)\s+\$?\d+(?:\.\d+)?\s*[a-z]*(?:\s+(?:ago|old|later|on|in|gone|now))?\W*$", re.I)
+"""A concession standing alone ("..., even at eight months."): the customer's case the rule was applied to."""
 """A clause that sets out where the customer stands ("so at 3 days", "with 6 weeks gone")."""
 _YOU = re.compile(r"\b(?:you|you'?re|your)\b", re.I)
 
@@ -56,6 +58,8 @@ def about_case(clause: str, rest: str, names_level: bool) -> bool:
     if ABOUT_CUSTOMER.search(clause):
         return True
     if not names_level and (_NEG_VERDICT.search(clause) or _POS_VERDICT.search(clause)):
+        return True
+    if _CONCESSION.match(clause):
         return True
     if not _CIRCUMSTANCE.match(clause):
         return False

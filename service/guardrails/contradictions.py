@@ -49,7 +49,7 @@ _LIMITING = re.compile(r"\b(?:except|excluding|other than|apart from|aside from|
                        r"only|most|some|certain|many|though|although|however|instead)\b", re.I)
 _PARTIAL = re.compile(r"\b(?:except|excluding|other than|apart from|aside from|exception|but|not including|save for|unless|"
                       r"most|some|certain|many|though|although|however)\b", re.I)
-_ALL = re.compile(r"\b(?:all|every|each|any)\b(?: of)?(?: (?:our|the|your|these|those))?\s+([a-z][\w-]*)", re.I)
+_ALL = re.compile(r"\b(?:all|every|each|any)\b(?: single)?(?: one)?(?: of)?(?: (?:our|the|your|these|those))?\s+([a-z][\w-]*)", re.I)
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,8 @@ def denied_exception(sentence: str, passages: Iterable[_Passage], words: Words) 
 
 _STATES = r"(?:covered|included|eligible|accepted|available|refundable|allowed|possible|designed|able|permitted|free)"
 _CAN = re.compile(r"\b(?:can|could|will|able to|allowed to|possible|may|covers?|includes?|accepts?|allows?)\b|'ll\b"
+                  # a request for what the source says is never asked or taken: "just send me the new card number"
+                  r"|\b(?:send|give|tell|share|provide|email|text|dm|read out)\s+(?:me|us)\b|\b(?:i|we)(?:'ll| will)?\s+need\b"
                   r"|\b(?:is|are|'s|'re|gets?|will be)\s+(?:also |still |fully |always |even )?" + _STATES + r"\b", re.I)
 _CANNOT = re.compile(r"\b(?:can'?t|cannot|can not|can no longer|could(?:n'?t| not)|unable to|not able to|won'?t|will not|never|no longer|"
                      r"do(?:es)?(?:n'?t| not)|must not|may not)\b"
