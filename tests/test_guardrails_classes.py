@@ -58,6 +58,12 @@ def test_advice_is_judged_without_its_frame_but_invented_advice_is_still_refused
 # ---- the customer's own figure -------------------------------------------------------------------
 
 
+def test_the_customers_figure_in_a_concession_passes() -> None:
+    ok = check("As a Silver member you can return it with the receipt, even at eight months.", "returns-membership-windows",
+               customer=("Silver, bought a coat 8 months ago, I have the receipt",))
+    assert ok.passed, ok.findings()
+
+
 def test_the_customers_figure_in_a_verdict_on_their_case_passes() -> None:
     customer = ("I have no account. I bought a hat 2 months ago and lost the receipt.",)
     ok = check("Guests can return items bought within the last 30 days, or with the receipt, so at two months without the receipt "
@@ -148,6 +154,7 @@ def test_two_exclamation_marks_are_style_but_three_or_doubled_marks_are_refused(
     "Every jacket we sell, wool blends included, can be machine washed on a cold, gentle cycle.",
     "Even our wool-blend jackets are fine in the washing machine on cold.",
     "To be safe, all our jackets are dry clean only.",
+    "Every one of our jackets is dry clean only.",
 ])
 def test_an_exception_denied_is_refused(text: str) -> None:
     report = check(text, "products-jackets-faq")
@@ -167,6 +174,7 @@ def test_the_exception_kept_passes(text: str) -> None:
 
 @pytest.mark.parametrize("text,article", [
     ("Once you confirm your PIN, I'll retrieve your existing password for you.", "account-reset-password"),
+    ("Sure, just send me the new card number and we'll refund it there.", "refunds-refund-methods"),
     ("I can take your new card number and put the refund on that card instead.", "refunds-refund-methods"),
     ("Your order is In Transit, but the delivery date can still be changed.", "orders-shipping-statuses"),
     ("Normal wear and tear is covered too.", "products-boots-faq"),
