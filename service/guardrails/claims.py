@@ -51,7 +51,7 @@ from dataclasses import dataclass, field, replace
 
 from service.domain.text import stem
 from service.guardrails.case import about_case, broken_threshold, other_value
-from service.guardrails.contradictions import denied_capability, denied_exception, mislabelled
+from service.guardrails.contradictions import Sources, denied_capability, denied_exception, mislabelled
 from service.guardrails.conversational import (
     COMMITMENT_WORD,
     CONVERSATIONAL,
@@ -327,6 +327,13 @@ class _Reply:
     exempt: set[str]
     out: ClaimCheck
     said: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    _sources: Sources | None = None
+
+    @property
+    def sources(self) -> Sources:
+        if self._sources is None:
+            self._sources = Sources(self.passages, self.content_words)
+        return self._sources
 
     def check(self, sentence: str) -> None:
         words = self.content_words(prepare(_loose_text(sentence)))  # "ninety-nine dollars" is a number, not three words
@@ -337,7 +344,7 @@ class _Reply:
                 self.out.findings.append(ClaimFinding(sentence, f"not supported by the cited sources (support {share:.2f})"))
                 return
         text = prepare(sentence)
-        why = denied_exception(text, self.passages, self.content_words)
+        why = denied_exception(text, self.sources)
         if why:
             self.out.findings.append(ClaimFinding(sentence, why))
             return
@@ -379,8 +386,7 @@ class _Reply:
 
     def _contradicted(self, clause: str, local: list[Fact]) -> str | None:
         """A capability the sources deny, or a figure of another label (:mod:`~service.guardrails.contradictions`)."""
-        return denied_capability(clause, self.passages, self.content_words) or mislabelled(
-            clause, [f.value for f in local if f.value[:1].isdigit()], self.passages)
+        return denied_capability(clause, self.sources) or mislabelled(clause, [f.value for f in local if f.value[:1].isdigit()], self.sources)
 
     def _another_way(self, f: Fact, sentence_facts: list[Fact]) -> bool:
         """"No receipt needed" said of a level whose rule makes the receipt one way among others

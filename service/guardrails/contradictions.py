@@ -20,7 +20,7 @@ limits them. Three forms, each read on the passage that the claim restates:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -78,23 +78,35 @@ def _exceptions(text: str, words: Words) -> tuple[Excepted, ...]:
     return tuple(out)
 
 
-def denied_exception(sentence: str, passages: Iterable[_Passage], words: Words) -> str | None:
+class Sources:
+    """What these checks read from a reply's passages (sentences and bullets, not the joined
+    pairs), worked out once per reply."""
+
+    def __init__(self, passages: Iterable[_Passage], words: Words) -> None:
+        plain = [p for p in passages if not getattr(p, "parts", ())]
+        self.words = words
+        self.exceptions = [(p.source, ex) for p in plain for ex in _exceptions(p.text, words)]
+        self.parts = [(p.source, part, denies, words(part)) for p in plain for part, denies in _parts(p.text)]
+        self.pairs = {pair for p in plain for pair in _pairs(p.text)}
+
+
+def denied_exception(sentence: str, sources: Sources) -> str | None:
     """Does ``sentence`` give the rule to what a passage excepts from it ("including the
     wool-blend styles, all are machine washable"), or what the passage says only of the excepted
     thing to all ("all our jackets are dry clean only")? A sentence that limits its own claim
     ("most", "only", "except", a denial) or says what the source says of the exception is fine."""
+    if not sources.exceptions:
+        return None
+    words = sources.words
     said = words(sentence)
-    for p in passages:
-        if getattr(p, "parts", ()):
-            continue
-        for ex in _exceptions(p.text, words):
-            main = len(ex.main & said)
-            if ex.excepted <= said and main >= max(2, len(ex.main) / 3) and not (ex.tail & said) and not NEGATION.search(sentence) \
-                    and not _LIMITING.search(sentence):
-                return f"{p.source} excepts this ({ex.text!r}); the claim gives the rule to what it excepts"
-            quantified = {w for m in _ALL.finditer(sentence) for w in words(m.group(1))}
-            if ex.tail and ex.tail <= said and not (ex.excepted & said) and quantified & ex.main and not _PARTIAL.search(sentence):
-                return f"{p.source} says this only of what it excepts ({ex.text!r}), not of all"
+    quantified = {w for m in _ALL.finditer(sentence) for w in words(m.group(1))}
+    for source, ex in sources.exceptions:
+        main = len(ex.main & said)
+        if ex.excepted <= said and main >= max(2, len(ex.main) / 3) and not (ex.tail & said) and not NEGATION.search(sentence) \
+                and not _LIMITING.search(sentence):
+            return f"{source} excepts this ({ex.text!r}); the claim gives the rule to what it excepts"
+        if ex.tail and ex.tail <= said and not (ex.excepted & said) and quantified & ex.main and not _PARTIAL.search(sentence):
+            return f"{source} says this only of what it excepts ({ex.text!r}), not of all"
     return None
 
 
@@ -137,25 +149,22 @@ def _parts(text: str) -> tuple[tuple[str, bool], ...]:
     return tuple(out)
 
 
-def denied_capability(clause: str, passages: Sequence[_Passage], words: Words) -> str | None:
+def denied_capability(clause: str, sources: Sources) -> str | None:
     """Does ``clause`` say something can be done ("I can look up your current password") that a
     passage part says cannot ("we can't look up your current password"), with more of the
     clause's words than any part that does not deny it?"""
     if not _CAN.search(_AS_MUCH.sub(" ", clause)) or NEGATION.search(clause):
         return None
-    said = words(clause)
+    said = sources.words(clause)
     if len(said) < 2:
         return None
     denied, allowed, where = 0, 0, ""
-    for p in passages:
-        if getattr(p, "parts", ()):
-            continue
-        for part, denies in _parts(p.text):
-            n = len(said & words(part))
-            if denies and n > denied:
-                denied, where = n, f"{p.source} says it cannot be done ({part[:80]!r})"
-            elif not denies:
-                allowed = max(allowed, n)
+    for source, part, denies, pwords in sources.parts:
+        n = len(said & pwords)
+        if denies and n > denied:
+            denied, where = n, f"{source} says it cannot be done ({part[:80]!r})"
+        elif not denies:
+            allowed = max(allowed, n)
     if denied >= 2 and denied >= 0.6 * len(said) and denied > allowed:
         return where
     return None
@@ -191,10 +200,10 @@ def _names(label: str, text: str) -> bool:
     return re.search(rf"\b{re.escape(label)}\b", text, flags) is not None
 
 
-def mislabelled(clause: str, values: Iterable[str], passages: Iterable[_Passage]) -> str | None:
+def mislabelled(clause: str, values: Iterable[str], sources: Sources) -> str | None:
     """A number of ``clause`` that the sources pair only with other labels of a list the clause
     names a label of ("Medium ... 35" where the list says "Medium 34 in, Large 35 in")."""
-    pairs = {pair for p in passages for pair in _pairs(p.text)}
+    pairs = sources.pairs
     if not pairs:
         return None
     for value in values:
