@@ -10,7 +10,10 @@ the reply asserts. It may never turn it into a rule:
 * where the sentence restates a source passage that gives another figure of the same kind for
   the same thing ("once a delivery is three days late, we send a replacement order" where the
   passage says "a week or longer: we send a replacement order"), the customer's figure has
-  become the rule's, and is checked like any figure (:func:`other_value`).
+  become the rule's, and is checked like any figure (:func:`other_value`); a colour or material
+  the customer named likewise, where a passage on the same thing names another;
+* judged as meeting a threshold it does not meet ("it's been 4 days, so you qualify for a
+  replacement order" against "a week or longer"), it is refused (:func:`broken_threshold`).
 """
 
 from __future__ import annotations
