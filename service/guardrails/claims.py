@@ -161,8 +161,8 @@ def is_conversational(sentence: str) -> bool:
     s = VOCATIVE.sub("", s)
     if _turns(s):
         return False
-    return (bool(CONVERSATIONAL.match(s)) or (bool(FRIENDLY.match(s)) and not _states(s)) or (s.endswith("?") and len(s.split()) <= 25) or asks(s) or small_talk(s)
-            or verbless_exclamation(s) or _empathy(s))
+    return (bool(CONVERSATIONAL.match(s)) or (bool(FRIENDLY.match(s)) and not _states(s)) or (s.endswith("?") and len(s.split()) <= 25)
+            or asks(s) or small_talk(s) or verbless_exclamation(s) or _empathy(s))
 
 
 TURN = re.compile(r"^\W*(?:but|however|unfortunately|sadly|though|although|yet|except|that said)\b[\s,]*", re.I)
@@ -303,8 +303,9 @@ _ADVICE = re.compile(r"\b(?:it'?s|it is|it'?d be|it would be) (?:always )?(?:a )
 """The frame of a piece of advice ("it's a good idea to", "I'd recommend"): the advice is the claim."""
 _DEFINITE = re.compile(r"\b(?:the|that|this|your|those|these)\s+(?:[\w-]+\s+)?$", re.I)
 _QUALIFIER = "whatever whichever regardless matter good news"
-_RECEIPT_OR = re.compile(r"\bor\b[^.;]{0,60}\breceipt|\breceipt\b[^.;]{0,20}\bor\b", re.I)
 """With level words only, the words of a clause that says its neighbour of everyone ("whatever your membership level")."""
+_RECEIPT_OR = re.compile(r"\bor\b[^.;]{0,60}\breceipt|\breceipt\b[^.;]{0,20}\bor\b", re.I)
+"""A rule that makes the receipt one way among others ("within 90 days, or ... the receipt, or ...")."""
 
 
 def _loose_text(sentence: str) -> str:
