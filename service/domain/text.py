@@ -54,8 +54,9 @@ def prose_sentences(text: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    """``word`` without one ending among -ing, -ed, -es, -s, -ly (when at least four letters stay)."""
+    """``word`` without one ending among -ing, -ed, -es, -s, -ly (when at least four letters stay),
+    and without a silent final -e ("change", "changing" and "changed" are all "chang")."""
     for suffix in _SUFFIXES:
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)]
-    return word
+    return word[:-1] if len(word) > 4 and word.endswith("e") and not word.endswith("ee") else word

@@ -7,7 +7,8 @@ eligibility words (``free``, ``unlimited``, ``waived``, ``no fee``, ``today``,
 ``tomorrow``), colours and materials, and the actions the reply commits to ("I'll refund you",
 "your extension is approved": ``act:refund``, ``act:approve``) — and a **scope**: the
 membership levels the fact is said of (``Gold``, ``Silver``, ``Bronze``, ``guests``; "members" is every member level, "other members" the levels
-not named before, "everyone"/"all customers" every level).
+not named before, "everyone"/"all customers" every level). Facts and passages are read in
+:mod:`service.guardrails.passages`.
 
 A clause with facts or a scope is supported only by **one passage** (a sentence, bullet, or
 one cell of a table row read with its row and column headers) of an in-force source in which
@@ -27,7 +28,17 @@ need no support, but only while they carry no fact and no commitment word ("refu
 day or what the customer waits for ("I'm sorry your refund hasn't shown up yet") is their
 situation, not a claim, unless the clause looks ahead. A clause about levels with no fact is
 judged by the passages that give its rule level by level, when there are any (:func:`_scope_support`);
-a bullet and each pair of neighbouring sentences of a paragraph are passages too.
+a bullet and each pair of neighbouring sentences of a paragraph are passages too. A clause that
+only says its neighbour of everyone ("..., whatever your membership level") is judged with that
+neighbour's words. A figure or an action the sources give level by level is not supported for
+another level by a passage naming no level.
+
+The customer's own figures and details may be repeated about their case, never turned into a
+rule (:mod:`service.guardrails.case`); a figure said again with "the" ("the $20 charge") is the
+one said before. Claims built from a passage's own words that say the opposite of it (an
+exception denied, a capability denied, a figure of another label of a list) are refused
+(:mod:`service.guardrails.contradictions`). Advice is judged without its frame ("it's a good idea
+to ..."), and a verdict exclamation ("Not too late at all!") rests on the reasons the reply gives.
 
 Every finding names the claim and why it is not supported.
 """
@@ -36,15 +47,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
 
-from service.domain.text import sentences
-from service.guardrails.commitments import acts_in
+from service.domain.text import stem
+from service.guardrails.case import about_case, broken_threshold, other_value
+from service.guardrails.contradictions import Sources, denied_capability, denied_exception, mislabelled
 from service.guardrails.conversational import (
     COMMITMENT_WORD,
     CONVERSATIONAL,
     EMPATHY_HEAD,
+    FRIENDLY,
     FUTURE,
     HELP_WITH,
     INTERJECTION,
@@ -61,13 +73,12 @@ from service.guardrails.conversational import (
 from service.guardrails.levels import (
     ALL_LEVELS,
     claim_negated,
-    level_groups,
-    level_segments,
     covers,
     says_universally,
     scope_of,
 )
-from service.guardrails.numbers import prepare, qualifier
+from service.guardrails.numbers import prepare
+from service.guardrails.passages import Fact, Passage, facts_of
 
 PASSAGE_OVERLAP = 0.5
 """Share of a clause's content words that its one supporting passage must contain."""
@@ -75,79 +86,12 @@ UNIVERSAL_OVERLAP = 0.75
 """The same share for a clause said of everyone ("every customer can ..."): the universal
 passage must state what the clause states, not just mention customers and returns."""
 
-_NUMBER = re.compile(r"(?<![\w.])[$€£]?\d+(?:[.,:]\d+)*%?")
-_MERIDIEM = re.compile(r"\s?([ap])\.?\s?m\b\.?", re.I)
-""""am"/"pm" after a time: part of the number ("9:00 am" and "9:00 pm" are different facts)."""
-_KEYWORDS = (
-    ("free", re.compile(r"\bfree\b|\bcomplimentary\b|\bat no (?:extra )?(?:cost|charge)\b", re.I)),
-    ("unlimited", re.compile(r"\bunlimited\b|\bno time limit\b|\bat any time\b|\banytime\b", re.I)),
-    ("waived", re.compile(r"\bwaiv(?:e|ed|es|ing)\b", re.I)),
-    ("no-fee", re.compile(r"\bno (?:shipping |extra |delivery )?(?:fee|charge)s?\b", re.I)),
-    ("no-receipt", re.compile(r"\bno (?:receipt|proof of purchase)\b[\w ]{0,25}?\b(?:needed|required|necessary)\b|"
-                              r"\b(?:don'?t|do not|doesn'?t|does not|won'?t|will not) need (?:a |the |your |any )?receipt\b|"
-                              r"\breceipts? (?:is |are )?not (?:needed|required|necessary)\b", re.I)),
-    ("today", re.compile(r"\btoday\b|\btonight\b|\bsame[- ]day\b", re.I)),
-    ("tomorrow", re.compile(r"\btomorrow\b|\bnext[- ]day\b", re.I)),
-)
-_DETAIL = re.compile(
-    r"\b(black|brown|white|gr[ae]y|navy|blue|red|green|beige|tan|pink|purple|yellow|orange|olive|khaki|burgundy|cream|charcoal|"
-    r"leather|suede|wool|cotton|denim|nylon|polyester|canvas|rubber|cashmere|linen|fleece|silk|merino)\b", re.I)
-"""Details that are facts like numbers: a colour or a material stated in a reply must be the one
-the source states ("boots ship with black laces" where the article says brown)."""
 _CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
                      r"there|the|your|our|my|a|an|if|please|just|let|feel|no|any|all|every|each|\d)\b))\s*", re.I)
 """Clauses end at ";", "," and conjunctions; "so" joins clauses only before a new subject ("so
 we'll check", not "it's so slow today")."""
-_ABOUT_CUSTOMER = re.compile(r"\b(?:ago|you (?:said|mentioned|wrote|bought|ordered|paid)|your (?:order|purchase|package|parcel))\b"
-                             # the customer's own figure judged against a rule: "so 3 weeks is fine", "which is still inside the window"
-                             r"|\b(?:is|are|'s) (?:still |well )?(?:fine|ok|okay|in time|(?:within|inside|under) (?:the|your) (?:window|limit|time limit))\b", re.I)
 _LIST_MARKER = re.compile(r"\s*(?:\(?\d{1,2}[.)]|[a-z][.)]|[-*•])\s*")
 """A list item's number split off as a sentence ("1."): no claim."""
-_BIND_FOLLOWING = re.compile(r"^\s*(?:for|to|with|on|of)\s+(?:our |all |the |your )?$", re.I)
-
-
-@dataclass(frozen=True)
-class Fact:
-    value: str
-    scope: frozenset[str] | None
-    """The levels the fact is said of; None when the text ties it to no level."""
-    start: int = 0
-    """Offset in the prepared text (:func:`prepare`)."""
-    qual: str = ""
-    """A number's unit or a time's weekday (:func:`~service.guardrails.numbers.qualifier`)."""
-
-
-@dataclass
-class Passage:
-    text: str
-    source: str
-    context: str = ""
-    """Title and heading, counted for the word overlap."""
-    scope_hint: frozenset[str] | None = None
-    """For a table cell: the level of its column."""
-    _facts: list[Fact] | None = field(default=None, repr=False)
-    parts: tuple["Passage", ...] = field(default=(), repr=False)
-    _segments: list[tuple[frozenset[str] | None, bool]] | None = field(default=None, repr=False)
-    """For a passage joined from neighbouring sentences: those sentences (their levels count)."""
-
-    def facts(self) -> list[Fact]:
-        if self._facts is None:
-            self._facts = facts_of(self.text, default_scope=self.scope_hint, acts="passage")
-        return self._facts
-
-    def segments(self) -> list[tuple[frozenset[str] | None, bool]]:
-        """(levels, negated) of each part of the passage said of some levels. Parts end at ``;``,
-        a sentence end or ", and/but"; a part naming several levels apart is cut at each ("Gold
-        members can always get one, Silver members only if ..."). So "Gold members can always
-        get an extension, and Silver members can if ...; unfortunately we can't extend Bronze or
-        guest subscriptions" is three parts: Gold yes, Silver yes, Bronze and guests no. A
-        passage naming no level is one part said of no particular level."""
-        if self._segments is None:
-            if self.parts:
-                self._segments = [seg for part in self.parts for seg in part.segments()]
-            else:
-                self._segments = level_segments(prepare(self.text), self.scope_hint)
-        return self._segments
 
 
 @dataclass
@@ -157,129 +101,6 @@ class ClaimFinding:
 
     def __str__(self) -> str:
         return f"{self.reason}: {self.claim[:140]!r}"
-
-
-# ---- facts ---------------------------------------------------------------------------------
-
-
-def _norm_number(tok: str) -> str:
-    t = tok.strip("$€£%").replace(",", ".") if re.fullmatch(r"[$€£]?\d+,\d{1,2}%?", tok) else tok.strip("$€£%").replace(",", "")
-    if re.fullmatch(r"\d+\.0+", t):
-        t = t.split(".")[0]
-    return t
-
-
-def facts_of(text: str, default_scope: frozenset[str] | None = None, *, acts: str | None = None) -> list[Fact]:
-    """Facts of ``text`` with the scope each is said of (nearest level group: the one the fact
-    is "for", else the one before it, else the one after it). ``acts``: also the actions it
-    commits to (``"claim"``) or states (``"passage"``), as ``act:<verb>`` facts. Memoised like
-    :func:`prepare` (the same sentence is read by several checks of one request)."""
-    return list(_facts_of(text, default_scope, acts))
-
-
-@lru_cache(maxsize=8192)
-def _facts_of(text: str, default_scope: frozenset[str] | None, acts: str | None) -> tuple[Fact, ...]:
-    t = prepare(text)
-    groups = level_groups(t)
-    found: list[tuple[int, int, str]] = acts_in(t, acts) if acts else []
-    for m in _NUMBER.finditer(t):
-        value, end = _norm_number(m.group(0)), m.end()
-        mer = _MERIDIEM.match(t, end)
-        if mer and re.fullmatch(r"\d{1,2}(?::\d{2})?", value):
-            value = (value if ":" in value else value + ":00") + mer.group(1).lower() + "m"
-            end = mer.end()
-        found.append((m.start(), end, value))
-    for name, pattern in _KEYWORDS:
-        found += [(m.start(), m.end(), name) for m in pattern.finditer(t)]
-    found += [(m.start(), m.end(), m.group(1).lower().replace("gray", "grey")) for m in _DETAIL.finditer(t)]
-    out: list[Fact] = []
-    for start, end, value in found:
-        scope = default_scope
-        following = [g for g in groups if g[0] >= end and _BIND_FOLLOWING.match(t[end : g[0]]) and g[0] - end <= 12]
-        preceding = [g for g in groups if g[1] <= start and not re.search(r"[.;!?]", t[g[1] : start])]
-        # A level after the fact binds it only if no other fact stands between them.
-        after = [g for g in groups if g[0] >= end and not re.search(r"[.;!?]", t[end : g[0]]) and not _NUMBER.search(t[end : g[0]])]
-        if following:
-            scope = following[0][2]
-        elif preceding:
-            scope = preceding[-1][2]
-        elif after:
-            scope = after[0][2]
-        out.append(Fact(value, scope, start, qualifier(t, start, end, value)))
-    return tuple(out)
-
-
-# ---- passages ------------------------------------------------------------------------------
-
-_BULLET = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
-_NEGATIVE_CELL = re.compile(r"^\s*(?:no|none|n/?a|-|—|–|✗|x|not (?:available|included))\s*$", re.I)
-
-
-def split_passages(text: str, source: str, context: str = "", *, remember: bool = False) -> list[Passage]:
-    """Sentences, bullets and table cells (a cell as "<row label> <column header>: <cell>").
-
-    ``remember``: keep the passages per (text, source, context), so every reply checked against
-    the same article chunk splits it once and each passage works out its facts once (issue 18:
-    this ran per candidate, per request). Only for reviewed content (chunks, the policy), never
-    for text filled in with a customer's details."""
-    if remember:
-        return list(_split_passages(text, source, context))
-    return _split(text, source, context)
-
-
-@lru_cache(maxsize=4096)
-def _split_passages(text: str, source: str, context: str) -> tuple[Passage, ...]:
-    return tuple(_split(text, source, context))
-
-
-def _split(text: str, source: str, context: str) -> list[Passage]:
-    out: list[Passage] = []
-    header: list[str] | None = None
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("|") and stripped.endswith("|"):
-            cells = [c.strip().replace("**", "") for c in stripped.strip("|").split("|")]
-            if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
-                continue
-            if header is None:
-                header = cells
-                continue
-            if len(cells) != len(header):
-                continue
-            label = cells[0]
-            for col, cell in zip(header[1:], cells[1:], strict=False):
-                if not cell or _NEGATIVE_CELL.match(cell):
-                    continue  # "No" in a level's column is no support for that level
-                out.append(Passage(f"{label} {col}: {cell}", source, f"{context} {header[0]}", scope_of(col)))
-            continue
-        header = None
-        body = _BULLET.sub("", stripped)
-        bullet = body != stripped
-        line_scope: frozenset[str] | None = None  # a bullet about Gold is about Gold to its end
-        line: list[Passage] = []
-        for s in sentences(body):
-            own = scope_of(s)
-            line_scope = own if bullet and own is not None and line_scope is None else line_scope
-            line.append(Passage(s, source, context, None if own is not None else line_scope))
-        out += line
-        out += _joined(line, whole=bullet)
-    return out
-
-
-def _joined(line: list[Passage], *, whole: bool) -> list[Passage]:
-    """A fact an article states over two sentences ("Overnight shipping: $20 per order. Gold
-    members have the overnight fee waived."): a bullet is also one passage, and so is each pair of
-    neighbouring sentences of a paragraph. Each fact keeps the level its own sentence gives it."""
-    if len(line) < 2:
-        return []
-    groups = [line] if whole else [line[i : i + 2] for i in range(len(line) - 1)]
-    out = []
-    for group in groups:
-        joined = Passage(" ".join(p.text for p in group), group[0].source, group[0].context, None)
-        joined._facts = [f for p in group for f in p.facts()]
-        joined.parts = tuple(group)
-        out.append(joined)
-    return out
 
 
 # ---- claims --------------------------------------------------------------------------------
@@ -304,7 +125,7 @@ _LEAD_IN = re.compile(
     re.I,
 )
 _QUESTION_TIME = frozenset({"today", "tomorrow"})
-_LEVEL_WORDS = frozenset({"gold", "silver", "bronze", "guest", "member", "membership", "level", "customer", "everyone", "anyone", "other"})
+_LEVEL_WORDS = frozenset(map(stem, ("gold", "silver", "bronze", "guest", "member", "membership", "level", "customer", "everyone", "anyone", "other")))
 """Content words (stemmed as the policy stems them) that only name whom a clause is about."""
 
 
@@ -340,8 +161,8 @@ def is_conversational(sentence: str) -> bool:
     s = VOCATIVE.sub("", s)
     if _turns(s):
         return False
-    return (bool(CONVERSATIONAL.match(s)) or (s.endswith("?") and len(s.split()) <= 25) or asks(s) or small_talk(s)
-            or verbless_exclamation(s) or _empathy(s))
+    return (bool(CONVERSATIONAL.match(s)) or (bool(FRIENDLY.match(s)) and not _states(s)) or (s.endswith("?") and len(s.split()) <= 25)
+            or asks(s) or small_talk(s) or verbless_exclamation(s) or _empathy(s))
 
 
 TURN = re.compile(r"^\W*(?:but|however|unfortunately|sadly|though|although|yet|except|that said)\b[\s,]*", re.I)
@@ -355,6 +176,20 @@ def _turns(s: str) -> bool:
     for a, b in spans[1:]:
         m = TURN.match(s[a:b])
         if m and not is_conversational(s[a + m.end():b]):
+            return True
+    return False
+
+
+_STATEMENT = re.compile(r"\b(?:is|are|was|were|has|have|had|will|can|could|'s|'re|'ve|'ll|gets?|got)\b", re.I)
+
+
+def _states(s: str) -> bool:
+    """A friendly line followed by a statement of its own ("No harm done, your account is now
+    unlocked"): a later clause of three words or more that states something and is not
+    conversational itself makes the sentence a claim."""
+    for a, b in clause_spans(s)[1:]:
+        part = re.sub(r"^(?:and|so|or|plus|also)\s+", "", s[a:b].strip(), flags=re.I)
+        if len(part.split()) >= 3 and _STATEMENT.search(part) and not CONTINUATION.match(part) and not is_conversational(part):
             return True
     return False
 
@@ -420,11 +255,13 @@ def check_claims(
     """Check each sentence. A sentence that is not conversational needs most of its content
     words in the cited sources (``loose_support(words) -> share``, at least 0.6); each of its
     clauses that states a fact or a scope needs one passage (:func:`_best_passage`).
-    ``exempt_numbers`` are numbers the customer stated (not amounts) or known facts (an order
-    id), which a reply may repeat."""
-    exempt = set(exempt_numbers)
-    findings: list[ClaimFinding] = []
-    supports: list[float] = []
+    ``exempt_numbers`` are numbers and details the customer stated (not amounts) or known facts
+    (an order id), which a reply may repeat about the customer (:mod:`~service.guardrails.case`).
+    A verdict exclamation ("Not too late at all!") rests on the reasons the reply gives, which
+    are checked; in a reply that states no fact it is a claim like any other."""
+    check = ClaimCheck([], [])
+    reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check)
+    verdicts: list[str] = []
     asking = False
     for sentence in sentences:
         sentence = without_lead_in(sentence)
@@ -437,34 +274,146 @@ def check_claims(
             asking = asking if item else sentence.rstrip().endswith((":", "?"))
             continue
         asking = asking and bool(item)
-        words = content_words(prepare(sentence))  # "ninety-nine dollars" is a number, not three words
+        if _verdict(sentence):
+            verdicts.append(sentence)
+            continue
+        reply.check(sentence)
+    for sentence in verdicts if not reply.said else ():
+        reply.check(sentence)
+    return check
+
+
+def _verdict(sentence: str) -> bool:
+    """A short verbless exclamation giving a verdict on the customer's case, with no fact, level
+    or commitment word of its own ("Not too late at all, Dana!", "Good news, it's still in time.")."""
+    s = sentence.strip().strip("\"'")
+    s = _VERDICT_SUBJECT.sub("", VOCATIVE.sub("", INTERJECTION.sub("", s) or s))
+    t = prepare(s)
+    return (verbless_exclamation(s[:-1] + "!" if s.endswith(".") else s, verdict=True) and not facts_of(t) and scope_of(s) is None
+            and not COMMITMENT_WORD.search(t))
+
+
+_VERDICT_SUBJECT = re.compile(r"^(?:it'?s|it is|you'?re|you are|that'?s|that is)\s+(?=\w)", re.I)
+
+
+_ADVICE = re.compile(r"\b(?:it'?s|it is|it'?d be|it would be) (?:always )?(?:a )?(?:good|great|smart|wise|sensible|best|worth) (?:idea )?(?:to )?"
+                     r"|\b(?:i'?d|we'?d|i would|we would|i|we) (?:(?:strongly|also|really|always) )?(?:recommend|suggest|advise)(?:ing)?(?: that)?(?: you)?\b"
+                     r"|\byou (?:may|might|'ll|will) (?:want|like|wish) to\b|\byou should\b|\b(?:make|be) sure (?:to|you)\b|\bremember to\b|\bdon'?t forget to\b",
+                     re.I)
+"""The frame of a piece of advice ("it's a good idea to", "I'd recommend"): the advice is the claim."""
+_DEFINITE = re.compile(r"\b(?:the|that|this|your|those|these)\s+(?:[\w-]+\s+)?$", re.I)
+_QUALIFIER = "whatever whichever regardless matter good news"
+"""With level words only, the words of a clause that says its neighbour of everyone ("whatever your membership level")."""
+_RECEIPT_OR = re.compile(r"\bor\b[^.;]{0,60}\breceipt|\breceipt\b[^.;]{0,20}\bor\b", re.I)
+"""A rule that makes the receipt one way among others ("within 90 days, or ... the receipt, or ...")."""
+
+
+def _loose_text(sentence: str) -> str:
+    """What a sentence says, for the looser word check: advice without its frame, and without
+    the clauses that are conversational on their own ("..., so you're in good company!")."""
+    t = _ADVICE.sub(" ", sentence)
+    spans = clause_spans(t)
+    if len(spans) < 2:
+        return t
+    return " ".join(t[a:b] for a, b in spans if len(t[a:b].split()) < 2 or not is_conversational(t[a:b]))
+
+
+@dataclass
+class _Reply:
+    """One reply being checked: what it has said so far (a figure said again with "the" refers back)."""
+
+    passages: Sequence[Passage]
+    content_words: "callable"  # type: ignore[valid-type]
+    loose_support: "callable"  # type: ignore[valid-type]
+    exempt: set[str]
+    out: ClaimCheck
+    said: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    _sources: Sources | None = None
+
+    @property
+    def sources(self) -> Sources:
+        if self._sources is None:
+            self._sources = Sources(self.passages, self.content_words)
+        return self._sources
+
+    def check(self, sentence: str) -> None:
+        words = self.content_words(prepare(_loose_text(sentence)))  # "ninety-nine dollars" is a number, not three words
         if words:
-            share = loose_support(words)
-            supports.append(share)
+            share = self.loose_support(words)
+            self.out.supports.append(share)
             if share < 0.6:
-                findings.append(ClaimFinding(sentence, f"not supported by the cited sources (support {share:.2f})"))
-                continue
+                self.out.findings.append(ClaimFinding(sentence, f"not supported by the cited sources (support {share:.2f})"))
+                return
         text = prepare(sentence)
-        sentence_facts = asserted_facts(text, facts_of(text, acts="claim"))
-        for start, end in clause_spans(text):
+        why = denied_exception(text, self.sources)
+        if why:
+            self.out.findings.append(ClaimFinding(sentence, why))
+            return
+        sentence_facts = [self._referred(f, text) for f in asserted_facts(text, facts_of(text, acts="claim"))]
+        spans = clause_spans(text)
+        for i, (start, end) in enumerate(spans):
             clause = text[start:end]
-            # The customer's own numbers may be repeated about the customer ("two months ago"),
-            # never turned into a policy ("Silver members can return within 60 days").
-            about_customer = bool(_ABOUT_CUSTOMER.search(clause))
-            local = [f for f in sentence_facts if start <= f.start < end
-                     and not (f.value in exempt and (f.scope is None or about_customer))]
             scope = scope_of(clause)
-            if not local and scope is None:
+            about = about_case(clause, text[start:], scope is not None)
+            mine = [f for f in sentence_facts if start <= f.start < end]
+            local = [f for f in mine if not self._repeated(f, about, text, clause) and not self._another_way(f, sentence_facts)]
+            # The customer's figure judged as meeting a rule it does not meet ("it's been 4 days, so
+            # you qualify for a replacement order" where the source says a week or longer).
+            why = next(filter(None, (broken_threshold(f.value, f.qual, text, self.passages, self.content_words)
+                                     for f in mine if f not in local)), None)
+            if why:
+                self.out.findings.append(ClaimFinding(clause, why))
                 continue
-            cwords = content_words(clause)
+            if not local and scope is None:
+                why = self._contradicted(clause, local)
+                if why:
+                    self.out.findings.append(ClaimFinding(clause, why))
+                continue
+            cwords = self.content_words(clause)
             # A bare list of levels ("Bronze members" before "and guests can't") says nothing either way.
             negated = None if cwords <= _LEVEL_WORDS else claim_negated(text, start, end)
-            best, why = _best_passage(local, scope, cwords, passages, content_words,
-                                      universal=says_universally(clause), negated=negated)
-            supports.append(best)
+            universal = says_universally(clause)
+            if not local and universal and cwords - _LEVEL_WORDS <= self.content_words(_QUALIFIER) and len(spans) > 1:
+                # "..., whatever your membership level": what the clause it qualifies says, of everyone
+                a, b = spans[1] if i == 0 else spans[i - 1]
+                cwords, negated = self.content_words(text[a:b]) - _LEVEL_WORDS, None
+            best, why = _best_passage(local, scope, cwords, self.passages, self.content_words, universal=universal, negated=negated)
+            self.out.supports.append(best)
+            why = why or self._contradicted(clause, local)
             if why:
-                findings.append(ClaimFinding(clause, why))
-    return ClaimCheck(findings, supports)
+                self.out.findings.append(ClaimFinding(clause, why))
+        for f in sentence_facts:
+            self.said.setdefault(f.value, f.scope)
+
+    def _contradicted(self, clause: str, local: list[Fact]) -> str | None:
+        """A capability the sources deny, or a figure of another label (:mod:`~service.guardrails.contradictions`)."""
+        return denied_capability(clause, self.sources) or mislabelled(clause, [f.value for f in local if f.value[:1].isdigit()], self.sources)
+
+    def _another_way(self, f: Fact, sentence_facts: list[Fact]) -> bool:
+        """"No receipt needed" said of a level whose rule makes the receipt one way among others
+        ("within the last 90 days, or the customer has the receipt, or ..."), in a sentence that
+        states another of those ways: the receipt is not needed because that way holds."""
+        if f.value != "no-receipt" or f.scope is None:
+            return False
+        others = [o for o in sentence_facts if o.value[:1].isdigit()]
+        return any(_RECEIPT_OR.search(p.text) and any(_same_fact(x, o) and x.scope is not None and covers(x.scope, f.scope)
+                                                       for x in p.facts() for o in others)
+                   for p in self.passages if not p.parts)
+
+    def _referred(self, f: Fact, text: str) -> Fact:
+        """A figure said again with "the" ("confirm you're happy with the $20 charge") is the one
+        said before, of the levels it was said of."""
+        if f.scope is None and self.said.get(f.value) is not None and _DEFINITE.search(text, max(0, f.start - 30), f.start):
+            return replace(f, scope=self.said[f.value])
+        return f
+
+    def _repeated(self, f: Fact, about: bool, text: str, clause: str) -> bool:
+        """The customer's own figure or detail, said again about their case: no claim. Tied to a
+        level, only in a verdict on the case; restating a passage that gives another value for
+        the same thing, it has become the rule's figure."""
+        if f.value not in self.exempt or not (f.scope is None or about):
+            return False
+        return about or other_value(f.value, f.qual, text, clause, self.passages, self.content_words) is None
 
 
 def _same_fact(fact: Fact, claimed: Fact) -> bool:
@@ -484,13 +433,14 @@ def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozen
         return _scope_support(scope, words, passages, content_words, universal=universal, negated=negated)
     best_overlap = 0.0
     reasons: list[str] = []
-    # An action the sources grant level by level ("Gold and Silver: the fee is always removed"):
-    # a passage naming no level ("Company error: remove the fee") is no support for granting it to
-    # a level none of them grants it to.
+    # A figure or an action the sources give level by level ("Silver, Bronze members and guests: the
+    # upgrade costs $20"; "Gold and Silver: the fee is always removed"): a passage naming no level
+    # ("the customer's agreement to the $20 fee if it applies") is no support for giving it to a
+    # level none of them gives it to.
     leveled = set()
     for f in facts:
-        if f.value.startswith("act:") and f.scope is not None:
-            given = [x.scope for p in passages for x in p.facts() if x.value == f.value and x.scope not in (None, ALL_LEVELS)]
+        if f.scope is not None and (f.value.startswith("act:") or f.value[:1].isdigit()):
+            given = [x.scope for p in passages for x in p.facts() if _same_fact(x, f) and x.scope not in (None, ALL_LEVELS)]
             if given and not any(covers(g, f.scope) for g in given):
                 leveled.add(f.value)
     # A passage naming no level ("You can ask us to cancel at any time") states it of everyone,

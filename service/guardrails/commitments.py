@@ -35,7 +35,12 @@ _PROMISE = re.compile(
     r"\s+(?:(?:take|knock|strip|get|wipe)\s+(?:(?:that|the|this|those|these|your|its|it|them)\s+)?(?:[\w$.-]+\s+){0,2}?(?P<off>fees?|charges?|costs?|amount|surcharge)\s+off"
     r"|(?P<drop>drop|scrap|zero out|write off|knock off|strike)\s+(?:that|the|this|your)\s+(?:[\w$.-]+\s+)?(?:fees?|charges?|surcharge)"
     r"|(?P<back>pay\s+you\s+back|give\s+you\s+(?:your|the)\s+money\s+back|put\s+(?:the|your)\s+money\s+back))\b"
-    r"|\byou(?:'ll|\s+will)\s+get\s+(?:all\s+)?(?P<moneyback>your\s+money\s+back)\b",
+    r"|\byou(?:'ll|\s+will)\s+get\s+(?:all\s+)?(?P<moneyback>your\s+money\s+back)\b"
+    # the action said as its thing on the move: "a replacement is on its way", "your refund has been sent"
+    r"|\b(?P<noun>refund|replacement|credit|voucher|discount|reimbursement|compensation)s?(?: order| pair| item)?"
+    r"(?:\s+(?:for|on|of)(?:\s+[\w$.-]+){1,4}?)?\s+"
+    r"(?:is|are|has been|have been|will be|was|were|'s|'ll be)\s+(?:now\s+|already\s+|being\s+)?"
+    r"(?:on (?:its|their|the) way|sent|issued|processed|arranged|dispatched|shipped|coming|heading your way|added|applied)\b",
     re.I)
 """A reply committing to an action that moves money or bends a rule. Such a clause is a claim like
 a number: one passage must state the same action (:func:`_act`) without denying it."""
@@ -56,11 +61,11 @@ def acts_in(t: str, role: str) -> list[tuple[int, int, str]]:
     out = []
     if role == "claim":
         for m in _PROMISE.finditer(t):
-            name = next(g for g in ("act", "done", "got", "ent", "off", "drop", "back", "moneyback") if m.group(g))
+            name = next(g for g in ("act", "done", "got", "ent", "off", "drop", "back", "moneyback", "noun") if m.group(g))
             if name == "ent" and _CONDITION.search(t):
                 continue  # "Silver members can get an extension only if ...": a rule, judged level by level
             if not NEGATION.search(m.group(0)):
-                act = _act(m.group(name)) if name in ("act", "done", "got", "ent") else _PHRASAL[name]
+                act = _act(m.group(name)) if name in ("act", "done", "got", "ent", "noun") else _PHRASAL[name]
                 out.append((m.start(name), m.end(name), act))
         return out
     for m in _ACT_IN_SOURCE.finditer(t):

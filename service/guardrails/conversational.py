@@ -8,39 +8,49 @@ import re
 
 COMMITMENT_WORD = re.compile(
     r"\b(?:refund|reimburs|replac|credit|compensat|voucher|gift card|discount|free|waiv|approv|guarantee|promise|"
-    r"exception|extend|upgrade|cancel|remove|reinstate|send you|ship you|give you|owe)", re.I)
+    r"exception|extend|upgrade|cancel|remove|reinstate|send you|ship you|give you|owe|money back|pay you back)", re.I)
 _FEELING = (r"frustrating|annoying|awkward|upsetting|stressful|disappointing|confusing|inconvenient|worrying|understandable|"
             r"a (?:real )?(?:pain|hassle|nuisance|bummer|shame)|no fun|not (?:ideal|great|fun)|rough|tough")
+_GOOD_NEWS = r"exciting|lovely|wonderful|amazing|fantastic|brilliant|sweet|thoughtful|kind of you|great to hear|good to hear|lovely to hear|great news|good news"
+_HOPE = r"(?:i |we )?(?:really |do |truly |sincerely )?(?:hope|hopefully),? (?:that )?(?:you|your|the|this|that|it|they|he|she|everything|things)\b"
+"""A wish for the customer ("I hope your dad has a wonderful birthday", "Hopefully the boots keep
+you warm"): a fact or a commitment word ("I hope you get your refund") still makes it a claim."""
+_REASSURANCE = (r"(?:(?:it|that|this) )?happens(?: to (?:the best of us|everyone|all of us|us all))?|these things happen|(?:(?:it'?s|that'?s) )?(?:an )?"
+                r"(?:easy|common|understandable) (?:mistake|slip)(?: to make)?|no harm done|you'?re (?:not alone|in good company)|"
+                r"we'?ve all been there|(?:please )?don'?t worry(?: about (?:it|that))?|no need to (?:worry|apologi[sz]e)|not a problem|"
+                r"(?:mistakes|accidents|mix-ups|slip-ups|these things|things like (?:this|that)|it) happen|easy fix|"
+                r"you'?re (?:definitely |certainly )?(?:not the (?:first|only one)|in good company|not alone)")
 CONVERSATIONAL = re.compile(
     r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b.{0,40}"
     r"|(?:many )?thanks?(?: you)?\b.{0,80}|thank you\b.{0,80}"
     r"|(?:(?:oh|ah),? )?(?:i'?m|i am|we'?re|we are) (?:so |very |really |truly )?(?:sorry|happy|glad|here)\b.{0,80}"
     r"|(?:so |very |really )?sorry\b.{0,80}"
     r"|i (?:completely |totally |really |fully |absolutely |definitely )?(?:understand|know|see|get (?:it|that|why|how|what|the|[a-z]+ing)|hear you|appreciate)\b.{0,80}"
-    r"|(?:i can )?(?:imagine|understand) (?:how|that|why)\b.{0,80}"
+    r"|(?:i can (?:only )?|i )?(?:imagine|understand) (?:how|that|why)\b.{0,80}"
     r"|(?:that'?s|that is|this is|it'?s|what) (?:so |really |very |completely |totally |such )?(?:" + _FEELING + r")\b.{0,40}"
     r"|(?:(?:that'?s|that is|it'?s) )?(?:(?:a|an|such a) )?(?:totally |completely |really |very |perfectly |entirely |super )?"
     r"(?:fair|good|great|reasonable|valid|smart|excellent|understandable) (?:question|point|concern|ask|thing to ask)\b.{0,20}"
     r"|(?:of course|no problem|no worries|sure|certainly|absolutely|yes)\b.{0,30}"
     r"|let'?s (?:get (?:that|this|it|you|things) (?:sorted|fixed|started|going|moving|taken care of|sorted out)|take a look|have a look|"
     r"figure (?:this|it|that) out|see what (?:i|we) can do|sort (?:this|it|that) out)\b.{0,30}"
-    r"|(?:kind|best|warm) regards\b.*|regards\b.*|sincerely\b.*|best wishes\b.*"
+    r"|(?:kind|best|warm) regards\b.*|regards\b.*|sincerely\b.*|(?:best|warm|warmest|kind|kindest|all (?:good|the best)|many|with (?:best|warm|kind)) wishes\b.*"
+    r"|with (?:thanks|gratitude)\b.*|yours (?:truly|sincerely)\b.*"
     r"|(?:is there )?anything else (?:i|we) can (?:help|do)\b.*|(?:can|may) i help (?:you )?with anything else\b.*"
     r"|(?:i'?d be |i'?m |we'?re |i'?ll be )?(?:happy|glad) to (?:help|look into|check)\b.{0,60}"
     r"|(?:i|we) can help(?: you)?(?: with (?:that|this))?\b.{0,40}"
-    r"|hope (?:that|this) helps\b.{0,20}|have a (?:great|good|nice|lovely) (?:day|evening|weekend)\b.{0,20}"
+    r"|have a (?:great|good|nice|lovely) (?:day|evening|weekend)\b.{0,20}"
     r"|let me (?:check|look into)(?: (?:that|this))?(?: for you)?\b.{0,20}"
     r"|thanks for (?:your patience|bearing with us|waiting)\b.{0,40}"
     r"|(?:just |simply )?(?:reply|let me know|tell me|send me)\b.{0,60}|for reference\b.{0,10}"
     r"|(?:i'?ll|i will|we'?ll) (?:take care of it|get (?:that|this) sorted|be here)\b.{0,40}"
     # exclamations: "What a lovely idea!", "Great news!", "Congratulations on the move!", "Oh no!"
-    r"|(?:what an?|how) (?:[\w'-]+ ){0,3}[\w'-]+!+|(?:great|good|excellent|lovely|wonderful|nice|fair) (?:news|questions?|idea|choice|pick|call)[!.]*"
+    r"|(?:what an?|how) (?:[\w'-]+ ){0,5}[\w'-]+!+|(?:great|good|excellent|lovely|wonderful|nice|fair) (?:news|questions?|idea|choice|pick|call)[!.]*"
     r"|congratulations\b.{0,50}|(?:oh no|oh dear|ouch|yikes|uh-oh)\b.{0,40}|(?:we'?d|i'?d) (?:love|be glad|be happy) to\b.{0,50}!"
     # good wishes: "Enjoy the new jacket!", "Enjoy your trip,", "Good luck with the move!", "Happy shopping!"
     r"|(?:enjoy|have fun|good luck|best of luck|safe travels|stay (?:warm|safe|dry|cosy|cozy)|congrats|"
-    r"happy (?:shopping|holidays|birthday|travels|wearing|hiking|running))\b.{0,40}"
+    r"happy (?:early |belated )?(?:shopping|holidays|birthday|anniversary|new year|travels|wearing|hiking|running))\b.{0,40}"
         # list lead-ins: "Here are a few things to try:"
-    r"|here(?: are|'s| is) (?:a (?:few|couple(?: of)?)|some|what|the|how)\b.{0,60}:|(?:try|follow) (?:these|the following)\b.{0,40}:"
+    r"|here(?: are|'s| is) (?:a (?:few|couple(?: of)?)|some|what|the|how)\b.{0,60}:|here'?s what (?:i found|i can see|to do|you need)[.:]|(?:try|follow) (?:these|the following)\b.{0,40}:"
     r"|(?:a few|some) (?:things|steps|tips|options)\b.{0,40}:"
     # sign-offs: "Best,", "Cheers, Northwind Support"
     r"|(?:best|cheers|all the best|take care|warmly|talk soon)(?:[,!.].{0,50})?"
@@ -49,13 +59,31 @@ CONVERSATIONAL = re.compile(
     r"send us a (?:dm|message|note)|let us know)\b.{0,60})$",
     re.I,
 )
+FRIENDLY = re.compile(
+    # the customer's news and feelings: "That's so exciting, ...", "That sounds like a lovely trip!", "That must be so frustrating."
+    r"^(?:(?:that|this|it) must (?:be|have been) (?:so |really |very |such )?(?:" + _FEELING + r")\b.{0,40}"
+    r"|(?:oh,? )?(?:that'?s|that is|how) (?:so |really |very |such )?(?:" + _GOOD_NEWS + r")(?:[,!.—–-].{0,60}|$)"
+    r"|(?:that |it )?sounds (?:like )?(?:a |an |quite )?(?:the )?(?:[\w'-]+ )?(?:" + _GOOD_NEWS + r"|fun|busy|hectic|adventure|plan|trip|day|week)\b.{0,30}"
+    # good wishes for the customer's life: "I hope that helps!", "I hope your dad has a wonderful birthday!"
+    r"|" + _HOPE + r".{0,60}"
+    # reassurance that nothing went wrong on their side: "Happens to the best of us!", "Easy mistake to make."
+    r"|(?:" + _REASSURANCE + r")\b.{0,40}|(?:whichever|whatever) (?:option |one |way )?(?:is|works|suits you) (?:easiest|best|most convenient)?\b.{0,30}"
+    r"|(?:wishing (?:you|your|him|her|them)|fingers crossed)\b.{0,60})$",
+    re.I,
+)
+"""Friendly lines about the customer's life, news and feelings: like :data:`CONVERSATIONAL`, but
+each later clause must be friendly too ("No harm done, your account is now unlocked" is a claim)."""
 INTERJECTION = re.compile(
     r"^(?:great|okay|ok|alright|all right|right|got it|perfect|sure thing|sure|totally|absolutely|of course|no problem|"
     r"oh|ah|ugh|argh|oof|wow|hmm|yes|yep|understood|i see|gotcha|fair enough|thanks|thank you|oh no|oh dear|ha|haha|hah|hehe|yay|"
-    r"woohoo|hooray|aw+|phew|whoops|oops|yikes|ouch|uh-oh|(?:great|good|happy|lovely|exciting|brilliant) news)\s*[,!.]\s+(?=\S)", re.I)
+    r"woohoo|hooray|aw+|phew|whoops|oops|yikes|ouch|uh-oh|(?:great|good|happy|lovely|exciting|brilliant) news|"
+    # "How exciting, congratulations ...", "What a week, I'm sorry ..."
+    r"(?:how|so) (?:very |really )?(?:exciting|lovely|wonderful|fun|nice|cool|sweet|kind|thoughtful|brilliant|amazing|fantastic|special|"
+    r"great|awesome|lucky|annoying|frustrating|awful|stressful|horrible|maddening)|"
+    r"what (?:an? )?(?:[\w'-]+ )?(?:news|idea|gift|present|surprise|treat|shame|pain|week|day|hassle|nuisance|mix-up|mess|journey))\s*[,!.]\s+(?=\S)", re.I)
 """A leading interjection ("Great, let's get that sorted."): the rest is what is judged."""
 EMPATHY_HEAD = re.compile(
-    r"^(?:(?:oh|ah),? )?(?:(?:i'?m|i am|we'?re|we are) (?:so |very |really |truly |terribly )?sorry|(?:so |very |really )?sorry|"
+    r"^(?:(?:oh|ah),? )?(?:(?:that|this|it) must (?:be|have been) (?:so |really |very )?(?:" + _FEELING + r")|(?:i'?m|i am|we'?re|we are) (?:so |very |really |truly |terribly )?sorry|(?:so |very |really )?sorry|"
     r"i (?:completely |totally |really |fully |absolutely |definitely )?(?:understand|hear|know (?=(?:how|it'?s|that'?s|this is|what a)\b)|get (?:it|that|why|how|what|the|[a-z]+ing))|"
     r"(?:i can )?imagine|(?:that'?s|that is|this is|it'?s|what) (?:so |really |very |completely |totally |such )?(?:" + _FEELING + r"))\b",
     re.I)
@@ -63,7 +91,7 @@ EMPATHY_HEAD = re.compile(
 yet", "I understand how frustrating it is to see a lower price the next day". The refund, the
 day it names are the customer's experience, not something the reply promises."""
 FUTURE = re.compile(r"\b(?:will|shall|going to|gonna)\b|'ll\b", re.I)
-TOPIC = re.compile(r"refund|replac|credit|voucher|gift card|discount|upgrade|cancel|remove", re.I)
+TOPIC = re.compile(r"refund|replac|credit|voucher|gift card|discount|upgrade|cancel|remove|money back", re.I)
 """Commitment words that, in an empathy clause, name what the customer is waiting for ("your
 refund", "the cancelled card"); "approved", "waived", "free", "guarantee" state an outcome."""
 NOUN_PHRASE = re.compile(r"^(?:(?:and|or) )?(?:an? |the |your |my )?[\w-]+(?: [\w-]+)?[.!?]?$", re.I)
@@ -88,15 +116,17 @@ _VERDICT = frozenset("""late early eligible allowed fine ok okay covered time va
 """Words that give a verdict ("Not too late!", "Still in time!"): an exclamation carrying one is a claim."""
 
 
-def verbless_exclamation(s: str) -> bool:
+def verbless_exclamation(s: str, *, verdict: bool = False) -> bool:
     """A short exclamation with no verb of its own and no subject ("Ha, new phone, same you!",
     "What a week!"): it can state nothing. A word that could be a verb ("Everything ships free!")
-    or a contraction ("It's yours!") makes it a sentence like any other."""
+    or a contraction ("It's yours!") makes it a sentence like any other. ``verdict``: one that
+    gives a verdict on the customer's case ("Not too late at all!", "Still in time!") instead."""
     if not s.endswith("!"):
         return False
     words = re.findall(r"[a-z]+(?:'[a-z]+)?", s.lower().replace("’", "'"))
-    return (0 < len(words) <= 6 and not any(w in _AUX or w in _VERDICT or "'" in w or (w.endswith("s") and len(w) > 3 and w not in ("news", "thanks", "yes"))
-                                            for w in words))
+    verbless = 0 < len(words) <= 6 and not any(w in _AUX or "'" in w or (w.endswith("s") and len(w) > 3 and w not in ("news", "thanks", "yes"))
+                                               for w in words)
+    return verbless and any(w in _VERDICT for w in words) == verdict
 
 
 HELP_WITH = re.compile(r"\b(?:help(?: you)?|assist(?: you)?) (?:with|start|get started (?:on|with)|look into|sort out|through)\b", re.I)
@@ -108,9 +138,11 @@ _SMALL_TALK_WORDS = frozenset(
     hassle pain bummer shame unfortunate unfortunately understandable understand understood fair reasonable valid great good
     excellent perfect lovely wonderful nice awesome fantastic brilliant totally completely absolutely definitely really truly
     honestly entirely question questions point concern ask asking sorted sort figure patience patient apologies apologise
-    apologize sorry hear hearing feel feeling mind appreciate noted course thing things moment news glad happy help""".split())
+    apologize sorry hear hearing feel feeling mind appreciate noted course thing things moment news glad happy help
+    happen happens happened best mistake alone company worry worries exciting excited fun luck lucky sound sounds sounded like
+    love loves loved lovely enjoy enjoying enjoyed kind taste choice idea plan cool gorgeous beautiful treat surprise""".split())
 _FUNCTION_WORDS = frozenset(
-    """a an the i i'm i've i'd i'll me my we we're we've we'll us our you you're your yours it it's its that that's this these
+    """a an the i i'm i've i'd i'll me my we we're we've we'll us our you you're you've your yours it it's its that that's this these
     those there here what why how when so such very too quite just really is are was were be been am do does did can could
     will would should let let's get got getting to of for with on in at about and or but if then all any some no not that
     know see totally thanks thank""".split())

@@ -18,7 +18,8 @@ MEMBER_LEVELS = frozenset({"gold", "silver", "bronze"})
 _LEVEL_TOKEN = re.compile(
     r"\b(?P<uni>everyone|everybody|anyone|all (?:customers|shoppers|levels|membership levels|of our customers)|"
     r"(?:any|every|each) (?:customer|shopper|level|membership level)|whatever (?:their|your) (?:level|membership)|"
-    r"regardless of (?:their |your )?(?:level|membership(?: level)?)|no matter (?:their|your|the) (?:level|membership))\b"
+    r"regardless of (?:their |your |the )?(?:level|membership(?: level)?)|no matter (?:their|your|the) (?:level|membership)|"
+    r"(?:whatever|whichever|no matter (?:what|which)) (?:their |your |the )?(?:membership )?level)\b"
     r"|\b(?P<other>other (?:members|membership levels|levels|customers)|others|everyone else)\b"
     r"|\b(?P<allm>all (?:our |of our )?members|every member|any member)\b"
     r"|\b(?P<lvl>gold|silver|bronze|guests?)\b"

@@ -13,7 +13,8 @@ Checks, each deterministic and cheap (no model):
 * ``forbidden``    no forbidden commitment (refunds beyond policy, compensation, overriding
   policy, guarantees, liability) and no sign of followed injected instructions;
 * ``disclosures``  the disclosures required for the channel, intent or cited topics are there;
-* ``tone``         no forbidden phrase, no shouting, at most one exclamation mark;
+* ``tone``         no forbidden phrase, no shouting, at most ``max_exclamations`` exclamation marks
+  and none run together ("!!", "?!");
 * ``channel``      length per channel; SMS and voice plain text; e-mail greeting and sign-off.
 
 Customer text and article text are data: nothing here reads instructions from them. The
@@ -34,8 +35,10 @@ from service.domain.pii import PLACEHOLDER_RE, Redactor, _normalise
 from service.domain.text import sentences, stem
 from service.continuity.claims import about_customer
 from service.errors import InvalidInput
-from service.guardrails.claims import Passage, check_claims, facts_of, split_passages
+from service.guardrails.case import detail_kind
+from service.guardrails.claims import check_claims
 from service.guardrails.normalise import clean, search_each
+from service.guardrails.passages import Passage, facts_of, split_passages
 from service.guardrails.plaintext import UNSAFE
 from service.ports import SearchHit
 from service.replies.policy_file import (  # the policy as data, re-exported for the checks' callers
@@ -139,7 +142,8 @@ _STOP = frozenset(
     only own same both few further own off while until because before after above below between through during
     please let know get got go going sure ok okay thanks thank hi hello dear kind regards happy help glad sorry
     i'm i'll i've we'll we're we've you're you'll you've it's that's there's can't won't don't isn't aren't
-    one two need like just now right today anything else something way able make made see look looking check""".split()
+    one two need like just now right today anything else something way able make made see look looking check
+    even though although since whatever unless either put""".split()
 )
 _COURTESY = re.compile(
     r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b.{0,40}|"
@@ -164,8 +168,9 @@ def content_words(text: str) -> frozenset[str]:
 
 
 def _repeatable_numbers(customer_texts: Sequence[str], facts: Sequence[str]) -> set[str]:
-    """Numbers the customer stated (not amounts) and those of the known facts (an order id)."""
-    exempt = {f.value for t in customer_texts for f in facts_of(_MONEY.sub(" ", t)) if f.value[:1].isdigit()}
+    """Numbers (not amounts) and colours or materials the customer stated ("the navy one"), and
+    the numbers of the known facts (an order id)."""
+    exempt = {f.value for t in customer_texts for f in facts_of(_MONEY.sub(" ", t)) if f.value[:1].isdigit() or detail_kind(f.value)}
     return exempt | {f.value for v in facts for f in facts_of(v) if f.value[:1].isdigit()}
 
 
@@ -391,6 +396,9 @@ class PolicyChecker:
         findings = [f"tone: {m.group(0)!r}" for m in search_each(self.policy.tone_phrases, text)]
         if text.count("!") > self.policy.max_exclamations:
             findings.append(f"{text.count('!')} exclamation marks (at most {self.policy.max_exclamations})")
+        doubled = _DOUBLED.search(text)
+        if doubled:
+            findings.append(f"doubled punctuation {doubled.group(0)!r}")
         # A masked value ("(XXX) XXX-XXXX", "XXXX-1234") shows a format, it does not shout.
         shouting = [w for w in _CAPS_WORD.findall(text) if w not in self.policy.acronyms and not _MASK.fullmatch(w)]
         if len(shouting) > self.policy.max_shouting_words:
@@ -421,6 +429,8 @@ class PolicyChecker:
 
 
 _CAPS_WORD = re.compile(r"\b[A-Z]{4,}\b")
+_DOUBLED = re.compile(r"!{2,}|\?+!|!\?+")
+"""Marks run together ("!!", "?!"): shouting, whatever the count allows."""
 _MASK = re.compile(r"X+")
 
 

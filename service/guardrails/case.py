@@ -1,0 +1,175 @@
+"""The customer's case: the figures and details they gave, and a reply's verdict on their case.
+
+A reply may repeat what the customer said ("two months ago", "the navy one", "at six weeks
+without a receipt the trousers don't meet either condition"): it is their situation, not a fact
+the reply asserts. It may never turn it into a rule:
+
+* tied to a level, a customer's figure is a rule ("Silver members can return within 8 months"),
+  unless the clause gives a verdict on the case ("at 3 days we can't issue it yet for Bronze
+  members": a denial that grants nothing);
+* where the sentence restates a source passage that gives another figure of the same kind for
+  the same thing ("once a delivery is three days late, we send a replacement order" where the
+  passage says "a week or longer: we send a replacement order"), the customer's figure has
+  become the rule's, and is checked like any figure (:func:`other_value`); a colour or material
+  the customer named likewise, where a passage on the same thing names another;
+* judged as meeting a threshold it does not meet ("it's been 4 days, so you qualify for a
+  replacement order" against "a week or longer"), it is refused (:func:`broken_threshold`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+from service.guardrails.commitments import NEGATION, acts_in
+from service.guardrails.levels import scope_of
+from service.guardrails.numbers import prepare
+
+Words = Callable[[str], frozenset[str]]
+
+COLOURS = ("black brown white grey gray navy blue red green beige tan pink purple yellow orange olive khaki burgundy cream "
+           "charcoal").split()
+MATERIALS = "leather suede wool cotton denim nylon polyester canvas rubber cashmere linen fleece silk merino".split()
+
+ABOUT_CUSTOMER = re.compile(
+    r"\b(?:ago|you (?:said|mentioned|wrote|bought|ordered|paid)|your (?:order|purchase|package|parcel)|it(?:'?s| has) (?:only |already |now |just )?been)\b"
+    # the customer's own figure judged against a rule: "so 3 weeks is fine", "which is still inside the window"
+    r"|\b(?:is|are|'s) (?:still |well )?(?:fine|ok|okay|in time|(?:within|inside|under) (?:the|your) (?:window|limit|time limit))\b", re.I)
+_NEG_VERDICT = re.compile(
+    r"\b(?:do(?:es)?n'?t|do(?:es)? not|won'?t|wouldn'?t|can'?t|cannot)\s+(?:\w+\s+)?(?:meet|qualify|fall within|count|cover)\b"
+    r"|\b(?:is|are|'s|was|'re)(?:n'?t| not) (?:\w+ )?(?:eligible|covered|within|inside)\b|\btoo (?:late|early|soon|long ago|old)\b"
+    r"|\b(?:past|outside|beyond) (?:the|your|our|its|that|both|either)\b|\b(?:has|have) (?:already )?(?:passed|expired|run out|closed)\b"
+    r"|\b(?:can'?t|cannot|can not)\b[^.;]{0,40}\byet\b|\bfalls? outside\b|\bexceeds?\b", re.I)
+_POS_VERDICT = re.compile(r"\b(?:meets?|qualif(?:y|ies)|covers? you|falls? (?:within|inside))\b|\b(?:still|well|comfortably) (?:within|inside|in time)\b"
+                          r"|\byou'?re (?:still )?(?:within|inside|covered|eligible|in time|fine|ok)\b"
+                          r"|\b(?:is|are|'s) (?:still |well |comfortably )?(?:within|inside|under|less than|fewer than)\b", re.I)
+_CIRCUMSTANCE = re.compile(r"^\W*(?:(?:so|and|but|because|since|as)\s+)?(?:(?:even|still|only|already|now)\s+)?(?:at|with|after only|after just)\s+\$?\d", re.I)
+_CONCESSION = re.compile(r"^\W*(?:and\s+)?(?:even|still)\s+(?:at|after|with)\s+\$?\d+(?:\.\d+)?\s*[a-z]*(?:\s+(?:ago|old|later|on|in|gone|now))?\W*$", re.I)
+"""A concession standing alone ("..., even at eight months."): the customer's case the rule was applied to."""
+"""A clause that sets out where the customer stands ("so at 3 days", "with 6 weeks gone")."""
+_YOU = re.compile(r"\b(?:you|you'?re|your)\b", re.I)
+
+
+def about_case(clause: str, rest: str, names_level: bool) -> bool:
+    """Is ``clause`` about the customer's own case rather than a rule? ``rest`` is the sentence
+    from this clause on. Said of the customer ("ago", "your order"), a verdict on the case in a
+    clause that names no level ("the trousers don't meet either condition"), or a circumstance
+    ("at 3 days", "with 6 weeks gone") judged later in the sentence: by a denial, or said of the
+    customer where no level is named ("so at three weeks you don't need the receipt"; "at 8
+    months, Silver members still qualify" is a rule)."""
+    if ABOUT_CUSTOMER.search(clause):
+        return True
+    if not names_level and (_NEG_VERDICT.search(clause) or _POS_VERDICT.search(clause)):
+        return True
+    if _CONCESSION.match(clause):
+        return True
+    if not _CIRCUMSTANCE.match(clause):
+        return False
+    return bool(_NEG_VERDICT.search(rest)) or ((_POS_VERDICT.search(rest) or _YOU.search(rest)) is not None and scope_of(rest) is None)
+
+
+_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+_DURATION = re.compile(r"\b(?:(\d+(?:\.\d+)?)|an?|one)\s*[- ]?(?:full |whole )?(day|week|month|year)s?\b", re.I)
+_KIND = {**{c: "colour" for c in COLOURS}, **{m: "material" for m in MATERIALS}}
+
+
+def detail_kind(value: str) -> str | None:
+    """``"colour"``, ``"material"`` or None."""
+    return _KIND.get(value)
+
+
+@lru_cache(maxsize=8192)
+def _durations(text: str) -> frozenset[float]:
+    """The durations a text states, in days ("a week" is 7, "6 months" 180)."""
+    return frozenset(float(m.group(1) or 1) * _DAYS[m.group(2).lower()] for m in _DURATION.finditer(prepare(text)))
+
+
+def _details(text: str, kind: str) -> frozenset[str]:
+    return frozenset(w.replace("gray", "grey") for w in re.findall(r"[a-z]+", text.lower()) if _KIND.get(w) == kind)
+
+
+def other_value(value: str, qual: str, sentence: str, clause: str, passages: Iterable, words: Words) -> str | None:
+    """Does ``sentence`` restate a source passage that gives another value of the same kind for
+    the same thing (a duration for a duration, a colour for a colour)? The same thing: the
+    passage's words are mostly in the sentence, or the clause's words mostly in the passage. A
+    sentence that also states the passage's value is comparing the customer's case with it."""
+    kind = detail_kind(value)
+    if kind is None and not (value.replace(".", "", 1).isdigit() and qual in _DAYS):
+        return None
+    claimed = float(value) * _DAYS[qual] if kind is None else value
+    said, own = words(sentence), words(clause) - {value}
+    for p in passages:
+        if getattr(p, "parts", ()):
+            continue
+        given = _durations(p.text) if kind is None else _details(p.text, kind)
+        if not given or claimed in given:
+            continue
+        if (_durations(sentence) if kind is None else _details(sentence, kind)) & given:
+            continue
+        pwords = words(p.text) - words(" ".join(_DAYS)) - words(" ".join(COLOURS + MATERIALS))
+        restated = len(pwords) >= 3 and len(pwords & said) >= 0.6 * len(pwords)
+        on_it = bool(own) and len(own & words(f"{getattr(p, 'context', '')} {p.text}")) >= 0.5 * len(own)
+        if restated or (kind is not None and on_it):
+            return f"{p.source} gives {', '.join(sorted(map(_show, given)))} for this"
+    return None
+
+
+def _show(v: float | str) -> str:
+    if isinstance(v, str):
+        return v
+    for unit in ("year", "month", "week"):
+        if v % _DAYS[unit] == 0:
+            n = int(v // _DAYS[unit])
+            return f"{n} {unit}{'s' if n != 1 else ''}"
+    return f"{v:g} days"
+
+
+_AMOUNT = r"(?P<n>\d+(?:\.\d+)?|an?|one)\s*[- ]?(?:full |whole )?(?P<u>day|week|month|year)s?\b"
+_AT_LEAST = re.compile(r"\b(?:more than|over|longer than|at least|after)\s+" + _AMOUNT + r"|\b" + _AMOUNT.replace("?P<n>", "?P<n2>").replace("?P<u>", "?P<u2>")
+                       + r"\s+or\s+(?:longer|more|over)\b", re.I)
+_AT_MOST = re.compile(r"\b(?:less than|under|within|up to|no more than)\s+" + _AMOUNT + r"|\b" + _AMOUNT.replace("?P<n>", "?P<n2>").replace("?P<u>", "?P<u2>")
+                      + r"\s+or\s+(?:less|fewer|under)\b", re.I)
+_OR_ELSE = re.compile(r"^[^.;:]{0,30}?(?:,\s*|\s)\**or\b(?!\s+(?:longer|more|less|fewer|over|under)\b)", re.I)
+"""A duration with an alternative after it ("within 6 months, or with the receipt") is no threshold on its own."""
+
+
+def _days(m: re.Match[str]) -> float:
+    n, u = (m.group("n"), m.group("u")) if m.group("n") else (m.group("n2"), m.group("u2"))
+    return float(n if n[0].isdigit() else 1) * _DAYS[u.lower()]
+
+
+def broken_threshold(value: str, qual: str, sentence: str, passages: Iterable, words: Words) -> str | None:
+    """A customer's duration judged as meeting a rule it does not meet: the sentence says what a
+    passage grants past a threshold ("a week or longer: we send a replacement order") of a case
+    below it ("it's been 4 days, so you qualify for a replacement order"; "a replacement is on its
+    way": the same action the passage grants), or grants within a
+    limit what is past it. Only for a sentence that denies nothing (a denial grants nothing)."""
+    if qual not in _DAYS or not value.replace(".", "", 1).isdigit() or NEGATION.search(sentence):
+        return None
+    days, said = float(value) * _DAYS[qual], words(sentence)
+    promised = {a for _, _, a in acts_in(sentence, "claim")}
+    for p in passages:
+        if getattr(p, "parts", ()):
+            continue
+        t = prepare(p.text.replace("**", ""))
+        for pattern, broken in ((_AT_LEAST, lambda x: days < x), (_AT_MOST, lambda x: days > x)):
+            for m in pattern.finditer(t):
+                if _OR_ELSE.match(t, m.end()) or _ESTIMATE.search(t, max(0, m.start() - 14), m.start()) or not broken(_days(m)):
+                    continue
+                rest = words(t[:m.start()] + " " + t[m.end():]) - words(" ".join(_DAYS))
+                same = (len(rest & said) >= 2 and len(rest & said) >= 0.5 * len(rest)) or promised & {a for _, _, a in acts_in(t, "passage")}
+                if same and not _by_level(p.source, said, passages, words):
+                    return f"{p.source} sets {m.group(0)!r} for this; the customer's {value} {qual}s do not meet it"
+    return None
+
+
+_ESTIMATE = re.compile(r"\b(?:take|takes|taking|wait|waiting|arrive|arrives|appear|appears|allow)\b[\w ]*$", re.I)
+"""A duration said as an estimate ("credits can take up to 7 days") is no threshold."""
+
+
+def _by_level(source: str, said: frozenset[str], passages: Iterable, words: Words) -> bool:
+    """Does the source treat this level by level ("Gold members: we start processing the credit
+    anyway")? Then the threshold may not hold for the customer's level, and is not judged here."""
+    article = source.split()[-1]  # "chunk <id> of <article>", "the approved chat reply of <article>"
+    return any(p.source.split()[-1] == article and scope_of(p.text) is not None and len(words(p.text) & said) >= 2 for p in passages)

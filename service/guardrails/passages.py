@@ -1,0 +1,206 @@
+"""What a text states, and the source passages a claim may rest on.
+
+**Facts** (:func:`facts_of`): numbers with their unit (and a time with its weekday), amounts,
+eligibility words ("free", "unlimited", "waived", "no fee", "today"), colours and materials, and
+the actions a text commits to or states, each with the membership levels it is said of.
+**Passages** (:func:`split_passages`): the sentences, bullets and table cells of a source, and
+each pair of neighbouring sentences of a paragraph (used by :mod:`service.guardrails.claims`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from service.domain.text import sentences
+from service.guardrails.case import COLOURS, MATERIALS
+from service.guardrails.commitments import acts_in
+from service.guardrails.levels import level_groups, level_segments, scope_of
+from service.guardrails.numbers import prepare, qualifier
+
+_NUMBER = re.compile(r"(?<![\w.])[$€£]?\d+(?:[.,:]\d+)*%?")
+_MERIDIEM = re.compile(r"\s?([ap])\.?\s?m\b\.?", re.I)
+""""am"/"pm" after a time: part of the number ("9:00 am" and "9:00 pm" are different facts)."""
+_KEYWORDS = (
+    ("free", re.compile(r"\bfree\b|\bcomplimentary\b|\bat no (?:extra )?(?:cost|charge)\b", re.I)),
+    ("unlimited", re.compile(r"\bunlimited\b|\bno time limit\b|\bat any time\b|\banytime\b", re.I)),
+    ("waived", re.compile(r"\bwaiv(?:e|ed|es|ing)\b", re.I)),
+    ("no-fee", re.compile(r"\bno (?:shipping |extra |delivery )?(?:fee|charge)s?\b", re.I)),
+    ("no-receipt", re.compile(r"\bno (?:receipt|proof of purchase)\b[\w ]{0,25}?\b(?:needed|required|necessary)\b|"
+                              r"\b(?:don'?t|do not|doesn'?t|does not|won'?t|will not|never) (?:even )?need (?:a |the |your |any )?receipts?\b|"
+                              r"\breceipts? (?:is |are )?not (?:needed|required|necessary)\b", re.I)),
+    ("today", re.compile(r"\btoday\b|\btonight\b|\bsame[- ]day\b", re.I)),
+    ("tomorrow", re.compile(r"\btomorrow\b|\bnext[- ]day\b", re.I)),
+)
+_DETAIL = re.compile(r"\b(" + "|".join(COLOURS + MATERIALS) + r")\b", re.I)
+"""Details that are facts like numbers: a colour or a material stated in a reply must be the one
+the source states ("boots ship with black laces" where the article says brown)."""
+_BIND_FOLLOWING = re.compile(r"^\s*(?:for|to|with|on|of)\s+(?:our |all |the |your )?$", re.I)
+
+
+@dataclass(frozen=True)
+class Fact:
+    value: str
+    scope: frozenset[str] | None
+    """The levels the fact is said of; None when the text ties it to no level."""
+    start: int = 0
+    """Offset in the prepared text (:func:`prepare`)."""
+    qual: str = ""
+    """A number's unit or a time's weekday (:func:`~service.guardrails.numbers.qualifier`)."""
+
+
+@dataclass
+class Passage:
+    text: str
+    source: str
+    context: str = ""
+    """Title and heading, counted for the word overlap."""
+    scope_hint: frozenset[str] | None = None
+    """For a table cell: the level of its column."""
+    _facts: list[Fact] | None = field(default=None, repr=False)
+    parts: tuple["Passage", ...] = field(default=(), repr=False)
+    _segments: list[tuple[frozenset[str] | None, bool]] | None = field(default=None, repr=False)
+    """For a passage joined from neighbouring sentences: those sentences (their levels count)."""
+
+    def facts(self) -> list[Fact]:
+        if self._facts is None:
+            self._facts = facts_of(self.text, default_scope=self.scope_hint, acts="passage")
+        return self._facts
+
+    def segments(self) -> list[tuple[frozenset[str] | None, bool]]:
+        """(levels, negated) of each part of the passage said of some levels. Parts end at ``;``,
+        a sentence end or ", and/but"; a part naming several levels apart is cut at each ("Gold
+        members can always get one, Silver members only if ..."). So "Gold members can always
+        get an extension, and Silver members can if ...; unfortunately we can't extend Bronze or
+        guest subscriptions" is three parts: Gold yes, Silver yes, Bronze and guests no. A
+        passage naming no level is one part said of no particular level."""
+        if self._segments is None:
+            if self.parts:
+                self._segments = [seg for part in self.parts for seg in part.segments()]
+            else:
+                self._segments = level_segments(prepare(self.text), self.scope_hint)
+        return self._segments
+
+
+# ---- facts ---------------------------------------------------------------------------------
+
+
+def _norm_number(tok: str) -> str:
+    t = tok.strip("$€£%").replace(",", ".") if re.fullmatch(r"[$€£]?\d+,\d{1,2}%?", tok) else tok.strip("$€£%").replace(",", "")
+    if re.fullmatch(r"\d+\.0+", t):
+        t = t.split(".")[0]
+    return t
+
+
+def facts_of(text: str, default_scope: frozenset[str] | None = None, *, acts: str | None = None) -> list[Fact]:
+    """Facts of ``text`` with the scope each is said of (nearest level group: the one the fact
+    is "for", else the one before it, else the one after it). ``acts``: also the actions it
+    commits to (``"claim"``) or states (``"passage"``), as ``act:<verb>`` facts. Memoised like
+    :func:`prepare` (the same sentence is read by several checks of one request)."""
+    return list(_facts_of(text, default_scope, acts))
+
+
+@lru_cache(maxsize=8192)
+def _facts_of(text: str, default_scope: frozenset[str] | None, acts: str | None) -> tuple[Fact, ...]:
+    t = prepare(text)
+    groups = level_groups(t)
+    found: list[tuple[int, int, str]] = acts_in(t, acts) if acts else []
+    for m in _NUMBER.finditer(t):
+        value, end = _norm_number(m.group(0)), m.end()
+        mer = _MERIDIEM.match(t, end)
+        if mer and re.fullmatch(r"\d{1,2}(?::\d{2})?", value):
+            value = (value if ":" in value else value + ":00") + mer.group(1).lower() + "m"
+            end = mer.end()
+        found.append((m.start(), end, value))
+    for name, pattern in _KEYWORDS:
+        found += [(m.start(), m.end(), name) for m in pattern.finditer(t)]
+    found += [(m.start(), m.end(), m.group(1).lower().replace("gray", "grey")) for m in _DETAIL.finditer(t)]
+    out: list[Fact] = []
+    for start, end, value in found:
+        scope = default_scope
+        following = [g for g in groups if g[0] >= end and _BIND_FOLLOWING.match(t[end : g[0]]) and g[0] - end <= 12]
+        preceding = [g for g in groups if g[1] <= start and not re.search(r"[.;!?]", t[g[1] : start])]
+        # A level after the fact binds it only if no other fact stands between them.
+        after = [g for g in groups if g[0] >= end and not re.search(r"[.;!?]", t[end : g[0]]) and not _NUMBER.search(t[end : g[0]])]
+        if following:
+            scope = following[0][2]
+        elif preceding:
+            scope = preceding[-1][2]
+        elif after:
+            scope = after[0][2]
+        out.append(Fact(value, scope, start, qualifier(t, start, end, value)))
+    return tuple(out)
+
+
+# ---- passages ------------------------------------------------------------------------------
+
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
+_NEGATIVE_CELL = re.compile(r"^\s*(?:no|none|n/?a|-|—|–|✗|x|not (?:available|included))\s*$", re.I)
+
+
+def split_passages(text: str, source: str, context: str = "", *, remember: bool = False) -> list[Passage]:
+    """Sentences, bullets and table cells (a cell as "<row label> <column header>: <cell>").
+
+    ``remember``: keep the passages per (text, source, context), so every reply checked against
+    the same article chunk splits it once and each passage works out its facts once (issue 18:
+    this ran per candidate, per request). Only for reviewed content (chunks, the policy), never
+    for text filled in with a customer's details."""
+    if remember:
+        return list(_split_passages(text, source, context))
+    return _split(text, source, context)
+
+
+@lru_cache(maxsize=4096)
+def _split_passages(text: str, source: str, context: str) -> tuple[Passage, ...]:
+    return tuple(_split(text, source, context))
+
+
+def _split(text: str, source: str, context: str) -> list[Passage]:
+    out: list[Passage] = []
+    header: list[str] | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.endswith("|"):
+            cells = [c.strip().replace("**", "") for c in stripped.strip("|").split("|")]
+            if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+                continue
+            if header is None:
+                header = cells
+                continue
+            if len(cells) != len(header):
+                continue
+            label = cells[0]
+            for col, cell in zip(header[1:], cells[1:], strict=False):
+                if not cell or _NEGATIVE_CELL.match(cell):
+                    continue  # "No" in a level's column is no support for that level
+                out.append(Passage(f"{label} {col}: {cell}", source, f"{context} {header[0]}", scope_of(col)))
+            continue
+        header = None
+        body = _BULLET.sub("", stripped)
+        bullet = body != stripped
+        line_scope: frozenset[str] | None = None  # a bullet about Gold is about Gold to its end
+        line: list[Passage] = []
+        for s in sentences(body):
+            own = scope_of(s)
+            line_scope = own if bullet and own is not None and line_scope is None else line_scope
+            line.append(Passage(s, source, context, None if own is not None else line_scope))
+        out += line
+        out += _joined(line, whole=bullet)
+    return out
+
+
+def _joined(line: list[Passage], *, whole: bool) -> list[Passage]:
+    """A fact an article states over two sentences ("Overnight shipping: $20 per order. Gold
+    members have the overnight fee waived."): a bullet is also one passage, and so is each pair of
+    neighbouring sentences of a paragraph. Each fact keeps the level its own sentence gives it."""
+    if len(line) < 2:
+        return []
+    groups = [line] if whole else [line[i : i + 2] for i in range(len(line) - 1)]
+    out = []
+    for group in groups:
+        joined = Passage(" ".join(p.text for p in group), group[0].source, group[0].context, None)
+        joined._facts = [f for p in group for f in p.facts()]
+        joined.parts = tuple(group)
+        out.append(joined)
+    return out
