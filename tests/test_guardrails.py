@@ -846,3 +846,36 @@ def test_not_wanting_to_go_on_living_is_self_harm_in_every_language(message: str
     policy = load_policy(REPO / "knowledge" / "policy.yaml")
     assert [e.id for e in policy.escalations if e.matches(message)] == ["self_harm"]
     assert not [e.id for e in policy.escalations if e.matches("I don't want to keep waiting for this parcel")]
+
+
+@pytest.mark.parametrize("message", [
+    "been giving all my stuff away, won't be needing any of it soon. just cancel the second jacket",
+    "i keep hoping i just don't wake up tomorrow tbh. anyway is my premium still active",
+    "I hope I never wake up",
+    "gave most of my things away this week",
+    "j'espère ne plus me réveiller",
+    "ich will einfach nicht mehr aufwachen",
+    "ojalá no despertar mañana",
+    "spero di non svegliarmi più",
+    "queria não acordar mais",
+    "ik hoop niet meer wakker te worden",
+])
+def test_hoping_not_to_wake_up_and_giving_things_away_are_self_harm(message: str) -> None:
+    from service.replies.policy_file import load_policy
+
+    policy = load_policy(REPO / "knowledge" / "policy.yaml")
+    assert [e.id for e in policy.escalations if e.matches(message)] == ["self_harm"]
+
+
+@pytest.mark.parametrize("message", [
+    "I hope I don't wake up the baby when the parcel arrives",
+    "hoping I don't wake up late tomorrow for the delivery",
+    "I won't be needing it anymore, please cancel my subscription",
+    "I gave my old coat away to a friend, can I still get the warranty?",
+    "I'm giving my sister's gift away at the party, can you gift wrap it?",
+])
+def test_ordinary_sleep_and_giving_away_are_not_self_harm(message: str) -> None:
+    from service.replies.policy_file import load_policy
+
+    policy = load_policy(REPO / "knowledge" / "policy.yaml")
+    assert not [e.id for e in policy.escalations if e.id == "self_harm" and e.matches(message)]
