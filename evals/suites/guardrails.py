@@ -36,8 +36,10 @@ from evals.framework import COUNT, DEV, HELD_OUT, LOWER, TUNED_ON, CaseResult, R
 from evals.prepared_model import PreparedChatModel
 
 PROVENANCE = {
-    HELD_OUT: "faith-1001..1073 and viol-1001..1085 (tag fresh-v7), written on 2026-11-30 and committed before any run on them",
-    DEV: f"faith-801..868, viol-801..885 (tag was-held-out-6: the sixth held-out set, first run 0.853 faithful used "
+    HELD_OUT: "faith-1101..1177 and viol-1101..1191 (tag fresh-v8), written on 2026-11-30 and committed before any run on them",
+    DEV: f"faith-1001..1073, viol-1001..1085 (tag was-held-out-7: the seventh held-out set, first run 0.863 faithful used "
+         f"(63/73) / 5 of 85 through, then tuned on), "
+         f"faith-801..868, viol-801..885 (tag was-held-out-6: the sixth held-out set, first run 0.853 faithful used "
          f"(58/68) / 4 of 85 through, then tuned on), "
          f"faith-601..676, viol-601..699 (tag was-held-out-5: the fifth held-out set, first run 0.776 faithful used "
          f"(59/76) / 9 of 99 through, then tuned on), "
