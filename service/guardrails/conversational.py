@@ -8,7 +8,8 @@ import re
 
 COMMITMENT_WORD = re.compile(
     r"\b(?:refund|reimburs|replac|credit|compensat|voucher|gift card|discount|free|waiv|approv|guarantee|promise|"
-    r"exception|extend|upgrade|cancel|remove|reinstate|send you|ship you|give you|owe|money back|pay you back)", re.I)
+    r"exception|extend|upgrade|cancel|remove|reinstate|send you|ship you|give you|owe|money back|pay you back|price[- ]?match"
+    r"|match(?:es|ed|ing)?\s+(?:[\w']+\s+){0,3}(?:prices?|offers?|deals?)\b)", re.I)
 _FEELING = (r"frustrating|annoying|awkward|upsetting|stressful|disappointing|confusing|inconvenient|worrying|understandable|"
             r"a (?:real )?(?:pain|hassle|nuisance|bummer|shame)|no fun|not (?:ideal|great|fun)|rough|tough")
 _GOOD_NEWS = r"exciting|lovely|wonderful|amazing|fantastic|brilliant|sweet|thoughtful|kind of you|great to hear|good to hear|lovely to hear|great news|good news"
