@@ -74,7 +74,7 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
 _MONTH = r"(?:jan|febr)uary|march|april|may|june|july|august|(?:sept|nov|dec)ember|october"
 _ORDINAL = (r"(?:(?:twenty|thirty)[\s-])?(?:" + "|".join(_ORDINALS) + r")")
 _DATE_WORDS = re.compile(r"\b(?P<m1>" + _MONTH + r")\s+(?:the\s+)?(?P<d1>" + _ORDINAL + r")\b"
-                         r"|\b(?:the\s+)?(?P<d2>" + _ORDINAL + r")\s+(?:of\s+)?(?P<m2>" + _MONTH + r")\b", re.I)
+                         r"|\b(?:the\s+)?(?P<d2>" + _ORDINAL + r")\s+of\s+(?P<m2>" + _MONTH + r")\b", re.I)
 """A day of the month in words ("March fifteenth", "the twenty-first of June"): a number like
 "March 15", so a date no source gives is a figure no source gives."""
 _MONTH_NEAR = re.compile(r"\b(" + _MONTH + r")\s+(?:the\s+)?$", re.I)
