@@ -51,6 +51,11 @@ _CONCESSION = re.compile(r"^\W*(?:and\s+)?(?:even|still)\s+(?:at|after|with)\s+\
 _YOU = re.compile(r"\b(?:you|you'?re|your)\b", re.I)
 
 
+def addresses_customer(text: str) -> bool:
+    """Does the text speak to the customer ("you", "your")?"""
+    return _YOU.search(text) is not None
+
+
 def about_case(clause: str, rest: str, names_level: bool) -> bool:
     """Is ``clause`` about the customer's own case rather than a rule? ``rest`` is the sentence
     from this clause on. Said of the customer ("ago", "your order"), a verdict on the case in a
@@ -173,3 +178,33 @@ def _by_level(source: str, said: frozenset[str], passages: Iterable, words: Word
     anyway")? Then the threshold may not hold for the customer's level, and is not judged here."""
     article = source.split()[-1]  # "chunk <id> of <article>", "the approved chat reply of <article>"
     return any(p.source.split()[-1] == article and scope_of(p.text) is not None and len(words(p.text) & said) >= 2 for p in passages)
+
+
+# ---- the customer's amounts ----------------------------------------------------------------------
+
+_MONEY = re.compile(r"[$€£]\s?(\d[\d,]*(?:\.\d+)?)|\b(\d[\d,]*(?:\.\d+)?)\s?(?:dollars?|usd|bucks|euros?|pounds?)\b", re.I)
+
+
+def _amount(text: str) -> str:
+    v = text.replace(",", "")
+    return v.split(".")[0] if re.fullmatch(r"\d+\.0+", v) else v
+
+
+def case_amounts(customer_texts: Iterable[str]) -> frozenset[str]:
+    """The amounts the customer stated ("I was charged $105", "my cart is at $68")."""
+    return frozenset(_amount(m.group(1) or m.group(2)) for t in customer_texts for m in _MONEY.finditer(prepare(t)))
+
+
+def _show_amount(x: float) -> str:
+    return str(int(x)) if x == int(x) else f"{x:.2f}"
+
+
+def worked_amounts(case: Iterable[str], stated: Iterable[str] = ()) -> frozenset[str]:
+    """What a reply may work out from the customer's amounts: the sum or difference of two of
+    them ("billed $105 against the $99 you expected": $6), or of one of them and another amount
+    ``stated`` in the same sentence ("$60 plus $25 makes $85", "free from $75, so at $68 your cart
+    is $7 short"). Said of their case, these are the customer's figures, not claims about rules."""
+    mine = {float(a) for a in case}
+    others = mine | {float(a) for a in stated}
+    out = {x for a in mine for b in others - {a} for x in (a + b, abs(a - b))}
+    return frozenset(_show_amount(x) for x in out if x > 0)

@@ -50,7 +50,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from service.domain.text import stem
-from service.guardrails.case import about_case, broken_threshold, other_value
+from service.guardrails.case import about_case, addresses_customer, broken_threshold, other_value, worked_amounts
 from service.guardrails.contradictions import Sources, denied_capability, denied_exception, mislabelled
 from service.guardrails.conversational import (
     COMMITMENT_WORD,
@@ -251,16 +251,19 @@ def check_claims(
     content_words: "callable",  # type: ignore[valid-type]
     loose_support: "callable",  # type: ignore[valid-type]
     exempt_numbers: Iterable[str] = (),
+    case_amounts: Iterable[str] = (),
 ) -> ClaimCheck:
     """Check each sentence. A sentence that is not conversational needs most of its content
     words in the cited sources (``loose_support(words) -> share``, at least 0.6); each of its
     clauses that states a fact or a scope needs one passage (:func:`_best_passage`).
     ``exempt_numbers`` are numbers and details the customer stated (not amounts) or known facts
     (an order id), which a reply may repeat about the customer (:mod:`~service.guardrails.case`).
+    ``case_amounts`` are the amounts the customer stated: said of their case, with what the reply
+    works out from them (:func:`~service.guardrails.case.worked_amounts`), they are no claim.
     A verdict exclamation ("Not too late at all!") rests on the reasons the reply gives, which
     are checked; in a reply that states no fact it is a claim like any other."""
     check = ClaimCheck([], [])
-    reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check)
+    reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts))
     verdicts: list[str] = []
     asking = False
     for sentence in sentences:
@@ -327,6 +330,7 @@ class _Reply:
     loose_support: "callable"  # type: ignore[valid-type]
     exempt: set[str]
     out: ClaimCheck
+    case: frozenset[str] = frozenset()
     said: dict[str, frozenset[str] | None] = field(default_factory=dict)
     _sources: Sources | None = None
 
@@ -356,7 +360,8 @@ class _Reply:
             scope = scope_of(clause)
             about = about_case(clause, text[start:], scope is not None)
             mine = [f for f in sentence_facts if start <= f.start < end]
-            local = [f for f in mine if not self._repeated(f, about, text, clause) and not self._another_way(f, sentence_facts)]
+            local = [f for f in mine if not self._repeated(f, about, text, clause) and not self._another_way(f, sentence_facts)
+                     and not self._their_amount(f, mine, scope, about, clause, text)]
             # The customer's figure judged as meeting a rule it does not meet ("it's been 4 days, so
             # you qualify for a replacement order" where the source says a week or longer).
             why = next(filter(None, (broken_threshold(f.value, f.qual, text, self.passages, self.content_words)
@@ -399,6 +404,23 @@ class _Reply:
         return any(_RECEIPT_OR.search(p.text) and any(_same_fact(x, o) and x.scope is not None and covers(x.scope, f.scope)
                                                        for x in p.facts() for o in others)
                    for p in self.passages if not p.parts)
+
+    def _their_amount(self, f: Fact, mine: list[Fact], scope: frozenset[str] | None, about: bool, clause: str, text: str) -> bool:
+        """An amount the customer stated, or worked out from theirs, said of their case in a clause
+        that names no level: their own amount in a clause about them or addressed to them ("at $68
+        your cart ..."), the sum or difference of it and an amount the sentence states ("your $60
+        refund plus the $25 belt makes $85") likewise, and the difference of two of their amounts
+        in a sentence addressed to them ("a difference of $6"), even in a commitment, which is
+        checked on its own ("I'll refund the $6"; never an amount they merely ask for)."""
+        if not self.case or text[f.start:f.start + 1] not in "$€£" or scope is not None:
+            return False
+        theirs = worked_amounts(self.case)
+        if f.value in theirs:
+            return about or addresses_customer(text)
+        if any(x.value.startswith("act:") for x in mine) or not (about or addresses_customer(clause)):
+            return False
+        stated = [x.value for x in facts_of(text) if text[x.start:x.start + 1] in "$€£" and x.start != f.start]
+        return f.value in self.case or f.value in worked_amounts(self.case, stated)
 
     def _referred(self, f: Fact, text: str) -> Fact:
         """A figure said again with "the" ("confirm you're happy with the $20 charge") is the one
