@@ -135,7 +135,7 @@ _AT_LEAST = re.compile(r"\b(?:more than|over|longer than|at least|after)\s+" + _
                        + r"\s+or\s+(?:longer|more|over)\b", re.I)
 _AT_MOST = re.compile(r"\b(?:less than|under|within|up to|no more than)\s+" + _AMOUNT + r"|\b" + _AMOUNT.replace("?P<n>", "?P<n2>").replace("?P<u>", "?P<u2>")
                       + r"\s+or\s+(?:less|fewer|under)\b", re.I)
-_OR_ELSE = re.compile(r"^[^.;:]{0,30}?(?:,\s*|\s)\**or\b(?!\s+(?:longer|more|less|fewer|over|under)\b)", re.I)
+_OR_ELSE = re.compile(r"[^.;:]{0,30}?(?:,\s*|\s)\**or\b(?!\s+(?:longer|more|less|fewer|over|under)\b)", re.I)
 """A duration with an alternative after it ("within 6 months, or with the receipt") is no threshold on its own."""
 
 
@@ -208,3 +208,21 @@ def worked_amounts(case: Iterable[str], stated: Iterable[str] = ()) -> frozenset
     others = mine | {float(a) for a in stated}
     out = {x for a in mine for b in others - {a} for x in (a + b, abs(a - b))}
     return frozenset(_show_amount(x) for x in out if x > 0)
+
+
+def misjudged(value: str, qual: str, clause: str, sentence: str) -> bool:
+    """A customer's duration judged fine against a limit the same sentence states and the figure
+    does not meet ("within the last 90 days, so a jacket from four months ago is fine")."""
+    if qual not in _DAYS or not value.replace(".", "", 1).isdigit() or _NEG_VERDICT.search(clause) or NEGATION.search(clause):
+        return False
+    at = [m.end() for m in re.finditer(r"(?<![\d.])" + re.escape(value) + r"(?![\d.])", prepare(clause))]
+    after = prepare(clause)[at[-1]:] if at else ""
+    if not (_POS_VERDICT.search(after) or _FINE.search(after)):
+        return False  # the verdict is said of the customer's figure, after it
+    days, t = float(value) * _DAYS[qual], _THE_LAST.sub(" ", prepare(sentence))
+    return (any(days > _days(m) and not _OR_ELSE.match(t, m.end()) for m in _AT_MOST.finditer(t))
+            or any(days < _days(m) and not _OR_ELSE.match(t, m.end()) for m in _AT_LEAST.finditer(t)))
+
+
+_FINE = re.compile(r"\b(?:is|are|'s|'re) (?:still |totally |completely |perfectly )?(?:fine|ok|okay|in time|eligible|good)\b", re.I)
+_THE_LAST = re.compile(r"\s(?:the (?:last|past|first)|of (?:buying|purchase|delivery)(?: it)?)\s", re.I)

@@ -50,7 +50,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from service.domain.text import stem
-from service.guardrails.case import about_case, addresses_customer, broken_threshold, other_value, worked_amounts
+from service.guardrails.case import about_case, addresses_customer, broken_threshold, misjudged, other_value, worked_amounts
 from service.guardrails.contradictions import Sources, denied_capability, denied_exception, mislabelled
 from service.guardrails.conversational import (
     COMMITMENT_WORD,
@@ -311,14 +311,27 @@ _RECEIPT_OR = re.compile(r"\bor\b[^.;]{0,60}\breceipt|\breceipt\b[^.;]{0,20}\bor
 """A rule that makes the receipt one way among others ("within 90 days, or ... the receipt, or ...")."""
 
 
-def _loose_text(sentence: str) -> str:
+def _loose_text(sentence: str, exempt: set[str] | frozenset[str] = frozenset()) -> str:
     """What a sentence says, for the looser word check: advice without its frame, and without
-    the clauses that are conversational on their own ("..., so you're in good company!")."""
+    the clauses that are conversational on their own ("..., so you're in good company!") or that
+    judge the customer's own figure ("..., so a jumper from three weeks ago is fine": its words
+    are the customer's, and its figure is checked against the rule, :mod:`~service.guardrails.case`)."""
     t = _ADVICE.sub(" ", sentence)
     spans = clause_spans(t)
     if len(spans) < 2:
         return t
-    return " ".join(t[a:b] for a, b in spans if len(t[a:b].split()) < 2 or not is_conversational(t[a:b]))
+    kept = [t[a:b] for a, b in spans if (len(t[a:b].split()) < 2 or not is_conversational(t[a:b])) and not _judges_their_figure(t, a, b, exempt)]
+    return " ".join(kept) if kept else t
+
+
+def _judges_their_figure(t: str, a: int, b: int, exempt: set[str] | frozenset[str]) -> bool:
+    """A clause about the customer's case carrying their figure, judged right against the limit
+    the sentence states (one judged wrong, "within 90 days, so four months ago is fine", stays)."""
+    clause = t[a:b]
+    if not exempt or scope_of(clause) is not None or not about_case(clause, t[a:], False):
+        return False
+    theirs = [f for f in facts_of(prepare(clause)) if f.value in exempt]
+    return bool(theirs) and not any(misjudged(f.value, f.qual, clause, t) for f in theirs)
 
 
 @dataclass
@@ -341,7 +354,7 @@ class _Reply:
         return self._sources
 
     def check(self, sentence: str) -> None:
-        words = self.content_words(prepare(_loose_text(sentence)))  # "ninety-nine dollars" is a number, not three words
+        words = self.content_words(prepare(_loose_text(sentence, self.exempt)))  # "ninety-nine dollars" is a number, not three words
         if words:
             share = self.loose_support(words)
             self.out.supports.append(share)
@@ -365,6 +378,8 @@ class _Reply:
             # The customer's figure judged as meeting a rule it does not meet ("it's been 4 days, so
             # you qualify for a replacement order" where the source says a week or longer).
             why = next(filter(None, (broken_threshold(f.value, f.qual, text, self.passages, self.content_words)
+                                     or (misjudged(f.value, f.qual, clause, text) and f"the customer's {f.value} {f.qual}s are judged "
+                                         "against a limit this sentence states and do not meet it")
                                      for f in mine if f not in local)), None)
             if why:
                 self.out.findings.append(ClaimFinding(clause, why))
@@ -375,6 +390,10 @@ class _Reply:
                     self.out.findings.append(ClaimFinding(clause, why))
                 continue
             cwords = self.content_words(clause)
+            if about and any(f.value in self.exempt and f not in local for f in mine):
+                # "5 weeks is past the 30 days": the customer's figure set against the rule's, whose
+                # figure must be the source's; the clause's other words are the comparison.
+                cwords = frozenset()
             # A bare list of levels ("Bronze members" before "and guests can't") says nothing either way.
             negated = None if cwords <= _LEVEL_WORDS else claim_negated(text, start, end)
             universal = says_universally(clause)
