@@ -20,7 +20,9 @@ _REASSURANCE = (r"(?:(?:it|that|this) )?happens(?: to (?:the best of us|everyone
                 r"(?:easy|common|understandable) (?:mistake|slip)(?: to make)?|no harm done|you'?re (?:not alone|in good company)|"
                 r"we'?ve all been there|(?:please )?don'?t worry(?: about (?:it|that))?|no need to (?:worry|apologi[sz]e)|not a problem|"
                 r"(?:mistakes|accidents|mix-ups|slip-ups|these things|things like (?:this|that)|it) happen|easy fix|"
-                r"you'?re (?:definitely |certainly )?(?:not the (?:first|only one)|in good company|not alone)")
+                r"you'?re (?:definitely |certainly )?(?:not the (?:first|only one)|in good company|not alone)|"
+                # "That's alright, Lorenzo.", "That's totally fine!": said of what the customer told us, ending there
+                r"that'?s (?:totally |completely |perfectly |quite |absolutely |really )?(?:alright|all right|okay|ok|fine|understandable)(?=\s*(?:[,!.;—–-]|$))")
 CONVERSATIONAL = re.compile(
     r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b.{0,40}"
     r"|(?:many )?thanks?(?: you)?\b.{0,80}|thank you\b.{0,80}"
