@@ -90,6 +90,18 @@ _CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|
                      r"there|the|your|our|my|a|an|if|please|just|let|feel|no|any|all|every|each|\d)\b))\s*", re.I)
 """Clauses end at ";", "," and conjunctions; "so" joins clauses only before a new subject ("so
 we'll check", not "it's so slow today")."""
+_LIST_ITEM = re.compile(r"^\s*(?:(?:and|or|plus)\s+)?(?:(?:a|an|the|your|our|their|any|some)\s+)?[\w'-]+(?:\s+[\w'-]+){0,7}\s*[.!]?$", re.I)
+"""A clause that may be an item of a list: a short phrase with no punctuation of its own."""
+_VERBISH = re.compile(r"\b(?:i|we|you|it|they|is|are|was|were|be|can|could|will|would|should|may|might|must|has|have|had|do|does|did|suits?|gone|"
+                      r"here|there|news|if|so|whichever|whatever)\b|'(?:s|ll|re|ve|d|m)\b", re.I)
+_IF_YOU = re.compile(r"\s+(?:if|whichever|whatever)\s+(?:you|that|it)\b.*$", re.I)
+
+
+def _list_item(clause: str) -> str | None:
+    """The clause as a list item ("or your Apple Pay wallet if you prefer" is "your Apple Pay
+    wallet"): a short noun phrase with no verb; None if it is not one."""
+    t = _IF_YOU.sub("", clause.strip())
+    return t if _LIST_ITEM.match(t) and not _VERBISH.search(t) else None
 _LIST_MARKER = re.compile(r"\s*(?:\(?\d{1,2}[.)]|[a-z][.)]|[-*•])\s*")
 """A list item's number split off as a sentence ("1."): no claim."""
 
@@ -385,7 +397,7 @@ class _Reply:
                 self.out.findings.append(ClaimFinding(clause, why))
                 continue
             if not local and scope is None:
-                why = self._contradicted(clause, local)
+                why = self._contradicted(clause, local) or self._unlisted(clause, spans, text)
                 if why:
                     self.out.findings.append(ClaimFinding(clause, why))
                 continue
@@ -412,6 +424,22 @@ class _Reply:
     def _contradicted(self, clause: str, local: list[Fact]) -> str | None:
         """A capability the sources deny, or a figure of another label (:mod:`~service.guardrails.contradictions`)."""
         return denied_capability(clause, self.sources) or mislabelled(clause, [f.value for f in local if f.value[:1].isdigit()], self.sources)
+
+    def _unlisted(self, clause: str, spans: list[tuple[int, int]], text: str) -> str | None:
+        """An item of a list of three or more ("a gift card, a paper check, the card on file, or
+        your Apple Pay wallet") whose words the cited sources mostly do not give, where at least
+        two other items are given: an option added to a true list. The sentence's share of
+        supported words hides it; the item is judged alone."""
+        item = _list_item(clause)
+        if item is None or len(spans) < 3:
+            return None
+        words = self.content_words(item)
+        if len(words) < 2 or self.loose_support(words) >= 0.5:
+            return None
+        others = [w for a, b in spans if text[a:b] != clause for it in [_list_item(text[a:b])] if it for w in [self.content_words(it)] if w]
+        if sum(self.loose_support(w) >= 0.5 for w in others) < 2:
+            return None
+        return "a list item the cited sources do not give"
 
     def _another_way(self, f: Fact, sentence_facts: list[Fact]) -> bool:
         """"No receipt needed" said of a level whose rule makes the receipt one way among others
