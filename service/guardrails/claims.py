@@ -70,6 +70,7 @@ from service.guardrails.conversational import (
     TOPIC,
     small_talk,
 )
+from service.guardrails.lists import list_item
 from service.guardrails.levels import (
     ALL_LEVELS,
     claim_negated,
@@ -90,18 +91,6 @@ _CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|
                      r"there|the|your|our|my|a|an|if|please|just|let|feel|no|any|all|every|each|\d)\b))\s*", re.I)
 """Clauses end at ";", "," and conjunctions; "so" joins clauses only before a new subject ("so
 we'll check", not "it's so slow today")."""
-_LIST_ITEM = re.compile(r"^\s*(?:(?:and|or|plus)\s+)?(?:(?:a|an|the|your|our|their|any|some)\s+)?[\w'-]+(?:\s+[\w'-]+){0,7}\s*[.!]?$", re.I)
-"""A clause that may be an item of a list: a short phrase with no punctuation of its own."""
-_VERBISH = re.compile(r"\b(?:i|we|you|it|they|is|are|was|were|be|can|could|will|would|should|may|might|must|has|have|had|do|does|did|suits?|gone|"
-                      r"here|there|news|if|so|whichever|whatever)\b|'(?:s|ll|re|ve|d|m)\b", re.I)
-_IF_YOU = re.compile(r"\s+(?:if|whichever|whatever)\s+(?:you|that|it)\b.*$", re.I)
-
-
-def _list_item(clause: str) -> str | None:
-    """The clause as a list item ("or your Apple Pay wallet if you prefer" is "your Apple Pay
-    wallet"): a short noun phrase with no verb; None if it is not one."""
-    t = _IF_YOU.sub("", clause.strip())
-    return t if _LIST_ITEM.match(t) and not _VERBISH.search(t) else None
 _LIST_MARKER = re.compile(r"\s*(?:\(?\d{1,2}[.)]|[a-z][.)]|[-*•])\s*")
 """A list item's number split off as a sentence ("1."): no claim."""
 
@@ -430,13 +419,13 @@ class _Reply:
         your Apple Pay wallet") whose words the cited sources mostly do not give, where at least
         two other items are given: an option added to a true list. The sentence's share of
         supported words hides it; the item is judged alone."""
-        item = _list_item(clause)
+        item = list_item(clause)
         if item is None or len(spans) < 3:
             return None
         words = self.content_words(item)
         if len(words) < 2 or self.loose_support(words) >= 0.5:
             return None
-        others = [w for a, b in spans if text[a:b] != clause for it in [_list_item(text[a:b])] if it for w in [self.content_words(it)] if w]
+        others = [w for a, b in spans if text[a:b] != clause for it in [list_item(text[a:b])] if it for w in [self.content_words(it)] if w]
         if sum(self.loose_support(w) >= 0.5 for w in others) < 2:
             return None
         return "a list item the cited sources do not give"
