@@ -195,6 +195,11 @@ def case_amounts(customer_texts: Iterable[str]) -> frozenset[str]:
     return frozenset(_amount(m.group(1) or m.group(2)) for t in customer_texts for m in _MONEY.finditer(prepare(t)))
 
 
+def source_amounts(passages: Iterable) -> frozenset[str]:
+    """The amounts the source passages give ("$75 or more")."""
+    return frozenset(_amount(m.group(1) or m.group(2)) for p in passages for m in _MONEY.finditer(prepare(p.text)))
+
+
 def _show_amount(x: float) -> str:
     return str(int(x)) if x == int(x) else f"{x:.2f}"
 

@@ -50,7 +50,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from service.domain.text import stem
-from service.guardrails.case import about_case, addresses_customer, broken_threshold, misjudged, other_value, worked_amounts
+from service.guardrails.case import about_case, addresses_customer, broken_threshold, misjudged, other_value, source_amounts, worked_amounts
 from service.guardrails.contradictions import Sources, denied_capability, denied_exception, mislabelled
 from service.guardrails.conversational import (
     COMMITMENT_WORD,
@@ -312,16 +312,18 @@ _RECEIPT_OR = re.compile(r"\bor\b[^.;]{0,60}\breceipt|\breceipt\b[^.;]{0,20}\bor
 """A rule that makes the receipt one way among others ("within 90 days, or ... the receipt, or ...")."""
 
 
-def _loose_text(sentence: str, exempt: set[str] | frozenset[str] = frozenset()) -> str:
+def _loose_text(sentence: str, exempt: set[str] | frozenset[str] = frozenset(), theirs: "callable" = lambda clause, t: False) -> str:  # type: ignore[valid-type]
     """What a sentence says, for the looser word check: advice without its frame, and without
     the clauses that are conversational on their own ("..., so you're in good company!") or that
     judge the customer's own figure ("..., so a jumper from three weeks ago is fine": its words
-    are the customer's, and its figure is checked against the rule, :mod:`~service.guardrails.case`)."""
+    are the customer's, and its figure is checked against the rule, :mod:`~service.guardrails.case`)
+    or state only the customer's amounts (``theirs``: "you'd need another $23 in your basket")."""
     t = _ADVICE.sub(" ", sentence)
     spans = clause_spans(t)
     if len(spans) < 2:
         return t
-    kept = [t[a:b] for a, b in spans if (len(t[a:b].split()) < 2 or not is_conversational(t[a:b])) and not _judges_their_figure(t, a, b, exempt)]
+    kept = [t[a:b] for a, b in spans if (len(t[a:b].split()) < 2 or not is_conversational(t[a:b]))
+            and not _judges_their_figure(t, a, b, exempt) and not theirs(t[a:b], t)]
     return " ".join(kept) if kept else t
 
 
@@ -347,6 +349,7 @@ class _Reply:
     case: frozenset[str] = frozenset()
     said: dict[str, frozenset[str] | None] = field(default_factory=dict)
     _sources: Sources | None = None
+    _given: frozenset[str] | None = None
 
     @property
     def sources(self) -> Sources:
@@ -355,7 +358,7 @@ class _Reply:
         return self._sources
 
     def check(self, sentence: str) -> None:
-        words = self.content_words(prepare(_loose_text(sentence, self.exempt)))  # "ninety-nine dollars" is a number, not three words
+        words = self.content_words(prepare(_loose_text(sentence, self.exempt, self._only_their_amounts)))  # "ninety-nine dollars" is a number, not three words
         if words:
             share = self.loose_support(words)
             self.out.supports.append(share)
@@ -441,6 +444,19 @@ class _Reply:
                                                        for x in p.facts() for o in others)
                    for p in self.passages if not p.parts)
 
+    def _only_their_amounts(self, clause: str, sentence: str) -> bool:
+        """Does ``clause`` of ``sentence`` state amounts, all of them the customer's (:meth:`_their_amount`)?"""
+        if not self.case or not any(c in clause for c in "$€£"):
+            return False
+        c, t = prepare(clause), prepare(sentence)
+        at = t.find(c)
+        if at < 0:
+            return False
+        facts = facts_of(t, acts="claim")
+        mine = [f for f in facts if at <= f.start < at + len(c)]
+        money = [f for f in mine if t[f.start:f.start + 1] in "$€£"]
+        return bool(money) and all(self._their_amount(f, mine, scope_of(c), addresses_customer(t), c, t) for f in money)
+
     def _their_amount(self, f: Fact, mine: list[Fact], scope: frozenset[str] | None, about: bool, clause: str, text: str) -> bool:
         """An amount the customer stated, or worked out from theirs, said of their case in a clause
         that names no level: their own amount in a clause about them or addressed to them ("at $68
@@ -453,10 +469,19 @@ class _Reply:
         theirs = worked_amounts(self.case)
         if f.value in theirs:
             return about or addresses_customer(text)
-        if any(x.value.startswith("act:") for x in mine) or not (about or addresses_customer(clause)):
+        if any(x.value.startswith("act:") for x in mine):
             return False
-        stated = [x.value for x in facts_of(text) if text[x.start:x.start + 1] in "$€£" and x.start != f.start]
-        return f.value in self.case or f.value in worked_amounts(self.case, stated)
+        if self._given is None:
+            self._given = source_amounts(self.passages)
+        # the other side of the sum: an amount of the customer's or of a source, never one worked out
+        stated = [x.value for x in facts_of(text) if text[x.start:x.start + 1] in "$€£" and x.start != f.start and x.value in self._given]
+        worked = worked_amounts(self.case, stated)
+        if f.value in self.case:
+            # their own amount, in a clause about them or one that works a sum out of it ("$18 for
+            # the socks comes to $63")
+            return about or addresses_customer(clause) or any(x.value in worked and x.start != f.start and text[x.start:x.start + 1] in "$€£"
+                                                              for x in mine)
+        return (about or addresses_customer(clause)) and f.value in worked
 
     def _referred(self, f: Fact, text: str) -> Fact:
         """A figure said again with "the" ("confirm you're happy with the $20 charge") is the one

@@ -20,6 +20,8 @@ _PROMISE = re.compile(
     # "I'll refund you", "we can waive the fee", "my manager will approve it", "I've gone ahead and cancelled it"
     r"\b(?:i|we|they|he|she|(?:my|the|a|our) (?:manager|supervisor|colleague|team(?: lead)?))"
     r"(?:'ll|'ve|'d|'m going to|'re going to|\s+(?:will|shall|would|can|could|have|has|had|am going to|are going to|is going to|did))?"
+    # "I'm happy to match the price", "we're glad to waive it"
+    r"(?:(?:'m|'re|\s+am|\s+are)\s+(?:(?:more than|really|very|so)\s+)?(?:happy|glad|able|willing|pleased)\s+to)?"
     r"(?:\s+(?:just|also|now|gladly|happily|already|personally|immediately|definitely|certainly|go ahead and|gone ahead and|"
     r"be able to|be happy to|be glad to|make sure to|arrange to|get))*"
     r"\s+(?:(?:issue|give|send|process|arrange|offer|get|make)(?:d|s|n)?\s+(?:you\s+)?(?:(?:a|an|the|your)\s+)?(?:[\w-]+\s+){0,2})?(?P<act>" + _ACT_WORD + r")"
