@@ -12,7 +12,7 @@ _ACTS = (("refund", "refund"), ("credit", "credit"), ("reimburs", "reimburse"), 
          ("upgrad", "upgrade"), ("cancel", "cancel"), ("remov", "remove"), ("reinstat", "reinstate"), ("adjust", "adjust"),
          ("discount", "discount"), ("voucher", "voucher"), ("exception", "exception"), ("price", "match"), ("match", "match"))
 _ACT_WORD = (r"(?:refund|credit|reimburs|replac|compensat|waiv|approv|extend|extension|grant|upgrad|cancel|remov|reinstat|adjust|discount|voucher|exception"
-             r"|price[- ]?match|match(?:es|ed|ing)?(?=\s+(?:(?:their|the|that|this|its|his|her|our|another|other|any|a|an|competitor'?s?|"
+             r"|price[- ]?match(?!ing)|match(?:es|ed|ing)?(?=\s+(?:(?:their|the|that|this|its|his|her|our|another|other|any|a|an|competitor'?s?|"
              r"store'?s?|shop'?s?|retailer'?s?|lower|cheaper|new|sale|online)\s+){0,3}(?:prices?|offers?|deals?)\b))\w*")
 """The actions that move money or bend a rule; matching a price only with its object ("I'll match
 their price", "we can price-match that"), never "your details match"."""
