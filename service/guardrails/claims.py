@@ -72,7 +72,6 @@ from service.guardrails.conversational import (
 )
 from service.guardrails.lists import list_item
 from service.guardrails.levels import (
-    ALL_LEVELS,
     claim_negated,
     covers,
     says_universally,
@@ -80,17 +79,16 @@ from service.guardrails.levels import (
 )
 from service.guardrails.numbers import prepare
 from service.guardrails.passages import Fact, Passage, facts_of
-
-PASSAGE_OVERLAP = 0.5
-"""Share of a clause's content words that its one supporting passage must contain."""
-UNIVERSAL_OVERLAP = 0.75
-"""The same share for a clause said of everyone ("every customer can ..."): the universal
-passage must state what the clause states, not just mention customers and returns."""
+from service.guardrails.support import best_passage as _best_passage, same_fact as _same_fact
 
 _CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
                      r"there|the|your|our|my|a|an|if|please|just|let|feel|no|any|all|every|each|\d)\b))\s*", re.I)
 """Clauses end at ";", "," and conjunctions; "so" joins clauses only before a new subject ("so
 we'll check", not "it's so slow today")."""
+_CAUTION = re.compile(r"\b(?:is|are|was|were|'s|'re)(?: not|n'?t) (?:what (?:it|they|this|these)(?:'?s|'?re| is| are) (?:made|designed|meant|built|intended)"
+                      r"|(?:made|designed|meant|built|intended|recommended|suitable|suited)\b)(?: for)?"
+                      r"|\b(?:we|i) (?:wouldn'?t|would not|don'?t|do not) recommend\b", re.I)
+"""A caution: what a product is not made for or what is not recommended (it grants nothing)."""
 _LIST_MARKER = re.compile(r"\s*(?:\(?\d{1,2}[.)]|[a-z][.)]|[-*•])\s*")
 """A list item's number split off as a sentence ("1."): no claim."""
 
@@ -253,6 +251,7 @@ def check_claims(
     loose_support: "callable",  # type: ignore[valid-type]
     exempt_numbers: Iterable[str] = (),
     case_amounts: Iterable[str] = (),
+    customer_words: frozenset[str] = frozenset(),
 ) -> ClaimCheck:
     """Check each sentence. A sentence that is not conversational needs most of its content
     words in the cited sources (``loose_support(words) -> share``, at least 0.6); each of its
@@ -261,10 +260,13 @@ def check_claims(
     (an order id), which a reply may repeat about the customer (:mod:`~service.guardrails.case`).
     ``case_amounts`` are the amounts the customer stated: said of their case, with what the reply
     works out from them (:func:`~service.guardrails.case.worked_amounts`), they are no claim.
+    ``customer_words``: the content words of the customer's messages; a caution that says what
+    they asked about is not what a product is made for ("..., so wading through streams isn't
+    what they're made for") is left out of the loose word check beside the clause that says why.
     A verdict exclamation ("Not too late at all!") rests on the reasons the reply gives, which
     are checked; in a reply that states no fact it is a claim like any other."""
     check = ClaimCheck([], [])
-    reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts))
+    reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts), customer_words)
     verdicts: list[str] = []
     asking = False
     for sentence in sentences:
@@ -347,6 +349,7 @@ class _Reply:
     exempt: set[str]
     out: ClaimCheck
     case: frozenset[str] = frozenset()
+    asked: frozenset[str] = frozenset()
     said: dict[str, frozenset[str] | None] = field(default_factory=dict)
     _sources: Sources | None = None
     _given: frozenset[str] | None = None
@@ -358,7 +361,7 @@ class _Reply:
         return self._sources
 
     def check(self, sentence: str) -> None:
-        words = self.content_words(prepare(_loose_text(sentence, self.exempt, self._only_their_amounts)))  # "ninety-nine dollars" is a number, not three words
+        words = self.content_words(prepare(_loose_text(sentence, self.exempt, self._their_words)))  # "ninety-nine dollars" is a number, not three words
         if words:
             share = self.loose_support(words)
             self.out.supports.append(share)
@@ -444,6 +447,17 @@ class _Reply:
                                                        for x in p.facts() for o in others)
                    for p in self.passages if not p.parts)
 
+    def _their_words(self, clause: str, sentence: str) -> bool:
+        """A clause the loose word check leaves out: it states only the customer's amounts, or it
+        is a caution ("isn't what they're made for", "isn't recommended") whose other words are
+        mostly the customer's ("wading through streams"), with no fact or level of its own."""
+        if self._only_their_amounts(clause, sentence):
+            return True
+        if not self.asked or not _CAUTION.search(clause) or facts_of(prepare(clause)) or scope_of(clause) is not None:
+            return False
+        words = self.content_words(_CAUTION.sub(" ", clause))
+        return bool(words) and len(words & self.asked) >= 0.5 * len(words)
+
     def _only_their_amounts(self, clause: str, sentence: str) -> bool:
         """Does ``clause`` of ``sentence`` state amounts, all of them the customer's (:meth:`_their_amount`)?"""
         if not self.case or not any(c in clause for c in "$€£"):
@@ -497,96 +511,3 @@ class _Reply:
         if f.value not in self.exempt or not (f.scope is None or about):
             return False
         return about or other_value(f.value, f.qual, text, clause, self.passages, self.content_words) is None
-
-
-def _same_fact(fact: Fact, claimed: Fact) -> bool:
-    """A time said without am/pm ("9:00") matches the source's "9:00am"; "9:00pm" does not. A
-    unit or a weekday both sides give must be the same ("2-year" is not "2 weeks")."""
-    if fact.qual and claimed.qual and fact.qual != claimed.qual:
-        return False
-    source, claim = fact.value, claimed.value
-    return source == claim or (re.fullmatch(r"\d{1,2}:\d{2}", claim) is not None and source[:-2] == claim and source[-2:] in ("am", "pm"))
-
-
-def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozenset[str], passages: Sequence[Passage],
-                  content_words: "callable", *, universal: bool = False, negated: bool | None = None) -> tuple[float, str]:  # type: ignore[valid-type]
-    """The best single passage for a clause. A clause that says something of everyone in so many
-    words (``universal``) is supported only by a passage that also says it of everyone."""
-    if not facts and scope is not None:
-        return _scope_support(scope, words, passages, content_words, universal=universal, negated=negated)
-    best_overlap = 0.0
-    reasons: list[str] = []
-    # A figure or an action the sources give level by level ("Silver, Bronze members and guests: the
-    # upgrade costs $20"; "Gold and Silver: the fee is always removed"): a passage naming no level
-    # ("the customer's agreement to the $20 fee if it applies") is no support for giving it to a
-    # level none of them gives it to.
-    leveled = set()
-    for f in facts:
-        if f.scope is not None and (f.value.startswith("act:") or f.value[:1].isdigit()):
-            given = [x.scope for p in passages for x in p.facts() if _same_fact(x, f) and x.scope not in (None, ALL_LEVELS)]
-            if given and not any(covers(g, f.scope) for g in given):
-                leveled.add(f.value)
-    # A passage naming no level ("You can ask us to cancel at any time") states it of everyone,
-    # unless a source gives one of the clause's facts to particular levels.
-    plain = scope == ALL_LEVELS and not any(_same_fact(x, f) and x.scope not in (None, ALL_LEVELS)
-                                            for p in passages for x in p.facts() for f in facts)
-    for p in passages:
-        pf = p.facts()
-        ok = True
-        for f in facts:
-            candidates = [x for x in pf if _same_fact(x, f) and not (x.scope is None and f.value in leveled)]
-            if not candidates:
-                ok = False
-                break
-            if not any(covers(x.scope, f.scope) for x in candidates):
-                ok = False
-                said = sorted({lvl for x in candidates for lvl in (x.scope or ())})
-                reasons.append(f"{f.value} is stated for {', '.join(said) or 'no level'} in {p.source}, not for "
-                               f"{', '.join(sorted(f.scope)) if f.scope else 'everyone'}")
-                break
-        if not ok:
-            continue
-        if scope == ALL_LEVELS and not (plain and all(lv is None for lv, _ in p.segments())) and (
-                all(lv != ALL_LEVELS for lv, _ in p.segments()) or (universal and not says_universally(p.text))):
-            continue  # "any customer can ...": only a source that says so of everyone supports it
-        pwords = content_words(f"{p.context} {p.text}")
-        overlap = len(words & pwords) / len(words) if words else 1.0
-        best_overlap = max(best_overlap, overlap)
-        if overlap >= (UNIVERSAL_OVERLAP if universal else PASSAGE_OVERLAP):
-            return overlap, ""
-    if reasons:
-        return best_overlap, reasons[0]
-    missing = ", ".join(f.value.replace("act:", "a commitment to ") + (f" ({f.qual})" if f.qual else "") for f in facts) or "its scope"
-    if best_overlap:
-        return best_overlap, f"no single in-force source passage states {missing} in these words (best overlap {best_overlap:.2f})"
-    return 0.0, f"no in-force source passage states {missing}" + (f" for {', '.join(sorted(scope))}" if scope else "")
-
-
-def _scope_support(scope: frozenset[str], words: frozenset[str], passages: Sequence[Passage], content_words: "callable", *,  # type: ignore[valid-type]
-                   universal: bool, negated: bool | None) -> tuple[float, str]:
-    """A clause about some levels that states no fact ("Any member who is late can get an
-    extension"). The passages on its topic decide; when some of them state it level by level,
-    only those do (a general sentence of the same article is no support for a level it treats
-    differently), and one part of one of them must be said of all the clause's levels, with
-    the same polarity (what a passage denies a level is no support for granting it)."""
-    need = UNIVERSAL_OVERLAP if universal else PASSAGE_OVERLAP
-    best = 0.0
-    on_topic: list[tuple[Passage, float]] = []
-    for p in passages:
-        if p.parts:
-            continue  # joined sentences are for facts stated over two sentences, not for levels
-        pwords = content_words(f"{p.context} {p.text}")
-        overlap = len(words & pwords) / len(words) if words else 1.0
-        best = max(best, overlap)
-        if overlap >= need:
-            on_topic.append((p, overlap))
-    leveled = [(p, o) for p, o in on_topic if any(lv is not None for lv, _ in p.segments())]
-    for p, overlap in leveled or on_topic:
-        if scope == ALL_LEVELS and (all(lv != ALL_LEVELS for lv, _ in p.segments()) or (universal and not says_universally(p.text))):
-            continue
-        if any(covers(lv, scope) and (negated is None or neg == negated) for lv, neg in p.segments()):
-            return overlap, ""
-    levels = ", ".join(sorted(scope))
-    if leveled:
-        return best, f"the sources state this level by level, and none says it of {levels} (nor with the same polarity)"
-    return best, f"no in-force source passage states it for {levels}"

@@ -330,6 +330,7 @@ class PolicyChecker:
                 loose_support=lambda words, allowed=words_allowed: len(words & allowed) / len(words),
                 exempt_numbers=exempt,
                 case_amounts=amounts,
+                customer_words=evidence.remember("customer_words", lambda: frozenset().union(*map(content_words, evidence.customer_texts))),
             )
             findings += [f"claim not supported: {f}" for f in result.findings]
             supports += result.supports
