@@ -341,3 +341,17 @@ def test_a_denied_price_match_and_matching_details_pass() -> None:
 ])
 def test_reassurance_is_friendly_only_on_its_own(text: str, friendly: bool) -> None:
     assert is_conversational(text) is friendly, text
+
+
+# ---- a caution in the customer's words -----------------------------------------------------------
+
+
+def test_a_caution_in_the_customers_words_passes_beside_its_reason() -> None:
+    asked = ("Are the leather boots fine for paddling across a creek?",)
+    ok = check("They are not designed to be submerged, so paddling across a creek isn't what they're made for.", "products-boots-faq",
+               customer=asked)
+    assert ok.passed, ok.findings()
+    # a negation that grants is no caution, and a caution alone has no reason beside it
+    assert "grounded" in failed(check("Our boots are waterproof, so paddling across a creek isn't a problem.", "products-boots-faq",
+                                      customer=asked))
+    assert "grounded" in failed(check("Paddling across a creek isn't what they're made for.", "products-boots-faq", customer=asked))
