@@ -7,6 +7,10 @@ import pytest
 
 from service.domain.text import stem
 from service.guardrails.claims import is_conversational
+from service.guardrails.commitments import acts_in
+from service.guardrails.lists import list_item
+from service.guardrails.numbers import prepare
+from service.guardrails.passages import facts_of
 from tests.test_guardrails import POLICY, check, failed
 
 # ---- friendly lines with a verb --------------------------------------------------------------
@@ -226,3 +230,128 @@ def test_no_receipt_needed_follows_from_another_way_the_reply_states_but_is_not_
     gold = check("As a Gold member, we'll start processing the credit now, even though it's only been 2 days.", "refunds-returned-no-credit",
                  customer=("I'm Gold, returned a dress 2 days ago",))
     assert gold.passed, gold.findings()
+
+
+# ==== the classes the `fresh-v7` run named (sixth round) ==========================================
+
+# ---- the customer's amounts and what a reply works out from them --------------------------------
+
+
+@pytest.mark.parametrize("text, customer, article", [
+    ("I can add the scarf to that refund: your $40 refund plus the $22 scarf makes $62 in all.",
+     "I have a $40 refund open. Can I add the $22 scarf from the same order?", "refunds-add-item-to-refund"),
+    ("Free standard shipping starts at $75, so with $61 in your cart you're $14 away from it.",
+     "My cart is at $61, do I get free shipping?", "store-pricing-extras"),
+    ("You paid $130 against the $99 you expected, a difference of $31.",
+     "I was charged $130 for my subscription instead of $99.", "subscription-billing-dispute"),
+])
+def test_sums_and_differences_of_the_customers_amounts_are_their_case(text: str, customer: str, article: str) -> None:
+    report = check(text, article, customer=(customer,))
+    assert "grounded" not in failed(report), report.findings()
+
+
+@pytest.mark.parametrize("text, customer, article", [
+    # the customer's amount made the rule's
+    ("Orders of $61 or more ship free.", "My cart is at $61, do I get free shipping?", "store-pricing-extras"),
+    # a sum resting on a figure no one gave: $50 is neither the customer's nor a source's
+    ("Free standard shipping starts at $50, so with $41 in your cart you're $9 away from it.",
+     "My cart is at $41, do I get free shipping?", "store-pricing-extras"),
+    # an amount the customer asks for, promised
+    ("Sure, I'll refund the $12 to your card.", "The other store is $12 cheaper, refund me the $12?", "pricing-competitor-price"),
+])
+def test_the_customers_amount_as_a_rule_or_a_promise_is_refused(text: str, customer: str, article: str) -> None:
+    assert "grounded" in failed(check(text, article, customer=(customer,)))
+
+
+# ---- the customer's figure judged against the rule -----------------------------------------------
+
+
+def test_the_customers_figure_judged_right_passes() -> None:
+    ok = check("Silver members can return an item bought within the last six months, so a coat from five weeks ago is fine.",
+               "returns-membership-windows", customer=("Silver. Can I return a coat I bought 5 weeks ago?",))
+    assert ok.passed, ok.findings()
+    past = check("Guests can return items within thirty days or with the receipt. Seven weeks is past the thirty days, but since you "
+                 "have the receipt, it can still come back.", "returns-membership-windows",
+                 customer=("No account, bought a hat seven weeks ago, I have the receipt.",))
+    assert "grounded" not in failed(past), past.findings()
+
+
+@pytest.mark.parametrize("text, customer", [
+    ("Bronze members can return items bought within the last 90 days, so a coat from five months ago is fine.",
+     "Bronze. Can I return a coat I bought 5 months ago?"),
+    ("Guests can return within the last 30 days, so your hat from six weeks ago is still within the window.",
+     "No account, bought a hat 6 weeks ago."),
+])
+def test_the_customers_figure_judged_fine_against_a_limit_it_breaks_is_refused(text: str, customer: str) -> None:
+    report = check(text, "returns-membership-windows", customer=(customer,))
+    assert "grounded" in failed(report), report.findings()
+
+
+# ---- an item added to a true list ----------------------------------------------------------------
+
+
+def test_an_item_added_to_a_true_list_is_refused_and_the_true_list_passes() -> None:
+    added = check("Your refund can go to a gift card, a paper check, the card on file, or a Venmo payment.", "refunds-refund-methods")
+    assert any("list item" in f for f in added.findings()), added.findings()
+    ok = check("Your refund can go to a gift card, a paper check, credit on your Northwind account, or the card on file.",
+               "refunds-refund-methods")
+    assert "grounded" not in failed(ok), ok.findings()
+    assert list_item("or your Apple Pay wallet if you prefer") == "or your Apple Pay wallet"
+    assert list_item("whichever suits you best") is None and list_item("so we'll check yours") is None
+
+
+# ---- a date no source gives ----------------------------------------------------------------------
+
+
+def test_a_day_of_the_month_in_words_is_a_date_that_needs_a_source() -> None:
+    assert prepare("It opens on March fifteenth.") == "It opens on March 15."
+    assert prepare("on the twenty-first of June") == "on June 21"
+    assert prepare("The second may take longer.") == "The second may take longer."
+    assert [f.qual for f in facts_of("order by December 15th")] == ["dec"]
+    assert "grounded" in failed(check("The spring collection launches on the third of March.", "store-dates-and-hours"))
+    assert "grounded" in failed(check("Our annual sale starts on November twenty-seventh.", "store-dates-and-hours"))
+    ok = check("The spring collection launches in the first week of March.", "store-dates-and-hours")
+    assert ok.passed, ok.findings()
+
+
+# ---- matching a price is a commitment ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "I'm sorry about that, and I'll match their price for you.", "No problem, we can price-match that store.",
+    "I understand, and I'm glad to match the lower price on your order.",
+])
+def test_matching_a_price_is_a_commitment(text: str) -> None:
+    assert "grounded" in failed(check(text, "pricing-competitor-price"))
+
+
+def test_a_denied_price_match_and_matching_details_pass() -> None:
+    ok = check("I'm sorry it's cheaper elsewhere. Our prices change dynamically, so we aren't able to match another store's price.",
+               "pricing-competitor-price")
+    assert ok.passed, ok.findings()
+    assert not acts_in("Your details match the ones on the account.", "claim")
+
+
+# ---- reassurance ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, friendly", [
+    ("That's alright, Lorenzo.", True), ("That's totally fine!", True), ("That's okay, we'll waive the fee.", False),
+    ("That's fine, the boots are waterproof.", False), ("That's fine to machine wash.", False), ("It's okay to tumble dry them.", False),
+])
+def test_reassurance_is_friendly_only_on_its_own(text: str, friendly: bool) -> None:
+    assert is_conversational(text) is friendly, text
+
+
+# ---- a caution in the customer's words -----------------------------------------------------------
+
+
+def test_a_caution_in_the_customers_words_passes_beside_its_reason() -> None:
+    asked = ("Are the leather boots fine for paddling across a creek?",)
+    ok = check("They are not designed to be submerged, so paddling across a creek isn't what they're made for.", "products-boots-faq",
+               customer=asked)
+    assert ok.passed, ok.findings()
+    # a negation that grants is no caution, and a caution alone has no reason beside it
+    assert "grounded" in failed(check("Our boots are waterproof, so paddling across a creek isn't a problem.", "products-boots-faq",
+                                      customer=asked))
+    assert "grounded" in failed(check("Paddling across a creek isn't what they're made for.", "products-boots-faq", customer=asked))

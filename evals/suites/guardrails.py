@@ -50,7 +50,8 @@ PROVENANCE = {
          f"faith-501..509, viol-501..510 (tag dev-i13-classes-2, written for the classes fresh-v3 named) and faith-701..708, "
          f"viol-701..710 (tag dev-i13-classes-3, written for the classes fresh-v4 named), faith-901..903, viol-901..905 "
          f"(tag dev-i13-classes-4, written for the classes fresh-v5 named) and faith-904..924, viol-906..921 (tag dev-i13-classes-4, "
-         f"written for the classes fresh-v6 named), {TUNED_ON}",
+         f"written for the classes fresh-v6 named), faith-1201..1209, viol-1201..1210 (tag dev-i13-classes-5, written for the "
+         f"classes fresh-v7 named), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)

@@ -51,6 +51,11 @@ _CONCESSION = re.compile(r"^\W*(?:and\s+)?(?:even|still)\s+(?:at|after|with)\s+\
 _YOU = re.compile(r"\b(?:you|you'?re|your)\b", re.I)
 
 
+def addresses_customer(text: str) -> bool:
+    """Does the text speak to the customer ("you", "your")?"""
+    return _YOU.search(text) is not None
+
+
 def about_case(clause: str, rest: str, names_level: bool) -> bool:
     """Is ``clause`` about the customer's own case rather than a rule? ``rest`` is the sentence
     from this clause on. Said of the customer ("ago", "your order"), a verdict on the case in a
@@ -130,7 +135,7 @@ _AT_LEAST = re.compile(r"\b(?:more than|over|longer than|at least|after)\s+" + _
                        + r"\s+or\s+(?:longer|more|over)\b", re.I)
 _AT_MOST = re.compile(r"\b(?:less than|under|within|up to|no more than)\s+" + _AMOUNT + r"|\b" + _AMOUNT.replace("?P<n>", "?P<n2>").replace("?P<u>", "?P<u2>")
                       + r"\s+or\s+(?:less|fewer|under)\b", re.I)
-_OR_ELSE = re.compile(r"^[^.;:]{0,30}?(?:,\s*|\s)\**or\b(?!\s+(?:longer|more|less|fewer|over|under)\b)", re.I)
+_OR_ELSE = re.compile(r"[^.;:]{0,30}?(?:,\s*|\s)\**or\b(?!\s+(?:longer|more|less|fewer|over|under)\b)", re.I)
 """A duration with an alternative after it ("within 6 months, or with the receipt") is no threshold on its own."""
 
 
@@ -173,3 +178,56 @@ def _by_level(source: str, said: frozenset[str], passages: Iterable, words: Word
     anyway")? Then the threshold may not hold for the customer's level, and is not judged here."""
     article = source.split()[-1]  # "chunk <id> of <article>", "the approved chat reply of <article>"
     return any(p.source.split()[-1] == article and scope_of(p.text) is not None and len(words(p.text) & said) >= 2 for p in passages)
+
+
+# ---- the customer's amounts ----------------------------------------------------------------------
+
+_MONEY = re.compile(r"[$€£]\s?(\d[\d,]*(?:\.\d+)?)|\b(\d[\d,]*(?:\.\d+)?)\s?(?:dollars?|usd|bucks|euros?|pounds?)\b", re.I)
+
+
+def _amount(text: str) -> str:
+    v = text.replace(",", "")
+    return v.split(".")[0] if re.fullmatch(r"\d+\.0+", v) else v
+
+
+def case_amounts(customer_texts: Iterable[str]) -> frozenset[str]:
+    """The amounts the customer stated ("I was charged $105", "my cart is at $68")."""
+    return frozenset(_amount(m.group(1) or m.group(2)) for t in customer_texts for m in _MONEY.finditer(prepare(t)))
+
+
+def source_amounts(passages: Iterable) -> frozenset[str]:
+    """The amounts the source passages give ("$75 or more")."""
+    return frozenset(_amount(m.group(1) or m.group(2)) for p in passages for m in _MONEY.finditer(prepare(p.text)))
+
+
+def _show_amount(x: float) -> str:
+    return str(int(x)) if x == int(x) else f"{x:.2f}"
+
+
+def worked_amounts(case: Iterable[str], stated: Iterable[str] = ()) -> frozenset[str]:
+    """What a reply may work out from the customer's amounts: the sum or difference of two of
+    them ("billed $105 against the $99 you expected": $6), or of one of them and another amount
+    ``stated`` in the same sentence ("$60 plus $25 makes $85", "free from $75, so at $68 your cart
+    is $7 short"). Said of their case, these are the customer's figures, not claims about rules."""
+    mine = {float(a) for a in case}
+    others = mine | {float(a) for a in stated}
+    out = {x for a in mine for b in others - {a} for x in (a + b, abs(a - b))}
+    return frozenset(_show_amount(x) for x in out if x > 0)
+
+
+def misjudged(value: str, qual: str, clause: str, sentence: str) -> bool:
+    """A customer's duration judged fine against a limit the same sentence states and the figure
+    does not meet ("within the last 90 days, so a jacket from four months ago is fine")."""
+    if qual not in _DAYS or not value.replace(".", "", 1).isdigit() or _NEG_VERDICT.search(clause) or NEGATION.search(clause):
+        return False
+    at = [m.end() for m in re.finditer(r"(?<![\d.])" + re.escape(value) + r"(?![\d.])", prepare(clause))]
+    after = prepare(clause)[at[-1]:] if at else ""
+    if not (_POS_VERDICT.search(after) or _FINE.search(after)):
+        return False  # the verdict is said of the customer's figure, after it
+    days, t = float(value) * _DAYS[qual], _THE_LAST.sub(" ", prepare(sentence))
+    return (any(days > _days(m) and not _OR_ELSE.match(t, m.end()) for m in _AT_MOST.finditer(t))
+            or any(days < _days(m) and not _OR_ELSE.match(t, m.end()) for m in _AT_LEAST.finditer(t)))
+
+
+_FINE = re.compile(r"\b(?:is|are|'s|'re) (?:still |totally |completely |perfectly )?(?:fine|ok|okay|in time|eligible|good)\b", re.I)
+_THE_LAST = re.compile(r"\s(?:the (?:last|past|first)|of (?:buying|purchase|delivery)(?: it)?)\s", re.I)

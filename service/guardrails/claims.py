@@ -35,7 +35,9 @@ another level by a passage naming no level.
 
 The customer's own figures and details may be repeated about their case, never turned into a
 rule (:mod:`service.guardrails.case`); a figure said again with "the" ("the $20 charge") is the
-one said before. Claims built from a passage's own words that say the opposite of it (an
+one said before. The customer's amounts, and their sums and differences with each other or with a
+source's amounts, are their case too ("your $60 refund plus the $25 belt makes $85"). An item of a
+list that no cited source gives, beside items they do, is refused (the list check, :mod:`service.guardrails.lists`). Claims built from a passage's own words that say the opposite of it (an
 exception denied, a capability denied, a figure of another label of a list) are refused
 (:mod:`service.guardrails.contradictions`). Advice is judged without its frame ("it's a good idea
 to ..."), and a verdict exclamation ("Not too late at all!") rests on the reasons the reply gives.
@@ -50,7 +52,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from service.domain.text import stem
-from service.guardrails.case import about_case, broken_threshold, other_value
+from service.guardrails.case import about_case, addresses_customer, broken_threshold, misjudged, other_value, source_amounts, worked_amounts
 from service.guardrails.contradictions import Sources, denied_capability, denied_exception, mislabelled
 from service.guardrails.conversational import (
     COMMITMENT_WORD,
@@ -70,8 +72,8 @@ from service.guardrails.conversational import (
     TOPIC,
     small_talk,
 )
+from service.guardrails.lists import list_item
 from service.guardrails.levels import (
-    ALL_LEVELS,
     claim_negated,
     covers,
     says_universally,
@@ -79,17 +81,16 @@ from service.guardrails.levels import (
 )
 from service.guardrails.numbers import prepare
 from service.guardrails.passages import Fact, Passage, facts_of
-
-PASSAGE_OVERLAP = 0.5
-"""Share of a clause's content words that its one supporting passage must contain."""
-UNIVERSAL_OVERLAP = 0.75
-"""The same share for a clause said of everyone ("every customer can ..."): the universal
-passage must state what the clause states, not just mention customers and returns."""
+from service.guardrails.support import best_passage as _best_passage, same_fact as _same_fact
 
 _CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
                      r"there|the|your|our|my|a|an|if|please|just|let|feel|no|any|all|every|each|\d)\b))\s*", re.I)
 """Clauses end at ";", "," and conjunctions; "so" joins clauses only before a new subject ("so
 we'll check", not "it's so slow today")."""
+_CAUTION = re.compile(r"\b(?:is|are|was|were|'s|'re)(?: not|n'?t) (?:what (?:it|they|this|these)(?:'?s|'?re| is| are) (?:made|designed|meant|built|intended)"
+                      r"|(?:made|designed|meant|built|intended|recommended|suitable|suited)\b)(?: for)?"
+                      r"|\b(?:we|i) (?:wouldn'?t|would not|don'?t|do not) recommend\b", re.I)
+"""A caution: what a product is not made for or what is not recommended (it grants nothing)."""
 _LIST_MARKER = re.compile(r"\s*(?:\(?\d{1,2}[.)]|[a-z][.)]|[-*•])\s*")
 """A list item's number split off as a sentence ("1."): no claim."""
 
@@ -251,16 +252,23 @@ def check_claims(
     content_words: "callable",  # type: ignore[valid-type]
     loose_support: "callable",  # type: ignore[valid-type]
     exempt_numbers: Iterable[str] = (),
+    case_amounts: Iterable[str] = (),
+    customer_words: frozenset[str] = frozenset(),
 ) -> ClaimCheck:
     """Check each sentence. A sentence that is not conversational needs most of its content
     words in the cited sources (``loose_support(words) -> share``, at least 0.6); each of its
     clauses that states a fact or a scope needs one passage (:func:`_best_passage`).
     ``exempt_numbers`` are numbers and details the customer stated (not amounts) or known facts
     (an order id), which a reply may repeat about the customer (:mod:`~service.guardrails.case`).
+    ``case_amounts`` are the amounts the customer stated: said of their case, with what the reply
+    works out from them (:func:`~service.guardrails.case.worked_amounts`), they are no claim.
+    ``customer_words``: the content words of the customer's messages; a caution that says what
+    they asked about is not what a product is made for ("..., so wading through streams isn't
+    what they're made for") is left out of the loose word check beside the clause that says why.
     A verdict exclamation ("Not too late at all!") rests on the reasons the reply gives, which
     are checked; in a reply that states no fact it is a claim like any other."""
     check = ClaimCheck([], [])
-    reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check)
+    reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts), customer_words)
     verdicts: list[str] = []
     asking = False
     for sentence in sentences:
@@ -308,14 +316,29 @@ _RECEIPT_OR = re.compile(r"\bor\b[^.;]{0,60}\breceipt|\breceipt\b[^.;]{0,20}\bor
 """A rule that makes the receipt one way among others ("within 90 days, or ... the receipt, or ...")."""
 
 
-def _loose_text(sentence: str) -> str:
+def _loose_text(sentence: str, exempt: set[str] | frozenset[str] = frozenset(), theirs: "callable" = lambda clause, t: False) -> str:  # type: ignore[valid-type]
     """What a sentence says, for the looser word check: advice without its frame, and without
-    the clauses that are conversational on their own ("..., so you're in good company!")."""
+    the clauses that are conversational on their own ("..., so you're in good company!") or that
+    judge the customer's own figure ("..., so a jumper from three weeks ago is fine": its words
+    are the customer's, and its figure is checked against the rule, :mod:`~service.guardrails.case`)
+    or state only the customer's amounts (``theirs``: "you'd need another $23 in your basket")."""
     t = _ADVICE.sub(" ", sentence)
     spans = clause_spans(t)
     if len(spans) < 2:
         return t
-    return " ".join(t[a:b] for a, b in spans if len(t[a:b].split()) < 2 or not is_conversational(t[a:b]))
+    kept = [t[a:b] for a, b in spans if (len(t[a:b].split()) < 2 or not is_conversational(t[a:b]))
+            and not _judges_their_figure(t, a, b, exempt) and not theirs(t[a:b], t)]
+    return " ".join(kept) if kept else t
+
+
+def _judges_their_figure(t: str, a: int, b: int, exempt: set[str] | frozenset[str]) -> bool:
+    """A clause about the customer's case carrying their figure, judged right against the limit
+    the sentence states (one judged wrong, "within 90 days, so four months ago is fine", stays)."""
+    clause = t[a:b]
+    if not exempt or scope_of(clause) is not None or not about_case(clause, t[a:], False):
+        return False
+    theirs = [f for f in facts_of(prepare(clause)) if f.value in exempt]
+    return bool(theirs) and not any(misjudged(f.value, f.qual, clause, t) for f in theirs)
 
 
 @dataclass
@@ -327,8 +350,11 @@ class _Reply:
     loose_support: "callable"  # type: ignore[valid-type]
     exempt: set[str]
     out: ClaimCheck
+    case: frozenset[str] = frozenset()
+    asked: frozenset[str] = frozenset()
     said: dict[str, frozenset[str] | None] = field(default_factory=dict)
     _sources: Sources | None = None
+    _given: frozenset[str] | None = None
 
     @property
     def sources(self) -> Sources:
@@ -337,7 +363,7 @@ class _Reply:
         return self._sources
 
     def check(self, sentence: str) -> None:
-        words = self.content_words(prepare(_loose_text(sentence)))  # "ninety-nine dollars" is a number, not three words
+        words = self.content_words(prepare(_loose_text(sentence, self.exempt, self._their_words)))  # "ninety-nine dollars" is a number, not three words
         if words:
             share = self.loose_support(words)
             self.out.supports.append(share)
@@ -356,20 +382,27 @@ class _Reply:
             scope = scope_of(clause)
             about = about_case(clause, text[start:], scope is not None)
             mine = [f for f in sentence_facts if start <= f.start < end]
-            local = [f for f in mine if not self._repeated(f, about, text, clause) and not self._another_way(f, sentence_facts)]
+            local = [f for f in mine if not self._repeated(f, about, text, clause) and not self._another_way(f, sentence_facts)
+                     and not self._their_amount(f, mine, scope, about, clause, text)]
             # The customer's figure judged as meeting a rule it does not meet ("it's been 4 days, so
             # you qualify for a replacement order" where the source says a week or longer).
             why = next(filter(None, (broken_threshold(f.value, f.qual, text, self.passages, self.content_words)
+                                     or (misjudged(f.value, f.qual, clause, text) and f"the customer's {f.value} {f.qual}s are judged "
+                                         "against a limit this sentence states and do not meet it")
                                      for f in mine if f not in local)), None)
             if why:
                 self.out.findings.append(ClaimFinding(clause, why))
                 continue
             if not local and scope is None:
-                why = self._contradicted(clause, local)
+                why = self._contradicted(clause, local) or self._unlisted(clause, spans, text)
                 if why:
                     self.out.findings.append(ClaimFinding(clause, why))
                 continue
             cwords = self.content_words(clause)
+            if about and any(f.value in self.exempt and f not in local for f in mine):
+                # "5 weeks is past the 30 days": the customer's figure set against the rule's, whose
+                # figure must be the source's; the clause's other words are the comparison.
+                cwords = frozenset()
             # A bare list of levels ("Bronze members" before "and guests can't") says nothing either way.
             negated = None if cwords <= _LEVEL_WORDS else claim_negated(text, start, end)
             universal = says_universally(clause)
@@ -389,6 +422,22 @@ class _Reply:
         """A capability the sources deny, or a figure of another label (:mod:`~service.guardrails.contradictions`)."""
         return denied_capability(clause, self.sources) or mislabelled(clause, [f.value for f in local if f.value[:1].isdigit()], self.sources)
 
+    def _unlisted(self, clause: str, spans: list[tuple[int, int]], text: str) -> str | None:
+        """An item of a list of three or more ("a gift card, a paper check, the card on file, or
+        your Apple Pay wallet") whose words the cited sources mostly do not give, where at least
+        two other items are given: an option added to a true list. The sentence's share of
+        supported words hides it; the item is judged alone."""
+        item = list_item(clause)
+        if item is None or len(spans) < 3:
+            return None
+        words = self.content_words(item)
+        if len(words) < 2 or self.loose_support(words) >= 0.5:
+            return None
+        others = [w for a, b in spans if text[a:b] != clause for it in [list_item(text[a:b])] if it for w in [self.content_words(it)] if w]
+        if sum(self.loose_support(w) >= 0.5 for w in others) < 2:
+            return None
+        return "a list item the cited sources do not give"
+
     def _another_way(self, f: Fact, sentence_facts: list[Fact]) -> bool:
         """"No receipt needed" said of a level whose rule makes the receipt one way among others
         ("within the last 90 days, or the customer has the receipt, or ..."), in a sentence that
@@ -399,6 +448,56 @@ class _Reply:
         return any(_RECEIPT_OR.search(p.text) and any(_same_fact(x, o) and x.scope is not None and covers(x.scope, f.scope)
                                                        for x in p.facts() for o in others)
                    for p in self.passages if not p.parts)
+
+    def _their_words(self, clause: str, sentence: str) -> bool:
+        """A clause the loose word check leaves out: it states only the customer's amounts, or it
+        is a caution ("isn't what they're made for", "isn't recommended") whose other words are
+        mostly the customer's ("wading through streams"), with no fact or level of its own."""
+        if self._only_their_amounts(clause, sentence):
+            return True
+        if not self.asked or not _CAUTION.search(clause) or facts_of(prepare(clause)) or scope_of(clause) is not None:
+            return False
+        words = self.content_words(_CAUTION.sub(" ", clause))
+        return bool(words) and len(words & self.asked) >= 0.5 * len(words)
+
+    def _only_their_amounts(self, clause: str, sentence: str) -> bool:
+        """Does ``clause`` of ``sentence`` state amounts, all of them the customer's (:meth:`_their_amount`)?"""
+        if not self.case or not any(c in clause for c in "$€£"):
+            return False
+        c, t = prepare(clause), prepare(sentence)
+        at = t.find(c)
+        if at < 0:
+            return False
+        facts = facts_of(t, acts="claim")
+        mine = [f for f in facts if at <= f.start < at + len(c)]
+        money = [f for f in mine if t[f.start:f.start + 1] in "$€£"]
+        return bool(money) and all(self._their_amount(f, mine, scope_of(c), addresses_customer(t), c, t) for f in money)
+
+    def _their_amount(self, f: Fact, mine: list[Fact], scope: frozenset[str] | None, about: bool, clause: str, text: str) -> bool:
+        """An amount the customer stated, or worked out from theirs, said of their case in a clause
+        that names no level: their own amount in a clause about them or addressed to them ("at $68
+        your cart ..."), the sum or difference of it and an amount the sentence states ("your $60
+        refund plus the $25 belt makes $85") likewise, and the difference of two of their amounts
+        in a sentence addressed to them ("a difference of $6"), even in a commitment, which is
+        checked on its own ("I'll refund the $6"; never an amount they merely ask for)."""
+        if not self.case or text[f.start:f.start + 1] not in "$€£" or scope is not None:
+            return False
+        theirs = worked_amounts(self.case)
+        if f.value in theirs:
+            return about or addresses_customer(text)
+        if any(x.value.startswith("act:") for x in mine):
+            return False
+        if self._given is None:
+            self._given = source_amounts(self.passages)
+        # the other side of the sum: an amount of the customer's or of a source, never one worked out
+        stated = [x.value for x in facts_of(text) if text[x.start:x.start + 1] in "$€£" and x.start != f.start and x.value in self._given]
+        worked = worked_amounts(self.case, stated)
+        if f.value in self.case:
+            # their own amount, in a clause about them or one that works a sum out of it ("$18 for
+            # the socks comes to $63")
+            return about or addresses_customer(clause) or any(x.value in worked and x.start != f.start and text[x.start:x.start + 1] in "$€£"
+                                                              for x in mine)
+        return (about or addresses_customer(clause)) and f.value in worked
 
     def _referred(self, f: Fact, text: str) -> Fact:
         """A figure said again with "the" ("confirm you're happy with the $20 charge") is the one
@@ -414,96 +513,3 @@ class _Reply:
         if f.value not in self.exempt or not (f.scope is None or about):
             return False
         return about or other_value(f.value, f.qual, text, clause, self.passages, self.content_words) is None
-
-
-def _same_fact(fact: Fact, claimed: Fact) -> bool:
-    """A time said without am/pm ("9:00") matches the source's "9:00am"; "9:00pm" does not. A
-    unit or a weekday both sides give must be the same ("2-year" is not "2 weeks")."""
-    if fact.qual and claimed.qual and fact.qual != claimed.qual:
-        return False
-    source, claim = fact.value, claimed.value
-    return source == claim or (re.fullmatch(r"\d{1,2}:\d{2}", claim) is not None and source[:-2] == claim and source[-2:] in ("am", "pm"))
-
-
-def _best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozenset[str], passages: Sequence[Passage],
-                  content_words: "callable", *, universal: bool = False, negated: bool | None = None) -> tuple[float, str]:  # type: ignore[valid-type]
-    """The best single passage for a clause. A clause that says something of everyone in so many
-    words (``universal``) is supported only by a passage that also says it of everyone."""
-    if not facts and scope is not None:
-        return _scope_support(scope, words, passages, content_words, universal=universal, negated=negated)
-    best_overlap = 0.0
-    reasons: list[str] = []
-    # A figure or an action the sources give level by level ("Silver, Bronze members and guests: the
-    # upgrade costs $20"; "Gold and Silver: the fee is always removed"): a passage naming no level
-    # ("the customer's agreement to the $20 fee if it applies") is no support for giving it to a
-    # level none of them gives it to.
-    leveled = set()
-    for f in facts:
-        if f.scope is not None and (f.value.startswith("act:") or f.value[:1].isdigit()):
-            given = [x.scope for p in passages for x in p.facts() if _same_fact(x, f) and x.scope not in (None, ALL_LEVELS)]
-            if given and not any(covers(g, f.scope) for g in given):
-                leveled.add(f.value)
-    # A passage naming no level ("You can ask us to cancel at any time") states it of everyone,
-    # unless a source gives one of the clause's facts to particular levels.
-    plain = scope == ALL_LEVELS and not any(_same_fact(x, f) and x.scope not in (None, ALL_LEVELS)
-                                            for p in passages for x in p.facts() for f in facts)
-    for p in passages:
-        pf = p.facts()
-        ok = True
-        for f in facts:
-            candidates = [x for x in pf if _same_fact(x, f) and not (x.scope is None and f.value in leveled)]
-            if not candidates:
-                ok = False
-                break
-            if not any(covers(x.scope, f.scope) for x in candidates):
-                ok = False
-                said = sorted({lvl for x in candidates for lvl in (x.scope or ())})
-                reasons.append(f"{f.value} is stated for {', '.join(said) or 'no level'} in {p.source}, not for "
-                               f"{', '.join(sorted(f.scope)) if f.scope else 'everyone'}")
-                break
-        if not ok:
-            continue
-        if scope == ALL_LEVELS and not (plain and all(lv is None for lv, _ in p.segments())) and (
-                all(lv != ALL_LEVELS for lv, _ in p.segments()) or (universal and not says_universally(p.text))):
-            continue  # "any customer can ...": only a source that says so of everyone supports it
-        pwords = content_words(f"{p.context} {p.text}")
-        overlap = len(words & pwords) / len(words) if words else 1.0
-        best_overlap = max(best_overlap, overlap)
-        if overlap >= (UNIVERSAL_OVERLAP if universal else PASSAGE_OVERLAP):
-            return overlap, ""
-    if reasons:
-        return best_overlap, reasons[0]
-    missing = ", ".join(f.value.replace("act:", "a commitment to ") + (f" ({f.qual})" if f.qual else "") for f in facts) or "its scope"
-    if best_overlap:
-        return best_overlap, f"no single in-force source passage states {missing} in these words (best overlap {best_overlap:.2f})"
-    return 0.0, f"no in-force source passage states {missing}" + (f" for {', '.join(sorted(scope))}" if scope else "")
-
-
-def _scope_support(scope: frozenset[str], words: frozenset[str], passages: Sequence[Passage], content_words: "callable", *,  # type: ignore[valid-type]
-                   universal: bool, negated: bool | None) -> tuple[float, str]:
-    """A clause about some levels that states no fact ("Any member who is late can get an
-    extension"). The passages on its topic decide; when some of them state it level by level,
-    only those do (a general sentence of the same article is no support for a level it treats
-    differently), and one part of one of them must be said of all the clause's levels, with
-    the same polarity (what a passage denies a level is no support for granting it)."""
-    need = UNIVERSAL_OVERLAP if universal else PASSAGE_OVERLAP
-    best = 0.0
-    on_topic: list[tuple[Passage, float]] = []
-    for p in passages:
-        if p.parts:
-            continue  # joined sentences are for facts stated over two sentences, not for levels
-        pwords = content_words(f"{p.context} {p.text}")
-        overlap = len(words & pwords) / len(words) if words else 1.0
-        best = max(best, overlap)
-        if overlap >= need:
-            on_topic.append((p, overlap))
-    leveled = [(p, o) for p, o in on_topic if any(lv is not None for lv, _ in p.segments())]
-    for p, overlap in leveled or on_topic:
-        if scope == ALL_LEVELS and (all(lv != ALL_LEVELS for lv, _ in p.segments()) or (universal and not says_universally(p.text))):
-            continue
-        if any(covers(lv, scope) and (negated is None or neg == negated) for lv, neg in p.segments()):
-            return overlap, ""
-    levels = ", ".join(sorted(scope))
-    if leveled:
-        return best, f"the sources state this level by level, and none says it of {levels} (nor with the same polarity)"
-    return best, f"no in-force source passage states it for {levels}"

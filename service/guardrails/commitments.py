@@ -10,12 +10,18 @@ _FORBID = re.compile(r"\b(?:avoid|refuse|forbid(?:den)?|prohibit(?:ed)?|don'?t|d
 _ACTS = (("refund", "refund"), ("credit", "credit"), ("reimburs", "reimburse"), ("replac", "replace"), ("compensat", "compensate"),
          ("waiv", "waive"), ("approv", "approve"), ("extend", "extend"), ("extension", "extend"), ("grant", "grant"),
          ("upgrad", "upgrade"), ("cancel", "cancel"), ("remov", "remove"), ("reinstat", "reinstate"), ("adjust", "adjust"),
-         ("discount", "discount"), ("voucher", "voucher"), ("exception", "exception"))
-_ACT_WORD = r"(?:refund|credit|reimburs|replac|compensat|waiv|approv|extend|extension|grant|upgrad|cancel|remov|reinstat|adjust|discount|voucher|exception)\w*"
+         ("discount", "discount"), ("voucher", "voucher"), ("exception", "exception"), ("price", "match"), ("match", "match"))
+_ACT_WORD = (r"(?:refund|credit|reimburs|replac|compensat|waiv|approv|extend|extension|grant|upgrad|cancel|remov|reinstat|adjust|discount|voucher|exception"
+             r"|price[- ]?match(?!ing)|match(?:es|ed|ing)?(?=\s+(?:(?:their|the|that|this|its|his|her|our|another|other|any|a|an|competitor'?s?|"
+             r"store'?s?|shop'?s?|retailer'?s?|lower|cheaper|new|sale|online)\s+){0,3}(?:prices?|offers?|deals?)\b))\w*")
+"""The actions that move money or bend a rule; matching a price only with its object ("I'll match
+their price", "we can price-match that"), never "your details match"."""
 _PROMISE = re.compile(
     # "I'll refund you", "we can waive the fee", "my manager will approve it", "I've gone ahead and cancelled it"
     r"\b(?:i|we|they|he|she|(?:my|the|a|our) (?:manager|supervisor|colleague|team(?: lead)?))"
     r"(?:'ll|'ve|'d|'m going to|'re going to|\s+(?:will|shall|would|can|could|have|has|had|am going to|are going to|is going to|did))?"
+    # "I'm happy to match the price", "we're glad to waive it"
+    r"(?:(?:'m|'re|\s+am|\s+are)\s+(?:(?:more than|really|very|so)\s+)?(?:happy|glad|able|willing|pleased)\s+to)?"
     r"(?:\s+(?:just|also|now|gladly|happily|already|personally|immediately|definitely|certainly|go ahead and|gone ahead and|"
     r"be able to|be happy to|be glad to|make sure to|arrange to|get))*"
     r"\s+(?:(?:issue|give|send|process|arrange|offer|get|make)(?:d|s|n)?\s+(?:you\s+)?(?:(?:a|an|the|your)\s+)?(?:[\w-]+\s+){0,2})?(?P<act>" + _ACT_WORD + r")"

@@ -8,7 +8,8 @@ import re
 
 COMMITMENT_WORD = re.compile(
     r"\b(?:refund|reimburs|replac|credit|compensat|voucher|gift card|discount|free|waiv|approv|guarantee|promise|"
-    r"exception|extend|upgrade|cancel|remove|reinstate|send you|ship you|give you|owe|money back|pay you back)", re.I)
+    r"exception|extend|upgrade|cancel|remove|reinstate|send you|ship you|give you|owe|money back|pay you back|price[- ]?match"
+    r"|match(?:es|ed|ing)?\s+(?:[\w']+\s+){0,3}(?:prices?|offers?|deals?)\b)", re.I)
 _FEELING = (r"frustrating|annoying|awkward|upsetting|stressful|disappointing|confusing|inconvenient|worrying|understandable|"
             r"a (?:real )?(?:pain|hassle|nuisance|bummer|shame)|no fun|not (?:ideal|great|fun)|rough|tough")
 _GOOD_NEWS = r"exciting|lovely|wonderful|amazing|fantastic|brilliant|sweet|thoughtful|kind of you|great to hear|good to hear|lovely to hear|great news|good news"
@@ -19,7 +20,9 @@ _REASSURANCE = (r"(?:(?:it|that|this) )?happens(?: to (?:the best of us|everyone
                 r"(?:easy|common|understandable) (?:mistake|slip)(?: to make)?|no harm done|you'?re (?:not alone|in good company)|"
                 r"we'?ve all been there|(?:please )?don'?t worry(?: about (?:it|that))?|no need to (?:worry|apologi[sz]e)|not a problem|"
                 r"(?:mistakes|accidents|mix-ups|slip-ups|these things|things like (?:this|that)|it) happen|easy fix|"
-                r"you'?re (?:definitely |certainly )?(?:not the (?:first|only one)|in good company|not alone)")
+                r"you'?re (?:definitely |certainly )?(?:not the (?:first|only one)|in good company|not alone)|"
+                # "That's alright, Lorenzo.", "That's totally fine!": said of what the customer told us, ending there
+                r"that'?s (?:totally |completely |perfectly |quite |absolutely |really )?(?:alright|all right|okay|ok|fine|understandable)(?=\s*(?:[,!.;—–-]|$))")
 CONVERSATIONAL = re.compile(
     r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b.{0,40}"
     r"|(?:many )?thanks?(?: you)?\b.{0,80}|thank you\b.{0,80}"

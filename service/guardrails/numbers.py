@@ -60,9 +60,32 @@ def qualifier(t: str, start: int, end: int, value: str) -> str:
         before = [m for m in _DAY.finditer(t, max(0, start - 60), start) if not re.search(r"[.;!?]|\d", t[m.end():start])]
         return (before[-1].group(1) or before[-1].group(2))[:3].lower() if before else ""
     if value[:1].isdigit() and not value.endswith("%"):
+        month = _MONTH_NEAR.search(t, max(0, start - 14), start) or _MONTH_AFTER.match(t, end)
+        if month and re.fullmatch(r"\d{1,2}", value):
+            return month.group(1)[:3].lower()  # "December 15" is a date, not the "15" of "15 days"
         m = _UNIT.match(t, end)
         return m.group(1).lower() if m else ""
     return ""
+
+
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+             "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17,
+             "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30}
+_MONTH = r"(?:jan|febr)uary|march|april|may|june|july|august|(?:sept|nov|dec)ember|october"
+_ORDINAL = (r"(?:(?:twenty|thirty)[\s-])?(?:" + "|".join(_ORDINALS) + r")")
+_DATE_WORDS = re.compile(r"\b(?P<m1>" + _MONTH + r")\s+(?:the\s+)?(?P<d1>" + _ORDINAL + r")\b"
+                         r"|\b(?:the\s+)?(?P<d2>" + _ORDINAL + r")\s+of\s+(?P<m2>" + _MONTH + r")\b", re.I)
+"""A day of the month in words ("March fifteenth", "the twenty-first of June"): a number like
+"March 15", so a date no source gives is a figure no source gives."""
+_MONTH_NEAR = re.compile(r"\b(" + _MONTH + r")\s+(?:the\s+)?$", re.I)
+_MONTH_AFTER = re.compile(r"(?:st|nd|rd|th)?\s+(?:of\s+)?(" + _MONTH + r")\b", re.I)
+
+
+def _date_words(m: re.Match[str]) -> str:
+    words = re.split(r"[\s-]+", (m.group("d1") or m.group("d2")).lower())
+    day = sum(_TENS.get(w, 0) + _ORDINALS.get(w, 0) for w in words)
+    month = m.group("m1") or m.group("m2")
+    return f"{month} {day}"
 
 
 _A_FULL = re.compile(r"\ban? (?:full|whole|entire|complete) (day|week|month|year)\b", re.I)
@@ -73,7 +96,8 @@ _NOON = re.compile(r"\b(?:noon|midday|midnight)\b", re.I)
 @lru_cache(maxsize=8192)
 def prepare(text: str) -> str:
     """Number words as digits ("twenty dollars" -> "$20"), Markdown emphasis removed."""
-    t = _NUMWORD.sub(_number_word, text)
+    t = _DATE_WORDS.sub(_date_words, text)
+    t = _NUMWORD.sub(_number_word, t)
     t = _A_FULL.sub(r"1 \1", t)
     t = _CLOCK.sub(lambda m: f"{m.group('prep')} {_HOUR_WORDS[m.group('word').lower()] if m.group('word') else int(m.group('digit'))}:00", t)
     t = _NOON.sub(lambda m: "12:00 pm" if m.group(0).lower() == "noon" else "12:00 am", t)

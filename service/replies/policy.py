@@ -35,7 +35,7 @@ from service.domain.pii import PLACEHOLDER_RE, Redactor, _normalise
 from service.domain.text import sentences, stem
 from service.continuity.claims import about_customer
 from service.errors import InvalidInput
-from service.guardrails.case import detail_kind
+from service.guardrails.case import case_amounts, detail_kind
 from service.guardrails.claims import check_claims
 from service.guardrails.normalise import clean, search_each
 from service.guardrails.passages import Passage, facts_of, split_passages
@@ -307,6 +307,7 @@ class PolicyChecker:
             *(content_words(s) for s in sources), *(content_words(v) for v in facts)))
         # Numbers the customer stated (not amounts) and the known facts (an order id) may be repeated.
         exempt = evidence.remember("exempt", lambda: _repeatable_numbers(evidence.customer_texts, facts))
+        amounts = evidence.remember("amounts", lambda: case_amounts(evidence.customer_texts))
         claims = [s for s in sentences(candidate.text) if not any(s.strip() in t for t in self._approved_texts)]
         passages = self._passages(candidate, evidence)
         # The cited interactions support claims about this customer only, never policy.
@@ -328,6 +329,8 @@ class PolicyChecker:
                 content_words=content_words,
                 loose_support=lambda words, allowed=words_allowed: len(words & allowed) / len(words),
                 exempt_numbers=exempt,
+                case_amounts=amounts,
+                customer_words=evidence.remember("customer_words", lambda: frozenset().union(*map(content_words, evidence.customer_texts))),
             )
             findings += [f"claim not supported: {f}" for f in result.findings]
             supports += result.supports

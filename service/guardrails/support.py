@@ -1,0 +1,110 @@
+"""Support for one clause: the single source passage that states all its facts, for the levels
+it says them of, with enough of its words (:func:`best_passage`); used by
+:mod:`service.guardrails.claims`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from service.guardrails.levels import ALL_LEVELS, covers, says_universally
+from service.guardrails.passages import Fact, Passage
+
+PASSAGE_OVERLAP = 0.5
+"""Share of a clause's content words that its one supporting passage must contain."""
+UNIVERSAL_OVERLAP = 0.75
+"""The same share for a clause said of everyone ("every customer can ..."): the universal
+passage must state what the clause states, not just mention customers and returns."""
+
+
+def same_fact(fact: Fact, claimed: Fact) -> bool:
+    """A time said without am/pm ("9:00") matches the source's "9:00am"; "9:00pm" does not. A
+    unit or a weekday both sides give must be the same ("2-year" is not "2 weeks")."""
+    if fact.qual and claimed.qual and fact.qual != claimed.qual:
+        return False
+    source, claim = fact.value, claimed.value
+    return source == claim or (re.fullmatch(r"\d{1,2}:\d{2}", claim) is not None and source[:-2] == claim and source[-2:] in ("am", "pm"))
+
+
+def best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozenset[str], passages: Sequence[Passage],
+                  content_words: "callable", *, universal: bool = False, negated: bool | None = None) -> tuple[float, str]:  # type: ignore[valid-type]
+    """The best single passage for a clause. A clause that says something of everyone in so many
+    words (``universal``) is supported only by a passage that also says it of everyone."""
+    if not facts and scope is not None:
+        return _scope_support(scope, words, passages, content_words, universal=universal, negated=negated)
+    best_overlap = 0.0
+    reasons: list[str] = []
+    # A figure or an action the sources give level by level ("Silver, Bronze members and guests: the
+    # upgrade costs $20"; "Gold and Silver: the fee is always removed"): a passage naming no level
+    # ("the customer's agreement to the $20 fee if it applies") is no support for giving it to a
+    # level none of them gives it to.
+    leveled = set()
+    for f in facts:
+        if f.scope is not None and (f.value.startswith("act:") or f.value[:1].isdigit()):
+            given = [x.scope for p in passages for x in p.facts() if same_fact(x, f) and x.scope not in (None, ALL_LEVELS)]
+            if given and not any(covers(g, f.scope) for g in given):
+                leveled.add(f.value)
+    # A passage naming no level ("You can ask us to cancel at any time") states it of everyone,
+    # unless a source gives one of the clause's facts to particular levels.
+    plain = scope == ALL_LEVELS and not any(same_fact(x, f) and x.scope not in (None, ALL_LEVELS)
+                                            for p in passages for x in p.facts() for f in facts)
+    for p in passages:
+        pf = p.facts()
+        ok = True
+        for f in facts:
+            candidates = [x for x in pf if same_fact(x, f) and not (x.scope is None and f.value in leveled)]
+            if not candidates:
+                ok = False
+                break
+            if not any(covers(x.scope, f.scope) for x in candidates):
+                ok = False
+                said = sorted({lvl for x in candidates for lvl in (x.scope or ())})
+                reasons.append(f"{f.value} is stated for {', '.join(said) or 'no level'} in {p.source}, not for "
+                               f"{', '.join(sorted(f.scope)) if f.scope else 'everyone'}")
+                break
+        if not ok:
+            continue
+        if scope == ALL_LEVELS and not (plain and all(lv is None for lv, _ in p.segments())) and (
+                all(lv != ALL_LEVELS for lv, _ in p.segments()) or (universal and not says_universally(p.text))):
+            continue  # "any customer can ...": only a source that says so of everyone supports it
+        pwords = content_words(f"{p.context} {p.text}")
+        overlap = len(words & pwords) / len(words) if words else 1.0
+        best_overlap = max(best_overlap, overlap)
+        if overlap >= (UNIVERSAL_OVERLAP if universal else PASSAGE_OVERLAP):
+            return overlap, ""
+    if reasons:
+        return best_overlap, reasons[0]
+    missing = ", ".join(f.value.replace("act:", "a commitment to ") + (f" ({f.qual})" if f.qual else "") for f in facts) or "its scope"
+    if best_overlap:
+        return best_overlap, f"no single in-force source passage states {missing} in these words (best overlap {best_overlap:.2f})"
+    return 0.0, f"no in-force source passage states {missing}" + (f" for {', '.join(sorted(scope))}" if scope else "")
+
+
+def _scope_support(scope: frozenset[str], words: frozenset[str], passages: Sequence[Passage], content_words: "callable", *,  # type: ignore[valid-type]
+                   universal: bool, negated: bool | None) -> tuple[float, str]:
+    """A clause about some levels that states no fact ("Any member who is late can get an
+    extension"). The passages on its topic decide; when some of them state it level by level,
+    only those do (a general sentence of the same article is no support for a level it treats
+    differently), and one part of one of them must be said of all the clause's levels, with
+    the same polarity (what a passage denies a level is no support for granting it)."""
+    need = UNIVERSAL_OVERLAP if universal else PASSAGE_OVERLAP
+    best = 0.0
+    on_topic: list[tuple[Passage, float]] = []
+    for p in passages:
+        if p.parts:
+            continue  # joined sentences are for facts stated over two sentences, not for levels
+        pwords = content_words(f"{p.context} {p.text}")
+        overlap = len(words & pwords) / len(words) if words else 1.0
+        best = max(best, overlap)
+        if overlap >= need:
+            on_topic.append((p, overlap))
+    leveled = [(p, o) for p, o in on_topic if any(lv is not None for lv, _ in p.segments())]
+    for p, overlap in leveled or on_topic:
+        if scope == ALL_LEVELS and (all(lv != ALL_LEVELS for lv, _ in p.segments()) or (universal and not says_universally(p.text))):
+            continue
+        if any(covers(lv, scope) and (negated is None or neg == negated) for lv, neg in p.segments()):
+            return overlap, ""
+    levels = ", ".join(sorted(scope))
+    if leveled:
+        return best, f"the sources state this level by level, and none says it of {levels} (nor with the same polarity)"
+    return best, f"no in-force source passage states it for {levels}"
