@@ -879,3 +879,28 @@ def test_ordinary_sleep_and_giving_away_are_not_self_harm(message: str) -> None:
 
     policy = load_policy(REPO / "knowledge" / "policy.yaml")
     assert not [e.id for e in policy.escalations if e.id == "self_harm" and e.matches(message)]
+
+
+@pytest.mark.parametrize("message,escalation", [
+    ("Please send the refund to my sister instead. I've made my peace with everything.", "self_harm"),
+    ("Send it to my brother, I won't be around by the time it clears.", "self_harm"),
+    ("Your heated vest started smoking and scorched my shirt while I was wearing it.", "safety"),
+    ("the battery pack keeps overheating in my pocket", "safety"),
+])
+def test_leaving_words_and_heat_from_a_product_escalate(message: str, escalation: str) -> None:
+    from service.replies.policy_file import load_policy
+
+    policy = load_policy(REPO / "knowledge" / "policy.yaml")
+    assert escalation in [e.id for e in policy.escalations if e.matches(message)]
+
+
+@pytest.mark.parametrize("message", [
+    "I won't be home when the courier comes, can they leave it with a neighbour?",
+    "I've made peace with the colour, but the size is wrong",
+    "Is the smoking jacket still on sale?",
+])
+def test_being_out_and_a_smoking_jacket_do_not_escalate(message: str) -> None:
+    from service.replies.policy_file import load_policy
+
+    policy = load_policy(REPO / "knowledge" / "policy.yaml")
+    assert not [e.id for e in policy.escalations if e.id in ("self_harm", "safety") and e.matches(message)]
