@@ -39,6 +39,7 @@ from service.errors import Unavailable
 from service.llm.gateway import LLMGateway, LLMSkipped, LLMUsage
 from service.ports import SearchHit, SuggestionLog
 from service.replies.channels import fill, shape
+from service.replies.check_cache import CheckCache
 from service.replies.conversation import Attempt, Conversation, Message, Prepared, Suggestion, SuggestResult, short, validate
 from service.replies.grounded import GroundedEngine
 from service.replies.intent_and_knowledge import Classifier, find_grounds
@@ -74,6 +75,8 @@ class SuggestionService:
         self.knowledge = knowledge
         self.gateway = gateway
         self.checker = checker
+        self.checks = CheckCache(checker)
+        """The checker behind a cache: the same approved reply recurs from request to request."""
         self.policy = checker.policy
         self.engine = GroundedEngine(checker.policy)
         self.prompts = prompts
@@ -186,7 +189,7 @@ class SuggestionService:
         return None
 
     def _check(self, candidate: Candidate, evidence: Evidence) -> CheckReport:
-        report = self.checker.check(candidate, evidence)
+        report = self.checks.check(candidate, evidence)
         if self.metrics is not None:
             for r in report.failed():
                 self.metrics.policy_failures.labels(r.check).inc()
