@@ -216,3 +216,15 @@ def test_the_suggestion_service_checks_through_the_cache() -> None:
 
     suggester = _suggester()
     assert isinstance(suggester.checks, CheckCache) and suggester.checks.checker is suggester.checker
+
+
+def test_what_cannot_be_a_key_is_checked_afresh() -> None:
+    cand, make = _base()
+    cache = CheckCache(CHECKER)
+    base = make()
+    cited = cand.citations[0]
+    odd = make(hits=_edit_hit(base, cited, payload={**base.hits[cited].payload, "extra": {"a": [{"b"}]}, "odd": bytearray(b"x")}))
+    assert cache.key(cand, odd) is None
+    assert same(cache.check(cand, odd), CHECKER.check(cand, make()))
+    typed = make(hits=_edit_hit(base, cited, payload={**base.hits[cited].payload, "flag": True}))
+    assert cache.key(cand, typed) != cache.key(cand, make(hits=_edit_hit(base, cited, payload={**base.hits[cited].payload, "flag": 1})))

@@ -88,18 +88,24 @@ class CheckCache:
         hits = evidence.hits
         cited = [hits.get(c) for c in candidate.citations]
         versions = {(h.article_id, h.version) for h in cited if h is not None}
-        chunks = tuple(
-            (c, _hit_key(evidence, c)) for c, h in hits.items() if (h.article_id, h.version) in versions
-        ) if versions else ()
+        try:
+            chunks = tuple((c, _hit_key(evidence, c)) for c, h in hits.items() if (h.article_id, h.version) in versions)
+        except TypeError:  # a payload value that cannot be part of a key: checked afresh
+            return None
         history = tuple((i, evidence.history.get(i)) for i in candidate.history_citations)
         facts = tuple(evidence.facts.items())
         exempt = evidence.remember((_MEMO, "exempt"), lambda: frozenset(_repeatable_numbers(evidence.customer_texts, list(evidence.facts.values()))))
         given = evidence.remember((_MEMO, "given"), lambda: _given(evidence.customer_texts))
-        return (
+        key = (
             candidate.text, tuple(candidate.citations), candidate.engine, tuple(candidate.history_citations),
-            evidence.channel, evidence.intent if evidence.intent in self._intents else None, (today.year, today.month, today.day), facts, chunks, history,
-            exempt & stated_numbers(candidate.text) if exempt else frozenset(), given,
+            evidence.channel, evidence.intent if evidence.intent in self._intents else None, (today.year, today.month, today.day),
+            facts, chunks, history, exempt & stated_numbers(candidate.text) if exempt else frozenset(), given,
         )
+        try:
+            hash(key)
+        except TypeError:  # a fact that is not a string, say: checked afresh
+            return None
+        return key
 
 
 def _named_intents(policy: Any) -> frozenset[str]:
@@ -120,15 +126,19 @@ def _hit_key(evidence: Evidence, chunk_id: str) -> Hashable:
 
 
 def _frozen(value: Any) -> Hashable:
-    """A payload as a hashable value that tells apart every payload that differs (order kept)."""
+    """A payload as a hashable value that tells apart every payload that differs (order kept; a
+    value's type too: ``True`` is not ``1``). TypeError: a value that cannot be told apart."""
+    kind = type(value)
+    if kind is str or kind is int or value is None:
+        return value
     if isinstance(value, dict):
         return ("dict", tuple((k, _frozen(v)) for k, v in value.items()))
     if isinstance(value, list | tuple):
-        return (type(value).__name__, tuple(_frozen(v) for v in value))
+        return (kind.__name__, tuple(_frozen(v) for v in value))
     if isinstance(value, set | frozenset):
         return ("set", frozenset(_frozen(v) for v in value))
-    hash(value)  # anything else must be hashable as it is (a str, int, date, None)
-    return value
+    hash(value)
+    return (kind.__name__, value)
 
 
 @lru_cache(maxsize=8192)
