@@ -164,10 +164,11 @@ async def main_async(args: argparse.Namespace) -> None:
 
             profiler = cProfile.Profile()
             profiler.enable()
+        checks = getattr(container.suggester, "checks", None)
+        hits0, misses0 = (checks.hits, checks.misses) if checks is not None else (0, 0)
         threads0, cpu0, wall0 = thread_cpu(), time.process_time(), time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(args.clients)))
         cpu, wall, threads = time.process_time() - cpu0, time.perf_counter() - wall0, thread_cpu()
-        checks = getattr(container.suggester, "checks", None)
         if profiler is not None:
             profiler.disable()
             profiler.dump_stats(args.profile)
@@ -175,7 +176,7 @@ async def main_async(args: argparse.Namespace) -> None:
           f"(+{args.requests if args.warm else args.warmup} warm-up{' on the same questions' if args.warm else ''}): CPU per request {1000 * cpu / args.requests:.2f} ms, errors {errors}"
           f" (wall {1000 * wall / args.requests:.1f} ms/request, not comparable on a shared machine)")
     if checks is not None:
-        print(f"  reply checks cache: {checks.hits} hits, {checks.misses} misses (warm-up included)")
+        print(f"  reply checks cache (measured requests): {checks.hits - hits0} hits, {checks.misses - misses0} misses")
     per_thread = {k: v - threads0.get(k, 0.0) for k, v in threads.items()}
     print("  by thread (ms/request): " + ", ".join(f"{k} {1000 * v / args.requests:.2f}" for k, v in
                                                    sorted(per_thread.items(), key=lambda kv: -kv[1]) if v > 0))
