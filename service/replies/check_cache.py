@@ -8,10 +8,10 @@ third of a request's CPU) are a pure function of:
 
 * the checker: its policy and its switched-off checks (the cache is emptied when either changes);
 * the candidate: text, cited chunk ids, engine, cited interaction ids;
-* the evidence: channel, the intent if a disclosure names it (the only use of the intent: a
-  required disclosure; any other intent requires what no intent does), the day, the known facts (in order), every retrieved chunk that
-  shares an article version with a cited chunk (all of it: ids, version, title, heading, text and
-  payload), the text of every cited interaction;
+* the evidence: channel; the intent if a disclosure names it (the intent's one use is to
+  require a disclosure: an intent none names requires what no intent does); the day; the known
+  facts (in order); every retrieved chunk that shares an article version with a cited chunk (all
+  of it: ids, version, title, heading, text and payload); the text of every cited interaction;
 * the customer's messages, through two things only: the numbers they stated that the reply also
   states (the grounded check lets a reply repeat them), and the personal data they gave (kind and
   value, in order: the PII check compares the reply's against it).
@@ -25,6 +25,7 @@ an evidence without a day (its day would be the clock's, read twice).
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -49,7 +50,7 @@ class CheckCache:
         self.size = size
         self.hits = 0
         self.misses = 0
-        self._reports: OrderedDict[Hashable, CheckReport] = OrderedDict()
+        self._reports: OrderedDict[Hashable, _Stored] = OrderedDict()
         self._lock = threading.Lock()
         self._made_for: tuple[Any, frozenset[str]] = (checker.policy, checker.disabled)
         self._intents = _named_intents(checker.policy)
@@ -65,17 +66,17 @@ class CheckCache:
             return self.checker.check(candidate, evidence)
         key = (id(policy), disabled, key)
         with self._lock:
-            report = self._reports.get(key)
-            if report is not None:
+            stored = self._reports.get(key)
+            if stored is not None:
                 self._reports.move_to_end(key)
                 self.hits += 1
-        if report is not None:
-            return _copy(report)
+        if stored is not None:
+            return _report(stored)
         report = self.checker.check(candidate, evidence)
         with self._lock:
             self.misses += 1
             if self._made_for[0] is policy and self._made_for[1] == disabled:
-                self._reports[key] = _copy(report)
+                self._reports[key] = _stored(report)
                 while len(self._reports) > self.size:
                     self._reports.popitem(last=False)
         return report
@@ -120,16 +121,36 @@ def _given(customer_texts: list[str]) -> tuple[tuple[str | None, str], ...]:
 
 
 def _hit_key(evidence: Evidence, chunk_id: str) -> Hashable:
+    """A retrieved chunk, all of it. Its strings are interned: each request's chunks are new
+    objects, and the keys kept would otherwise hold a copy of the same text apiece."""
     hit = evidence.hits[chunk_id]
     return evidence.remember((_MEMO, "hit", chunk_id), lambda: (
-        hit.chunk_id, hit.article_id, hit.version, hit.title, hit.heading, hit.text, _frozen(hit.payload or {})))
+        _frozen(hit.chunk_id), _frozen(hit.article_id), _frozen(hit.version), _frozen(hit.title), _frozen(hit.heading),
+        _frozen(hit.text), _shared(_frozen(hit.payload or {}))))
+
+
+_PAYLOADS: dict[Hashable, Hashable] = {}
+"""One instance of each frozen payload (the chunks of an article version share it, request after
+request), so the keys kept share it too. Emptied when it reaches :data:`_PAYLOADS_MAX`."""
+_PAYLOADS_MAX = 4096
+
+
+def _shared(frozen: Hashable) -> Hashable:
+    kept = _PAYLOADS.get(frozen)
+    if kept is None:
+        if len(_PAYLOADS) >= _PAYLOADS_MAX:
+            _PAYLOADS.clear()
+        kept = _PAYLOADS[frozen] = frozen
+    return kept
 
 
 def _frozen(value: Any) -> Hashable:
     """A payload as a hashable value that tells apart every payload that differs (order kept; a
     value's type too: ``True`` is not ``1``). TypeError: a value that cannot be told apart."""
     kind = type(value)
-    if kind is str or kind is int or value is None:
+    if kind is str:
+        return sys.intern(value)
+    if kind is int or value is None:
         return value
     if isinstance(value, dict):
         return ("dict", tuple((k, _frozen(v)) for k, v in value.items()))
@@ -153,6 +174,15 @@ def stated_numbers(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def _copy(report: CheckReport) -> CheckReport:
-    """A report nobody else holds (a caller may add to its findings)."""
-    return CheckReport([CheckResult(r.check, r.passed, list(r.findings)) for r in report.results], report.support)
+_Stored = tuple[tuple[tuple[str, bool, tuple[str, ...]], ...], float]
+
+
+def _stored(report: CheckReport) -> _Stored:
+    """A report as kept: tuples (small, and nobody can change them)."""
+    return tuple((r.check, r.passed, tuple(r.findings)) for r in report.results), report.support
+
+
+def _report(stored: _Stored) -> CheckReport:
+    """A kept report as a new one of its own (a caller may add to its findings)."""
+    results, support = stored
+    return CheckReport([CheckResult(check, passed, list(findings)) for check, passed, findings in results], support)
