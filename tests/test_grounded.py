@@ -88,3 +88,21 @@ def test_chat_is_short_and_one_reply_per_article_in_rank_order():
 def test_security_topics_carry_the_password_disclosure():
     reply = ENGINE.replies(hits("account-reset-password"), "chat", facts={})[0].candidate.text
     assert reply.endswith("For your security, never share your password with anyone, including us.")
+
+
+def test_a_kept_shaped_reply_is_the_reply_shaped_afresh():
+    """Issue 18: filled and shaped replies are kept per engine; each is what shaping gives."""
+    from service.replies.channels import shape
+
+    engine = GroundedEngine(POLICY)
+    facts_seen = [{}, {"first_name": "Dana"}, {"first_name": "Dana", "order_id": "4471920"}, {"order_id": "A-991", "first_name": "Lee"}]
+    for _ in range(2):  # kept the first time round, read back the second
+        for a in ARTICLES.values():
+            for channel in ("chat", "email", "sms", "voice"):
+                for facts in facts_seen:
+                    for intent in (None, "refund_request"):
+                        for reply in engine.replies(hits(a.id), channel, facts=facts, intent=intent):
+                            template = a.replies.get(channel) or (a.replies.get("sms") if channel == "sms" else None) or a.replies.get("default")
+                            disclosures = POLICY.disclosures_for(channel, intent, set(a.tags))
+                            assert reply.candidate.text == shape(fill(template, facts), channel, POLICY, facts=facts, disclosures=disclosures)
+    assert 0 < len(engine._shaped) <= engine.SHAPED

@@ -19,7 +19,7 @@ import structlog
 from service.domain.interactions import DEFAULT_DIRECTION, Interaction
 from service.domain.pii import Redactor
 from service.errors import AppError, InvalidInput
-from service.replies.conversation import Conversation, short, validate
+from service.replies.conversation import Conversation, Message, short, validate
 from service.replies.intent_and_knowledge import Classifier, find_grounds
 from service.replies.service import SuggestionService
 from service.summaries.service import audit_record
@@ -56,8 +56,9 @@ class AssistService:
             raise InvalidInput("top_k must be between 1 and 20")
         started = time.perf_counter()
         redactor = Redactor()
-        def mask() -> list[Any]:
-            return [type(m)(m.role, redactor.redact(m.text)) for m in conv.messages]
+
+        def mask() -> list[Message]:
+            return [Message(m.role, redactor.redact(m.text)) for m in conv.messages]
 
         # The PII regexes over up to 200 x 8000 characters run off the loop; a short conversation
         # costs less here than the hand-off to a thread (issue 18).
@@ -77,7 +78,7 @@ class AssistService:
             intent = {"intent": grounds.intent, "confidence": round(grounds.confidence, 4)} if grounds.classified else None
             result = await self.suggester.suggest(
                 tenant, conv, n=n, use_llm=use_llm, hits=grounds.hits, intent=(intent or {}).get("intent"),
-                audit_extra=summary_in_audit,
+                audit_extra=summary_in_audit, masked=(redactor, masked),  # masked once, here
             )
             return intent, grounds.hits, result, grounds.retrieval_ms
 

@@ -39,6 +39,7 @@ from service.errors import Unavailable
 from service.llm.gateway import LLMGateway, LLMSkipped, LLMUsage
 from service.ports import SearchHit, SuggestionLog
 from service.replies.channels import fill, shape
+from service.replies.check_cache import CheckCache
 from service.replies.conversation import Attempt, Conversation, Message, Prepared, Suggestion, SuggestResult, short, validate
 from service.replies.grounded import GroundedEngine
 from service.replies.intent_and_knowledge import Classifier, find_grounds
@@ -74,6 +75,8 @@ class SuggestionService:
         self.knowledge = knowledge
         self.gateway = gateway
         self.checker = checker
+        self.checks = CheckCache(checker)
+        """The checker behind a cache: the same approved reply recurs from request to request."""
         self.policy = checker.policy
         self.engine = GroundedEngine(checker.policy)
         self.prompts = prompts
@@ -107,10 +110,13 @@ class SuggestionService:
         hits: list[SearchHit] | None = None,
         intent: str | None = None,
         audit_extra: Callable[[], Awaitable[dict[str, Any]]] | None = None,
+        masked: tuple[Redactor, list[Message]] | None = None,
     ) -> SuggestResult:
         """``audit_extra``: more of the same answer to keep in its audit record (``/v1/assist``
-        adds its summary: one record per call); awaited just before the record is written."""
-        prep = await self._prepare(tenant, conv, n, hits, intent)
+        adds its summary: one record per call); awaited just before the record is written.
+        ``masked``: the conversation already masked (a fresh redactor and the messages it masked,
+        in order), so it is not masked twice."""
+        prep = await self._prepare(tenant, conv, n, hits, intent, masked)
         usage = LLMUsage()
         attempts: list[Attempt] = []
         choice: LLMChoice | None = None
@@ -152,13 +158,15 @@ class SuggestionService:
 
     # -- steps --
 
-    async def _prepare(self, tenant: str, conv: Conversation, n: int, hits: list[SearchHit] | None, intent: str | None) -> Prepared:
+    async def _prepare(self, tenant: str, conv: Conversation, n: int, hits: list[SearchHit] | None, intent: str | None,
+                       done: tuple[Redactor, list[Message]] | None = None) -> Prepared:
         validate(conv, n)
         started = time.perf_counter()
-        redactor = Redactor()
+        redactor = done[0] if done is not None else Redactor()
 
         def scan() -> tuple[list[Message], Any]:  # regexes over up to 200 x 8000 characters: off the loop (issue 12)
-            return [Message(m.role, redactor.redact(m.text)) for m in conv.messages], self.policy.escalation_for(conv.customer_texts())
+            masked = done[1] if done is not None else [Message(m.role, redactor.redact(m.text)) for m in conv.messages]
+            return masked, self.policy.escalation_for(conv.customer_texts())
 
         masked, escalation = scan() if short(conv) else await asyncio.to_thread(scan)
         retrieval_ms = 0.0
@@ -186,7 +194,7 @@ class SuggestionService:
         return None
 
     def _check(self, candidate: Candidate, evidence: Evidence) -> CheckReport:
-        report = self.checker.check(candidate, evidence)
+        report = self.checks.check(candidate, evidence)
         if self.metrics is not None:
             for r in report.failed():
                 self.metrics.policy_failures.labels(r.check).inc()

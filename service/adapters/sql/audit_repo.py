@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -48,8 +49,19 @@ def _head(row: Any) -> ChainHead:
     return ChainHead(row.tenant_id, int(row.last_seq), str(row.last_hash), int(row.anchor_seq), str(row.anchor_hash))
 
 
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """A row to insert with an audit record, as its table (an ORM class) and its column values:
+    no ORM object is made only to be read back into values (issue 18)."""
+
+    model: type
+    values: dict[str, Any]
+
+
 def _column_values(obj: Any) -> dict[str, Any]:
     """The column values set on an ORM object, for a bulk INSERT (unset ones take defaults)."""
+    if isinstance(obj, TableRow):
+        return obj.values
     state = vars(obj)
     return {a.key: state[a.key] for a in inspect(type(obj)).column_attrs if a.key in state}
 
@@ -65,7 +77,7 @@ def _tables(records: Sequence[ChainRecord], rows: Sequence[Any]) -> dict[type, l
     """What to insert, by table: the records first, then the rows pointing at them."""
     tables: dict[type, list[dict[str, Any]]] = {AuditRecord: [r.columns() for r in records]}
     for obj in rows:
-        tables.setdefault(type(obj), []).append(_column_values(obj))
+        tables.setdefault(obj.model if isinstance(obj, TableRow) else type(obj), []).append(_column_values(obj))
     return {model: values for model, values in tables.items() if values}
 
 
@@ -89,7 +101,8 @@ class SqlAuditTx:
         return _head(found)
 
     async def add(self, records: Sequence[ChainRecord], rows: Sequence[Any] = ()) -> None:
-        """The records first (in one INSERT), then the rows (ORM objects, by table) pointing at them."""
+        """The records first (in one INSERT), then the rows (ORM objects or :class:`TableRow`, by
+        table) pointing at them."""
         for model, values in _tables(records, rows).items():
             await self.uow.execute(insert(model), values)
 

@@ -14,8 +14,10 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from service.adapters.sql.audit_repo import TableRow
 from service.adapters.sql.models import Suggestion
 from service.ports import StoredSuggestion
 
@@ -29,17 +31,18 @@ def suggestion_rows(
     intent: str | None,
     channel: str,
     created_at: datetime | None = None,
-) -> list[Suggestion]:
-    """One row per suggestion; each has ``id``, ``text``, ``engine`` and ``prompt`` (attributes or keys)."""
+) -> list[TableRow]:
+    """One ``suggestions`` row per suggestion; each has ``id``, ``text``, ``engine`` and ``prompt``
+    (attributes or keys)."""
     now = created_at or datetime.now(UTC)
     rows = []
     for s in suggestions:
         get = s.get if isinstance(s, dict) else (lambda k, _s=s: getattr(_s, k, None))
-        rows.append(Suggestion(
-            id=str(get("id")), tenant_id=tenant_id, audit_id=audit_id, conversation_id=conversation_id,
-            prompt=get("prompt"), intent=intent, channel=channel, engine=str(get("engine") or "unknown"),
-            text=str(get("text") or ""), created_at=now,
-        ))
+        rows.append(TableRow(Suggestion, {
+            "id": str(get("id")), "tenant_id": tenant_id, "audit_id": audit_id, "conversation_id": conversation_id,
+            "prompt": get("prompt"), "intent": intent, "channel": channel, "engine": str(get("engine") or "unknown"),
+            "text": str(get("text") or ""), "created_at": now,
+        }))
     return rows
 
 
@@ -67,7 +70,7 @@ class SqlSuggestionLog:
             return
         now = datetime.now(UTC)
 
-        def rows(audit_id: str) -> list[Suggestion]:
+        def rows(audit_id: str) -> list[TableRow]:
             return suggestion_rows(tenant, audit_id, suggestions, conversation_id=conversation_id, intent=intent,
                                    channel=channel, created_at=now)
 
@@ -75,4 +78,4 @@ class SqlSuggestionLog:
             await trail.record(audit, rows=lambda rec: rows(rec.id))
             return
         async with self.sessions.begin() as session:
-            session.add_all(rows(str(uuid.uuid4())))
+            await session.execute(insert(Suggestion), [r.values for r in rows(str(uuid.uuid4()))])

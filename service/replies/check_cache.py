@@ -1,0 +1,188 @@
+"""Memoised reply checks (issue 18): the same reply checked against the same evidence gives the
+same report, so it is worked out once per process.
+
+Without an LLM every candidate is approved text (an article's reply, the escalation or fallback
+reply) filled with the request's facts, so the same reply, citing the same chunks, on the same
+channel, recurs from one request to the next; its checks (:meth:`PolicyChecker.check`, about a
+third of a request's CPU) are a pure function of:
+
+* the checker: its policy and its switched-off checks (the cache is emptied when either changes);
+* the candidate: text, cited chunk ids, engine, cited interaction ids;
+* the evidence: channel; the intent if a disclosure names it (the intent's one use is to
+  require a disclosure: an intent none names requires what no intent does); the day; the known
+  facts (in order); every retrieved chunk that shares an article version with a cited chunk (all
+  of it: ids, version, title, heading, text and payload); the text of every cited interaction;
+* the customer's messages, through two things only: the numbers they stated that the reply also
+  states (the grounded check lets a reply repeat them), and the personal data they gave (kind and
+  value, in order: the PII check compares the reply's against it).
+
+All of it is the key, so a hit gives the report the checks would give. A check that comes to read
+another input must add it to :meth:`CheckCache.key` (``tests/test_check_cache.py`` compares cached
+and fresh reports over the eval datasets' replies, and misses on a change of each input). Replies an
+LLM wrote are checked afresh (they do not recur; they would only push out those that do), and so is
+an evidence without a day (its day would be the clock's, read twice).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from service.domain.text import sentences
+from service.guardrails.claims import facts_of, without_lead_in
+from service.guardrails.numbers import prepare
+from service.replies.policy import Candidate, CheckReport, CheckResult, Evidence, PolicyChecker, _redacted, _repeatable_numbers
+
+_MEMO = "check_cache"
+"""Prefix of this module's entries in an evidence's memo (apart from the checks' own)."""
+
+
+class CheckCache:
+    """A bounded LRU of check reports in front of one :class:`PolicyChecker`."""
+
+    def __init__(self, checker: PolicyChecker, *, size: int = 2048) -> None:
+        self.checker = checker
+        self.size = size
+        self.hits = 0
+        self.misses = 0
+        self._reports: OrderedDict[Hashable, _Stored] = OrderedDict()
+        self._lock = threading.Lock()
+        self._made_for: tuple[Any, frozenset[str]] = (checker.policy, checker.disabled)
+        self._intents = _named_intents(checker.policy)
+
+    def check(self, candidate: Candidate, evidence: Evidence) -> CheckReport:
+        policy, disabled = self.checker.policy, self.checker.disabled
+        if self._made_for[0] is not policy or self._made_for[1] != disabled:  # a new policy: nothing carries over
+            with self._lock:
+                self._reports.clear()
+                self._made_for, self._intents = (policy, disabled), _named_intents(policy)
+        key = self.key(candidate, evidence)
+        if key is None:
+            return self.checker.check(candidate, evidence)
+        key = (id(policy), disabled, key)
+        with self._lock:
+            stored = self._reports.get(key)
+            if stored is not None:
+                self._reports.move_to_end(key)
+                self.hits += 1
+        if stored is not None:
+            return _report(stored)
+        report = self.checker.check(candidate, evidence)
+        with self._lock:
+            self.misses += 1
+            if self._made_for[0] is policy and self._made_for[1] == disabled:
+                self._reports[key] = _stored(report)
+                while len(self._reports) > self.size:
+                    self._reports.popitem(last=False)
+        return report
+
+    def key(self, candidate: Candidate, evidence: Evidence) -> Hashable | None:
+        """Everything the report depends on; None: not cached (an LLM's reply, no day given)."""
+        if candidate.engine == "llm" or not isinstance(evidence.today, date):
+            return None
+        today = evidence.today
+        hits = evidence.hits
+        cited = [hits.get(c) for c in candidate.citations]
+        versions = {(h.article_id, h.version) for h in cited if h is not None}
+        try:
+            chunks = tuple((c, _hit_key(evidence, c)) for c, h in hits.items() if (h.article_id, h.version) in versions)
+        except TypeError:  # a payload value that cannot be part of a key: checked afresh
+            return None
+        history = tuple((i, evidence.history.get(i)) for i in candidate.history_citations)
+        facts = tuple(evidence.facts.items())
+        exempt = evidence.remember((_MEMO, "exempt"), lambda: frozenset(_repeatable_numbers(evidence.customer_texts, list(evidence.facts.values()))))
+        given = evidence.remember((_MEMO, "given"), lambda: _given(evidence.customer_texts))
+        key = (
+            candidate.text, tuple(candidate.citations), candidate.engine, tuple(candidate.history_citations),
+            evidence.channel, evidence.intent if evidence.intent in self._intents else None, (today.year, today.month, today.day),
+            facts, chunks, history, exempt & stated_numbers(candidate.text) if exempt else frozenset(), given,
+        )
+        try:
+            hash(key)
+        except TypeError:  # a fact that is not a string, say: checked afresh
+            return None
+        return key
+
+
+def _named_intents(policy: Any) -> frozenset[str]:
+    """The intents some disclosure requires something for."""
+    return frozenset().union(*(d.intents for d in policy.disclosures))
+
+
+def _given(customer_texts: list[str]) -> tuple[tuple[str | None, str], ...]:
+    """The personal data the customer gave, as the PII check reads it: (kind, value), in order."""
+    given = _redacted(customer_texts)
+    return tuple((given.kind_of(ph), value) for ph, value in given.mapping.items())
+
+
+def _hit_key(evidence: Evidence, chunk_id: str) -> Hashable:
+    """A retrieved chunk, all of it. Its strings are interned: each request's chunks are new
+    objects, and the keys kept would otherwise hold a copy of the same text apiece."""
+    hit = evidence.hits[chunk_id]
+    return evidence.remember((_MEMO, "hit", chunk_id), lambda: (
+        _frozen(hit.chunk_id), _frozen(hit.article_id), _frozen(hit.version), _frozen(hit.title), _frozen(hit.heading),
+        _frozen(hit.text), _shared(_frozen(hit.payload or {}))))
+
+
+_PAYLOADS: dict[Hashable, Hashable] = {}
+"""One instance of each frozen payload (the chunks of an article version share it, request after
+request), so the keys kept share it too. Emptied when it reaches :data:`_PAYLOADS_MAX`."""
+_PAYLOADS_MAX = 4096
+
+
+def _shared(frozen: Hashable) -> Hashable:
+    kept = _PAYLOADS.get(frozen)
+    if kept is None:
+        if len(_PAYLOADS) >= _PAYLOADS_MAX:
+            _PAYLOADS.clear()
+        kept = _PAYLOADS[frozen] = frozen
+    return kept
+
+
+def _frozen(value: Any) -> Hashable:
+    """A payload as a hashable value that tells apart every payload that differs (order kept; a
+    value's type too: ``True`` is not ``1``). TypeError: a value that cannot be told apart."""
+    kind = type(value)
+    if kind is str:
+        return sys.intern(value)
+    if kind is int or value is None:
+        return value
+    if isinstance(value, dict):
+        return ("dict", tuple((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return (kind.__name__, tuple(_frozen(v) for v in value))
+    if isinstance(value, set | frozenset):
+        return ("set", frozenset(_frozen(v) for v in value))
+    hash(value)
+    return (kind.__name__, value)
+
+
+@lru_cache(maxsize=8192)
+def stated_numbers(text: str) -> frozenset[str]:
+    """Every value a fact of ``text``'s sentences can take, read as the grounded check reads a
+    claim (:func:`service.guardrails.claims.check_claims`): a number of the customer's matters
+    to the report only if it is one of these."""
+    out: set[str] = set()
+    for s in sentences(text):
+        for t in {s, without_lead_in(s)}:
+            out.update(f.value for f in facts_of(prepare(t), acts="claim"))
+    return frozenset(out)
+
+
+_Stored = tuple[tuple[tuple[str, bool, tuple[str, ...]], ...], float]
+
+
+def _stored(report: CheckReport) -> _Stored:
+    """A report as kept: tuples (small, and nobody can change them)."""
+    return tuple((r.check, r.passed, tuple(r.findings)) for r in report.results), report.support
+
+
+def _report(stored: _Stored) -> CheckReport:
+    """A kept report as a new one of its own (a caller may add to its findings)."""
+    results, support = stored
+    return CheckReport([CheckResult(check, passed, list(findings)) for check, passed, findings in results], support)
