@@ -38,21 +38,3 @@ async def test_migrations_are_safe_to_run_twice_on_postgres(pg_url):
         assert {"api_keys", "tenants", "knowledge_documents", "audit_records", "interactions"} <= tables
     finally:
         await engine.dispose()
-
-
-async def test_key_reads_take_no_transaction_on_postgres(pg_url):
-    """Issue 18: the key read of every request is one statement in autocommit (no BEGIN and
-    ROLLBACK round trips); the writers' sessions still run in transactions."""
-    from sqlalchemy import text
-
-    from service.adapters.sql.engine import make_engine, read_session_factory, session_factory
-
-    engine = make_engine(pg_url)
-    try:
-        for factory, in_transaction in ((read_session_factory(engine), False), (session_factory(engine), True)):
-            async with factory() as session:
-                assert (await session.execute(text("select 1"))).scalar() == 1
-                raw = await (await session.connection()).get_raw_connection()
-                assert raw.driver_connection.is_in_transaction() is in_transaction
-    finally:
-        await engine.dispose()

@@ -185,14 +185,9 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker:
 
 
 def read_session_factory(engine: AsyncEngine) -> async_sessionmaker:
-    """Sessions that only read, one statement each (the API key read of every request): on SQLite
-    they neither queue for the write lock nor hold it (so never write in one). On PostgreSQL they
-    run in autocommit: the statement is its own transaction, without the BEGIN and ROLLBACK round
-    trips around it (issue 18)."""
-    options: dict[str, Any] = {READ_ONLY: True}
-    if engine.dialect.name == "postgresql":
-        options["isolation_level"] = "AUTOCOMMIT"
-    return async_sessionmaker(engine.execution_options(**options), expire_on_commit=False)
+    """Sessions that only read: on SQLite they neither queue for the write lock nor hold it (so
+    never write in one). On PostgreSQL they are ordinary sessions."""
+    return async_sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
 
 def alembic_config() -> Config:
