@@ -147,6 +147,7 @@ def test_a_change_of_any_input_misses_the_cache() -> None:
         "a cited interaction's text": make(history={"i-1": "Dana was promised a refund."}),
         "a number the customer stated that the reply states": make(customer_texts=["How long do I have? It's 6 months old."]),
         "personal data the customer gave": make(customer_texts=["How long? Call me on 415-555-0132. Order 4471920."]),
+        "any number the customer stated": make(customer_texts=["How long do I have? Ticket 17. It's order 4471920."]),
     }
     for what, c in changed_candidates.items():
         assert cache.key(c, base) != key, what
@@ -155,7 +156,7 @@ def test_a_change_of_any_input_misses_the_cache() -> None:
     # What the report does not depend on does not miss.
     unchanged = {
         "an intent no disclosure names": make(intent="no_such_intent"),
-        "a number the reply does not state": make(customer_texts=["How long do I have? Ticket 17. It's order 4471920."]),
+        "the customer's amounts, when the reply states none": make(customer_texts=["How long do I have to return a sweater? It cost $40. It's order 4471920."]),
         "a retrieved chunk of another article": make(hits=_edit_hit(base, other_article, text="Something else.")),
         "a score": make(hits=_edit_hit(base, cited, score=0.01)),
         "an interaction not cited": make(history={"i-1": "Dana was promised a call back.", "i-2": "Other."}),
@@ -228,3 +229,23 @@ def test_what_cannot_be_a_key_is_checked_afresh() -> None:
     assert same(cache.check(cand, odd), CHECKER.check(cand, make()))
     typed = make(hits=_edit_hit(base, cited, payload={**base.hits[cited].payload, "flag": True}))
     assert cache.key(cand, typed) != cache.key(cand, make(hits=_edit_hit(base, cited, payload={**base.hits[cited].payload, "flag": 1})))
+
+
+def test_the_customers_amounts_and_words_are_keyed_where_the_reply_reads_them() -> None:
+    """The grounded check reads the customer's amounts for a reply that states an amount (as
+    written or in number words), and their words for a reply with a caution: there a different
+    customer message must miss, and the cached report must be the fresh one."""
+    hits = chunks("pricing-price-dropped") + chunks("orders-add-item")
+
+    def make(text: str) -> Evidence:
+        return Evidence("voice", {h.chunk_id: h for h in hits}, [text], {"first_name": "Dana"}, None, today=TODAY)
+
+    cache = CheckCache(CHECKER)
+    for reply in ("Your $60 refund plus the $25 belt makes a new total of $85.",
+                  "Your sixty dollar refund plus the twenty-five dollar belt makes eighty-five dollars.",
+                  "They aren't designed to be submerged, so wading through streams isn't what they're made for."):
+        cand = Candidate(reply, [hits[0].chunk_id], "grounded")
+        a, b = make("I have a $60 refund open and want to add a $25 belt. Can I wade through streams?"), make("Can I add a belt to my refund?")
+        assert cache.key(cand, a) != cache.key(cand, b), reply
+        for ev in (a, b, a, b):
+            assert same(cache.check(cand, ev), CHECKER.check(cand, ev)), reply

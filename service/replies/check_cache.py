@@ -12,9 +12,11 @@ third of a request's CPU) are a pure function of:
   require a disclosure: an intent none names requires what no intent does); the day; the known
   facts (in order); every retrieved chunk that shares an article version with a cited chunk (all
   of it: ids, version, title, heading, text and payload); the text of every cited interaction;
-* the customer's messages, through two things only: the numbers they stated that the reply also
-  states (the grounded check lets a reply repeat them), and the personal data they gave (kind and
-  value, in order: the PII check compares the reply's against it).
+* the customer's messages, through what the checks read of them: the numbers, colours and
+  materials they stated (all of them: the grounded check lets a reply repeat them), the personal
+  data they gave (kind and value, in order: the PII check compares the reply's against it), the
+  amounts they stated when the reply states an amount, and their content words when the reply
+  carries a caution (:func:`_their_case`).
 
 All of it is the key, so a hit gives the report the checks would give. A check that comes to read
 another input must add it to :meth:`CheckCache.key` (``tests/test_check_cache.py`` compares cached
@@ -30,13 +32,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
-from service.domain.text import sentences
-from service.guardrails.claims import facts_of, without_lead_in
+from service.guardrails.case import case_amounts
+from service.guardrails.claims import _CAUTION
 from service.guardrails.numbers import prepare
-from service.replies.policy import Candidate, CheckReport, CheckResult, Evidence, PolicyChecker, _redacted, _repeatable_numbers
+from service.replies.policy import Candidate, CheckReport, CheckResult, Evidence, PolicyChecker, _redacted, _repeatable_numbers, content_words
 
 _MEMO = "check_cache"
 """Prefix of this module's entries in an evidence's memo (apart from the checks' own)."""
@@ -100,13 +101,26 @@ class CheckCache:
         key = (
             candidate.text, tuple(candidate.citations), candidate.engine, tuple(candidate.history_citations),
             evidence.channel, evidence.intent if evidence.intent in self._intents else None, (today.year, today.month, today.day),
-            facts, chunks, history, exempt & stated_numbers(candidate.text) if exempt else frozenset(), given,
+            facts, chunks, history, exempt, given, *_their_case(candidate.text, evidence),
         )
         try:
             hash(key)
         except TypeError:  # a fact that is not a string, say: checked afresh
             return None
         return key
+
+
+def _their_case(text: str, evidence: Evidence) -> tuple[Hashable, Hashable]:
+    """What else of the customer's words the grounded check reads for ``text``: the amounts they
+    stated, when the reply states an amount (as written or as number words: "ninety-nine
+    dollars"), and their content words, when the reply carries a caution ("isn't what they're
+    made for"). Both are left out otherwise, where the check does not read them."""
+    spelled = prepare(text)
+    money = any(c in text or c in spelled for c in "$€£")
+    amounts = evidence.remember((_MEMO, "amounts"), lambda: case_amounts(evidence.customer_texts)) if money else None
+    caution = _CAUTION.search(text) or _CAUTION.search(spelled)
+    words = evidence.remember((_MEMO, "words"), lambda: frozenset().union(*map(content_words, evidence.customer_texts))) if caution else None
+    return amounts, words
 
 
 def _named_intents(policy: Any) -> frozenset[str]:
@@ -160,18 +174,6 @@ def _frozen(value: Any) -> Hashable:
         return ("set", frozenset(_frozen(v) for v in value))
     hash(value)
     return (kind.__name__, value)
-
-
-@lru_cache(maxsize=8192)
-def stated_numbers(text: str) -> frozenset[str]:
-    """Every value a fact of ``text``'s sentences can take, read as the grounded check reads a
-    claim (:func:`service.guardrails.claims.check_claims`): a number of the customer's matters
-    to the report only if it is one of these."""
-    out: set[str] = set()
-    for s in sentences(text):
-        for t in {s, without_lead_in(s)}:
-            out.update(f.value for f in facts_of(prepare(t), acts="claim"))
-    return frozenset(out)
 
 
 _Stored = tuple[tuple[tuple[str, bool, tuple[str, ...]], ...], float]
