@@ -147,7 +147,6 @@ def test_a_change_of_any_input_misses_the_cache() -> None:
         "a cited interaction's text": make(history={"i-1": "Dana was promised a refund."}),
         "a number the customer stated that the reply states": make(customer_texts=["How long do I have? It's 6 months old."]),
         "personal data the customer gave": make(customer_texts=["How long? Call me on 415-555-0132. Order 4471920."]),
-        "any number the customer stated": make(customer_texts=["How long do I have? Ticket 17. It's order 4471920."]),
     }
     for what, c in changed_candidates.items():
         assert cache.key(c, base) != key, what
@@ -156,6 +155,7 @@ def test_a_change_of_any_input_misses_the_cache() -> None:
     # What the report does not depend on does not miss.
     unchanged = {
         "an intent no disclosure names": make(intent="no_such_intent"),
+        "a number the reply does not state": make(customer_texts=["How long do I have? Ticket 17. It's order 4471920."]),
         "the customer's amounts, when the reply states none": make(customer_texts=["How long do I have to return a sweater? It cost $40. It's order 4471920."]),
         "a retrieved chunk of another article": make(hits=_edit_hit(base, other_article, text="Something else.")),
         "a score": make(hits=_edit_hit(base, cited, score=0.01)),

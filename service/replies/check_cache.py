@@ -13,7 +13,8 @@ third of a request's CPU) are a pure function of:
   facts (in order); every retrieved chunk that shares an article version with a cited chunk (all
   of it: ids, version, title, heading, text and payload); the text of every cited interaction;
 * the customer's messages, through what the checks read of them: the numbers, colours and
-  materials they stated (all of them: the grounded check lets a reply repeat them), the personal
+  materials they stated that the reply also states (:func:`stated_values`: the grounded check
+  lets a reply repeat them), the personal
   data they gave (kind and value, in order: the PII check compares the reply's against it), the
   amounts they stated when the reply states an amount, and their content words when the reply
   carries a caution (:func:`_their_case`).
@@ -27,15 +28,18 @@ an evidence without a day (its day would be the clock's, read twice).
 
 from __future__ import annotations
 
+import re
 import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from service.guardrails.case import case_amounts
-from service.guardrails.claims import _CAUTION
+from service.domain.text import sentences
+from service.guardrails.claims import _CAUTION, facts_of, without_lead_in
 from service.guardrails.numbers import prepare
 from service.replies.policy import Candidate, CheckReport, CheckResult, Evidence, PolicyChecker, _redacted, _repeatable_numbers, content_words
 
@@ -101,7 +105,8 @@ class CheckCache:
         key = (
             candidate.text, tuple(candidate.citations), candidate.engine, tuple(candidate.history_citations),
             evidence.channel, evidence.intent if evidence.intent in self._intents else None, (today.year, today.month, today.day),
-            facts, chunks, history, exempt, given, *_their_case(candidate.text, evidence),
+            facts, chunks, history, exempt & stated_values(candidate.text) if exempt else frozenset(), given,
+            *_their_case(candidate.text, evidence),
         )
         try:
             hash(key)
@@ -174,6 +179,21 @@ def _frozen(value: Any) -> Hashable:
         return ("set", frozenset(_frozen(v) for v in value))
     hash(value)
     return (kind.__name__, value)
+
+
+@lru_cache(maxsize=8192)
+def stated_values(text: str) -> frozenset[str]:
+    """Every value a fact of ``text`` can take, read as the grounded check reads a claim or a
+    clause (:func:`service.guardrails.claims.check_claims`), and every word and figure of it
+    besides (a superset): a number, colour or material of the customer's matters to the report
+    only if it is one of these."""
+    spelled = prepare(text)
+    out: set[str] = set(re.findall(r"[\w.,:/$€£%-]+", spelled.lower())) | set(re.findall(r"\w+", spelled.lower()))
+    for s in sentences(text):
+        for t in {s, without_lead_in(s)}:
+            for acts in ("claim", None):
+                out.update(f.value for f in facts_of(prepare(t), acts=acts))
+    return frozenset(out)
 
 
 _Stored = tuple[tuple[tuple[str, bool, tuple[str, ...]], ...], float]
