@@ -25,18 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-CHANNELS = ("chat", "sms", "email", "voice")
-
-
-def queries() -> list[str]:
-    path = REPO / "evals" / "datasets" / "retrieval.jsonl"
-    return [json.loads(line)["input"]["query"] for line in path.read_text().splitlines() if line.strip()]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_assist import CHANNELS, REPO, queries  # noqa: E402  (its environment and sys.path set-up too)
 
 
 def body_for(texts: list[str], n: int) -> dict[str, Any]:

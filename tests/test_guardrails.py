@@ -831,6 +831,14 @@ def test_a_courtesy_that_turns_to_a_statement_is_a_claim(sentence: str, conversa
     assert is_conversational(sentence) is conversational
 
 
+def escalations_of(message: str) -> list[str]:
+    """The shipped policy's escalations that ``message`` triggers."""
+    return [e.id for e in SHIPPED_POLICY.escalations if e.matches(message)]
+
+
+SHIPPED_POLICY = load_policy(REPO / "knowledge" / "policy.yaml")
+
+
 @pytest.mark.parametrize("message", [
     "ya no quiero seguir viviendo. y encima mi paquete no llega",
     "I don't want to keep living like this",
@@ -841,11 +849,8 @@ def test_a_courtesy_that_turns_to_a_statement_is_a_claim(sentence: str, conversa
     "ik wil niet verder leven",
 ])
 def test_not_wanting_to_go_on_living_is_self_harm_in_every_language(message: str) -> None:
-    from service.replies.policy_file import load_policy
-
-    policy = load_policy(REPO / "knowledge" / "policy.yaml")
-    assert [e.id for e in policy.escalations if e.matches(message)] == ["self_harm"]
-    assert not [e.id for e in policy.escalations if e.matches("I don't want to keep waiting for this parcel")]
+    assert escalations_of(message) == ["self_harm"]
+    assert not escalations_of("I don't want to keep waiting for this parcel")
 
 
 @pytest.mark.parametrize("message", [
@@ -861,10 +866,7 @@ def test_not_wanting_to_go_on_living_is_self_harm_in_every_language(message: str
     "ik hoop niet meer wakker te worden",
 ])
 def test_hoping_not_to_wake_up_and_giving_things_away_are_self_harm(message: str) -> None:
-    from service.replies.policy_file import load_policy
-
-    policy = load_policy(REPO / "knowledge" / "policy.yaml")
-    assert [e.id for e in policy.escalations if e.matches(message)] == ["self_harm"]
+    assert escalations_of(message) == ["self_harm"]
 
 
 @pytest.mark.parametrize("message", [
@@ -875,10 +877,7 @@ def test_hoping_not_to_wake_up_and_giving_things_away_are_self_harm(message: str
     "I'm giving my sister's gift away at the party, can you gift wrap it?",
 ])
 def test_ordinary_sleep_and_giving_away_are_not_self_harm(message: str) -> None:
-    from service.replies.policy_file import load_policy
-
-    policy = load_policy(REPO / "knowledge" / "policy.yaml")
-    assert not [e.id for e in policy.escalations if e.id == "self_harm" and e.matches(message)]
+    assert "self_harm" not in escalations_of(message)
 
 
 @pytest.mark.parametrize("message,escalation", [
@@ -888,10 +887,7 @@ def test_ordinary_sleep_and_giving_away_are_not_self_harm(message: str) -> None:
     ("the battery pack keeps overheating in my pocket", "safety"),
 ])
 def test_leaving_words_and_heat_from_a_product_escalate(message: str, escalation: str) -> None:
-    from service.replies.policy_file import load_policy
-
-    policy = load_policy(REPO / "knowledge" / "policy.yaml")
-    assert escalation in [e.id for e in policy.escalations if e.matches(message)]
+    assert escalation in escalations_of(message)
 
 
 @pytest.mark.parametrize("message", [
@@ -900,7 +896,4 @@ def test_leaving_words_and_heat_from_a_product_escalate(message: str, escalation
     "Is the smoking jacket still on sale?",
 ])
 def test_being_out_and_a_smoking_jacket_do_not_escalate(message: str) -> None:
-    from service.replies.policy_file import load_policy
-
-    policy = load_policy(REPO / "knowledge" / "policy.yaml")
-    assert not [e.id for e in policy.escalations if e.id in ("self_harm", "safety") and e.matches(message)]
+    assert not {"self_harm", "safety"} & set(escalations_of(message))

@@ -95,6 +95,12 @@ _LIST_MARKER = re.compile(r"\s*(?:\(?\d{1,2}[.)]|[a-z][.)]|[-*•])\s*")
 """A list item's number split off as a sentence ("1."): no claim."""
 
 
+def states_a_caution(text: str) -> bool:
+    """Does ``text`` carry a caution ("isn't what they're made for")? Only then does the check
+    read the customer's words (``customer_words`` of :func:`check_claims`)."""
+    return _CAUTION.search(text) is not None
+
+
 @dataclass
 class ClaimFinding:
     claim: str

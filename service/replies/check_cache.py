@@ -37,11 +37,10 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from service.guardrails.case import case_amounts
 from service.domain.text import sentences
-from service.guardrails.claims import _CAUTION, facts_of, without_lead_in
+from service.guardrails.claims import facts_of, states_a_caution, without_lead_in
 from service.guardrails.numbers import prepare
-from service.replies.policy import Candidate, CheckReport, CheckResult, Evidence, PolicyChecker, _redacted, _repeatable_numbers, content_words
+from service.replies.policy import Candidate, CheckReport, CheckResult, Evidence, PolicyChecker, _redacted, _repeatable_numbers, customer_amounts, customer_words
 
 _MEMO = "check_cache"
 """Prefix of this module's entries in an evidence's memo (apart from the checks' own)."""
@@ -122,9 +121,8 @@ def _their_case(text: str, evidence: Evidence) -> tuple[Hashable, Hashable]:
     made for"). Both are left out otherwise, where the check does not read them."""
     spelled = prepare(text)
     money = any(c in text or c in spelled for c in "$€£")
-    amounts = evidence.remember((_MEMO, "amounts"), lambda: case_amounts(evidence.customer_texts)) if money else None
-    caution = _CAUTION.search(text) or _CAUTION.search(spelled)
-    words = evidence.remember((_MEMO, "words"), lambda: frozenset().union(*map(content_words, evidence.customer_texts))) if caution else None
+    amounts = customer_amounts(evidence) if money else None
+    words = customer_words(evidence) if states_a_caution(text) or states_a_caution(spelled) else None
     return amounts, words
 
 

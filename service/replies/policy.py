@@ -167,6 +167,16 @@ def content_words(text: str) -> frozenset[str]:
                      if w and w not in _STOP and len(w) > 1 and not w.isdigit())
 
 
+def customer_amounts(evidence: Evidence) -> frozenset[str]:
+    """The amounts the customer stated (:func:`~service.guardrails.case.case_amounts`), once per request."""
+    return evidence.remember("amounts", lambda: case_amounts(evidence.customer_texts))
+
+
+def customer_words(evidence: Evidence) -> frozenset[str]:
+    """The content words of the customer's messages, once per request."""
+    return evidence.remember("customer_words", lambda: frozenset().union(*map(content_words, evidence.customer_texts)))
+
+
 def _repeatable_numbers(customer_texts: Sequence[str], facts: Sequence[str]) -> set[str]:
     """Numbers (not amounts) and colours or materials the customer stated ("the navy one"), and
     the numbers of the known facts (an order id)."""
@@ -307,7 +317,7 @@ class PolicyChecker:
             *(content_words(s) for s in sources), *(content_words(v) for v in facts)))
         # Numbers the customer stated (not amounts) and the known facts (an order id) may be repeated.
         exempt = evidence.remember("exempt", lambda: _repeatable_numbers(evidence.customer_texts, facts))
-        amounts = evidence.remember("amounts", lambda: case_amounts(evidence.customer_texts))
+        amounts = customer_amounts(evidence)
         claims = [s for s in sentences(candidate.text) if not any(s.strip() in t for t in self._approved_texts)]
         passages = self._passages(candidate, evidence)
         # The cited interactions support claims about this customer only, never policy.
@@ -330,7 +340,7 @@ class PolicyChecker:
                 loose_support=lambda words, allowed=words_allowed: len(words & allowed) / len(words),
                 exempt_numbers=exempt,
                 case_amounts=amounts,
-                customer_words=evidence.remember("customer_words", lambda: frozenset().union(*map(content_words, evidence.customer_texts))),
+                customer_words=customer_words(evidence),
             )
             findings += [f"claim not supported: {f}" for f in result.findings]
             supports += result.supports
