@@ -36,8 +36,10 @@ from evals.framework import COUNT, DEV, HELD_OUT, LOWER, TUNED_ON, CaseResult, R
 from evals.prepared_model import PreparedChatModel
 
 PROVENANCE = {
-    HELD_OUT: "faith-1101..1177 and viol-1101..1191 (tag fresh-v8), written on 2026-11-30 and committed before any run on them",
-    DEV: f"faith-1001..1073, viol-1001..1085 (tag was-held-out-7: the seventh held-out set, first run 0.863 faithful used "
+    HELD_OUT: "faith-1301..1378 and viol-1301..1393 (tag fresh-v9), written on 2026-11-30 and committed before any run on them",
+    DEV: f"faith-1101..1177, viol-1101..1191 (tag was-held-out-8: the eighth held-out set, first look 0.766 faithful used "
+         f"(59/77) / 8 of 91 through, then 6 after policy v9; tuned on from now), "
+         f"faith-1001..1073, viol-1001..1085 (tag was-held-out-7: the seventh held-out set, first run 0.863 faithful used "
          f"(63/73) / 5 of 85 through, then tuned on), "
          f"faith-801..868, viol-801..885 (tag was-held-out-6: the sixth held-out set, first run 0.853 faithful used "
          f"(58/68) / 4 of 85 through, then tuned on), "
