@@ -165,6 +165,26 @@ async def new_key(client: AppClient, tenant: str, scopes: str) -> dict[str, str]
     return {"Authorization": f"Bearer {key}"}
 
 
+@asynccontextmanager
+async def knowledge_app(settings: Settings, overrides: dict[str, Any], **client_options: Any) -> AsyncIterator[tuple[Any, Any]]:
+    """For a module-scoped fixture: an app on ``settings`` with the sample knowledge ingested,
+    its Litestar test client and its container."""
+    from litestar.testing import AsyncTestClient
+
+    app = create_app(settings, overrides)
+    async with AsyncTestClient(app=app, **client_options) as c:
+        container = app.state.container
+        await container.knowledge.ingest_dir(settings.content.knowledge_dir)
+        yield c, container
+
+
+async def authorize(client: Any, container: Any, tenant: str, scopes: str) -> str:
+    """A key for ``tenant`` with ``scopes``, made the client's default Authorization; returns it."""
+    key, _ = await container.keys.create(tenant, scopes)
+    client.headers["Authorization"] = f"Bearer {key}"
+    return key
+
+
 @pytest.fixture
 def knowledge_copy(tmp_path: Path) -> Path:
     """A writable copy of the sample knowledge (articles only)."""

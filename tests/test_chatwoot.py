@@ -18,12 +18,10 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from litestar.testing import AsyncTestClient
 
-from service.app import create_app
 from service.continuity.chatwoot import sign
 from service.continuity.replies import re_asks
-from tests.conftest import make_settings
+from tests.conftest import authorize, knowledge_app, make_settings
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -56,13 +54,9 @@ def module_tmp(tmp_path_factory) -> Path:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def client(module_tmp, real_embedder, counter):
-    settings = make_settings(module_tmp / "data")
-    app = create_app(settings, {"embedder": real_embedder, "counter": counter, "clock": lambda: NOW})
-    async with AsyncTestClient(app=app) as c:
-        container = app.state.container
-        await container.knowledge.ingest_dir(settings.content.knowledge_dir)
-        key, _ = await container.keys.create("acme", "suggestions:read,interactions:read,interactions:write")
-        c.headers["Authorization"] = f"Bearer {key}"
+    overrides = {"embedder": real_embedder, "counter": counter, "clock": lambda: NOW}
+    async with knowledge_app(make_settings(module_tmp / "data"), overrides) as (c, container):
+        await authorize(c, container, "acme", "suggestions:read,interactions:read,interactions:write")
         svc = container.continuity
         await svc.configure("acme", chatwoot_url_secret="s3cret-url-token", chatwoot_account_id=7)
         await svc.configure("signed", chatwoot_signing_secret="whsec-chatwoot")

@@ -14,15 +14,13 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from litestar.testing import AsyncTestClient
 
-from service.app import create_app
 from service.continuity.cache import HistoryCache
 from service.domain.interactions import Interaction
 from service.privacy.erasure import erase_customer
 from service.summaries.extractive import ExtractiveSummarizer
 from service.summaries.memo import SummaryMemo
-from tests.conftest import make_settings
+from tests.conftest import authorize, knowledge_app, make_settings
 
 NOW = datetime(2026, 11, 15, 12, 0, tzinfo=UTC)
 DATA = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "continuity.jsonl"
@@ -174,11 +172,8 @@ def module_tmp(tmp_path_factory) -> Path:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def api(module_tmp, real_embedder, counter):
-    settings = make_settings(module_tmp / "data")
-    app = create_app(settings, {"embedder": real_embedder, "counter": counter, "clock": lambda: NOW})
-    async with AsyncTestClient(app=app) as c:
-        container = app.state.container
-        await container.knowledge.ingest_dir(settings.content.knowledge_dir)
+    overrides = {"embedder": real_embedder, "counter": counter, "clock": lambda: NOW}
+    async with knowledge_app(make_settings(module_tmp / "data"), overrides) as (c, container):
         scopes = "suggestions:read,interactions:write,interactions:read"
         keys = {t: (await container.keys.create(t, scopes))[0] for t in ("acme", "globex")}
         c.headers["Authorization"] = f"Bearer {keys['acme']}"

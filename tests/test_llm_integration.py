@@ -21,10 +21,8 @@ from pathlib import Path
 import httpx
 import pytest
 import pytest_asyncio
-from litestar.testing import AsyncTestClient
 
-from service.app import create_app
-from tests.conftest import make_settings
+from tests.conftest import authorize, knowledge_app, make_settings
 
 pytestmark = [pytest.mark.llm, pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
 
@@ -107,12 +105,8 @@ async def client(llm_server, tmp_path_factory, real_embedder, counter):
     base = make_settings(Path(env["ASSIST_DATA_DIR"]))
     settings = Settings.from_env(env).replace(content=base.content)
     assert settings.llm.base_url == llm_server  # the path under test really points at the local server
-    app = create_app(settings, {"embedder": real_embedder, "counter": counter})
-    async with AsyncTestClient(app=app, timeout=4 * CALL_S) as c:
-        container = app.state.container
-        await container.knowledge.ingest_dir(settings.content.knowledge_dir)
-        key, _ = await container.keys.create("acme", "suggestions:read")
-        c.headers["Authorization"] = f"Bearer {key}"
+    async with knowledge_app(settings, {"embedder": real_embedder, "counter": counter}, timeout=4 * CALL_S) as (c, container):
+        await authorize(c, container, "acme", "suggestions:read")
         yield c
 
 

@@ -12,15 +12,13 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
-from service.app import create_app
 from service.adapters.sql.models import AuditRecord
 from service.adapters.sql.models import Suggestion as SuggestionRow
 from service.errors import Unavailable
 from service.ports import ChatResult
-from tests.conftest import make_settings
+from tests.conftest import authorize, knowledge_app, make_settings
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -71,12 +69,8 @@ def module_tmp(tmp_path_factory) -> Path:
 async def app_client(module_tmp, real_embedder, counter):
     chat = ScriptedChat()
     settings = make_settings(module_tmp / "data", llm={"base_url": "http://fake-llm.invalid/v1", "model": "fake-llm", "suggest_deadline_s": 2.0})
-    app = create_app(settings, {"embedder": real_embedder, "counter": counter, "chat_model": chat})
-    async with AsyncTestClient(app=app) as client:
-        container = app.state.container
-        await container.knowledge.ingest_dir(settings.content.knowledge_dir)
-        key, _ = await container.keys.create("acme", "suggestions:read")
-        client.headers["Authorization"] = f"Bearer {key}"
+    async with knowledge_app(settings, {"embedder": real_embedder, "counter": counter, "chat_model": chat}) as (client, container):
+        await authorize(client, container, "acme", "suggestions:read")
         yield client, chat
 
 
