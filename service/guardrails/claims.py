@@ -79,6 +79,7 @@ from service.guardrails.levels import (
     says_universally,
     scope_of,
 )
+from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
 from service.guardrails.passages import Fact, Passage, facts_of
 from service.guardrails.support import best_passage as _best_passage, same_fact as _same_fact
@@ -277,7 +278,8 @@ def check_claims(
     reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts), customer_words)
     verdicts: list[str] = []
     asking = False
-    for sentence in sentences:
+    # read as the forbidden patterns read it: NFKC, format characters out, look-alike letters folded
+    for sentence in map(clean, sentences):
         sentence = without_lead_in(sentence)
         item = _LIST_MARKER.match(sentence)
         # The items of a question's list ("could you send me: - why you'd like to refund the skirt,")
@@ -316,6 +318,9 @@ _ADVICE = re.compile(r"\b(?:it'?s|it is|it'?d be|it would be) (?:always )?(?:a )
                      re.I)
 """The frame of a piece of advice ("it's a good idea to", "I'd recommend"): the advice is the claim."""
 _DEFINITE = re.compile(r"\b(?:the|that|this|your|those|these)\s+(?:[\w-]+\s+)?$", re.I)
+_PRONOUN_SUBJECT = re.compile(r"^\W*(?:(?:and|but|so|plus|though)\s+)?(?:it|it'?s|they|they'?re|its)\b(?!\s+(?:depends|means|sounds|looks|seems)\b)", re.I)
+_VERB = re.compile(r"\b(?:is|are|was|were|costs?|has|have|comes?|runs?|takes?)\b", re.I)
+"""The verb that ends a clause's subject ("Gift wrapping *is* $5 per item")."""
 _QUALIFIER = "whatever whichever regardless matter good news"
 """With level words only, the words of a clause that says its neighbour of everyone ("whatever your membership level")."""
 _RECEIPT_OR = re.compile(r"\bor\b[^.;]{0,60}\breceipt|\breceipt\b[^.;]{0,20}\bor\b", re.I)
@@ -416,13 +421,28 @@ class _Reply:
                 # "..., whatever your membership level": what the clause it qualifies says, of everyone
                 a, b = spans[1] if i == 0 else spans[i - 1]
                 cwords, negated = self.content_words(text[a:b]) - _LEVEL_WORDS, None
-            best, why = _best_passage(local, scope, cwords, self.passages, self.content_words, universal=universal, negated=negated)
+            antecedent = self._antecedent(text, spans, i) if local else frozenset()
+            best, why = _best_passage(local, scope, cwords, self.passages, self.content_words, universal=universal, negated=negated,
+                                      antecedent=antecedent)
             self.out.supports.append(best)
             why = why or self._contradicted(clause, local)
             if why:
                 self.out.findings.append(ClaimFinding(clause, why))
         for f in sentence_facts:
             self.said.setdefault(f.value, f.scope)
+
+    def _antecedent(self, text: str, spans: list[tuple[int, int]], i: int) -> frozenset[str]:
+        """What a clause's pronoun subject stands for ("Gift wrapping is $5 per item, and it's free
+        on orders of $75": "gift wrapping"): the subject of the clause before it in the sentence,
+        its words before its verb. Empty when the clause does not open with a pronoun or the
+        subject is a person or a level ("you", "Gold members")."""
+        if i == 0 or not _PRONOUN_SUBJECT.match(text[spans[i][0]:spans[i][1]]):
+            return frozenset()
+        a, b = spans[i - 1]
+        verb = _VERB.search(text, a, b)
+        if verb is None:
+            return frozenset()
+        return self.content_words(text[a:verb.start()]) - _LEVEL_WORDS
 
     def _contradicted(self, clause: str, local: list[Fact]) -> str | None:
         """A capability the sources deny, or a figure of another label (:mod:`~service.guardrails.contradictions`)."""

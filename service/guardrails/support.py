@@ -27,9 +27,13 @@ def same_fact(fact: Fact, claimed: Fact) -> bool:
 
 
 def best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozenset[str], passages: Sequence[Passage],
-                  content_words: "callable", *, universal: bool = False, negated: bool | None = None) -> tuple[float, str]:  # type: ignore[valid-type]
+                  content_words: "callable", *, universal: bool = False, negated: bool | None = None,  # type: ignore[valid-type]
+                  antecedent: frozenset[str] = frozenset()) -> tuple[float, str]:
     """The best single passage for a clause. A clause that says something of everyone in so many
-    words (``universal``) is supported only by a passage that also says it of everyone."""
+    words (``universal``) is supported only by a passage that also says it of everyone. A clause
+    whose subject is a pronoun ("..., and it's free on orders of $75") is supported only by a
+    single sentence that names what the pronoun stands for (``antecedent``: "gift wrapping"), so a
+    fact of another thing (free shipping) is not tied to it."""
     if not facts and scope is not None:
         return _scope_support(scope, words, passages, content_words, universal=universal, negated=negated)
     best_overlap = 0.0
@@ -49,6 +53,8 @@ def best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozens
     plain = scope == ALL_LEVELS and not any(same_fact(x, f) and x.scope not in (None, ALL_LEVELS)
                                             for p in passages for x in p.facts() for f in facts)
     for p in passages:
+        if antecedent and (p.parts or not antecedent & content_words(p.text)):
+            continue
         pf = p.facts()
         ok = True
         for f in facts:
