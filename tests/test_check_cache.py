@@ -249,3 +249,23 @@ def test_the_customers_amounts_and_words_are_keyed_where_the_reply_reads_them() 
         assert cache.key(cand, a) != cache.key(cand, b), reply
         for ev in (a, b, a, b):
             assert same(cache.check(cand, ev), CHECKER.check(cand, ev)), reply
+
+
+def test_the_customers_durations_are_keyed_where_the_reply_commits_to_an_action() -> None:
+    """A commitment past a threshold the customer's duration does not meet is refused (the
+    grounded check reads their durations for a reply that commits to an action): a different
+    duration must miss, and the cached report must be the fresh one; a reply that commits to
+    nothing does not read them."""
+    hits = chunks("shipping-missing-package")
+
+    def make(text: str) -> Evidence:
+        return Evidence("chat", {h.chunk_id: h for h in hits}, [text], {"first_name": "Dana"}, None, today=TODAY)
+
+    cache = CheckCache(CHECKER)
+    cand = Candidate("I've sent a replacement order for you.", [hits[0].chunk_id], "grounded")
+    short, long = make("My parcel is 2 days late."), make("My parcel is 10 days late.")
+    assert cache.key(cand, short) != cache.key(cand, long)
+    for ev in (short, long, short, long):
+        assert same(cache.check(cand, ev), CHECKER.check(cand, ev))
+    plain = Candidate("Deliveries can take a couple of days.", [hits[0].chunk_id], "grounded")
+    assert cache.key(plain, short) == cache.key(plain, long)

@@ -195,6 +195,17 @@ def case_amounts(customer_texts: Iterable[str]) -> frozenset[str]:
     return frozenset(_amount(m.group(1) or m.group(2)) for t in customer_texts for m in _MONEY.finditer(prepare(t)))
 
 
+def case_durations(customer_texts: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """The durations the customer stated, as (value, unit), in order ("ordered 3 days ago": ("3", "day"))."""
+    out: list[tuple[str, str]] = []
+    for t in customer_texts:
+        for m in _DURATION.finditer(prepare(t)):
+            d = (m.group(1) or "1", m.group(2).lower())
+            if d not in out:
+                out.append(d)
+    return tuple(out)
+
+
 def source_amounts(passages: Iterable) -> frozenset[str]:
     """The amounts the source passages give ("$75 or more")."""
     return frozenset(_amount(m.group(1) or m.group(2)) for p in passages for m in _MONEY.finditer(prepare(p.text)))

@@ -261,6 +261,7 @@ def check_claims(
     exempt_numbers: Iterable[str] = (),
     case_amounts: Iterable[str] = (),
     customer_words: frozenset[str] = frozenset(),
+    case_durations: Iterable[tuple[str, str]] = (),
 ) -> ClaimCheck:
     """Check each sentence. A sentence that is not conversational needs most of its content
     words in the cited sources (``loose_support(words) -> share``, at least 0.6); each of its
@@ -273,9 +274,14 @@ def check_claims(
     they asked about is not what a product is made for ("..., so wading through streams isn't
     what they're made for") is left out of the loose word check beside the clause that says why.
     A verdict exclamation ("Not too late at all!") rests on the reasons the reply gives, which
-    are checked; in a reply that states no fact it is a claim like any other."""
+    are checked; in a reply that states no fact it is a claim like any other.
+    ``case_durations``: (value, unit) of the durations the customer stated ("ordered 3 days ago"); a
+    commitment made without a condition to an action a source grants only past a threshold the
+    customer's duration does not meet ("I've placed a replacement order" where the source says
+    "a week or longer") is refused, though the reply does not repeat the figure."""
     check = ClaimCheck([], [])
-    reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts), customer_words)
+    reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts), customer_words,
+                   durations=tuple(case_durations))
     verdicts: list[str] = []
     asking = False
     # read as the forbidden patterns read it: NFKC, format characters out, look-alike letters folded
@@ -318,6 +324,7 @@ _ADVICE = re.compile(r"\b(?:it'?s|it is|it'?d be|it would be) (?:always )?(?:a )
                      re.I)
 """The frame of a piece of advice ("it's a good idea to", "I'd recommend"): the advice is the claim."""
 _DEFINITE = re.compile(r"\b(?:the|that|this|your|those|these)\s+(?:[\w-]+\s+)?$", re.I)
+_CONDITIONAL = re.compile(r"\b(?:if|once|when|whenever|unless|provided|as soon as|after)\b", re.I)
 _PRONOUN_SUBJECT = re.compile(r"^\W*(?:(?:and|but|so|plus|though)\s+)?(?:it|it'?s|they|they'?re|its)\b(?!\s+(?:depends|means|sounds|looks|seems)\b)", re.I)
 _VERB = re.compile(r"\b(?:is|are|was|were|costs?|has|have|comes?|runs?|takes?)\b", re.I)
 """The verb that ends a clause's subject ("Gift wrapping *is* $5 per item")."""
@@ -363,6 +370,7 @@ class _Reply:
     out: ClaimCheck
     case: frozenset[str] = frozenset()
     asked: frozenset[str] = frozenset()
+    durations: tuple[tuple[str, str], ...] = ()
     said: dict[str, frozenset[str] | None] = field(default_factory=dict)
     _sources: Sources | None = None
     _given: frozenset[str] | None = None
@@ -387,6 +395,10 @@ class _Reply:
             self.out.findings.append(ClaimFinding(sentence, why))
             return
         sentence_facts = [self._referred(f, text) for f in asserted_facts(text, facts_of(text, acts="claim"))]
+        why = self._unmet(text, sentence_facts)
+        if why:
+            self.out.findings.append(ClaimFinding(sentence, why))
+            return
         spans = clause_spans(text)
         for i, (start, end) in enumerate(spans):
             clause = text[start:end]
@@ -431,6 +443,16 @@ class _Reply:
         for f in sentence_facts:
             self.said.setdefault(f.value, f.scope)
 
+    def _unmet(self, text: str, facts: list[Fact]) -> str | None:
+        """A commitment made without a condition, for a customer whose own duration (not repeated
+        here) does not meet the threshold a source grants the action past
+        (:func:`~service.guardrails.case.broken_threshold`)."""
+        if not self.durations or _CONDITIONAL.search(text) or text.rstrip().endswith("?") or not any(f.value.startswith("act:") for f in facts):
+            return None
+        stated = {f.value for f in facts}
+        return next(filter(None, (broken_threshold(v, q, text, self.passages, self.content_words)
+                                  for v, q in self.durations if v not in stated)), None)
+
     def _antecedent(self, text: str, spans: list[tuple[int, int]], i: int) -> frozenset[str]:
         """What a clause's pronoun subject stands for ("Gift wrapping is $5 per item, and it's free
         on orders of $75": "gift wrapping"): the subject of the clause before it in the sentence,
@@ -438,11 +460,11 @@ class _Reply:
         subject is a person or a level ("you", "Gold members")."""
         if i == 0 or not _PRONOUN_SUBJECT.match(text[spans[i][0]:spans[i][1]]):
             return frozenset()
-        a, b = spans[i - 1]
-        verb = _VERB.search(text, a, b)
-        if verb is None:
-            return frozenset()
-        return self.content_words(text[a:verb.start()]) - _LEVEL_WORDS
+        for a, b in reversed(spans[:i]):  # past a name or an aside with no verb ("..., Mateo, and it's ...")
+            verb = _VERB.search(text, a, b)
+            if verb is not None:
+                return self.content_words(text[a:verb.start()]) - _LEVEL_WORDS
+        return frozenset()
 
     def _contradicted(self, clause: str, local: list[Fact]) -> str | None:
         """A capability the sources deny, or a figure of another label (:mod:`~service.guardrails.contradictions`)."""

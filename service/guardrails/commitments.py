@@ -26,7 +26,7 @@ _PROMISE = re.compile(
     r"(?:(?:'m|'re|\s+am|\s+are)\s+(?:(?:more than|really|very|so)\s+)?(?:happy|glad|able|willing|pleased)\s+to)?"
     r"(?:\s+(?:just|also|now|gladly|happily|already|personally|immediately|definitely|certainly|go ahead and|gone ahead and|"
     r"be able to|be happy to|be glad to|make sure to|arrange to|get))*"
-    r"\s+(?:(?:issue|give|send|process|arrange|offer|get|make|place|put through|put in|set up|raise|book|lodge|submit|create|start)(?:ed|d|s|n)?\s+"
+    r"\s+(?:(?:issue|give|send|process|arrange|offer|get|make|place|put through|put in|set up|raise|book|lodge|submit|create|start|sent|gave|made|got)(?:ed|d|s|n)?\s+"
     r"(?:you\s+)?(?:(?:a|an|the|your)\s+)?(?:[\w-]+\s+){0,2})?(?P<act>" + _ACT_WORD + r")"
     # "your refund is approved", "the fee will be waived", "it has been cancelled"
     r"|(?:\b(?:is|are|has been|have been|will be|was|were|gets?|got|has|have|had)|'ll be|'ve|'s been)\s+"

@@ -30,6 +30,7 @@ _KEYWORDS = (
     ("no-receipt", re.compile(r"\bno (?:receipt|proof of purchase)\b[\w ]{0,25}?\b(?:needed|required|necessary)\b|"
                               r"\b(?:don'?t|do not|doesn'?t|does not|won'?t|will not|never) (?:even )?need (?:a |the |your |any )?receipts?\b|"
                               r"\breceipts? (?:is |are )?not (?:needed|required|necessary)\b", re.I)),
+    ("final-sale", re.compile(r"\bfinal[- ]sale\b|\bnon-?returnable\b|\bno returns (?:on|for)\b", re.I)),
     ("today", re.compile(r"\btoday\b|\btonight\b|\bsame[- ]day\b", re.I)),
     ("tomorrow", re.compile(r"\btomorrow\b|\bnext[- ]day\b", re.I)),
 )

@@ -16,8 +16,8 @@ third of a request's CPU) are a pure function of:
   materials they stated that the reply also states (:func:`stated_values`: the grounded check
   lets a reply repeat them), the personal
   data they gave (kind and value, in order: the PII check compares the reply's against it), the
-  amounts they stated when the reply states an amount, and their content words when the reply
-  carries a caution (:func:`_their_case`).
+  amounts they stated when the reply states an amount, their content words when the reply
+  carries a caution, and the durations they stated when the reply commits to an action (:func:`_their_case`).
 
 All of it is the key, so a hit gives the report the checks would give. A check that comes to read
 another input must add it to :meth:`CheckCache.key` (``tests/test_check_cache.py`` compares cached
@@ -39,8 +39,9 @@ from typing import Any
 
 from service.domain.text import sentences
 from service.guardrails.claims import facts_of, states_a_caution, without_lead_in
+from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
-from service.replies.policy import Candidate, CheckReport, CheckResult, Evidence, PolicyChecker, _redacted, _repeatable_numbers, customer_amounts, customer_words
+from service.replies.policy import Candidate, CheckReport, CheckResult, Evidence, PolicyChecker, _redacted, _repeatable_numbers, customer_amounts, customer_durations, customer_words
 
 _MEMO = "check_cache"
 """Prefix of this module's entries in an evidence's memo (apart from the checks' own)."""
@@ -114,16 +115,20 @@ class CheckCache:
         return key
 
 
-def _their_case(text: str, evidence: Evidence) -> tuple[Hashable, Hashable]:
+def _their_case(text: str, evidence: Evidence) -> tuple[Hashable, Hashable, Hashable]:
     """What else of the customer's words the grounded check reads for ``text``: the amounts they
     stated, when the reply states an amount (as written or as number words: "ninety-nine
-    dollars"), and their content words, when the reply carries a caution ("isn't what they're
-    made for"). Both are left out otherwise, where the check does not read them."""
+    dollars"), their content words, when the reply carries a caution ("isn't what they're
+    made for"), and the durations they stated, when the reply commits to an action (a commitment
+    past a threshold their duration does not meet is refused). Each is left out otherwise,
+    where the check does not read it."""
     spelled = prepare(text)
     money = any(c in text or c in spelled for c in "$€£")
     amounts = customer_amounts(evidence) if money else None
     words = customer_words(evidence) if states_a_caution(text) or states_a_caution(spelled) else None
-    return amounts, words
+    commits = any(v.startswith("act:") for v in stated_values(text)) or any(v.startswith("act:") for v in stated_values(clean(text)))
+    durations = customer_durations(evidence) if commits else None
+    return amounts, words, durations
 
 
 def _named_intents(policy: Any) -> frozenset[str]:

@@ -35,7 +35,7 @@ from service.domain.pii import PLACEHOLDER_RE, Redactor, _normalise
 from service.domain.text import sentences, stem
 from service.continuity.claims import about_customer
 from service.errors import InvalidInput
-from service.guardrails.case import case_amounts, detail_kind
+from service.guardrails.case import case_amounts, case_durations, detail_kind
 from service.guardrails.claims import check_claims
 from service.guardrails.normalise import clean, search_each
 from service.guardrails.passages import Passage, facts_of, split_passages
@@ -175,6 +175,11 @@ def customer_amounts(evidence: Evidence) -> frozenset[str]:
 def customer_words(evidence: Evidence) -> frozenset[str]:
     """The content words of the customer's messages, once per request."""
     return evidence.remember("customer_words", lambda: frozenset().union(*map(content_words, evidence.customer_texts)))
+
+
+def customer_durations(evidence: Evidence) -> tuple[tuple[str, str], ...]:
+    """The durations the customer stated, as (value, unit) ("ordered 3 days ago": ("3", "day")), once per request."""
+    return evidence.remember("durations", lambda: case_durations(evidence.customer_texts))
 
 
 def _repeatable_numbers(customer_texts: Sequence[str], facts: Sequence[str]) -> set[str]:
@@ -341,6 +346,7 @@ class PolicyChecker:
                 exempt_numbers=exempt,
                 case_amounts=amounts,
                 customer_words=customer_words(evidence),
+                case_durations=customer_durations(evidence),
             )
             findings += [f"claim not supported: {f}" for f in result.findings]
             supports += result.supports

@@ -1,0 +1,114 @@
+"""Issue 13, sixth round: the classes the `fresh-v8` run named, each in both directions (a faithful
+variant accepted, a violating variant refused), in other words than those cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.guardrails.claims import is_conversational
+from service.guardrails.commitments import acts_in
+from service.guardrails.passages import facts_of
+from tests.test_guardrails import check, failed
+
+# ---- commitments said as already done ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, act", [
+    ("I've gone ahead and booked a replacement for you.", "act:replace"),
+    ("We have set up a refund to your card.", "act:refund"),
+    ("I've sent you a voucher.", "act:voucher"),
+    ("We took the delivery charge off your bill.", "act:remove"),
+    ("I've already stripped the surcharge off the order.", "act:remove"),
+    ("We dropped the service fee for you.", "act:remove"),
+    ("We've paid you back in full.", "act:refund"),
+    ("A replacement pair has been booked.", "act:replace"),
+])
+def test_a_commitment_said_as_already_done_is_a_commitment(text: str, act: str) -> None:
+    assert act in {a for _, _, a in acts_in(text, "claim")}, text
+
+
+@pytest.mark.parametrize("text", ["We haven't dropped the fee.", "I can't take the charge off.", "Your details match ours."])
+def test_a_denied_or_plain_statement_commits_to_nothing(text: str) -> None:
+    assert not acts_in(text, "claim"), text
+
+
+def test_an_unsupported_commitment_said_as_done_is_refused_and_a_supported_one_passes() -> None:
+    bad = check("Sorry for the bother, and we've struck the extra charge off your order as a goodwill gesture.", "orders-mystery-fee",
+                customer=("bronze member, extra $9 fee on my order",))
+    assert "grounded" in failed(bad), bad.findings()
+    ok = check("As a Gold member, we remove extra fees for you, so I'll take that fee off once I've checked the order.", "orders-mystery-fee",
+               customer=("gold member, extra $9 fee on my order",))
+    assert "grounded" not in failed(ok), ok.findings()
+
+
+# ---- a commitment past a threshold the customer's own duration does not meet ---------------------------
+
+
+def test_an_unconditional_commitment_the_customers_duration_does_not_qualify_for_is_refused() -> None:
+    bad = check("To make up for it, I've arranged a replacement order for you.", "shipping-missing-package",
+                customer=("ordered my jacket two days ago and it's not here",))
+    assert "grounded" in failed(bad), bad.findings()
+    assert any("do not meet" in f for f in bad.findings()), bad.findings()
+    # the same commitment for a customer past the threshold, or offered on the source's condition
+    ok = check("I'm sorry it still hasn't arrived. I can send a replacement order.", "shipping-missing-package",
+               customer=("it's been 9 days and my jacket is not here",))
+    assert "grounded" not in failed(ok), ok.findings()
+    conditional = check("If you've been waiting a week or longer, I can send a replacement order.", "shipping-missing-package",
+                        customer=("ordered my jacket two days ago and it's not here",))
+    assert "grounded" not in failed(conditional), conditional.findings()
+
+
+# ---- what the customer wants, named in a source, grants nothing ----------------------------------------
+
+
+def test_a_source_naming_what_the_customer_wants_states_no_action() -> None:
+    assert not acts_in("Customers who ask for their fee refunded should be sent to the billing team.", "passage")
+    assert not acts_in("If the customer would like a replacement, check the stock first.", "passage")
+    assert acts_in("If the item is faulty, we send a replacement.", "passage")
+    bad = check("Since it has already shipped, we'll refund the delivery fee to your card.", "orders-slower-delivery",
+                customer=("guest here, my order shipped, can it come later",))
+    assert "grounded" in failed(bad), bad.findings()
+
+
+# ---- look-alike letters in a commitment ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["We'll сrеdit yоur ассоunt today.", "I'll r3fund the fee now."])
+def test_a_commitment_in_look_alike_letters_is_read_as_written_plainly(text: str) -> None:
+    assert acts_in(text, "claim"), text
+
+
+def test_a_commitment_in_cyrillic_letters_is_refused_like_the_plain_one() -> None:
+    report = check("Oh no, so sorry 😟 We'll rеfund yоur оrdеr straight away.", "pricing-price-dropped", customer=("the price went down",))
+    assert "grounded" in failed(report), report.findings()
+
+
+# ---- a bare apology is an interjection ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["Sorry, that's really annoying.", "I'm sorry, Priya, I know that's a pain.", "So sorry about that!"])
+def test_an_apology_with_a_courtesy_after_it_is_conversational(text: str) -> None:
+    assert is_conversational(text), text
+
+
+@pytest.mark.parametrize("text", ["Sorry, discounted items can't be returned at all.", "I'm sorry, Priya, returns take ten weeks."])
+def test_an_apology_followed_by_a_statement_is_a_claim(text: str) -> None:
+    assert not is_conversational(text), text
+
+
+def test_a_retired_final_sale_rule_is_refused() -> None:
+    assert {f.value for f in facts_of("Clearance items are final sale.")} == {"final-sale"}
+    assert {f.value for f in facts_of("Those are non-returnable.")} == {"final-sale"}
+    report = check("Sorry, items bought on sale are final sale and can't be returned.", "returns-membership-windows",
+                   customer=("can I return a top I bought on sale",))
+    assert "grounded" in failed(report), report.findings()
+
+
+# ---- a pronoun's fact must belong to its antecedent ------------------------------------------------
+
+
+def test_a_fact_of_another_thing_tied_to_a_pronoun_is_refused() -> None:
+    bad = check("Name stitching is $10 per item, and it's free on orders of $75 or more.", "store-pricing-extras")
+    assert "grounded" in failed(bad), bad.findings()
+    ok = check("Standard shipping is $8 per order, and it's free on orders of $75 or more.", "store-pricing-extras")
+    assert "grounded" not in failed(ok), ok.findings()
