@@ -112,3 +112,63 @@ def test_a_fact_of_another_thing_tied_to_a_pronoun_is_refused() -> None:
     assert "grounded" in failed(bad), bad.findings()
     ok = check("Standard shipping is $8 per order, and it's free on orders of $75 or more.", "store-pricing-extras")
     assert "grounded" not in failed(ok), ok.findings()
+
+
+# ---- the customer's case worked out ---------------------------------------------------------------
+
+
+def test_a_concession_on_the_customers_own_figure_is_their_case_but_not_a_rule() -> None:
+    ok = check("Gold members have unlimited returns with no time limit, so the coat can come back even after 3 years.",
+               "returns-membership-windows", customer=("Gold member, can I return a coat from 3 years ago?",))
+    assert "grounded" not in failed(ok), ok.findings()
+    bad = check("Silver members can return items even after 3 years.", "returns-membership-windows",
+                customer=("Silver member, can I return a coat from 3 years ago?",))
+    assert "grounded" in failed(bad), bad.findings()
+
+
+def test_a_verdict_that_it_has_not_been_long_enough_or_that_we_cannot_act_is_their_case() -> None:
+    for text in ("Credits can take up to 7 days to appear, and at 5 days it's not long enough yet.",
+                 "Silver members can get an extension only if they're 1 day late, so at 6 days we aren't able to extend it."):
+        report = check(text, "refunds-returned-no-credit", "subscription-cancel-and-late-payment",
+                       customer=("Silver. Returned it 5 days ago, and I'm 6 days late on premium",))
+        assert "grounded" not in failed(report), (text, report.findings())
+    # the customer's figure made a level's rule is still a claim
+    bad = check("Silver members aren't able to extend payments that are 6 days late.", "subscription-cancel-and-late-payment",
+                customer=("Silver, I'm 6 days late on premium",))
+    assert "grounded" in failed(bad), bad.findings()
+
+
+def test_the_customers_amounts_worked_out_are_their_case() -> None:
+    diff = check("Sorry about that. The gap is $7, and we'll look into it.", "subscription-billing-dispute",
+                 customer=("billed $106 when it should be $99",))
+    assert "grounded" not in failed(diff), diff.findings()
+    invented = check("Sorry about that. The gap is $11, and we'll look into it.", "subscription-billing-dispute",
+                     customer=("billed $106 when it should be $99",))
+    assert "grounded" in failed(invented), invented.findings()
+
+
+def test_a_source_price_times_the_customers_count_is_their_case() -> None:
+    ok = check("Name stitching is $10 per item, so $40 for four.", "store-pricing-extras", customer=("stitching on 4 shirts, how much?",))
+    assert "grounded" not in failed(ok), ok.findings()
+    wrong = check("Name stitching is $10 per item, so $50 for four.", "store-pricing-extras", customer=("stitching on 4 shirts, how much?",))
+    assert "grounded" in failed(wrong), wrong.findings()
+
+
+def test_the_customers_own_charge_said_back_with_the_passes_but_never_in_a_commitment_or_as_what_they_ask() -> None:
+    ok = check("I'll look into whether the $18 on your order was an error on our side.", "orders-mystery-fee",
+               customer=("why is there an $18 fee on my order",))
+    assert "grounded" not in failed(ok), ok.findings()
+    committed = check("Sorry about that, we've taken the $18 off your order.", "orders-mystery-fee",
+                      customer=("bronze member, why is there an $18 fee on my order",))
+    assert "grounded" in failed(committed), committed.findings()
+    asked = check("I'll look into whether the $18 was an error on our side.", "orders-mystery-fee",
+                  customer=("I want $18 back for the hassle",))
+    assert "grounded" in failed(asked), asked.findings()
+
+
+def test_the_customers_own_plan_judged_workable_repeats_their_day() -> None:
+    ok = check("The premium subscription is $99 a year and you can pay all or part of it, so $30 tomorrow works.",
+               "subscription-pay-or-renew", customer=("can I pay $30 tomorrow for premium",))
+    assert "grounded" not in failed(ok), ok.findings()
+    promised = check("We'll renew it tomorrow.", "subscription-pay-or-renew", customer=("can I pay $30 tomorrow for premium",))
+    assert "grounded" in failed(promised), promised.findings()

@@ -52,7 +52,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from service.domain.text import stem
-from service.guardrails.case import about_case, addresses_customer, broken_threshold, misjudged, other_value, source_amounts, worked_amounts
+from service.guardrails.case import (about_case, addresses_customer, broken_threshold, misjudged, multiples, names_count, other_value, source_amounts,
+                                     worked_amounts)
 from service.guardrails.contradictions import Sources, denied_capability, denied_exception, mislabelled
 from service.guardrails.conversational import (
     COMMITMENT_WORD,
@@ -72,6 +73,7 @@ from service.guardrails.conversational import (
     TOPIC,
     small_talk,
 )
+from service.guardrails.commitments import acts_in
 from service.guardrails.lists import list_item
 from service.guardrails.levels import (
     claim_negated,
@@ -133,6 +135,7 @@ _LEAD_IN = re.compile(
     re.I,
 )
 _QUESTION_TIME = frozenset({"today", "tomorrow"})
+_SAID_WHEN = _QUESTION_TIME
 _LEVEL_WORDS = frozenset(map(stem, ("gold", "silver", "bronze", "guest", "member", "membership", "level", "customer", "everyone", "anyone", "other")))
 """Content words (stemmed as the policy stems them) that only name whom a clause is about."""
 
@@ -262,6 +265,7 @@ def check_claims(
     case_amounts: Iterable[str] = (),
     customer_words: frozenset[str] = frozenset(),
     case_durations: Iterable[tuple[str, str]] = (),
+    asked_amounts: Iterable[str] = (),
 ) -> ClaimCheck:
     """Check each sentence. A sentence that is not conversational needs most of its content
     words in the cited sources (``loose_support(words) -> share``, at least 0.6); each of its
@@ -281,7 +285,7 @@ def check_claims(
     "a week or longer") is refused, though the reply does not repeat the figure."""
     check = ClaimCheck([], [])
     reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts), customer_words,
-                   durations=tuple(case_durations))
+                   durations=tuple(case_durations), asked_amounts=frozenset(asked_amounts))
     verdicts: list[str] = []
     asking = False
     # read as the forbidden patterns read it: NFKC, format characters out, look-alike letters folded
@@ -324,6 +328,8 @@ _ADVICE = re.compile(r"\b(?:it'?s|it is|it'?d be|it would be) (?:always )?(?:a )
                      re.I)
 """The frame of a piece of advice ("it's a good idea to", "I'd recommend"): the advice is the claim."""
 _DEFINITE = re.compile(r"\b(?:the|that|this|your|those|these)\s+(?:[\w-]+\s+)?$", re.I)
+_ARITHMETIC = re.compile(r"\b(?:difference|total|sum|gap|comes? to|works? out|adds? up|altogether|in all)\b", re.I)
+"""A clause working a figure out ("the difference is $5"): the customer's figures worked out are their case."""
 _CONDITIONAL = re.compile(r"\b(?:if|once|when|whenever|unless|provided|as soon as|after)\b", re.I)
 _PRONOUN_SUBJECT = re.compile(r"^\W*(?:(?:and|but|so|plus|though)\s+)?(?:it|it'?s|they|they'?re|its)\b(?!\s+(?:depends|means|sounds|looks|seems)\b)", re.I)
 _VERB = re.compile(r"\b(?:is|are|was|were|costs?|has|have|comes?|runs?|takes?)\b", re.I)
@@ -371,6 +377,7 @@ class _Reply:
     case: frozenset[str] = frozenset()
     asked: frozenset[str] = frozenset()
     durations: tuple[tuple[str, str], ...] = ()
+    asked_amounts: frozenset[str] = frozenset()
     said: dict[str, frozenset[str] | None] = field(default_factory=dict)
     _sources: Sources | None = None
     _given: frozenset[str] | None = None
@@ -528,17 +535,28 @@ class _Reply:
         refund plus the $25 belt makes $85") likewise, and the difference of two of their amounts
         in a sentence addressed to them ("a difference of $6"), even in a commitment, which is
         checked on its own ("I'll refund the $6"; never an amount they merely ask for)."""
-        if not self.case or text[f.start:f.start + 1] not in "$€£" or scope is not None:
-            return False
-        theirs = worked_amounts(self.case)
-        if f.value in theirs:
-            return about or addresses_customer(text)
-        if any(x.value.startswith("act:") for x in mine):
+        if text[f.start:f.start + 1] not in "$€£" or scope is not None:
             return False
         if self._given is None:
             self._given = source_amounts(self.passages)
         # the other side of the sum: an amount of the customer's or of a source, never one worked out
         stated = [x.value for x in facts_of(text) if text[x.start:x.start + 1] in "$€£" and x.start != f.start and x.value in self._given]
+        # a source's price for the customer's count, the count named beside it ("$5 per item, so $15 for three")
+        if any(f.value in multiples([a], [c]) and names_count(clause, int(c)) for a in stated for c in self.exempt if c.isdigit() and 1 < int(c) <= 20):
+            return True
+        if not self.case:
+            return False
+        theirs = worked_amounts(self.case)
+        if f.value in theirs:
+            return about or addresses_customer(text) or _ARITHMETIC.search(clause) is not None
+        if any(x.value.startswith("act:") for x in mine):
+            return False
+        # their own charge said back with "the" ("I'll check whether the $12 was an error"), never in
+        # a commitment ("we've removed the $7 fee" rests on the amount as much as on the action) and
+        # never an amount they ask for
+        if (f.value in self.case and f.value not in self.asked_amounts and _DEFINITE.search(text, max(0, f.start - 30), f.start)
+                and not acts_in(text, "claim")):
+            return True
         worked = worked_amounts(self.case, stated)
         if f.value in self.case:
             # their own amount, in a clause about them or one that works a sum out of it ("$18 for
@@ -560,4 +578,6 @@ class _Reply:
         the same thing, it has become the rule's figure."""
         if f.value not in self.exempt or not (f.scope is None or about):
             return False
+        if not f.value[:1].isdigit() and f.value in _SAID_WHEN:
+            return about  # "so $50 today works": the day they named, in a verdict on their plan
         return about or other_value(f.value, f.qual, text, clause, self.passages, self.content_words) is None

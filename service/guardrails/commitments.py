@@ -38,13 +38,16 @@ _PROMISE = re.compile(
     r"|\b(?:you|guests?|(?:gold|silver|bronze) (?:members?|customers?)|(?:all |our )?members|customers|everyone|anyone)"
     r"(?:'ll|\s+(?:will|can|could|may|would)(?:\s+(?:also|still|always|now|then))?)\s+(?:get|receive|have|be (?:given|offered|sent))\s+"
     r"(?:(?:a|an|the|their|your)\s+)?(?:[\w-]+\s+){0,2}(?P<ent>" + _ACT_WORD + r")"
+    # a level's entitlement said with "get ... removed": "Bronze members get extra fees removed"
+    r"|\b(?:you|guests?|(?:gold|silver|bronze) (?:members?|customers?)|(?:all |our )?members|customers|everyone)\s+(?:get|have|can get|can have|will get|will have)\s+"
+    r"(?:[\w$-]+\s+){1,4}?(?P<had>refunded|credited|waived|replaced|removed|cancell?ed|extended|reimbursed)\b"
     # the same actions said in phrasal verbs: "I'll take that fee off", "we'll knock the charge off",
     # "I can drop the fee", "we'll pay you back", "you'll get your money back"
     # and said as done: "we've knocked the fee off", "I dropped the charge", "we've paid you back"
     r"|\b(?:i|we)(?:'ll|'d|'ve|\s+(?:will|would|can|could|shall|have|had))?(?:\s+(?:just|also|now|already|gladly|happily|go ahead and|gone ahead and|went ahead and|"
     r"be able to|be happy to|be glad to))*"
     r"\s+(?:(?:take|took|taken|knock(?:ed)?|strip(?:ped)?|get|got|gotten|wipe[ds]?)\s+(?:(?:that|the|this|those|these|your|its|it|them)\s+)?(?:[\w$.-]+\s+){0,2}?"
-    r"(?P<off>fees?|charges?|costs?|amount|surcharge)\s+off"
+    r"(?P<off>fees?|charges?|costs?|amount|surcharge|[$€£]\s?\d[\d,]*(?:\.\d+)?)\s+off"
     r"|(?P<drop>drop(?:ped)?|scrap(?:ped)?|zero(?:ed)? out|write off|wrote off|written off|knock(?:ed)? off|str(?:ike|uck))\s+(?:that|the|this|your)\s+(?:[\w$.-]+\s+)?"
     r"(?:fees?|charges?|surcharge)"
     r"|(?P<back>pa(?:y|id)\s+you\s+back|g(?:ive|ave|iven)\s+you\s+(?:your|the)\s+money\s+back|put\s+(?:the|your)\s+money\s+back))\b"
@@ -81,11 +84,11 @@ def acts_in(t: str, role: str) -> list[tuple[int, int, str]]:
         # read in every spelling the forbidden patterns read ("rеfund" in Cyrillic letters, "r3fund")
         for v in same_length_variants(t):
             for m in _PROMISE.finditer(v):
-                name = next(g for g in ("act", "done", "got", "ent", "off", "drop", "back", "moneyback", "noun") if m.group(g))
+                name = next(g for g in ("act", "done", "got", "ent", "had", "off", "drop", "back", "moneyback", "noun") if m.group(g))
                 if name == "ent" and _CONDITION.search(v):
                     continue  # "Silver members can get an extension only if ...": a rule, judged level by level
                 if not NEGATION.search(m.group(0)):
-                    act = _act(m.group(name)) if name in ("act", "done", "got", "ent", "noun") else _PHRASAL[name]
+                    act = _act(m.group(name)) if name in ("act", "done", "got", "ent", "had", "noun") else _PHRASAL[name]
                     if not any(s == m.start(name) and a == act for s, _, a in out):
                         out.append((m.start(name), m.end(name), act))
         return sorted(out)

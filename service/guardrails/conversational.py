@@ -83,9 +83,10 @@ INTERJECTION = re.compile(
     # "How exciting, congratulations ...", "What a week, I'm sorry ..."
     r"(?:how|so) (?:very |really )?(?:exciting|lovely|wonderful|fun|nice|cool|sweet|kind|thoughtful|brilliant|amazing|fantastic|special|"
     r"great|awesome|lucky|annoying|frustrating|awful|stressful|horrible|maddening)|"
-    r"what (?:an? )?(?:[\w'-]+ )?(?:news|idea|gift|present|surprise|treat|shame|pain|week|day|hassle|nuisance|mix-up|mess|journey)|"
-    # a bare apology: "Sorry, sale items are final." states what follows it
-    r"(?:(?:i'?m|i am|we'?re|we are) )?(?:so |very |really |truly |terribly )?sorry(?: about that)?(?:,\s*(?-i:[A-Z][a-z'-]+))?)\s*[,!.]\s+(?=\S)", re.I)
+    r"what (?:an? )?(?:[\w'-]+ )?(?:news|idea|gift|present|surprise|treat|shame|pain|week|day|hassle|nuisance|mix-up|mess|journey))\s*[,!.]\s+(?=\S)"
+    # a bare apology: "Sorry, sale items are final." states what follows it (a turn, "Sorry, but ...", is judged as a turn)
+    r"|^(?:(?:i'?m|i am|we'?re|we are) )?(?:so |very |really |truly |terribly )?sorry(?: about that)?(?:,\s*(?-i:[A-Z][a-z'-]+))?\s*[,!.]\s+"
+    r"(?=\S)(?!(?:but|however|though|yet)\b)", re.I)
 """A leading interjection ("Great, let's get that sorted.", "Sorry, ..."): the rest is what is judged."""
 EMPATHY_HEAD = re.compile(
     r"^(?:(?:oh|ah),? )?(?:(?:that|this|it) must (?:be|have been) (?:so |really |very )?(?:" + _FEELING + r")|(?:i'?m|i am|we'?re|we are) (?:so |very |really |truly |terribly )?sorry|(?:so |very |really )?sorry|"

@@ -38,10 +38,12 @@ from functools import lru_cache
 from typing import Any
 
 from service.domain.text import sentences
+from service.guardrails.case import spelled_counts
 from service.guardrails.claims import facts_of, states_a_caution, without_lead_in
 from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
-from service.replies.policy import Candidate, CheckReport, CheckResult, Evidence, PolicyChecker, _redacted, _repeatable_numbers, customer_amounts, customer_durations, customer_words
+from service.replies.policy import (Candidate, CheckReport, CheckResult, Evidence, PolicyChecker, _redacted, _repeatable_numbers, customer_amounts,
+                                   customer_asked_amounts, customer_durations, customer_words)
 
 _MEMO = "check_cache"
 """Prefix of this module's entries in an evidence's memo (apart from the checks' own)."""
@@ -117,14 +119,14 @@ class CheckCache:
 
 def _their_case(text: str, evidence: Evidence) -> tuple[Hashable, Hashable, Hashable]:
     """What else of the customer's words the grounded check reads for ``text``: the amounts they
-    stated, when the reply states an amount (as written or as number words: "ninety-nine
-    dollars"), their content words, when the reply carries a caution ("isn't what they're
+    stated (and those of them they ask for), when the reply states an amount (as written or as
+    number words: "ninety-nine dollars"), their content words, when the reply carries a caution ("isn't what they're
     made for"), and the durations they stated, when the reply commits to an action (a commitment
     past a threshold their duration does not meet is refused). Each is left out otherwise,
     where the check does not read it."""
     spelled = prepare(text)
     money = any(c in text or c in spelled for c in "$€£")
-    amounts = customer_amounts(evidence) if money else None
+    amounts = (customer_amounts(evidence), customer_asked_amounts(evidence)) if money else None
     words = customer_words(evidence) if states_a_caution(text) or states_a_caution(spelled) else None
     commits = any(v.startswith("act:") for v in stated_values(text)) or any(v.startswith("act:") for v in stated_values(clean(text)))
     durations = customer_durations(evidence) if commits else None
@@ -192,6 +194,7 @@ def stated_values(text: str) -> frozenset[str]:
     only if it is one of these."""
     spelled = prepare(text)
     out: set[str] = set(re.findall(r"[\w.,:/$€£%-]+", spelled.lower())) | set(re.findall(r"\w+", spelled.lower()))
+    out.update(spelled_counts(spelled))  # "$15 for three": the customer's count 3 is read
     for s in sentences(text):
         for t in {s, without_lead_in(s)}:
             for acts in ("claim", None):
