@@ -269,3 +269,17 @@ def test_the_customers_durations_are_keyed_where_the_reply_commits_to_an_action(
         assert same(cache.check(cand, ev), CHECKER.check(cand, ev))
     plain = Candidate("Deliveries can take a couple of days.", [hits[0].chunk_id], "grounded")
     assert cache.key(plain, short) == cache.key(plain, long)
+
+
+def test_the_customers_address_is_keyed_where_the_reply_says_it_back() -> None:
+    hits = chunks("account-change-address")
+
+    def make(text: str) -> Evidence:
+        return Evidence("chat", {h.chunk_id: h for h in hits}, [text], {"first_name": "Dana"}, None, today=TODAY)
+
+    cache = CheckCache(CHECKER)
+    cand = Candidate("I'll update your address to 7 Harbour Lane.", [hits[0].chunk_id], "grounded")
+    theirs, other = make("I've moved to 7 Harbour Lane."), make("I've moved to 9 Mill Road.")
+    assert cache.key(cand, theirs) != cache.key(cand, other)
+    for ev in (theirs, other, theirs, other):
+        assert same(cache.check(cand, ev), CHECKER.check(cand, ev))

@@ -172,3 +172,40 @@ def test_the_customers_own_plan_judged_workable_repeats_their_day() -> None:
     assert "grounded" not in failed(ok), ok.findings()
     promised = check("We'll renew it tomorrow.", "subscription-pay-or-renew", customer=("can I pay $30 tomorrow for premium",))
     assert "grounded" in failed(promised), promised.findings()
+
+
+# ---- a time said of "the other days" -----------------------------------------------------------------
+
+
+def test_a_time_said_of_the_other_days_is_every_day_but_the_one_named() -> None:
+    ok = check("Our stores open at ten on Sundays and at nine on the remaining days.", "store-dates-and-hours")
+    assert "grounded" not in failed(ok), ok.findings()
+    swapped = check("Our stores open at nine on Sundays and at ten on the other days.", "store-dates-and-hours")
+    assert "grounded" in failed(swapped), swapped.findings()
+
+
+# ---- a feeling said of anyone --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["That would worry anyone!", "That would confuse anybody, Sam.", "It would make anyone nervous."])
+def test_a_feeling_said_of_anyone_names_no_level(text: str) -> None:
+    assert is_conversational(text), text
+
+
+def test_a_benefit_said_of_anyone_is_still_a_claim() -> None:
+    assert not is_conversational("That would worry anyone, so anyone can get a refund.")
+    report = check("That would worry anybody. Anyone can return items with no time limit.", "returns-membership-windows")
+    assert "grounded" in failed(report), report.findings()
+
+
+# ---- the customer's address said back ---------------------------------------------------------------
+
+
+def test_the_customers_new_address_said_back_needs_no_source() -> None:
+    ok = check("Once you've confirmed three of those details, I'll update your address to 7 Harbour Lane.", "account-change-address",
+               customer=("Please change my address, I've moved to 7 Harbour Lane.",))
+    assert "grounded" not in failed(ok), ok.findings()
+    # words that are not the customer's detail are still checked
+    bad = check("I'll update your address to 7 Harbour Lane and send you a free gift hamper.", "account-change-address",
+                customer=("Please change my address, I've moved to 7 Harbour Lane.",))
+    assert "grounded" in failed(bad), bad.findings()

@@ -252,6 +252,15 @@ def names_count(clause: str, n: int) -> bool:
     return re.search(rf"(?<![\d.$€£]){n}(?![\d.])" + (rf"|\b{word}\b" if word else ""), clause, re.I) is not None
 
 
+_ADDRESS = re.compile(r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][a-z'-]+\s?){1,4}")
+
+
+def case_details(customer_texts: Iterable[str]) -> frozenset[str]:
+    """Details the customer gave in their own words that a reply may say back as they are: a street
+    address ("14 Elm Row"), a house number and capitalised words."""
+    return frozenset(m.group(0).strip() for t in customer_texts for m in _ADDRESS.finditer(t) if len(m.group(0).split()) >= 2)
+
+
 def source_amounts(passages: Iterable) -> frozenset[str]:
     """The amounts the source passages give ("$75 or more")."""
     return frozenset(_amount(m.group(1) or m.group(2)) for p in passages for m in _MONEY.finditer(prepare(p.text)))

@@ -56,6 +56,7 @@ from service.guardrails.case import (about_case, addresses_customer, broken_thre
                                      worked_amounts)
 from service.guardrails.contradictions import Sources, denied_capability, denied_exception, mislabelled
 from service.guardrails.conversational import (
+    ANYONE_FEELS,
     COMMITMENT_WORD,
     CONVERSATIONAL,
     EMPATHY_HEAD,
@@ -165,7 +166,7 @@ def is_conversational(sentence: str) -> bool:
     rest = INTERJECTION.sub("", s)
     interjected = rest != s and bool(rest.strip())
     s = rest if rest.strip() else s
-    if scope_of(s) is not None or not _excused(s):
+    if scope_of(ANYONE_FEELS.sub(" ", s)) is not None or not _excused(s):
         return False
     if interjected and NAME_ONLY.match(s):
         return True  # "Good news, Kwame!"
@@ -266,6 +267,7 @@ def check_claims(
     customer_words: frozenset[str] = frozenset(),
     case_durations: Iterable[tuple[str, str]] = (),
     asked_amounts: Iterable[str] = (),
+    case_details: Iterable[str] = (),
 ) -> ClaimCheck:
     """Check each sentence. A sentence that is not conversational needs most of its content
     words in the cited sources (``loose_support(words) -> share``, at least 0.6); each of its
@@ -279,13 +281,15 @@ def check_claims(
     what they're made for") is left out of the loose word check beside the clause that says why.
     A verdict exclamation ("Not too late at all!") rests on the reasons the reply gives, which
     are checked; in a reply that states no fact it is a claim like any other.
+    ``case_details``: details the customer gave in their own words (a street address), left out
+    of the loose word check where the reply says them back as they are.
     ``case_durations``: (value, unit) of the durations the customer stated ("ordered 3 days ago"); a
     commitment made without a condition to an action a source grants only past a threshold the
     customer's duration does not meet ("I've placed a replacement order" where the source says
     "a week or longer") is refused, though the reply does not repeat the figure."""
     check = ClaimCheck([], [])
     reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts), customer_words,
-                   durations=tuple(case_durations), asked_amounts=frozenset(asked_amounts))
+                   durations=tuple(case_durations), asked_amounts=frozenset(asked_amounts), details=tuple(case_details))
     verdicts: list[str] = []
     asking = False
     # read as the forbidden patterns read it: NFKC, format characters out, look-alike letters folded
@@ -378,6 +382,7 @@ class _Reply:
     asked: frozenset[str] = frozenset()
     durations: tuple[tuple[str, str], ...] = ()
     asked_amounts: frozenset[str] = frozenset()
+    details: tuple[str, ...] = ()
     said: dict[str, frozenset[str] | None] = field(default_factory=dict)
     _sources: Sources | None = None
     _given: frozenset[str] | None = None
@@ -389,7 +394,11 @@ class _Reply:
         return self._sources
 
     def check(self, sentence: str) -> None:
-        words = self.content_words(prepare(_loose_text(sentence, self.exempt, self._their_words)))  # "ninety-nine dollars" is a number, not three words
+        # "ninety-nine dollars" is a number, not three words; the customer's address said back is theirs
+        loose = sentence
+        for d in self.details:
+            loose = loose.replace(d, " ")
+        words = self.content_words(prepare(_loose_text(loose, self.exempt, self._their_words)))
         if words:
             share = self.loose_support(words)
             self.out.supports.append(share)
@@ -409,7 +418,7 @@ class _Reply:
         spans = clause_spans(text)
         for i, (start, end) in enumerate(spans):
             clause = text[start:end]
-            scope = scope_of(clause)
+            scope = scope_of(ANYONE_FEELS.sub(" ", clause))  # "That would give anyone a fright" names no level
             about = about_case(clause, text[start:], scope is not None)
             mine = [f for f in sentence_facts if start <= f.start < end]
             local = [f for f in mine if not self._repeated(f, about, text, clause) and not self._another_way(f, sentence_facts)

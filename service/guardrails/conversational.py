@@ -62,6 +62,9 @@ CONVERSATIONAL = re.compile(
     r"send us a (?:dm|message|note)|let us know)\b.{0,60})$",
     re.I,
 )
+ANYONE_FEELS = re.compile(r"\b(?:would|'d|will|'ll|must|can|could|might)\s+(?:give|make|worry|scare|upset|frustrate|confuse|annoy|throw|surprise|rattle|startle|"
+                          r"alarm|panic|stress|drive|catch)\w*\s+(?:anyone|anybody|everyone|everybody|most people)\b", re.I)
+"""A feeling said of anyone ("That would give anyone a fright", "It'd confuse anybody"): no level is meant."""
 FRIENDLY = re.compile(
     # the customer's news and feelings: "That's so exciting, ...", "That sounds like a lovely trip!", "That must be so frustrating."
     r"^(?:(?:that|this|it) must (?:be|have been) (?:so |really |very |such )?(?:" + _FEELING + r")\b.{0,40}"
@@ -71,7 +74,9 @@ FRIENDLY = re.compile(
     r"|" + _HOPE + r".{0,60}"
     # reassurance that nothing went wrong on their side: "Happens to the best of us!", "Easy mistake to make."
     r"|(?:" + _REASSURANCE + r")\b.{0,40}|(?:whichever|whatever) (?:option |one |way )?(?:is|works|suits you) (?:easiest|best|most convenient)?\b.{0,30}"
-    r"|(?:wishing (?:you|your|him|her|them)|fingers crossed)\b.{0,60})$",
+    r"|(?:wishing (?:you|your|him|her|them)|fingers crossed)\b.{0,60}"
+    r"|(?:that|this|it)(?:'d|'ll)?(?: would| will| must| can| could| might)? (?:give|make|worry|scare|upset|frustrate|confuse|annoy|throw|surprise|rattle|startle|"
+    r"alarm|panic|stress|drive|catch)\w* (?:anyone|anybody|everyone|everybody|most people)\b.{0,40})$",
     re.I,
 )
 """Friendly lines about the customer's life, news and feelings: like :data:`CONVERSATIONAL`, but

@@ -19,8 +19,12 @@ passage must state what the clause states, not just mention customers and return
 
 def same_fact(fact: Fact, claimed: Fact) -> bool:
     """A time said without am/pm ("9:00") matches the source's "9:00am"; "9:00pm" does not. A
-    unit or a weekday both sides give must be the same ("2-year" is not "2 weeks")."""
-    if fact.qual and claimed.qual and fact.qual != claimed.qual:
+    unit or a weekday both sides give must be the same ("2-year" is not "2 weeks"); a time said of
+    "the other days" (qualifier ``!sun``) is any day's but that one's."""
+    if claimed.qual.startswith("!"):  # "on the other days": any day but that one
+        if fact.qual == claimed.qual[1:]:
+            return False
+    elif fact.qual and claimed.qual and fact.qual != claimed.qual:
         return False
     source, claim = fact.value, claimed.value
     return source == claim or (re.fullmatch(r"\d{1,2}:\d{2}", claim) is not None and source[:-2] == claim and source[-2:] in ("am", "pm"))

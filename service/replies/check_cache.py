@@ -17,7 +17,8 @@ third of a request's CPU) are a pure function of:
   lets a reply repeat them), the personal
   data they gave (kind and value, in order: the PII check compares the reply's against it), the
   amounts they stated when the reply states an amount, their content words when the reply
-  carries a caution, and the durations they stated when the reply commits to an action (:func:`_their_case`).
+  carries a caution, the durations they stated when the reply commits to an action, and the
+  details (a street address) the reply says back (:func:`_their_case`).
 
 All of it is the key, so a hit gives the report the checks would give. A check that comes to read
 another input must add it to :meth:`CheckCache.key` (``tests/test_check_cache.py`` compares cached
@@ -43,7 +44,7 @@ from service.guardrails.claims import facts_of, states_a_caution, without_lead_i
 from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
 from service.replies.policy import (Candidate, CheckReport, CheckResult, Evidence, PolicyChecker, _redacted, _repeatable_numbers, customer_amounts,
-                                   customer_asked_amounts, customer_durations, customer_words)
+                                   customer_asked_amounts, customer_details, customer_durations, customer_words)
 
 _MEMO = "check_cache"
 """Prefix of this module's entries in an evidence's memo (apart from the checks' own)."""
@@ -117,12 +118,13 @@ class CheckCache:
         return key
 
 
-def _their_case(text: str, evidence: Evidence) -> tuple[Hashable, Hashable, Hashable]:
+def _their_case(text: str, evidence: Evidence) -> tuple[Hashable, ...]:
     """What else of the customer's words the grounded check reads for ``text``: the amounts they
     stated (and those of them they ask for), when the reply states an amount (as written or as
     number words: "ninety-nine dollars"), their content words, when the reply carries a caution ("isn't what they're
     made for"), and the durations they stated, when the reply commits to an action (a commitment
-    past a threshold their duration does not meet is refused). Each is left out otherwise,
+    past a threshold their duration does not meet is refused), and the details they gave in their
+    own words that the reply says back (a street address). Each is left out otherwise,
     where the check does not read it."""
     spelled = prepare(text)
     money = any(c in text or c in spelled for c in "$€£")
@@ -130,7 +132,8 @@ def _their_case(text: str, evidence: Evidence) -> tuple[Hashable, Hashable, Hash
     words = customer_words(evidence) if states_a_caution(text) or states_a_caution(spelled) else None
     commits = any(v.startswith("act:") for v in stated_values(text)) or any(v.startswith("act:") for v in stated_values(clean(text)))
     durations = customer_durations(evidence) if commits else None
-    return amounts, words, durations
+    details = tuple(sorted(d for d in customer_details(evidence) if d in text))
+    return amounts, words, durations, details
 
 
 def _named_intents(policy: Any) -> frozenset[str]:

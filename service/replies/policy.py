@@ -35,7 +35,7 @@ from service.domain.pii import PLACEHOLDER_RE, Redactor, _normalise
 from service.domain.text import sentences, stem
 from service.continuity.claims import about_customer
 from service.errors import InvalidInput
-from service.guardrails.case import asked_amounts, case_amounts, case_durations, detail_kind
+from service.guardrails.case import asked_amounts, case_amounts, case_details, case_durations, detail_kind
 from service.guardrails.claims import check_claims
 from service.guardrails.normalise import clean, search_each
 from service.guardrails.passages import Passage, facts_of, split_passages
@@ -180,6 +180,11 @@ def customer_words(evidence: Evidence) -> frozenset[str]:
 def customer_asked_amounts(evidence: Evidence) -> frozenset[str]:
     """The amounts the customer asks for (:func:`~service.guardrails.case.asked_amounts`), once per request."""
     return evidence.remember("asked_amounts", lambda: asked_amounts(evidence.customer_texts))
+
+
+def customer_details(evidence: Evidence) -> frozenset[str]:
+    """The details the customer gave in their own words (:func:`~service.guardrails.case.case_details`), once per request."""
+    return evidence.remember("details", lambda: case_details(evidence.customer_texts))
 
 
 def customer_durations(evidence: Evidence) -> tuple[tuple[str, str], ...]:
@@ -354,6 +359,7 @@ class PolicyChecker:
                 customer_words=customer_words(evidence),
                 case_durations=customer_durations(evidence),
                 asked_amounts=customer_asked_amounts(evidence) if amounts else frozenset(),
+                case_details=[d for d in customer_details(evidence) if d in candidate.text],
             )
             findings += [f"claim not supported: {f}" for f in result.findings]
             supports += result.supports
