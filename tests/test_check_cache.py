@@ -283,3 +283,18 @@ def test_the_customers_address_is_keyed_where_the_reply_says_it_back() -> None:
     assert cache.key(cand, theirs) != cache.key(cand, other)
     for ev in (theirs, other, theirs, other):
         assert same(cache.check(cand, ev), CHECKER.check(cand, ev))
+
+
+def test_the_customers_words_are_keyed_where_the_reply_judges_their_case() -> None:
+    hits = chunks("returns-stained-or-damaged")
+
+    def make(text: str) -> Evidence:
+        return Evidence("chat", {h.chunk_id: h for h in hits}, [text], {"first_name": "Dana"}, None, today=TODAY)
+
+    cache = CheckCache(CHECKER)
+    cand = Candidate("Silver members can return items bought within 6 months, and a linen skirt bought last month is well within that.",
+                     [hits[0].chunk_id], "grounded")
+    theirs, other = make("Silver, my linen skirt bought last month is stained."), make("Silver, my coat is stained.")
+    assert cache.key(cand, theirs) != cache.key(cand, other)
+    for ev in (theirs, other, theirs, other):
+        assert same(cache.check(cand, ev), CHECKER.check(cand, ev))

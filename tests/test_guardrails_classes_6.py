@@ -209,3 +209,16 @@ def test_the_customers_new_address_said_back_needs_no_source() -> None:
     bad = check("I'll update your address to 7 Harbour Lane and send you a free gift hamper.", "account-change-address",
                 customer=("Please change my address, I've moved to 7 Harbour Lane.",))
     assert "grounded" in failed(bad), bad.findings()
+
+
+# ---- the customer's own words in a verdict on their case ----------------------------------------------
+
+
+def test_the_customers_words_in_a_verdict_on_their_case_are_their_situation() -> None:
+    customer = ("Silver member, the linen skirt I bought last month has a stain, can I return it?",)
+    ok = check("Silver members can return items bought within 6 months, and a linen skirt bought last month is comfortably within that.",
+               "returns-stained-or-damaged", customer=customer)
+    assert "grounded" not in failed(ok), ok.findings()
+    # their words outside a verdict, or a verdict with words of nobody's, are still checked
+    bad = check("Silver members can return linen skirts bought last month for a full cash bonus.", "returns-stained-or-damaged", customer=customer)
+    assert "grounded" in failed(bad), bad.findings()

@@ -51,7 +51,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from service.domain.text import stem
+from service.domain.text import sentences, stem
 from service.guardrails.case import (about_case, addresses_customer, broken_threshold, misjudged, multiples, names_count, other_value, source_amounts,
                                      worked_amounts)
 from service.guardrails.contradictions import Sources, denied_capability, denied_exception, mislabelled
@@ -100,9 +100,22 @@ _LIST_MARKER = re.compile(r"\s*(?:\(?\d{1,2}[.)]|[a-z][.)]|[-*•])\s*")
 
 
 def states_a_caution(text: str) -> bool:
-    """Does ``text`` carry a caution ("isn't what they're made for")? Only then does the check
-    read the customer's words (``customer_words`` of :func:`check_claims`)."""
+    """Does ``text`` carry a caution ("isn't what they're made for")? Then the check reads the
+    customer's words (``customer_words`` of :func:`check_claims`)."""
     return _CAUTION.search(text) is not None
+
+
+def _verdict_clauses(t: str) -> list[str]:
+    """The clauses of a prepared sentence that judge the customer's case and name no level nor
+    commit to anything ("a blouse bought last week is well within that")."""
+    return [t[a:b] for a, b in clause_spans(t) if scope_of(t[a:b]) is None and about_case(t[a:b], t[a:], False) and not acts_in(t[a:b], "claim")]
+
+
+def reads_customer_words(text: str) -> bool:
+    """Does the check read the customer's words for ``text``: a caution, or a clause judging the
+    customer's case (in which their own words, "the blouse", "last week", are their situation)?"""
+    spelled = prepare(clean(text))
+    return states_a_caution(text) or states_a_caution(spelled) or any(_verdict_clauses(prepare(s)) for s in sentences(clean(text)))
 
 
 @dataclass
@@ -399,8 +412,11 @@ class _Reply:
         for d in self.details:
             loose = loose.replace(d, " ")
         words = self.content_words(prepare(_loose_text(loose, self.exempt, self._their_words)))
+        # in a clause judging their case, the customer's own words are their situation ("a blouse bought last week")
+        theirs = words & frozenset().union(*(self.content_words(c) & self.asked for c in _verdict_clauses(prepare(sentence)))) if self.asked else frozenset()
         if words:
-            share = self.loose_support(words)
+            rest = words - theirs
+            share = (len(theirs) + (len(rest) * self.loose_support(rest) if rest else 0)) / len(words)
             self.out.supports.append(share)
             if share < 0.6:
                 self.out.findings.append(ClaimFinding(sentence, f"not supported by the cited sources (support {share:.2f})"))

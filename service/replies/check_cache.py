@@ -17,7 +17,7 @@ third of a request's CPU) are a pure function of:
   lets a reply repeat them), the personal
   data they gave (kind and value, in order: the PII check compares the reply's against it), the
   amounts they stated when the reply states an amount, their content words when the reply
-  carries a caution, the durations they stated when the reply commits to an action, and the
+  carries a caution or judges their case, the durations they stated when the reply commits to an action, and the
   details (a street address) the reply says back (:func:`_their_case`).
 
 All of it is the key, so a hit gives the report the checks would give. A check that comes to read
@@ -40,7 +40,7 @@ from typing import Any
 
 from service.domain.text import sentences
 from service.guardrails.case import spelled_counts
-from service.guardrails.claims import facts_of, states_a_caution, without_lead_in
+from service.guardrails.claims import facts_of, reads_customer_words, without_lead_in
 from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
 from service.replies.policy import (Candidate, CheckReport, CheckResult, Evidence, PolicyChecker, _redacted, _repeatable_numbers, customer_amounts,
@@ -129,7 +129,7 @@ def _their_case(text: str, evidence: Evidence) -> tuple[Hashable, ...]:
     spelled = prepare(text)
     money = any(c in text or c in spelled for c in "$€£")
     amounts = (customer_amounts(evidence), customer_asked_amounts(evidence)) if money else None
-    words = customer_words(evidence) if states_a_caution(text) or states_a_caution(spelled) else None
+    words = customer_words(evidence) if reads_customer_words(text) else None
     commits = any(v.startswith("act:") for v in stated_values(text)) or any(v.startswith("act:") for v in stated_values(clean(text)))
     durations = customer_durations(evidence) if commits else None
     details = tuple(sorted(d for d in customer_details(evidence) if d in text))
