@@ -127,6 +127,9 @@ def test_a_concession_on_the_customers_own_figure_is_their_case_but_not_a_rule()
 
 
 def test_a_verdict_that_it_has_not_been_long_enough_or_that_we_cannot_act_is_their_case() -> None:
+    guest = check("Without a membership an item can be returned within 30 days or with the receipt, so at 45 days without the receipt "
+                  "it can't come back.", "returns-membership-windows", customer=("guest, bought it 45 days ago, no receipt",))
+    assert "grounded" not in failed(guest), guest.findings()
     for text in ("Credits can take up to 7 days to appear, and at 5 days it's not long enough yet.",
                  "Silver members can get an extension only if they're 1 day late, so at 6 days we aren't able to extend it."):
         report = check(text, "refunds-returned-no-credit", "subscription-cancel-and-late-payment",

@@ -46,7 +46,7 @@ _NEG_VERDICT = re.compile(
     # "it hasn't been long enough yet", "we can't extend it": a verdict that grants nothing
     r"|\b(?:has|have|is|are|'s)(?:n'?t| not) (?:been )?(?:quite )?(?:long enough|old enough|enough time)\b|\bnot (?:yet )?long enough\b"
     r"|\b(?:can'?t|cannot|can not|won'?t be able to|(?:are|am|'re|'m)(?:n'?t| not) able to|unable to)\s+(?:\w+\s+)?"
-    r"(?:extend|refund|replace|credit|waive|approve|issue|accept|grant|match|offer)\b", re.I)
+    r"(?:extend|refund|replace|credit|waive|approve|issue|accept|grant|match|offer|return|come back|go back|be (?:returned|sent back|exchanged|refunded))\b", re.I)
 _POS_VERDICT = re.compile(r"\b(?:meets?|qualif(?:y|ies)|covers? you|falls? (?:within|inside))\b|\b(?:still|well|comfortably) (?:within|inside|in time)\b"
                           r"|\byou'?re (?:still )?(?:within|inside|covered|eligible|in time|fine|ok)\b"
                           r"|\b(?:is|are|'s) (?:still |well |comfortably )?(?:within|inside|under|less than|fewer than)\b", re.I)

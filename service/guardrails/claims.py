@@ -42,6 +42,13 @@ exception denied, a capability denied, a figure of another label of a list) are 
 (:mod:`service.guardrails.contradictions`). Advice is judged without its frame ("it's a good idea
 to ..."), and a verdict exclamation ("Not too late at all!") rests on the reasons the reply gives.
 
+Sentences are read as the forbidden patterns read them (look-alike letters folded). A commitment
+made without a condition, for a customer whose own duration does not meet the threshold the source
+grants it past, is refused; a clause whose subject is a pronoun is supported only by a passage that
+names what it stands for; in a clause judging the customer's case their own words, their charge
+said back with "the", a source price times their count, and their day in a verdict on their plan
+are their situation.
+
 Every finding names the claim and why it is not supported.
 """
 
@@ -85,7 +92,7 @@ from service.guardrails.levels import (
 from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
 from service.guardrails.passages import Fact, Passage, facts_of
-from service.guardrails.support import best_passage as _best_passage, same_fact as _same_fact
+from service.guardrails.support import antecedent_of, best_passage as _best_passage, same_fact as _same_fact
 
 _CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
                      r"there|the|your|our|my|a|an|if|please|just|let|feel|no|any|all|every|each|\d)\b))\s*", re.I)
@@ -348,9 +355,6 @@ _DEFINITE = re.compile(r"\b(?:the|that|this|your|those|these)\s+(?:[\w-]+\s+)?$"
 _ARITHMETIC = re.compile(r"\b(?:difference|total|sum|gap|comes? to|works? out|adds? up|altogether|in all)\b", re.I)
 """A clause working a figure out ("the difference is $5"): the customer's figures worked out are their case."""
 _CONDITIONAL = re.compile(r"\b(?:if|once|when|whenever|unless|provided|as soon as|after)\b", re.I)
-_PRONOUN_SUBJECT = re.compile(r"^\W*(?:(?:and|but|so|plus|though)\s+)?(?:it|it'?s|they|they'?re|its)\b(?!\s+(?:depends|means|sounds|looks|seems)\b)", re.I)
-_VERB = re.compile(r"\b(?:is|are|was|were|costs?|has|have|comes?|runs?|takes?)\b", re.I)
-"""The verb that ends a clause's subject ("Gift wrapping *is* $5 per item")."""
 _QUALIFIER = "whatever whichever regardless matter good news"
 """With level words only, the words of a clause that says its neighbour of everyone ("whatever your membership level")."""
 _RECEIPT_OR = re.compile(r"\bor\b[^.;]{0,60}\breceipt|\breceipt\b[^.;]{0,20}\bor\b", re.I)
@@ -465,7 +469,7 @@ class _Reply:
                 # "..., whatever your membership level": what the clause it qualifies says, of everyone
                 a, b = spans[1] if i == 0 else spans[i - 1]
                 cwords, negated = self.content_words(text[a:b]) - _LEVEL_WORDS, None
-            antecedent = self._antecedent(text, spans, i) if local else frozenset()
+            antecedent = antecedent_of(text, spans, i, self.content_words) - _LEVEL_WORDS if local else frozenset()
             best, why = _best_passage(local, scope, cwords, self.passages, self.content_words, universal=universal, negated=negated,
                                       antecedent=antecedent)
             self.out.supports.append(best)
@@ -484,19 +488,6 @@ class _Reply:
         stated = {f.value for f in facts}
         return next(filter(None, (broken_threshold(v, q, text, self.passages, self.content_words)
                                   for v, q in self.durations if v not in stated)), None)
-
-    def _antecedent(self, text: str, spans: list[tuple[int, int]], i: int) -> frozenset[str]:
-        """What a clause's pronoun subject stands for ("Gift wrapping is $5 per item, and it's free
-        on orders of $75": "gift wrapping"): the subject of the clause before it in the sentence,
-        its words before its verb. Empty when the clause does not open with a pronoun or the
-        subject is a person or a level ("you", "Gold members")."""
-        if i == 0 or not _PRONOUN_SUBJECT.match(text[spans[i][0]:spans[i][1]]):
-            return frozenset()
-        for a, b in reversed(spans[:i]):  # past a name or an aside with no verb ("..., Mateo, and it's ...")
-            verb = _VERB.search(text, a, b)
-            if verb is not None:
-                return self.content_words(text[a:verb.start()]) - _LEVEL_WORDS
-        return frozenset()
 
     def _contradicted(self, clause: str, local: list[Fact]) -> str | None:
         """A capability the sources deny, or a figure of another label (:mod:`~service.guardrails.contradictions`)."""

@@ -118,3 +118,22 @@ def _scope_support(scope: frozenset[str], words: frozenset[str], passages: Seque
     if leveled:
         return best, f"the sources state this level by level, and none says it of {levels} (nor with the same polarity)"
     return best, f"no in-force source passage states it for {levels}"
+
+
+_PRONOUN_SUBJECT = re.compile(r"^\W*(?:(?:and|but|so|plus|though)\s+)?(?:it|it'?s|they|they'?re|its)\b(?!\s+(?:depends|means|sounds|looks|seems)\b)", re.I)
+_VERB = re.compile(r"\b(?:is|are|was|were|costs?|has|have|comes?|runs?|takes?)\b", re.I)
+"""The verb that ends a clause's subject ("Gift wrapping *is* $5 per item")."""
+
+
+def antecedent_of(text: str, spans: list[tuple[int, int]], i: int, content_words: "callable") -> frozenset[str]:  # type: ignore[valid-type]
+    """What clause ``i``'s pronoun subject stands for ("Gift wrapping is $5 per item, and it's free
+    on orders of $75": "gift wrapping"): the subject of the clause before it in the sentence with
+    a verb (past a name or an aside, "..., Mateo, and it's ..."), its words before its verb. Empty
+    when the clause does not open with a pronoun."""
+    if i == 0 or not _PRONOUN_SUBJECT.match(text[spans[i][0]:spans[i][1]]):
+        return frozenset()
+    for a, b in reversed(spans[:i]):
+        verb = _VERB.search(text, a, b)
+        if verb is not None:
+            return content_words(text[a:verb.start()])
+    return frozenset()
