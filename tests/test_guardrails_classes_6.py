@@ -225,3 +225,15 @@ def test_the_customers_words_in_a_verdict_on_their_case_are_their_situation() ->
     # their words outside a verdict, or a verdict with words of nobody's, are still checked
     bad = check("Silver members can return linen skirts bought last month for a full cash bonus.", "returns-stained-or-damaged", customer=customer)
     assert "grounded" in failed(bad), bad.findings()
+
+
+# ---- a figure and its unit, then the level it is for -------------------------------------------------
+
+
+def test_a_figure_with_its_unit_then_for_a_level_is_said_of_that_level() -> None:
+    scoped = {f.value: f.scope for f in facts_of("Returns: 6 months for Silver, 90 days for Bronze")}
+    assert scoped == {"6": frozenset({"silver"}), "90": frozenset({"bronze"})}
+    ok = check("Returns: 6 months for Silver members, 90 days for Bronze members.", "store-membership-levels")
+    assert "grounded" not in failed(ok), ok.findings()
+    swapped = check("Returns: 90 days for Silver members, 6 months for Bronze members.", "store-membership-levels")
+    assert "grounded" in failed(swapped), swapped.findings()

@@ -37,7 +37,7 @@ _KEYWORDS = (
 _DETAIL = re.compile(r"\b(" + "|".join(COLOURS + MATERIALS) + r")\b", re.I)
 """Details that are facts like numbers: a colour or a material stated in a reply must be the one
 the source states ("boots ship with black laces" where the article says brown)."""
-_BIND_FOLLOWING = re.compile(r"^\s*(?:for|to|with|on|of)\s+(?:our |all |the |your )?$", re.I)
+_BIND_FOLLOWING = re.compile(r"^\s*(?:(?:days?|weeks?|months?|years?)\s+)?(?:for|to|with|on|of)\s+(?:our |all |the |your )?$", re.I)
 
 
 @dataclass(frozen=True)
