@@ -255,7 +255,7 @@ def test_the_customers_durations_are_keyed_where_the_reply_commits_to_an_action(
     """A commitment past a threshold the customer's duration does not meet is refused (the
     grounded check reads their durations for a reply that commits to an action): a different
     duration must miss, and the cached report must be the fresh one; a reply that commits to
-    nothing does not read them."""
+    nothing and states no duration does not read them."""
     hits = chunks("shipping-missing-package")
 
     def make(text: str) -> Evidence:
@@ -267,7 +267,7 @@ def test_the_customers_durations_are_keyed_where_the_reply_commits_to_an_action(
     assert cache.key(cand, short) != cache.key(cand, long)
     for ev in (short, long, short, long):
         assert same(cache.check(cand, ev), CHECKER.check(cand, ev))
-    plain = Candidate("Deliveries can take a couple of days.", [hits[0].chunk_id], "grounded")
+    plain = Candidate("Packages are sometimes marked as delivered before they actually arrive.", [hits[0].chunk_id], "grounded")
     assert cache.key(plain, short) == cache.key(plain, long)
 
 
@@ -297,4 +297,18 @@ def test_the_customers_words_are_keyed_where_the_reply_judges_their_case() -> No
     theirs, other = make("Silver, my linen skirt bought last month is stained."), make("Silver, my coat is stained.")
     assert cache.key(cand, theirs) != cache.key(cand, other)
     for ev in (theirs, other, theirs, other):
+        assert same(cache.check(cand, ev), CHECKER.check(cand, ev))
+
+
+def test_the_customers_durations_are_keyed_where_the_reply_states_a_duration() -> None:
+    hits = chunks("returns-membership-windows")
+
+    def make(text: str) -> Evidence:
+        return Evidence("chat", {h.chunk_id: h for h in hits}, [text], {"first_name": "Dana"}, None, today=TODAY)
+
+    cache = CheckCache(CHECKER)
+    cand = Candidate("Seven weeks is about 49 days, so the hat is past the 30 days.", [hits[0].chunk_id], "grounded")
+    seven, three = make("Guest. Bought a hat seven weeks ago."), make("Guest. Bought a hat three weeks ago.")
+    assert cache.key(cand, seven) != cache.key(cand, three)
+    for ev in (seven, three, seven, three):
         assert same(cache.check(cand, ev), CHECKER.check(cand, ev))

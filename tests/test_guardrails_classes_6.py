@@ -237,3 +237,16 @@ def test_a_figure_with_its_unit_then_for_a_level_is_said_of_that_level() -> None
     assert "grounded" not in failed(ok), ok.findings()
     swapped = check("Returns: 90 days for Silver members, 6 months for Bronze members.", "store-membership-levels")
     assert "grounded" in failed(swapped), swapped.findings()
+
+
+# ---- the customer's duration said in another unit ---------------------------------------------------------
+
+
+def test_the_customers_duration_in_another_unit_is_their_case_and_a_wrong_conversion_is_not() -> None:
+    customer = ("No account. Bought a hat seven weeks ago, no receipt. Can I return it?",)
+    ok = check("Without a membership, an item can be returned if it was bought within the last 30 days or if you have the receipt. "
+               "Seven weeks is about 49 days, so the hat is past the 30 days, and without the receipt neither condition is met.",
+               "returns-membership-windows", customer=customer)
+    assert "grounded" not in failed(ok), ok.findings()
+    wrong = check("Seven weeks is about 25 days, so the hat is still inside the 30 days.", "returns-membership-windows", customer=customer)
+    assert "grounded" in failed(wrong), wrong.findings()

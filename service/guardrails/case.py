@@ -261,6 +261,16 @@ def case_details(customer_texts: Iterable[str]) -> frozenset[str]:
     return frozenset(m.group(0).strip() for t in customer_texts for m in _ADDRESS.finditer(t) if len(m.group(0).split()) >= 2)
 
 
+def converts(value: str, qual: str, clause: str, durations: Iterable[tuple[str, str]]) -> bool:
+    """Is ``value`` ``qual``s the customer's own duration said in another unit, beside it in
+    ``clause`` ("six weeks is about 42 days")?"""
+    if qual not in _DAYS or not value.replace(".", "", 1).isdigit():
+        return False
+    days, t = float(value) * _DAYS[qual], prepare(clause)
+    return any(q != qual and abs(float(v) * _DAYS[q] - days) <= 0.1 * float(v) * _DAYS[q] + 1
+               and re.search(rf"(?<![\d.]){re.escape(v)}\s*[- ]?{q}s?\b", t, re.I) is not None for v, q in durations)
+
+
 def source_amounts(passages: Iterable) -> frozenset[str]:
     """The amounts the source passages give ("$75 or more")."""
     return frozenset(_amount(m.group(1) or m.group(2)) for p in passages for m in _MONEY.finditer(prepare(p.text)))

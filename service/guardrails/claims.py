@@ -59,7 +59,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from service.domain.text import sentences, stem
-from service.guardrails.case import (about_case, addresses_customer, broken_threshold, misjudged, multiples, names_count, other_value, source_amounts,
+from service.guardrails.case import (about_case, addresses_customer, broken_threshold, converts, misjudged, multiples, names_count, other_value, source_amounts,
                                      worked_amounts)
 from service.guardrails.contradictions import Sources, denied_capability, denied_exception, mislabelled
 from service.guardrails.conversational import (
@@ -442,6 +442,7 @@ class _Reply:
             about = about_case(clause, text[start:], scope is not None)
             mine = [f for f in sentence_facts if start <= f.start < end]
             local = [f for f in mine if not self._repeated(f, about, text, clause) and not self._another_way(f, sentence_facts)
+                     and not converts(f.value, f.qual, clause, self.durations)
                      and not self._their_amount(f, mine, scope, about, clause, text)]
             # The customer's figure judged as meeting a rule it does not meet ("it's been 4 days, so
             # you qualify for a replacement order" where the source says a week or longer).
@@ -458,7 +459,9 @@ class _Reply:
                     self.out.findings.append(ClaimFinding(clause, why))
                 continue
             cwords = self.content_words(clause)
-            if about and any(f.value in self.exempt and f not in local for f in mine):
+            earlier = [f for f in sentence_facts if f.start < start]  # "6 weeks is about 42 days, so the shorts are past the 30 days"
+            if about and any(f.value in self.exempt and f not in local for f in mine) or (
+                    about and scope is None and any(f.value in self.exempt or converts(f.value, f.qual, text[:start], self.durations) for f in earlier)):
                 # "5 weeks is past the 30 days": the customer's figure set against the rule's, whose
                 # figure must be the source's; the clause's other words are the comparison.
                 cwords = frozenset()
@@ -524,12 +527,18 @@ class _Reply:
         """A clause the loose word check leaves out: it states only the customer's amounts, or it
         is a caution ("isn't what they're made for", "isn't recommended") whose other words are
         mostly the customer's ("wading through streams"), with no fact or level of its own."""
-        if self._only_their_amounts(clause, sentence):
+        if self._only_their_amounts(clause, sentence) or self._converted(clause):
             return True
         if not self.asked or not _CAUTION.search(clause) or facts_of(prepare(clause)) or scope_of(clause) is not None:
             return False
         words = self.content_words(_CAUTION.sub(" ", clause))
         return bool(words) and len(words & self.asked) >= 0.5 * len(words)
+
+    def _converted(self, clause: str) -> bool:
+        """A clause that only says the customer's duration in another unit ("6 weeks is about 42 days")."""
+        facts = facts_of(prepare(clause)) if self.durations else []
+        return len(facts) >= 2 and any(converts(f.value, f.qual, clause, self.durations) for f in facts) and all(
+            converts(f.value, f.qual, clause, self.durations) or (f.value, f.qual) in self.durations for f in facts)
 
     def _only_their_amounts(self, clause: str, sentence: str) -> bool:
         """Does ``clause`` of ``sentence`` state amounts, all of them the customer's (:meth:`_their_amount`)?"""

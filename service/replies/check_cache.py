@@ -46,6 +46,8 @@ from service.guardrails.numbers import prepare
 from service.replies.policy import (Candidate, CheckReport, CheckResult, Evidence, PolicyChecker, _redacted, _repeatable_numbers, customer_amounts,
                                    customer_asked_amounts, customer_details, customer_durations, customer_words)
 
+_DURATION_WORD = re.compile(r"\b(?:day|week|month|year)s?\b", re.I)
+"""A reply stating a duration may say the customer's in another unit ("six weeks is about 42 days")."""
 _MEMO = "check_cache"
 """Prefix of this module's entries in an evidence's memo (apart from the checks' own)."""
 
@@ -123,7 +125,8 @@ def _their_case(text: str, evidence: Evidence) -> tuple[Hashable, ...]:
     stated (and those of them they ask for), when the reply states an amount (as written or as
     number words: "ninety-nine dollars"), their content words, when the reply carries a caution ("isn't what they're
     made for"), and the durations they stated, when the reply commits to an action (a commitment
-    past a threshold their duration does not meet is refused), and the details they gave in their
+    past a threshold their duration does not meet is refused) or states a duration (theirs in
+    another unit, "six weeks is about 42 days", is their case), and the details they gave in their
     own words that the reply says back (a street address). Each is left out otherwise,
     where the check does not read it."""
     spelled = prepare(text)
@@ -131,7 +134,7 @@ def _their_case(text: str, evidence: Evidence) -> tuple[Hashable, ...]:
     amounts = (customer_amounts(evidence), customer_asked_amounts(evidence)) if money else None
     words = customer_words(evidence) if reads_customer_words(text) else None
     commits = any(v.startswith("act:") for v in stated_values(text)) or any(v.startswith("act:") for v in stated_values(clean(text)))
-    durations = customer_durations(evidence) if commits else None
+    durations = customer_durations(evidence) if commits or _DURATION_WORD.search(spelled) else None
     details = tuple(sorted(d for d in customer_details(evidence) if d in text))
     return amounts, words, durations, details
 
