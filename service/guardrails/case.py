@@ -178,6 +178,20 @@ def broken_threshold(value: str, qual: str, sentence: str, passages: Iterable, w
     return None
 
 
+_CONDITIONAL = re.compile(r"\b(?:if|once|when|whenever|unless|provided|as soon as|after)\b", re.I)
+
+
+def unmet_commitment(sentence: str, values: list[str], durations: Iterable[tuple[str, str]], passages: Iterable, words: Words) -> str | None:
+    """A commitment (an ``act:`` of ``values``) made without a condition, for a customer whose own
+    duration (not repeated in ``sentence``) does not meet the threshold a source grants the action
+    past ("I've placed a replacement order" for a parcel 3 days late, where the source says "a
+    week or longer"): :func:`broken_threshold` for each of the customer's ``durations``."""
+    if not durations or _CONDITIONAL.search(sentence) or sentence.rstrip().endswith("?") or not any(v.startswith("act:") for v in values):
+        return None
+    passages = list(passages)
+    return next(filter(None, (broken_threshold(v, q, sentence, passages, words) for v, q in durations if v not in values)), None)
+
+
 _ESTIMATE = re.compile(r"\b(?:take|takes|taking|wait|waiting|arrive|arrives|appear|appears|allow)\b[\w ]*$", re.I)
 """A duration said as an estimate ("credits can take up to 7 days") is no threshold."""
 

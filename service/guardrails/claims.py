@@ -59,8 +59,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from service.domain.text import sentences, stem
-from service.guardrails.case import (about_case, addresses_customer, broken_threshold, converts, misjudged, multiples, names_count, other_value, source_amounts,
-                                     worked_amounts)
+from service.guardrails.case import (about_case, addresses_customer, broken_threshold, converts, misjudged, multiples, names_count, other_value,
+                                     source_amounts, unmet_commitment, worked_amounts)
 from service.guardrails.contradictions import Sources, denied_capability, denied_exception, mislabelled
 from service.guardrails.conversational import (
     ANYONE_FEELS,
@@ -354,7 +354,6 @@ _ADVICE = re.compile(r"\b(?:it'?s|it is|it'?d be|it would be) (?:always )?(?:a )
 _DEFINITE = re.compile(r"\b(?:the|that|this|your|those|these)\s+(?:[\w-]+\s+)?$", re.I)
 _ARITHMETIC = re.compile(r"\b(?:difference|total|sum|gap|comes? to|works? out|adds? up|altogether|in all)\b", re.I)
 """A clause working a figure out ("the difference is $5"): the customer's figures worked out are their case."""
-_CONDITIONAL = re.compile(r"\b(?:if|once|when|whenever|unless|provided|as soon as|after)\b", re.I)
 _QUALIFIER = "whatever whichever regardless matter good news"
 """With level words only, the words of a clause that says its neighbour of everyone ("whatever your membership level")."""
 _RECEIPT_OR = re.compile(r"\bor\b[^.;]{0,60}\breceipt|\breceipt\b[^.;]{0,20}\bor\b", re.I)
@@ -431,7 +430,7 @@ class _Reply:
             self.out.findings.append(ClaimFinding(sentence, why))
             return
         sentence_facts = [self._referred(f, text) for f in asserted_facts(text, facts_of(text, acts="claim"))]
-        why = self._unmet(text, sentence_facts)
+        why = unmet_commitment(text, [f.value for f in sentence_facts], self.durations, self.passages, self.content_words)
         if why:
             self.out.findings.append(ClaimFinding(sentence, why))
             return
@@ -481,16 +480,6 @@ class _Reply:
                 self.out.findings.append(ClaimFinding(clause, why))
         for f in sentence_facts:
             self.said.setdefault(f.value, f.scope)
-
-    def _unmet(self, text: str, facts: list[Fact]) -> str | None:
-        """A commitment made without a condition, for a customer whose own duration (not repeated
-        here) does not meet the threshold a source grants the action past
-        (:func:`~service.guardrails.case.broken_threshold`)."""
-        if not self.durations or _CONDITIONAL.search(text) or text.rstrip().endswith("?") or not any(f.value.startswith("act:") for f in facts):
-            return None
-        stated = {f.value for f in facts}
-        return next(filter(None, (broken_threshold(v, q, text, self.passages, self.content_words)
-                                  for v, q in self.durations if v not in stated)), None)
 
     def _contradicted(self, clause: str, local: list[Fact]) -> str | None:
         """A capability the sources deny, or a figure of another label (:mod:`~service.guardrails.contradictions`)."""
