@@ -249,3 +249,66 @@ def test_the_customers_amounts_and_words_are_keyed_where_the_reply_reads_them() 
         assert cache.key(cand, a) != cache.key(cand, b), reply
         for ev in (a, b, a, b):
             assert same(cache.check(cand, ev), CHECKER.check(cand, ev)), reply
+
+
+def test_the_customers_durations_are_keyed_where_the_reply_commits_to_an_action() -> None:
+    """A commitment past a threshold the customer's duration does not meet is refused (the
+    grounded check reads their durations for a reply that commits to an action): a different
+    duration must miss, and the cached report must be the fresh one; a reply that commits to
+    nothing and states no duration does not read them."""
+    hits = chunks("shipping-missing-package")
+
+    def make(text: str) -> Evidence:
+        return Evidence("chat", {h.chunk_id: h for h in hits}, [text], {"first_name": "Dana"}, None, today=TODAY)
+
+    cache = CheckCache(CHECKER)
+    cand = Candidate("I've sent a replacement order for you.", [hits[0].chunk_id], "grounded")
+    short, long = make("My parcel is 2 days late."), make("My parcel is 10 days late.")
+    assert cache.key(cand, short) != cache.key(cand, long)
+    for ev in (short, long, short, long):
+        assert same(cache.check(cand, ev), CHECKER.check(cand, ev))
+    plain = Candidate("Packages are sometimes marked as delivered before they actually arrive.", [hits[0].chunk_id], "grounded")
+    assert cache.key(plain, short) == cache.key(plain, long)
+
+
+def test_the_customers_address_is_keyed_where_the_reply_says_it_back() -> None:
+    hits = chunks("account-change-address")
+
+    def make(text: str) -> Evidence:
+        return Evidence("chat", {h.chunk_id: h for h in hits}, [text], {"first_name": "Dana"}, None, today=TODAY)
+
+    cache = CheckCache(CHECKER)
+    cand = Candidate("I'll update your address to 7 Harbour Lane.", [hits[0].chunk_id], "grounded")
+    theirs, other = make("I've moved to 7 Harbour Lane."), make("I've moved to 9 Mill Road.")
+    assert cache.key(cand, theirs) != cache.key(cand, other)
+    for ev in (theirs, other, theirs, other):
+        assert same(cache.check(cand, ev), CHECKER.check(cand, ev))
+
+
+def test_the_customers_words_are_keyed_where_the_reply_judges_their_case() -> None:
+    hits = chunks("returns-stained-or-damaged")
+
+    def make(text: str) -> Evidence:
+        return Evidence("chat", {h.chunk_id: h for h in hits}, [text], {"first_name": "Dana"}, None, today=TODAY)
+
+    cache = CheckCache(CHECKER)
+    cand = Candidate("Silver members can return items bought within 6 months, and a linen skirt bought last month is well within that.",
+                     [hits[0].chunk_id], "grounded")
+    theirs, other = make("Silver, my linen skirt bought last month is stained."), make("Silver, my coat is stained.")
+    assert cache.key(cand, theirs) != cache.key(cand, other)
+    for ev in (theirs, other, theirs, other):
+        assert same(cache.check(cand, ev), CHECKER.check(cand, ev))
+
+
+def test_the_customers_durations_are_keyed_where_the_reply_states_a_duration() -> None:
+    hits = chunks("returns-membership-windows")
+
+    def make(text: str) -> Evidence:
+        return Evidence("chat", {h.chunk_id: h for h in hits}, [text], {"first_name": "Dana"}, None, today=TODAY)
+
+    cache = CheckCache(CHECKER)
+    cand = Candidate("Seven weeks is about 49 days, so the hat is past the 30 days.", [hits[0].chunk_id], "grounded")
+    seven, three = make("Guest. Bought a hat seven weeks ago."), make("Guest. Bought a hat three weeks ago.")
+    assert cache.key(cand, seven) != cache.key(cand, three)
+    for ev in (seven, three, seven, three):
+        assert same(cache.check(cand, ev), CHECKER.check(cand, ev))

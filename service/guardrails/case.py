@@ -35,18 +35,26 @@ MATERIALS = "leather suede wool cotton denim nylon polyester canvas rubber cashm
 ABOUT_CUSTOMER = re.compile(
     r"\b(?:ago|you (?:said|mentioned|wrote|bought|ordered|paid)|your (?:order|purchase|package|parcel)|it(?:'?s| has) (?:only |already |now |just )?been)\b"
     # the customer's own figure judged against a rule: "so 3 weeks is fine", "which is still inside the window"
-    r"|\b(?:is|are|'s) (?:still |well )?(?:fine|ok|okay|in time|(?:within|inside|under) (?:the|your) (?:window|limit|time limit))\b", re.I)
+    r"|\b(?:is|are|'s) (?:still |well )?(?:fine|ok|okay|in time|(?:within|inside|under) (?:the|your) (?:window|limit|time limit))\b"
+    # the customer's own plan judged: "so $50 today works", "that works"
+    r"|\b(?:works|will work|would work|is no problem|is doable)\W*$", re.I)
 _NEG_VERDICT = re.compile(
     r"\b(?:do(?:es)?n'?t|do(?:es)? not|won'?t|wouldn'?t|can'?t|cannot)\s+(?:\w+\s+)?(?:meet|qualify|fall within|count|cover)\b"
     r"|\b(?:is|are|'s|was|'re)(?:n'?t| not) (?:\w+ )?(?:eligible|covered|within|inside)\b|\btoo (?:late|early|soon|long ago|old)\b"
     r"|\b(?:past|outside|beyond) (?:the|your|our|its|that|both|either)\b|\b(?:has|have) (?:already )?(?:passed|expired|run out|closed)\b"
-    r"|\b(?:can'?t|cannot|can not)\b[^.;]{0,40}\byet\b|\bfalls? outside\b|\bexceeds?\b", re.I)
+    r"|\b(?:can'?t|cannot|can not)\b[^.;]{0,40}\byet\b|\bfalls? outside\b|\bexceeds?\b"
+    # "it hasn't been long enough yet", "we can't extend it": a verdict that grants nothing
+    r"|\b(?:has|have|is|are|'s)(?:n'?t| not) (?:been )?(?:quite )?(?:long enough|old enough|enough time)\b|\bnot (?:yet )?long enough\b"
+    r"|\b(?:can'?t|cannot|can not|won'?t be able to|(?:are|am|'re|'m)(?:n'?t| not) able to|unable to)\s+(?:\w+\s+)?"
+    r"(?:extend|refund|replace|credit|waive|approve|issue|accept|grant|match|offer|return|come back|go back|be (?:returned|sent back|exchanged|refunded))\b", re.I)
 _POS_VERDICT = re.compile(r"\b(?:meets?|qualif(?:y|ies)|covers? you|falls? (?:within|inside))\b|\b(?:still|well|comfortably) (?:within|inside|in time)\b"
                           r"|\byou'?re (?:still )?(?:within|inside|covered|eligible|in time|fine|ok)\b"
                           r"|\b(?:is|are|'s) (?:still |well |comfortably )?(?:within|inside|under|less than|fewer than)\b", re.I)
 _CIRCUMSTANCE = re.compile(r"^\W*(?:(?:so|and|but|because|since|as)\s+)?(?:(?:even|still|only|already|now)\s+)?(?:at|with|after only|after just)\s+\$?\d", re.I)
-_CONCESSION = re.compile(r"^\W*(?:and\s+)?(?:even|still)\s+(?:at|after|with)\s+\$?\d+(?:\.\d+)?\s*[a-z]*(?:\s+(?:ago|old|later|on|in|gone|now))?\W*$", re.I)
-"""A concession standing alone ("..., even at eight months."): the customer's case the rule was applied to."""
+_CONCESSION = re.compile(r"^\W*(?:and\s+|so\s+)?(?P<lead>.{0,60}?\s)?(?:even|still)\s+(?:at|after|with|for)\s+(?:an?\s+|the\s+|that\s+|your\s+)?\$?\d+(?:\.\d+)?\s*[a-z]*"
+                         r"(?:\s+(?:ago|old|later|on|in|gone|now|difference|gap|extra|more|less))?\W*$", re.I)
+"""A concession ending a clause ("..., even at eight months.", "so the trousers can come back even after 2 years",
+"even with a $25 difference"): the customer's case the rule was applied to."""
 """A clause that sets out where the customer stands ("so at 3 days", "with 6 weeks gone")."""
 _YOU = re.compile(r"\b(?:you|you'?re|your)\b", re.I)
 
@@ -67,7 +75,8 @@ def about_case(clause: str, rest: str, names_level: bool) -> bool:
         return True
     if not names_level and (_NEG_VERDICT.search(clause) or _POS_VERDICT.search(clause)):
         return True
-    if _CONCESSION.match(clause):
+    concession = _CONCESSION.match(clause)
+    if concession and (not concession.group("lead") or not names_level):  # "Silver members can return even after 8 months" is a rule
         return True
     if not _CIRCUMSTANCE.match(clause):
         return False
@@ -169,6 +178,20 @@ def broken_threshold(value: str, qual: str, sentence: str, passages: Iterable, w
     return None
 
 
+_CONDITIONAL = re.compile(r"\b(?:if|once|when|whenever|unless|provided|as soon as|after)\b", re.I)
+
+
+def unmet_commitment(sentence: str, values: list[str], durations: Iterable[tuple[str, str]], passages: Iterable, words: Words) -> str | None:
+    """A commitment (an ``act:`` of ``values``) made without a condition, for a customer whose own
+    duration (not repeated in ``sentence``) does not meet the threshold a source grants the action
+    past ("I've placed a replacement order" for a parcel 3 days late, where the source says "a
+    week or longer"): :func:`broken_threshold` for each of the customer's ``durations``."""
+    if not durations or _CONDITIONAL.search(sentence) or sentence.rstrip().endswith("?") or not any(v.startswith("act:") for v in values):
+        return None
+    passages = list(passages)
+    return next(filter(None, (broken_threshold(v, q, sentence, passages, words) for v, q in durations if v not in values)), None)
+
+
 _ESTIMATE = re.compile(r"\b(?:take|takes|taking|wait|waiting|arrive|arrives|appear|appears|allow)\b[\w ]*$", re.I)
 """A duration said as an estimate ("credits can take up to 7 days") is no threshold."""
 
@@ -193,6 +216,73 @@ def _amount(text: str) -> str:
 def case_amounts(customer_texts: Iterable[str]) -> frozenset[str]:
     """The amounts the customer stated ("I was charged $105", "my cart is at $68")."""
     return frozenset(_amount(m.group(1) or m.group(2)) for t in customer_texts for m in _MONEY.finditer(prepare(t)))
+
+
+def case_durations(customer_texts: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """The durations the customer stated, as (value, unit), in order ("ordered 3 days ago": ("3", "day"))."""
+    out: list[tuple[str, str]] = []
+    for t in customer_texts:
+        for m in _DURATION.finditer(prepare(t)):
+            d = (m.group(1) or "1", m.group(2).lower())
+            if d not in out:
+                out.append(d)
+    return tuple(out)
+
+
+_ASKING_FOR = re.compile(r"\b(?:want|wanted|wanting|like|ask(?:ing|ed)? for|give me|get|getting|owe[ds]?|deserve|compensat\w*|need|refund me|credit me|"
+                         r"pay me|send me|requesting|request)\b[^.;!?$€£]{0,30}$", re.I)
+
+
+def asked_amounts(customer_texts: Iterable[str]) -> frozenset[str]:
+    """The amounts the customer asks for ("I want $50 back", "can I get a $20 credit"), not ones
+    they were charged or paid: a reply may say their charge back to them in an offer ("a credit
+    for the $64"), never grant the amount they ask for on their word."""
+    out = set()
+    for t in customer_texts:
+        p = prepare(t)
+        for m in _MONEY.finditer(p):
+            if _ASKING_FOR.search(p, max(0, m.start() - 40), m.start()):
+                out.add(_amount(m.group(1) or m.group(2)))
+    return frozenset(out)
+
+
+def multiples(stated: Iterable[str], counts: Iterable[str]) -> frozenset[str]:
+    """A source's amount times a count the customer gave ("$5 per item" for their 3 items: $15)."""
+    ns = [int(c) for c in counts if c.isdigit() and 1 < int(c) <= 20]
+    return frozenset(_show_amount(float(a) * n) for a in stated for n in ns)
+
+
+_COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten", 11: "eleven", 12: "twelve"}
+
+
+def spelled_counts(text: str) -> frozenset[str]:
+    """The counts ``text`` spells out in words ("for three": "3"), as :func:`names_count` reads them."""
+    return frozenset(str(n) for n, w in _COUNT_WORDS.items() if re.search(rf"\b{w}\b", text, re.I))
+
+
+def names_count(clause: str, n: int) -> bool:
+    """Does ``clause`` name the count ``n`` ("for three", "for 3 items")?"""
+    word = _COUNT_WORDS.get(n)
+    return re.search(rf"(?<![\d.$€£]){n}(?![\d.])" + (rf"|\b{word}\b" if word else ""), clause, re.I) is not None
+
+
+_ADDRESS = re.compile(r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][a-z'-]+\s?){1,4}")
+
+
+def case_details(customer_texts: Iterable[str]) -> frozenset[str]:
+    """Details the customer gave in their own words that a reply may say back as they are: a street
+    address ("14 Elm Row"), a house number and capitalised words."""
+    return frozenset(m.group(0).strip() for t in customer_texts for m in _ADDRESS.finditer(t) if len(m.group(0).split()) >= 2)
+
+
+def converts(value: str, qual: str, clause: str, durations: Iterable[tuple[str, str]]) -> bool:
+    """Is ``value`` ``qual``s the customer's own duration said in another unit, beside it in
+    ``clause`` ("six weeks is about 42 days")?"""
+    if qual not in _DAYS or not value.replace(".", "", 1).isdigit():
+        return False
+    days, t = float(value) * _DAYS[qual], prepare(clause)
+    return any(q != qual and abs(float(v) * _DAYS[q] - days) <= 0.1 * float(v) * _DAYS[q] + 1
+               and re.search(rf"(?<![\d.]){re.escape(v)}\s*[- ]?{q}s?\b", t, re.I) is not None for v, q in durations)
 
 
 def source_amounts(passages: Iterable) -> frozenset[str]:

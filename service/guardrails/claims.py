@@ -42,6 +42,13 @@ exception denied, a capability denied, a figure of another label of a list) are 
 (:mod:`service.guardrails.contradictions`). Advice is judged without its frame ("it's a good idea
 to ..."), and a verdict exclamation ("Not too late at all!") rests on the reasons the reply gives.
 
+Sentences are read as the forbidden patterns read them (look-alike letters folded). A commitment
+made without a condition, for a customer whose own duration does not meet the threshold the source
+grants it past, is refused; a clause whose subject is a pronoun is supported only by a passage that
+names what it stands for; in a clause judging the customer's case their own words, their charge
+said back with "the", a source price times their count, and their day in a verdict on their plan
+are their situation.
+
 Every finding names the claim and why it is not supported.
 """
 
@@ -51,10 +58,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from service.domain.text import stem
-from service.guardrails.case import about_case, addresses_customer, broken_threshold, misjudged, other_value, source_amounts, worked_amounts
+from service.domain.text import sentences, stem
+from service.guardrails.case import (about_case, addresses_customer, broken_threshold, converts, misjudged, multiples, names_count, other_value,
+                                     source_amounts, unmet_commitment, worked_amounts)
 from service.guardrails.contradictions import Sources, denied_capability, denied_exception, mislabelled
 from service.guardrails.conversational import (
+    ANYONE_FEELS,
     COMMITMENT_WORD,
     CONVERSATIONAL,
     EMPATHY_HEAD,
@@ -72,6 +81,7 @@ from service.guardrails.conversational import (
     TOPIC,
     small_talk,
 )
+from service.guardrails.commitments import acts_in
 from service.guardrails.lists import list_item
 from service.guardrails.levels import (
     claim_negated,
@@ -79,9 +89,10 @@ from service.guardrails.levels import (
     says_universally,
     scope_of,
 )
+from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
 from service.guardrails.passages import Fact, Passage, facts_of
-from service.guardrails.support import best_passage as _best_passage, same_fact as _same_fact
+from service.guardrails.support import antecedent_of, best_passage as _best_passage, same_fact as _same_fact
 
 _CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
                      r"there|the|your|our|my|a|an|if|please|just|let|feel|no|any|all|every|each|\d)\b))\s*", re.I)
@@ -96,9 +107,22 @@ _LIST_MARKER = re.compile(r"\s*(?:\(?\d{1,2}[.)]|[a-z][.)]|[-*•])\s*")
 
 
 def states_a_caution(text: str) -> bool:
-    """Does ``text`` carry a caution ("isn't what they're made for")? Only then does the check
-    read the customer's words (``customer_words`` of :func:`check_claims`)."""
+    """Does ``text`` carry a caution ("isn't what they're made for")? Then the check reads the
+    customer's words (``customer_words`` of :func:`check_claims`)."""
     return _CAUTION.search(text) is not None
+
+
+def _verdict_clauses(t: str) -> list[str]:
+    """The clauses of a prepared sentence that judge the customer's case and name no level nor
+    commit to anything ("a blouse bought last week is well within that")."""
+    return [t[a:b] for a, b in clause_spans(t) if scope_of(t[a:b]) is None and about_case(t[a:b], t[a:], False) and not acts_in(t[a:b], "claim")]
+
+
+def reads_customer_words(text: str) -> bool:
+    """Does the check read the customer's words for ``text``: a caution, or a clause judging the
+    customer's case (in which their own words, "the blouse", "last week", are their situation)?"""
+    spelled = prepare(clean(text))
+    return states_a_caution(text) or states_a_caution(spelled) or any(_verdict_clauses(prepare(s)) for s in sentences(clean(text)))
 
 
 @dataclass
@@ -132,6 +156,7 @@ _LEAD_IN = re.compile(
     re.I,
 )
 _QUESTION_TIME = frozenset({"today", "tomorrow"})
+_SAID_WHEN = _QUESTION_TIME
 _LEVEL_WORDS = frozenset(map(stem, ("gold", "silver", "bronze", "guest", "member", "membership", "level", "customer", "everyone", "anyone", "other")))
 """Content words (stemmed as the policy stems them) that only name whom a clause is about."""
 
@@ -161,7 +186,7 @@ def is_conversational(sentence: str) -> bool:
     rest = INTERJECTION.sub("", s)
     interjected = rest != s and bool(rest.strip())
     s = rest if rest.strip() else s
-    if scope_of(s) is not None or not _excused(s):
+    if scope_of(ANYONE_FEELS.sub(" ", s)) is not None or not _excused(s):
         return False
     if interjected and NAME_ONLY.match(s):
         return True  # "Good news, Kwame!"
@@ -260,6 +285,9 @@ def check_claims(
     exempt_numbers: Iterable[str] = (),
     case_amounts: Iterable[str] = (),
     customer_words: frozenset[str] = frozenset(),
+    case_durations: Iterable[tuple[str, str]] = (),
+    asked_amounts: Iterable[str] = (),
+    case_details: Iterable[str] = (),
 ) -> ClaimCheck:
     """Check each sentence. A sentence that is not conversational needs most of its content
     words in the cited sources (``loose_support(words) -> share``, at least 0.6); each of its
@@ -272,12 +300,20 @@ def check_claims(
     they asked about is not what a product is made for ("..., so wading through streams isn't
     what they're made for") is left out of the loose word check beside the clause that says why.
     A verdict exclamation ("Not too late at all!") rests on the reasons the reply gives, which
-    are checked; in a reply that states no fact it is a claim like any other."""
+    are checked; in a reply that states no fact it is a claim like any other.
+    ``case_details``: details the customer gave in their own words (a street address), left out
+    of the loose word check where the reply says them back as they are.
+    ``case_durations``: (value, unit) of the durations the customer stated ("ordered 3 days ago"); a
+    commitment made without a condition to an action a source grants only past a threshold the
+    customer's duration does not meet ("I've placed a replacement order" where the source says
+    "a week or longer") is refused, though the reply does not repeat the figure."""
     check = ClaimCheck([], [])
-    reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts), customer_words)
+    reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts), customer_words,
+                   durations=tuple(case_durations), asked_amounts=frozenset(asked_amounts), details=tuple(case_details))
     verdicts: list[str] = []
     asking = False
-    for sentence in sentences:
+    # read as the forbidden patterns read it: NFKC, format characters out, look-alike letters folded
+    for sentence in map(clean, sentences):
         sentence = without_lead_in(sentence)
         item = _LIST_MARKER.match(sentence)
         # The items of a question's list ("could you send me: - why you'd like to refund the skirt,")
@@ -316,6 +352,8 @@ _ADVICE = re.compile(r"\b(?:it'?s|it is|it'?d be|it would be) (?:always )?(?:a )
                      re.I)
 """The frame of a piece of advice ("it's a good idea to", "I'd recommend"): the advice is the claim."""
 _DEFINITE = re.compile(r"\b(?:the|that|this|your|those|these)\s+(?:[\w-]+\s+)?$", re.I)
+_ARITHMETIC = re.compile(r"\b(?:difference|total|sum|gap|comes? to|works? out|adds? up|altogether|in all)\b", re.I)
+"""A clause working a figure out ("the difference is $5"): the customer's figures worked out are their case."""
 _QUALIFIER = "whatever whichever regardless matter good news"
 """With level words only, the words of a clause that says its neighbour of everyone ("whatever your membership level")."""
 _RECEIPT_OR = re.compile(r"\bor\b[^.;]{0,60}\breceipt|\breceipt\b[^.;]{0,20}\bor\b", re.I)
@@ -358,6 +396,9 @@ class _Reply:
     out: ClaimCheck
     case: frozenset[str] = frozenset()
     asked: frozenset[str] = frozenset()
+    durations: tuple[tuple[str, str], ...] = ()
+    asked_amounts: frozenset[str] = frozenset()
+    details: tuple[str, ...] = ()
     said: dict[str, frozenset[str] | None] = field(default_factory=dict)
     _sources: Sources | None = None
     _given: frozenset[str] | None = None
@@ -369,9 +410,16 @@ class _Reply:
         return self._sources
 
     def check(self, sentence: str) -> None:
-        words = self.content_words(prepare(_loose_text(sentence, self.exempt, self._their_words)))  # "ninety-nine dollars" is a number, not three words
+        # "ninety-nine dollars" is a number, not three words; the customer's address said back is theirs
+        loose = sentence
+        for d in self.details:
+            loose = loose.replace(d, " ")
+        words = self.content_words(prepare(_loose_text(loose, self.exempt, self._their_words)))
+        # in a clause judging their case, the customer's own words are their situation ("a blouse bought last week")
+        theirs = words & frozenset().union(*(self.content_words(c) & self.asked for c in _verdict_clauses(prepare(sentence)))) if self.asked else frozenset()
         if words:
-            share = self.loose_support(words)
+            rest = words - theirs
+            share = (len(theirs) + (len(rest) * self.loose_support(rest) if rest else 0)) / len(words)
             self.out.supports.append(share)
             if share < 0.6:
                 self.out.findings.append(ClaimFinding(sentence, f"not supported by the cited sources (support {share:.2f})"))
@@ -382,13 +430,18 @@ class _Reply:
             self.out.findings.append(ClaimFinding(sentence, why))
             return
         sentence_facts = [self._referred(f, text) for f in asserted_facts(text, facts_of(text, acts="claim"))]
+        why = unmet_commitment(text, [f.value for f in sentence_facts], self.durations, self.passages, self.content_words)
+        if why:
+            self.out.findings.append(ClaimFinding(sentence, why))
+            return
         spans = clause_spans(text)
         for i, (start, end) in enumerate(spans):
             clause = text[start:end]
-            scope = scope_of(clause)
+            scope = scope_of(ANYONE_FEELS.sub(" ", clause))  # "That would give anyone a fright" names no level
             about = about_case(clause, text[start:], scope is not None)
             mine = [f for f in sentence_facts if start <= f.start < end]
             local = [f for f in mine if not self._repeated(f, about, text, clause) and not self._another_way(f, sentence_facts)
+                     and not converts(f.value, f.qual, clause, self.durations)
                      and not self._their_amount(f, mine, scope, about, clause, text)]
             # The customer's figure judged as meeting a rule it does not meet ("it's been 4 days, so
             # you qualify for a replacement order" where the source says a week or longer).
@@ -405,7 +458,9 @@ class _Reply:
                     self.out.findings.append(ClaimFinding(clause, why))
                 continue
             cwords = self.content_words(clause)
-            if about and any(f.value in self.exempt and f not in local for f in mine):
+            earlier = [f for f in sentence_facts if f.start < start]  # "6 weeks is about 42 days, so the shorts are past the 30 days"
+            if about and any(f.value in self.exempt and f not in local for f in mine) or (
+                    about and scope is None and any(f.value in self.exempt or converts(f.value, f.qual, text[:start], self.durations) for f in earlier)):
                 # "5 weeks is past the 30 days": the customer's figure set against the rule's, whose
                 # figure must be the source's; the clause's other words are the comparison.
                 cwords = frozenset()
@@ -416,7 +471,9 @@ class _Reply:
                 # "..., whatever your membership level": what the clause it qualifies says, of everyone
                 a, b = spans[1] if i == 0 else spans[i - 1]
                 cwords, negated = self.content_words(text[a:b]) - _LEVEL_WORDS, None
-            best, why = _best_passage(local, scope, cwords, self.passages, self.content_words, universal=universal, negated=negated)
+            antecedent = antecedent_of(text, spans, i, self.content_words) - _LEVEL_WORDS if local else frozenset()
+            best, why = _best_passage(local, scope, cwords, self.passages, self.content_words, universal=universal, negated=negated,
+                                      antecedent=antecedent)
             self.out.supports.append(best)
             why = why or self._contradicted(clause, local)
             if why:
@@ -459,12 +516,18 @@ class _Reply:
         """A clause the loose word check leaves out: it states only the customer's amounts, or it
         is a caution ("isn't what they're made for", "isn't recommended") whose other words are
         mostly the customer's ("wading through streams"), with no fact or level of its own."""
-        if self._only_their_amounts(clause, sentence):
+        if self._only_their_amounts(clause, sentence) or self._converted(clause):
             return True
         if not self.asked or not _CAUTION.search(clause) or facts_of(prepare(clause)) or scope_of(clause) is not None:
             return False
         words = self.content_words(_CAUTION.sub(" ", clause))
         return bool(words) and len(words & self.asked) >= 0.5 * len(words)
+
+    def _converted(self, clause: str) -> bool:
+        """A clause that only says the customer's duration in another unit ("6 weeks is about 42 days")."""
+        facts = facts_of(prepare(clause)) if self.durations else []
+        return len(facts) >= 2 and any(converts(f.value, f.qual, clause, self.durations) for f in facts) and all(
+            converts(f.value, f.qual, clause, self.durations) or (f.value, f.qual) in self.durations for f in facts)
 
     def _only_their_amounts(self, clause: str, sentence: str) -> bool:
         """Does ``clause`` of ``sentence`` state amounts, all of them the customer's (:meth:`_their_amount`)?"""
@@ -486,17 +549,28 @@ class _Reply:
         refund plus the $25 belt makes $85") likewise, and the difference of two of their amounts
         in a sentence addressed to them ("a difference of $6"), even in a commitment, which is
         checked on its own ("I'll refund the $6"; never an amount they merely ask for)."""
-        if not self.case or text[f.start:f.start + 1] not in "$€£" or scope is not None:
-            return False
-        theirs = worked_amounts(self.case)
-        if f.value in theirs:
-            return about or addresses_customer(text)
-        if any(x.value.startswith("act:") for x in mine):
+        if text[f.start:f.start + 1] not in "$€£" or scope is not None:
             return False
         if self._given is None:
             self._given = source_amounts(self.passages)
         # the other side of the sum: an amount of the customer's or of a source, never one worked out
         stated = [x.value for x in facts_of(text) if text[x.start:x.start + 1] in "$€£" and x.start != f.start and x.value in self._given]
+        # a source's price for the customer's count, the count named beside it ("$5 per item, so $15 for three")
+        if any(f.value in multiples([a], [c]) and names_count(clause, int(c)) for a in stated for c in self.exempt if c.isdigit() and 1 < int(c) <= 20):
+            return True
+        if not self.case:
+            return False
+        theirs = worked_amounts(self.case)
+        if f.value in theirs:
+            return about or addresses_customer(text) or _ARITHMETIC.search(clause) is not None
+        if any(x.value.startswith("act:") for x in mine):
+            return False
+        # their own charge said back with "the" ("I'll check whether the $12 was an error"), never in
+        # a commitment ("we've removed the $7 fee" rests on the amount as much as on the action) and
+        # never an amount they ask for
+        if (f.value in self.case and f.value not in self.asked_amounts and _DEFINITE.search(text, max(0, f.start - 30), f.start)
+                and not acts_in(text, "claim")):
+            return True
         worked = worked_amounts(self.case, stated)
         if f.value in self.case:
             # their own amount, in a clause about them or one that works a sum out of it ("$18 for
@@ -518,4 +592,6 @@ class _Reply:
         the same thing, it has become the rule's figure."""
         if f.value not in self.exempt or not (f.scope is None or about):
             return False
+        if not f.value[:1].isdigit() and f.value in _SAID_WHEN:
+            return about  # "so $50 today works": the day they named, in a verdict on their plan
         return about or other_value(f.value, f.qual, text, clause, self.passages, self.content_words) is None

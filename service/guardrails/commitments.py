@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from service.guardrails.normalise import same_length_variants
+
 NEGATION = re.compile(r"\b(?:not|no|never|cannot|unable|neither|nor|without|nothing|none)\b|n't\b", re.I)
 _FORBID = re.compile(r"\b(?:avoid|refuse|forbid(?:den)?|prohibit(?:ed)?|don'?t|do not|never|outside (?:these|the) rules)\b", re.I)
 _ACTS = (("refund", "refund"), ("credit", "credit"), ("reimburs", "reimburse"), ("replac", "replace"), ("compensat", "compensate"),
@@ -24,7 +26,8 @@ _PROMISE = re.compile(
     r"(?:(?:'m|'re|\s+am|\s+are)\s+(?:(?:more than|really|very|so)\s+)?(?:happy|glad|able|willing|pleased)\s+to)?"
     r"(?:\s+(?:just|also|now|gladly|happily|already|personally|immediately|definitely|certainly|go ahead and|gone ahead and|"
     r"be able to|be happy to|be glad to|make sure to|arrange to|get))*"
-    r"\s+(?:(?:issue|give|send|process|arrange|offer|get|make)(?:d|s|n)?\s+(?:you\s+)?(?:(?:a|an|the|your)\s+)?(?:[\w-]+\s+){0,2})?(?P<act>" + _ACT_WORD + r")"
+    r"\s+(?:(?:issue|give|send|process|arrange|offer|get|make|place|put through|put in|set up|raise|book|lodge|submit|create|start|sent|gave|made|got)(?:ed|d|s|n)?\s+"
+    r"(?:you\s+)?(?:(?:a|an|the|your)\s+)?(?:[\w-]+\s+){0,2})?(?P<act>" + _ACT_WORD + r")"
     # "your refund is approved", "the fee will be waived", "it has been cancelled"
     r"|(?:\b(?:is|are|has been|have been|will be|was|were|gets?|got|has|have|had)|'ll be|'ve|'s been)\s+"
     r"(?:(?:now|already|fully|been|always|automatically|usually|normally|simply|just|then|also|still|immediately)\s+)*"
@@ -35,23 +38,35 @@ _PROMISE = re.compile(
     r"|\b(?:you|guests?|(?:gold|silver|bronze) (?:members?|customers?)|(?:all |our )?members|customers|everyone|anyone)"
     r"(?:'ll|\s+(?:will|can|could|may|would)(?:\s+(?:also|still|always|now|then))?)\s+(?:get|receive|have|be (?:given|offered|sent))\s+"
     r"(?:(?:a|an|the|their|your)\s+)?(?:[\w-]+\s+){0,2}(?P<ent>" + _ACT_WORD + r")"
+    # a level's entitlement said with "get ... removed": "Bronze members get extra fees removed"
+    r"|\b(?:you|guests?|(?:gold|silver|bronze) (?:members?|customers?)|(?:all |our )?members|customers|everyone)\s+(?:get|have|can get|can have|will get|will have)\s+"
+    r"(?:[\w$-]+\s+){1,4}?(?P<had>refunded|credited|waived|replaced|removed|cancell?ed|extended|reimbursed)\b"
     # the same actions said in phrasal verbs: "I'll take that fee off", "we'll knock the charge off",
     # "I can drop the fee", "we'll pay you back", "you'll get your money back"
-    r"|\b(?:i|we)(?:'ll|'d|\s+(?:will|would|can|could|shall))?(?:\s+(?:just|also|now|gladly|happily|go ahead and|be able to|be happy to|be glad to))*"
-    r"\s+(?:(?:take|knock|strip|get|wipe)\s+(?:(?:that|the|this|those|these|your|its|it|them)\s+)?(?:[\w$.-]+\s+){0,2}?(?P<off>fees?|charges?|costs?|amount|surcharge)\s+off"
-    r"|(?P<drop>drop|scrap|zero out|write off|knock off|strike)\s+(?:that|the|this|your)\s+(?:[\w$.-]+\s+)?(?:fees?|charges?|surcharge)"
-    r"|(?P<back>pay\s+you\s+back|give\s+you\s+(?:your|the)\s+money\s+back|put\s+(?:the|your)\s+money\s+back))\b"
+    # and said as done: "we've knocked the fee off", "I dropped the charge", "we've paid you back"
+    r"|\b(?:i|we)(?:'ll|'d|'ve|\s+(?:will|would|can|could|shall|have|had))?(?:\s+(?:just|also|now|already|gladly|happily|go ahead and|gone ahead and|went ahead and|"
+    r"be able to|be happy to|be glad to))*"
+    r"\s+(?:(?:take|took|taken|knock(?:ed)?|strip(?:ped)?|get|got|gotten|wipe[ds]?)\s+(?:(?:that|the|this|those|these|your|its|it|them)\s+)?(?:[\w$.-]+\s+){0,2}?"
+    r"(?P<off>fees?|charges?|costs?|amount|surcharge|[$€£]\s?\d[\d,]*(?:\.\d+)?)\s+off"
+    r"|(?P<drop>drop(?:ped)?|scrap(?:ped)?|zero(?:ed)? out|write off|wrote off|written off|knock(?:ed)? off|str(?:ike|uck))\s+(?:that|the|this|your)\s+(?:[\w$.-]+\s+)?"
+    r"(?:fees?|charges?|surcharge)"
+    r"|(?P<back>pa(?:y|id)\s+you\s+back|g(?:ive|ave|iven)\s+you\s+(?:your|the)\s+money\s+back|put\s+(?:the|your)\s+money\s+back))\b"
     r"|\byou(?:'ll|\s+will)\s+get\s+(?:all\s+)?(?P<moneyback>your\s+money\s+back)\b"
     # the action said as its thing on the move: "a replacement is on its way", "your refund has been sent"
     r"|\b(?P<noun>refund|replacement|credit|voucher|discount|reimbursement|compensation)s?(?: order| pair| item)?"
     r"(?:\s+(?:for|on|of)(?:\s+[\w$.-]+){1,4}?)?\s+"
     r"(?:is|are|has been|have been|will be|was|were|'s|'ll be)\s+(?:now\s+|already\s+|being\s+)?"
-    r"(?:on (?:its|their|the) way|sent|issued|processed|arranged|dispatched|shipped|coming|heading your way|added|applied)\b",
+    r"(?:on (?:its|their|the) way|sent|issued|processed|arranged|dispatched|shipped|coming|heading your way|added|applied|placed|booked|set up|"
+    r"put through|raised|created|started|lodged|submitted)\b",
     re.I)
 """A reply committing to an action that moves money or bends a rule. Such a clause is a claim like
 a number: one passage must state the same action (:func:`_act`) without denying it."""
 _PHRASAL = {"off": "act:remove", "drop": "act:remove", "back": "act:refund", "moneyback": "act:refund"}
 _ACT_IN_SOURCE = re.compile(r"\b" + _ACT_WORD, re.I)
+_WANTED = re.compile(r"\b(?:wants?|wanted|wanting|asks? for|asked for|asking for|requests?|requested|requesting|would like|'d like|hopes? for|hoping for"
+                     r"|prefers?|expects?|demands?)\b", re.I)
+"""What the customer wants ("If the customer wants their shipping fee refunded, ...", "customers who ask
+for a refund"): a source that names it grants nothing."""
 _CONDITION = re.compile(r"\b(?:if|when|whenever|as long as|provided|unless|once)\b", re.I)
 _CLAUSE_START = re.compile(r"[.;:!?]|,\s|\*\*|\bbut\b|\bunless\b", re.I)
 
@@ -64,18 +79,22 @@ def acts_in(t: str, role: str) -> list[tuple[int, int, str]]:
     """Actions of ``t``: in a claim (``role="claim"``) the ones the reply commits to, not denied
     ("I can't refund" commits to nothing); in a source every mention not denied or forbidden in
     its own clause ("Do not promise the manager will approve an extension" states no approval)."""
-    out = []
+    out: list[tuple[int, int, str]] = []
     if role == "claim":
-        for m in _PROMISE.finditer(t):
-            name = next(g for g in ("act", "done", "got", "ent", "off", "drop", "back", "moneyback", "noun") if m.group(g))
-            if name == "ent" and _CONDITION.search(t):
-                continue  # "Silver members can get an extension only if ...": a rule, judged level by level
-            if not NEGATION.search(m.group(0)):
-                act = _act(m.group(name)) if name in ("act", "done", "got", "ent", "noun") else _PHRASAL[name]
-                out.append((m.start(name), m.end(name), act))
-        return out
+        # read in every spelling the forbidden patterns read ("rеfund" in Cyrillic letters, "r3fund")
+        for v in same_length_variants(t):
+            for m in _PROMISE.finditer(v):
+                name = next(g for g in ("act", "done", "got", "ent", "had", "off", "drop", "back", "moneyback", "noun") if m.group(g))
+                if name == "ent" and _CONDITION.search(v):
+                    continue  # "Silver members can get an extension only if ...": a rule, judged level by level
+                if not NEGATION.search(m.group(0)):
+                    act = _act(m.group(name)) if name in ("act", "done", "got", "ent", "had", "noun") else _PHRASAL[name]
+                    if not any(s == m.start(name) and a == act for s, _, a in out):
+                        out.append((m.start(name), m.end(name), act))
+        return sorted(out)
     for m in _ACT_IN_SOURCE.finditer(t):
         starts = [x.end() for x in _CLAUSE_START.finditer(t, 0, m.start())]
-        if not NEGATION.search(t, starts[-1] if starts else 0, m.start()) and not _FORBID.search(t, starts[-1] if starts else 0, m.start()):
+        at = starts[-1] if starts else 0
+        if not NEGATION.search(t, at, m.start()) and not _FORBID.search(t, at, m.start()) and not _WANTED.search(t, at, m.start()):
             out.append((m.start(), m.end(), _act(m.group(0))))
     return out

@@ -62,6 +62,9 @@ CONVERSATIONAL = re.compile(
     r"send us a (?:dm|message|note)|let us know)\b.{0,60})$",
     re.I,
 )
+ANYONE_FEELS = re.compile(r"\b(?:would|'d|will|'ll|must|can|could|might)\s+(?:give|make|worry|scare|upset|frustrate|confuse|annoy|throw|surprise|rattle|startle|"
+                          r"alarm|panic|stress|drive|catch)\w*\s+(?:anyone|anybody|everyone|everybody|most people)\b", re.I)
+"""A feeling said of anyone ("That would give anyone a fright", "It'd confuse anybody"): no level is meant."""
 FRIENDLY = re.compile(
     # the customer's news and feelings: "That's so exciting, ...", "That sounds like a lovely trip!", "That must be so frustrating."
     r"^(?:(?:that|this|it) must (?:be|have been) (?:so |really |very |such )?(?:" + _FEELING + r")\b.{0,40}"
@@ -71,7 +74,9 @@ FRIENDLY = re.compile(
     r"|" + _HOPE + r".{0,60}"
     # reassurance that nothing went wrong on their side: "Happens to the best of us!", "Easy mistake to make."
     r"|(?:" + _REASSURANCE + r")\b.{0,40}|(?:whichever|whatever) (?:option |one |way )?(?:is|works|suits you) (?:easiest|best|most convenient)?\b.{0,30}"
-    r"|(?:wishing (?:you|your|him|her|them)|fingers crossed)\b.{0,60})$",
+    r"|(?:wishing (?:you|your|him|her|them)|fingers crossed)\b.{0,60}"
+    r"|(?:that|this|it)(?:'d|'ll)?(?: would| will| must| can| could| might)? (?:give|make|worry|scare|upset|frustrate|confuse|annoy|throw|surprise|rattle|startle|"
+    r"alarm|panic|stress|drive|catch)\w* (?:anyone|anybody|everyone|everybody|most people)\b.{0,40})$",
     re.I,
 )
 """Friendly lines about the customer's life, news and feelings: like :data:`CONVERSATIONAL`, but
@@ -83,8 +88,11 @@ INTERJECTION = re.compile(
     # "How exciting, congratulations ...", "What a week, I'm sorry ..."
     r"(?:how|so) (?:very |really )?(?:exciting|lovely|wonderful|fun|nice|cool|sweet|kind|thoughtful|brilliant|amazing|fantastic|special|"
     r"great|awesome|lucky|annoying|frustrating|awful|stressful|horrible|maddening)|"
-    r"what (?:an? )?(?:[\w'-]+ )?(?:news|idea|gift|present|surprise|treat|shame|pain|week|day|hassle|nuisance|mix-up|mess|journey))\s*[,!.]\s+(?=\S)", re.I)
-"""A leading interjection ("Great, let's get that sorted."): the rest is what is judged."""
+    r"what (?:an? )?(?:[\w'-]+ )?(?:news|idea|gift|present|surprise|treat|shame|pain|week|day|hassle|nuisance|mix-up|mess|journey))\s*[,!.]\s+(?=\S)"
+    # a bare apology: "Sorry, sale items are final." states what follows it (a turn, "Sorry, but ...", is judged as a turn)
+    r"|^(?:(?:i'?m|i am|we'?re|we are) )?(?:so |very |really |truly |terribly )?sorry(?: about that)?(?:,\s*(?-i:[A-Z][a-z'-]+))?\s*[,!.]\s+"
+    r"(?=\S)(?!(?:but|however|though|yet)\b)", re.I)
+"""A leading interjection ("Great, let's get that sorted.", "Sorry, ..."): the rest is what is judged."""
 EMPATHY_HEAD = re.compile(
     r"^(?:(?:oh|ah),? )?(?:(?:that|this|it) must (?:be|have been) (?:so |really |very )?(?:" + _FEELING + r")|(?:i'?m|i am|we'?re|we are) (?:so |very |really |truly |terribly )?sorry|(?:so |very |really )?sorry|"
     r"i (?:completely |totally |really |fully |absolutely |definitely )?(?:understand|hear|know (?=(?:how|it'?s|that'?s|this is|what a)\b)|get (?:it|that|why|how|what|the|[a-z]+ing))|"

@@ -71,6 +71,20 @@ def variants(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=8192)
+def same_length_variants(text: str) -> tuple[str, ...]:
+    """The spellings of :func:`variants` that keep every character where it was: look-alike
+    letters folded, and look-alike digits inside words folded (``1`` read as ``i`` and as ``l``).
+    For a reader that reports offsets into ``text`` (the commitment reader)."""
+    base = text.translate(_CONFUSABLES)
+    out = [base]
+    for table in (_LEET_I, _LEET_L):
+        folded = _fold_words(base, table)
+        if folded not in out:
+            out.append(folded)
+    return tuple(out)
+
+
 def search_any(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     """The first match of ``pattern`` in any of the :func:`variants` of ``text``."""
     for v in variants(text):

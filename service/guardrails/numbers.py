@@ -46,6 +46,7 @@ to 6") is a time of day: "9:00", compared with the source's "9:00 am"."""
 _DAY = re.compile(r"\b(?i:(" + _DAY_NAMES + r")s?)\b|\b(Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\b\.?")
 _UNIT = re.compile(r"[\s-]*(?:(?:full|whole|more|extra|additional|straight|entire|complete) )?(?:(?:business|working|calendar) )?(day|week|month|year|hour|minute)s?\b", re.I)
 _HAS_NUMBER = re.compile(r"\d")
+_OTHER_DAYS = re.compile(r"\s*(?:(?:on|for|during)\s+)?(?:the\s+|all\s+)?(?:other|remaining)\s+days\b|\s*(?:for\s+)?the\s+rest\s+of\s+the\s+week\b", re.I)
 
 
 def qualifier(t: str, start: int, end: int, value: str) -> str:
@@ -58,7 +59,9 @@ def qualifier(t: str, start: int, end: int, value: str) -> str:
         if after and not _HAS_NUMBER.search(t, end, after.start()) and "." not in t[end:after.start()]:
             return (after.group(1) or after.group(2))[:3].lower()
         before = [m for m in _DAY.finditer(t, max(0, start - 60), start) if not re.search(r"[.;!?]|\d", t[m.end():start])]
-        return (before[-1].group(1) or before[-1].group(2))[:3].lower() if before else ""
+        day = (before[-1].group(1) or before[-1].group(2))[:3].lower() if before else ""
+        # "at ten on Sundays and at nine on the other days": every day but the one named before
+        return "!" + day if day and _OTHER_DAYS.match(t, end) else day
     if value[:1].isdigit() and not value.endswith("%"):
         month = _MONTH_NEAR.search(t, max(0, start - 14), start) or _MONTH_AFTER.match(t, end)
         if month and re.fullmatch(r"\d{1,2}", value):

@@ -30,13 +30,14 @@ _KEYWORDS = (
     ("no-receipt", re.compile(r"\bno (?:receipt|proof of purchase)\b[\w ]{0,25}?\b(?:needed|required|necessary)\b|"
                               r"\b(?:don'?t|do not|doesn'?t|does not|won'?t|will not|never) (?:even )?need (?:a |the |your |any )?receipts?\b|"
                               r"\breceipts? (?:is |are )?not (?:needed|required|necessary)\b", re.I)),
+    ("final-sale", re.compile(r"\bfinal[- ]sale\b|\bnon-?returnable\b|\bno returns (?:on|for)\b", re.I)),
     ("today", re.compile(r"\btoday\b|\btonight\b|\bsame[- ]day\b", re.I)),
     ("tomorrow", re.compile(r"\btomorrow\b|\bnext[- ]day\b", re.I)),
 )
 _DETAIL = re.compile(r"\b(" + "|".join(COLOURS + MATERIALS) + r")\b", re.I)
 """Details that are facts like numbers: a colour or a material stated in a reply must be the one
 the source states ("boots ship with black laces" where the article says brown)."""
-_BIND_FOLLOWING = re.compile(r"^\s*(?:for|to|with|on|of)\s+(?:our |all |the |your )?$", re.I)
+_BIND_FOLLOWING = re.compile(r"^\s*(?:(?:days?|weeks?|months?|years?)\s+)?(?:for|to|with|on|of)\s+(?:our |all |the |your )?$", re.I)
 
 
 @dataclass(frozen=True)

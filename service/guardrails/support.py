@@ -19,17 +19,25 @@ passage must state what the clause states, not just mention customers and return
 
 def same_fact(fact: Fact, claimed: Fact) -> bool:
     """A time said without am/pm ("9:00") matches the source's "9:00am"; "9:00pm" does not. A
-    unit or a weekday both sides give must be the same ("2-year" is not "2 weeks")."""
-    if fact.qual and claimed.qual and fact.qual != claimed.qual:
+    unit or a weekday both sides give must be the same ("2-year" is not "2 weeks"); a time said of
+    "the other days" (qualifier ``!sun``) is any day's but that one's."""
+    if claimed.qual.startswith("!"):  # "on the other days": any day but that one
+        if fact.qual == claimed.qual[1:]:
+            return False
+    elif fact.qual and claimed.qual and fact.qual != claimed.qual:
         return False
     source, claim = fact.value, claimed.value
     return source == claim or (re.fullmatch(r"\d{1,2}:\d{2}", claim) is not None and source[:-2] == claim and source[-2:] in ("am", "pm"))
 
 
 def best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozenset[str], passages: Sequence[Passage],
-                  content_words: "callable", *, universal: bool = False, negated: bool | None = None) -> tuple[float, str]:  # type: ignore[valid-type]
+                  content_words: "callable", *, universal: bool = False, negated: bool | None = None,  # type: ignore[valid-type]
+                  antecedent: frozenset[str] = frozenset()) -> tuple[float, str]:
     """The best single passage for a clause. A clause that says something of everyone in so many
-    words (``universal``) is supported only by a passage that also says it of everyone."""
+    words (``universal``) is supported only by a passage that also says it of everyone. A clause
+    whose subject is a pronoun ("..., and it's free on orders of $75") is supported only by a
+    single sentence that names what the pronoun stands for (``antecedent``: "gift wrapping"), so a
+    fact of another thing (free shipping) is not tied to it."""
     if not facts and scope is not None:
         return _scope_support(scope, words, passages, content_words, universal=universal, negated=negated)
     best_overlap = 0.0
@@ -49,6 +57,8 @@ def best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozens
     plain = scope == ALL_LEVELS and not any(same_fact(x, f) and x.scope not in (None, ALL_LEVELS)
                                             for p in passages for x in p.facts() for f in facts)
     for p in passages:
+        if antecedent and (p.parts or not antecedent & content_words(p.text)):
+            continue
         pf = p.facts()
         ok = True
         for f in facts:
@@ -108,3 +118,22 @@ def _scope_support(scope: frozenset[str], words: frozenset[str], passages: Seque
     if leveled:
         return best, f"the sources state this level by level, and none says it of {levels} (nor with the same polarity)"
     return best, f"no in-force source passage states it for {levels}"
+
+
+_PRONOUN_SUBJECT = re.compile(r"^\W*(?:(?:and|but|so|plus|though)\s+)?(?:it|it'?s|they|they'?re|its)\b(?!\s+(?:depends|means|sounds|looks|seems)\b)", re.I)
+_VERB = re.compile(r"\b(?:is|are|was|were|costs?|has|have|comes?|runs?|takes?)\b", re.I)
+"""The verb that ends a clause's subject ("Gift wrapping *is* $5 per item")."""
+
+
+def antecedent_of(text: str, spans: list[tuple[int, int]], i: int, content_words: "callable") -> frozenset[str]:  # type: ignore[valid-type]
+    """What clause ``i``'s pronoun subject stands for ("Gift wrapping is $5 per item, and it's free
+    on orders of $75": "gift wrapping"): the subject of the clause before it in the sentence with
+    a verb (past a name or an aside, "..., Mateo, and it's ..."), its words before its verb. Empty
+    when the clause does not open with a pronoun."""
+    if i == 0 or not _PRONOUN_SUBJECT.match(text[spans[i][0]:spans[i][1]]):
+        return frozenset()
+    for a, b in reversed(spans[:i]):
+        verb = _VERB.search(text, a, b)
+        if verb is not None:
+            return content_words(text[a:verb.start()])
+    return frozenset()

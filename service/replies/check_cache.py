@@ -16,8 +16,9 @@ third of a request's CPU) are a pure function of:
   materials they stated that the reply also states (:func:`stated_values`: the grounded check
   lets a reply repeat them), the personal
   data they gave (kind and value, in order: the PII check compares the reply's against it), the
-  amounts they stated when the reply states an amount, and their content words when the reply
-  carries a caution (:func:`_their_case`).
+  amounts they stated when the reply states an amount, their content words when the reply
+  carries a caution or judges their case, the durations they stated when the reply commits to an action, and the
+  details (a street address) the reply says back (:func:`_their_case`).
 
 All of it is the key, so a hit gives the report the checks would give. A check that comes to read
 another input must add it to :meth:`CheckCache.key` (``tests/test_check_cache.py`` compares cached
@@ -38,10 +39,15 @@ from functools import lru_cache
 from typing import Any
 
 from service.domain.text import sentences
-from service.guardrails.claims import facts_of, states_a_caution, without_lead_in
+from service.guardrails.case import spelled_counts
+from service.guardrails.claims import facts_of, reads_customer_words, without_lead_in
+from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
-from service.replies.policy import Candidate, CheckReport, CheckResult, Evidence, PolicyChecker, _redacted, _repeatable_numbers, customer_amounts, customer_words
+from service.replies.policy import (Candidate, CheckReport, CheckResult, Evidence, PolicyChecker, _redacted, _repeatable_numbers, customer_amounts,
+                                   customer_asked_amounts, customer_details, customer_durations, customer_words)
 
+_DURATION_WORD = re.compile(r"\b(?:day|week|month|year)s?\b", re.I)
+"""A reply stating a duration may say the customer's in another unit ("six weeks is about 42 days")."""
 _MEMO = "check_cache"
 """Prefix of this module's entries in an evidence's memo (apart from the checks' own)."""
 
@@ -114,16 +120,23 @@ class CheckCache:
         return key
 
 
-def _their_case(text: str, evidence: Evidence) -> tuple[Hashable, Hashable]:
+def _their_case(text: str, evidence: Evidence) -> tuple[Hashable, ...]:
     """What else of the customer's words the grounded check reads for ``text``: the amounts they
-    stated, when the reply states an amount (as written or as number words: "ninety-nine
-    dollars"), and their content words, when the reply carries a caution ("isn't what they're
-    made for"). Both are left out otherwise, where the check does not read them."""
+    stated (and those of them they ask for), when the reply states an amount (as written or as
+    number words: "ninety-nine dollars"), their content words, when the reply carries a caution ("isn't what they're
+    made for"), and the durations they stated, when the reply commits to an action (a commitment
+    past a threshold their duration does not meet is refused) or states a duration (theirs in
+    another unit, "six weeks is about 42 days", is their case), and the details they gave in their
+    own words that the reply says back (a street address). Each is left out otherwise,
+    where the check does not read it."""
     spelled = prepare(text)
     money = any(c in text or c in spelled for c in "$€£")
-    amounts = customer_amounts(evidence) if money else None
-    words = customer_words(evidence) if states_a_caution(text) or states_a_caution(spelled) else None
-    return amounts, words
+    amounts = (customer_amounts(evidence), customer_asked_amounts(evidence)) if money else None
+    words = customer_words(evidence) if reads_customer_words(text) else None
+    commits = any(v.startswith("act:") for v in stated_values(text)) or any(v.startswith("act:") for v in stated_values(clean(text)))
+    durations = customer_durations(evidence) if commits or _DURATION_WORD.search(spelled) else None
+    details = tuple(sorted(d for d in customer_details(evidence) if d in text))
+    return amounts, words, durations, details
 
 
 def _named_intents(policy: Any) -> frozenset[str]:
@@ -187,6 +200,7 @@ def stated_values(text: str) -> frozenset[str]:
     only if it is one of these."""
     spelled = prepare(text)
     out: set[str] = set(re.findall(r"[\w.,:/$€£%-]+", spelled.lower())) | set(re.findall(r"\w+", spelled.lower()))
+    out.update(spelled_counts(spelled))  # "$15 for three": the customer's count 3 is read
     for s in sentences(text):
         for t in {s, without_lead_in(s)}:
             for acts in ("claim", None):

@@ -35,7 +35,7 @@ from service.domain.pii import PLACEHOLDER_RE, Redactor, _normalise
 from service.domain.text import sentences, stem
 from service.continuity.claims import about_customer
 from service.errors import InvalidInput
-from service.guardrails.case import case_amounts, detail_kind
+from service.guardrails.case import asked_amounts, case_amounts, case_details, case_durations, detail_kind
 from service.guardrails.claims import check_claims
 from service.guardrails.normalise import clean, search_each
 from service.guardrails.passages import Passage, facts_of, split_passages
@@ -177,10 +177,26 @@ def customer_words(evidence: Evidence) -> frozenset[str]:
     return evidence.remember("customer_words", lambda: frozenset().union(*map(content_words, evidence.customer_texts)))
 
 
+def customer_asked_amounts(evidence: Evidence) -> frozenset[str]:
+    """The amounts the customer asks for (:func:`~service.guardrails.case.asked_amounts`), once per request."""
+    return evidence.remember("asked_amounts", lambda: asked_amounts(evidence.customer_texts))
+
+
+def customer_details(evidence: Evidence) -> frozenset[str]:
+    """The details the customer gave in their own words (:func:`~service.guardrails.case.case_details`), once per request."""
+    return evidence.remember("details", lambda: case_details(evidence.customer_texts))
+
+
+def customer_durations(evidence: Evidence) -> tuple[tuple[str, str], ...]:
+    """The durations the customer stated, as (value, unit) ("ordered 3 days ago": ("3", "day")), once per request."""
+    return evidence.remember("durations", lambda: case_durations(evidence.customer_texts))
+
+
 def _repeatable_numbers(customer_texts: Sequence[str], facts: Sequence[str]) -> set[str]:
     """Numbers (not amounts) and colours or materials the customer stated ("the navy one"), and
     the numbers of the known facts (an order id)."""
-    exempt = {f.value for t in customer_texts for f in facts_of(_MONEY.sub(" ", t)) if f.value[:1].isdigit() or detail_kind(f.value)}
+    exempt = {f.value for t in customer_texts for f in facts_of(_MONEY.sub(" ", t))
+              if f.value[:1].isdigit() or detail_kind(f.value) or f.value in ("today", "tomorrow")}
     return exempt | {f.value for v in facts for f in facts_of(v) if f.value[:1].isdigit()}
 
 
@@ -341,6 +357,9 @@ class PolicyChecker:
                 exempt_numbers=exempt,
                 case_amounts=amounts,
                 customer_words=customer_words(evidence),
+                case_durations=customer_durations(evidence),
+                asked_amounts=customer_asked_amounts(evidence) if amounts else frozenset(),
+                case_details=[d for d in customer_details(evidence) if d in candidate.text],
             )
             findings += [f"claim not supported: {f}" for f in result.findings]
             supports += result.supports
