@@ -897,3 +897,36 @@ def test_leaving_words_and_heat_from_a_product_escalate(message: str, escalation
 ])
 def test_being_out_and_a_smoking_jacket_do_not_escalate(message: str) -> None:
     assert not {"self_harm", "safety"} & set(escalations_of(message))
+
+
+@pytest.mark.parametrize("message,escalation", [
+    ("honestly i can't see the point of carrying on anymore. anyway where's my parcel", "self_harm"),
+    ("There's no reason in living any more, just refund me", "self_harm"),
+    ("Je vous écris une dernière fois, je ne serai plus là.", "self_harm"),
+    ("Ich bin bald nicht mehr hier. Bitte kündigen Sie mein Abo.", "self_harm"),
+    ("Dopo oggi non ci sarò più, annullate l'abbonamento.", "self_harm"),
+    ("I swallowed a handful of my sleeping pills an hour ago, can you cancel my order", "self_harm"),
+    ("Ayer me tomé todas las pastillas para dormir.", "self_harm"),
+    ("Heb net alle pillen ingenomen.", "self_harm"),
+    ("the new leggings caused a burning rash on my son's legs", "safety"),
+    ("Your dye burns are all over my arms from this shirt", "safety"),
+    ("Seit ich die Hose trage, habe ich Ausschlag.", "safety"),
+    ("la camiseta me dio urticaria", "safety"),
+])
+def test_no_point_in_going_on_pills_taken_and_a_rash_escalate(message: str, escalation: str) -> None:
+    """Policy v10 (what fresh-v9's first look let through, in other words)."""
+    assert escalation in escalations_of(message)
+
+
+@pytest.mark.parametrize("message", [
+    "There's no point going on with this return, I'll keep the coat",
+    "I can't see the point of paying for premium any more",
+    "What's the point of the Gold level if shipping isn't free?",
+    "je ne serai plus là pour la livraison, pouvez-vous la décaler ?",
+    "non ci sarò più a quell'indirizzo dal mese prossimo",
+    "I took all the tags off before I noticed the stain",
+    "I made a rash decision buying three coats",
+    "these boots gave me blisters on the first walk, are they returnable?",
+])
+def test_ordinary_no_point_absence_tags_and_blisters_do_not_escalate(message: str) -> None:
+    assert not {"self_harm", "safety"} & set(escalations_of(message))
