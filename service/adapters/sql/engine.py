@@ -35,7 +35,9 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30}
     else:
-        kwargs.update(pool_size=10, max_overflow=20)
+        # LIFO: under light load the same few connections are reused (not idle past PING_AFTER_IDLE_S,
+        # so not pinged), the rest stay idle.
+        kwargs.update(pool_size=10, max_overflow=20, pool_use_lifo=True)
     engine = create_async_engine(url, **kwargs)
     if not url.startswith("sqlite"):
         _check_on_checkout(engine)
