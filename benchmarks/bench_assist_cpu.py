@@ -6,22 +6,29 @@ requests from ``--clients`` concurrent callers, every text unique like ``bench_l
 ("<eval query> (ticket n)"). Prints the process CPU time per request (all threads), which the
 machine's other load does not change the way it changes wall-clock rates. ``--dump FILE``
 writes every response body without its ids and timings (to compare two versions of the code:
-the bodies must be equal); ``--profile FILE`` writes a cProfile of the measured requests.
+the bodies must be equal); ``--profile FILE`` writes a cProfile of the measured requests (of the
+event-loop thread; ``--profile-clock cpu`` counts its CPU time rather than wall time, so waits
+for the database or another thread do not show as the calls that waited). ``--postgres URL``
+runs on PostgreSQL instead of SQLite: a throwaway database is created on that server (the URL's
+user must be allowed to) and dropped afterwards; the server's own CPU is not counted.
 Prints numbers; asserts nothing.
 
     .venv/bin/python benchmarks/bench_assist_cpu.py [--requests 300] [--clients 8] [--dump out.json]
+        [--postgres postgresql://postgres@127.0.0.1:5432/test] [--profile out.prof --profile-clock cpu]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +91,29 @@ def thread_cpu() -> dict[str, float]:
     return out
 
 
+async def server_cpu(database: dict[str, str]) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend serving the bench's database, when the server runs
+    on this machine and its processes can be read (else empty)."""
+    url = database.get("ASSIST_DATABASE_URL")
+    if not url:
+        return {}
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        pids = [r[0] for r in await conn.fetch("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+    finally:
+        await conn.close()
+    tick, out = os.sysconf("SC_CLK_TCK"), {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
 def _rounded(value: Any) -> Any:
     """Floats to 6 places: batched embeddings differ in the last bits with the batch's makeup."""
     if isinstance(value, float):
@@ -110,7 +140,39 @@ def normalised(body: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
+@contextlib.asynccontextmanager
+async def throwaway_database(admin_url: str | None) -> AsyncIterator[dict[str, str]]:
+    """``ASSIST_DATABASE_URL`` of a new PostgreSQL database on ``admin_url``'s server, dropped on
+    the way out; no setting (SQLite in the data dir) without ``admin_url``."""
+    if not admin_url:
+        yield {}
+        return
+    import asyncpg
+
+    admin_url = admin_url.replace("postgresql+asyncpg://", "postgresql://")
+    name = f"bench_assist_cpu_{os.getpid()}"
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(admin_url)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield {"ASSIST_DATABASE_URL": admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://") + "/" + name}
+    finally:
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 async def main_async(args: argparse.Namespace) -> None:
+    async with throwaway_database(args.postgres) as database:
+        await measure(args, database)
+
+
+async def measure(args: argparse.Namespace, database: dict[str, str]) -> None:
     from service.app import create_app
     from service.settings import Settings
 
@@ -120,7 +182,7 @@ async def main_async(args: argparse.Namespace) -> None:
                                   "ASSIST_POLICY_FILE": str(REPO / "knowledge" / "policy.yaml"),
                                   "ASSIST_INTENTS_FILE": str(REPO / "knowledge" / "intents.yaml"),
                                   "ASSIST_RATE_LIMIT_PER_MINUTE": "0", "ASSIST_HEAVY_PER_KEY": "0",
-                                  "ASSIST_EMBEDDING_THREADS": "1", **dict(kv.split("=", 1) for kv in args.env)})
+                                  "ASSIST_EMBEDDING_THREADS": "1", **database, **dict(kv.split("=", 1) for kv in args.env)})
     assert not settings.llm.enabled
     app = create_app(settings)
     texts = queries()
@@ -152,19 +214,24 @@ async def main_async(args: argparse.Namespace) -> None:
         if args.profile:
             import cProfile
 
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile(time.thread_time) if args.profile_clock == "cpu" else cProfile.Profile()
             profiler.enable()
         checks = getattr(container.suggester, "checks", None)
         hits0, misses0 = (checks.hits, checks.misses) if checks is not None else (0, 0)
+        backends0 = await server_cpu(database)
         threads0, cpu0, wall0 = thread_cpu(), time.process_time(), time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(args.clients)))
         cpu, wall, threads = time.process_time() - cpu0, time.perf_counter() - wall0, thread_cpu()
+        backends = await server_cpu(database)
         if profiler is not None:
             profiler.disable()
             profiler.dump_stats(args.profile)
-    print(f"POST /v1/assist, no LLM, in process (ASGI), {args.clients} clients, {args.requests} unique texts "
+    print(f"POST /v1/assist, no LLM, in process (ASGI, {'PostgreSQL' if database else 'SQLite'}), {args.clients} clients, {args.requests} unique texts "
           f"(+{args.requests if args.warm else args.warmup} warm-up{' on the same questions' if args.warm else ''}): CPU per request {1000 * cpu / args.requests:.2f} ms, errors {errors}"
           f" (wall {1000 * wall / args.requests:.1f} ms/request, not comparable on a shared machine)")
+    if backends:
+        used = sum(v - backends0.get(pid, 0.0) for pid, v in backends.items())
+        print(f"  PostgreSQL backends of the bench's database (not in the figure above): {1000 * used / args.requests:.2f} ms/request")
     if checks is not None:
         print(f"  reply checks cache (measured requests): {checks.hits - hits0} hits, {checks.misses - misses0} misses")
     per_thread = {k: v - threads0.get(k, 0.0) for k, v in threads.items()}
@@ -183,6 +250,10 @@ def main() -> None:
     parser.add_argument("--env", action="append", default=[], help="a setting for the app, e.g. ASSIST_EMBEDDING_THREADS=2")
     parser.add_argument("--dump", help="write the normalised response bodies to this file")
     parser.add_argument("--profile", help="write a cProfile of the measured requests to this file")
+    parser.add_argument("--profile-clock", choices=("wall", "cpu"), default="wall",
+                        help="what the profile counts: wall time, or the event-loop thread's CPU time")
+    parser.add_argument("--postgres", metavar="ADMIN_URL",
+                        help="run on PostgreSQL: a throwaway database on this server, e.g. postgresql://postgres@127.0.0.1:5432/test")
     asyncio.run(main_async(parser.parse_args()))
 
 

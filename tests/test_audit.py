@@ -34,6 +34,19 @@ async def sessions(db_url) -> AsyncIterator:
     await engine.dispose()
 
 
+@pytest.fixture(params=[True, False], ids=["one-step", "statement-by-statement"])
+def one_step(request) -> bool:
+    """A group of records committed in one step (the store has the engine, as the app builds it:
+    SQLite in a thread, PostgreSQL on one pooled connection) or statement by statement."""
+    return request.param
+
+
+def group_store(sessions, one_step: bool, cls: type = SqlAuditStore) -> SqlAuditStore:
+    store = cls(sessions, sessions.kw["bind"] if one_step else None)
+    assert store.one_step is one_step
+    return store
+
+
 class Clock:
     def __init__(self) -> None:
         self.now = datetime(2026, 1, 1, tzinfo=UTC)
@@ -157,8 +170,8 @@ async def test_removing_the_newest_record_is_detected(sessions):
     assert not report.ok and "chain head" in report.first_broken.reason
 
 
-async def test_concurrent_appends_never_fork_the_chain(sessions):
-    trail = AuditTrail(SqlAuditStore(sessions))
+async def test_concurrent_appends_never_fork_the_chain(sessions, one_step):
+    trail = AuditTrail(group_store(sessions, one_step))
     await asyncio.gather(*(trail.record(entry(i, tenant=("acme", "globex")[i % 2])) for i in range(60)))
     report = await trail.verify()
     assert report.ok, report.as_dict()
@@ -283,7 +296,7 @@ async def test_output_policy_and_params_are_masked_but_identifiers_are_kept(sess
     assert (await trail.verify()).ok
 
 
-async def test_concurrent_answers_share_commits_and_each_keeps_its_own_rows(sessions):
+async def test_concurrent_answers_share_commits_and_each_keeps_its_own_rows(sessions, one_step):
     """record() group-commits: 40 answers at once take far fewer transactions than 40, every
     answer's record and rows land together, and the chain still verifies."""
     class CountingStore(SqlAuditStore):
@@ -293,7 +306,11 @@ async def test_concurrent_answers_share_commits_and_each_keeps_its_own_rows(sess
             self.transactions += 1
             return super().transaction()
 
-    store = CountingStore(sessions)
+        async def commit_linked(self, tenants, linker):
+            self.transactions += 1
+            return await super().commit_linked(tenants, linker)
+
+    store = group_store(sessions, one_step, CountingStore)
     trail = AuditTrail(store)
 
     def rows_for(i: int):
@@ -310,8 +327,8 @@ async def test_concurrent_answers_share_commits_and_each_keeps_its_own_rows(sess
     assert all(linked[f"s-{i}-{k}"] == records[i].id for i in range(40) for k in range(2))
 
 
-async def test_one_bad_answer_in_a_group_fails_alone_and_leaves_nothing_half_written(sessions):
-    trail = AuditTrail(SqlAuditStore(sessions))
+async def test_one_bad_answer_in_a_group_fails_alone_and_leaves_nothing_half_written(sessions, one_step):
+    trail = AuditTrail(group_store(sessions, one_step))
     async with sessions.begin() as s:  # a suggestion id that already exists: its insert must fail
         s.add(Suggestion(id="taken", tenant_id="acme", audit_id="earlier", prompt=None, intent=None, channel="chat",
                          engine="grounded", text="x", created_at=datetime.now(UTC)))

@@ -220,7 +220,7 @@ async def test_postgres_connections_killed_mid_traffic_never_give_500_and_the_ne
         assert (await client.post("/v1/interactions", json=INTERACTION, headers=headers)).status_code == 201
         assert await kill_backends() >= 1  # the pooled connections are now dead
         r = await client.get("/v1/customers/c-1/interactions", headers=headers)
-        assert r.status_code == 200, "pool_pre_ping replaced the dead connection"
+        assert r.status_code == 200, "the pool replaced the dead connection"
 
         statuses: list[int] = []
 
@@ -241,6 +241,60 @@ async def test_postgres_connections_killed_mid_traffic_never_give_500_and_the_ne
         stored = {i["id"] for i in r.json()["interactions"]}
         assert sum(s == 201 for s in statuses) == len(stored) - 1, "every 201 was stored once; a 503 stored nothing"
         assert (await client.get("/readyz")).status_code == 200
+
+
+def kill_backends_behind_the_loop(dbname: str) -> int:
+    """Terminate every server connection to ``dbname`` from another thread while this thread's
+    event loop is held, and return once they are gone: the app's driver has not read their EOF
+    yet, so its pool still hands them out as if alive (the worst moment for a request)."""
+    import asyncpg
+
+    from tests.conftest import PG_ADMIN_URL
+
+    killed: list[int] = []
+
+    async def kill() -> None:
+        conn = await asyncpg.connect(PG_ADMIN_URL)
+        try:
+            pids = [r[0] for r in await conn.fetch(
+                "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", dbname)]
+            await conn.execute("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid", pids)
+            while await conn.fetchval("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1::int[])", pids):
+                await asyncio.sleep(0.01)
+            killed.extend(pids)
+        finally:
+            await conn.close()
+
+    thread = threading.Thread(target=lambda: asyncio.run(kill()))
+    thread.start()
+    thread.join()
+    return len(killed)
+
+
+@pytest.mark.postgres
+async def test_postgres_connections_the_server_just_closed_cost_no_request_and_lose_no_record(pg_url, tmp_path, app_factory):
+    """No ``pool_pre_ping`` round trips (issue 18): the API key read of every request and the
+    audit group commit find a dead pooled connection out and go again on a new one."""
+    settings = make_settings(tmp_path / "data", storage={"database_url": pg_url})
+    dbname = pg_url.rsplit("/", 1)[1]
+    async with running(app_factory(settings)) as client:
+        container = client.app.state.container
+        key, _ = await container.keys.create("acme", "suggestions:read")
+        assert await container.keys.authenticate(key) is not None
+        assert kill_backends_behind_the_loop(dbname) >= 1
+        assert await container.keys.authenticate(key) is not None, "the key read went again on a new connection"
+
+        await container.audit.record({"endpoint": "test", "tenant_id": "acme", "request_id": "before"})
+        assert kill_backends_behind_the_loop(dbname) >= 1
+        await container.audit.record({"endpoint": "test", "tenant_id": "acme", "request_id": "after"})
+
+        body = {"channel": "email", "messages": REFUND, "customer": {"first_name": "Dana"}}
+        for _ in range(3):
+            assert kill_backends_behind_the_loop(dbname) >= 1
+            r = await client.post("/v1/assist", json=body, headers={"Authorization": f"Bearer {key}"})
+            assert r.status_code == 200, r.text
+        report = await container.audit.verify()
+        assert report.ok and report.records == 5, report.as_dict()
 
 
 # -- the process is killed during ingest --------------------------------------------------------

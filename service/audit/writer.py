@@ -89,7 +89,8 @@ class GroupWriter:
     async def _commit(self, batch: list[_Item]) -> None:
         """One transaction for the batch: in one step where the store can (SQLite: one hand-off
         to a thread rather than an event-loop round trip per statement, which under load waited
-        behind every other request's work; issue 18), else statement by statement."""
+        behind every other request's work; PostgreSQL: plain statements on one pooled connection,
+        no ORM session; issue 18), else statement by statement."""
         tenants = sorted({row.tenant_id for row, _, _ in batch})
 
         def linker(heads: Mapping[str, ChainHead]) -> tuple[list[ChainRecord], list[Any], dict[str, tuple[int, str]]]:

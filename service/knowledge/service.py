@@ -365,26 +365,32 @@ class KnowledgeService:
             raise InvalidInput(f"top_k must be between 1 and {MAX_TOP_K}")
         if mode not in {"hybrid", "dense", "sparse"}:
             raise InvalidInput("mode must be hybrid, dense or sparse")
-        if query_vector is None:
-            query_vector = (await anyio.to_thread.run_sync(self.embedder.embed, [query]))[0]
-        hits = await self._run(
-            self.index.search,
-            tenants=[tenant, SHARED_TENANT] if tenant != SHARED_TENANT else [SHARED_TENANT],
-            dense=query_vector,
-            sparse=self.keywords.query(query, (filters or SearchFilters()).locale),
-            filters=filters or SearchFilters(),
-            limit=top_k,
-            today=date_int(self.today()),
-            mode=mode,
-        )
+        filters = filters or SearchFilters()
+        options = {"tenants": [tenant, SHARED_TENANT] if tenant != SHARED_TENANT else [SHARED_TENANT],
+                   "sparse": self.keywords.query(query, filters.locale), "filters": filters, "limit": top_k,
+                   "today": date_int(self.today()), "mode": mode}
+        given = query_vector
+
+        def embed_and_search() -> Any:
+            # One hand-off to a thread for both (issue 18): the query's embedding, then the index.
+            dense = given if given is not None else self.embedder.embed([query])[0]
+            return self._locked(self.index.search)(dense=dense, **options)
+
+        hits = await anyio.to_thread.run_sync(embed_and_search)
         return [plain_hit(h) for h in hits]  # snippets are plain text: no HTML, no script links
 
-    async def _run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if self._index_lock is None:
-            return await anyio.to_thread.run_sync(lambda: fn(*args, **kwargs))
+    def _locked(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """``fn`` holding the index lock (when there is one) while it runs."""
+        lock = self._index_lock
+        if lock is None:
+            return fn
 
-        def locked() -> Any:
-            with self._index_lock:  # type: ignore[union-attr]
+        def locked(*args: Any, **kwargs: Any) -> Any:
+            with lock:
                 return fn(*args, **kwargs)
 
-        return await anyio.to_thread.run_sync(locked)
+        return locked
+
+    async def _run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        locked = self._locked(fn)
+        return await anyio.to_thread.run_sync(lambda: locked(*args, **kwargs))

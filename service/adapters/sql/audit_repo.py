@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, inspect, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from service.adapters.sql.engine import sync_twin, writer_turn
@@ -66,9 +66,8 @@ def _column_values(obj: Any) -> dict[str, Any]:
     return {a.key: state[a.key] for a in inspect(type(obj)).column_attrs if a.key in state}
 
 
-def _insert_head(session: AsyncSession | Connection, tenant: str) -> Any:
+def _insert_head(dialect: Any, tenant: str) -> Any:
     values = {"tenant_id": tenant, "last_seq": 0, "last_hash": GENESIS, "anchor_seq": 0, "anchor_hash": GENESIS}
-    dialect = session.dialect if isinstance(session, Connection) else session.get_bind().dialect
     dialect_insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
     return dialect_insert(AuditChainHead).values(**values).on_conflict_do_nothing(index_elements=["tenant_id"])
 
@@ -96,7 +95,7 @@ class SqlAuditTx:
         stmt = select(*_HEAD_COLUMNS).where(AuditChainHead.tenant_id == tenant).with_for_update()
         found = (await session.execute(stmt)).first()
         if found is None:
-            await session.execute(_insert_head(session, tenant))
+            await session.execute(_insert_head(session.get_bind().dialect, tenant))
             found = (await session.execute(stmt)).one()
         return _head(found)
 
@@ -162,26 +161,58 @@ class SqlAuditStore:
     """:class:`~service.ports.AuditStore` over the ``audit_records`` and ``audit_chain_heads`` tables."""
 
     def __init__(self, sessions: async_sessionmaker, engine: AsyncEngine | None = None) -> None:
-        """``engine``: the sessions' engine; on a SQLite file it lets a group of records commit in
-        one step (:meth:`commit_linked`)."""
+        """``engine``: the sessions' engine; with it a group of records commits in one step
+        (:meth:`commit_linked`)."""
         self.sessions = sessions
         self._engine = engine
         self._twin = sync_twin(engine) if engine is not None else None
 
     @property
     def one_step(self) -> bool:
-        """Whether :meth:`commit_linked` is available (SQLite: the group's statements run in one
-        hand-off to a thread, not one event-loop round trip each; issue 18)."""
-        return self._twin is not None
+        """Whether :meth:`commit_linked` is available (issue 18): on a SQLite file the group's
+        statements run in one hand-off to a thread, not one event-loop round trip each; on
+        PostgreSQL they run on one pooled connection as plain statements, without an ORM session."""
+        return self._engine is not None
 
     async def commit_linked(self, tenants: Sequence[str], linker: Linker) -> None:
         """Lock the ``tenants``' heads, ``linker(heads)`` links the records, then insert them and
-        their rows and move the heads: one transaction, in a worker thread, under this process's
-        write lock."""
-        if self._engine is None or self._twin is None:
-            raise RuntimeError("commit_linked needs a SQLite file database")
+        their rows and move the heads: one transaction (SQLite: in a worker thread, under this
+        process's write lock)."""
+        if self._engine is None:
+            raise RuntimeError("commit_linked needs the store's engine")
+        if self._twin is None:
+            await self._commit_pooled(sorted(tenants), linker)
+            return
         async with writer_turn(self._engine):
             await asyncio.to_thread(self._commit_linked, list(tenants), linker)
+
+    async def _commit_pooled(self, tenants: list[str], linker: Linker) -> None:
+        """The group on a pooled connection (PostgreSQL). A connection the server had closed is
+        found out by the first statement, before anything is written: then the transaction runs
+        once more on a new connection (the pool replaces the dead ones)."""
+        assert self._engine is not None
+        for attempt in (1, 2):
+            writing = False
+            try:
+                async with self._engine.begin() as conn:
+                    heads: dict[str, ChainHead] = {}
+                    for tenant in tenants:  # in tenant order: two workers' groups never wait in a cycle
+                        stmt = select(*_HEAD_COLUMNS).where(AuditChainHead.tenant_id == tenant).with_for_update()
+                        found = (await conn.execute(stmt)).first()
+                        if found is None:
+                            await conn.execute(_insert_head(conn.dialect, tenant))
+                            found = (await conn.execute(stmt)).one()
+                        heads[tenant] = _head(found)
+                    writing = True
+                    records, rows, moved = linker(heads)
+                    for model, values in _tables(records, rows).items():
+                        await conn.execute(insert(model), values)
+                    for tenant, (seq, last_hash) in moved.items():
+                        await conn.execute(_move_head(tenant, seq, last_hash))
+                return
+            except DBAPIError as exc:
+                if writing or attempt == 2 or not exc.connection_invalidated:
+                    raise
 
     def _commit_linked(self, tenants: list[str], linker: Linker) -> None:
         assert self._twin is not None
@@ -191,7 +222,7 @@ class SqlAuditStore:
                 stmt = select(*_HEAD_COLUMNS).where(AuditChainHead.tenant_id == tenant)
                 found = conn.execute(stmt).first()
                 if found is None:
-                    conn.execute(_insert_head(conn, tenant))
+                    conn.execute(_insert_head(conn.dialect, tenant))
                     found = conn.execute(stmt).one()
                 heads[tenant] = _head(found)
             records, rows, moved = linker(heads)

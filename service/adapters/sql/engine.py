@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,6 +14,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 try:
@@ -33,8 +35,12 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30}
     else:
-        kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+        # LIFO: under light load the same few connections are reused (not idle past PING_AFTER_IDLE_S,
+        # so not pinged), the rest stay idle.
+        kwargs.update(pool_size=10, max_overflow=20, pool_use_lifo=True)
     engine = create_async_engine(url, **kwargs)
+    if not url.startswith("sqlite"):
+        _check_on_checkout(engine)
     if url.startswith("sqlite"):
 
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -62,6 +68,38 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             event.listen(engine.sync_engine.pool, name, lambda _dbapi, record, *_: writer.release(record.info))
 
     return engine
+
+
+PING_AFTER_IDLE_S = 10.0
+"""A pooled PostgreSQL connection idle in the pool longer than this is pinged before it is used."""
+_IDLE_SINCE = "assist_idle_since"
+
+
+def _check_on_checkout(engine: AsyncEngine) -> None:
+    """Pessimistic disconnect handling without a round trip per checkout (``pool_pre_ping`` costs
+    three on asyncpg: BEGIN, a ping, ROLLBACK; issue 18). A connection the server closed (a restart,
+    ``pg_terminate_backend``, an idle timeout) is seen closed by the driver once its end of the
+    socket read the EOF, which costs nothing to ask; a connection idle longer than
+    :data:`PING_AFTER_IDLE_S` (a network that dropped it without a word) is pinged, as before.
+    Either failing invalidates the pool's older connections and a new one is handed out. A
+    connection that dies in the moment between is a disconnect error of the statement, which the
+    pool also turns into new connections; the reads every request makes retry once on it."""
+    pool = engine.sync_engine.pool
+    dialect = engine.sync_engine.dialect
+
+    @event.listens_for(pool, "checkin")
+    def _idle_since(_dbapi_conn: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(pool, "checkout")
+    def _alive(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        driver = getattr(dbapi_conn, "driver_connection", None)
+        if driver is not None and getattr(driver, "is_closed", lambda: False)():
+            raise InvalidatePoolError("the server closed the connection")
+        idle_since = record.info.get(_IDLE_SINCE)
+        if idle_since is not None and time.monotonic() - idle_since > PING_AFTER_IDLE_S:
+            if not dialect._do_ping_w_event(dbapi_conn):
+                raise InvalidatePoolError("the connection did not answer a ping")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -13,9 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from service.adapters.sql.engine import sync_twin
+from service.adapters.sql.engine import READ_ONLY, sync_twin
 from service.adapters.sql.models import ApiKey, Tenant
 from service.errors import NotFound
 from service.ports import KeyCredentials, StoredKey
@@ -47,6 +48,8 @@ class SqlKeyRepo:
         """Read-only sessions: every request authenticates, and on SQLite that read must not
         queue behind the writers."""
         self._twin = sync_twin(engine, read_only=True) if engine is not None else None
+        self._reader = engine.execution_options(**{READ_ONLY: True}) if engine is not None and self._twin is None else None
+        """Elsewhere (PostgreSQL) the read is one statement on a pooled connection: no ORM session."""
 
     def close(self) -> None:
         if self._twin is not None:
@@ -61,12 +64,27 @@ class SqlKeyRepo:
     async def credentials(self, key_id: str) -> KeyCredentials | None:
         if self._twin is not None:
             row = await asyncio.to_thread(self._read, key_id)
+        elif self._reader is not None:
+            row = await self._read_pooled(self._reader, key_id)
         else:
             async with self.reads() as session:  # every request comes here: columns, not an ORM object
                 row = (await session.execute(_CREDENTIALS, {"key_id": key_id})).first()
         if row is None:
             return None
         return KeyCredentials(row.key_hash, row.tenant_id, row.scopes.split(","), row.revoked_at is not None)
+
+    @staticmethod
+    async def _read_pooled(engine: AsyncEngine, key_id: str) -> Any:
+        """The key's row; once more on another connection when the first was found dead (the
+        server closed it a moment ago: the pool replaces it and its older siblings)."""
+        for attempt in (1, 2):
+            try:
+                async with engine.connect() as conn:
+                    return (await conn.execute(_CREDENTIALS, {"key_id": key_id})).first()
+            except DBAPIError as exc:
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
+        return None  # pragma: no cover - the loop returns or raises
 
     def _read(self, key_id: str) -> Any:
         assert self._twin is not None
