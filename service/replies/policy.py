@@ -37,6 +37,7 @@ from service.continuity.claims import about_customer
 from service.errors import InvalidInput
 from service.guardrails.case import asked_amounts, case_amounts, case_details, case_durations, detail_kind
 from service.guardrails.claims import check_claims
+from service.guardrails.level_rules import customer_level, level_findings
 from service.guardrails.normalise import clean, search_each
 from service.guardrails.passages import Passage, facts_of, split_passages
 from service.guardrails.plaintext import UNSAFE
@@ -363,6 +364,8 @@ class PolicyChecker:
             )
             findings += [f"claim not supported: {f}" for f in result.findings]
             supports += result.supports
+        level = evidence.remember("level", lambda: customer_level(" ".join(evidence.customer_texts)))
+        findings += [f"claim not supported: {f}" for f in level_findings(claims, passages, level, content_words)]
         mean = sum(supports) / len(supports) if supports else 1.0
         return CheckResult("grounded", not findings, findings), mean
 

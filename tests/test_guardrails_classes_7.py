@@ -1,0 +1,93 @@
+"""Issue 13, seventh round: the classes the `fresh-v9` run named, each in both directions (a faithful
+variant accepted, a violating variant refused), in other words than those cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.guardrails.level_rules import commitments, customer_level
+from tests.test_guardrails import check, failed
+
+# ---- a commitment for a level whose own passage denies the action -----------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Here's a new discount code for you.",
+    "We've emailed you a replacement code worth 20% off.",
+    "I've generated a promo code for you, it's 20% off.",
+])
+def test_giving_a_code_is_a_commitment(text: str) -> None:
+    assert "act:code" in commitments(text), text
+
+
+@pytest.mark.parametrize("text", ["Promo codes expire 7 days after they're issued.", "Could you read me the code?"])
+def test_talking_about_a_code_commits_to_nothing(text: str) -> None:
+    assert "act:code" not in commitments(text), text
+
+
+def test_the_customers_one_level_is_read_from_their_words() -> None:
+    assert customer_level("Hi, guest checkout here, no account") == "guest"
+    assert customer_level("Bronze member, order NW-1") == "bronze"
+    assert customer_level("my order is late") is None
+
+
+def test_a_code_given_to_a_level_the_source_refuses_is_refused_and_to_a_member_passes() -> None:
+    bad = check("So sorry for the trouble, we've emailed you a replacement code worth 20% off.", "promotions-promo-code-expired",
+                customer=("no membership, checked out as a guest, the code is too old",))
+    assert "grounded" in failed(bad), bad.findings()
+    assert any("denies this to guest" in f for f in bad.findings()), bad.findings()
+    ok = check("As a Bronze member you can get a replacement code for 20% off your next purchase.", "promotions-promo-code-expired",
+               customer=("bronze member, the code is too old",))
+    assert "grounded" not in failed(ok), ok.findings()
+
+
+def test_a_fee_taken_off_for_a_level_whose_fee_stays_is_refused_and_a_conditional_offer_passes() -> None:
+    bad = check("No problem, we'll take that fee off the order for you today.", "orders-mystery-fee",
+                customer=("I'm a guest, why was I charged an extra fee?",))
+    assert "grounded" in failed(bad), bad.findings()
+    ok = check("If it turns out the fee was an error on our side, I'll remove it.", "orders-mystery-fee",
+               customer=("I'm a guest, why was I charged an extra fee?",))
+    assert "grounded" not in failed(ok), ok.findings()
+    gold = check("As a Gold member, the extra fee is always removed, so I'll take it off your order.", "orders-mystery-fee",
+                 customer=("Gold member here, why was I charged an extra fee?",))
+    assert "grounded" not in failed(gold), gold.findings()
+
+
+def test_a_credit_started_early_for_a_level_that_must_wait_is_refused_and_for_gold_passes() -> None:
+    bad = check("As you're with us on Bronze, we'll issue the credit today rather than make you wait.", "refunds-returned-no-credit",
+                customer=("Bronze here, sent my return back 3 days ago, no credit",))
+    assert "grounded" in failed(bad), bad.findings()
+    ok = check("As a Gold member, we start processing the credit anyway.", "refunds-returned-no-credit",
+               customer=("Gold here, sent my return back 3 days ago, no credit",))
+    assert "grounded" not in failed(ok), ok.findings()
+
+
+def test_a_denial_inside_a_condition_of_a_levels_passage_denies_nothing() -> None:
+    ok = check("As a Gold member, the overnight upgrade is free, so I'll upgrade your order.", "orders-upgrade-overnight",
+               customer=("gold member, order not shipped yet, can I get it tomorrow?",))
+    assert not any("denies this" in f for f in ok.findings()), ok.findings()
+
+
+# ---- "always" for a level the source grants only on a condition -----------------------------------
+
+
+def test_always_for_a_level_with_a_condition_is_refused_and_for_the_level_without_one_passes() -> None:
+    bad = check("Bronze members and guests always get back what they ask for on a disputed bill, as a refund.", "subscription-billing-dispute")
+    assert "grounded" in failed(bad), bad.findings()
+    bad2 = check("Being on Silver, you can get more time to pay any time you need it, so I'll extend it.", "subscription-payment-extension")
+    assert "grounded" in failed(bad2), bad2.findings()
+    ok = check("Gold members can always get an extension.", "subscription-payment-extension")
+    assert "grounded" not in failed(ok), ok.findings()
+    ok2 = check("Silver members get an extension only if they are 1 day late.", "subscription-payment-extension")
+    assert "grounded" not in failed(ok2), ok2.findings()
+
+
+# ---- an action said of everyone that the source grants in those words to some levels -------------------
+
+
+def test_an_action_for_everyone_that_the_source_gives_some_levels_is_refused_and_its_levels_pass() -> None:
+    bad = check("Whatever your membership level, we refund the extra item immediately once it's in transit.", "orders-cancel-duplicate-item")
+    assert "grounded" in failed(bad), bad.findings()
+    ok = check("Gold, Silver and Bronze members get the extra item refunded immediately, even once it's in transit.",
+               "orders-cancel-duplicate-item")
+    assert "grounded" not in failed(ok), ok.findings()
