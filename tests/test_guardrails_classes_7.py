@@ -91,3 +91,26 @@ def test_an_action_for_everyone_that_the_source_gives_some_levels_is_refused_and
     ok = check("Gold, Silver and Bronze members get the extra item refunded immediately, even once it's in transit.",
                "orders-cancel-duplicate-item")
     assert "grounded" not in failed(ok), ok.findings()
+
+
+# ---- hindsight blame --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Should have measured before ordering. The size can't be swapped now.",
+    "Northwind Apparel: you really ought to have read the terms first.",
+    "Well, you were supposed to check the address before paying.",
+    "You should've double-checked the colour, I'm afraid.",
+])
+def test_telling_the_customer_what_they_should_have_done_is_a_tone_finding(text: str) -> None:
+    assert "tone" in failed(check(text, "orders-change-delivery-time")), text
+
+
+@pytest.mark.parametrize("text", [
+    "We should have told you about the delay sooner, and I'm sorry.",
+    "You should have received a confirmation email with the delivery slot.",
+    "I should have checked that for you earlier.",
+    "Next time, you can choose a delivery slot at checkout.",
+])
+def test_our_own_apology_or_what_they_should_have_received_is_no_blame(text: str) -> None:
+    assert "tone" not in failed(check(text, "orders-change-delivery-time")), text
