@@ -114,3 +114,27 @@ def test_telling_the_customer_what_they_should_have_done_is_a_tone_finding(text:
 ])
 def test_our_own_apology_or_what_they_should_have_received_is_no_blame(text: str) -> None:
     assert "tone" not in failed(check(text, "orders-change-delivery-time")), text
+
+
+# ---- a thing said to be free that no source says is free -----------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Name stitching is complimentary this month.",
+    "Silver members enjoy free name stitching and a 6 month return window.",
+])
+def test_a_priced_or_unnamed_thing_said_free_is_refused(text: str) -> None:
+    report = check(text, "store-pricing-extras", "store-membership-levels")
+    assert "grounded" in failed(report), report.findings()
+    assert any("is free" in f for f in report.findings()), report.findings()
+
+
+@pytest.mark.parametrize("text", [
+    "Orders of $75 or more qualify for free standard shipping.",
+    "Free standard shipping starts at $75, and a gift message card comes at no extra charge.",
+    "Gold members get free overnight upgrades.",
+    "Feel free to ask if anything else comes up.",
+])
+def test_a_thing_a_source_says_is_free_passes(text: str) -> None:
+    report = check(text, "store-pricing-extras", "store-membership-levels")
+    assert not any("is free" in f for f in report.findings()), report.findings()

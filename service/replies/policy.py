@@ -37,6 +37,7 @@ from service.continuity.claims import about_customer
 from service.errors import InvalidInput
 from service.guardrails.case import asked_amounts, case_amounts, case_details, case_durations, detail_kind
 from service.guardrails.claims import check_claims
+from service.guardrails.free_things import unsupported_free
 from service.guardrails.level_rules import customer_level, level_findings
 from service.guardrails.tone import BLAME
 from service.guardrails.normalise import clean, search_each
@@ -367,6 +368,7 @@ class PolicyChecker:
             supports += result.supports
         level = evidence.remember("level", lambda: customer_level(" ".join(evidence.customer_texts)))
         findings += [f"claim not supported: {f}" for f in level_findings(claims, passages, level, content_words)]
+        findings += [f"claim not supported: {f}" for c in claims for f in [unsupported_free(clean(c), passages, content_words)] if f]
         mean = sum(supports) / len(supports) if supports else 1.0
         return CheckResult("grounded", not findings, findings), mean
 
