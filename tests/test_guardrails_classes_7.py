@@ -138,3 +138,25 @@ def test_a_priced_or_unnamed_thing_said_free_is_refused(text: str) -> None:
 def test_a_thing_a_source_says_is_free_passes(text: str) -> None:
     report = check(text, "store-pricing-extras", "store-membership-levels")
     assert not any("is free" in f for f in report.findings()), report.findings()
+
+
+# ---- a commitment reported done where the source grants it only after a check ------------------------------
+
+
+@pytest.mark.parametrize("text, article, customer", [
+    ("Apologies for the mix-up: we've just emailed you a promo code for the missing amount.", "account-missing-credit", "the credit I had is gone"),
+    ("Good news, the extra charge has been removed from your order.", "orders-mystery-fee", "there's a charge on my order I don't get"),
+])
+def test_a_commitment_reported_done_before_the_sources_check_is_refused(text: str, article: str, customer: str) -> None:
+    report = check(text, article, customer=(customer,))
+    assert any("only in a case" in f for f in report.findings()), report.findings()
+
+
+@pytest.mark.parametrize("text, article, customer", [
+    ("If the credit really is missing, I'll send you a promo code for the amount.", "account-missing-credit", "the credit I had is gone"),
+    ("As a Gold member, the extra fee is always removed, so we've taken it off your order.", "orders-mystery-fee", "Gold member, odd fee on my order"),
+    ("Since your order has already been delivered, I can refund $8, the cost of standard shipping.", "shipping-cost-refund", "delivered, want shipping back"),
+])
+def test_a_conditional_offer_or_a_case_the_customer_is_in_passes(text: str, article: str, customer: str) -> None:
+    report = check(text, article, customer=(customer,))
+    assert not any("only in a case" in f for f in report.findings()), report.findings()

@@ -136,7 +136,51 @@ def level_findings(sentences: Iterable[str], passages: Iterable, level: str | No
     out = []
     for s in map(clean, sentences):
         finding = (denied_to_level(s, passages, level) or always_for_conditional_level(s, passages)
-                   or universal_beyond_levels(s, passages, words))
+                   or universal_beyond_levels(s, passages, words) or done_before_the_check(s, passages, level))
         if finding:
             out.append(f"{finding}: {s.strip()!r}")
     return out
+
+
+_DID = (r"(?:refunded|credited|removed|waived|cancell?ed|sent|issued|applied|added|processed|reimbursed|replaced|extended|approved|adjusted|generated|"
+        r"emailed|texted|given|gave|taken|took|knocked|dropped|stripped|wiped|paid|put|set up|arranged|booked|placed|started|upgraded|created)")
+_DONE = re.compile(r"\b(?:i|we)(?:'ve|\s+have|\s+had)?\s+(?:just\s+|already\s+|now\s+|also\s+|gone ahead and\s+|went ahead and\s+)?" + _DID + r"\b"
+                   r"|\b(?:has|have|'s)\s+(?:now\s+|already\s+|just\s+)?been\s+" + _DID + r"\b", re.I)
+"""A commitment said as already done ("we've sent you a code", "I removed the fee", "it has been refunded")."""
+_CASE_LABEL = re.compile(r"^\W*\*\*(?P<label>[^*]{1,80}?):?\*\*:?", re.I)
+_CASE_WORD = re.compile(r"\b(?:if|when|whenever|once|unless|whether|provided)\b", re.I)
+
+
+def done_before_the_check(sentence: str, passages: Iterable, level: str | None) -> str | None:
+    """A commitment said as already done where every passage that grants the action grants it only
+    in a case ("**Company error:** remove the fee", "**The credit is missing:** ... generate a promo
+    code", "if it confirms the error, ...") that the reply does not establish: the source makes the
+    action depend on a check, and the reply reports it done before it. A case that is the
+    customer's own level, or a figure (a threshold, judged by :mod:`service.guardrails.case`), is not
+    such a case."""
+    if not _DONE.search(sentence) or _CASE_WORD.search(sentence) or sentence.rstrip().endswith("?"):
+        return None
+    passages = [p for p in passages if p.source != "the policy"]
+    cased = [p.text for p in passages if _in_a_case(p.text, level)]  # a sentence of a case's passage is in that case
+    for act in dict.fromkeys(commitments(sentence)):
+        granting = [p for p in passages if _grants(p.text, act)]
+        if granting and all(any(p.text.strip() in c for c in cased) for p in granting):
+            return f"{granting[0].source} gives this only in a case the reply does not establish: {granting[0].text.strip()[:80]!r}"
+    return None
+
+
+def _grants(text: str, act: str) -> bool:
+    if act == "act:code":
+        return _mentions(text, act) and not NEGATION.search(text)
+    return act in {a for _, _, a in acts_in(text, "passage")}
+
+
+def _in_a_case(text: str, level: str | None) -> bool:
+    m = _CASE_LABEL.match(text)
+    if m:
+        label = m.group("label")
+        scope = scope_of(label)
+        if re.search(r"\d", label) or (scope is not None and level is not None and level in scope):
+            return False
+        return True
+    return bool(_CASE_WORD.search(text))
