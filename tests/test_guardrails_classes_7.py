@@ -160,3 +160,71 @@ def test_a_commitment_reported_done_before_the_sources_check_is_refused(text: st
 def test_a_conditional_offer_or_a_case_the_customer_is_in_passes(text: str, article: str, customer: str) -> None:
     report = check(text, article, customer=(customer,))
     assert not any("only in a case" in f for f in report.findings()), report.findings()
+
+
+# ---- look-alike letters: Greek, Cyrillic and full-width, in every matcher -----------------------------------
+
+
+GREEK = str.maketrans({"o": "ο", "e": "ε", "a": "α", "i": "ι"})
+CYRILLIC = str.maketrans({"o": "о", "e": "е", "a": "а", "c": "с", "p": "р"})
+
+
+def fullwidth(text: str) -> str:
+    return "".join(chr(ord(ch) + 0xFEE0) if "a" <= ch <= "z" else ch for ch in text)
+
+
+SPELLINGS = [lambda t: t.translate(GREEK), lambda t: t.translate(CYRILLIC), fullwidth]
+
+
+@pytest.mark.parametrize("spell", SPELLINGS)
+def test_a_level_denied_commitment_in_look_alike_letters_is_refused(spell) -> None:
+    text = "Right away, I'll " + spell("remove") + " that fee for you."
+    report = check(text, "orders-mystery-fee", customer=("guest here, why the extra fee?",))
+    assert any("denies this to guest" in f for f in report.findings()), report.findings()
+
+
+@pytest.mark.parametrize("spell", SPELLINGS)
+def test_blame_in_look_alike_letters_is_a_tone_finding(spell) -> None:
+    assert "tone" in failed(check(spell("should have") + " picked the bigger size.", "orders-change-delivery-time"))
+
+
+@pytest.mark.parametrize("spell", SPELLINGS)
+def test_the_commitment_reader_reads_look_alike_letters(spell) -> None:
+    from service.guardrails.normalise import clean
+
+    assert "act:code" in commitments(clean("We've " + spell("emailed") + " you a " + spell("promo code") + "."))
+    assert "act:refund" in commitments(clean("I'll " + spell("refund") + " you today."))
+
+
+@pytest.mark.parametrize("letter, plain", [("ϲ", "c"), ("γ", "y"), ("χ", "x"), ("һ", "h"), ("ԝ", "w"), ("ѵ", "v"), ("ү", "y"), ("Ѕ", "S"), ("Ј", "J")])
+def test_more_greek_and_cyrillic_look_alikes_are_folded(letter: str, plain: str) -> None:
+    from service.guardrails.normalise import clean
+
+    assert clean(letter) == plain
+
+
+@pytest.mark.parametrize("spell", SPELLINGS)
+def test_forbidden_rules_and_escalations_read_look_alike_letters(spell) -> None:
+    from tests.test_guardrails import POLICY
+
+    plain = "We will pay your legal fees."
+    assert any(r.find(plain) for r in POLICY.forbidden)
+    assert any(r.find("We will " + spell("pay") + " your " + spell("legal") + " fees.") for r in POLICY.forbidden)
+    crisis = "I want to kill myself"
+    assert POLICY.escalation_for([crisis]) is not None
+    escalation = POLICY.escalation_for(["I want to " + spell("kill") + " " + spell("myself")])
+    assert escalation is not None and escalation.id == POLICY.escalation_for([crisis]).id
+
+
+def test_hurrying_an_action_along_is_a_commitment_and_is_held_against_the_levels_passage() -> None:
+    assert "act:credit" in commitments("We can push the credit through for you now.")
+    assert "act:refund" in commitments("I'll fast-track your refund.")
+    assert not commitments("We can't push the credit through yet.")
+    bad = check("Credits usually land within a week, but at 4 days we can rush the credit through for you now.", "refunds-returned-no-credit",
+                customer=("Silver member, my return got there 4 days ago",))
+    assert any("denies this to silver" in f for f in bad.findings()), bad.findings()
+
+
+def test_a_courtesy_with_no_in_it_does_not_hide_a_denied_commitment() -> None:
+    bad = check("No worries at all, we'll take the surcharge off your order.", "orders-mystery-fee", customer=("Bronze member, surcharge on my order",))
+    assert any("denies this to bronze" in f for f in bad.findings()), bad.findings()

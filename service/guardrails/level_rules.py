@@ -42,9 +42,17 @@ _DENIAL = re.compile(r"\b(?:stays|stay|must wait|not eligible|nothing we can do)
 _STEMS = {name: tuple(p for p, n in _ACTS if n == name) for _, name in _ACTS}
 
 
+_HURRY = re.compile(r"\b(?:i|we)(?:'ll|'ve|\s+(?:will|can|could|have))?\s+(?:just\s+|now\s+|also\s+)?(?:push(?:ed)?|rush(?:ed)?|fast-track(?:ed)?|speed(?:ed)? up|hurr(?:y|ied))"
+                    r"\s+(?:the\s+|your\s+|that\s+|this\s+)?(?P<noun>refund|credit|replacement|extension)", re.I)
+"""Hurrying an action along ("we can push the credit through now", "I'll fast-track your refund")."""
+_HURRIED = {"refund": "act:refund", "credit": "act:credit", "replacement": "act:replace", "extension": "act:extend"}
+
+
 def commitments(sentence: str) -> list[str]:
-    """The actions ``sentence`` commits to: :func:`acts_in` and giving a code (``act:code``)."""
+    """The actions ``sentence`` commits to: :func:`acts_in`, giving a code (``act:code``) and
+    hurrying an action along."""
     out = [a for _, _, a in acts_in(sentence, "claim")]
+    out += [_HURRIED[m.group("noun").lower()] for m in _HURRY.finditer(sentence) if not NEGATION.search(m.group(0))]
     return out + ["act:code"] if _GIFT.search(sentence) else out
 
 
@@ -70,9 +78,9 @@ def _about(sentence: str, level: str | None) -> frozenset[str] | None:
 
 def denied_to_level(sentence: str, passages: Iterable, level: str | None) -> str | None:
     """A commitment without a condition for a level whose own passage denies the action."""
-    if _CONDITIONAL.search(sentence) or sentence.rstrip().endswith("?") or NEGATION.search(sentence):
+    if _CONDITIONAL.search(sentence) or sentence.rstrip().endswith("?"):
         return None
-    acts = commitments(sentence)
+    acts = commitments(sentence)  # a denied commitment ("I can't remove it") is none
     about = _about(sentence, level) if acts else None
     if not about:
         return None
