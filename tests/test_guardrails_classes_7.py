@@ -228,3 +228,9 @@ def test_hurrying_an_action_along_is_a_commitment_and_is_held_against_the_levels
 def test_a_courtesy_with_no_in_it_does_not_hide_a_denied_commitment() -> None:
     bad = check("No worries at all, we'll take the surcharge off your order.", "orders-mystery-fee", customer=("Bronze member, surcharge on my order",))
     assert any("denies this to bronze" in f for f in bad.findings()), bad.findings()
+
+
+def test_a_sentence_that_says_each_level_then_names_them_one_by_one_is_not_said_of_everyone() -> None:
+    ok = check("Benefits grow with each level; for example, Gold, Silver and Bronze members get the extra item refunded immediately.",
+               "orders-cancel-duplicate-item")
+    assert not any("only" in f and "grants this" in f for f in ok.findings()), ok.findings()

@@ -127,7 +127,10 @@ def universal_beyond_levels(sentence: str, passages: Iterable, words) -> str | N
     """An action said of everyone that a passage grants, in the sentence's words, to some levels only."""
     if not says_universally(sentence) or _CONDITIONAL.search(sentence):
         return None
-    named = {a for _, _, a in acts_in(sentence, "passage")}
+    t = prepare(sentence)
+    # only the part said of everyone: "Benefits grow with each level; for example, Gold members get ..." names Gold's
+    said_of_all = [t[a:b] for a, b, levels, _ in _segment_spans(t, list(level_groups(t))) if levels == ALL_LEVELS and says_universally(t[a:b])]
+    named = {a for part in said_of_all for _, _, a in acts_in(part, "passage")}
     said = words(sentence)
     for p in passages:
         scope = scope_of(p.text)
