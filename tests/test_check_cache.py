@@ -312,3 +312,24 @@ def test_the_customers_durations_are_keyed_where_the_reply_states_a_duration() -
     assert cache.key(cand, seven) != cache.key(cand, three)
     for ev in (seven, three, seven, three):
         assert same(cache.check(cand, ev), CHECKER.check(cand, ev))
+
+
+def test_the_customers_level_is_keyed_where_the_reply_commits_to_an_action() -> None:
+    """A commitment for a level whose own passage denies it is refused (the grounded check reads
+    the level the customer gave for a reply that commits to an action, a code given included): a
+    different level must miss, and the cached report must be the fresh one; a reply that commits
+    to nothing does not read it."""
+    hits = chunks("orders-mystery-fee")
+
+    def make(text: str) -> Evidence:
+        return Evidence("chat", {h.chunk_id: h for h in hits}, [text], {"first_name": "Dana"}, None, today=TODAY)
+
+    cache = CheckCache(CHECKER)
+    bronze, gold = make("I'm a Bronze member and there's a fee on my order."), make("I'm a Gold member and there's a fee on my order.")
+    for text in ("I'll take the fee off your order.", "Here's a new promo code for you."):
+        cand = Candidate(text, [hits[0].chunk_id], "grounded")
+        assert cache.key(cand, bronze) != cache.key(cand, gold), text
+        for ev in (bronze, gold, bronze, gold):
+            assert same(cache.check(cand, ev), CHECKER.check(cand, ev))
+    plain = Candidate("Prices can vary during periods of high demand.", [hits[0].chunk_id], "grounded")
+    assert cache.key(plain, bronze) == cache.key(plain, gold)

@@ -18,7 +18,8 @@ third of a request's CPU) are a pure function of:
   data they gave (kind and value, in order: the PII check compares the reply's against it), the
   amounts they stated when the reply states an amount, their content words when the reply
   carries a caution or judges their case, the durations they stated when the reply commits to an action, and the
-  details (a street address) the reply says back (:func:`_their_case`).
+  details (a street address) the reply says back, and the one level they say they are when the
+  reply commits to an action (:func:`_their_case`).
 
 All of it is the key, so a hit gives the report the checks would give. A check that comes to read
 another input must add it to :meth:`CheckCache.key` (``tests/test_check_cache.py`` compares cached
@@ -41,6 +42,7 @@ from typing import Any
 from service.domain.text import sentences
 from service.guardrails.case import spelled_counts
 from service.guardrails.claims import facts_of, reads_customer_words, without_lead_in
+from service.guardrails.level_rules import commitments, customer_level
 from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
 from service.replies.policy import (Candidate, CheckReport, CheckResult, Evidence, PolicyChecker, _redacted, _repeatable_numbers, customer_amounts,
@@ -136,7 +138,8 @@ def _their_case(text: str, evidence: Evidence) -> tuple[Hashable, ...]:
     commits = any(v.startswith("act:") for v in stated_values(text)) or any(v.startswith("act:") for v in stated_values(clean(text)))
     durations = customer_durations(evidence) if commits or _DURATION_WORD.search(spelled) else None
     details = tuple(sorted(d for d in customer_details(evidence) if d in text))
-    return amounts, words, durations, details
+    level = customer_level(" ".join(evidence.customer_texts)) if commits or commitments(clean(text)) else None
+    return amounts, words, durations, details, level
 
 
 def _named_intents(policy: Any) -> frozenset[str]:

@@ -37,6 +37,9 @@ from service.continuity.claims import about_customer
 from service.errors import InvalidInput
 from service.guardrails.case import asked_amounts, case_amounts, case_details, case_durations, detail_kind
 from service.guardrails.claims import check_claims
+from service.guardrails.free_things import unsupported_free
+from service.guardrails.level_rules import customer_level, level_findings
+from service.guardrails.tone import BLAME
 from service.guardrails.normalise import clean, search_each
 from service.guardrails.passages import Passage, facts_of, split_passages
 from service.guardrails.plaintext import UNSAFE
@@ -363,6 +366,9 @@ class PolicyChecker:
             )
             findings += [f"claim not supported: {f}" for f in result.findings]
             supports += result.supports
+        level = evidence.remember("level", lambda: customer_level(" ".join(evidence.customer_texts)))
+        findings += [f"claim not supported: {f}" for f in level_findings(claims, passages, level, content_words)]
+        findings += [f"claim not supported: {f}" for c in claims for f in [unsupported_free(clean(c), passages, content_words)] if f]
         mean = sum(supports) / len(supports) if supports else 1.0
         return CheckResult("grounded", not findings, findings), mean
 
@@ -425,7 +431,7 @@ class PolicyChecker:
         return {t for c in candidate.citations if c in evidence.hits for t in (evidence.hits[c].payload or {}).get("tags") or ()}
 
     def _tone(self, text: str) -> CheckResult:
-        findings = [f"tone: {m.group(0)!r}" for m in search_each(self.policy.tone_phrases, text)]
+        findings = [f"tone: {m.group(0)!r}" for m in search_each(self.policy.tone_phrases + BLAME, text)]
         if text.count("!") > self.policy.max_exclamations:
             findings.append(f"{text.count('!')} exclamation marks (at most {self.policy.max_exclamations})")
         doubled = _DOUBLED.search(text)
