@@ -9,7 +9,7 @@ from service.guardrails.normalise import same_length_variants
 
 NEGATION = re.compile(r"\b(?:not|no|never|cannot|unable|neither|nor|without|nothing|none)\b|n't\b", re.I)
 _FORBID = re.compile(r"\b(?:avoid|refuse|forbid(?:den)?|prohibit(?:ed)?|don'?t|do not|never|outside (?:these|the) rules)\b", re.I)
-_ACTS = (("refund", "refund"), ("credit", "credit"), ("reimburs", "reimburse"), ("replac", "replace"), ("compensat", "compensate"),
+ACTS = (("refund", "refund"), ("credit", "credit"), ("reimburs", "reimburse"), ("replac", "replace"), ("compensat", "compensate"),
          ("waiv", "waive"), ("approv", "approve"), ("extend", "extend"), ("extension", "extend"), ("grant", "grant"),
          ("upgrad", "upgrade"), ("cancel", "cancel"), ("remov", "remove"), ("reinstat", "reinstate"), ("adjust", "adjust"),
          ("discount", "discount"), ("voucher", "voucher"), ("exception", "exception"), ("price", "match"), ("match", "match"))
@@ -72,7 +72,7 @@ _CLAUSE_START = re.compile(r"[.;:!?]|,\s|\*\*|\bbut\b|\bunless\b", re.I)
 
 def _act(word: str) -> str:
     w = word.lower()
-    return "act:" + next(name for prefix, name in _ACTS if w.startswith(prefix))
+    return "act:" + next(name for prefix, name in ACTS if w.startswith(prefix))
 
 
 def acts_in(t: str, role: str) -> list[tuple[int, int, str]]:

@@ -23,8 +23,8 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from service.guardrails.commitments import _ACTS, NEGATION, acts_in
-from service.guardrails.levels import _SUBORDINATE, ALL_LEVELS, _segment_spans, level_groups, says_universally, scope_of
+from service.guardrails.commitments import ACTS, NEGATION, acts_in
+from service.guardrails.levels import SUBORDINATE, ALL_LEVELS, segment_spans, level_groups, says_universally, scope_of
 from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
 
@@ -39,7 +39,7 @@ _CONDITIONAL = re.compile(r"\b(?:if|once|when|whenever|unless|provided|as soon a
 _ALWAYS = re.compile(r"\b(?:always|every time|any time|anytime|whatever (?:the|it|you)|no matter)\b", re.I)
 _SOURCE_CONDITION = re.compile(r"\b(?:only if|only when|if|unless|provided|as long as|less than|more than|under|over|at least)\b", re.I)
 _DENIAL = re.compile(r"\b(?:stays|stay|must wait|not eligible|nothing we can do)\b", re.I)
-_STEMS = {name: tuple(p for p, n in _ACTS if n == name) for _, name in _ACTS}
+_STEMS = {name: tuple(p for p, n in ACTS if n == name) for _, name in ACTS}
 
 
 _HURRY = re.compile(r"\b(?:i|we)(?:'ll|'ve|\s+(?:will|can|could|have))?\s+(?:just\s+|now\s+|also\s+)?(?:push(?:ed)?|rush(?:ed)?|fast-track(?:ed)?|speed(?:ed)? up|hurr(?:y|ied))"
@@ -99,8 +99,8 @@ def _denials(t: str, about: frozenset[str]) -> list[str]:
     stays; the agent cannot remove it"), not in a condition ("if your order hasn't shipped yet, we
     can upgrade it" denies nothing)."""
     out = []
-    for a, b, levels, _ in _segment_spans(t, list(level_groups(t))):
-        main = _SUBORDINATE.sub(" ", t[a:b])
+    for a, b, levels, _ in segment_spans(t, list(level_groups(t))):
+        main = SUBORDINATE.sub(" ", t[a:b])
         if about <= levels and (NEGATION.search(main) or _DENIAL.search(main)):
             out.append(t[a:b])
     return out
@@ -129,7 +129,7 @@ def universal_beyond_levels(sentence: str, passages: Iterable, words) -> str | N
         return None
     t = prepare(sentence)
     # only the part said of everyone: "Benefits grow with each level; for example, Gold members get ..." names Gold's
-    said_of_all = [t[a:b] for a, b, levels, _ in _segment_spans(t, list(level_groups(t))) if levels == ALL_LEVELS and says_universally(t[a:b])]
+    said_of_all = [t[a:b] for a, b, levels, _ in segment_spans(t, list(level_groups(t))) if levels == ALL_LEVELS and says_universally(t[a:b])]
     named = {a for part in said_of_all for _, _, a in acts_in(part, "passage")}
     said = words(sentence)
     for p in passages:

@@ -28,7 +28,7 @@ _LEVEL_TOKEN = re.compile(
     re.I,
 )
 _SEGMENT_BREAK = re.compile(r"[;.!?](?=\s|$)|,\s*(?:and|but|while|whereas|so|though)\b|\s(?:but|whereas|while)\s", re.I)
-_SUBORDINATE = re.compile(r"\b(?:when|whenever|if|unless|because|since|once|even though|although|though|as long as|whether)\b[^,;:.]*", re.I)
+SUBORDINATE = re.compile(r"\b(?:when|whenever|if|unless|because|since|once|even though|although|though|as long as|whether)\b[^,;:.]*", re.I)
 _WORDY = re.compile(r"[a-z]{2,}", re.I)
 
 
@@ -36,10 +36,10 @@ def level_segments(t: str, hint: frozenset[str] | None) -> list[tuple[frozenset[
     groups = level_groups(t)
     if hint is not None or not groups:
         return [(hint, _negated(t, 0, len(t)))]
-    return [(levels, neg) for _, _, levels, neg in _segment_spans(t, groups)]
+    return [(levels, neg) for _, _, levels, neg in segment_spans(t, groups)]
 
 
-def _segment_spans(t: str, groups: list[tuple[int, int, frozenset[str]]]) -> list[tuple[int, int, frozenset[str], bool]]:
+def segment_spans(t: str, groups: list[tuple[int, int, frozenset[str]]]) -> list[tuple[int, int, frozenset[str], bool]]:
     """(start, end, levels, negated) of the parts of ``t`` said of its level groups."""
     out: list[tuple[int, int, frozenset[str], bool]] = []
     pos, after_semicolon = 0, False
@@ -63,7 +63,7 @@ def _segment_spans(t: str, groups: list[tuple[int, int, frozenset[str]]]) -> lis
 def _negated(t: str, start: int, end: int) -> bool:
     """A denial in ``t[start:end]``, leaving out conditions ("when the old one isn't valid", "even
     though the code isn't valid"): they say when, not whether."""
-    return bool(NEGATION.search(_SUBORDINATE.sub(" ", t[start:end])))
+    return bool(NEGATION.search(SUBORDINATE.sub(" ", t[start:end])))
 
 
 def claim_negated(t: str, start: int, end: int) -> bool | None:
@@ -74,7 +74,7 @@ def claim_negated(t: str, start: int, end: int) -> bool | None:
     first = next((g for g in groups if g[0] < end and g[1] > start), None)
     if first is None:
         return _negated(t, start, end)
-    for a, b, _, neg in _segment_spans(t, groups):
+    for a, b, _, neg in segment_spans(t, groups):
         if a <= first[0] < b:
             return neg or _negated(t, start, end)
     return _negated(t, start, end)

@@ -39,7 +39,6 @@ from service.guardrails.case import asked_amounts, case_amounts, case_details, c
 from service.guardrails.claims import check_claims
 from service.guardrails.free_things import unsupported_free
 from service.guardrails.level_rules import customer_level, level_findings
-from service.guardrails.tone import BLAME
 from service.guardrails.normalise import clean, search_each
 from service.guardrails.passages import Passage, facts_of, split_passages
 from service.guardrails.plaintext import UNSAFE
@@ -431,7 +430,7 @@ class PolicyChecker:
         return {t for c in candidate.citations if c in evidence.hits for t in (evidence.hits[c].payload or {}).get("tags") or ()}
 
     def _tone(self, text: str) -> CheckResult:
-        findings = [f"tone: {m.group(0)!r}" for m in search_each(self.policy.tone_phrases + BLAME, text)]
+        findings = [f"tone: {m.group(0)!r}" for m in search_each(self.policy.tone_phrases, text)]
         if text.count("!") > self.policy.max_exclamations:
             findings.append(f"{text.count('!')} exclamation marks (at most {self.policy.max_exclamations})")
         doubled = _DOUBLED.search(text)
