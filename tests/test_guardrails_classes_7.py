@@ -234,3 +234,27 @@ def test_a_sentence_that_says_each_level_then_names_them_one_by_one_is_not_said_
     ok = check("Benefits grow with each level; for example, Gold, Silver and Bronze members get the extra item refunded immediately.",
                "orders-cancel-duplicate-item")
     assert not any("only" in f and "grants this" in f for f in ok.findings()), ok.findings()
+
+
+def test_the_customers_duration_in_another_unit_after_a_levels_rule_is_their_case() -> None:
+    """"Guests can return within 30 days, and three weeks is 21 days": the second clause says the
+    customer's figure in days, not a rule for guests; a wrong conversion is still a claim."""
+    bought = ("guest here, bought a top 3 weeks ago, can I still return it?",)
+    assert not failed(check("Guests can return within 30 days of purchase, and three weeks is 21 days, so you're inside the window.",
+                            "returns-membership-windows", customer=bought))
+    assert not failed(check("As a Bronze member you can return within 90 days, and two months is about 60 days, so you're fine.",
+                            "returns-membership-windows", customer=("Bronze member, bought it two months ago",)))
+    assert "grounded" in failed(check("Guests can return within 30 days of purchase, and three weeks is 45 days.",
+                                      "returns-membership-windows", customer=bought))
+    assert "grounded" in failed(check("Guests can return within 90 days of purchase, and three weeks is 21 days.",
+                                      "returns-membership-windows", customer=bought))
+
+
+def test_today_is_the_customers_plan_when_they_said_right_now() -> None:
+    """"I can only pay $50 right now" -> "so $50 today is fine" repeats their plan; without their
+    words "today" stays a claim that needs a source."""
+    plan = check("You can pay part of the $99 yearly subscription, so $50 today is fine.", "subscription-pay-or-renew",
+                 customer=("want to renew premium but I can only pay $50 right now",))
+    assert not failed(plan)
+    assert "grounded" in failed(check("You can pay part of the $99 yearly subscription, so $50 today is fine.", "subscription-pay-or-renew",
+                                      customer=("want to renew premium but I can only pay $50",)))

@@ -440,9 +440,12 @@ class _Reply:
             scope = scope_of(ANYONE_FEELS.sub(" ", clause))  # "That would give anyone a fright" names no level
             about = about_case(clause, text[start:], scope is not None)
             mine = [f for f in sentence_facts if start <= f.start < end]
-            local = [f for f in mine if not self._repeated(f, about, text, clause) and not self._another_way(f, sentence_facts)
-                     and not converts(f.value, f.qual, clause, self.durations)
-                     and not self._their_amount(f, mine, scope, about, clause, text)]
+            # A clause that only says the customer's duration in another unit ("..., and three weeks
+            # is 21 days") states nothing of the level named before it.
+            local = [] if self._converted(clause) else [
+                f for f in mine if not self._repeated(f, about, text, clause) and not self._another_way(f, sentence_facts)
+                and not converts(f.value, f.qual, clause, self.durations)
+                and not self._their_amount(f, mine, scope, about, clause, text)]
             # The customer's figure judged as meeting a rule it does not meet ("it's been 4 days, so
             # you qualify for a replacement order" where the source says a week or longer).
             why = next(filter(None, (broken_threshold(f.value, f.qual, text, self.passages, self.content_words)

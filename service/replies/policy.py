@@ -199,7 +199,12 @@ def _repeatable_numbers(customer_texts: Sequence[str], facts: Sequence[str]) -> 
     the numbers of the known facts (an order id)."""
     exempt = {f.value for t in customer_texts for f in facts_of(_MONEY.sub(" ", t))
               if f.value[:1].isdigit() or detail_kind(f.value) or f.value in ("today", "tomorrow")}
+    if any(_TODAY_IN_OTHER_WORDS.search(t) for t in customer_texts):
+        exempt.add("today")  # "I can only pay $50 right now": "so $50 today works" is their plan
     return exempt | {f.value for v in facts for f in facts_of(v) if f.value[:1].isdigit()}
+
+
+_TODAY_IN_OTHER_WORDS = re.compile(r"\b(?:right now|this (?:morning|afternoon|evening))\b", re.I)
 
 
 def _redacted(texts: Sequence[str]) -> Redactor:
