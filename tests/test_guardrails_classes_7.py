@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from service.guardrails.claims import is_conversational
 from service.guardrails.level_rules import commitments, customer_level
 from tests.test_guardrails import check, failed
 
@@ -258,3 +259,15 @@ def test_today_is_the_customers_plan_when_they_said_right_now() -> None:
     assert not failed(plan)
     assert "grounded" in failed(check("You can pay part of the $99 yearly subscription, so $50 today is fine.", "subscription-pay-or-renew",
                                       customer=("want to renew premium but I can only pay $50",)))
+
+
+@pytest.mark.parametrize("text", ["What a lovely gift idea.", "What a thoughtful present.", "Let's try a few things.",
+                                  "Let's go through a couple of steps."])
+def test_an_exclamation_with_a_full_stop_and_a_lead_in_without_a_colon_are_conversational(text: str) -> None:
+    assert is_conversational(text)
+
+
+@pytest.mark.parametrize("text", ["What a free gift.", "What a lovely refund.", "What a 20% discount.",
+                                  "What a shame Gold members pay $20."])
+def test_an_exclamation_carrying_a_fact_or_commitment_word_is_not(text: str) -> None:
+    assert not is_conversational(text)
