@@ -271,3 +271,18 @@ def test_an_exclamation_with_a_full_stop_and_a_lead_in_without_a_colon_are_conve
                                   "What a shame Gold members pay $20."])
 def test_an_exclamation_carrying_a_fact_or_commitment_word_is_not(text: str) -> None:
     assert not is_conversational(text)
+
+
+def test_a_time_takes_the_weekday_of_its_own_clause_before_one_past_a_semicolon() -> None:
+    """"On Sundays ... at ten; Monday to Saturday it's nine": ten is Sunday's, nine the weekdays'."""
+    assert not failed(check("On Sundays our stores open at ten in the morning; Monday to Saturday it's nine.", "store-dates-and-hours",
+                            channel="voice"))
+    assert "grounded" in failed(check("On Sundays our stores open at nine in the morning; Monday to Saturday it's ten.",
+                                      "store-dates-and-hours", channel="voice"))
+    assert "grounded" in failed(check("Our stores open at ten in the morning; Monday to Saturday it's nine.", "store-dates-and-hours",
+                                      channel="voice"))
+
+
+def test_a_range_of_weekdays_before_a_time_is_named_by_its_first_day() -> None:
+    assert not failed(check("Monday through Saturday it's 9:00 am, and Sunday it's 10:00 am.", "store-dates-and-hours"))
+    assert "grounded" in failed(check("Monday through Saturday it's 10:00 am.", "store-dates-and-hours"))

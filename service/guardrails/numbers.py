@@ -52,13 +52,18 @@ _OTHER_DAYS = re.compile(r"\s*(?:(?:on|for|during)\s+)?(?:the\s+|all\s+)?(?:othe
 def qualifier(t: str, start: int, end: int, value: str) -> str:
     """What a number is a number of, so true numbers cannot be moved onto other things: a
     duration's unit ("2-year" is not the "2 weeks" of the same passage), a time's weekday
-    ("9:00 on Sundays" is not the source's "9:00 am Monday to Saturday"; the day after it, else the
-    one before it in its sentence). "" when the text gives none."""
+    ("9:00 on Sundays" is not the source's "9:00 am Monday to Saturday"; the day after it in its
+    clause, else the one before it in its sentence, else the one after it past a semicolon). "" when the text gives none."""
     if ":" in value:
         after = _DAY.search(t, end, min(len(t), end + 30))
-        if after and not _HAS_NUMBER.search(t, end, after.start()) and "." not in t[end:after.start()]:
+        after = after if after and not _HAS_NUMBER.search(t, end, after.start()) and "." not in t[end:after.start()] else None
+        if after and not re.search(r"[;!?]", t[end:after.start()]):
             return (after.group(1) or after.group(2))[:3].lower()
         before = [m for m in _DAY.finditer(t, max(0, start - 60), start) if not re.search(r"[.;!?]|\d", t[m.end():start])]
+        if not before and after:  # "open at ten in the morning; Monday to Saturday it's nine"
+            return (after.group(1) or after.group(2))[:3].lower()
+        if len(before) >= 2 and re.fullmatch(r"\s*(?:to|through|thru|till|until|-|–)\s*", t[before[-2].end():before[-1].start()], re.I):
+            before.pop()  # "Monday through Saturday it's 9:00 am": a range is named by its first day, as after a time
         day = (before[-1].group(1) or before[-1].group(2))[:3].lower() if before else ""
         # "at ten on Sundays and at nine on the other days": every day but the one named before
         return "!" + day if day and _OTHER_DAYS.match(t, end) else day
