@@ -57,10 +57,10 @@ def qualifier(t: str, start: int, end: int, value: str) -> str:
     if ":" in value:
         after = _DAY.search(t, end, min(len(t), end + 30))
         after = after if after and not _HAS_NUMBER.search(t, end, after.start()) and "." not in t[end:after.start()] else None
-        if after and not re.search(r"[;!?]", t[end:after.start()]):
+        if after and not re.search(r"[,;!?]", t[end:after.start()]):
             return (after.group(1) or after.group(2))[:3].lower()
         before = [m for m in _DAY.finditer(t, max(0, start - 60), start) if not re.search(r"[.;!?]|\d", t[m.end():start])]
-        if not before and after:  # "open at ten in the morning; Monday to Saturday it's nine"
+        if not before and after:  # past a comma or semicolon: "open at ten in the morning; Monday to Saturday it's nine"
             return (after.group(1) or after.group(2))[:3].lower()
         if len(before) >= 2 and re.fullmatch(r"\s*(?:to|through|thru|till|until|-|–)\s*", t[before[-2].end():before[-1].start()], re.I):
             before.pop()  # "Monday through Saturday it's 9:00 am": a range is named by its first day, as after a time
