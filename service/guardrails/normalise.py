@@ -48,7 +48,7 @@ def clean(text: str) -> str:
 
     Lengths change (removed characters), so use the result for matching or as the new text,
     not to index into the original."""
-    if not text:
+    if not text or text.isascii():  # NFKC leaves ASCII as it is; every character folded below is not ASCII
         return text
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
@@ -78,7 +78,7 @@ def same_length_variants(text: str) -> tuple[str, ...]:
     """The spellings of :func:`variants` that keep every character where it was: look-alike
     letters folded, and look-alike digits inside words folded (``1`` read as ``i`` and as ``l``).
     For a reader that reports offsets into ``text`` (the commitment reader)."""
-    base = text.translate(_CONFUSABLES)
+    base = text if text.isascii() else text.translate(_CONFUSABLES)
     out = [base]
     for table in (_LEET_I, _LEET_L):
         folded = _fold_words(base, table)
