@@ -57,6 +57,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from service.domain.text import sentences, stem
 from service.guardrails.case import (about_case, addresses_customer, broken_threshold, converts, misjudged, multiples, names_count, other_value,
@@ -176,12 +177,14 @@ def asserted_facts(sentence: str, facts: list[Fact]) -> list[Fact]:
     return facts
 
 
+@lru_cache(maxsize=8192)
 def is_conversational(sentence: str) -> bool:
     """Greeting, thanks, empathy, an offer, an exclamation, a list lead-in, small talk or a
     question, with no fact and no commitment. In a clause of empathy ("I'm sorry your refund
     hasn't shown up yet") a commitment word or a day is the customer's situation, not a claim;
     the object of an offer to help ("I can help with a refund") is its topic. Numbers, levels and
-    eligibility words ("free", "waived") are claims wherever they stand."""
+    eligibility words ("free", "waived") are claims wherever they stand. Remembered per text (a
+    pure function of it): the same clauses of approved replies and chunks come back in every check."""
     s = sentence.strip().strip("\"'")
     rest = INTERJECTION.sub("", s)
     interjected = rest != s and bool(rest.strip())
