@@ -85,9 +85,6 @@ def redact_value(value: Any, redactor: Any, key: str | None = None) -> Any:
     would otherwise mangle the odd UUID."""
     if redactor is None:
         return value
-    kind = type(value)
-    if kind is int or kind is float or kind is bool or value is None:
-        return value
     if isinstance(value, str):
         return value if _is_identifier(key) else redactor.redact(value)
     if isinstance(value, dict):
