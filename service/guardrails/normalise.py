@@ -99,11 +99,21 @@ def search_any(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
 def search_each(patterns: tuple[re.Pattern[str], ...], text: str) -> list[re.Match[str]]:
     """The first match of each of ``patterns`` in the :func:`variants` of ``text``, as
     :func:`search_any` per pattern gives them. The patterns are first searched once, joined: most
-    texts match none of them, and are then read once per spelling instead of once per pattern."""
+    texts match none of them, and are then read once per spelling instead of once per pattern.
+    Remembered per patterns and text (the same approved replies are checked against the same
+    rules request after request)."""
+    try:
+        return list(_search_each(patterns, text))
+    except TypeError:  # patterns in a list: not remembered
+        return list(_search_each.__wrapped__(tuple(patterns), text))
+
+
+@lru_cache(maxsize=4096)
+def _search_each(patterns: tuple[re.Pattern[str], ...], text: str) -> tuple[re.Match[str], ...]:
     union = _union(patterns)
     if union is not None and search_any(union, text) is None:
-        return []
-    return [m for p in patterns for m in [search_any(p, text)] if m]
+        return ()
+    return tuple(m for p in patterns for m in [search_any(p, text)] if m)
 
 
 @lru_cache(maxsize=256)
