@@ -64,11 +64,7 @@ from service.guardrails.case import (about_case, addresses_customer, broken_thre
                                      source_amounts, unmet_commitment, worked_amounts)
 from service.guardrails.contradictions import Sources, denied_capability, denied_exception, mislabelled
 from service.guardrails.conversational import (
-    ANYONE_FEELS,
-    COMMITMENT_WORD,
-    CONVERSATIONAL,
-    EMPATHY_HEAD,
-    FRIENDLY,
+    ANYONE_FEELS, COMMITMENT_WORD, CONVERSATIONAL, EMPATHY_HEAD, FRIENDLY,
     FUTURE,
     HELP_WITH,
     INTERJECTION,
@@ -177,14 +173,13 @@ def asserted_facts(sentence: str, facts: list[Fact]) -> list[Fact]:
     return facts
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=8192)  # a pure function of the text: the clauses of approved replies and chunks recur in every check
 def is_conversational(sentence: str) -> bool:
     """Greeting, thanks, empathy, an offer, an exclamation, a list lead-in, small talk or a
     question, with no fact and no commitment. In a clause of empathy ("I'm sorry your refund
     hasn't shown up yet") a commitment word or a day is the customer's situation, not a claim;
     the object of an offer to help ("I can help with a refund") is its topic. Numbers, levels and
-    eligibility words ("free", "waived") are claims wherever they stand. Remembered per text (a
-    pure function of it): the same clauses of approved replies and chunks come back in every check."""
+    eligibility words ("free", "waived") are claims wherever they stand."""
     s = sentence.strip().strip("\"'")
     rest = INTERJECTION.sub("", s)
     interjected = rest != s and bool(rest.strip())
