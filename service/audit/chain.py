@@ -72,6 +72,11 @@ def canonical_text(value: Any) -> str | None:
 
 
 def _finite(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # most of a record: nothing to do
+        return value
+    if kind is dict:
+        return {k if type(k) is str else str(k): _finite(v) for k, v in value.items()}
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):

@@ -57,17 +57,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from service.domain.text import sentences, stem
 from service.guardrails.case import (about_case, addresses_customer, broken_threshold, converts, misjudged, multiples, names_count, other_value,
                                      source_amounts, unmet_commitment, worked_amounts)
 from service.guardrails.contradictions import Sources, denied_capability, denied_exception, mislabelled
 from service.guardrails.conversational import (
-    ANYONE_FEELS,
-    COMMITMENT_WORD,
-    CONVERSATIONAL,
-    EMPATHY_HEAD,
-    FRIENDLY,
+    ANYONE_FEELS, COMMITMENT_WORD, CONVERSATIONAL, EMPATHY_HEAD, FRIENDLY,
     FUTURE,
     HELP_WITH,
     INTERJECTION,
@@ -176,6 +173,7 @@ def asserted_facts(sentence: str, facts: list[Fact]) -> list[Fact]:
     return facts
 
 
+@lru_cache(maxsize=8192)  # a pure function of the text: the clauses of approved replies and chunks recur in every check
 def is_conversational(sentence: str) -> bool:
     """Greeting, thanks, empathy, an offer, an exclamation, a list lead-in, small talk or a
     question, with no fact and no commitment. In a clause of empathy ("I'm sorry your refund

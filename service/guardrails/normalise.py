@@ -48,7 +48,7 @@ def clean(text: str) -> str:
 
     Lengths change (removed characters), so use the result for matching or as the new text,
     not to index into the original."""
-    if not text:
+    if not text or text.isascii():  # NFKC leaves ASCII as it is; every character folded below is not ASCII
         return text
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
@@ -78,7 +78,7 @@ def same_length_variants(text: str) -> tuple[str, ...]:
     """The spellings of :func:`variants` that keep every character where it was: look-alike
     letters folded, and look-alike digits inside words folded (``1`` read as ``i`` and as ``l``).
     For a reader that reports offsets into ``text`` (the commitment reader)."""
-    base = text.translate(_CONFUSABLES)
+    base = text if text.isascii() else text.translate(_CONFUSABLES)
     out = [base]
     for table in (_LEET_I, _LEET_L):
         folded = _fold_words(base, table)
@@ -99,11 +99,21 @@ def search_any(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
 def search_each(patterns: tuple[re.Pattern[str], ...], text: str) -> list[re.Match[str]]:
     """The first match of each of ``patterns`` in the :func:`variants` of ``text``, as
     :func:`search_any` per pattern gives them. The patterns are first searched once, joined: most
-    texts match none of them, and are then read once per spelling instead of once per pattern."""
+    texts match none of them, and are then read once per spelling instead of once per pattern.
+    Remembered per patterns and text (the same approved replies are checked against the same
+    rules request after request)."""
+    try:
+        return list(_search_each(patterns, text))
+    except TypeError:  # patterns in a list: not remembered
+        return list(_search_each.__wrapped__(tuple(patterns), text))
+
+
+@lru_cache(maxsize=4096)
+def _search_each(patterns: tuple[re.Pattern[str], ...], text: str) -> tuple[re.Match[str], ...]:
     union = _union(patterns)
     if union is not None and search_any(union, text) is None:
-        return []
-    return [m for p in patterns for m in [search_any(p, text)] if m]
+        return ()
+    return tuple(m for p in patterns for m in [search_any(p, text)] if m)
 
 
 @lru_cache(maxsize=256)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from service.ports import SearchHit
 
@@ -56,8 +57,15 @@ def plain_hit(hit: SearchHit) -> SearchHit:
     payload = hit.payload or {}
     replies = payload.get("replies") or {}
     fields = (hit.title, hit.text, hit.heading, *replies.values())
-    if not any(isinstance(f, str) and _HTML_HINT.search(f) for f in fields):
+    if not any(isinstance(f, str) and _may_carry_html(f) for f in fields):
         return hit
     if replies:
         payload = {**payload, "replies": {k: strip_html(v) if isinstance(v, str) else v for k, v in replies.items()}}
     return replace(hit, title=strip_html(hit.title), text=strip_html(hit.text), heading=strip_html(hit.heading), payload=payload)
+
+
+@lru_cache(maxsize=8192)
+def _may_carry_html(text: str) -> bool:
+    """Does ``text`` hint at HTML or a script link? Remembered: the same chunks come back from
+    search after search (issue 18)."""
+    return _HTML_HINT.search(text) is not None

@@ -97,29 +97,62 @@ class CheckCache:
         """Everything the report depends on; None: not cached (an LLM's reply, no day given)."""
         if candidate.engine == "llm" or not isinstance(evidence.today, date):
             return None
-        today = evidence.today
-        hits = evidence.hits
-        cited = [hits.get(c) for c in candidate.citations]
-        versions = {(h.article_id, h.version) for h in cited if h is not None}
-        try:
-            chunks = tuple((c, _hit_key(evidence, c)) for c, h in hits.items() if (h.article_id, h.version) in versions)
-        except TypeError:  # a payload value that cannot be part of a key: checked afresh
+        chunks = evidence.remember((_MEMO, "chunks", tuple(candidate.citations)), lambda: _chunks(candidate, evidence))
+        if chunks is None:  # a payload value that cannot be part of a key: checked afresh
             return None
         history = tuple((i, evidence.history.get(i)) for i in candidate.history_citations)
-        facts = tuple(evidence.facts.items())
-        exempt = evidence.remember((_MEMO, "exempt"), lambda: frozenset(_repeatable_numbers(evidence.customer_texts, list(evidence.facts.values()))))
-        given = evidence.remember((_MEMO, "given"), lambda: _given(evidence.customer_texts))
         key = (
             candidate.text, tuple(candidate.citations), candidate.engine, tuple(candidate.history_citations),
-            evidence.channel, evidence.intent if evidence.intent in self._intents else None, (today.year, today.month, today.day),
-            facts, chunks, history, exempt & stated_values(candidate.text) if exempt else frozenset(), given,
+            evidence.intent if evidence.intent in self._intents else None, chunks, history,
+            *evidence.remember((_MEMO, "request"), lambda: _per_request(evidence)),
             *_their_case(candidate.text, evidence),
         )
         try:
-            hash(key)
+            return _Key(key)
         except TypeError:  # a fact that is not a string, say: checked afresh
             return None
-        return key
+
+
+class _Key:
+    """A key whose hash is worked out once (a tuple's is not kept: the lookup, the move to the
+    end and the store would each walk all of it again)."""
+
+    __slots__ = ("value", "_hash")
+
+    def __init__(self, value: tuple[Hashable, ...]) -> None:
+        self.value = value
+        self._hash = hash(value)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and self._hash == other._hash and self.value == other.value
+
+
+def _chunks(candidate: Candidate, evidence: Evidence) -> tuple[Hashable, ...] | None:
+    """Every retrieved chunk that shares an article version with a cited chunk (once per request
+    and set of citations); None: a payload that cannot be part of a key."""
+    hits = evidence.hits
+    cited = [hits.get(c) for c in candidate.citations]
+    versions = {(h.article_id, h.version) for h in cited if h is not None}
+    try:
+        return tuple((c, _hit_key(evidence, c)) for c, h in hits.items() if (h.article_id, h.version) in versions)
+    except TypeError:
+        return None
+
+
+def _per_request(evidence: Evidence) -> tuple[Hashable, ...]:
+    """The parts of the key that are the same for every candidate of a request: the channel, the
+    day, the known facts and the personal data the customer gave."""
+    today = evidence.today
+    given = evidence.remember((_MEMO, "given"), lambda: _given(evidence.customer_texts))
+    return evidence.channel, (today.year, today.month, today.day), tuple(evidence.facts.items()), given
+
+
+def _exempt(evidence: Evidence) -> frozenset[str]:
+    """The customer's repeatable values (:func:`_repeatable_numbers`), once per request."""
+    return evidence.remember((_MEMO, "exempt"), lambda: frozenset(_repeatable_numbers(evidence.customer_texts, list(evidence.facts.values()))))
 
 
 def _their_case(text: str, evidence: Evidence) -> tuple[Hashable, ...]:
@@ -131,15 +164,24 @@ def _their_case(text: str, evidence: Evidence) -> tuple[Hashable, ...]:
     another unit, "six weeks is about 42 days", is their case), and the details they gave in their
     own words that the reply says back (a street address). Each is left out otherwise,
     where the check does not read it."""
+    exempt = _exempt(evidence)
+    money, reads_words, reads_durations, reads_level = _reads(text)
+    amounts = (customer_amounts(evidence), customer_asked_amounts(evidence)) if money else None
+    words = customer_words(evidence) if reads_words else None
+    durations = customer_durations(evidence) if reads_durations else None
+    details = tuple(sorted(d for d in customer_details(evidence) if d in text))
+    level = customer_level(" ".join(evidence.customer_texts)) if reads_level else None
+    return exempt & stated_values(text) if exempt else frozenset(), amounts, words, durations, details, level
+
+
+@lru_cache(maxsize=8192)
+def _reads(text: str) -> tuple[bool, bool, bool, bool]:
+    """What of the customer's case the grounded check reads for ``text`` (a reply's text alone
+    decides it): their amounts, their words, their durations, their level."""
     spelled = prepare(text)
     money = any(c in text or c in spelled for c in "$€£")
-    amounts = (customer_amounts(evidence), customer_asked_amounts(evidence)) if money else None
-    words = customer_words(evidence) if reads_customer_words(text) else None
     commits = any(v.startswith("act:") for v in stated_values(text)) or any(v.startswith("act:") for v in stated_values(clean(text)))
-    durations = customer_durations(evidence) if commits or _DURATION_WORD.search(spelled) else None
-    details = tuple(sorted(d for d in customer_details(evidence) if d in text))
-    level = customer_level(" ".join(evidence.customer_texts)) if commits or commitments(clean(text)) else None
-    return amounts, words, durations, details, level
+    return money, reads_customer_words(text), bool(commits or _DURATION_WORD.search(spelled)), bool(commits or commitments(clean(text)))
 
 
 def _named_intents(policy: Any) -> frozenset[str]:

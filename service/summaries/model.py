@@ -109,9 +109,18 @@ def iso(dt: datetime) -> str:
 
 
 _LEAVES = (str, int, float, bool, type(None))
+_EXACT_LEAVES = frozenset(_LEAVES)
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+"""A dataclass's field names, looked up once per class (:func:`dataclasses.fields` builds them anew each call)."""
 
 
 def _plain(value: Any) -> Any:
+    kind = type(value)
+    if kind in _EXACT_LEAVES:  # most of a summary: the isinstance chain below only for what is not
+        return value
+    names = _FIELD_NAMES.get(kind)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, _LEAVES):
         return value
     if isinstance(value, dict):
@@ -121,6 +130,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return type(value)(*[_plain(v) for v in value]) if hasattr(value, "_fields") else tuple(_plain(v) for v in value)
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
+        return {name: _plain(getattr(value, name)) for name in names}
     return copy.deepcopy(value)
 
