@@ -286,3 +286,14 @@ def test_a_time_takes_the_weekday_of_its_own_clause_before_one_past_a_semicolon(
 def test_a_range_of_weekdays_before_a_time_is_named_by_its_first_day() -> None:
     assert not failed(check("Monday through Saturday it's 9:00 am, and Sunday it's 10:00 am.", "store-dates-and-hours"))
     assert "grounded" in failed(check("Monday through Saturday it's 10:00 am.", "store-dates-and-hours"))
+
+
+@pytest.mark.parametrize("text", ["][", "...", "12 34", "*"])
+def test_a_reply_without_a_word_fails_the_channel_check(text: str) -> None:
+    """SmolLM2's repair once returned "][": no claim, so nothing else refused it."""
+    assert "channel" in failed(check(text, "returns-membership-windows"))
+
+
+@pytest.mark.parametrize("text", ["OK", "Sí.", "Ja, gerne."])
+def test_a_short_reply_with_a_word_keeps_the_channel_check(text: str) -> None:
+    assert "channel" not in failed(check(text, "returns-membership-windows"))

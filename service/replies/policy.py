@@ -452,6 +452,8 @@ class PolicyChecker:
         limit = self.policy.max_length(channel)
         if not text.strip():
             findings.append("the reply is empty")
+        elif not _A_WORD.search(text):
+            findings.append("the reply has no words")  # "][" from a small model
         unsafe = UNSAFE.search(clean(text))
         if unsafe:
             findings.append(f"the reply carries HTML or a script link ({unsafe.group(0)[:40]!r}); replies are plain text")
@@ -470,6 +472,8 @@ class PolicyChecker:
         return CheckResult("channel", not findings, findings)
 
 
+_A_WORD = re.compile(r"[^\W\d_]{2,}")
+"""A word of two letters or more, in any script: a reply without one is no reply."""
 _CAPS_WORD = re.compile(r"\b[A-Z]{4,}\b")
 _DOUBLED = re.compile(r"!{2,}|\?+!|!\?+")
 """Marks run together ("!!", "?!"): shouting, whatever the count allows."""
