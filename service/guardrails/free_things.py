@@ -1,4 +1,4 @@
-"""A thing said to be free that no source says is free (issue 13, seventh round).
+"""A thing said to be free that no source says is free (issue 13, eighth round).
 
 "Free" is an eligibility word the claim check reads as a fact of its clause; one passage that
 says something else is free ("free overnight upgrades", "a gift message card at no extra

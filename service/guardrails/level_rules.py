@@ -1,4 +1,4 @@
-"""What a source says level by level, held against a reply that grants more (issue 13, seventh round).
+"""What a source says level by level, held against a reply that grants more (issue 13, eighth round).
 
 The claim check (:mod:`service.guardrails.claims`) finds a passage that supports each clause; a
 source that treats the levels one by one ("Gold members: we start processing the credit anyway.

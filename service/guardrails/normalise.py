@@ -64,13 +64,7 @@ def _fold_words(text: str, table: dict[int, str]) -> str:
 def variants(text: str) -> tuple[str, ...]:
     """The spellings a matcher should try: the cleaned text, and the cleaned text with look-alike
     digits inside words folded (``1`` read as ``i`` and as ``l``)."""
-    base = clean(text)
-    out = [base]
-    for table in (_LEET_I, _LEET_L):
-        folded = _fold_words(base, table)
-        if folded not in out:
-            out.append(folded)
-    return tuple(out)
+    return _with_leet(clean(text))
 
 
 @lru_cache(maxsize=8192)
@@ -78,7 +72,11 @@ def same_length_variants(text: str) -> tuple[str, ...]:
     """The spellings of :func:`variants` that keep every character where it was: look-alike
     letters folded, and look-alike digits inside words folded (``1`` read as ``i`` and as ``l``).
     For a reader that reports offsets into ``text`` (the commitment reader)."""
-    base = text if text.isascii() else text.translate(_CONFUSABLES)
+    return _with_leet(text if text.isascii() else text.translate(_CONFUSABLES))
+
+
+def _with_leet(base: str) -> tuple[str, ...]:
+    """``base``, then ``base`` with look-alike digits inside words read as ``i`` and as ``l``."""
     out = [base]
     for table in (_LEET_I, _LEET_L):
         folded = _fold_words(base, table)

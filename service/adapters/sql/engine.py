@@ -98,7 +98,11 @@ def _check_on_checkout(engine: AsyncEngine) -> None:
             raise InvalidatePoolError("the server closed the connection")
         idle_since = record.info.get(_IDLE_SINCE)
         if idle_since is not None and time.monotonic() - idle_since > PING_AFTER_IDLE_S:
-            if not dialect._do_ping_w_event(dbapi_conn):
+            try:
+                answered = dialect.do_ping(dbapi_conn)
+            except Exception:  # a dead socket raises; either way the pool gets a new connection
+                answered = False
+            if not answered:
                 raise InvalidatePoolError("the connection did not answer a ping")
 
 
