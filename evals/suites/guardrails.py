@@ -36,8 +36,11 @@ from evals.framework import COUNT, DEV, HELD_OUT, LOWER, TUNED_ON, CaseResult, R
 from evals.prepared_model import PreparedChatModel
 
 PROVENANCE = {
-    HELD_OUT: "faith-1301..1378 and viol-1301..1393 (tag fresh-v9), written on 2026-11-30 and committed before any run on them",
-    DEV: f"faith-1101..1177, viol-1101..1191 (tag was-held-out-8: the eighth held-out set, first look 0.766 faithful used "
+    HELD_OUT: "faith-1601..1678 and viol-1601..1693 (tag fresh-v10), written on 2026-12-01 and committed before any run on them",
+    DEV: f"faith-1801..1880, viol-1801..1893 (tag fresh-d11: a blind set written beside fresh-v10 by another writer, for tuning), "
+         f"faith-1301..1378, viol-1301..1393 (tag was-held-out-9: the ninth held-out set, first look 0.821 faithful used "
+         f"(64/78) / 15 of 93 through, then tuned on), "
+         f"faith-1101..1177, viol-1101..1191 (tag was-held-out-8: the eighth held-out set, first look 0.766 faithful used "
          f"(59/77) / 8 of 91 through, then 6 after policy v9; tuned on from now), "
          f"faith-1001..1073, viol-1001..1085 (tag was-held-out-7: the seventh held-out set, first run 0.863 faithful used "
          f"(63/73) / 5 of 85 through, then tuned on), "
