@@ -354,6 +354,8 @@ _ARITHMETIC = re.compile(r"\b(?:difference|total|sum|gap|comes? to|works? out|ad
 """A clause working a figure out ("the difference is $5"): the customer's figures worked out are their case."""
 _QUALIFIER = "whatever whichever regardless matter good news"
 """With level words only, the words of a clause that says its neighbour of everyone ("whatever your membership level")."""
+_TOPIC_LEAD = re.compile(r"^\W*(?:for|to|on|about|regarding|with|when it comes to|as for|in the case of)\s+(?!you\b|me\b|us\b)", re.I)
+"""An opening phrase naming the topic of what follows ("For an address change,", "To reset your PIN,")."""
 _RECEIPT_OR = re.compile(r"\bor\b[^.;]{0,60}\breceipt|\breceipt\b[^.;]{0,20}\bor\b", re.I)
 """A rule that makes the receipt one way among others ("within 90 days, or ... the receipt, or ...")."""
 
@@ -458,7 +460,7 @@ class _Reply:
                 if why:
                     self.out.findings.append(ClaimFinding(clause, why))
                 continue
-            cwords = self.content_words(clause)
+            cwords = self.content_words(clause) | self._lead_in_words(text, spans, i)
             earlier = [f for f in sentence_facts if f.start < start]  # "6 weeks is about 42 days, so the shorts are past the 30 days"
             if about and any(f.value in self.exempt and f not in local for f in mine) or (
                     about and scope is None and any(f.value in self.exempt or converts(f.value, f.qual, text[:start], self.durations) for f in earlier)):
@@ -481,6 +483,16 @@ class _Reply:
                 self.out.findings.append(ClaimFinding(clause, why))
         for f in sentence_facts:
             self.said.setdefault(f.value, f.scope)
+
+    def _lead_in_words(self, text: str, spans: list[tuple[int, int]], i: int) -> frozenset[str]:
+        """The topic an opening phrase gives the clause after it ("For an address change, I'll need 3 of
+        7 details": "address change"), when that phrase states nothing itself (ninth round)."""
+        if i != 1:
+            return frozenset()
+        lead = text[spans[0][0]:spans[0][1]]
+        if not _TOPIC_LEAD.match(lead) or len(lead.split()) > 7 or facts_of(lead) or scope_of(lead) is not None:
+            return frozenset()
+        return self.content_words(lead)
 
     def _contradicted(self, clause: str, local: list[Fact]) -> str | None:
         """A capability the sources deny, or a figure of another label (:mod:`~service.guardrails.contradictions`)."""
@@ -575,8 +587,8 @@ class _Reply:
         worked = worked_amounts(self.case, stated)
         if f.value in self.case:
             # their own amount, in a clause about them or one that works a sum out of it ("$18 for
-            # the socks comes to $63")
-            return about or addresses_customer(clause) or any(x.value in worked and x.start != f.start and text[x.start:x.start + 1] in "$€£"
+            # the socks comes to $63", "the difference between the $198 billed and ...": ninth round)
+            return about or addresses_customer(clause) or _ARITHMETIC.search(clause) is not None or any(x.value in worked and x.start != f.start and text[x.start:x.start + 1] in "$€£"
                                                               for x in mine)
         return (about or addresses_customer(clause)) and f.value in worked
 
