@@ -286,6 +286,7 @@ def check_claims(
     case_durations: Iterable[tuple[str, str]] = (),
     asked_amounts: Iterable[str] = (),
     case_details: Iterable[str] = (),
+    case_level: str | None = None,
 ) -> ClaimCheck:
     """Check each sentence. A sentence that is not conversational needs most of its content
     words in the cited sources (``loose_support(words) -> share``, at least 0.6); each of its
@@ -304,10 +305,13 @@ def check_claims(
     ``case_durations``: (value, unit) of the durations the customer stated ("ordered 3 days ago"); a
     commitment made without a condition to an action a source grants only past a threshold the
     customer's duration does not meet ("I've placed a replacement order" where the source says
-    "a week or longer") is refused, though the reply does not repeat the figure."""
+    "a week or longer") is refused, though the reply does not repeat the figure.
+    ``case_level``: the one level the customer gave; a rule's figure said again with "the" in a
+    verdict on their case ("your jacket is past the six months") is the rule of their level."""
     check = ClaimCheck([], [])
     reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts), customer_words,
-                   durations=tuple(case_durations), asked_amounts=frozenset(asked_amounts), details=tuple(case_details))
+                   durations=tuple(case_durations), asked_amounts=frozenset(asked_amounts), details=tuple(case_details),
+                   level=case_level)
     verdicts: list[str] = []
     asking = False
     # read as the forbidden patterns read it: NFKC, format characters out, look-alike letters folded
@@ -354,6 +358,8 @@ _ARITHMETIC = re.compile(r"\b(?:difference|total|sum|gap|comes? to|works? out|ad
 """A clause working a figure out ("the difference is $5"): the customer's figures worked out are their case."""
 _QUALIFIER = "whatever whichever regardless matter good news"
 """With level words only, the words of a clause that says its neighbour of everyone ("whatever your membership level")."""
+_ALTERNATIVE = re.compile(r"(?:or|and)\s+((?:your|the|a|an)\s+.*?)(?=\s+(?:if|in case|when|so|since|because|instead)\b|[,.;!?]|$)", re.I)
+"""An alternative after a request ("or your PIN if ..."): the detail it names."""
 _TOPIC_LEAD = re.compile(r"^\W*(?:for|to|on|about|regarding|with|when it comes to|as for|in the case of)\s+(?!you\b|me\b|us\b)", re.I)
 """An opening phrase naming the topic of what follows ("For an address change,", "To reset your PIN,")."""
 _RECEIPT_OR = re.compile(r"\bor\b[^.;]{0,60}\breceipt|\breceipt\b[^.;]{0,20}\bor\b", re.I)
@@ -370,7 +376,9 @@ def _loose_text(sentence: str, exempt: set[str] | frozenset[str] = frozenset(), 
     spans = clause_spans(t)
     if len(spans) < 2:
         return t
-    kept = [t[a:b] for a, b in spans if (len(t[a:b].split()) < 2 or not is_conversational(t[a:b]))
+    # a request for the customer's details ("Reply with your account email, or your PIN if ...") is
+    # kept: what it asks for is what the alternatives after it are weighed with (ninth round)
+    kept = [t[a:b] for a, b in spans if (len(t[a:b].split()) < 2 or ASKING.search(t[a:b]) or not is_conversational(t[a:b]))
             and not _judges_their_figure(t, a, b, exempt) and not theirs(t[a:b], t)]
     return " ".join(kept) if kept else t
 
@@ -399,6 +407,8 @@ class _Reply:
     durations: tuple[tuple[str, str], ...] = ()
     asked_amounts: frozenset[str] = frozenset()
     details: tuple[str, ...] = ()
+    level: str | None = None
+    """The one level the customer gave, if any."""
     said: dict[str, frozenset[str] | None] = field(default_factory=dict)
     _sources: Sources | None = None
     _given: frozenset[str] | None = None
@@ -424,12 +434,18 @@ class _Reply:
             if share < 0.6:
                 self.out.findings.append(ClaimFinding(sentence, f"not supported by the cited sources (support {share:.2f})"))
                 return
+        why = self._unasked_detail(sentence)
+        if why:
+            self.out.findings.append(ClaimFinding(sentence, why))
+            return
         text = prepare(sentence)
         why = denied_exception(text, self.sources)
         if why:
             self.out.findings.append(ClaimFinding(sentence, why))
             return
-        sentence_facts = [self._referred(f, text) for f in asserted_facts(text, facts_of(text, acts="claim"))]
+        raw = asserted_facts(text, facts_of(text, acts="claim"))
+        sentence_facts = [self._referred(f, text) for f in raw]
+        referred = {f.start for f, r in zip(sentence_facts, raw, strict=True) if f.scope != r.scope}
         why = unmet_commitment(text, [f.value for f in sentence_facts], self.durations, self.passages, self.content_words)
         if why:
             self.out.findings.append(ClaimFinding(sentence, why))
@@ -463,7 +479,9 @@ class _Reply:
             cwords = self.content_words(clause) | self._lead_in_words(text, spans, i)
             earlier = [f for f in sentence_facts if f.start < start]  # "6 weeks is about 42 days, so the shorts are past the 30 days"
             if about and any(f.value in self.exempt and f not in local for f in mine) or (
-                    about and scope is None and any(f.value in self.exempt or converts(f.value, f.qual, text[:start], self.durations) for f in earlier)):
+                    about and scope is None and any(f.value in self.exempt or converts(f.value, f.qual, text[:start], self.durations) for f in earlier)) or (
+                    about and scope is None and local and all(f.start in referred and self._theirs_or_any(f.scope) for f in local)):
+                # ("your jacket is past the six months": the rule's figure said before, of its level; ninth round)
                 # "5 weeks is past the 30 days": the customer's figure set against the rule's, whose
                 # figure must be the source's; the clause's other words are the comparison.
                 cwords = frozenset()
@@ -483,6 +501,24 @@ class _Reply:
                 self.out.findings.append(ClaimFinding(clause, why))
         for f in sentence_facts:
             self.said.setdefault(f.value, f.scope)
+
+    def _theirs_or_any(self, scope: frozenset[str] | None) -> bool:
+        """Is a rule said of ``scope`` the customer's own (their level among it, or no level given)?"""
+        return self.level is None or scope is None or self.level in scope
+
+    def _unasked_detail(self, sentence: str) -> str | None:
+        """In a request for the customer's details, an alternative asked for after it ("..., or your
+        PIN if you can't get into that inbox") is kept in the word check with the request; so every
+        word of the detail it names must be one the cited sources use (not "your old password")."""
+        spans = clause_spans(sentence)
+        if len(spans) < 2 or not ASKING.search(sentence[spans[0][0]:spans[0][1]]):
+            return None
+        for a, b in spans[1:]:
+            m = _ALTERNATIVE.match(sentence, a, b)
+            words = self.content_words(m.group(1)) if m else frozenset()
+            if words and self.loose_support(words) < 1:
+                return "a detail asked for that the cited sources do not ask for"
+        return None
 
     def _lead_in_words(self, text: str, spans: list[tuple[int, int]], i: int) -> frozenset[str]:
         """The topic an opening phrase gives the clause after it ("For an address change, I'll need 3 of
