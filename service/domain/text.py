@@ -3,8 +3,7 @@
 Three sentence splitters, because the texts differ on purpose:
 
 * :func:`sentences`: replies and knowledge passages (a reply the service wrote, an article). Splits
-  after ``.``, ``!`` or ``?`` (and any closing quote or bracket), at every line break, and after an
-  emoji followed by a capital. Used by
+  after ``.``, ``!`` or ``?`` (and any closing quote or bracket) and at every line break. Used by
   the policy checks, the grounded engine, the claim checker and the continuity reply rules.
 * :func:`chat_sentences`: what customers and agents wrote (chat, e-mail, call transcripts). Also
   splits before a lower-case word after a full stop (chat rarely capitalises), strips list
@@ -22,10 +21,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_EMOJI = "\u2600-\u27bf\U0001f000-\U0001faff"
-_SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+|(?<=[" + _EMOJI + r"])\s+(?=[A-Z])|(?<=[" + _EMOJI + r"]\ufe0f)\s+(?=[A-Z])")
-"""A sentence also ends at an emoji followed by a capital ("Love that idea 🧵 Name stitching is ..."):
-chat and social replies often use one in place of a full stop."""
+_SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
 _CHAT_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-Z0-9@#])|\n+|(?<=[.!?])\s+(?=[a-z]{2,}\b)")
 _PROSE_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z$0-9])")
 _HEADERS = ("subject:", "re:", "fw:", "fwd:")

@@ -79,10 +79,9 @@ from service.guardrails.conversational import (
     small_talk,
 )
 from service.guardrails.commitments import acts_in
-from service.guardrails.lists import list_item
+from service.guardrails.reading import another_way, emoji_parts, lead_in, unasked_detail, unlisted, verdict
 from service.guardrails.levels import (
     claim_negated,
-    covers,
     says_universally,
     scope_of,
 )
@@ -326,26 +325,13 @@ def check_claims(
             asking = asking if item else sentence.rstrip().endswith((":", "?"))
             continue
         asking = asking and bool(item)
-        if _verdict(sentence):
+        if verdict(sentence):
             verdicts.append(sentence)
             continue
-        reply.check(sentence)
+        reply.check_parts(sentence)
     for sentence in verdicts if not reply.said else ():
         reply.check(sentence)
     return check
-
-
-def _verdict(sentence: str) -> bool:
-    """A short verbless exclamation giving a verdict on the customer's case, with no fact, level
-    or commitment word of its own ("Not too late at all, Dana!", "Good news, it's still in time.")."""
-    s = sentence.strip().strip("\"'")
-    s = _VERDICT_SUBJECT.sub("", VOCATIVE.sub("", INTERJECTION.sub("", s) or s))
-    t = prepare(s)
-    return (verbless_exclamation(s[:-1] + "!" if s.endswith(".") else s, verdict=True) and not facts_of(t) and scope_of(s) is None
-            and not COMMITMENT_WORD.search(t))
-
-
-_VERDICT_SUBJECT = re.compile(r"^(?:it'?s|it is|you'?re|you are|that'?s|that is)\s+(?=\w)", re.I)
 
 
 _ADVICE = re.compile(r"\b(?:it'?s|it is|it'?d be|it would be) (?:always )?(?:a )?(?:good|great|smart|wise|sensible|best|worth) (?:idea )?(?:to )?"
@@ -358,12 +344,6 @@ _ARITHMETIC = re.compile(r"\b(?:difference|total|sum|gap|comes? to|works? out|ad
 """A clause working a figure out ("the difference is $5"): the customer's figures worked out are their case."""
 _QUALIFIER = "whatever whichever regardless matter good news"
 """With level words only, the words of a clause that says its neighbour of everyone ("whatever your membership level")."""
-_ALTERNATIVE = re.compile(r"(?:or|and)\s+((?:your|the|a|an)\s+.*?)(?=\s+(?:if|in case|when|so|since|because|instead)\b|[,.;!?]|$)", re.I)
-"""An alternative after a request ("or your PIN if ..."): the detail it names."""
-_TOPIC_LEAD = re.compile(r"^\W*(?:for|to|on|about|regarding|with|when it comes to|as for|in the case of)\s+(?!you\b|me\b|us\b)", re.I)
-"""An opening phrase naming the topic of what follows ("For an address change,", "To reset your PIN,")."""
-_RECEIPT_OR = re.compile(r"\bor\b[^.;]{0,60}\breceipt|\breceipt\b[^.;]{0,20}\bor\b", re.I)
-"""A rule that makes the receipt one way among others ("within 90 days, or ... the receipt, or ...")."""
 
 
 def _loose_text(sentence: str, exempt: set[str] | frozenset[str] = frozenset(), theirs: "callable" = lambda clause, t: False) -> str:  # type: ignore[valid-type]
@@ -419,6 +399,19 @@ class _Reply:
             self._sources = Sources(self.passages, self.content_words)
         return self._sources
 
+    def check_parts(self, sentence: str) -> None:
+        """Check ``sentence``; when it fails as written but an emoji ends a sentence inside it ("Love that idea 🧵
+        Name stitching ..."), its parts are read as sentences, friendly ones left out (:func:`~service.guardrails.reading.emoji_parts`)."""
+        marks = (len(self.out.findings), len(self.out.supports), dict(self.said))
+        self.check(sentence)
+        parts = emoji_parts(sentence) if len(self.out.findings) > marks[0] else [sentence]
+        if len(parts) > 1:
+            del self.out.findings[marks[0]:], self.out.supports[marks[1]:]
+            self.said = marks[2]
+            for part in parts:
+                if not is_conversational(part):
+                    self.check(part)
+
     def check(self, sentence: str) -> None:
         # "ninety-nine dollars" is a number, not three words; the customer's address said back is theirs
         loose = sentence
@@ -434,7 +427,7 @@ class _Reply:
             if share < 0.6:
                 self.out.findings.append(ClaimFinding(sentence, f"not supported by the cited sources (support {share:.2f})"))
                 return
-        why = self._unasked_detail(sentence)
+        why = unasked_detail(sentence, clause_spans(sentence), self.content_words, self.loose_support)
         if why:
             self.out.findings.append(ClaimFinding(sentence, why))
             return
@@ -459,7 +452,7 @@ class _Reply:
             # A clause that only says the customer's duration in another unit ("..., and three weeks
             # is 21 days") states nothing of the level named before it.
             local = [] if self._converted(clause) else [
-                f for f in mine if not self._repeated(f, about, text, clause) and not self._another_way(f, sentence_facts)
+                f for f in mine if not self._repeated(f, about, text, clause) and not another_way(f, sentence_facts, self.passages)
                 and not converts(f.value, f.qual, clause, self.durations)
                 and not self._their_amount(f, mine, scope, about, clause, text)]
             # The customer's figure judged as meeting a rule it does not meet ("it's been 4 days, so
@@ -472,15 +465,18 @@ class _Reply:
                 self.out.findings.append(ClaimFinding(clause, why))
                 continue
             if not local and scope is None:
-                why = self._contradicted(clause, local) or self._unlisted(clause, spans, text)
+                why = self._contradicted(clause, local) or unlisted(clause, spans, text, self.content_words, self.loose_support)
                 if why:
                     self.out.findings.append(ClaimFinding(clause, why))
                 continue
-            cwords = self.content_words(clause) | self._lead_in_words(text, spans, i)
+            # a denial for a level is read with the condition it follows ("If the code isn't valid, we can't
+            # replace it for guests")
+            lead = lead_in(text, spans, i, condition=not local and scope is not None and claim_negated(text, start, end) is True)
+            cwords = self.content_words(clause) | (self.content_words(lead) if lead else frozenset())
             earlier = [f for f in sentence_facts if f.start < start]  # "6 weeks is about 42 days, so the shorts are past the 30 days"
             if about and any(f.value in self.exempt and f not in local for f in mine) or (
                     about and scope is None and any(f.value in self.exempt or converts(f.value, f.qual, text[:start], self.durations) for f in earlier)) or (
-                    about and scope is None and local and all(f.start in referred and self._theirs_or_any(f.scope) for f in local)):
+                    about and scope is None and local and all(f.start in referred and (self.level is None or f.scope is None or self.level in f.scope) for f in local)):
                 # ("your jacket is past the six months": the rule's figure said before, of its level; ninth round)
                 # "5 weeks is past the 30 days": the customer's figure set against the rule's, whose
                 # figure must be the source's; the clause's other words are the comparison.
@@ -502,64 +498,9 @@ class _Reply:
         for f in sentence_facts:
             self.said.setdefault(f.value, f.scope)
 
-    def _theirs_or_any(self, scope: frozenset[str] | None) -> bool:
-        """Is a rule said of ``scope`` the customer's own (their level among it, or no level given)?"""
-        return self.level is None or scope is None or self.level in scope
-
-    def _unasked_detail(self, sentence: str) -> str | None:
-        """In a request for the customer's details, an alternative asked for after it ("..., or your
-        PIN if you can't get into that inbox") is kept in the word check with the request; so every
-        word of the detail it names must be one the cited sources use (not "your old password")."""
-        spans = clause_spans(sentence)
-        if len(spans) < 2 or not ASKING.search(sentence[spans[0][0]:spans[0][1]]):
-            return None
-        for a, b in spans[1:]:
-            m = _ALTERNATIVE.match(sentence, a, b)
-            words = self.content_words(m.group(1)) if m else frozenset()
-            if words and self.loose_support(words) < 1:
-                return "a detail asked for that the cited sources do not ask for"
-        return None
-
-    def _lead_in_words(self, text: str, spans: list[tuple[int, int]], i: int) -> frozenset[str]:
-        """The topic an opening phrase gives the clause after it ("For an address change, I'll need 3 of
-        7 details": "address change"), when that phrase states nothing itself (ninth round)."""
-        if i != 1:
-            return frozenset()
-        lead = text[spans[0][0]:spans[0][1]]
-        if not _TOPIC_LEAD.match(lead) or len(lead.split()) > 7 or facts_of(lead) or scope_of(lead) is not None:
-            return frozenset()
-        return self.content_words(lead)
-
     def _contradicted(self, clause: str, local: list[Fact]) -> str | None:
         """A capability the sources deny, or a figure of another label (:mod:`~service.guardrails.contradictions`)."""
         return denied_capability(clause, self.sources) or mislabelled(clause, [f.value for f in local if f.value[:1].isdigit()], self.sources)
-
-    def _unlisted(self, clause: str, spans: list[tuple[int, int]], text: str) -> str | None:
-        """An item of a list of three or more ("a gift card, a paper check, the card on file, or
-        your Apple Pay wallet") whose words the cited sources mostly do not give, where at least
-        two other items are given: an option added to a true list. The sentence's share of
-        supported words hides it; the item is judged alone."""
-        item = list_item(clause)
-        if item is None or len(spans) < 3:
-            return None
-        words = self.content_words(item)
-        if len(words) < 2 or self.loose_support(words) >= 0.5:
-            return None
-        others = [w for a, b in spans if text[a:b] != clause for it in [list_item(text[a:b])] if it for w in [self.content_words(it)] if w]
-        if sum(self.loose_support(w) >= 0.5 for w in others) < 2:
-            return None
-        return "a list item the cited sources do not give"
-
-    def _another_way(self, f: Fact, sentence_facts: list[Fact]) -> bool:
-        """"No receipt needed" said of a level whose rule makes the receipt one way among others
-        ("within the last 90 days, or the customer has the receipt, or ..."), in a sentence that
-        states another of those ways: the receipt is not needed because that way holds."""
-        if f.value != "no-receipt" or f.scope is None:
-            return False
-        others = [o for o in sentence_facts if o.value[:1].isdigit()]
-        return any(_RECEIPT_OR.search(p.text) and any(_same_fact(x, o) and x.scope is not None and covers(x.scope, f.scope)
-                                                       for x in p.facts() for o in others)
-                   for p in self.passages if not p.parts)
 
     def _their_words(self, clause: str, sentence: str) -> bool:
         """A clause the loose word check leaves out: it states only the customer's amounts, or it

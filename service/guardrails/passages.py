@@ -160,6 +160,7 @@ def _split_passages(text: str, source: str, context: str) -> tuple[Passage, ...]
 def _split(text: str, source: str, context: str) -> list[Passage]:
     out: list[Passage] = []
     header: list[str] | None = None
+    parents: list[tuple[int, str]] = []
     for line in text.splitlines():
         stripped = line.strip()
         if stripped.startswith("|") and stripped.endswith("|"):
@@ -180,12 +181,19 @@ def _split(text: str, source: str, context: str) -> list[Passage]:
         header = None
         body = _BULLET.sub("", stripped)
         bullet = body != stripped
+        # a nested bullet is read under the bullet it hangs from ("The code is genuinely not valid:"
+        # above "Guests: ... nothing we can do"): its parents' words count as its heading (ninth round)
+        indent = len(line) - len(line.lstrip())
+        parents = [(i, t) for i, t in parents if i < indent] if bullet or not stripped else []
+        under = f"{context} {parents[-1][1]}" if bullet and parents else context
+        if bullet:
+            parents.append((indent, body))
         line_scope: frozenset[str] | None = None  # a bullet about Gold is about Gold to its end
         line: list[Passage] = []
         for s in sentences(body):
             own = scope_of(s)
             line_scope = own if bullet and own is not None and line_scope is None else line_scope
-            line.append(Passage(s, source, context, None if own is not None else line_scope))
+            line.append(Passage(s, source, under, None if own is not None else line_scope))
         out += line
         out += _joined(line, whole=bullet)
     return out
