@@ -79,7 +79,7 @@ from service.guardrails.conversational import (
     small_talk,
 )
 from service.guardrails.commitments import acts_in
-from service.guardrails.reading import another_way, emoji_parts, lead_in, unasked_detail, unlisted, verdict
+from service.guardrails.reading import another_way, counted_words, emoji_parts, lead_in, said_again, unasked_detail, unlisted, verdict
 from service.guardrails.levels import (
     claim_negated,
     says_universally,
@@ -415,8 +415,13 @@ class _Reply:
     def check(self, sentence: str) -> None:
         # "ninety-nine dollars" is a number, not three words; the customer's address said back is theirs
         loose = sentence
-        for d in self.details:
+        counted = counted_words(sentence, self.asked, self.content_words)  # "Jessamine is nine letters, so it fits"
+        for d in [*self.details, *(c for c, _, _ in counted)]:
             loose = loose.replace(d, " ")
+        for c, _, why in counted:
+            if why:
+                return self.out.findings.append(ClaimFinding(sentence, why))
+            sentence = sentence.replace(c, " ")  # their word's count is no claim
         words = self.content_words(prepare(_loose_text(loose, self.exempt, self._their_words)))
         # in a clause judging their case, the customer's own words are their situation ("a blouse bought last week")
         theirs = words & frozenset().union(*(self.content_words(c) & self.asked for c in _verdict_clauses(prepare(sentence)))) if self.asked else frozenset()
@@ -452,7 +457,7 @@ class _Reply:
             # A clause that only says the customer's duration in another unit ("..., and three weeks
             # is 21 days") states nothing of the level named before it.
             local = [] if self._converted(clause) else [
-                f for f in mine if not self._repeated(f, about, text, clause) and not another_way(f, sentence_facts, self.passages)
+                f for f in mine if not self._repeated(f, about, text, clause) and not another_way(f, sentence_facts, self.passages) and not said_again(f, sentence_facts, clause)
                 and not converts(f.value, f.qual, clause, self.durations)
                 and not self._their_amount(f, mine, scope, about, clause, text)]
             # The customer's figure judged as meeting a rule it does not meet ("it's been 4 days, so

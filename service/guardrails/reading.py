@@ -14,6 +14,9 @@ Used by :mod:`service.guardrails.claims`:
   it ("..., or your PIN if you can't get into that inbox") must name a detail the sources use;
 * :func:`unlisted`: an option added to a true list ("a gift card, a paper check, the card on file,
   or your Apple Pay wallet");
+* :func:`counted_words`: the letters of the customer's word counted ("Jessamine is nine letters, so it
+  fits"), refused when judged to fit a limit it passes;
+* :func:`said_again`: a figure the sentence stated, said again of the customer's own item;
 * :func:`another_way`: "no receipt needed" where the rule makes the receipt one way among others.
 """
 
@@ -22,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from service.guardrails.commitments import acts_in
 from service.guardrails.conversational import ASKING, COMMITMENT_WORD, INTERJECTION, VOCATIVE, verbless_exclamation
 from service.guardrails.levels import covers, scope_of
 from service.guardrails.lists import list_item
@@ -122,3 +126,48 @@ def another_way(f: Fact, sentence_facts: list[Fact], passages: Sequence[Passage]
     return any(_RECEIPT_OR.search(p.text) and any(same_fact(x, o) and x.scope is not None and covers(x.scope, f.scope)
                                                   for x in p.facts() for o in others)
                for p in passages if not p.parts)
+
+
+_COUNT_WORDS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+_COUNTED = re.compile(r"\b(?P<word>[A-Za-z][A-Za-z'-]{1,30})\b,?\s+(?:(?:is|has|at|with|comes to|runs to)\s+)?(?:only\s+|just\s+|exactly\s+)?"
+                      r"(?P<n>\d{1,2}|" + "|".join(_COUNT_WORDS) + r")\s+(?:letters|characters)(?:\s+long)?"
+                      r"(?P<verdict>,?\s*(?:so\s+)?(?:it\s+|that\s+|which\s+)?(?:fits|will fit|is fine|works|is within (?:the|that) limit)\b)?", re.I)
+"""A word of the customer's counted ("Jessamine is nine letters, so it fits", "Alexandria, at ten letters, fits")."""
+_CHARACTER_LIMIT = re.compile(r"\bup to (\d{1,2}) characters\b|\b(\d{1,2})[- ]character (?:limit|max)|\b(?:maximum|max|limit) of (\d{1,2}) characters\b", re.I)
+
+
+def counted_words(sentence: str, customer_words: frozenset[str], content_words: Words) -> list[tuple[str, str, str | None]]:
+    """The parts of ``sentence`` that count the letters of a word the customer gave, counted right
+    ("Jessamine is nine letters, so it fits"): the customer's case, not a claim. Each comes with its
+    count and a finding when it is judged to fit a character limit the sentence states and is longer
+    (:func:`~service.guardrails.numbers.prepare` reads "twelve characters" as "12 characters")."""
+    out: list[tuple[str, str, str | None]] = []
+    for m in _COUNTED.finditer(sentence):
+        word, n = m.group("word"), m.group("n").lower()
+        count = int(n) if n.isdigit() else _COUNT_WORDS.index(n) + 1
+        if not content_words(word) or not content_words(word) <= customer_words or count != sum(c.isalpha() for c in word):
+            continue
+        limits = [int(x) for lim in _CHARACTER_LIMIT.finditer(prepare(sentence)) for x in lim.groups() if x]
+        over = bool(m.group("verdict")) and any(count > limit for limit in limits)
+        out.append((m.group(0), str(count), f"the customer's {word!r} has {count} letters, more than the {min(limits)} the sentence allows" if over else None))
+    return out
+
+
+_COUNT_OF_THINGS = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|both|all|each)\s+(?:of\s+(?:your|the|them|these|those)\s+)?"
+                              r"(?:[\w-]+\s+)?(?!(?:comes|costs|works|takes|makes|does|goes|runs|fits|needs|means|gets|adds|was|is|has)\b)[a-z]+s\b"
+                              r"|\bper\b|\beach\b", re.I)
+"""A count of things ("two pairs", "all three shirts", "each"): a price for them is not the price of one."""
+
+
+def said_again(f: Fact, sentence_facts: list[Fact], clause: str) -> bool:
+    """A figure the sentence stated before, said again of the customer's own item in a clause
+    that counts nothing and commits to nothing ("We hem jeans in store for $15 a pair, so taking
+    your 34-inch pair up to a 32 would cost $15"): the earlier clause is the claim, checked there."""
+    if f.scope is not None or not f.value[:1].isdigit() or not _YOURS.search(clause) or _COUNT_OF_THINGS.search(clause):
+        return False
+    if acts_in(clause, "claim"):
+        return False
+    return any(o.value == f.value and o.qual == f.qual and o.start < f.start and o.scope is None for o in sentence_facts)
+
+
+_YOURS = re.compile(r"\byour\b", re.I)
