@@ -79,7 +79,8 @@ from service.guardrails.conversational import (
     small_talk,
 )
 from service.guardrails.commitments import acts_in
-from service.guardrails.reading import another_way, counted_words, emoji_parts, lead_in, said_again, unasked_detail, unlisted, verdict
+from service.guardrails.reading import (another_way, counted_words, denied_request, emoji_parts, invented_example, lead_in, said_again,
+                                        unasked_detail, unlisted, verdict)
 from service.guardrails.levels import (
     claim_negated,
     says_universally,
@@ -321,6 +322,10 @@ def check_claims(
         # are parts of the question.
         if item and asking and _excused(sentence[item.end():]) and not FUTURE.search(sentence):
             continue
+        why = denied_request(sentence, reply.sources) if ASKING.search(sentence) else None  # "send me the new card number"
+        if why:
+            check.findings.append(ClaimFinding(sentence, why))
+            continue
         if _LIST_MARKER.fullmatch(sentence) or is_conversational(sentence):
             asking = asking if item else sentence.rstrip().endswith((":", "?"))
             continue
@@ -432,7 +437,7 @@ class _Reply:
             if share < 0.6:
                 self.out.findings.append(ClaimFinding(sentence, f"not supported by the cited sources (support {share:.2f})"))
                 return
-        why = unasked_detail(sentence, clause_spans(sentence), self.content_words, self.loose_support)
+        why = unasked_detail(sentence, clause_spans(sentence), self.content_words, self.loose_support) or invented_example(sentence, self.passages, self.asked)
         if why:
             self.out.findings.append(ClaimFinding(sentence, why))
             return

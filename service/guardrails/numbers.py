@@ -24,14 +24,14 @@ characters", "two full weeks"); compound numbers are one number, never "seventy"
 
 _SMALL = {**{w: n for w, n in _UNITS.items() if n > 1}, **_TEENS}
 _OF_TOTAL = re.compile(r"\b(?P<part>" + "|".join(_SMALL) + r"|\d{1,2})(?P<of>\s+(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+)?)"
-                       r"(?P<whole>\d{1,2})\b", re.I)
-"""A part in words of a total in figures ("three of 7", after "seven items" became "7 items"): "3 of 7", as a
-source writes it (ninth round; a total in words with no unit, "three of these four", stays words like it)."""
+                       r"(?P<whole>" + "|".join({**_UNITS, **_TEENS}) + r"|\d{1,2})\b", re.I)
+"""A part of a total in words ("three of seven items", "two out of the four"): numbers like "3 of 7",
+as a source writes them, with or without a unit after them (ninth round)."""
 
 
 def _of_total(m: re.Match[str]) -> str:
-    part = m.group("part")
-    return (part if part.isdigit() else str(_SMALL[part.lower()])) + m.group("of") + m.group("whole")
+    part, whole = m.group("part"), m.group("whole")
+    return (part if part.isdigit() else str(_SMALL[part.lower()])) + m.group("of") + (whole if whole.isdigit() else str({**_UNITS, **_TEENS}[whole.lower()]))
 
 
 def _number_word(m: re.Match[str]) -> str:

@@ -160,7 +160,7 @@ def _split_passages(text: str, source: str, context: str) -> tuple[Passage, ...]
 def _split(text: str, source: str, context: str) -> list[Passage]:
     out: list[Passage] = []
     header: list[str] | None = None
-    parents: list[tuple[int, str]] = []
+    parents: list[tuple[int, str, list[Passage]]] = []
     for line in text.splitlines():
         stripped = line.strip()
         if stripped.startswith("|") and stripped.endswith("|"):
@@ -184,16 +184,18 @@ def _split(text: str, source: str, context: str) -> list[Passage]:
         # a nested bullet is read under the bullet it hangs from ("The code is genuinely not valid:"
         # above "Guests: ... nothing we can do"): its parents' words count as its heading (ninth round)
         indent = len(line) - len(line.lstrip())
-        parents = [(i, t) for i, t in parents if i < indent] if bullet or not stripped else []
+        parents = [x for x in parents if x[0] < indent] if bullet or not stripped else []
         under = f"{context} {parents[-1][1]}" if bullet and parents else context
-        if bullet:
-            parents.append((indent, body))
+        for parent in parents[-1][2] if bullet and parents else ():
+            parent.context += f" {body}"  # and its items are the parent's list ("3 of these 4 details:" above "- ZIP code")
         line_scope: frozenset[str] | None = None  # a bullet about Gold is about Gold to its end
         line: list[Passage] = []
         for s in sentences(body):
             own = scope_of(s)
             line_scope = own if bullet and own is not None and line_scope is None else line_scope
             line.append(Passage(s, source, under, None if own is not None else line_scope))
+        if bullet:
+            parents.append((indent, body, line))
         out += line
         out += _joined(line, whole=bullet)
     return out

@@ -17,6 +17,8 @@ Used by :mod:`service.guardrails.claims`:
 * :func:`counted_words`: the letters of the customer's word counted ("Jessamine is nine letters, so it
   fits"), refused when judged to fit a limit it passes;
 * :func:`said_again`: a figure the sentence stated, said again of the customer's own item;
+* :func:`denied_request`: a request for a detail a source says agents do not take; :func:`invented_example`:
+  an example value ("for example cedric1987") no cited source gives;
 * :func:`another_way`: "no receipt needed" where the rule makes the receipt one way among others.
 """
 
@@ -26,6 +28,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from service.guardrails.commitments import acts_in
+from service.guardrails.contradictions import Sources
 from service.guardrails.conversational import ASKING, COMMITMENT_WORD, INTERJECTION, VOCATIVE, verbless_exclamation
 from service.guardrails.levels import covers, scope_of
 from service.guardrails.lists import list_item
@@ -71,8 +74,9 @@ def emoji_parts(sentence: str) -> list[str]:
 
 def lead_in(text: str, spans: list[tuple[int, int]], i: int, *, condition: bool = False) -> str | None:
     """The opening phrase of ``text`` when clause ``i`` is the one right after it and the phrase
-    names a topic (or, with ``condition``, a condition) and states nothing itself."""
-    if i != 1:
+    names a topic (or, with ``condition``, a condition) and states nothing itself; short asides
+    between them ("I'm sorry") are passed over."""
+    if i < 1 or any(len(text[a:b].split()) > 3 for a, b in spans[1:i]):
         return None
     lead = text[spans[0][0]:spans[0][1]]
     opens = _TOPIC_LEAD.match(lead) or (condition and _CONDITION_LEAD.match(lead))
@@ -171,3 +175,39 @@ def said_again(f: Fact, sentence_facts: list[Fact], clause: str) -> bool:
 
 
 _YOURS = re.compile(r"\byour\b", re.I)
+
+
+_REQUESTED = re.compile(r"(?:" + ASKING.pattern + r")\s+(?:me\s+|us\s+)?(?P<what>[^.?!]+)", ASKING.flags)
+
+
+def denied_request(sentence: str, sources: Sources) -> str | None:
+    """A request for a detail that a source says agents do not take ("Just send me the new card
+    number" where it says "agents do not take a new card number for refunds"): most of the words
+    of what is asked for are found together in a passage part that denies it, more than in any
+    part that does not."""
+    m = _REQUESTED.search(sentence)
+    said = sources.words(m.group("what")) if m else frozenset()
+    if len(said) < 2:
+        return None
+    denied, allowed, where = 0, 0, ""
+    for source, part, denies, pwords in sources.parts:
+        n = len(said & pwords)
+        if denies and n > denied:
+            denied, where = n, f"{source} says this is not asked for or taken ({part[:80]!r})"
+        elif not denies:
+            allowed = max(allowed, n)
+    return where if denied >= 2 and denied >= 0.6 * len(said) and denied > allowed else None
+
+
+_EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|such as|like)[,:]?\s+(?P<token>[a-z][a-z._-]*\d+)\b", re.I)
+"""A sample value given as an example ("for example cedric1987"): a format the reply claims."""
+
+
+def invented_example(sentence: str, passages: Sequence[Passage], customer_words: frozenset[str]) -> str | None:
+    """An example value (a username, a code: letters then digits) that no cited passage gives and
+    the customer did not write: an invented format."""
+    for m in _EXAMPLE.finditer(sentence):
+        token = m.group("token").lower()
+        if token not in customer_words and not any(token in p.text.lower() for p in passages):
+            return f"an example ({token!r}) that no cited source gives"
+    return None
