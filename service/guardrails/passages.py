@@ -137,6 +137,8 @@ def _facts_of(text: str, default_scope: frozenset[str] | None, acts: str | None)
 # ---- passages ------------------------------------------------------------------------------
 
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
+_BARE_ITEM = re.compile(r"^[^\d:;.!?]{1,40}$")
+"""A list item that is only a name ("ZIP code", "full name (first and last)")."""
 _NEGATIVE_CELL = re.compile(r"^\s*(?:no|none|n/?a|-|—|–|✗|x|not (?:available|included))\s*$", re.I)
 
 
@@ -186,8 +188,10 @@ def _split(text: str, source: str, context: str) -> list[Passage]:
         indent = len(line) - len(line.lstrip())
         parents = [x for x in parents if x[0] < indent] if bullet or not stripped else []
         under = f"{context} {parents[-1][1]}" if bullet and parents else context
-        for parent in parents[-1][2] if bullet and parents else ():
-            parent.context += f" {body}"  # and its items are the parent's list ("3 of these 4 details:" above "- ZIP code")
+        # and a bare item is part of its parent's list ("3 of these 4 details:" above "- ZIP code"); an item
+        # that says something of its own ("Gold members: ...") is not
+        for parent in parents[-1][2] if bullet and parents and _BARE_ITEM.match(body) and scope_of(body) is None else ():
+            parent.context += f" {body}"
         line_scope: frozenset[str] | None = None  # a bullet about Gold is about Gold to its end
         line: list[Passage] = []
         for s in sentences(body):
