@@ -42,6 +42,12 @@ def test_a_part_of_a_total_in_words_is_read_as_figures(said: str, read: str) -> 
     assert prepare(said) == read
 
 
+def test_waiving_a_wait_for_a_level_whose_nested_item_denies_it_is_refused() -> None:
+    report = check("Silver members don't have to wait the full 7 days, so I'm starting the credit on your order now 👍",
+                   "refunds-returned-no-credit", customer=("Silver, returned a skirt 5 days ago, credit still missing",))
+    assert "grounded" in failed(report), report.findings()
+
+
 def test_a_count_of_details_for_an_account_change_passes_and_a_wrong_count_or_topic_is_refused() -> None:
     customer = ("why so many questions to change my phone number?",)
     ok = check("For a phone number change, we'll ask you for three of seven details, like your ZIP code, username or PIN.",
@@ -56,11 +62,15 @@ def test_a_count_of_details_for_an_account_change_passes_and_a_wrong_count_or_to
 
 
 def test_a_nested_bullet_is_read_under_its_parent_and_the_parent_with_its_items() -> None:
-    text = "1. Verify identity: the customer must provide **3 of these 4** details:\n   - ZIP code\n   - phone number\n2. Then go on."
+    text = ("1. Verify identity: the customer must provide **3 of these 4** details:\n   - ZIP code\n   - phone number\n"
+            "2. **7 days or fewer:** it has not been long enough yet.\n   - **Silver members:** we can't issue the credit yet.\n3. Then go on.")
     passages = {p.text: p for p in split_passages(text, "test")}
     assert "ZIP code" in passages["Verify identity: the customer must provide **3 of these 4** details:"].context
     assert "3 of these 4" in passages["ZIP code"].context
     assert "ZIP code" not in passages["Then go on."].context
+    # an item that says something of a level is not part of its parent ("Silver members don't have to wait the 7 days")
+    assert "Silver" not in passages["**7 days or fewer:** it has not been long enough yet."].context
+    assert "7 days or fewer" in passages["**Silver members:** we can't issue the credit yet."].context
 
 
 # ---- the customer's amounts in a clause working out a difference -------------------------------------
