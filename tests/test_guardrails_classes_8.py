@@ -187,6 +187,9 @@ def test_a_price_said_again_of_the_customers_one_item_passes_and_for_several_is_
     several = check("Gift wrapping is $5 per item, so wrapping your three jackets would cost $5 in total.", "store-pricing-extras",
                     customer=("can you gift wrap my three jackets? how much",))
     assert "grounded" in failed(several), several.findings()
+    other = check("Gift wrapping is $5 per item, so your refund will be $5.", "store-pricing-extras",
+                  customer=("can you gift wrap my jacket? how much",))
+    assert "grounded" in failed(other), other.findings()
     free = check("We hem Northwind jeans in store for $15 a pair, so hemming your pair would be free.", "products-jeans-faq",
                  customer=("my jeans are 34 inseam, I need 30, can you hem them?",))
     assert "grounded" in failed(free), free.findings()

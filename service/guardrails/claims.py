@@ -462,7 +462,7 @@ class _Reply:
             # A clause that only says the customer's duration in another unit ("..., and three weeks
             # is 21 days") states nothing of the level named before it.
             local = [] if self._converted(clause) else [
-                f for f in mine if not self._repeated(f, about, text, clause) and not another_way(f, sentence_facts, self.passages) and not said_again(f, sentence_facts, clause)
+                f for f in mine if not self._repeated(f, about, text, clause) and not another_way(f, sentence_facts, self.passages) and not said_again(f, sentence_facts, clause, text[:start], self.content_words)
                 and not converts(f.value, f.qual, clause, self.durations)
                 and not self._their_amount(f, mine, scope, about, clause, text)]
             # The customer's figure judged as meeting a rule it does not meet ("it's been 4 days, so

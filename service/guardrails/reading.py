@@ -163,13 +163,14 @@ _COUNT_OF_THINGS = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nin
 """A count of things ("two pairs", "all three shirts", "each"): a price for them is not the price of one."""
 
 
-def said_again(f: Fact, sentence_facts: list[Fact], clause: str) -> bool:
+def said_again(f: Fact, sentence_facts: list[Fact], clause: str, before: str, content_words: Words) -> bool:
     """A figure the sentence stated before, said again of the customer's own item in a clause
-    that counts nothing and commits to nothing ("We hem jeans in store for $15 a pair, so taking
-    your 34-inch pair up to a 32 would cost $15"): the earlier clause is the claim, checked there."""
+    that counts nothing, commits to nothing and names the thing the figure was stated of ("We hem
+    jeans in store for $15 a pair, so taking your 34-inch pair up to a 32 would cost $15"; not "...,
+    so your refund will be $15"): the earlier clause is the claim, checked there."""
     if f.scope is not None or not f.value[:1].isdigit() or not _YOURS.search(clause) or _COUNT_OF_THINGS.search(clause):
         return False
-    if acts_in(clause, "claim"):
+    if acts_in(clause, "claim") or not content_words(clause) & content_words(before):
         return False
     return any(o.value == f.value and o.qual == f.qual and o.start < f.start and o.scope is None for o in sentence_facts)
 
