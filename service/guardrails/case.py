@@ -47,7 +47,7 @@ _NEG_VERDICT = re.compile(
     r"|\b(?:has|have|is|are|'s)(?:n'?t| not) (?:been )?(?:quite )?(?:long enough|old enough|enough time)\b|\bnot (?:yet )?long enough\b"
     r"|\b(?:can'?t|cannot|can not|won'?t be able to|(?:are|am|'re|'m)(?:n'?t| not) able to|unable to)\s+(?:\w+\s+)?"
     r"(?:extend|refund|replace|credit|waive|approve|issue|accept|grant|match|offer|return|come back|go back|be (?:returned|sent back|exchanged|refunded))\b", re.I)
-_POS_VERDICT = re.compile(r"\b(?:meets?|qualif(?:y|ies)|covers? you|falls? (?:within|inside))\b|\b(?:still|well|comfortably) (?:within|inside|in time)\b"
+_POS_VERDICT = re.compile(r"\b(?:meets?|qualif(?:y|ies)|covers? (?:you|it|them|that|this|the (?:item|return|order))|falls? (?:within|inside))\b|\b(?:still|well|comfortably) (?:within|inside|in time)\b"
                           r"|\byou'?re (?:still )?(?:within|inside|covered|eligible|in time|fine|ok)\b"
                           r"|\b(?:is|are|'s) (?:still |well |comfortably )?(?:within|inside|under|less than|fewer than)\b", re.I)
 _CIRCUMSTANCE = re.compile(r"^\W*(?:(?:so|and|but|because|since|as)\s+)?(?:(?:even|still|only|already|now)\s+)?(?:at|with|after only|after just)\s+\$?\d", re.I)

@@ -79,10 +79,10 @@ from service.guardrails.conversational import (
     small_talk,
 )
 from service.guardrails.commitments import acts_in
-from service.guardrails.lists import list_item
+from service.guardrails.reading import (another_way, counted_words, denied_request, emoji_parts, invented_example, lead_in, said_again,
+                                        unasked_detail, unlisted, verdict)
 from service.guardrails.levels import (
     claim_negated,
-    covers,
     says_universally,
     scope_of,
 )
@@ -286,6 +286,7 @@ def check_claims(
     case_durations: Iterable[tuple[str, str]] = (),
     asked_amounts: Iterable[str] = (),
     case_details: Iterable[str] = (),
+    case_level: str | None = None,
 ) -> ClaimCheck:
     """Check each sentence. A sentence that is not conversational needs most of its content
     words in the cited sources (``loose_support(words) -> share``, at least 0.6); each of its
@@ -304,10 +305,13 @@ def check_claims(
     ``case_durations``: (value, unit) of the durations the customer stated ("ordered 3 days ago"); a
     commitment made without a condition to an action a source grants only past a threshold the
     customer's duration does not meet ("I've placed a replacement order" where the source says
-    "a week or longer") is refused, though the reply does not repeat the figure."""
+    "a week or longer") is refused, though the reply does not repeat the figure.
+    ``case_level``: the one level the customer gave; a rule's figure said again with "the" in a
+    verdict on their case ("your jacket is past the six months") is the rule of their level."""
     check = ClaimCheck([], [])
     reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts), customer_words,
-                   durations=tuple(case_durations), asked_amounts=frozenset(asked_amounts), details=tuple(case_details))
+                   durations=tuple(case_durations), asked_amounts=frozenset(asked_amounts), details=tuple(case_details),
+                   level=case_level)
     verdicts: list[str] = []
     asking = False
     # read as the forbidden patterns read it: NFKC, format characters out, look-alike letters folded
@@ -318,30 +322,21 @@ def check_claims(
         # are parts of the question.
         if item and asking and _excused(sentence[item.end():]) and not FUTURE.search(sentence):
             continue
+        why = denied_request(sentence, reply.sources) if ASKING.search(sentence) else None  # "send me the new card number"
+        if why:
+            check.findings.append(ClaimFinding(sentence, why))
+            continue
         if _LIST_MARKER.fullmatch(sentence) or is_conversational(sentence):
             asking = asking if item else sentence.rstrip().endswith((":", "?"))
             continue
         asking = asking and bool(item)
-        if _verdict(sentence):
+        if verdict(sentence):
             verdicts.append(sentence)
             continue
-        reply.check(sentence)
+        reply.check_parts(sentence)
     for sentence in verdicts if not reply.said else ():
         reply.check(sentence)
     return check
-
-
-def _verdict(sentence: str) -> bool:
-    """A short verbless exclamation giving a verdict on the customer's case, with no fact, level
-    or commitment word of its own ("Not too late at all, Dana!", "Good news, it's still in time.")."""
-    s = sentence.strip().strip("\"'")
-    s = _VERDICT_SUBJECT.sub("", VOCATIVE.sub("", INTERJECTION.sub("", s) or s))
-    t = prepare(s)
-    return (verbless_exclamation(s[:-1] + "!" if s.endswith(".") else s, verdict=True) and not facts_of(t) and scope_of(s) is None
-            and not COMMITMENT_WORD.search(t))
-
-
-_VERDICT_SUBJECT = re.compile(r"^(?:it'?s|it is|you'?re|you are|that'?s|that is)\s+(?=\w)", re.I)
 
 
 _ADVICE = re.compile(r"\b(?:it'?s|it is|it'?d be|it would be) (?:always )?(?:a )?(?:good|great|smart|wise|sensible|best|worth) (?:idea )?(?:to )?"
@@ -354,8 +349,6 @@ _ARITHMETIC = re.compile(r"\b(?:difference|total|sum|gap|comes? to|works? out|ad
 """A clause working a figure out ("the difference is $5"): the customer's figures worked out are their case."""
 _QUALIFIER = "whatever whichever regardless matter good news"
 """With level words only, the words of a clause that says its neighbour of everyone ("whatever your membership level")."""
-_RECEIPT_OR = re.compile(r"\bor\b[^.;]{0,60}\breceipt|\breceipt\b[^.;]{0,20}\bor\b", re.I)
-"""A rule that makes the receipt one way among others ("within 90 days, or ... the receipt, or ...")."""
 
 
 def _loose_text(sentence: str, exempt: set[str] | frozenset[str] = frozenset(), theirs: "callable" = lambda clause, t: False) -> str:  # type: ignore[valid-type]
@@ -368,7 +361,9 @@ def _loose_text(sentence: str, exempt: set[str] | frozenset[str] = frozenset(), 
     spans = clause_spans(t)
     if len(spans) < 2:
         return t
-    kept = [t[a:b] for a, b in spans if (len(t[a:b].split()) < 2 or not is_conversational(t[a:b]))
+    # a request for the customer's details ("Reply with your account email, or your PIN if ...") is
+    # kept: what it asks for is what the alternatives after it are weighed with (ninth round)
+    kept = [t[a:b] for a, b in spans if (len(t[a:b].split()) < 2 or ASKING.search(t[a:b]) or not is_conversational(t[a:b]))
             and not _judges_their_figure(t, a, b, exempt) and not theirs(t[a:b], t)]
     return " ".join(kept) if kept else t
 
@@ -397,6 +392,8 @@ class _Reply:
     durations: tuple[tuple[str, str], ...] = ()
     asked_amounts: frozenset[str] = frozenset()
     details: tuple[str, ...] = ()
+    level: str | None = None
+    """The one level the customer gave, if any."""
     said: dict[str, frozenset[str] | None] = field(default_factory=dict)
     _sources: Sources | None = None
     _given: frozenset[str] | None = None
@@ -407,11 +404,29 @@ class _Reply:
             self._sources = Sources(self.passages, self.content_words)
         return self._sources
 
+    def check_parts(self, sentence: str) -> None:
+        """Check ``sentence``; when it fails as written but an emoji ends a sentence inside it ("Love that idea 🧵
+        Name stitching ..."), its parts are read as sentences, friendly ones left out (:func:`~service.guardrails.reading.emoji_parts`)."""
+        marks = (len(self.out.findings), len(self.out.supports), dict(self.said))
+        self.check(sentence)
+        parts = emoji_parts(sentence) if len(self.out.findings) > marks[0] else [sentence]
+        if len(parts) > 1:
+            del self.out.findings[marks[0]:], self.out.supports[marks[1]:]
+            self.said = marks[2]
+            for part in parts:
+                if not is_conversational(part):
+                    self.check(part)
+
     def check(self, sentence: str) -> None:
         # "ninety-nine dollars" is a number, not three words; the customer's address said back is theirs
         loose = sentence
-        for d in self.details:
+        counted = counted_words(sentence, self.asked, self.content_words)  # "Jessamine is nine letters, so it fits"
+        for d in [*self.details, *(c for c, _, _ in counted)]:
             loose = loose.replace(d, " ")
+        for c, _, why in counted:
+            if why:
+                return self.out.findings.append(ClaimFinding(sentence, why))
+            sentence = sentence.replace(c, " ")  # their word's count is no claim
         words = self.content_words(prepare(_loose_text(loose, self.exempt, self._their_words)))
         # in a clause judging their case, the customer's own words are their situation ("a blouse bought last week")
         theirs = words & frozenset().union(*(self.content_words(c) & self.asked for c in _verdict_clauses(prepare(sentence)))) if self.asked else frozenset()
@@ -422,12 +437,18 @@ class _Reply:
             if share < 0.6:
                 self.out.findings.append(ClaimFinding(sentence, f"not supported by the cited sources (support {share:.2f})"))
                 return
+        why = unasked_detail(sentence, clause_spans(sentence), self.content_words, self.loose_support) or invented_example(sentence, self.passages, self.asked)
+        if why:
+            self.out.findings.append(ClaimFinding(sentence, why))
+            return
         text = prepare(sentence)
         why = denied_exception(text, self.sources)
         if why:
             self.out.findings.append(ClaimFinding(sentence, why))
             return
-        sentence_facts = [self._referred(f, text) for f in asserted_facts(text, facts_of(text, acts="claim"))]
+        raw = asserted_facts(text, facts_of(text, acts="claim"))
+        sentence_facts = [self._referred(f, text) for f in raw]
+        referred = {f.start for f, r in zip(sentence_facts, raw, strict=True) if f.scope != r.scope}
         why = unmet_commitment(text, [f.value for f in sentence_facts], self.durations, self.passages, self.content_words)
         if why:
             self.out.findings.append(ClaimFinding(sentence, why))
@@ -441,7 +462,7 @@ class _Reply:
             # A clause that only says the customer's duration in another unit ("..., and three weeks
             # is 21 days") states nothing of the level named before it.
             local = [] if self._converted(clause) else [
-                f for f in mine if not self._repeated(f, about, text, clause) and not self._another_way(f, sentence_facts)
+                f for f in mine if not self._repeated(f, about, text, clause) and not another_way(f, sentence_facts, self.passages) and not said_again(f, sentence_facts, clause, text[:start], self.content_words)
                 and not converts(f.value, f.qual, clause, self.durations)
                 and not self._their_amount(f, mine, scope, about, clause, text)]
             # The customer's figure judged as meeting a rule it does not meet ("it's been 4 days, so
@@ -454,14 +475,19 @@ class _Reply:
                 self.out.findings.append(ClaimFinding(clause, why))
                 continue
             if not local and scope is None:
-                why = self._contradicted(clause, local) or self._unlisted(clause, spans, text)
+                why = self._contradicted(clause, local) or unlisted(clause, spans, text, self.content_words, self.loose_support)
                 if why:
                     self.out.findings.append(ClaimFinding(clause, why))
                 continue
-            cwords = self.content_words(clause)
+            # a denial for a level is read with the condition it follows ("If the code isn't valid, we can't
+            # replace it for guests")
+            lead = lead_in(text, spans, i, condition=not local and scope is not None and claim_negated(text, start, end) is True)
+            cwords = self.content_words(clause) | (self.content_words(lead) if lead else frozenset())
             earlier = [f for f in sentence_facts if f.start < start]  # "6 weeks is about 42 days, so the shorts are past the 30 days"
             if about and any(f.value in self.exempt and f not in local for f in mine) or (
-                    about and scope is None and any(f.value in self.exempt or converts(f.value, f.qual, text[:start], self.durations) for f in earlier)):
+                    about and scope is None and any(f.value in self.exempt or converts(f.value, f.qual, text[:start], self.durations) for f in earlier)) or (
+                    about and scope is None and local and all(f.start in referred and (self.level is None or f.scope is None or self.level in f.scope) for f in local)):
+                # ("your jacket is past the six months": the rule's figure said before, of its level; ninth round)
                 # "5 weeks is past the 30 days": the customer's figure set against the rule's, whose
                 # figure must be the source's; the clause's other words are the comparison.
                 cwords = frozenset()
@@ -485,33 +511,6 @@ class _Reply:
     def _contradicted(self, clause: str, local: list[Fact]) -> str | None:
         """A capability the sources deny, or a figure of another label (:mod:`~service.guardrails.contradictions`)."""
         return denied_capability(clause, self.sources) or mislabelled(clause, [f.value for f in local if f.value[:1].isdigit()], self.sources)
-
-    def _unlisted(self, clause: str, spans: list[tuple[int, int]], text: str) -> str | None:
-        """An item of a list of three or more ("a gift card, a paper check, the card on file, or
-        your Apple Pay wallet") whose words the cited sources mostly do not give, where at least
-        two other items are given: an option added to a true list. The sentence's share of
-        supported words hides it; the item is judged alone."""
-        item = list_item(clause)
-        if item is None or len(spans) < 3:
-            return None
-        words = self.content_words(item)
-        if len(words) < 2 or self.loose_support(words) >= 0.5:
-            return None
-        others = [w for a, b in spans if text[a:b] != clause for it in [list_item(text[a:b])] if it for w in [self.content_words(it)] if w]
-        if sum(self.loose_support(w) >= 0.5 for w in others) < 2:
-            return None
-        return "a list item the cited sources do not give"
-
-    def _another_way(self, f: Fact, sentence_facts: list[Fact]) -> bool:
-        """"No receipt needed" said of a level whose rule makes the receipt one way among others
-        ("within the last 90 days, or the customer has the receipt, or ..."), in a sentence that
-        states another of those ways: the receipt is not needed because that way holds."""
-        if f.value != "no-receipt" or f.scope is None:
-            return False
-        others = [o for o in sentence_facts if o.value[:1].isdigit()]
-        return any(_RECEIPT_OR.search(p.text) and any(_same_fact(x, o) and x.scope is not None and covers(x.scope, f.scope)
-                                                       for x in p.facts() for o in others)
-                   for p in self.passages if not p.parts)
 
     def _their_words(self, clause: str, sentence: str) -> bool:
         """A clause the loose word check leaves out: it states only the customer's amounts, or it
@@ -575,8 +574,8 @@ class _Reply:
         worked = worked_amounts(self.case, stated)
         if f.value in self.case:
             # their own amount, in a clause about them or one that works a sum out of it ("$18 for
-            # the socks comes to $63")
-            return about or addresses_customer(clause) or any(x.value in worked and x.start != f.start and text[x.start:x.start + 1] in "$€£"
+            # the socks comes to $63", "the difference between the $198 billed and ...": ninth round)
+            return about or addresses_customer(clause) or _ARITHMETIC.search(clause) is not None or any(x.value in worked and x.start != f.start and text[x.start:x.start + 1] in "$€£"
                                                               for x in mine)
         return (about or addresses_customer(clause)) and f.value in worked
 

@@ -94,6 +94,35 @@ def denied_to_level(sentence: str, passages: Iterable, level: str | None) -> str
     return None
 
 
+_QUALIFIES = re.compile(r"\b(?:covers? (?:it|them|that|this|you|the (?:item|return|order))|qualif(?:y|ies) (?:it|them|you|the)|(?:is|are|'s) enough|counts|"
+                        r"means (?:you|it|they) (?:can|qualif))\b", re.I)
+"""A condition of the customer's case said to qualify them ("the sealed packaging covers it", "your receipt is enough")."""
+_ASIDE = re.compile(r"\([^()]*\)")
+_CLAUSE_END = re.compile(r"[,;]|\b(?:but|so|and)\b", re.I)
+
+
+def condition_denied_to_level(sentence: str, passages: Iterable, level: str | None, words) -> str | None:
+    """A condition of the customer's case said to qualify them ("the original packaging covers it")
+    for a level whose own passage says that condition does not ("Original packaging alone does not
+    qualify a guest return"): the level the sentence names, else the customer's (ninth round)."""
+    about = _about(sentence, level)
+    if not about or not _QUALIFIES.search(sentence):
+        return None
+    passages = list(passages)
+    for clause in _CLAUSE_END.split(prepare(sentence)):
+        if not _QUALIFIES.search(clause) or NEGATION.search(clause):
+            continue
+        said = words(_QUALIFIES.sub(" ", clause))
+        for p in passages:
+            scope = scope_of(p.text)
+            if not said or scope is None or scope == ALL_LEVELS or not about <= scope:
+                continue
+            for part in _denials(_ASIDE.sub(" ", prepare(p.text)), about):  # "Guests (no membership): ..." denies nothing
+                if said & words(part):
+                    return f"{p.source} says this does not qualify {', '.join(sorted(about))}: {part.strip()[:80]!r}"
+    return None
+
+
 def _denials(t: str, about: frozenset[str]) -> list[str]:
     """The parts of ``t`` said of the levels ``about`` that deny in their main clause ("the fee
     stays; the agent cannot remove it"), not in a condition ("if your order hasn't shipped yet, we
@@ -146,7 +175,8 @@ def level_findings(sentences: Iterable[str], passages: Iterable, level: str | No
     passages = list(passages)
     out = []
     for s in map(clean, sentences):
-        finding = (denied_to_level(s, passages, level) or always_for_conditional_level(s, passages)
+        finding = (denied_to_level(s, passages, level) or condition_denied_to_level(s, passages, level, words)
+                   or always_for_conditional_level(s, passages)
                    or universal_beyond_levels(s, passages, words) or done_before_the_check(s, passages, level))
         if finding:
             out.append(f"{finding}: {s.strip()!r}")

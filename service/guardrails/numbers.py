@@ -22,6 +22,18 @@ _NUMWORD = re.compile(
 characters", "two full weeks"); compound numbers are one number, never "seventy" and a stray "$5"."""
 
 
+_SMALL = {**{w: n for w, n in _UNITS.items() if n > 1}, **_TEENS}
+_OF_TOTAL = re.compile(r"\b(?P<part>" + "|".join(_SMALL) + r"|\d{1,2})(?P<of>\s+(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+)?)"
+                       r"(?P<whole>" + "|".join({**_UNITS, **_TEENS}) + r"|\d{1,2})\b", re.I)
+"""A part of a total in words ("three of seven items", "two out of the four"): numbers like "3 of 7",
+as a source writes them, with or without a unit after them (ninth round)."""
+
+
+def _of_total(m: re.Match[str]) -> str:
+    part, whole = m.group("part"), m.group("whole")
+    return (part if part.isdigit() else str(_SMALL[part.lower()])) + m.group("of") + (whole if whole.isdigit() else str({**_UNITS, **_TEENS}[whole.lower()]))
+
+
 def _number_word(m: re.Match[str]) -> str:
     if m.group("hund"):
         return "100"
@@ -106,6 +118,7 @@ def prepare(text: str) -> str:
     """Number words as digits ("twenty dollars" -> "$20"), Markdown emphasis removed."""
     t = _DATE_WORDS.sub(_date_words, text)
     t = _NUMWORD.sub(_number_word, t)
+    t = _OF_TOTAL.sub(_of_total, t)
     t = _A_FULL.sub(r"1 \1", t)
     t = _CLOCK.sub(lambda m: f"{m.group('prep')} {_HOUR_WORDS[m.group('word').lower()] if m.group('word') else int(m.group('digit'))}:00", t)
     t = _NOON.sub(lambda m: "12:00 pm" if m.group(0).lower() == "noon" else "12:00 am", t)

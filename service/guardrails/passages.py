@@ -137,6 +137,8 @@ def _facts_of(text: str, default_scope: frozenset[str] | None, acts: str | None)
 # ---- passages ------------------------------------------------------------------------------
 
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
+_BARE_ITEM = re.compile(r"^[^\d:;.!?]{1,40}$")
+"""A list item that is only a name ("ZIP code", "full name (first and last)")."""
 _NEGATIVE_CELL = re.compile(r"^\s*(?:no|none|n/?a|-|—|–|✗|x|not (?:available|included))\s*$", re.I)
 
 
@@ -160,6 +162,7 @@ def _split_passages(text: str, source: str, context: str) -> tuple[Passage, ...]
 def _split(text: str, source: str, context: str) -> list[Passage]:
     out: list[Passage] = []
     header: list[str] | None = None
+    parents: list[tuple[int, str, list[Passage]]] = []
     for line in text.splitlines():
         stripped = line.strip()
         if stripped.startswith("|") and stripped.endswith("|"):
@@ -180,12 +183,23 @@ def _split(text: str, source: str, context: str) -> list[Passage]:
         header = None
         body = _BULLET.sub("", stripped)
         bullet = body != stripped
+        # a nested bullet is read under the bullet it hangs from ("The code is genuinely not valid:"
+        # above "Guests: ... nothing we can do"): its parents' words count as its heading (ninth round)
+        indent = len(line) - len(line.lstrip())
+        parents = [x for x in parents if x[0] < indent] if bullet or not stripped else []
+        under = f"{context} {parents[-1][1]}" if bullet and parents else context
+        # and a bare item is part of its parent's list ("3 of these 4 details:" above "- ZIP code"); an item
+        # that says something of its own ("Gold members: ...") is not
+        for parent in parents[-1][2] if bullet and parents and _BARE_ITEM.match(body) and scope_of(body) is None else ():
+            parent.context += f" {body}"
         line_scope: frozenset[str] | None = None  # a bullet about Gold is about Gold to its end
         line: list[Passage] = []
         for s in sentences(body):
             own = scope_of(s)
             line_scope = own if bullet and own is not None and line_scope is None else line_scope
-            line.append(Passage(s, source, context, None if own is not None else line_scope))
+            line.append(Passage(s, source, under, None if own is not None else line_scope))
+        if bullet:
+            parents.append((indent, body, line))
         out += line
         out += _joined(line, whole=bullet)
     return out

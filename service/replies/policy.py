@@ -367,6 +367,7 @@ class PolicyChecker:
                 case_durations=customer_durations(evidence),
                 asked_amounts=customer_asked_amounts(evidence) if amounts else frozenset(),
                 case_details=[d for d in customer_details(evidence) if d in candidate.text],
+                case_level=evidence.remember("level", lambda: customer_level(" ".join(evidence.customer_texts))),
             )
             findings += [f"claim not supported: {f}" for f in result.findings]
             supports += result.supports
