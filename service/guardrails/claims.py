@@ -81,6 +81,7 @@ from service.guardrails.conversational import (
 from service.guardrails.commitments import acts_in
 from service.guardrails.lists import list_item
 from service.guardrails.levels import (
+    addressed_level,
     claim_negated,
     covers,
     says_universally,
@@ -398,6 +399,7 @@ class _Reply:
     asked_amounts: frozenset[str] = frozenset()
     details: tuple[str, ...] = ()
     said: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    addressed: frozenset[str] | None = None
     _sources: Sources | None = None
     _given: frozenset[str] | None = None
 
@@ -427,7 +429,10 @@ class _Reply:
         if why:
             self.out.findings.append(ClaimFinding(sentence, why))
             return
-        sentence_facts = [self._referred(f, text) for f in asserted_facts(text, facts_of(text, acts="claim"))]
+        # "As a Silver member, you ... You also get ...": the later sentence is said of the level the reply addressed
+        carried = self.addressed if scope_of(text) is None and addresses_customer(text) else None
+        sentence_facts = [self._referred(f, text) for f in asserted_facts(text, facts_of(text, carried, acts="claim"))]
+        self.addressed = addressed_level(text) or (None if scope_of(text) is not None else self.addressed)
         why = unmet_commitment(text, [f.value for f in sentence_facts], self.durations, self.passages, self.content_words)
         if why:
             self.out.findings.append(ClaimFinding(sentence, why))
