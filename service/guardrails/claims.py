@@ -63,33 +63,16 @@ from service.domain.text import sentences, stem
 from service.guardrails.case import (about_case, addresses_customer, broken_threshold, converts, misjudged, multiples, names_count, other_value,
                                      source_amounts, unmet_commitment, worked_amounts)
 from service.guardrails.contradictions import Sources, denied_capability, denied_exception, mislabelled
-from service.guardrails.conversational import (
-    ANYONE_FEELS, COMMITMENT_WORD, CONVERSATIONAL, EMPATHY_HEAD, FRIENDLY,
-    FUTURE,
-    HELP_WITH,
-    INTERJECTION,
-    NAME_ONLY,
-    NOUN_PHRASE,
-    ASKING,
-    VOCATIVE,
-    WISH,
-    CONTINUATION,
-    verbless_exclamation,
-    TOPIC,
-    small_talk,
-)
+from service.guardrails.conversational import (ANYONE_FEELS, ASKING, COMMITMENT_WORD, CONTINUATION, CONVERSATIONAL, EMPATHY_HEAD, FRIENDLY, FUTURE,
+                                                HELP_WITH, INTERJECTION, NAME_ONLY, NOUN_PHRASE, TOPIC, VOCATIVE, WISH, small_talk,
+                                                verbless_exclamation)
 from service.guardrails.commitments import acts_in
 from service.guardrails.lists import list_item
-from service.guardrails.levels import (
-    addressed_level,
-    claim_negated,
-    covers,
-    says_universally,
-    scope_of,
-)
+from service.guardrails.levels import addressed_level, claim_negated, covers, says_universally, scope_of
 from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
 from service.guardrails.passages import Fact, Passage, facts_of
+from service.guardrails.workings import FRAMING, Workings, plain
 from service.guardrails.support import antecedent_of, best_passage as _best_passage, same_fact as _same_fact
 
 _CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
@@ -309,6 +292,7 @@ def check_claims(
     check = ClaimCheck([], [])
     reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts), customer_words,
                    durations=tuple(case_durations), asked_amounts=frozenset(asked_amounts), details=tuple(case_details))
+    reply.workings = Workings(reply.case, reply.exempt, reply.asked, passages, reply.asked_amounts)
     verdicts: list[str] = []
     asking = False
     # read as the forbidden patterns read it: NFKC, format characters out, look-alike letters folded
@@ -400,6 +384,7 @@ class _Reply:
     details: tuple[str, ...] = ()
     said: dict[str, frozenset[str] | None] = field(default_factory=dict)
     addressed: frozenset[str] | None = None
+    workings: Workings = field(default_factory=Workings)
     _sources: Sources | None = None
     _given: frozenset[str] | None = None
 
@@ -414,7 +399,7 @@ class _Reply:
         loose = sentence
         for d in self.details:
             loose = loose.replace(d, " ")
-        words = self.content_words(prepare(_loose_text(loose, self.exempt, self._their_words)))
+        words = self.content_words(prepare(FRAMING.sub(" ", plain(_loose_text(loose, self.exempt, self._their_words)))))
         # in a clause judging their case, the customer's own words are their situation ("a blouse bought last week")
         theirs = words & frozenset().union(*(self.content_words(c) & self.asked for c in _verdict_clauses(prepare(sentence)))) if self.asked else frozenset()
         if words:
@@ -425,6 +410,7 @@ class _Reply:
                 self.out.findings.append(ClaimFinding(sentence, f"not supported by the cited sources (support {share:.2f})"))
                 return
         text = prepare(sentence)
+        self.workings.begin(text)
         why = denied_exception(text, self.sources)
         if why:
             self.out.findings.append(ClaimFinding(sentence, why))
@@ -440,15 +426,16 @@ class _Reply:
         spans = clause_spans(text)
         for i, (start, end) in enumerate(spans):
             clause = text[start:end]
-            scope = scope_of(ANYONE_FEELS.sub(" ", clause))  # "That would give anyone a fright" names no level
-            about = about_case(clause, text[start:], scope is not None)
+            own = scope_of(ANYONE_FEELS.sub(" ", clause))  # "That would give anyone a fright" names no level
+            scope, about = own or carried, about_case(clause, text[start:], own is not None)
             mine = [f for f in sentence_facts if start <= f.start < end]
             # A clause that only says the customer's duration in another unit ("..., and three weeks
             # is 21 days") states nothing of the level named before it.
             local = [] if self._converted(clause) else [
                 f for f in mine if not self._repeated(f, about, text, clause) and not self._another_way(f, sentence_facts)
                 and not converts(f.value, f.qual, clause, self.durations)
-                and not self._their_amount(f, mine, scope, about, clause, text)]
+                and not self._their_amount(f, mine, own, about, clause, text)
+                and not ((own is None or own == self.addressed) and self.workings.explains(f.value, f.qual, f.start, clause, text))]
             # The customer's figure judged as meeting a rule it does not meet ("it's been 4 days, so
             # you qualify for a replacement order" where the source says a week or longer).
             why = next(filter(None, (broken_threshold(f.value, f.qual, text, self.passages, self.content_words)
@@ -463,10 +450,10 @@ class _Reply:
                 if why:
                     self.out.findings.append(ClaimFinding(clause, why))
                 continue
-            cwords = self.content_words(clause)
+            cwords = self.content_words(plain(clause))
             earlier = [f for f in sentence_facts if f.start < start]  # "6 weeks is about 42 days, so the shorts are past the 30 days"
             if about and any(f.value in self.exempt and f not in local for f in mine) or (
-                    about and scope is None and any(f.value in self.exempt or converts(f.value, f.qual, text[:start], self.durations) for f in earlier)):
+                    about and own is None and any(f.value in self.exempt or converts(f.value, f.qual, text[:start], self.durations) for f in earlier)):
                 # "5 weeks is past the 30 days": the customer's figure set against the rule's, whose
                 # figure must be the source's; the clause's other words are the comparison.
                 cwords = frozenset()
