@@ -36,7 +36,7 @@ another level by a passage naming no level.
 The customer's own figures and details may be repeated about their case, never turned into a
 rule (:mod:`service.guardrails.case`); a figure said again with "the" ("the $20 charge") is the
 one said before. The customer's amounts, and their sums and differences with each other or with a
-source's amounts, are their case too ("your $60 refund plus the $25 belt makes $85"). An item of a
+source's amounts, are their case too ("your $60 refund plus the $25 belt makes $85"), and so are the figures a reply works out in front of them where the working holds (a total, a half, a conversion: :mod:`service.guardrails.workings`). An item of a
 list that no cited source gives, beside items they do, is refused (the list check, :mod:`service.guardrails.lists`). Claims built from a passage's own words that say the opposite of it (an
 exception denied, a capability denied, a figure of another label of a list) are refused
 (:mod:`service.guardrails.contradictions`). Advice is judged without its frame ("it's a good idea
