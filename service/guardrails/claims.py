@@ -36,7 +36,7 @@ another level by a passage naming no level.
 The customer's own figures and details may be repeated about their case, never turned into a
 rule (:mod:`service.guardrails.case`); a figure said again with "the" ("the $20 charge") is the
 one said before. The customer's amounts, and their sums and differences with each other or with a
-source's amounts, are their case too ("your $60 refund plus the $25 belt makes $85"). An item of a
+source's amounts, are their case too ("your $60 refund plus the $25 belt makes $85"), and so are the figures a reply works out in front of them where the working holds (a total, a half, a conversion: :mod:`service.guardrails.workings`). An item of a
 list that no cited source gives, beside items they do, is refused (the list check, :mod:`service.guardrails.lists`). Claims built from a passage's own words that say the opposite of it (an
 exception denied, a capability denied, a figure of another label of a list) are refused
 (:mod:`service.guardrails.contradictions`). Advice is judged without its frame ("it's a good idea
@@ -63,32 +63,18 @@ from service.domain.text import sentences, stem
 from service.guardrails.case import (about_case, addresses_customer, broken_threshold, converts, misjudged, multiples, names_count, other_value,
                                      source_amounts, unmet_commitment, worked_amounts)
 from service.guardrails.contradictions import Sources, denied_capability, denied_exception, mislabelled
-from service.guardrails.conversational import (
-    ANYONE_FEELS, COMMITMENT_WORD, CONVERSATIONAL, EMPATHY_HEAD, FRIENDLY,
-    FUTURE,
-    HELP_WITH,
-    INTERJECTION,
-    NAME_ONLY,
-    NOUN_PHRASE,
-    ASKING,
-    VOCATIVE,
-    WISH,
-    CONTINUATION,
-    verbless_exclamation,
-    TOPIC,
-    small_talk,
-)
+from service.guardrails.conversational import (ANYONE_FEELS, ASKING, COMMITMENT_WORD, CONTINUATION, CONVERSATIONAL, EMPATHY_HEAD, FRIENDLY, FUTURE,
+                                                HELP_WITH, INTERJECTION, NAME_ONLY, NOUN_PHRASE, TOPIC, VOCATIVE, WISH, small_talk,
+                                                verbless_exclamation)
 from service.guardrails.commitments import acts_in
 from service.guardrails.reading import (another_way, counted_words, denied_request, emoji_parts, invented_example, lead_in, said_again,
                                         unasked_detail, unlisted, verdict)
-from service.guardrails.levels import (
-    claim_negated,
-    says_universally,
-    scope_of,
-)
+from service.guardrails.lists import list_item
+from service.guardrails.levels import addressed_level, claim_negated, covers, says_universally, scope_of
 from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
 from service.guardrails.passages import Fact, Passage, facts_of
+from service.guardrails.workings import FRAMING, Workings, plain
 from service.guardrails.support import antecedent_of, best_passage as _best_passage, same_fact as _same_fact
 
 _CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
@@ -312,6 +298,7 @@ def check_claims(
     reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts), customer_words,
                    durations=tuple(case_durations), asked_amounts=frozenset(asked_amounts), details=tuple(case_details),
                    level=case_level)
+    reply.workings = Workings(reply.case, reply.exempt, reply.asked, passages, reply.asked_amounts)
     verdicts: list[str] = []
     asking = False
     # read as the forbidden patterns read it: NFKC, format characters out, look-alike letters folded
@@ -395,6 +382,8 @@ class _Reply:
     level: str | None = None
     """The one level the customer gave, if any."""
     said: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    addressed: frozenset[str] | None = None
+    workings: Workings = field(default_factory=Workings)
     _sources: Sources | None = None
     _given: frozenset[str] | None = None
 
@@ -427,7 +416,7 @@ class _Reply:
             if why:
                 return self.out.findings.append(ClaimFinding(sentence, why))
             sentence = sentence.replace(c, " ")  # their word's count is no claim
-        words = self.content_words(prepare(_loose_text(loose, self.exempt, self._their_words)))
+        words = self.content_words(prepare(FRAMING.sub(" ", plain(_loose_text(loose, self.exempt, self._their_words)))))
         # in a clause judging their case, the customer's own words are their situation ("a blouse bought last week")
         theirs = words & frozenset().union(*(self.content_words(c) & self.asked for c in _verdict_clauses(prepare(sentence)))) if self.asked else frozenset()
         if words:
@@ -442,13 +431,17 @@ class _Reply:
             self.out.findings.append(ClaimFinding(sentence, why))
             return
         text = prepare(sentence)
+        self.workings.begin(text)
         why = denied_exception(text, self.sources)
         if why:
             self.out.findings.append(ClaimFinding(sentence, why))
             return
-        raw = asserted_facts(text, facts_of(text, acts="claim"))
+        # "As a Silver member, you ... You also get ...": the later sentence is said of the level the reply addressed
+        carried = self.addressed if scope_of(text) is None and addresses_customer(text) else None
+        raw = asserted_facts(text, facts_of(text, carried, acts="claim"))
         sentence_facts = [self._referred(f, text) for f in raw]
         referred = {f.start for f, r in zip(sentence_facts, raw, strict=True) if f.scope != r.scope}
+        self.addressed = addressed_level(text) or (None if scope_of(text) is not None else self.addressed)
         why = unmet_commitment(text, [f.value for f in sentence_facts], self.durations, self.passages, self.content_words)
         if why:
             self.out.findings.append(ClaimFinding(sentence, why))
@@ -456,15 +449,16 @@ class _Reply:
         spans = clause_spans(text)
         for i, (start, end) in enumerate(spans):
             clause = text[start:end]
-            scope = scope_of(ANYONE_FEELS.sub(" ", clause))  # "That would give anyone a fright" names no level
-            about = about_case(clause, text[start:], scope is not None)
+            own = scope_of(ANYONE_FEELS.sub(" ", clause))  # "That would give anyone a fright" names no level
+            scope, about = own or carried, about_case(clause, text[start:], own is not None)
             mine = [f for f in sentence_facts if start <= f.start < end]
             # A clause that only says the customer's duration in another unit ("..., and three weeks
             # is 21 days") states nothing of the level named before it.
             local = [] if self._converted(clause) else [
                 f for f in mine if not self._repeated(f, about, text, clause) and not another_way(f, sentence_facts, self.passages) and not said_again(f, sentence_facts, clause, text[:start], self.content_words)
                 and not converts(f.value, f.qual, clause, self.durations)
-                and not self._their_amount(f, mine, scope, about, clause, text)]
+                and not self._their_amount(f, mine, own, about, clause, text)
+                and not ((own is None or own == self.addressed) and self.workings.explains(f.value, f.qual, f.start, clause, text))]
             # The customer's figure judged as meeting a rule it does not meet ("it's been 4 days, so
             # you qualify for a replacement order" where the source says a week or longer).
             why = next(filter(None, (broken_threshold(f.value, f.qual, text, self.passages, self.content_words)
@@ -482,11 +476,11 @@ class _Reply:
             # a denial for a level is read with the condition it follows ("If the code isn't valid, we can't
             # replace it for guests")
             lead = lead_in(text, spans, i, condition=not local and scope is not None and claim_negated(text, start, end) is True)
-            cwords = self.content_words(clause) | (self.content_words(lead) if lead else frozenset())
+            cwords = self.content_words(plain(clause)) | (self.content_words(plain(lead)) if lead else frozenset())
             earlier = [f for f in sentence_facts if f.start < start]  # "6 weeks is about 42 days, so the shorts are past the 30 days"
             if about and any(f.value in self.exempt and f not in local for f in mine) or (
-                    about and scope is None and any(f.value in self.exempt or converts(f.value, f.qual, text[:start], self.durations) for f in earlier)) or (
-                    about and scope is None and local and all(f.start in referred and (self.level is None or f.scope is None or self.level in f.scope) for f in local)):
+                    about and own is None and any(f.value in self.exempt or converts(f.value, f.qual, text[:start], self.durations) for f in earlier)) or (
+                    about and own is None and local and all(f.start in referred and (self.level is None or f.scope is None or self.level in f.scope) for f in local)):
                 # ("your jacket is past the six months": the rule's figure said before, of its level; ninth round)
                 # "5 weeks is past the 30 days": the customer's figure set against the rule's, whose
                 # figure must be the source's; the clause's other words are the comparison.

@@ -16,7 +16,7 @@ _GOOD_NEWS = r"exciting|lovely|wonderful|amazing|fantastic|brilliant|sweet|thoug
 _HOPE = r"(?:i |we )?(?:really |do |truly |sincerely )?(?:hope|hopefully),? (?:that )?(?:you|your|the|this|that|it|they|he|she|everything|things)\b"
 """A wish for the customer ("I hope your dad has a wonderful birthday", "Hopefully the boots keep
 you warm"): a fact or a commitment word ("I hope you get your refund") still makes it a claim."""
-_REASSURANCE = (r"(?:(?:it|that|this) )?happens(?: to (?:the best of us|everyone|all of us|us all))?|these things happen|(?:(?:it'?s|that'?s) )?(?:an )?"
+_REASSURANCE = (r"(?:(?:it|that|this) )?(?:(?:can|could|really|honestly|totally) )?happens?(?: to (?:the best of us|everyone|everybody|anyone|anybody|all of us|us all))?|these things happen|(?:(?:it'?s|that'?s) )?(?:an )?"
                 r"(?:easy|common|understandable) (?:mistake|slip)(?: to make)?|no harm done|you'?re (?:not alone|in good company)|"
                 r"we'?ve all been there|(?:please )?don'?t worry(?: about (?:it|that))?|no need to (?:worry|apologi[sz]e)|not a problem|"
                 r"(?:mistakes|accidents|mix-ups|slip-ups|these things|things like (?:this|that)|it) happen|easy fix|"
@@ -54,6 +54,10 @@ CONVERSATIONAL = re.compile(
     r"happy (?:early |belated )?(?:shopping|holidays|birthday|anniversary|new year|travels|wearing|hiking|running))\b.{0,40}"
         # list lead-ins: "Here are a few things to try:"
     r"|here(?: are|'s| is) (?:a (?:few|couple(?: of)?)|some|what|the|how)\b.{0,60}:|here'?s what (?:i found|i can see|to do|you need)[.:]|(?:try|follow) (?:these|the following)\b.{0,40}:"
+    # a summary announced: "Here's the short version, Amara.", "Let me walk you through it."
+    r"|(?:so,? |ok(?:ay)?,? )?here(?:'s| is) (?:the |a )?(?:short|quick|brief|simple|basic|full|whole) (?:version|answer|summary|rundown|overview|run-?through|picture)"
+    r"(?: of (?:it|how (?:it|this|that) works))?[.!:]?|here(?:'s| is) how (?:it|this|that) works[.!:]?"
+    r"|let me (?:walk|take|talk) you through (?:it|this|that|how (?:it|this|that) works)[.!:]?|let me explain(?: how (?:it|this|that) works)?[.!:]?"
     r"|(?:a few|some) (?:things|steps|tips|options)\b.{0,40}:|let'?s (?:try|go through|look at) (?:a (?:few|couple(?: of)?)|some) (?:things|steps|fixes|options)\b[.:]?"
     # sign-offs: "Best,", "Cheers, Northwind Support"
     r"|(?:best|cheers|all the best|take care|warmly|talk soon)(?:[,!.].{0,50})?"
@@ -63,8 +67,12 @@ CONVERSATIONAL = re.compile(
     re.I,
 )
 ANYONE_FEELS = re.compile(r"\b(?:would|'d|will|'ll|must|can|could|might)\s+(?:give|make|worry|scare|upset|frustrate|confuse|annoy|throw|surprise|rattle|startle|"
-                          r"alarm|panic|stress|drive|catch)\w*\s+(?:anyone|anybody|everyone|everybody|most people)\b", re.I)
-"""A feeling said of anyone ("That would give anyone a fright", "It'd confuse anybody"): no level is meant."""
+                          r"alarm|panic|stress|drive|catch)\w*\s+(?:anyone|anybody|everyone|everybody|most people)\b"
+                          # a slip said of anyone: "that happens to everyone", "it could happen to anybody"
+                          r"|\b(?:it|that|this|which)\s+(?:(?:can|could|does|really|honestly|totally)\s+)?happen(?:s|ed)?\s+to\s+"
+                          r"(?:anyone|anybody|everyone|everybody|all of us|us all)\b", re.I)
+"""A feeling or a slip said of anyone ("That would give anyone a fright", "It'd confuse anybody", "that
+happens to everyone"): no level is meant."""
 FRIENDLY = re.compile(
     # the customer's news and feelings: "That's so exciting, ...", "That sounds like a lovely trip!", "That must be so frustrating."
     r"^(?:(?:that|this|it) must (?:be|have been) (?:so |really |very |such )?(?:" + _FEELING + r")\b.{0,40}"
@@ -88,7 +96,9 @@ INTERJECTION = re.compile(
     # "How exciting, congratulations ...", "What a week, I'm sorry ..."
     r"(?:how|so) (?:very |really )?(?:exciting|lovely|wonderful|fun|nice|cool|sweet|kind|thoughtful|brilliant|amazing|fantastic|special|"
     r"great|awesome|lucky|annoying|frustrating|awful|stressful|horrible|maddening)|"
-    r"what (?:an? )?(?:[\w'-]+ )?(?:news|idea|gift|present|surprise|treat|shame|pain|week|day|hassle|nuisance|mix-up|mess|journey))\s*[,!.]\s+(?=\S)"
+    r"what (?:an? )?(?:[\w'-]+ )?(?:news|idea|gift|present|surprise|treat|shame|pain|week|day|hassle|nuisance|mix-up|mess|journey))\s*[,!.]\s+"
+    # the customer's name after it: "No problem, Hollis, that happens to everyone."
+    r"(?:(?!(?:Gold|Silver|Bronze|Guests?|Members?)\b)(?-i:[A-Z][a-z'-]+),\s+)?(?=\S)"
     # a bare apology: "Sorry, sale items are final." states what follows it (a turn, "Sorry, but ...", is judged as a turn)
     r"|^(?:(?:i'?m|i am|we'?re|we are) )?(?:so |very |really |truly |terribly )?sorry(?: about that)?(?:,\s*(?-i:[A-Z][a-z'-]+))?\s*[,!.]\s+"
     r"(?=\S)(?!(?:but|however|though|yet)\b)", re.I)

@@ -28,7 +28,10 @@ _LEVEL_TOKEN = re.compile(
     re.I,
 )
 _SEGMENT_BREAK = re.compile(r"[;.!?](?=\s|$)|,\s*(?:and|but|while|whereas|so|though)\b|\s(?:but|whereas|while)\s", re.I)
-SUBORDINATE = re.compile(r"\b(?:when|whenever|if|unless|because|since|once|even though|although|though|as long as|whether)\b[^,;:.]*", re.I)
+SUBORDINATE = re.compile(r"\b(?:when|whenever|if|unless|because|since|once|even though|although|though|as long as|whether)\b\s*[^\s,;:.]*[^,;:.]*?"
+                         # it ends at the comma, or where the main clause's subject comes without one ("since it has shipped we can't add it")
+                         r"(?=[,;:.]|$|\s(?:we|i|you|they)(?:'ll|'re|'ve|'d|\s+(?:can|can'?t|cannot|could(?:n'?t)?|won'?t|will|would(?:n'?t)?|"
+                         r"are(?:n'?t)?|do(?:n'?t)?|should(?:n'?t)?|must|may|might|need|have(?:n'?t)?|am|'m)\b))", re.I)
 _WORDY = re.compile(r"[a-z]{2,}", re.I)
 
 
@@ -127,3 +130,16 @@ def covers(source: frozenset[str] | None, claim: frozenset[str] | None) -> bool:
     if claim is None:
         return False  # the source limits it to some levels; the claim states it for everyone
     return claim <= source
+
+
+_ADDRESSED = re.compile(r"\b(?:as an?|you'?re an?|you are an?|since you'?re an?|because you'?re an?|for an?)\s+(?P<a>gold|silver|bronze)(?: member| level member)?\b"
+                        r"|\bas a guest\b|\b(?P<b>gold|silver|bronze) members? like you(?:rself)?\b|\byour (?P<c>gold|silver|bronze) (?:membership|level|status)\b", re.I)
+"""The customer addressed as a level ("As a Silver member, you ...", "your Gold membership")."""
+
+
+def addressed_level(text: str) -> frozenset[str] | None:
+    """The one level ``text`` addresses the customer as ("As a Silver member, Eudora, you can ..."), else None.
+    A later sentence of the reply that speaks to the customer ("You also get ...") and names no
+    level of its own is said of that level (issue 13, ninth round)."""
+    found = {(m.group("a") or m.group("b") or m.group("c") or "guest").lower() for m in _ADDRESSED.finditer(prepare(text))}
+    return frozenset(found) if len(found) == 1 else None

@@ -10,6 +10,9 @@ _LIST_ITEM = re.compile(r"^\s*(?:(?:and|or|plus)\s+)?(?:(?:a|an|the|your|our|the
 """A clause that may be an item of a list: a short phrase with no punctuation of its own."""
 _VERBISH = re.compile(r"\b(?:i|we|you|it|they|is|are|was|were|be|can|could|will|would|should|may|might|must|has|have|had|do|does|did|suits?|gone|"
                       r"here|there|news|if|so|whichever|whatever)\b|'(?:s|ll|re|ve|d|m)\b", re.I)
+_PURPOSE = re.compile(r"^\s*(?:(?:and|so)\s+)?(?:in order\s+)?to\s+(?!(?:a|an|the|your|our|their|my|any|some|store|account)\b)[a-z]+", re.I)
+"""A purpose said before advice ("To keep them looking good afterwards, wash them ..."): a
+phrase with a verb of its own, not an item."""
 _IF_YOU = re.compile(r"\s+(?:if|whichever|whatever)\s+(?:you|that|it)\b.*$", re.I)
 
 
@@ -17,4 +20,4 @@ def list_item(clause: str) -> str | None:
     """The clause as a list item ("or your Apple Pay wallet if you prefer" is "your Apple Pay
     wallet"): a short noun phrase with no verb; None if it is not one."""
     t = _IF_YOU.sub("", clause.strip())
-    return t if _LIST_ITEM.match(t) and not _VERBISH.search(t) else None
+    return t if _LIST_ITEM.match(t) and not _VERBISH.search(t) and not _PURPOSE.match(t) else None

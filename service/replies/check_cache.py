@@ -16,7 +16,7 @@ third of a request's CPU) are a pure function of:
   materials they stated that the reply also states (:func:`stated_values`: the grounded check
   lets a reply repeat them), the personal
   data they gave (kind and value, in order: the PII check compares the reply's against it), the
-  amounts they stated when the reply states an amount, their content words when the reply
+  amounts they stated when the reply states an amount (and the factors they named, "half", "twice"), their content words when the reply
   carries a caution or judges their case, the durations they stated when the reply commits to an action, and the
   details (a street address) the reply says back, and the one level they say they are when the
   reply commits to an action (:func:`_their_case`).
@@ -45,6 +45,7 @@ from service.guardrails.claims import facts_of, reads_customer_words, without_le
 from service.guardrails.level_rules import commitments, customer_level
 from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
+from service.guardrails.workings import FACTOR_WORDS
 from service.replies.policy import (Candidate, CheckReport, CheckResult, Evidence, PolicyChecker, _redacted, _repeatable_numbers, customer_amounts,
                                    customer_asked_amounts, customer_details, customer_durations, customer_words)
 
@@ -166,7 +167,7 @@ def _their_case(text: str, evidence: Evidence) -> tuple[Hashable, ...]:
     where the check does not read it."""
     exempt = _exempt(evidence)
     money, reads_words, reads_durations, reads_level = _reads(text)
-    amounts = (customer_amounts(evidence), customer_asked_amounts(evidence)) if money else None
+    amounts = (customer_amounts(evidence), customer_asked_amounts(evidence), customer_words(evidence) & FACTOR_WORDS) if money else None
     words = customer_words(evidence) if reads_words else None
     durations = customer_durations(evidence) if reads_durations else None
     details = tuple(sorted(d for d in customer_details(evidence) if d in text))

@@ -1,0 +1,184 @@
+"""Figures a reply works out from the customer's and the sources' figures (issue 13, ninth round).
+
+The claim check (:mod:`service.guardrails.claims`) asks a source passage for every figure of a
+clause; a figure the reply works out in front of the customer is their case, not a rule, when the
+working holds:
+
+* a **total** ("That's $25 in total") equal to the sum of the amounts the reply has stated before
+  it (a rate, "$5 per item", counted once, or as its multiple where the reply gives one: "three
+  items come to $15");
+* a **share or multiple** of an amount the same sentence states, by a factor the customer gave
+  ("can I pay half now?": "$99 a year ..., so $49.50 now"; "charged me twice, $198": "$198
+  instead of $99");
+* the **difference or sum** of a customer's amount and one the reply stated before it ("you paid
+  $198 instead of $99, so you were overcharged $99");
+* a **conversion** of a temperature the same sentence states ("20°F, which is around -7°C");
+* the customer's own figure **compared** with the rule's the right way round ("Ten days is more
+  than the 7 it should take"; "three days is more than the 7" is refused: its figure is then
+  checked like any other);
+* the customer's charge said back with "the" in a clause that commits to nothing, where the
+  sentence commits only on a condition ("I'll check whether the $6 was an error; if so, I'll
+  remove it").
+
+A wrong working ("$30 in total" for $15 and $10, "$45 now" for half of $99) explains nothing: the
+figure is then checked like any other, and no source states it. Said of a level, a worked amount
+is the case of that level only where the reply addressed the customer as it ("as a Silver member
+you qualify for the refund of the $6").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from service.guardrails.case import source_amounts
+from service.guardrails.commitments import acts_in
+from service.guardrails.numbers import prepare
+
+FACTOR_WORDS = frozenset({"half", "halv", "twic", "doubl", "third", "quarter"})
+"""The customer's words (stemmed as the checks stem them) that name a factor."""
+_FACTORS = {"half": (0.5,), "halv": (0.5,), "twic": (2.0, 0.5), "doubl": (2.0, 0.5), "third": (1 / 3,), "quarter": (0.25,)}
+_MONEY = re.compile(r"[$€£]\s?(\d[\d,]*(?:\.\d+)?)")
+_TOTAL = re.compile(r"\b(?:in total|total(?:s|ling)?|altogether|all together|in all|combined|overall|comes? to|come out (?:at|to)|adds? up to|makes?)\b", re.I)
+_RATE = re.compile(r"\s*(?:per|a|an|each|every|/)\s*(?:item|pair|shirt|piece|one|order|person|name|bag|box|unit)\b|\s+each\b", re.I)
+_THRESHOLD = re.compile(r"\b(?:over|above|below|under|from|at least|more than|less than|up to|orders? of)\s*$", re.I)
+_DEFINITE = re.compile(r"\b(?:the|that|this|your|those|these)\s+(?:[\w-]+\s+)?$", re.I)
+_CONDITIONAL = re.compile(r"\b(?:if|once|when|unless|provided|in case)\b", re.I)
+_DEGREES = re.compile(r"([-−]?)\s?(\d+(?:\.\d+)?)\s?°?\s?([fc])\b", re.I)
+_COMPARED = re.compile(r"^\W*(?:(?:so|and|but)\s+)?(?P<a>\d+(?:\.\d+)?)\s*(?:days?|weeks?|months?|years?|hours?)?\s+(?:is|are|'s)\s+(?:already\s+|well\s+|a (?:bit|little)\s+|just\s+)?"
+                       r"(?P<cmp>more|longer|less|shorter|fewer)\s+than\s+(?:the\s+|our\s+|your\s+)?(?P<b>\d+(?:\.\d+)?)\b", re.I)
+HEDGE = re.compile(r"\b(?:around|about|roughly|approximately|approx|nearly|almost|some|just (?:under|over))\s+(?=[-−$€£]?\d)", re.I)
+"""A figure's hedge ("around -7°C"): no content word of the claim."""
+_UNDER = re.compile(r"\b(?:under|below)(?=\s+[$€£]?\d)", re.I)
+"""A limit in other words ("under $10" is "less than $10")."""
+FRAMING = re.compile(r"\b(?:in total|total|altogether|difference|overcharged|undercharged|half|twice)\b", re.I)
+"""The words of a working ("That's $25 in total"): left out of the loose word check."""
+
+
+def plain(text: str) -> str:
+    """``text`` for the word checks: a figure's hedge left out, a limit said as the sources say it."""
+    return _UNDER.sub("less than", HEDGE.sub(" ", text))
+
+
+def _num(v: str) -> float | None:
+    try:
+        return float(v.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _degrees(m: re.Match[str]) -> tuple[float, str]:
+    return float(m.group(2)) * (-1.0 if m.group(1) else 1.0), m.group(3).lower()
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) < 0.005
+
+
+class Workings:
+    """What one reply has stated so far, and the customer's figures, to check its workings against."""
+
+    def __init__(self, case_amounts: Iterable[str] = (), exempt: Iterable[str] = (), asked_words: frozenset[str] = frozenset(),
+                 passages: Sequence[Any] = (), asked_amounts: Iterable[str] = ()) -> None:
+        self.case = {x for x in map(_num, case_amounts) if x is not None}
+        self.asked = frozenset(asked_amounts)
+        self.exempt = frozenset(exempt)
+        self.factors = {f for w in asked_words & FACTOR_WORDS for f in _FACTORS[w]}
+        self.passages = passages
+        self._sources: set[float] | None = None
+        self._degrees: set[tuple[float, str]] | None = None
+        self.before: list[str] = []
+        self._current: str | None = None
+
+    @property
+    def sources(self) -> set[float]:
+        """The amounts the sources give (read once, when a working needs them)."""
+        if self._sources is None:
+            self._sources = {x for x in map(_num, source_amounts(self.passages)) if x is not None}
+        return self._sources
+
+    @property
+    def degrees(self) -> set[tuple[float, str]]:
+        """The temperatures the sources give, as (value, unit): only these may be converted."""
+        if self._degrees is None:
+            self._degrees = {_degrees(m) for p in self.passages if "°" in p.text for m in _DEGREES.finditer(prepare(p.text))}
+        return self._degrees
+
+    def begin(self, text: str) -> None:
+        """The next sentence (prepared) is checked: the amounts of the ones before it were stated before its own."""
+        if self._current is not None:
+            self.before.append(self._current)
+        self._current = text
+
+    def explains(self, value: str, qual: str, start: int, clause: str, text: str) -> bool:
+        """Is the figure ``value`` at ``start`` of the prepared sentence ``text`` a working the reply shows?"""
+        x = _num(value)
+        if x is None:
+            return False
+        money = text[start:start + 1] in "$€£"
+        if money:
+            return (self._total(x, clause, text, start) or self._share(x, text, start) or self._their_difference(x, text, start)
+                    or self._said_back(value, clause, text, start))
+        return self._converted(x, text, start) or self._compared(x, clause)
+
+    def _amounts(self, text: str) -> list[tuple[float, bool]]:
+        """(amount, is a rate) of ``text``, thresholds left out ("orders over $75")."""
+        out = []
+        for m in _MONEY.finditer(text):
+            if _THRESHOLD.search(text, max(0, m.start() - 14), m.start()):
+                continue
+            out.append((float(m.group(1).replace(",", "")), bool(_RATE.match(text, m.end()))))
+        return out
+
+    def _total(self, x: float, clause: str, text: str, start: int) -> bool:
+        if not _TOTAL.search(clause):
+            return False
+        said = self._amounts(" ".join([*self.before, text[:start]]))
+        terms = []
+        for i, (a, rate) in enumerate(said):
+            later = [b for b, _ in said[i + 1:]]
+            if rate and any(_close(b, a * n) for b in later for n in range(2, 21)):
+                continue  # "$5 per item, so three items come to $15": the multiple is the term
+            terms.append(a)
+        return len(terms) >= 2 and _close(sum(terms), x)
+
+    def _share(self, x: float, text: str, start: int) -> bool:
+        base = [a for a, _ in self._amounts(text[:start] + " " + text[start + 1:]) if a in self.sources | self.case]
+        return any(_close(a * f, x) for a in base for f in self.factors)
+
+    def _their_difference(self, x: float, text: str, start: int) -> bool:
+        said = [a for a, _ in self._amounts(" ".join([*self.before, text[:start]]))] + sorted(self.case)
+        return any(_close(abs(c - a), x) or _close(c + a, x) for c in self.case for a in said if not _close(a, c))
+
+    def _said_back(self, value: str, clause: str, text: str, start: int) -> bool:
+        """Their own charge said back with "the" in a clause that commits to nothing, beside a commitment made on a condition."""
+        if _num(value) not in self.case or value in self.asked or not _DEFINITE.search(text, max(0, start - 30), start) or acts_in(clause, "claim"):
+            return False
+        rest = text.replace(clause, " ")
+        return bool(acts_in(rest, "claim")) and bool(_CONDITIONAL.search(rest))
+
+    def _converted(self, x: float, text: str, start: int) -> bool:
+        here = _DEGREES.match(text, start - 1 if start and text[start - 1] in "-−" else start)
+        if not here:
+            return False
+        sign = -1.0 if here.group(1) else 1.0
+        unit = here.group(3).lower()
+        for m in _DEGREES.finditer(text):
+            if m.start() == here.start() or m.group(3).lower() == unit:
+                continue
+            other, _ = _degrees(m)
+            if (other, m.group(3).lower()) not in self.degrees:
+                continue  # "0F (-18C)": two figures no source gives do not vouch for each other
+            want = (other - 32) * 5 / 9 if unit == "c" else other * 9 / 5 + 32
+            if abs(sign * x - want) <= 1.0:
+                return True
+        return False
+
+    def _compared(self, x: float, clause: str) -> bool:
+        m = _COMPARED.match(clause)
+        if not m or not _close(float(m.group("a")), x) or m.group("a") not in self.exempt:
+            return False
+        a, b = float(m.group("a")), float(m.group("b"))
+        more = m.group("cmp").lower() in ("more", "longer")
+        return a > b if more else a < b
