@@ -207,3 +207,27 @@ def test_a_fall_or_a_broken_bone_goes_to_product_safety(text: str) -> None:
 ])
 def test_falling_for_a_jacket_is_no_injury(text: str) -> None:
     assert escalation(text) is None, text
+
+
+# ---- an identifier no one gave ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Usernames are your first name followed by your birth year, for example cedric1987.",
+    "Your username is probably cwhite1.",
+    "Use the code SAVE20 at checkout for 20% off.",
+])
+def test_a_made_up_username_or_code_is_refused(text: str) -> None:
+    report = check(text, "account-recover-username", "promotions-promo-code-expired", customer=("I'm Cedric White, what's my username?",))
+    assert "grounded" in failed(report), report.findings()
+    assert any("no source or customer message gives" in f for f in report.findings()), report.findings()
+
+
+@pytest.mark.parametrize("text, customer", [
+    ("For example, John Smith would be jsmith1.", "how are usernames made?"),
+    ("Thanks, I can see order NW-81011 in your message; could you confirm your full name?", "order NW-81011 is late"),
+    ("Two-factor codes (2FA) are sent at 10am on the 3rd, with a 1-year warranty on the boots.", "hello"),
+])
+def test_an_identifier_from_the_source_or_the_customer_passes(text: str, customer: str) -> None:
+    report = check(text, "account-recover-username", customer=(customer,))
+    assert not any("no source or customer message gives" in f for f in report.findings()), report.findings()
