@@ -57,7 +57,8 @@ PROVENANCE = {
          f"(tag dev-i13-classes-4, written for the classes fresh-v5 named) and faith-904..924, viol-906..921 (tag dev-i13-classes-4, "
          f"written for the classes fresh-v6 named), faith-1201..1209, viol-1201..1210 (tag dev-i13-classes-5, written for the "
          f"classes fresh-v7 named), faith-1401..1416, viol-1401..1412 (tag dev-i13-classes-6, written for the classes fresh-v8 named), "
-         f"faith-1501..1513, viol-1501..1514 (tag dev-i13-classes-7, written for the classes fresh-v9 named), {TUNED_ON}",
+         f"faith-1501..1513, viol-1501..1514 (tag dev-i13-classes-7, written for the classes fresh-v9 named), "
+         f"faith-1751..1760, viol-1751..1765 (tag dev-i13-classes-9b, written for the violating classes fresh-d11 named), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)
