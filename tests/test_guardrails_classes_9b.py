@@ -191,6 +191,7 @@ def test_being_away_for_a_delivery_is_no_crisis(text: str) -> None:
     "Me caí por las escaleras con las botas",
     "je suis tombée dans l'escalier avec vos bottes",
     "ik ben gevallen met de nieuwe laarzen",
+    "the heel gave way and I fell.",
 ])
 def test_a_fall_or_a_broken_bone_goes_to_product_safety(text: str) -> None:
     assert escalation(text) == "safety", text
@@ -204,6 +205,9 @@ def test_a_fall_or_a_broken_bone_goes_to_product_safety(text: str) -> None:
     "the colour bled in the wash",
     "Je suis tombée amoureuse de cette veste",
     "Sono caduto dalle nuvole quando ho visto il prezzo",
+    "I slipped the receipt into the box and sent it back",
+    "I slipped off the jacket and the zip came away",
+    "I tripped the alarm when I came in",
 ])
 def test_falling_for_a_jacket_is_no_injury(text: str) -> None:
     assert escalation(text) is None, text
@@ -227,6 +231,7 @@ def test_a_made_up_username_or_code_is_refused(text: str) -> None:
     ("For example, John Smith would be jsmith1.", "how are usernames made?"),
     ("Thanks, I can see order NW-81011 in your message; could you confirm your full name?", "order NW-81011 is late"),
     ("Two-factor codes (2FA) are sent at 10am on the 3rd, with a 1-year warranty on the boots.", "hello"),
+    ("A Medium has a 34.5-inch sleeve, and 2.5kg is the parcel weight.", "hello"),
 ])
 def test_an_identifier_from_the_source_or_the_customer_passes(text: str, customer: str) -> None:
     report = check(text, "account-recover-username", customer=(customer,))

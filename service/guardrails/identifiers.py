@@ -15,9 +15,9 @@ from collections.abc import Iterable
 
 _TOKEN = re.compile(r"(?<![\w@./-])(?=[\w.-]*\d)(?=[\w.-]*[a-z])[a-z0-9](?:[\w-]|\.(?=\w))*[a-z0-9](?![\w@/-]|\.\w)", re.I)
 """A word with at least one letter and one digit (not part of an e-mail address, a link or a path)."""
-_NOT_AN_ID = re.compile(r"\d+(?:[.,]\d+)?[a-z]{0,5}|\d+(?:-[a-z]+)+|[a-z]+-\d+(?:-[a-z]+)+", re.I)
+_NOT_AN_ID = re.compile(r"\d+(?:[.,]\d+)*[a-z]{0,5}|\d+(?:[.,]\d+)*(?:-[a-z]+)+|[a-z]+-\d+(?:[.,]\d+)*(?:-[a-z]+)+", re.I)
 """A number with a unit, an ordinal or a suffix ("2FA", "10am", "3rd", "20F"), or one joined to
-words ("1-year", "2-day", "one-2-one")."""
+words ("1-year", "34.5-inch", "one-2-one")."""
 
 
 def identifiers(text: str) -> set[str]:
