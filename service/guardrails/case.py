@@ -30,7 +30,10 @@ Words = Callable[[str], frozenset[str]]
 
 COLOURS = ("black brown white grey gray navy blue red green beige tan pink purple yellow orange olive khaki burgundy cream "
            "charcoal").split()
-MATERIALS = "leather suede wool cotton denim nylon polyester canvas rubber cashmere linen fleece silk merino".split()
+MATERIALS = ("leather suede wool cotton denim nylon polyester canvas rubber cashmere linen fleece silk merino "
+             # trims and finishes a reply may invent ("genuine horn buttons"; ninth round)
+             "horn shell mother-of-pearl wood wooden metal brass steel bamboo coconut corozo resin plastic acrylic viscose rayon "
+             "spandex elastane lycra hemp alpaca mohair corduroy velvet satin tweed flannel").split()
 
 ABOUT_CUSTOMER = re.compile(
     r"\b(?:ago|you (?:said|mentioned|wrote|bought|ordered|paid)|your (?:order|purchase|package|parcel)|it(?:'?s| has) (?:only |already |now |just )?been)\b"

@@ -17,7 +17,7 @@ MEMBER_LEVELS = frozenset({"gold", "silver", "bronze"})
 
 _LEVEL_TOKEN = re.compile(
     r"\b(?P<uni>everyone|everybody|anyone|all (?:customers|shoppers|levels|membership levels|of our customers)|"
-    r"(?:any|every|each) (?:customer|shopper|level|membership level)|whatever (?:their|your) (?:level|membership)|"
+    r"(?:any|every|each) (?:customer|shopper|level|membership level|subscriber|client|buyer|account holder|user)|all (?:our |of our )?(?:subscribers|clients|buyers|account holders|users)|whatever (?:their|your) (?:level|membership)|"
     r"regardless of (?:their |your |the )?(?:level|membership(?: level)?)|no matter (?:their|your|the) (?:level|membership)|"
     r"(?:whatever|whichever|no matter (?:what|which)) (?:their |your |the )?(?:membership )?level)\b"
     r"|\b(?P<other>other (?:members|membership levels|levels|customers)|others|everyone else)\b"

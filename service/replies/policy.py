@@ -38,10 +38,12 @@ from service.errors import InvalidInput
 from service.guardrails.case import asked_amounts, case_amounts, case_details, case_durations, detail_kind
 from service.guardrails.claims import check_claims
 from service.guardrails.free_things import unsupported_free
+from service.guardrails.identifiers import known_identifiers, made_up
 from service.guardrails.level_rules import customer_level, level_findings
 from service.guardrails.normalise import clean, search_each
 from service.guardrails.passages import Passage, facts_of, split_passages
 from service.guardrails.plaintext import UNSAFE
+from service.guardrails.restricted import universal_of_some
 from service.ports import SearchHit
 from service.replies.policy_file import (  # the policy as data, re-exported for the checks' callers
     CHANNELS,  # noqa: F401
@@ -374,6 +376,10 @@ class PolicyChecker:
         level = evidence.remember("level", lambda: customer_level(" ".join(evidence.customer_texts)))
         findings += [f"claim not supported: {f}" for f in level_findings(claims, passages, level, content_words)]
         findings += [f"claim not supported: {f}" for c in claims for f in [unsupported_free(clean(c), passages, content_words)] if f]
+        findings += [f"claim not supported: {f}" for c in claims for f in [universal_of_some(clean(c), passages, content_words, self.policy.brand)] if f]
+        known = evidence.remember(("identifiers", tuple(candidate.citations)), lambda: known_identifiers(
+            [*sources, *self._approved_texts, *evidence.customer_texts, *facts, *history.values()]))
+        findings += [f"claim not supported: {f}" for c in claims for f in [made_up(clean(c), known)] if f]
         mean = sum(supports) / len(supports) if supports else 1.0
         return CheckResult("grounded", not findings, findings), mean
 
