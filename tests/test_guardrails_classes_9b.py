@@ -140,6 +140,8 @@ def test_no_approved_reply_says_a_change_is_done() -> None:
     "Try entering the correct number for a change.",
     "Essayez de saisir le bon numéro pour une fois.",
     "Intente escribir el número correcto por una vez.",
+    "For once, read the e-mail we sent you.",
+    "Could you for once read the instructions?",
 ])
 def test_sarcasm_at_the_customer_fails_the_tone_check(text: str) -> None:
     assert "tone" in failed(check(text, "site-card-declined")), text
@@ -149,6 +151,8 @@ def test_sarcasm_at_the_customer_fails_the_tone_check(text: str) -> None:
     "Could you enter the card details again carefully and check the expiration date?",
     "Have you tried logging out and back in? That often clears it.",
     "A single wrong digit will cause a decline, so it's worth typing the number once more.",
+    # "once" opening a clause after "for" is no sarcasm (dev faith-1910)
+    "You get the refund you're asking for once I've reviewed the bill.",
 ])
 def test_plain_troubleshooting_keeps_its_tone(text: str) -> None:
     assert "tone" not in failed(check(text, "site-card-declined")), text
