@@ -38,6 +38,7 @@ from evals.prepared_model import PreparedChatModel
 PROVENANCE = {
     HELD_OUT: "faith-1601..1678 and viol-1601..1693 (tag fresh-v10), written on 2026-12-01 and committed before any run on them",
     DEV: f"faith-1801..1880, viol-1801..1893 (tag fresh-d11: a blind set written beside fresh-v10 by another writer, for tuning), "
+         f"faith-2001..2078, viol-2001..2093 (tag fresh-d12: a third blind set written the same day, for tuning), "
          f"faith-1301..1378, viol-1301..1393 (tag was-held-out-9: the ninth held-out set, first look 0.821 faithful used "
          f"(64/78) / 15 of 93 through, then tuned on), "
          f"faith-1101..1177, viol-1101..1191 (tag was-held-out-8: the eighth held-out set, first look 0.766 faithful used "
