@@ -42,6 +42,7 @@ from service.guardrails.level_rules import customer_level, level_findings
 from service.guardrails.normalise import clean, search_each
 from service.guardrails.passages import Passage, facts_of, split_passages
 from service.guardrails.plaintext import UNSAFE
+from service.guardrails.verdicts import verdict_findings
 from service.ports import SearchHit
 from service.replies.policy_file import (  # the policy as data, re-exported for the checks' callers
     CHANNELS,  # noqa: F401
@@ -374,6 +375,9 @@ class PolicyChecker:
         level = evidence.remember("level", lambda: customer_level(" ".join(evidence.customer_texts)))
         findings += [f"claim not supported: {f}" for f in level_findings(claims, passages, level, content_words)]
         findings += [f"claim not supported: {f}" for c in claims for f in [unsupported_free(clean(c), passages, content_words)] if f]
+        findings += [f"claim not supported: {f}" for f in verdict_findings(
+            map(clean, claims), passages, customer_texts=evidence.customer_texts, amounts=customer_amounts(evidence),
+            durations=customer_durations(evidence), level=level, channel=evidence.channel, words=content_words)]
         mean = sum(supports) / len(supports) if supports else 1.0
         return CheckResult("grounded", not findings, findings), mean
 
