@@ -239,7 +239,8 @@ def carried_price(sentence: str, passages: Sequence, words: Words) -> str | None
 _PER_UNIT = re.compile(r"\$(\d+(?:\.\d+)?)\s*(?:(?:per|a|an|/|for each)\s*(?:item|pair|piece|shirt|gift|bag|jacket|one)|each|apiece)\b", re.I)
 _PER_SAID = re.compile(r"\b(?:per|each|apiece|a pair|an item|a piece|every)\b|/", re.I)
 _COUNT = re.compile(r"\b(?:both|all (?:two|three|four|five|six|\d+)|(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:of\s+(?:your|the|these|those)\s+)?"
-                    r"(?:[\w-]+\s+)?[a-z]+s)\b", re.I)
+                    r"(?:[\w-]+\s+)?(?!(?:characters|letters|days|weeks|months|years|hours|minutes|inches|dollars|percent|digits|times)\b)[a-z]+s)\b", re.I)
+"""A count of things ("both", "two pairs", "your three shirts"), not a measure ("12 characters")."""
 
 
 def unmultiplied(sentence: str, passages: Sequence, words: Words) -> str | None:
