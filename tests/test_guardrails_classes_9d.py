@@ -116,3 +116,17 @@ def test_a_price_carried_to_another_thing_or_not_multiplied_is_refused(text: str
 def test_a_price_said_of_its_own_thing_and_multiplied_passes(text: str, article: str, customer: tuple[str, ...]) -> None:
     report = check(text, article, customer=customer)
     assert report.passed, report.findings()
+
+
+def test_the_customers_case_said_to_be_inside_their_levels_window_it_passes_is_refused() -> None:
+    assert "grounded" in failed(check("Good news, your coat is still inside your Silver return window.", "returns-membership-windows", customer=COAT))
+    report = check("Good news, your coat is still inside your Silver return window.", "returns-membership-windows",
+                   customer=("I'm a Silver member. I bought this coat 2 months ago. Can I return it?",))
+    assert report.passed, report.findings()
+
+
+def test_a_price_per_item_given_for_the_customers_several_things_is_refused() -> None:
+    customer = ("Can you hem my two pairs of jeans? How much?",)
+    assert "grounded" in failed(check("Sure, we can hem them in store, and hemming them comes to $15.", "products-jeans-faq", customer=customer))
+    report = check("Sure, we hem jeans in store for $15 a pair, so hemming them comes to $30.", "products-jeans-faq", customer=customer)
+    assert "grounded" not in failed(report) or not any("per item" in f for f in report.findings()), report.findings()

@@ -8,8 +8,9 @@ another thing. Each rule here reads one such class (called once per reply, from
 * :func:`amount_verdict`: a grant to a customer whose own amounts do not meet the amount the
   source sets for it ("As a Silver member you get the refund" for a $30 error where Silver
   members are refunded under $10; "your $60 cart qualifies for free shipping" against "$75 or more");
-* :func:`window_verdict`: the customer's case said to be within a time limit their own duration
-  passes ("your coat is within the 6 months" for a coat bought 9 months ago);
+* :func:`window_verdict`: the customer's case said to be within a time limit, or their level's
+  window, that their own duration passes ("your coat is within the 6 months" for a coat bought 9
+  months ago);
 * :func:`secret_request`: a request for a secret a cited source says agents never ask for, or a
   password no cited list of details names ("reply with your username, or your current password");
 * :func:`excluded_verdict`: a positive verdict on what the source excludes, where the customer's
@@ -17,7 +18,7 @@ another thing. Each rule here reads one such class (called once per reply, from
 * :func:`carried_price`: a price said again of another thing ("Gift wrapping is $5 per item, so
   your shipping would be $5");
 * :func:`unmultiplied`: a price per item given as the total for several ("hemming both your pairs
-  comes to $15" where it is $15 a pair).
+  comes to $15", or "hemming them ..." for the customer's two pairs, where it is $15 a pair).
 """
 
 from __future__ import annotations
@@ -103,9 +104,16 @@ _INSIDE = re.compile(r"\b(?:is|are|'s|'re|falls?|sits?|stays?|still|well|comfort
                      r"(?P<n>\d+(?:\.\d+)?)[- ]?(?P<u>day|week|month|year)s?\b", re.I)
 
 
-def window_verdict(sentence: str, durations: Iterable[tuple[str, str]]) -> str | None:
-    """The customer's case said to be inside a time limit ("your coat is within the 6 months")
-    that every duration the customer gave passes (bought 9 months ago)."""
+_IN_WINDOW = re.compile(r"\b(?:is|are|'s|'re|falls?|still|well)\s+(?:still\s+|well\s+|comfortably\s+|safely\s+)?(?:within|inside|in)\s+"
+                        r"(?:the|your|its|their|our)\s+(?:[\w-]+\s+){0,2}?(?:return\s+)?(?:window|time limit|return period)\b", re.I)
+_LIMIT = re.compile(r"\bwithin (?:the last |the first )?(\d+(?:\.\d+)?)\s*(?P<u>day|week|month|year)s?\b", re.I)
+
+
+def window_verdict(sentence: str, durations: Iterable[tuple[str, str]], passages: Sequence = (), level: str | None = None) -> str | None:
+    """The customer's case said to be inside a time limit ("your coat is within the 6 months"),
+    or inside the window of their level ("still inside your Silver return window", where the
+    Silver passage says "within the last 6 months"), that every duration the customer gave passes
+    (bought 9 months ago)."""
     given = [float(v) * _DAYS[u] for v, u in durations if u in _DAYS and v.replace(".", "", 1).isdigit()]
     if not given:
         return None
@@ -116,6 +124,13 @@ def window_verdict(sentence: str, durations: Iterable[tuple[str, str]]) -> str |
             limit = float(m.group("n")) * _DAYS[m.group("u").lower()]
             if all(d > limit for d in given):
                 return f"the customer's case is said to be {m.group(0).strip()!r}; their own figure is past it"
+        about = scope_of(sentence) or (frozenset({level}) if level else None)
+        if about is None or len(about) != 1 or not _IN_WINDOW.search(clause):
+            continue
+        limits = [float(x.group(1)) * _DAYS[x.group("u").lower()] for p in passages if not getattr(p, "parts", ())
+                  for t in [_plain(p.text)] if scope_of(t) == about for x in _LIMIT.finditer(t)]
+        if limits and all(d > max(limits) for d in given):
+            return f"the customer's case is said to be inside their level's window; their own figure is past it"
     return None
 
 
@@ -243,7 +258,7 @@ _COUNT = re.compile(r"\b(?:both|all (?:two|three|four|five|six|\d+)|(?:two|three
 """A count of things ("both", "two pairs", "your three shirts"), not a measure ("12 characters")."""
 
 
-def unmultiplied(sentence: str, passages: Sequence, words: Words) -> str | None:
+def unmultiplied(sentence: str, passages: Sequence, words: Words, several: bool = False) -> str | None:
     """A price a source gives per item ("$15 a pair") stated as the price of several ("hemming
     both your pairs comes to $15") in a clause that says no "per" or "each", in a sentence about
     the thing the source prices so."""
@@ -253,23 +268,29 @@ def unmultiplied(sentence: str, passages: Sequence, words: Words) -> str | None:
         return None
     said = words(sentence) - words(_PRICE_WORDS)
     for clause in _clauses(prepare(sentence)):
-        if _PER_SAID.search(clause) or not _COUNT.search(clause):
+        counted = _COUNT.search(clause) or (several and _THEM.search(clause))
+        if _PER_SAID.search(clause) or not counted:
             continue
         for value in _MONEY.findall(clause):
             if any(v == value and said & thing for v, thing in per):
-                return f"${value} is a price per item; the reply gives it as the price of {_COUNT.search(clause).group(0)!r}"
+                return f"${value} is a price per item; the reply gives it as the price of {counted.group(0)!r}"
     return None
+
+
+_THEM = re.compile(r"\b(?:them|all of them|both of them|the lot|those|these)\b", re.I)
+"""The customer's things, counted in their own message ("can you hem my two pairs?" ... "hemming them is $15")."""
 
 
 def verdict_findings(sentences: Iterable[str], passages: Sequence, *, customer_texts: Sequence[str], amounts: frozenset[str],
                      durations: Sequence[tuple[str, str]], level: str | None, channel: str, words: Words) -> list[str]:
     """The findings of every rule above for each sentence of a reply."""
     customer = frozenset().union(*map(words, customer_texts)) if customer_texts else frozenset()
+    several = any(_COUNT.search(prepare(t)) for t in customer_texts)
     out = []
     for s in sentences:
-        why = (amount_verdict(s, passages, amounts, durations, level, words) or window_verdict(s, durations)
+        why = (amount_verdict(s, passages, amounts, durations, level, words) or window_verdict(s, durations, passages, level)
                or secret_request(s, passages, channel) or excluded_verdict(s, passages, customer, level, words)
-               or carried_price(s, passages, words) or unmultiplied(s, passages, words))
+               or carried_price(s, passages, words) or unmultiplied(s, passages, words, several))
         if why:
             out.append(f"{why}: {s.strip()[:120]!r}")
     return out
