@@ -44,6 +44,7 @@ from service.guardrails.normalise import clean, search_each
 from service.guardrails.passages import Passage, facts_of, split_passages
 from service.guardrails.plaintext import UNSAFE
 from service.guardrails.restricted import universal_of_some
+from service.guardrails.verdicts import verdict_findings
 from service.ports import SearchHit
 from service.replies.policy_file import (  # the policy as data, re-exported for the checks' callers
     CHANNELS,  # noqa: F401
@@ -380,6 +381,9 @@ class PolicyChecker:
         known = evidence.remember(("identifiers", tuple(candidate.citations)), lambda: known_identifiers(
             [*sources, *self._approved_texts, *evidence.customer_texts, *facts, *history.values()]))
         findings += [f"claim not supported: {f}" for c in claims for f in [made_up(clean(c), known)] if f]
+        findings += [f"claim not supported: {f}" for f in verdict_findings(
+            map(clean, claims), passages, customer_texts=evidence.customer_texts, amounts=customer_amounts(evidence),
+            durations=customer_durations(evidence), level=level, channel=evidence.channel, words=content_words)]
         mean = sum(supports) / len(supports) if supports else 1.0
         return CheckResult("grounded", not findings, findings), mean
 

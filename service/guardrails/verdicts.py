@@ -1,0 +1,296 @@
+"""A reply's verdict on the customer's own case, and a price said of the wrong thing (issue 13, ninth round).
+
+The claim check finds a passage for every figure and word of a sentence; a sentence can then pass
+though it judges the customer's case against the rule wrongly, or carries a true figure over to
+another thing. Each rule here reads one such class (called once per reply, from
+:meth:`service.replies.policy.PolicyChecker._grounded`):
+
+* :func:`amount_verdict`: a grant to a customer whose own amounts do not meet the amount the
+  source sets for it ("As a Silver member you get the refund" for a $30 error where Silver
+  members are refunded under $10; "your $60 cart qualifies for free shipping" against "$75 or more");
+* :func:`window_verdict`: the customer's case said to be within a time limit, or their level's
+  window, that their own duration passes ("your coat is within the 6 months" for a coat bought 9
+  months ago);
+* :func:`secret_request`: a request for a secret a cited source says agents never ask for, or a
+  password no cited list of details names ("reply with your username, or your current password");
+* :func:`excluded_verdict`: a positive verdict on what the source excludes, where the customer's
+  case is that thing ("Yes, the warranty covers it" for wear and tear);
+* :func:`carried_price`: a price said again of another thing ("Gift wrapping is $5 per item, so
+  your shipping would be $5");
+* :func:`unmultiplied`: a price per item given as the total for several ("hemming both your pairs
+  comes to $15", or "hemming them ..." for the customer's two pairs, where it is $15 a pair).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+
+from service.guardrails.case import worked_amounts
+from service.guardrails.commitments import NEGATION, acts_in
+from service.guardrails.levels import scope_of
+from service.guardrails.numbers import prepare
+
+Words = Callable[[str], frozenset[str]]
+
+_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+_CONDITION = re.compile(r"\b(?:if|once|when|whenever|unless|provided|as long as|in case|whether)\b", re.I)
+_CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?=(?:so|but|and|which|because|since|as)\b)|\s(?=(?:so|but)\s)|\s[-–—]\s", re.I)
+_LEVEL_WORDS = "gold silver bronze guest guests member members membership level"
+_DENIES = re.compile(r"\b(?:not|never|cannot|unable|no longer|nothing|none)\b|n't\b|\bno (?:refund|credit|extension|return|way)\b", re.I)
+"""A denial ("doesn't qualify", "we can't"); unlike a bare "without" ("even without the receipt"), it grants nothing."""
+
+
+def _clauses(sentence: str) -> list[str]:
+    return [c for c in _CLAUSE_BREAK.split(sentence) if c.strip()]
+
+
+def _plain(text: str) -> str:
+    return prepare(text.replace("**", ""))
+
+
+# ---- a grant against an amount threshold ------------------------------------------------------
+
+_AT_MOST = re.compile(r"\b(?:less than|under|below|up to|no more than)\s+\$(\d+(?:\.\d+)?)", re.I)
+_AT_LEAST = re.compile(r"\$(\d+(?:\.\d+)?)\s+or\s+(?:more|over|above)\b|\b(?:over|more than|at least|above|from)\s+\$(\d+(?:\.\d+)?)", re.I)
+_GRANTED = re.compile(r"\b(?:you|you'?ll|you will|you do|you can|you'?re|you are)\s+(?:still\s+|also\s+|definitely\s+)?"
+                      r"(?:get|receive|qualify|be getting|getting|eligible|entitled|due)\b"
+                      r"|\b(?:it|that|this|your(?:\s+[\w$.]+){1,2})\s+(?:still\s+|also\s+|easily\s+)?(?:qualif(?:y|ies)|is eligible|is refundable|ships? (?:for )?free)\b", re.I)
+"""A grant said of the customer's case ("you get the refund", "your $60 cart qualifies"), not a rule ("orders of $75 or more qualify")."""
+
+
+def amount_verdict(sentence: str, passages: Sequence, amounts: frozenset[str], durations: Sequence[tuple[str, str]],
+                   level: str | None, words: Words) -> str | None:
+    """A grant (a verdict, "you get the refund", or a commitment) to the customer where a source
+    grants it only past an amount none of the customer's amounts (nor their sums or differences)
+    meets, or only within a lateness ("only if they are 1 day late") all their durations pass. A
+    passage said of some levels counts only for the level the sentence or the customer names."""
+    if sentence.rstrip().endswith("?"):
+        return None
+    clauses = [c for c in _clauses(sentence) if not _DENIES.search(c) and not _CONDITION.search(c)
+               and (_GRANTED.search(c) or acts_in(c, "claim"))]
+    if not clauses or not (amounts or durations):
+        return None
+    about = scope_of(sentence) or (frozenset({level}) if level else None)
+    values = {float(a) for a in amounts} | {float(a) for a in worked_amounts(amounts)}
+    days = [float(v) * _DAYS[u] for v, u in durations if u in _DAYS and v.replace(".", "", 1).isdigit()]
+    said = frozenset().union(*map(words, clauses)) - words(_LEVEL_WORDS)
+    for p in passages:
+        if getattr(p, "parts", ()):
+            continue
+        t = _plain(p.text)
+        scope = scope_of(t)
+        if scope is not None and (about is None or not about <= scope):
+            continue
+        if not (words(t) - words(_LEVEL_WORDS)) & said:
+            continue
+        for pattern, meets, given in ((_AT_MOST, lambda v, x: v < x, values), (_AT_LEAST, lambda v, x: v >= x, values),
+                                      (_LATE, lambda v, x: v <= x, days)):
+            for m in pattern.finditer(t) if given else ():
+                limit = float(next(g for g in m.groups() if g and g[0].isdigit()))
+                limit *= _DAYS[m.group("u").lower()] if pattern is _LATE else 1
+                if not any(meets(v, limit) for v in given):
+                    return f"{p.source} sets {m.group(0)!r} for this; the customer's own figures do not meet it"
+    return None
+
+
+_LATE = re.compile(r"\b(\d+)\s*(?P<u>day|week)s?\s+late\b", re.I)
+
+
+# ---- within a time limit ---------------------------------------------------------------------
+
+_INSIDE = re.compile(r"\b(?:is|are|'s|'re|falls?|sits?|stays?|still|well|comfortably)\s+(?:still\s+|well\s+|comfortably\s+|safely\s+|easily\s+)?"
+                     r"(?:within|inside|under|in)\s+(?:the\s+|your\s+|its\s+|their\s+|that\s+|our\s+)?(?:\w+\s+)?"
+                     r"(?P<n>\d+(?:\.\d+)?)[- ]?(?P<u>day|week|month|year)s?\b", re.I)
+
+
+_IN_WINDOW = re.compile(r"\b(?:is|are|'s|'re|falls?|still|well)\s+(?:still\s+|well\s+|comfortably\s+|safely\s+)?(?:within|inside|in)\s+"
+                        r"(?:the|your|its|their|our)\s+(?:[\w-]+\s+){0,2}?(?:return\s+)?(?:window|time limit|return period)\b", re.I)
+_LIMIT = re.compile(r"\bwithin (?:the last |the first )?(\d+(?:\.\d+)?)\s*(?P<u>day|week|month|year)s?\b", re.I)
+
+
+def window_verdict(sentence: str, durations: Iterable[tuple[str, str]], passages: Sequence = (), level: str | None = None) -> str | None:
+    """The customer's case said to be inside a time limit ("your coat is within the 6 months"),
+    or inside the window of their level ("still inside your Silver return window", where the
+    Silver passage says "within the last 6 months"), that every duration the customer gave passes
+    (bought 9 months ago)."""
+    given = [float(v) * _DAYS[u] for v, u in durations if u in _DAYS and v.replace(".", "", 1).isdigit()]
+    if not given:
+        return None
+    for clause in _clauses(sentence):
+        if _DENIES.search(clause) or _CONDITION.search(clause):
+            continue
+        for m in _INSIDE.finditer(prepare(clause)):
+            limit = float(m.group("n")) * _DAYS[m.group("u").lower()]
+            if all(d > limit for d in given):
+                return f"the customer's case is said to be {m.group(0).strip()!r}; their own figure is past it"
+        about = scope_of(sentence) or (frozenset({level}) if level else None)
+        if about is None or len(about) != 1 or not _IN_WINDOW.search(clause):
+            continue
+        limits = [float(x.group(1)) * _DAYS[x.group("u").lower()] for p in passages if not getattr(p, "parts", ())
+                  for t in [_plain(p.text)] if scope_of(t) == about for x in _LIMIT.finditer(t)]
+        if limits and all(d > max(limits) for d in given):
+            return f"the customer's case is said to be inside their level's window; their own figure is past it"
+    return None
+
+
+# ---- a secret asked for --------------------------------------------------------------------------
+
+_ASKS = re.compile(r"\b(?:reply with|respond with|send|share|tell|give|provide|confirm|read out|type in|(?:email|text|dm|message) (?:me|us|it)|"
+                   r"(?:i|we)(?:'ll| will)? need|what'?s|what is)\b(?P<what>[^.?!;]*)", re.I)
+_NOT_ASKING = re.compile(r"\b(?:never|not|don'?t|do not|no need to|won'?t|shouldn'?t|must not)\s+(?:\w+\s+)?$", re.I)
+_OBJECT_END = re.compile(r"\b(?:i|we|i'?ll|we'?ll|i'?d|we'?d|to|so|then|once|when|if|for|because)\b|$", re.I)
+"""Where what is asked for ends ("your username, or your current password, | and I'll generate ...")."""
+_SECRET = re.compile(r"\b(?P<q>current|old|existing|account|login|present)?\s*(?P<head>password|security code|cvv|cvc|card verification code)\b", re.I)
+_NEVER_ASK = re.compile(r"\b(?:never|do not|don'?t|must not|cannot|can'?t)\s+(?:ask|take|request|collect|accept)s?\b[^.]*", re.I)
+_DETAIL_NOUNS = re.compile(r"\b(?:zip code|phone number|telephone number|pin|username|email address|order id|full name|account id)\b", re.I)
+_CHANNELS = re.compile(r"\b(?:chat|email|sms|social|voice|phone)\b", re.I)
+
+
+def secret_request(sentence: str, passages: Sequence, channel: str) -> str | None:
+    """A request naming a password or a card's security code where a cited source says agents
+    never ask for it (on this channel), or a password that no cited list of details names."""
+    asked = [a for a in _ASKS.finditer(sentence) if not _NOT_ASKING.search(sentence[max(0, a.start() - 25):a.start()])]
+    spans = [(a.start("what"), a.start("what") + _OBJECT_END.search(a.group("what")).start()) for a in asked]
+    for m in (m for a, b in spans for m in _SECRET.finditer(sentence, a, b)):
+        head = m.group("head").lower()
+        head = "security code" if head in ("cvv", "cvc", "card verification code") else head
+        if re.search(r"\b(?:new|temporary)\s+$", sentence[:m.start("head")], re.I) and not m.group("q"):
+            continue  # "I'll share your new password"
+        listed = False
+        for p in passages:
+            t = p.text.replace("**", "")
+            for never in _NEVER_ASK.finditer(t):
+                named = _CHANNELS.findall(never.group(0))
+                if head in never.group(0).lower() and (not named or channel.lower() in {c.lower() for c in named}
+                                                       or (channel == "web" and "chat" in {c.lower() for c in named})):
+                    return f"{p.source} says agents never ask for this ({never.group(0)[:80]!r})"
+            if head in t.lower() and len(set(_DETAIL_NOUNS.findall(t.lower()))) >= 2 and not NEGATION.search(t):
+                listed = True
+        if head == "password" and not listed:
+            return "a password asked for that no cited source lists among the details to give"
+    return None
+
+
+# ---- a verdict against an exclusion ------------------------------------------------------------
+
+_EXCLUSION = re.compile(r"(?:^|(?<=[.;:]\s))(?P<subj>[A-Z][^.;:]{2,60}?)\s+(?:(?:is|are)\s+not|isn'?t|aren'?t|does not|doesn'?t)\s+"
+                        r"(?:(?P<pred>covered|included|eligible)|qualify)\b", re.M)
+_POSITIVE = {
+    "covered": re.compile(r"\bcovers?\b|\b(?:is|are|'s|'re|be|get)\s+(?:fully\s+|still\s+|also\s+)?covered\b|\bunder (?:the |your |our )?(?:\S+ )?warranty\b", re.I),
+    "included": re.compile(r"\b(?:is|are|'s|'re|be)\s+(?:also\s+|still\s+)?(?:included|free)\b|\bincludes?\b|\bships? free\b", re.I),
+    "eligible": re.compile(r"\beligible\b|\bqualif(?:y|ies)\b", re.I),
+    "qualify": re.compile(r"\bqualif(?:y|ies)\b|\beligible\b|\bcan (?:still |now )?(?:come|go) back\b|\bcan (?:still |now )?(?:be )?(?:return|send|sent|returned)\b", re.I),
+}
+_GENERIC = "normal alone only just item items order orders the customer they it"
+_EXAMPLES = re.compile(r"\b(?:such as|like|for example|including|against)\s+([^.;:]+)", re.I)
+
+
+def excluded_verdict(sentence: str, passages: Sequence, customer: frozenset[str], level: str | None, words: Words) -> str | None:
+    """A clause granting what a source excludes ("Normal wear and tear is not covered"; "Original
+    packaging alone does not qualify a guest return") where the customer's words name that thing
+    and neither they nor the clause name what the source does grant ("sole separation")."""
+    clauses = [c for c in _clauses(sentence) if not _DENIES.search(c) and not _CONDITION.search(c) and not c.rstrip().endswith("?")]
+    if not clauses:
+        return None
+    granted = [g for p in passages for e in _EXAMPLES.finditer(p.text.replace("**", ""))
+               for x in re.split(r",|\bor\b|\band\b", e.group(1)) for g in [words(x) - words(_GENERIC)] if g]
+    known = frozenset().union(*(words(p.text) for p in passages))
+    for p in passages:
+        t = p.text.replace("**", "")
+        for m in _EXCLUSION.finditer(t):
+            subj = words(m.group("subj")) - words(_GENERIC)
+            scope = scope_of(t[m.start():t.find(".", m.end()) + 1 or len(t)])
+            if not subj or not (subj & customer) or (scope is not None and (level is None or level not in scope)):
+                continue
+            positive = _POSITIVE[m.group("pred") or "qualify"]
+            for c in clauses:
+                said = words(c)
+                if any(g <= said | customer for g in granted if not g & subj) or not positive.search(c) or _for_level(c, subj, passages, words):
+                    continue
+                if subj & said or re.search(r"\b(?:it|that|this|them|they|your)\b", c, re.I) or (said & customer) - known:
+                    return f"{p.source} excludes this ({m.group(0).strip()!r}); the reply grants it to the customer's case"
+    return None
+
+
+def _for_level(clause: str, subj: frozenset[str], passages: Sequence, words: Words) -> bool:
+    """Does the clause name a level a source grants the excluded thing to ("free for Gold members"
+    where "Gold members have the overnight fee waived")?"""
+    named = scope_of(clause)
+    return named is not None and any(
+        subj <= words(p.text) and not _DENIES.search(p.text) and (scope := scope_of(p.text)) is not None and named <= scope for p in passages)
+
+
+# ---- a price said of the wrong thing --------------------------------------------------------------
+
+_MONEY = re.compile(r"\$(\d+(?:\.\d+)?)")
+_CONSEQUENCE = re.compile(r"(?:,\s*|\s)(?:so|which means|meaning|that means|which makes|making|bringing)\b", re.I)
+_PRICE_WORDS = "cost costs would come comes total be will price charge fee pay make makes bring brings add adds order item items each extra per apiece"
+
+
+def carried_price(sentence: str, passages: Sequence, words: Words) -> str | None:
+    """A price a clause states, said again after "so" of another thing ("Gift wrapping is $5 per
+    item, so your shipping would be $5"): the thing after "so" is priced by a source, at
+    another amount, and no passage giving the price names it."""
+    t = prepare(sentence)
+    cut = _CONSEQUENCE.search(t)
+    if not cut:
+        return None
+    before, after = t[:cut.start()], t[cut.end():]
+    shared = set(_MONEY.findall(before)) & set(_MONEY.findall(after))
+    for value in shared:
+        named = words(_MONEY.sub(" ", after)) - words(_PRICE_WORDS)
+        thing = named - words(before)
+        stating = [p for p in passages if not getattr(p, "parts", ()) and value in _MONEY.findall(_plain(p.text))]
+        if not thing or not stating or any(named & words(p.text) for p in stating):
+            continue
+        other = next((p for p in passages if not getattr(p, "parts", ()) and thing & words(p.text)
+                      and set(_MONEY.findall(_plain(p.text))) - {value}), None)
+        if other is not None:
+            return f"${value} is the price of something else; {other.source} prices this ({other.text[:60]!r})"
+    return None
+
+
+_PER_UNIT = re.compile(r"\$(\d+(?:\.\d+)?)\s*(?:(?:per|a|an|/|for each)\s*(?:item|pair|piece|shirt|gift|bag|jacket|one)|each|apiece)\b", re.I)
+_PER_SAID = re.compile(r"\b(?:per|each|apiece|a pair|an item|a piece|every)\b|/", re.I)
+_COUNT = re.compile(r"\b(?:both|all (?:two|three|four|five|six|\d+)|(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:of\s+(?:your|the|these|those)\s+)?"
+                    r"(?:[\w-]+\s+)?(?!(?:characters|letters|days|weeks|months|years|hours|minutes|inches|dollars|percent|digits|times)\b)[a-z]+s)\b", re.I)
+"""A count of things ("both", "two pairs", "your three shirts"), not a measure ("12 characters")."""
+
+
+def unmultiplied(sentence: str, passages: Sequence, words: Words, several: bool = False) -> str | None:
+    """A price a source gives per item ("$15 a pair") stated as the price of several ("hemming
+    both your pairs comes to $15") in a clause that says no "per" or "each", in a sentence about
+    the thing the source prices so."""
+    per = [(m.group(1), words(t[max((a.end() for a in _MONEY.finditer(t, 0, m.start())), default=0):m.end()]) - words(_PRICE_WORDS))
+           for p in passages if not getattr(p, "parts", ()) for t in [_plain(p.text)] for m in _PER_UNIT.finditer(t)]
+    if not per:
+        return None
+    said = words(sentence) - words(_PRICE_WORDS)
+    for clause in _clauses(prepare(sentence)):
+        counted = _COUNT.search(clause) or (several and _THEM.search(clause))
+        if _PER_SAID.search(clause) or not counted:
+            continue
+        for value in _MONEY.findall(clause):
+            if any(v == value and said & thing for v, thing in per):
+                return f"${value} is a price per item; the reply gives it as the price of {counted.group(0)!r}"
+    return None
+
+
+_THEM = re.compile(r"\b(?:them|all of them|both of them|the lot|those|these)\b", re.I)
+"""The customer's things, counted in their own message ("can you hem my two pairs?" ... "hemming them is $15")."""
+
+
+def verdict_findings(sentences: Iterable[str], passages: Sequence, *, customer_texts: Sequence[str], amounts: frozenset[str],
+                     durations: Sequence[tuple[str, str]], level: str | None, channel: str, words: Words) -> list[str]:
+    """The findings of every rule above for each sentence of a reply."""
+    customer = frozenset().union(*map(words, customer_texts)) if customer_texts else frozenset()
+    several = any(_COUNT.search(prepare(t)) for t in customer_texts)
+    out = []
+    for s in sentences:
+        why = (amount_verdict(s, passages, amounts, durations, level, words) or window_verdict(s, durations, passages, level)
+               or secret_request(s, passages, channel) or excluded_verdict(s, passages, customer, level, words)
+               or carried_price(s, passages, words) or unmultiplied(s, passages, words, several))
+        if why:
+            out.append(f"{why}: {s.strip()[:120]!r}")
+    return out
