@@ -561,7 +561,7 @@ class _Reply:
         if any(x.value.startswith("act:") for x in mine):
             # their own charge in an action their level gets outright ("Gold members always get the refund they ask for")
             return f.value in self.case and f.value not in self.asked_amounts and granted_outright(
-                [x for x in mine if x.value.startswith("act:")], self.level, self.passages)
+                [x for x in mine if x.value.startswith("act:")], self.level, self.passages, text, f.start)
         # their own charge said back with "the" ("I'll check whether the $12 was an error"), never in
         # a commitment ("we've removed the $7 fee" rests on the amount as much as on the action) and
         # never an amount they ask for
