@@ -7,7 +7,6 @@ import pytest
 
 from service.domain.pii import Redactor
 from service.guardrails.case import case_amounts
-from service.replies.channels import plain
 from tests.test_guardrails import check, failed
 
 
@@ -126,26 +125,6 @@ def test_the_sources_advice_in_other_words(text: str) -> None:
 ])
 def test_advice_the_sources_do_not_give_is_still_refused(text: str) -> None:
     assert "grounded" in failed(check(text, "account-reset-password", customer=("I forgot my password",)))
-
-
-# ---- a Markdown list flattened for a plain channel keeps its items apart ----------------------
-
-
-def test_a_flattened_list_ends_before_the_next_paragraph() -> None:
-    text = "Bronze members can return if any one is true:\n\n- bought within 90 days\n- you have the receipt\n\nAt four months it's past the 90 days."
-    assert plain(text) == ("Bronze members can return if any one is true: bought within 90 days; you have the receipt. "
-                           "At four months it's past the 90 days.")
-
-
-BRONZE = ("Bronze member. I bought a scarf four months ago, no receipt, but it's still in the original packaging with the tags.",)
-
-
-def test_a_level_list_on_a_plain_channel_is_checked_item_by_item() -> None:
-    text = ("For Bronze members a return qualifies if any one of these is true:\n\n- bought within the last 90 days\n- you have the receipt\n"
-            "- it's still in its original packaging\n\nAt four months the scarf is outside the 90 days, but the original packaging covers it.")
-    assert not grounded(check(plain(text), "returns-membership-windows", channel="web", customer=BRONZE))
-    wrong = text.replace("90 days\n", "6 months\n")
-    assert "grounded" in failed(check(plain(wrong), "returns-membership-windows", channel="web", customer=BRONZE))
 
 
 def test_the_full_bill_refunded_to_a_gold_member_is_still_refused() -> None:

@@ -43,29 +43,9 @@ def fill(template: str, facts: dict[str, str]) -> str:
 
 
 def plain(text: str) -> str:
-    text = _LINK.sub(r"\1", _punctuated_items(text))
+    text = _LINK.sub(r"\1", text)
     text = _MARKDOWN.sub("", text)
     return re.sub(r"\s+", " ", text).strip()
-
-
-_ITEM = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+\S")
-
-
-def _punctuated_items(text: str) -> str:
-    """List items that end with no mark of their own get one before the list markers go (ninth
-    round, fix-9e): ";" between items, "." after the last, so a flattened list stays one sentence
-    and the paragraph after it another ("...: bought within 90 days; in its original packaging. At
-    four months ...")."""
-    lines = text.split("\n")
-    if not any(_ITEM.match(ln) for ln in lines):
-        return text
-    out = []
-    for i, ln in enumerate(lines):
-        if _ITEM.match(ln) and not ln.rstrip().endswith((".", "!", "?", ";", ":", ",")):
-            after = next((x for x in lines[i + 1:] if x.strip()), "")
-            ln = ln.rstrip() + (";" if _ITEM.match(after) else ".")
-        out.append(ln)
-    return "\n".join(out)
 
 
 def cut_sentences(text: str, limit: int, max_sentences: int | None = None) -> str:
