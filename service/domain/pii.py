@@ -312,13 +312,23 @@ def _find_secret(text: str, spans: list[tuple[int, int, str]]) -> None:
     if any(cue in low for cue in _ANSWER_HINTS):
         for m in _ANSWER_CUE.finditer(text):
             v = m.group("v").strip()
-            if not v or v.lower() in _SECRET_STOPWORDS:
+            if not v or v.lower() in _SECRET_STOPWORDS or _about_the_answer(text, m):
                 continue
             start = m.start("v") + (len(m.group("v")) - len(m.group("v").lstrip()))
             spans.append((start, start + len(v), "SECRET"))
 
 
 _SECRET_HINTS = ("pass", "pwd", "pin", "cvv", "cvc", "code", "otp")
+_ABOUT_THE_ANSWER = re.compile(
+    r"\s*(?:works?|will|would|can|could|should|may|might|must|does|do|instead|also|too|as well|either|then)\b", _I)
+_CONNECTED = re.compile(r"(?:\bis|\bwas|[:=-])\s*$", _I)
+
+
+def _about_the_answer(text: str, m: re.Match[str]) -> bool:
+    """A security-answer cue with no connector ("is", ":") followed by a verb or adverb: a sentence
+    about the answer ("your security question answer works instead"), not the answer."""
+    return not _CONNECTED.search(text, m.start(), m.start("v")) and bool(_ABOUT_THE_ANSWER.match(text, m.start("v")))
+
 _ANSWER_HINTS = ("security", "maiden", "pet", "memorable")
 
 

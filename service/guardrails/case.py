@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
+from service.guardrails.bare_amounts import bare_amounts
 from service.guardrails.commitments import NEGATION, acts_in
 from service.guardrails.levels import scope_of
 from service.guardrails.numbers import prepare
@@ -218,7 +219,8 @@ def _amount(text: str) -> str:
 
 def case_amounts(customer_texts: Iterable[str]) -> frozenset[str]:
     """The amounts the customer stated ("I was charged $105", "my cart is at $68")."""
-    return frozenset(_amount(m.group(1) or m.group(2)) for t in customer_texts for m in _MONEY.finditer(prepare(t)))
+    prepared = [prepare(t) for t in customer_texts]
+    return frozenset(_amount(m.group(1) or m.group(2)) for t in prepared for m in _MONEY.finditer(t)) | bare_amounts(prepared)
 
 
 def case_durations(customer_texts: Iterable[str]) -> tuple[tuple[str, str], ...]:

@@ -73,6 +73,7 @@ from service.guardrails.lists import list_item
 from service.guardrails.levels import addressed_level, claim_negated, covers, says_universally, scope_of
 from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
+from service.guardrails.outright import granted_outright
 from service.guardrails.passages import Fact, Passage, facts_of
 from service.guardrails.workings import FRAMING, Workings, plain
 from service.guardrails.support import antecedent_of, best_passage as _best_passage, same_fact as _same_fact
@@ -558,7 +559,9 @@ class _Reply:
         if f.value in theirs:
             return about or addresses_customer(text) or _ARITHMETIC.search(clause) is not None
         if any(x.value.startswith("act:") for x in mine):
-            return False
+            # their own charge in an action their level gets outright ("Gold members always get the refund they ask for")
+            return f.value in self.case and f.value not in self.asked_amounts and granted_outright(
+                [x for x in mine if x.value.startswith("act:")], self.level, self.passages, text, f.start)
         # their own charge said back with "the" ("I'll check whether the $12 was an error"), never in
         # a commitment ("we've removed the $7 fee" rests on the amount as much as on the action) and
         # never an amount they ask for

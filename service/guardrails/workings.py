@@ -35,6 +35,7 @@ from typing import Any
 from service.guardrails.case import source_amounts
 from service.guardrails.commitments import acts_in
 from service.guardrails.numbers import prepare
+from service.guardrails.rewordings import as_sources_say
 
 FACTOR_WORDS = frozenset({"half", "halv", "twic", "doubl", "third", "quarter"})
 """The customer's words (stemmed as the checks stem them) that name a factor."""
@@ -58,7 +59,7 @@ FRAMING = re.compile(r"\b(?:in total|total|altogether|difference|overcharged|und
 
 def plain(text: str) -> str:
     """``text`` for the word checks: a figure's hedge left out, a limit said as the sources say it."""
-    return _UNDER.sub("less than", HEDGE.sub(" ", text))
+    return as_sources_say(_UNDER.sub("less than", HEDGE.sub(" ", text)))  # "stays the same": "does not change"
 
 
 def _num(v: str) -> float | None:

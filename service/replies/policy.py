@@ -42,6 +42,7 @@ from service.guardrails.identifiers import known_identifiers, made_up
 from service.guardrails.level_rules import customer_level, level_findings
 from service.guardrails.normalise import clean, search_each
 from service.guardrails.passages import Passage, facts_of, split_passages
+from service.guardrails.pii_examples import is_example, sample_details
 from service.guardrails.plaintext import UNSAFE
 from service.guardrails.restricted import universal_of_some
 from service.guardrails.verdicts import verdict_findings
@@ -346,6 +347,7 @@ class PolicyChecker:
         amounts = customer_amounts(evidence)
         claims = [s for s in sentences(candidate.text) if not any(s.strip() in t for t in self._approved_texts)]
         passages = self._passages(candidate, evidence)
+        samples = sample_details(candidate.text)  # "for example "14 Alder Lane"": a format, no claim
         # The cited interactions support claims about this customer only, never policy.
         history = {i: evidence.history[i] for i in candidate.history_citations if i in evidence.history}
         mine = [c for c in claims if history and about_customer(c)]
@@ -364,12 +366,12 @@ class PolicyChecker:
                 group_passages,
                 content_words=content_words,
                 loose_support=lambda words, allowed=words_allowed: len(words & allowed) / len(words),
-                exempt_numbers=exempt,
+                exempt_numbers=exempt | {f.value for d in samples for f in facts_of(d)},
                 case_amounts=amounts,
                 customer_words=customer_words(evidence),
                 case_durations=customer_durations(evidence),
                 asked_amounts=customer_asked_amounts(evidence) if amounts else frozenset(),
-                case_details=[d for d in customer_details(evidence) if d in candidate.text],
+                case_details=[d for d in customer_details(evidence) if d in candidate.text] + samples,
                 case_level=evidence.remember("level", lambda: customer_level(" ".join(evidence.customer_texts))),
             )
             findings += [f"claim not supported: {f}" for f in result.findings]
@@ -423,6 +425,8 @@ class PolicyChecker:
                 if kind == "SECRET" and value.lower() in published:
                     continue  # approved wording the cue-based secret detector mistook for a secret
                 if (kind, _normalise(kind, value)) not in given_values:
+                    if is_example(kind, value, text):
+                        continue  # a sample value shown as a format ("for example "14 Alder Lane"")
                     findings.append(f"the reply contains a {kind.lower()} the customer did not give in this conversation")
                 elif kind in ("SECRET", "CARD", "IBAN", "SSN"):
                     findings.append(f"the reply repeats a {kind.lower()}; it must never be echoed")

@@ -1,0 +1,40 @@
+"""An action a level gets outright (ninth round, fix-9e): "Gold members always get the refund
+they ask for". Said to a customer of that level, their own charged amount in the commitment ("As
+a Gold member ... I'll refund the extra $99") is their figure, not a claim about a rule.
+
+Only the extra charge ("the extra $99", not "the full $120"), and only when a source passage
+gives every action of the clause to the customer's level with no figure and no condition: "Silver members get a refund if the amount in error is less than $10"
+and "Bronze members ...: if it confirms the error, they get the refund" grant nothing outright.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from service.guardrails.passages import Fact, Passage
+
+_CONDITION = re.compile(r"\b(?:if|unless|only|provided|as long as|when|once|after|within|up to|less than|more than|at least|at most)\b", re.I)
+
+
+def granted_outright(acts: Sequence[Fact], level: str | None, passages: Sequence[Passage], text: str, at: int) -> bool:
+    """Is the amount at ``at`` of ``text`` named as the extra charge ("the extra $99", "the
+    duplicate charge of $99"), and does a passage give each of ``acts`` to ``level`` with no
+    figure and no condition? ("I'll refund the full $120" of a $120 bill against $60 expected
+    is not the extra charge.)"""
+    if not level or not acts or not _EXTRA.search(text, max(0, at - 30), at):
+        return False
+    for act in acts:
+        if not any(_outright(p, act.value, level) for p in passages if not p.parts):
+            return False
+    return True
+
+
+_EXTRA = re.compile(r"\b(?:extra|duplicate[d]?|double[d]?|second|repeat(?:ed)?)\s+(?:charge\s+(?:of\s+)?|payment\s+(?:of\s+)?)?$", re.I)
+
+
+def _outright(p: Passage, act: str, level: str) -> bool:
+    facts = p.facts()
+    if any(f.value[:1].isdigit() for f in facts) or _CONDITION.search(p.text):
+        return False
+    return any(f.value == act and f.scope is not None and level in f.scope and len(f.scope) <= 2 for f in facts)
