@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 from service.guardrails.case import worked_amounts
 from service.guardrails.commitments import NEGATION, acts_in
@@ -285,7 +286,7 @@ def verdict_findings(sentences: Iterable[str], passages: Sequence, *, customer_t
                      durations: Sequence[tuple[str, str]], level: str | None, channel: str, words: Words) -> list[str]:
     """The findings of every rule above for each sentence of a reply."""
     customer = frozenset().union(*map(words, customer_texts)) if customer_texts else frozenset()
-    several = any(_COUNT.search(prepare(t)) for t in customer_texts)
+    several = counts_several(customer_texts)
     out = []
     for s in sentences:
         why = (amount_verdict(s, passages, amounts, durations, level, words) or window_verdict(s, durations, passages, level)
@@ -294,3 +295,33 @@ def verdict_findings(sentences: Iterable[str], passages: Sequence, *, customer_t
         if why:
             out.append(f"{why}: {s.strip()[:120]!r}")
     return out
+
+
+
+@lru_cache(maxsize=8192)
+def case_reads(text: str) -> tuple[bool, bool, bool, bool]:
+    """What of the customer's case the rules above may read for ``text`` (the check cache keys on
+    it): their amounts, durations and level (a grant), their durations and level (a time limit),
+    their words and level (a verdict on an exclusion), whether they counted several things ("them")."""
+    spelled = prepare(text)
+
+    def said(*patterns: re.Pattern[str]) -> bool:
+        return any(p.search(t) for p in patterns for t in (text, spelled))
+
+    return said(_GRANTED), said(_INSIDE, _IN_WINDOW), said(*_POSITIVE.values()), said(_THEM)
+
+
+def exclusion_words(texts: Iterable[str], words: Words) -> frozenset[str]:
+    """The words :func:`excluded_verdict` compares the customer's words with, besides the reply's:
+    the subjects of the exclusions of ``texts`` and what they give as granted; empty when no text
+    excludes anything (the rule then reads nothing of the customer)."""
+    texts = [t.replace("**", "") for t in texts]
+    if not any(_EXCLUSION.search(t) for t in texts):
+        return frozenset()
+    return frozenset().union(*(words(m.group("subj")) for t in texts for m in _EXCLUSION.finditer(t)),
+                             *(words(e.group(1)) for t in texts for e in _EXAMPLES.finditer(t)))
+
+
+def counts_several(customer_texts: Sequence[str]) -> bool:
+    """Whether the customer counted several things ("my two pairs")."""
+    return any(_COUNT.search(prepare(t)) for t in customer_texts)

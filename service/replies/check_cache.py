@@ -45,9 +45,10 @@ from service.guardrails.claims import facts_of, reads_customer_words, without_le
 from service.guardrails.level_rules import commitments, customer_level
 from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
+from service.guardrails.verdicts import case_reads, counts_several, exclusion_words
 from service.guardrails.workings import FACTOR_WORDS
 from service.replies.policy import (Candidate, CheckReport, CheckResult, Evidence, PolicyChecker, _redacted, _repeatable_numbers, customer_amounts,
-                                   customer_asked_amounts, customer_details, customer_durations, customer_words)
+                                   content_words, customer_asked_amounts, customer_details, customer_durations, customer_words)
 
 _DURATION_WORD = re.compile(r"\b(?:day|week|month|year)s?\b", re.I)
 """A reply stating a duration may say the customer's in another unit ("six weeks is about 42 days")."""
@@ -106,7 +107,7 @@ class CheckCache:
             candidate.text, tuple(candidate.citations), candidate.engine, tuple(candidate.history_citations),
             evidence.intent if evidence.intent in self._intents else None, chunks, history,
             *evidence.remember((_MEMO, "request"), lambda: _per_request(evidence)),
-            *_their_case(candidate.text, evidence),
+            *_their_case(candidate.text, evidence, tuple(candidate.citations)),
         )
         try:
             return _Key(key)
@@ -156,7 +157,7 @@ def _exempt(evidence: Evidence) -> frozenset[str]:
     return evidence.remember((_MEMO, "exempt"), lambda: frozenset(_repeatable_numbers(evidence.customer_texts, list(evidence.facts.values()))))
 
 
-def _their_case(text: str, evidence: Evidence) -> tuple[Hashable, ...]:
+def _their_case(text: str, evidence: Evidence, citations: tuple[str, ...] = ()) -> tuple[Hashable, ...]:
     """What else of the customer's words the grounded check reads for ``text``: the amounts they
     stated (and those of them they ask for), when the reply states an amount (as written or as
     number words: "ninety-nine dollars"), their content words, when the reply carries a caution ("isn't what they're
@@ -172,7 +173,27 @@ def _their_case(text: str, evidence: Evidence) -> tuple[Hashable, ...]:
     durations = customer_durations(evidence) if reads_durations else None
     details = tuple(sorted(d for d in customer_details(evidence) if d in text))
     level = customer_level(" ".join(evidence.customer_texts)) if reads_level else None
-    return exempt & stated_values(text) if exempt else frozenset(), amounts, words, durations, details, level
+    # a verdict on their case (verdicts.py: a grant, a time limit, an exclusion, their things counted)
+    grant, window, exclusion, counted = case_reads(text)
+    texts = evidence.customer_texts
+    case = (customer_amounts(evidence) if grant or reads_level else None,
+            customer_durations(evidence) if grant or window or reads_level else None,
+            customer_level(" ".join(texts)) if grant or window or exclusion else None,
+            _excluded_words(text, evidence, citations) if exclusion else None,
+            counts_several(texts) if counted else None)
+    return exempt & stated_values(text) if exempt else frozenset(), amounts, words, durations, details, level, case
+
+
+def _excluded_words(text: str, evidence: Evidence, citations: tuple[str, ...]) -> frozenset[str]:
+    """The customer's words an exclusion verdict can read for ``text``: those among the retrieved
+    exclusions' words and the reply's words the cited chunks do not give (none when nothing
+    retrieved excludes anything)."""
+    excluded = evidence.remember((_MEMO, "exclusions"), lambda: exclusion_words([h.text for h in evidence.hits.values()], content_words))
+    if not excluded:
+        return frozenset()
+    cited = evidence.remember((_MEMO, "cited words", citations), lambda: frozenset().union(
+        *(content_words(evidence.hits[c].text) for c in citations if c in evidence.hits)))
+    return customer_words(evidence) & (excluded | (content_words(text) - cited))
 
 
 @lru_cache(maxsize=8192)
