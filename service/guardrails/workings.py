@@ -12,7 +12,10 @@ working holds:
   instead of $99");
 * the **difference or sum** of a customer's amount and one the reply stated before it ("you paid
   $198 instead of $99, so you were overcharged $99");
-* a **conversion** of a temperature the same sentence states ("20°F, which is around -7°C");
+* a **conversion** of a temperature the same sentence states ("20°F, which is around -7°C"), or of
+  a length the customer or a source gives, rounded as written ("87 cm is roughly 34.3 inches");
+* a source's price times the customer's **count**, digits or words ("for three presents": "$5 per
+  item, so fifteen dollars for three"; :func:`counted_items`);
 * the customer's own figure **compared** with the rule's the right way round ("Ten days is more
   than the 7 it should take"; "three days is more than the 7" is refused: its figure is then
   checked like any other);
