@@ -100,8 +100,15 @@ _STREET_SUFFIX = (
     r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|way|court|ct|place|pl|"
     r"terrace|ter|parkway|pkwy|highway|hwy|circle|cir|square|sq|close|crescent|row|trail|trl)"
 )
+_NOT_A_STREET_NAME = (
+    r"(?!(?-i:will|would|shall|should|can|could|may|might|must|is|are|was|were|be|been|being|has|have|had|do|does|did|"
+    r"either|neither|any|every|each|the|this|that|these|those|your|my|our|their|its|it|you|we|they|on|in|to|for|of|by|per|"
+    r"with|from|and|or|but|not|no|all|out|back|off|then|so|if|when)\b)"
+)
+"""Words of a sentence, never of a street's name: "that extra $12 will be removed either way" is
+no address (ninth round); nor is an amount ("$12 ...") a house number."""
 _ADDRESS = re.compile(
-    r"\b\d{1,6}[A-Za-z]?\s+(?:[A-Za-z0-9][\w'.-]*\s+){0,4}?" + _STREET_SUFFIX + r"\b\.?"
+    r"(?<![$€£\d.,])\b\d{1,6}[A-Za-z]?\s+(?:" + _NOT_A_STREET_NAME + r"[A-Za-z0-9][\w'.-]*\s+){0,4}?" + _STREET_SUFFIX + r"\b\.?"
     r"(?:\s+" + _STREET_SUFFIX + r"\b\.?)?"
     r"(?:,?\s+(?:apt|apartment|suite|ste|unit|flat|#)\.?\s*#?\s*\w{1,6})?"
     r"(?:,?\s+[A-Za-z][A-Za-z .'-]{1,30}?,\s*[A-Za-z]{2}\.?\s*\d{5}(?:-\d{4})?)?"

@@ -75,7 +75,7 @@ from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
 from service.guardrails.outright import granted_outright
 from service.guardrails.passages import Fact, Passage, facts_of
-from service.guardrails.workings import FRAMING, Workings, plain
+from service.guardrails.workings import FRAMING, Workings, plain, without_their_amounts
 from service.guardrails.support import antecedent_of, best_passage as _best_passage, same_fact as _same_fact
 
 _CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
@@ -234,7 +234,8 @@ def _excused(s: str) -> bool:
         return True
     spans = clause_spans(t)
     # An empathy clause that looks ahead ("I understand, it will arrive tomorrow") is a promise.
-    empathy = [(a, b) for a, b in spans if EMPATHY_HEAD.match(t[a:b]) and not FUTURE.search(t, a, b)]
+    # Nor one that grants what it names ("I'm sorry I can refund the difference": ninth round).
+    empathy = [(a, b) for a, b in spans if EMPATHY_HEAD.match(t[a:b]) and not FUTURE.search(t, a, b) and not acts_in(t[a:b], "claim")]
     helping = []
     for i, (a, b) in enumerate(spans):
         m = HELP_WITH.search(t, a, b)
@@ -314,7 +315,8 @@ def check_claims(
         if why:
             check.findings.append(ClaimFinding(sentence, why))
             continue
-        if _LIST_MARKER.fullmatch(sentence) or is_conversational(sentence):
+        if _LIST_MARKER.fullmatch(sentence) or is_conversational(sentence) or (
+                reply.case and is_conversational(without_their_amounts(prepare(sentence), reply.case, reply.asked_amounts))):
             asking = asking if item else sentence.rstrip().endswith((":", "?"))
             continue
         asking = asking and bool(item)
@@ -420,7 +422,7 @@ class _Reply:
         words = self.content_words(prepare(FRAMING.sub(" ", plain(_loose_text(loose, self.exempt, self._their_words)))))
         # in a clause judging their case, the customer's own words are their situation ("a blouse bought last week")
         theirs = words & frozenset().union(*(self.content_words(c) & self.asked for c in _verdict_clauses(prepare(sentence)))) if self.asked else frozenset()
-        if words:
+        if words and not self.workings.converts_length(sentence):  # "87 cm is roughly 34.3 inches": their length, converted
             rest = words - theirs
             share = (len(theirs) + (len(rest) * self.loose_support(rest) if rest else 0)) / len(words)
             self.out.supports.append(share)
@@ -511,7 +513,7 @@ class _Reply:
         """A clause the loose word check leaves out: it states only the customer's amounts, or it
         is a caution ("isn't what they're made for", "isn't recommended") whose other words are
         mostly the customer's ("wading through streams"), with no fact or level of its own."""
-        if self._only_their_amounts(clause, sentence) or self._converted(clause):
+        if self._only_their_amounts(clause, sentence) or self._converted(clause) or self.workings.converts_length(clause):
             return True
         if not self.asked or not _CAUTION.search(clause) or facts_of(prepare(clause)) or scope_of(clause) is not None:
             return False

@@ -23,6 +23,12 @@ _REASSURANCE = (r"(?:(?:it|that|this) )?(?:(?:can|could|really|honestly|totally)
                 r"you'?re (?:definitely |certainly )?(?:not the (?:first|only one)|in good company|not alone)|"
                 # "That's alright, Lorenzo.", "That's totally fine!": said of what the customer told us, ending there
                 r"that'?s (?:totally |completely |perfectly |quite |absolutely |really )?(?:alright|all right|okay|ok|fine|understandable)(?=\s*(?:[,!.;—–-]|$))")
+_CHECKING = (r"(?:check|ask|double-check|query|question|verify|flag|report|mention|raise|be (?:careful|cautious|wary|suspicious)|"
+             r"reach(?:ing)? out|get(?:ting)? in touch|contact(?:ing)? us|messag(?:e|ing) us|let(?:ting)? us know|look(?:ing)? into it|"
+             r"checking|asking|double-checking|querying|questioning|verifying|flagging|reporting|mentioning|raising)(?: (?:it|this|that|first|with us|before)\b)?")
+_PLAIN_TAIL = r"(?:\s+[\w'-]+){0,4}[!.]*"
+"""A few more words with no clause of their own ("... to check it first!"): ", that email was a scam" is a claim."""
+"""What a customer did that a reply may praise ("Good instinct to check"): asking, never an action on their order."""
 CONVERSATIONAL = re.compile(
     r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b.{0,40}"
     r"|(?:many )?thanks?(?: you)?\b.{0,80}|thank you\b.{0,80}"
@@ -48,6 +54,9 @@ CONVERSATIONAL = re.compile(
     r"|(?:i'?ll|i will|we'?ll) (?:take care of it|get (?:that|this) sorted|be here)\b.{0,40}"
     # exclamations: "What a lovely idea!", "Great news!", "Congratulations on the move!", "Oh no!"
     r"|(?:what an?|how) (?:[\w'-]+ ){0,5}[\w'-]+(?:!+|\.)|(?:great|good|excellent|lovely|wonderful|nice|fair) (?:news|questions?|idea|choice|pick|call)[!.]*"
+    # good news announced, what it is left to the next sentence: "Good news on that front.", "Some good news there!"
+    r"|(?:some |more )?(?:great|good|excellent|happy|lovely|welcome) news(?: (?:on|about|for|with|regarding) (?:that|this|the|your) "
+    r"(?:front|one|score|question|count|side|point)| (?:there|here|then|too|for you))[!.]*"
     r"|congratulations\b.{0,50}|(?:oh no|oh dear|ouch|yikes|uh-oh)\b.{0,40}|(?:we'?d|i'?d) (?:love|be glad|be happy) to\b.{0,50}!"
     # good wishes: "Enjoy the new jacket!", "Enjoy your trip,", "Good luck with the move!", "Happy shopping!"
     r"|(?:enjoy|have fun|good luck|best of luck|safe travels|stay (?:warm|safe|dry|cosy|cozy)|congrats|"
@@ -58,7 +67,10 @@ CONVERSATIONAL = re.compile(
     r"|(?:so,? |ok(?:ay)?,? )?here(?:'s| is) (?:the |a )?(?:short|quick|brief|simple|basic|full|whole) (?:version|answer|summary|rundown|overview|run-?through|picture)"
     r"(?: of (?:it|how (?:it|this|that) works))?[.!:]?|here(?:'s| is) how (?:it|this|that) works[.!:]?"
     r"|let me (?:walk|take|talk) you through (?:it|this|that|how (?:it|this|that) works)[.!:]?|let me explain(?: how (?:it|this|that) works)?[.!:]?"
-    r"|(?:a few|some) (?:things|steps|tips|options)\b.{0,40}:|let'?s (?:try|go through|look at) (?:a (?:few|couple(?: of)?)|some) (?:things|steps|fixes|options)\b[.:]?"
+    r"|(?:a few|some) (?:things|steps|tips|options)\b.{0,40}:"
+    # a stage or case that a list sets out: "At this stage:", "In that case:", "For now:" (the items are checked on their own)
+    r"|(?:(?:at|by|from|after|before|until|up to|in) (?:this|that|which) (?:stage|point|step|moment|time)|in (?:that|this|which) case|"
+    r"for now|right now|at the moment|at present|from here(?: on)?|from now on|so far|as (?:it|things) stands?)\s*:|let'?s (?:try|go through|look at) (?:a (?:few|couple(?: of)?)|some) (?:things|steps|fixes|options)\b[.:]?"
     # sign-offs: "Best,", "Cheers, Northwind Support"
     r"|(?:best|cheers|all the best|take care|warmly|talk soon)(?:[,!.].{0,50})?"
     # invitations to come back: "If it still hasn't arrived by then, just get back in touch."
@@ -83,6 +95,12 @@ FRIENDLY = re.compile(
     # reassurance that nothing went wrong on their side: "Happens to the best of us!", "Easy mistake to make."
     r"|(?:" + _REASSURANCE + r")\b.{0,40}|(?:whichever|whatever) (?:option |one |way )?(?:is|works|suits you) (?:easiest|best|most convenient)?\b.{0,30}"
     r"|(?:wishing (?:you|your|him|her|them)|fingers crossed)\b.{0,60}"
+    # empathy with no subject: "Totally get that it feels like a lot", "Completely understand the worry"
+    r"|(?:totally|completely|really|fully|absolutely|definitely) (?:get|understand|hear)(?: (?:it|that|you|why|how|what|the (?:frustration|worry|concern|confusion|annoyance|hassle))\b(?:\s+[\w'-]+){0,12}[!.]*|[!.]*$)"
+    # praise for the customer's step: "Good instinct to check", "Smart move asking first", "Good on you for double-checking"
+    r"|(?:(?:that'?s|that was|it'?s|it was) )?(?:a |such a )?(?:really |very )?(?:good|great|smart|wise|sensible|right|sharp) "
+    r"(?:instinct|call|thinking|idea|move|catch|eye|spot|decision)?\s*(?:of you )?(?:to|for) (?:you )?" + _CHECKING + r"\b" + _PLAIN_TAIL +
+    r"|(?:good|great) on you for " + _CHECKING + r"\b" + _PLAIN_TAIL + r"|(?:good|great|nice|smart|sharp) (?:instinct|thinking|catch|eye|spot)\b[!.]*"
     r"|(?:that|this|it)(?:'d|'ll)?(?: would| will| must| can| could| might)? (?:give|make|worry|scare|upset|frustrate|confuse|annoy|throw|surprise|rattle|startle|"
     r"alarm|panic|stress|drive|catch)\w* (?:anyone|anybody|everyone|everybody|most people)\b.{0,40})$",
     re.I,

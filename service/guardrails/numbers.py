@@ -112,6 +112,9 @@ _A_FULL = re.compile(r"\ban? (?:full|whole|entire|complete) (day|week|month|year
 """"a full year" is "1 year"."""
 _MONEY_WORDS = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(?:dollars?|usd|bucks)\b", re.I)
 _NOON = re.compile(r"\b(?:noon|midday|midnight)\b", re.I)
+_LENGTH_WORDS = re.compile(r"(?<=\d)(?:\s*-?\s*)(?:(inch(?:es)?)|(centimet(?:er|re)s?)|(millimet(?:er|re)s?))\b", re.I)
+"""A length's unit in full after its figure ("a 34.5 inch sleeve", "87 centimetres"): written as
+the sources abbreviate it ("34.5 in", "87 cm"; ninth round)."""
 
 @lru_cache(maxsize=8192)
 def prepare(text: str) -> str:
@@ -123,4 +126,5 @@ def prepare(text: str) -> str:
     t = _CLOCK.sub(lambda m: f"{m.group('prep')} {_HOUR_WORDS[m.group('word').lower()] if m.group('word') else int(m.group('digit'))}:00", t)
     t = _NOON.sub(lambda m: "12:00 pm" if m.group(0).lower() == "noon" else "12:00 am", t)
     t = _MONEY_WORDS.sub(lambda m: "$" + m.group(1), t)
+    t = _LENGTH_WORDS.sub(lambda m: " in" if m.group(1) else " cm" if m.group(2) else " mm", t)
     return t.replace("**", "").replace("__", "")

@@ -12,7 +12,10 @@ working holds:
   instead of $99");
 * the **difference or sum** of a customer's amount and one the reply stated before it ("you paid
   $198 instead of $99, so you were overcharged $99");
-* a **conversion** of a temperature the same sentence states ("20°F, which is around -7°C");
+* a **conversion** of a temperature the same sentence states ("20°F, which is around -7°C"), or of
+  a length the customer or a source gives, rounded as written ("87 cm is roughly 34.3 inches");
+* a source's price times the customer's **count**, digits or words ("for three presents": "$5 per
+  item, so fifteen dollars for three"; :func:`counted_items`);
 * the customer's own figure **compared** with the rule's the right way round ("Ten days is more
   than the 7 it should take"; "three days is more than the 7" is refused: its figure is then
   checked like any other);
@@ -47,6 +50,12 @@ _THRESHOLD = re.compile(r"\b(?:over|above|below|under|from|at least|more than|le
 _DEFINITE = re.compile(r"\b(?:the|that|this|your|those|these)\s+(?:[\w-]+\s+)?$", re.I)
 _CONDITIONAL = re.compile(r"\b(?:if|once|when|unless|provided|in case)\b", re.I)
 _DEGREES = re.compile(r"([-−]?)\s?(\d+(?:\.\d+)?)\s?°?\s?([fc])\b", re.I)
+_LENGTH = re.compile(r"(\d+(?:\.\d+)?)\s?(cm|mm|in|ft|m)\b(?!\s+(?:the|a|an|your|our|stock|store|total|all)\b)")
+_TO_CM = {"cm": 1.0, "mm": 0.1, "in": 2.54, "ft": 30.48, "m": 100.0}
+_METRIC = frozenset({"cm", "mm", "m"})
+_CONVERSION = re.compile(r"^\W*(?:(?:so|and|which|that|or)\s+)?(?:your\s+|the\s+)?\d+(?:\.\d+)?\s?(?:cm|mm|in|ft|m)\s*(?:\(|,\s*)?"
+                         r"(?:is|are|'s|=|equals|comes to|works out (?:at|to)|or|which is|that'?s)?\s*\d+(?:\.\d+)?\s?(?:cm|mm|in|ft|m)\W*$", re.I)
+"""A clause that only says a length in the other system ("87 cm is roughly 34.3 inches")."""
 _COMPARED = re.compile(r"^\W*(?:(?:so|and|but)\s+)?(?P<a>\d+(?:\.\d+)?)\s*(?:days?|weeks?|months?|years?|hours?)?\s+(?:is|are|'s)\s+(?:already\s+|well\s+|a (?:bit|little)\s+|just\s+)?"
                        r"(?P<cmp>more|longer|less|shorter|fewer)\s+than\s+(?:the\s+|our\s+|your\s+)?(?P<b>\d+(?:\.\d+)?)\b", re.I)
 HEDGE = re.compile(r"\b(?:around|about|roughly|approximately|approx|nearly|almost|some|just (?:under|over))\s+(?=[-−$€£]?\d)", re.I)
@@ -55,6 +64,31 @@ _UNDER = re.compile(r"\b(?:under|below)(?=\s+[$€£]?\d)", re.I)
 """A limit in other words ("under $10" is "less than $10")."""
 FRAMING = re.compile(r"\b(?:in total|total|altogether|difference|overcharged|undercharged|half|twice)\b", re.I)
 """The words of a working ("That's $25 in total"): left out of the loose word check."""
+
+
+_COUNT_WORDS = {"two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10",
+                "eleven": "11", "twelve": "12"}
+_COUNTED = re.compile(r"\b(" + "|".join(_COUNT_WORDS) + r")\s+(?!(?:days?|weeks?|months?|years?|hours?|minutes?|times?|of|or|and|to)\b)[a-z]", re.I)
+
+
+def counted_items(text: str) -> frozenset[str]:
+    """The counts of things the customer spells out ("gift wrapping for three presents": "3"), as
+    digits: their count, like "3 presents", for a price times their count ("so fifteen dollars for
+    three"; ninth round). Durations ("three days") are left out."""
+    return frozenset(_COUNT_WORDS[m.group(1).lower()] for m in _COUNTED.finditer(text))
+
+
+_SAID_BACK = re.compile(r"\b((?:the|that|this|your|those|these)\s+(?:[\w-]+\s+)?)[$€£]\s?(\d[\d,]*(?:\.\d+)?)\b(?![.,]\d)", re.I)
+
+
+def without_their_amounts(text: str, case: Iterable[str], asked: Iterable[str] = ()) -> str:
+    """``text`` without the customer's own amounts said back with "the" ("I'm sorry I can't refund
+    the $12 difference": "... the difference"), never one they ask for: a courtesy that carries
+    their figure is still a courtesy, and a commitment or a fact in it is still read (ninth round)."""
+    theirs = {x for x in map(_num, case) if x is not None} - {x for x in map(_num, asked) if x is not None}
+    if not theirs:
+        return text
+    return _SAID_BACK.sub(lambda m: m.group(1) if _num(m.group(2)) in theirs else m.group(0), text)
 
 
 def plain(text: str) -> str:
@@ -89,6 +123,7 @@ class Workings:
         self.passages = passages
         self._sources: set[float] | None = None
         self._degrees: set[tuple[float, str]] | None = None
+        self._lengths: set[tuple[float, str]] | None = None
         self.before: list[str] = []
         self._current: str | None = None
 
@@ -121,7 +156,7 @@ class Workings:
         if money:
             return (self._total(x, clause, text, start) or self._share(x, text, start) or self._their_difference(x, text, start)
                     or self._said_back(value, clause, text, start))
-        return self._converted(x, text, start) or self._compared(x, clause)
+        return self._converted(x, text, start) or self._length(x, text, start) or self._compared(x, clause)
 
     def _amounts(self, text: str) -> list[tuple[float, bool]]:
         """(amount, is a rate) of ``text``, thresholds left out ("orders over $75")."""
@@ -175,6 +210,37 @@ class Workings:
             if abs(sign * x - want) <= 1.0:
                 return True
         return False
+
+    @property
+    def lengths(self) -> set[tuple[float, str]]:
+        """The lengths the sources give, as (value, unit)."""
+        if self._lengths is None:
+            self._lengths = {(float(m.group(1)), m.group(2)) for p in self.passages for m in _LENGTH.finditer(prepare(p.text))}
+        return self._lengths
+
+    def _length(self, x: float, text: str, start: int) -> bool:
+        """A length in the other system (cm and inches) of one the customer or a source gives in the
+        same sentence, rounded as written: "87 cm is roughly 34.3 inches" (34.25), never "36 inches"."""
+        here = _LENGTH.match(text, start)
+        if not here:
+            return False
+        unit = here.group(2)
+        places = len(here.group(1).partition(".")[2])
+        for m in _LENGTH.finditer(text):
+            other, ounit = float(m.group(1)), m.group(2)
+            if m.start() == start or (ounit in _METRIC) == (unit in _METRIC):
+                continue
+            if m.group(1) not in self.exempt and (other, ounit) not in self.lengths:
+                continue  # two figures no one gave do not vouch for each other
+            want = other * _TO_CM[ounit] / _TO_CM[unit]
+            if abs(x - want) <= max(0.5 * 10 ** -places, 0.01 * want):
+                return True
+        return False
+
+    def converts_length(self, clause: str) -> bool:
+        """Does the clause only say a length in the other system, rightly (:meth:`_length`)?"""
+        c = prepare(plain(clause))
+        return bool(_CONVERSION.match(c)) and any(self._length(float(m.group(1)), c, m.start()) for m in _LENGTH.finditer(c))
 
     def _compared(self, x: float, clause: str) -> bool:
         m = _COMPARED.match(clause)

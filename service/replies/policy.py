@@ -46,6 +46,7 @@ from service.guardrails.pii_examples import is_example, sample_details
 from service.guardrails.plaintext import UNSAFE
 from service.guardrails.restricted import universal_of_some
 from service.guardrails.verdicts import verdict_findings
+from service.guardrails.workings import counted_items
 from service.ports import SearchHit
 from service.replies.policy_file import (  # the policy as data, re-exported for the checks' callers
     CHANNELS,  # noqa: F401
@@ -203,6 +204,7 @@ def _repeatable_numbers(customer_texts: Sequence[str], facts: Sequence[str]) -> 
     the numbers of the known facts (an order id)."""
     exempt = {f.value for t in customer_texts for f in facts_of(_MONEY.sub(" ", t))
               if f.value[:1].isdigit() or detail_kind(f.value) or f.value in ("today", "tomorrow")}
+    exempt.update(n for t in customer_texts for n in counted_items(t))  # "for three presents": their count 3
     if any(_TODAY_IN_OTHER_WORDS.search(t) for t in customer_texts):
         exempt.add("today")  # "I can only pay $50 right now": "so $50 today works" is their plan
     return exempt | {f.value for v in facts for f in facts_of(v) if f.value[:1].isdigit()}
