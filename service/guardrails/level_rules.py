@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from service.guardrails.commitments import ACTS, NEGATION, acts_in
+from service.guardrails.commitments import ACTS, NEGATION, OWN_STEP, acts_in
 from service.guardrails.levels import SUBORDINATE, ALL_LEVELS, segment_spans, level_groups, says_universally, scope_of
 from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
@@ -78,8 +78,8 @@ def _about(sentence: str, level: str | None) -> frozenset[str] | None:
 
 def denied_to_level(sentence: str, passages: Iterable, level: str | None) -> str | None:
     """A commitment without a condition for a level whose own passage denies the action."""
-    if _CONDITIONAL.search(sentence) or sentence.rstrip().endswith("?"):
-        return None
+    if _CONDITIONAL.search(OWN_STEP.sub(" ", sentence)) or sentence.rstrip().endswith("?"):
+        return None  # "once I've checked your account" is the agent's own step, no condition
     acts = commitments(sentence)  # a denied commitment ("I can't remove it") is none
     about = _about(sentence, level) if acts else None
     if not about:

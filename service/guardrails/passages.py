@@ -193,11 +193,13 @@ def _split(text: str, source: str, context: str) -> list[Passage]:
         for parent in parents[-1][2] if bullet and parents and _BARE_ITEM.match(body) and scope_of(body) is None else ():
             parent.context += f" {body}"
         line_scope: frozenset[str] | None = None  # a bullet about Gold is about Gold to its end
+        label = ""  # and its words count for its later sentences ("Apologise; the agent cannot remove it" is said of Bronze members)
         line: list[Passage] = []
         for s in sentences(body):
             own = scope_of(s)
-            line_scope = own if bullet and own is not None and line_scope is None else line_scope
-            line.append(Passage(s, source, under, None if own is not None else line_scope))
+            if bullet and own is not None and line_scope is None:
+                line_scope, label = own, " ".join(prepare(s)[a:b] for a, b, _ in level_groups(prepare(s)))
+            line.append(Passage(s, source, under if own is not None or not label else f"{under} {label}", None if own is not None else line_scope))
         if bullet:
             parents.append((indent, body, line))
         out += line
