@@ -7,8 +7,9 @@ Used by :mod:`service.guardrails.claims`:
   figure of the thing named where the sentence first stated it: that clause's words say what the
   figure is, so the contrast clause is read with them (it still needs a passage giving the figure
   to its own level: "Overnight upgrade fee ($20) Silver: $20");
-* :func:`granted_outright`: an action a source grants a level with no condition and no figure
-  ("Gold and Silver members: ... the extra fee is always removed"): the customer's own amount
+* :func:`granted_outright`: an action on the charge itself (removing, waiving it) that a source
+  grants a level with no condition and no figure ("Gold and Silver members: ... the extra fee is
+  always removed"): the customer's own amount
   named in that commitment ("As a Gold member, that extra $12 will be removed") is their case,
   not a figure the commitment rests on. Where the level's passage sets a condition or a figure
   ("Silver members get a refund if the amount in error is less than $10") the amount stays a claim.
@@ -25,6 +26,9 @@ from service.guardrails.passages import Fact, Passage
 _THE = re.compile(r"\b(?:the|that|this)\s+$", re.I)
 _CONDITION = re.compile(r"\b(?:only if|only when|if|unless|provided|as long as|less than|more than|under|over|at least|up to|check)\b", re.I)
 _FIGURE = re.compile(r"\d")
+_ON_THE_CHARGE = frozenset({"act:remove", "act:waive"})
+"""Actions done to the charge itself: its amount is the customer's. A refund's amount is worked out
+(the difference between billed and expected), so "I'll refund the full $120" stays a claim."""
 _NOT_THE_THING = " member members waived waive free complimentary unlimited"
 
 
@@ -52,7 +56,7 @@ def granted_outright(acts: Iterable[str], level: frozenset[str] | None, passages
     """Does a passage grant each of ``acts`` to ``level`` in so many words, with no condition and
     no figure of its own?"""
     acts = set(acts)
-    if not acts or not level or level == ALL_LEVELS:
+    if not acts or not acts <= _ON_THE_CHARGE or not level or level == ALL_LEVELS:
         return False
     granted: set[str] = set()
     for p in passages:
