@@ -11,8 +11,8 @@ Used by :mod:`service.guardrails.claims`:
   grants a level with no condition and no figure ("Gold and Silver members: ... the extra fee is
   always removed"): the customer's own amount
   named in that commitment ("As a Gold member, that extra $12 will be removed") is their case,
-  not a figure the commitment rests on. Where the level's passage sets a condition or a figure
-  ("Silver members get a refund if the amount in error is less than $10") the amount stays a claim.
+  not a figure the commitment rests on. Where the level's passage sets a condition or a figure,
+  or denies the action ("Bronze members and guests: the fee stays"), the amount stays a claim.
 """
 
 from __future__ import annotations
