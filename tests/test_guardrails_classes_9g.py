@@ -156,3 +156,22 @@ def test_condescension_is_a_tone_finding(text: str) -> None:
 ])
 def test_a_reassurance_is_no_condescension(text: str) -> None:
     assert "tone" not in refused(text, "returns-membership-windows", "site-search-not-working")
+
+
+# ---- a commitment in the other case ("If it wasn't, ...") for a level the source denies it ------------------
+
+
+@pytest.mark.parametrize("text,customer", [
+    ("If it wasn't, I can still remove it for Bronze members.", "bronze, extra $6 fee"),
+    ("If it wasn't our error, I'll remove it anyway.", "bronze member, extra $6 fee"),
+])
+def test_a_commitment_in_the_case_the_source_denies_the_level_is_refused(text: str, customer: str) -> None:
+    assert "grounded" in refused(text, "orders-mystery-fee", customer=(customer,))
+
+
+@pytest.mark.parametrize("text,customer", [
+    ("If it wasn't, I'll still remove it for Silver members.", "silver, extra $6 fee"),
+    ("If it was, I'll remove it and update your order.", "bronze member, extra $6 fee"),
+])
+def test_a_commitment_in_a_case_the_source_grants_passes(text: str, customer: str) -> None:
+    assert "grounded" not in refused(text, "orders-mystery-fee", customer=(customer,))

@@ -63,7 +63,7 @@ PROVENANCE = {
          f"dev violations still reaching the agent named), faith-1901..1910, viol-1901..1910 (tag dev-i13-classes-9c, written for "
          f"the classes fresh-d11's refused faithful replies named), faith-1751..1760, viol-1751..1765 (tag dev-i13-classes-9b, "
          f"written for the violating classes fresh-d11 named), faith-1951..1968, viol-1951..1968 (tag dev-i13-classes-9d, "
-         f"wrong verdicts on the customer's case found while tuning, and their faithful twins), faith-2131..2135, viol-2131..2139 "
+         f"wrong verdicts on the customer's case found while tuning, and their faithful twins), faith-2131..2136, viol-2131..2140 "
          f"(tag dev-i13-classes-9g, written for the level classes and the violating classes fresh-d12 named), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)

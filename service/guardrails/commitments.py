@@ -28,7 +28,7 @@ _PROMISE = re.compile(
     r"(?:'ll|'ve|'d|'m going to|'re going to|\s+(?:will|shall|would|can|could|have|has|had|am going to|are going to|is going to|did))?"
     # "I'm happy to match the price", "we're glad to waive it"
     r"(?:(?:'m|'re|\s+am|\s+are)\s+(?:(?:more than|really|very|so)\s+)?(?:happy|glad|able|willing|pleased)\s+to)?"
-    r"(?:\s+(?:just|also|now|gladly|happily|already|personally|immediately|definitely|certainly|go ahead and|gone ahead and|"
+    r"(?:\s+(?:just|also|still|now|gladly|happily|already|personally|immediately|definitely|certainly|go ahead and|gone ahead and|"
     r"be able to|be happy to|be glad to|make sure to|arrange to|get))*"
     # an action coordinated after another ("a manager will call you and approve an extension", "we'll review it and refund you")
     r"(?:\s+(?:call|ring|phone|contact|email|e-mail|text|message|review|check|look (?:at|into)|get back to|reach out to|speak (?:to|with)|talk (?:to|with))"
