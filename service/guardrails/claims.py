@@ -70,6 +70,7 @@ from service.guardrails.commitments import acts_in
 from service.guardrails.reading import (another_way, counted_words, denied_request, emoji_parts, invented_example, lead_in, said_again,
                                         unasked_detail, unlisted, verdict)
 from service.guardrails.lists import list_item
+from service.guardrails.level_contrasts import contrast_words, granted_outright as removed_outright
 from service.guardrails.levels import addressed_level, claim_negated, covers, says_universally, scope_of
 from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
@@ -79,9 +80,11 @@ from service.guardrails.workings import FRAMING, Workings, plain, without_their_
 from service.guardrails.support import antecedent_of, best_passage as _best_passage, same_fact as _same_fact
 
 _CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
-                     r"there|the|your|our|my|a|an|if|please|just|let|feel|no|any|all|every|each|\d)\b))\s*", re.I)
+                     r"there|the|your|our|my|a|an|if|please|just|let|feel|no|any|all|every|each|\d)\b)"
+                     r"|\s(?=(?:once|after|as soon as|when)\s+(?:i|we)(?:'ve|\s+have)\s+(?:\w+\s+)?\w+ed\b))\s*", re.I)
 """Clauses end at ";", "," and conjunctions; "so" joins clauses only before a new subject ("so
-we'll check", not "it's so slow today")."""
+we'll check", not "it's so slow today"); the agent's own step a commitment waits for ("I'll refund
+the $8 once I've checked your account") is a clause of its own (ninth round)."""
 _CAUTION = re.compile(r"\b(?:is|are|was|were|'s|'re)(?: not|n'?t) (?:what (?:it|they|this|these)(?:'?s|'?re| is| are) (?:made|designed|meant|built|intended)"
                       r"|(?:made|designed|meant|built|intended|recommended|suitable|suited)\b)(?: for)?"
                       r"|\b(?:we|i) (?:wouldn'?t|would not|don'?t|do not) recommend\b", re.I)
@@ -480,6 +483,8 @@ class _Reply:
             # replace it for guests")
             lead = lead_in(text, spans, i, condition=not local and scope is not None and claim_negated(text, start, end) is True)
             cwords = self.content_words(plain(clause)) | (self.content_words(plain(lead)) if lead else frozenset())
+            # "..., while Silver members pay the $20": the $20 is the thing named where the sentence first stated it
+            cwords |= contrast_words(text, spans, i, sentence_facts, self.content_words) if local else frozenset()
             earlier = [f for f in sentence_facts if f.start < start]  # "6 weeks is about 42 days, so the shorts are past the 30 days"
             if about and any(f.value in self.exempt and f not in local for f in mine) or (
                     about and own is None and any(f.value in self.exempt or converts(f.value, f.qual, text[:start], self.durations) for f in earlier)) or (
@@ -560,10 +565,15 @@ class _Reply:
         theirs = worked_amounts(self.case)
         if f.value in theirs:
             return about or addresses_customer(text) or _ARITHMETIC.search(clause) is not None
-        if any(x.value.startswith("act:") for x in mine):
-            # their own charge in an action their level gets outright ("Gold members always get the refund they ask for")
-            return f.value in self.case and f.value not in self.asked_amounts and granted_outright(
-                [x for x in mine if x.value.startswith("act:")], self.level, self.passages, text, f.start)
+        acts = [x for x in mine if x.value.startswith("act:")]
+        if acts:
+            # their own charge in an action their level gets outright: the refund of the extra charge
+            # ("Gold members always get the refund they ask for"), or removing or waiving the charge
+            # itself ("As a Gold member, that extra $12 will be removed"); never one made on a figure
+            level = f.scope or (frozenset({self.level}) if self.level else None)
+            return f.value in self.case and f.value not in self.asked_amounts and (
+                granted_outright(acts, self.level, self.passages, text, f.start)
+                or removed_outright([x.value for x in acts], level, self.passages))
         # their own charge said back with "the" ("I'll check whether the $12 was an error"), never in
         # a commitment ("we've removed the $7 fee" rests on the amount as much as on the action) and
         # never an amount they ask for

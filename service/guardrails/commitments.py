@@ -8,6 +8,10 @@ import re
 from service.guardrails.normalise import same_length_variants
 
 NEGATION = re.compile(r"\b(?:not|no|never|cannot|unable|neither|nor|without|nothing|none)\b|n't\b", re.I)
+OWN_STEP = re.compile(r"\b(?:once|after|as soon as|when)\s+(?:i|we)(?:'ve|\s+have)\s+(?:\w+\s+)?\w+ed\b(?:\s+(?:up|into|at|over|through|on))?"
+                      r"(?:\s+(?:your|the|this|that|it|them|our)\b(?:\s+[\w-]+){0,3})?(?=\s*(?:[,;.!?]|$))", re.I)
+"""The agent's own step a commitment waits for ("once I've checked your account", "after we've pulled
+up the order"): when it is done, not whether the customer qualifies (ninth round)."""
 _FORBID = re.compile(r"\b(?:avoid|refuse|forbid(?:den)?|prohibit(?:ed)?|don'?t|do not|never|outside (?:these|the) rules)\b", re.I)
 ACTS = (("refund", "refund"), ("credit", "credit"), ("reimburs", "reimburse"), ("replac", "replace"), ("compensat", "compensate"),
          ("waiv", "waive"), ("approv", "approve"), ("extend", "extend"), ("extension", "extend"), ("grant", "grant"),
@@ -24,8 +28,11 @@ _PROMISE = re.compile(
     r"(?:'ll|'ve|'d|'m going to|'re going to|\s+(?:will|shall|would|can|could|have|has|had|am going to|are going to|is going to|did))?"
     # "I'm happy to match the price", "we're glad to waive it"
     r"(?:(?:'m|'re|\s+am|\s+are)\s+(?:(?:more than|really|very|so)\s+)?(?:happy|glad|able|willing|pleased)\s+to)?"
-    r"(?:\s+(?:just|also|now|gladly|happily|already|personally|immediately|definitely|certainly|go ahead and|gone ahead and|"
+    r"(?:\s+(?:just|also|still|now|gladly|happily|already|personally|immediately|definitely|certainly|go ahead and|gone ahead and|"
     r"be able to|be happy to|be glad to|make sure to|arrange to|get))*"
+    # an action coordinated after another ("a manager will call you and approve an extension", "we'll review it and refund you")
+    r"(?:\s+(?:call|ring|phone|contact|email|e-mail|text|message|review|check|look (?:at|into)|get back to|reach out to|speak (?:to|with)|talk (?:to|with))"
+    r"\s+(?:you|it|this|that|them|(?:your|the) [\w-]+)(?:\s+back)?(?:\s+(?:today|tomorrow|later|shortly|soon|first))?,?\s+and(?:\s+then)?)?"
     r"\s+(?:(?:issue|give|send|process|arrange|offer|get|make|place|put through|put in|set up|raise|book|lodge|submit|create|start|sent|gave|made|got)(?:ed|d|s|n)?\s+"
     r"(?:you\s+)?(?:(?:a|an|the|your)\s+)?(?:[\w-]+\s+){0,2})?(?P<act>" + _ACT_WORD + r")"
     # "your refund is approved", "the fee will be waived", "it has been cancelled"

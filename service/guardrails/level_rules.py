@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from service.guardrails.commitments import ACTS, NEGATION, acts_in
+from service.guardrails.commitments import ACTS, NEGATION, OWN_STEP, acts_in
 from service.guardrails.levels import SUBORDINATE, ALL_LEVELS, segment_spans, level_groups, says_universally, scope_of
 from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
@@ -39,6 +39,10 @@ _CONDITIONAL = re.compile(r"\b(?:if|once|when|whenever|unless|provided|as soon a
 _ALWAYS = re.compile(r"\b(?:always|every time|any time|anytime|whatever (?:the|it|you)|no matter)\b", re.I)
 _SOURCE_CONDITION = re.compile(r"\b(?:only if|only when|if|unless|provided|as long as|less than|more than|under|over|at least)\b", re.I)
 _DENIAL = re.compile(r"\b(?:stays|stay|must wait|not eligible|nothing we can do)\b", re.I)
+_OTHERWISE = re.compile(r"^\W*(?:(?:but|and|so)\s+)?(?:if not|if (?:it|that|this|they|so) (?:wasn'?t|isn'?t|weren'?t|aren'?t|doesn'?t|didn'?t|was not|is not|does not|did not)"
+                        r"(?:\s+(?:an?|the|our)?\s*(?:[\w-]+\s+){0,3}?(?:error|mistake|fault|case))?|otherwise)\s*,", re.I)
+"""A sentence opening on the other case ("If it wasn't, ...", "If not, ...", "Otherwise, ..."): what follows is
+said in that case, not on a condition of its own."""
 _STEMS = {name: tuple(p for p, n in ACTS if n == name) for _, name in ACTS}
 
 
@@ -78,7 +82,9 @@ def _about(sentence: str, level: str | None) -> frozenset[str] | None:
 
 def denied_to_level(sentence: str, passages: Iterable, level: str | None) -> str | None:
     """A commitment without a condition for a level whose own passage denies the action."""
-    if _CONDITIONAL.search(sentence) or sentence.rstrip().endswith("?"):
+    # "once I've checked your account" is the agent's own step, and "if it wasn't" / "if not" the case the
+    # source denies the level in: neither makes the commitment conditional (ninth round)
+    if _CONDITIONAL.search(_OTHERWISE.sub(" ", OWN_STEP.sub(" ", sentence))) or sentence.rstrip().endswith("?"):
         return None
     acts = commitments(sentence)  # a denied commitment ("I can't remove it") is none
     about = _about(sentence, level) if acts else None

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from service.domain.text import sentences
 from service.guardrails.case import COLOURS, MATERIALS
-from service.guardrails.commitments import acts_in
+from service.guardrails.commitments import NEGATION, acts_in
 from service.guardrails.levels import level_groups, level_segments, scope_of
 from service.guardrails.numbers import prepare, qualifier
 
@@ -193,11 +193,16 @@ def _split(text: str, source: str, context: str) -> list[Passage]:
         for parent in parents[-1][2] if bullet and parents and _BARE_ITEM.match(body) and scope_of(body) is None else ():
             parent.context += f" {body}"
         line_scope: frozenset[str] | None = None  # a bullet about Gold is about Gold to its end
+        # and its words count for a later sentence that goes on denying ("Apologise; the agent cannot remove it" is
+        # said of Bronze members), not for one that offers something else ("the customer can place a new order")
+        label = ""
         line: list[Passage] = []
         for s in sentences(body):
             own = scope_of(s)
-            line_scope = own if bullet and own is not None and line_scope is None else line_scope
-            line.append(Passage(s, source, under, None if own is not None else line_scope))
+            if bullet and own is not None and line_scope is None:
+                line_scope, label = own, " ".join(prepare(s)[a:b] for a, b, _ in level_groups(prepare(s)))
+            denies = own is None and label and NEGATION.search(s)
+            line.append(Passage(s, source, f"{under} {label}" if denies else under, None if own is not None else line_scope))
         if bullet:
             parents.append((indent, body, line))
         out += line

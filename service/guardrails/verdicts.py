@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from service.guardrails.case import worked_amounts
-from service.guardrails.commitments import NEGATION, acts_in
+from service.guardrails.commitments import NEGATION, OWN_STEP, acts_in
 from service.guardrails.levels import scope_of
 from service.guardrails.numbers import prepare
 
@@ -68,8 +68,8 @@ def amount_verdict(sentence: str, passages: Sequence, amounts: frozenset[str], d
     passage said of some levels counts only for the level the sentence or the customer names."""
     if sentence.rstrip().endswith("?"):
         return None
-    clauses = [c for c in _clauses(sentence) if not _DENIES.search(c) and not _CONDITION.search(c)
-               and (_GRANTED.search(c) or acts_in(c, "claim"))]
+    clauses = [c for c in _clauses(sentence) if not _DENIES.search(c) and not _CONDITION.search(OWN_STEP.sub(" ", c))
+               and (_GRANTED.search(c) or acts_in(c, "claim"))]  # "once I've checked your account": the agent's step, no condition
     if not clauses or not (amounts or durations):
         return None
     about = scope_of(sentence) or (frozenset({level}) if level else None)

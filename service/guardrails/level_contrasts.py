@@ -1,0 +1,69 @@
+"""What one level gets set against another, and what a level is granted outright (issue 13, ninth round).
+
+Used by :mod:`service.guardrails.claims`:
+
+* :func:`contrast_words`: a figure said again with "the" of another level in a contrast ("Gold
+  members get the $20 overnight upgrade fee waived, while Silver members ... pay the $20") is the
+  figure of the thing named where the sentence first stated it: that clause's words say what the
+  figure is, so the contrast clause is read with them (it still needs a passage giving the figure
+  to its own level: "Overnight upgrade fee ($20) Silver: $20");
+* :func:`granted_outright`: an action on the charge itself (removing, waiving it) that a source
+  grants a level with no condition and no figure ("Gold and Silver members: ... the extra fee is
+  always removed"): the customer's own amount
+  named in that commitment ("As a Gold member, that extra $12 will be removed") is their case,
+  not a figure the commitment rests on. Where the level's passage sets a condition or a figure,
+  or denies the action ("Bronze members and guests: the fee stays"), the amount stays a claim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+
+from service.guardrails.levels import ALL_LEVELS, covers, scope_of
+from service.guardrails.passages import Fact, Passage
+
+_THE = re.compile(r"\b(?:the|that|this)\s+$", re.I)
+_CONDITION = re.compile(r"\b(?:only if|only when|if|unless|provided|as long as|less than|more than|under|over|at least|up to|check)\b", re.I)
+_FIGURE = re.compile(r"\d")
+_ON_THE_CHARGE = frozenset({"act:remove", "act:waive"})
+"""Actions done to the charge itself: its amount is the customer's. A refund's amount is worked out
+(the difference between billed and expected), so "I'll refund the full $120" stays a claim."""
+_NOT_THE_THING = " member members waived waive free complimentary unlimited"
+
+
+def contrast_words(text: str, spans: Sequence[tuple[int, int]], i: int, facts: Iterable[Fact],
+                   content_words: Callable[[str], frozenset[str]]) -> frozenset[str]:
+    """The content words of the earlier clause of ``text`` that first stated a figure which clause
+    ``i`` says again with "the" of another level; empty when there is none."""
+    start, end = spans[i]
+    facts = list(facts)
+    out: set[str] = set()
+    for f in facts:
+        if not (start <= f.start < end) or not f.value[:1].isdigit() or f.scope is None or not _THE.search(text, max(0, f.start - 6), f.start):
+            continue
+        first = next((o for o in facts if o.value == f.value and o.qual == f.qual and o.start < start and o.scope is not None
+                      and not (o.scope & f.scope)), None)
+        if first is None:
+            continue
+        a, b = next((a, b) for a, b in spans if a <= first.start < b)
+        # what the figure is ("overnight upgrade fee"), not what the earlier level gets ("waived")
+        out |= content_words(text[a:b]) - content_words(" ".join(sorted(first.scope)) + _NOT_THE_THING)
+    return frozenset(out)
+
+
+def granted_outright(acts: Iterable[str], level: frozenset[str] | None, passages: Iterable[Passage]) -> bool:
+    """Does a passage grant each of ``acts`` to ``level`` in so many words, with no condition and
+    no figure of its own?"""
+    acts = set(acts)
+    if not acts or not acts <= _ON_THE_CHARGE or not level or level == ALL_LEVELS:
+        return False
+    granted: set[str] = set()
+    for p in passages:
+        if p.parts or _CONDITION.search(p.text) or _FIGURE.search(p.text):
+            continue
+        scope = scope_of(p.text) or p.scope_hint
+        if scope is None or scope == ALL_LEVELS or not covers(scope, level):
+            continue
+        granted |= {x.value for x in p.facts() if x.value in acts and x.scope is not None and covers(x.scope, level)}
+    return acts <= granted
