@@ -70,11 +70,11 @@ from service.guardrails.commitments import acts_in
 from service.guardrails.reading import (another_way, counted_words, denied_request, emoji_parts, invented_example, lead_in, said_again,
                                         unasked_detail, unlisted, verdict)
 from service.guardrails.lists import list_item
-from service.guardrails.level_contrasts import contrast_words, granted_outright as removed_outright
+from service.guardrails.level_contrasts import contrast_words
 from service.guardrails.levels import addressed_level, claim_negated, covers, says_universally, scope_of
 from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
-from service.guardrails.outright import granted_outright
+from service.guardrails.outright import charge_outright
 from service.guardrails.passages import Fact, Passage, facts_of
 from service.guardrails.workings import FRAMING, Workings, plain, without_their_amounts
 from service.guardrails.support import antecedent_of, best_passage as _best_passage, same_fact as _same_fact
@@ -565,15 +565,8 @@ class _Reply:
         theirs = worked_amounts(self.case)
         if f.value in theirs:
             return about or addresses_customer(text) or _ARITHMETIC.search(clause) is not None
-        acts = [x for x in mine if x.value.startswith("act:")]
-        if acts:
-            # their own charge in an action their level gets outright: the refund of the extra charge
-            # ("Gold members always get the refund they ask for"), or removing or waiving the charge
-            # itself ("As a Gold member, that extra $12 will be removed"); never one made on a figure
-            level = f.scope or (frozenset({self.level}) if self.level else None)
-            return f.value in self.case and f.value not in self.asked_amounts and (
-                granted_outright(acts, self.level, self.passages, text, f.start)
-                or removed_outright([x.value for x in acts], level, self.passages))
+        if any(x.value.startswith("act:") for x in mine):  # in an action their level gets outright (outright.py)
+            return f.value in self.case and f.value not in self.asked_amounts and charge_outright(f, mine, self.level, self.passages, text)
         # their own charge said back with "the" ("I'll check whether the $12 was an error"), never in
         # a commitment ("we've removed the $7 fee" rests on the amount as much as on the action) and
         # never an amount they ask for

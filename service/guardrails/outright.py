@@ -12,9 +12,21 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from service.guardrails.level_contrasts import granted_outright as removed_outright
 from service.guardrails.passages import Fact, Passage
 
 _CONDITION = re.compile(r"\b(?:if|unless|only|provided|as long as|when|once|after|within|up to|less than|more than|at least|at most)\b", re.I)
+
+
+def charge_outright(amount: Fact, facts: Sequence[Fact], level: str | None, passages: Sequence[Passage], text: str) -> bool:
+    """The customer's own charge ``amount`` in an action of ``facts`` their level gets outright:
+    the refund of the extra charge (:func:`granted_outright`: "Gold members always get the refund
+    they ask for"), or removing or waiving the charge itself
+    (:func:`~service.guardrails.level_contrasts.granted_outright`: "As a Gold member, that extra $12
+    will be removed"); never one a source makes on a figure."""
+    acts = [x for x in facts if x.value.startswith("act:")]
+    scope = amount.scope or (frozenset({level}) if level else None)
+    return granted_outright(acts, level, passages, text, amount.start) or removed_outright([x.value for x in acts], scope, passages)
 
 
 def granted_outright(acts: Sequence[Fact], level: str | None, passages: Sequence[Passage], text: str, at: int) -> bool:
