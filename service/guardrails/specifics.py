@@ -2,7 +2,7 @@
 recycled paper", "made of organic cotton"), a product range or size line ("a full kids' range",
 "plus sizes too") and a place ("stores in Toronto and Vancouver"). Word overlap lets such a sentence
 through when the rest of it is sourced; here each specific must itself be in a cited passage (a
-place may also be one the customer named). A denied or doubted sentence ("I can't confirm ...") says
+material or a place may also be one the customer named). A denied or doubted sentence ("I can't confirm ...") says
 none of them."""
 
 from __future__ import annotations
@@ -45,15 +45,15 @@ def unstated_specifics(sentence: str, sources: Iterable[str], customer_texts: It
     if not (prop or rng or place):
         return None
     known = " ".join([*sources, *facts]).lower()
+    said = known + " " + " ".join(customer_texts).lower()
     for m in _PROPERTY.finditer(sentence):
         word = m.group(0).lower()
-        if not re.search(r"\b" + re.escape(word[:5]), known):
+        if not re.search(r"\b" + re.escape(word[:5]), said):  # "the linen skirt I bought": the customer's own item
             return f"a property no cited source gives ({m.group(0)!r}): {sentence.strip()[:100]!r}"
     for m in _RANGE.finditer(sentence):
         stem = _kind_stem(m.group("kind"))
         if not re.search(r"\b" + re.escape(stem), known):
             return f"a product range no cited source gives ({m.group(0)!r}): {sentence.strip()[:100]!r}"
-    said = (known + " " + " ".join(customer_texts).lower())
     for m in _PLACE.finditer(sentence):
         for name in _NAME.findall(m.group("place")):
             low = name.lower()
