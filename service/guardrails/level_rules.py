@@ -183,7 +183,8 @@ def level_findings(sentences: Iterable[str], passages: Iterable, level: str | No
     for s in map(clean, sentences):
         finding = (denied_to_level(s, passages, level) or condition_denied_to_level(s, passages, level, words)
                    or always_for_conditional_level(s, passages)
-                   or universal_beyond_levels(s, passages, words) or done_before_the_check(s, passages, level))
+                   or universal_beyond_levels(s, passages, words) or done_before_the_check(s, passages, level)
+                   or granted_to_other_levels(s, passages, level))
         if finding:
             out.append(f"{finding}: {s.strip()!r}")
     return out
@@ -231,3 +232,27 @@ def _in_a_case(text: str, level: str | None) -> bool:
             return False
         return True
     return bool(_CASE_WORD.search(text))
+
+
+def granted_to_other_levels(sentence: str, passages: Iterable, level: str | None) -> str | None:
+    """A commitment said as already done for the customer's level where the source gives the action
+    under its own label to other levels only ("**Gold, Silver and Bronze members:** refund the extra
+    item immediately", "**Guests:** ... wait until the item arrives"): the customer's level has its
+    own case, and it is not that one. Said inside an apology or not (ninth round)."""
+    if not level or not _DONE.search(sentence) or _CASE_WORD.search(sentence) or sentence.rstrip().endswith("?"):
+        return None
+    about = _about(sentence, level)
+    if not about:
+        return None
+    labelled = []
+    for p in passages:
+        m = _CASE_LABEL.match(p.text)
+        scope = scope_of(m.group("label")) if m else None
+        if scope is not None and scope != ALL_LEVELS:
+            labelled.append((p, scope))
+    for act in dict.fromkeys(commitments(sentence)):
+        own = [p for p, scope in labelled if about <= scope]
+        others = [p for p, scope in labelled if not (about & scope) and _grants(p.text, act)]
+        if own and others and not any(_grants(p.text, act) for p in own):
+            return f"{others[0].source} gives this to other levels only, not {', '.join(sorted(about))}: {others[0].text.strip()[:80]!r}"
+    return None

@@ -45,6 +45,7 @@ from service.guardrails.passages import Passage, facts_of, split_passages
 from service.guardrails.pii_examples import is_example, sample_details
 from service.guardrails.plaintext import UNSAFE
 from service.guardrails.restricted import universal_of_some
+from service.guardrails.specifics import unstated_specifics
 from service.guardrails.verdicts import verdict_findings
 from service.guardrails.workings import counted_items
 from service.ports import SearchHit
@@ -382,6 +383,8 @@ class PolicyChecker:
         findings += [f"claim not supported: {f}" for f in level_findings(claims, passages, level, content_words)]
         findings += [f"claim not supported: {f}" for c in claims for f in [unsupported_free(clean(c), passages, content_words)] if f]
         findings += [f"claim not supported: {f}" for c in claims for f in [universal_of_some(clean(c), passages, content_words, self.policy.brand)] if f]
+        findings += [f"claim not supported: {f}" for c in claims
+                     for f in [unstated_specifics(clean(c), sources, evidence.customer_texts, [str(v) for v in facts])] if f]
         known = evidence.remember(("identifiers", tuple(candidate.citations)), lambda: known_identifiers(
             [*sources, *self._approved_texts, *evidence.customer_texts, *facts, *history.values()]))
         findings += [f"claim not supported: {f}" for c in claims for f in [made_up(clean(c), known)] if f]

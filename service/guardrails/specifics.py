@@ -1,0 +1,63 @@
+"""Specifics no cited passage gives (ninth round): a material or property of what we sell ("uses
+recycled paper", "made of organic cotton"), a product range or size line ("a full kids' range",
+"plus sizes too") and a place ("stores in Toronto and Vancouver"). Word overlap lets such a sentence
+through when the rest of it is sourced; here each specific must itself be in a cited passage (a
+material or a place may also be one the customer named). A denied or doubted sentence ("I can't confirm ...") says
+none of them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from service.guardrails.commitments import NEGATION
+
+_PROPERTY = re.compile(
+    r"\b(?:recycl(?:ed|able)|organic|biodegradable|compostable|eco[- ]?friendly|sustainabl[ey]|plastic[- ]free|acid[- ]free|"
+    r"water(?:proof|[- ]resistant)|wind(?:proof|[- ]resistant)|breathable|hypoallergenic|handmade|hand[- ]made|hand[- ]stitched|vegan|"
+    r"fair[- ]?trade|cruelty[- ]free|cotton|wool|merino|linen|silk|leather|polyester|nylon|bamboo|cashmere|kraft|fsc)\b", re.I)
+"""A material or property of a product or a service ("recycled paper", "waterproof", "merino")."""
+_RANGE = re.compile(
+    r"\b(?P<kind>kids?|kid'?s|kids'|children'?s|child|toddlers?|baby|babies|infants?|teens?|plus[- ]size|petite|maternity|big (?:and|&) tall|unisex)"
+    r"(?:'|'s)?\s+(?:[\w-]+\s+)?(?:ranges?|lines?|sizes?|sizing|collections?|sections?|editions?|versions?|styles?|fits?)\b", re.I)
+"""A product range or size line ("a full kids' range", "plus-size styles", "toddler sizes")."""
+_PLACE = re.compile(r"\b(?:in|at|near)\s+(?P<place>(?-i:[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)(?:(?:\s*,\s*|\s+(?:and|or|&)\s+)(?-i:[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?))*)", re.I)
+"""A capitalised name after "in"/"at"/"near" ("in Toronto and Vancouver", "at Yorkdale")."""
+_NOT_PLACES = frozenset(
+    "january february march april may june july august september october november december monday tuesday wednesday thursday "
+    "friday saturday sunday gold silver bronze guest guests member members checkout store stores settings account cart "
+    "the our your this that northwind apparel".split())
+_DOUBT = re.compile(r"\b(?:confirm|sure|check|ask|whether|if|might|may|maybe|perhaps)\b", re.I)
+_NAME = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?")
+
+
+def _kind_stem(kind: str) -> str:
+    k = kind.lower().replace("'", "").replace("-", " ")
+    return {"kid": "kid", "kids": "kid", "child": "child", "childrens": "child", "babies": "baby", "toddlers": "toddler",
+            "infants": "infant", "teens": "teen"}.get(k, k.rstrip("s") if k.endswith("s") and " " not in k else k)
+
+
+def unstated_specifics(sentence: str, sources: Iterable[str], customer_texts: Iterable[str] = (), facts: Iterable[str] = ()) -> str | None:
+    """The first material, product range or place ``sentence`` says that no cited source gives, as a finding."""
+    if NEGATION.search(sentence) or _DOUBT.search(sentence) or sentence.rstrip().endswith("?"):
+        return None
+    prop, rng, place = _PROPERTY.search(sentence), _RANGE.search(sentence), _PLACE.search(sentence)
+    if not (prop or rng or place):
+        return None
+    known = " ".join([*sources, *facts]).lower()
+    said = known + " " + " ".join(customer_texts).lower()
+    for m in _PROPERTY.finditer(sentence):
+        word = m.group(0).lower()
+        if not re.search(r"\b" + re.escape(word[:5]), said):  # "the linen skirt I bought": the customer's own item
+            return f"a property no cited source gives ({m.group(0)!r}): {sentence.strip()[:100]!r}"
+    for m in _RANGE.finditer(sentence):
+        stem = _kind_stem(m.group("kind"))
+        if not re.search(r"\b" + re.escape(stem), known):
+            return f"a product range no cited source gives ({m.group(0)!r}): {sentence.strip()[:100]!r}"
+    for m in _PLACE.finditer(sentence):
+        for name in _NAME.findall(m.group("place")):
+            low = name.lower()
+            if low.split()[0] in _NOT_PLACES or re.search(r"\b" + re.escape(low) + r"\b", said):
+                continue
+            return f"a place no cited source gives ({name!r}): {sentence.strip()[:100]!r}"
+    return None
