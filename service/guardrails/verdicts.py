@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 from functools import lru_cache
 
 from service.guardrails.case import worked_amounts
@@ -187,30 +188,40 @@ _GENERIC = "normal alone only just item items order orders the customer they it"
 _EXAMPLES = re.compile(r"\b(?:such as|like|for example|including|against)\s+([^.;:]+)", re.I)
 
 
-def excluded_verdict(sentence: str, passages: Sequence, customer: frozenset[str], level: str | None, words: Words) -> str | None:
+def _exclusions(passages: Sequence, words: Words) -> tuple[list[tuple[Any, Any, frozenset[str], Any]], list[frozenset[str]], frozenset[str]]:
+    """What :func:`excluded_verdict` reads of the passages, worked out once per reply: each
+    exclusion (passage, match, subject words, scope), what the sources give as granted, their words."""
+    found = [(p, m, words(m.group("subj")) - words(_GENERIC), scope_of(t[m.start():t.find(".", m.end()) + 1 or len(t)]))
+             for p in passages for t in [p.text.replace("**", "")] for m in _EXCLUSION.finditer(t)]
+    if not found:
+        return [], [], frozenset()
+    granted = [g for p in passages for e in _EXAMPLES.finditer(p.text.replace("**", ""))
+               for x in re.split(r",|\bor\b|\band\b", e.group(1)) for g in [words(x) - words(_GENERIC)] if g]
+    return found, granted, frozenset().union(*(words(p.text) for p in passages))
+
+
+def excluded_verdict(sentence: str, passages: Sequence, customer: frozenset[str], level: str | None, words: Words,
+                     read: tuple[Any, ...] | None = None) -> str | None:
     """A clause granting what a source excludes ("Normal wear and tear is not covered"; "Original
     packaging alone does not qualify a guest return") where the customer's words name that thing
-    and neither they nor the clause name what the source does grant ("sole separation")."""
+    and neither they nor the clause name what the source does grant ("sole separation").
+    ``read``: :func:`_exclusions` of ``passages``, when the caller has it."""
+    found, granted, known = read if read is not None else _exclusions(passages, words)
+    if not found:
+        return None
     clauses = [c for c in _clauses(sentence) if not _DENIES.search(c) and not _CONDITION.search(c) and not c.rstrip().endswith("?")]
     if not clauses:
         return None
-    granted = [g for p in passages for e in _EXAMPLES.finditer(p.text.replace("**", ""))
-               for x in re.split(r",|\bor\b|\band\b", e.group(1)) for g in [words(x) - words(_GENERIC)] if g]
-    known = frozenset().union(*(words(p.text) for p in passages))
-    for p in passages:
-        t = p.text.replace("**", "")
-        for m in _EXCLUSION.finditer(t):
-            subj = words(m.group("subj")) - words(_GENERIC)
-            scope = scope_of(t[m.start():t.find(".", m.end()) + 1 or len(t)])
-            if not subj or not (subj & customer) or (scope is not None and (level is None or level not in scope)):
+    for p, m, subj, scope in found:
+        if not subj or not (subj & customer) or (scope is not None and (level is None or level not in scope)):
+            continue
+        positive = _POSITIVE[m.group("pred") or "qualify"]
+        for c in clauses:
+            said = words(c)
+            if any(g <= said | customer for g in granted if not g & subj) or not positive.search(c) or _for_level(c, subj, passages, words):
                 continue
-            positive = _POSITIVE[m.group("pred") or "qualify"]
-            for c in clauses:
-                said = words(c)
-                if any(g <= said | customer for g in granted if not g & subj) or not positive.search(c) or _for_level(c, subj, passages, words):
-                    continue
-                if subj & said or re.search(r"\b(?:it|that|this|them|they|your)\b", c, re.I) or (said & customer) - known:
-                    return f"{p.source} excludes this ({m.group(0).strip()!r}); the reply grants it to the customer's case"
+            if subj & said or re.search(r"\b(?:it|that|this|them|they|your)\b", c, re.I) or (said & customer) - known:
+                return f"{p.source} excludes this ({m.group(0).strip()!r}); the reply grants it to the customer's case"
     return None
 
 
@@ -259,12 +270,18 @@ _COUNT = re.compile(r"\b(?:both|all (?:two|three|four|five|six|\d+)|(?:two|three
 """A count of things ("both", "two pairs", "your three shirts"), not a measure ("12 characters")."""
 
 
-def unmultiplied(sentence: str, passages: Sequence, words: Words, several: bool = False) -> str | None:
+def _per_item(passages: Sequence, words: Words) -> list[tuple[str, frozenset[str]]]:
+    """The prices the passages give per item, with the words of what each prices."""
+    return [(m.group(1), words(t[max((a.end() for a in _MONEY.finditer(t, 0, m.start())), default=0):m.end()]) - words(_PRICE_WORDS))
+            for p in passages if not getattr(p, "parts", ()) for t in [_plain(p.text)] for m in _PER_UNIT.finditer(t)]
+
+
+def unmultiplied(sentence: str, passages: Sequence, words: Words, several: bool = False,
+                 per: list[tuple[str, frozenset[str]]] | None = None) -> str | None:
     """A price a source gives per item ("$15 a pair") stated as the price of several ("hemming
     both your pairs comes to $15") in a clause that says no "per" or "each", in a sentence about
-    the thing the source prices so."""
-    per = [(m.group(1), words(t[max((a.end() for a in _MONEY.finditer(t, 0, m.start())), default=0):m.end()]) - words(_PRICE_WORDS))
-           for p in passages if not getattr(p, "parts", ()) for t in [_plain(p.text)] for m in _PER_UNIT.finditer(t)]
+    the thing the source prices so. ``per``: :func:`_per_item` of ``passages``, when the caller has it."""
+    per = per if per is not None else _per_item(passages, words)
     if not per:
         return None
     said = words(sentence) - words(_PRICE_WORDS)
@@ -287,11 +304,12 @@ def verdict_findings(sentences: Iterable[str], passages: Sequence, *, customer_t
     """The findings of every rule above for each sentence of a reply."""
     customer = frozenset().union(*map(words, customer_texts)) if customer_texts else frozenset()
     several = counts_several(customer_texts)
+    excluded, per = _exclusions(passages, words), _per_item(passages, words)  # once per reply, not per sentence
     out = []
     for s in sentences:
         why = (amount_verdict(s, passages, amounts, durations, level, words) or window_verdict(s, durations, passages, level)
-               or secret_request(s, passages, channel) or excluded_verdict(s, passages, customer, level, words)
-               or carried_price(s, passages, words) or unmultiplied(s, passages, words, several))
+               or secret_request(s, passages, channel) or excluded_verdict(s, passages, customer, level, words, excluded)
+               or carried_price(s, passages, words) or unmultiplied(s, passages, words, several, per))
         if why:
             out.append(f"{why}: {s.strip()[:120]!r}")
     return out
