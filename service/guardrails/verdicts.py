@@ -188,11 +188,17 @@ _GENERIC = "normal alone only just item items order orders the customer they it"
 _EXAMPLES = re.compile(r"\b(?:such as|like|for example|including|against)\s+([^.;:]+)", re.I)
 
 
+@lru_cache(maxsize=4096)
+def _excluding(text: str) -> tuple[tuple[re.Match[str], frozenset[str] | None], ...]:
+    """The exclusions of a passage's text, each with the levels its sentence names (a passage's text is seen again and again)."""
+    t = text.replace("**", "")
+    return tuple((m, scope_of(t[m.start():t.find(".", m.end()) + 1 or len(t)])) for m in _EXCLUSION.finditer(t))
+
+
 def _exclusions(passages: Sequence, words: Words) -> tuple[list[tuple[Any, Any, frozenset[str], Any]], list[frozenset[str]], frozenset[str]]:
     """What :func:`excluded_verdict` reads of the passages, worked out once per reply: each
     exclusion (passage, match, subject words, scope), what the sources give as granted, their words."""
-    found = [(p, m, words(m.group("subj")) - words(_GENERIC), scope_of(t[m.start():t.find(".", m.end()) + 1 or len(t)]))
-             for p in passages for t in [p.text.replace("**", "")] for m in _EXCLUSION.finditer(t)]
+    found = [(p, m, words(m.group("subj")) - words(_GENERIC), scope) for p in passages for m, scope in _excluding(p.text)]
     if not found:
         return [], [], frozenset()
     granted = [g for p in passages for e in _EXAMPLES.finditer(p.text.replace("**", ""))
