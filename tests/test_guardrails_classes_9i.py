@@ -41,3 +41,16 @@ def test_a_timely_opener_carrying_a_level_benefit_is_refused() -> None:
 def test_a_level_lead_in_with_a_wrong_number_is_refused() -> None:
     report = check("A few things Silver gets within 90 days:\n\n- a membership level lasts 12 months", "store-membership-levels")
     assert "grounded" in failed(report)
+
+
+@pytest.mark.parametrize("text", ["Sure, Yara, I can redirect it.", "I can reroute your parcel to the office."])
+def test_an_offer_to_redirect_reads_as_sending_to_a_different_address(text: str) -> None:
+    assert "grounded" not in failed(check(text, "shipping-change-address-or-item"))
+
+
+@pytest.mark.parametrize("text, article", [
+    ("I can redirect it for free.", "shipping-change-address-or-item"),
+    ("I can redirect it.", "orders-add-item"),
+])
+def test_a_redirect_the_source_does_not_cover_is_refused(text: str, article: str) -> None:
+    assert "grounded" in failed(check(text, article))
