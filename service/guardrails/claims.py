@@ -64,7 +64,7 @@ from service.guardrails.case import (about_case, addresses_customer, broken_thre
                                      source_amounts, unmet_commitment, worked_amounts)
 from service.guardrails.contradictions import Sources, denied_capability, denied_exception, mislabelled
 from service.guardrails.conversational import (ANYONE_FEELS, ASKING, COMMITMENT_WORD, CONTINUATION, CONVERSATIONAL, EMPATHY_HEAD, FRIENDLY, FUTURE,
-                                                HELP_WITH, INTERJECTION, NAME_ONLY, NOUN_PHRASE, TOPIC, VOCATIVE, WISH, small_talk,
+                                                HELP_WITH, INTERJECTION, LEVEL_LEAD_IN, NAME_ONLY, NOUN_PHRASE, TOPIC, VOCATIVE, WISH, small_talk,
                                                 verbless_exclamation)
 from service.guardrails.commitments import acts_in
 from service.guardrails.reading import (another_way, counted_words, denied_request, emoji_parts, invented_example, lead_in, said_again,
@@ -174,7 +174,7 @@ def is_conversational(sentence: str) -> bool:
     rest = INTERJECTION.sub("", s)
     interjected = rest != s and bool(rest.strip())
     s = rest if rest.strip() else s
-    if scope_of(ANYONE_FEELS.sub(" ", s)) is not None or not _excused(s):
+    if (scope_of(ANYONE_FEELS.sub(" ", s)) is not None and not LEVEL_LEAD_IN.match(s)) or not _excused(s):
         return False
     if interjected and NAME_ONLY.match(s):
         return True  # "Good news, Kwame!"

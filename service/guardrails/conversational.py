@@ -47,13 +47,17 @@ CONVERSATIONAL = re.compile(
     r"|(?:is there )?anything else (?:i|we) can (?:help|do)\b.*|(?:can|may) i help (?:you )?with anything else\b.*"
     r"|(?:i'?d be |i'?m |we'?re |i'?ll be )?(?:happy|glad) to (?:help|look into|check)\b.{0,60}"
     r"|(?:i|we) can help(?: you)?(?: with (?:that|this))?\b.{0,40}"
+    # an offer to explain, nothing explained yet: "Happy to explain, Amara.", "Glad to clarify how it works!"
+    r"|(?:i'?d be |i'?m |we'?re )?(?:happy|glad|pleased) to (?:explain|clarify|walk you through)(?: (?:it|this|that|how (?:it|this|that) works|the (?:difference|differences|statuses|levels|options|steps)))?[.!:]*"
+    # why a question was asked: "That helps the report.", "It'd really help us." (said of the customer's details)
+    r"|(?:that|this|it)(?:'d|'ll| would| will)? (?:really |also )?help(?:s)?(?: (?:me|us|a lot|the (?:report|team|search)|our (?:team|report|search)))?(?: a lot)?[.!]*"
     r"|have a (?:great|good|nice|lovely) (?:day|evening|weekend)\b.{0,20}"
     r"|let me (?:check|look into)(?: (?:that|this))?(?: for you)?\b.{0,20}"
     r"|thanks for (?:your patience|bearing with us|waiting)\b.{0,40}"
     r"|(?:just |simply )?(?:reply|let me know|tell me|send me)\b.{0,60}|for reference\b.{0,10}"
     r"|(?:i'?ll|i will|we'?ll) (?:take care of it|get (?:that|this) sorted|be here)\b.{0,40}"
     # exclamations: "What a lovely idea!", "Great news!", "Congratulations on the move!", "Oh no!"
-    r"|(?:what an?|how) (?:[\w'-]+ ){0,5}[\w'-]+(?:!+|\.)|(?:great|good|excellent|lovely|wonderful|nice|fair) (?:news|questions?|idea|choice|pick|call)[!.]*"
+    r"|(?:what an?|how) (?:[\w'-]+ ){0,5}[\w'-]+(?:!+|\.)|(?:great|good|excellent|lovely|wonderful|nice|fair|perfect) (?:news|questions?|idea|choice|pick|call|timing)[!.]*"
     # good news announced, what it is left to the next sentence: "Good news on that front.", "Some good news there!"
     r"|(?:some |more )?(?:great|good|excellent|happy|lovely|welcome) news(?: (?:on|about|for|with|regarding) (?:that|this|the|your) "
     r"(?:front|one|score|question|count|side|point)| (?:there|here|then|too|for you))[!.]*"
@@ -78,6 +82,11 @@ CONVERSATIONAL = re.compile(
     r"send us a (?:dm|message|note)|let us know)\b.{0,60})$",
     re.I,
 )
+LEVEL_LEAD_IN = re.compile(
+    r"^(?:(?:a few|some|the (?:main|key|big)|(?:two|three|four|five)) (?:things|differences|extras|perks|benefits|changes)"
+    r"|here(?:'s| is| are) what|what) [^:]{0,50}:$", re.I)
+"""A list lead-in that names the levels compared ("A few things Gold adds over Silver:", "Here's
+what Silver changes:"): the items after it are checked on their own (ninth round)."""
 ANYONE_FEELS = re.compile(r"\b(?:would|'d|will|'ll|must|can|could|might)\s+(?:give|make|worry|scare|upset|frustrate|confuse|annoy|throw|surprise|rattle|startle|"
                           r"alarm|panic|stress|drive|catch)\w*\s+(?:anyone|anybody|everyone|everybody|most people)\b"
                           # a slip said of anyone: "that happens to everyone", "it could happen to anybody"

@@ -22,9 +22,13 @@ _REMEMBERED = re.compile(
     r"\bsomething (?:(?:that )?(?:you'?ll|you will|you can|you'?d) (?:easily )?remember|(?:that'?s |that is )?easy (?:for you )?to remember|"
     r"you won'?t forget)\b", re.I)
 
+_REDIRECT = re.compile(
+    r"\b((?:can|could|to|will|'ll|would)\s+)re-?(?:direct|route)\s+((?:it|them|(?:the|your|this|that) (?:order|parcel|package|delivery))\b)", re.I)
+
 
 def as_sources_say(text: str) -> str:
     """``text`` with these paraphrases in the sources' words."""
     t = _STAYS.sub("does not change", text)
+    t = _REDIRECT.sub(r"\1send \2 to a different address", t)
     return _REMEMBERED.sub("something memorable", t)
 
