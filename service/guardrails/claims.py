@@ -67,7 +67,7 @@ from service.guardrails.conversational import (ANYONE_FEELS, ASKING, COMMITMENT_
                                                 HELP_WITH, INTERJECTION, LEVEL_LEAD_IN, NAME_ONLY, NOUN_PHRASE, TOPIC, VOCATIVE, WISH, small_talk,
                                                 verbless_exclamation)
 from service.guardrails.commitments import acts_in
-from service.guardrails.reading import (another_way, counted_words, denied_request, emoji_parts, invented_example, lead_in, said_again,
+from service.guardrails.reading import (another_way, counted_words, denied_request, emoji_parts, lead_in, said_again,
                                         unasked_detail, unlisted, verdict)
 from service.guardrails.lists import list_item
 from service.guardrails.level_contrasts import contrast_words
@@ -432,7 +432,7 @@ class _Reply:
             if share < 0.6:
                 self.out.findings.append(ClaimFinding(sentence, f"not supported by the cited sources (support {share:.2f})"))
                 return
-        why = unasked_detail(sentence, clause_spans(sentence), self.content_words, self.loose_support) or invented_example(sentence, self.passages, self.asked)
+        why = unasked_detail(sentence, clause_spans(sentence), self.content_words, self.loose_support)
         if why:
             self.out.findings.append(ClaimFinding(sentence, why))
             return

@@ -89,6 +89,19 @@ class Sources:
         self.parts = [(p.source, part, denies, words(part)) for p in plain for part, denies in _parts(p.text)]
         self.pairs = {pair for p in plain for pair in _pairs(p.text)}
 
+    def denied(self, said: frozenset[str], what: str) -> str | None:
+        """Where a passage part that denies something holds most of ``said`` (two words or more,
+        at least 60% of them) and more of it than any part that does not deny it; ``what`` names
+        the denial in the finding."""
+        denied, allowed, where = 0, 0, ""
+        for source, part, denies, pwords in self.parts:
+            n = len(said & pwords)
+            if denies and n > denied:
+                denied, where = n, f"{source} says {what} ({part[:80]!r})"
+            elif not denies:
+                allowed = max(allowed, n)
+        return where if denied >= 2 and denied >= 0.6 * len(said) and denied > allowed else None
+
 
 def denied_exception(sentence: str, sources: Sources) -> str | None:
     """Does ``sentence`` give the rule to what a passage excepts from it ("including the
@@ -156,18 +169,7 @@ def denied_capability(clause: str, sources: Sources) -> str | None:
     if not _CAN.search(_AS_MUCH.sub(" ", clause)) or NEGATION.search(clause):
         return None
     said = sources.words(clause)
-    if len(said) < 2:
-        return None
-    denied, allowed, where = 0, 0, ""
-    for source, part, denies, pwords in sources.parts:
-        n = len(said & pwords)
-        if denies and n > denied:
-            denied, where = n, f"{source} says it cannot be done ({part[:80]!r})"
-        elif not denies:
-            allowed = max(allowed, n)
-    if denied >= 2 and denied >= 0.6 * len(said) and denied > allowed:
-        return where
-    return None
+    return sources.denied(said, "it cannot be done") if len(said) >= 2 else None
 
 
 # ---- labelled lists --------------------------------------------------------------------------

@@ -7,7 +7,7 @@ Used by :mod:`service.guardrails.claims`:
   figure of the thing named where the sentence first stated it: that clause's words say what the
   figure is, so the contrast clause is read with them (it still needs a passage giving the figure
   to its own level: "Overnight upgrade fee ($20) Silver: $20");
-* :func:`granted_outright`: an action on the charge itself (removing, waiving it) that a source
+* :func:`removed_outright`: an action on the charge itself (removing, waiving it) that a source
   grants a level with no condition and no figure ("Gold and Silver members: ... the extra fee is
   always removed"): the customer's own amount
   named in that commitment ("As a Gold member, that extra $12 will be removed") is their case,
@@ -52,7 +52,7 @@ def contrast_words(text: str, spans: Sequence[tuple[int, int]], i: int, facts: I
     return frozenset(out)
 
 
-def granted_outright(acts: Iterable[str], level: frozenset[str] | None, passages: Iterable[Passage]) -> bool:
+def removed_outright(acts: Iterable[str], level: frozenset[str] | None, passages: Iterable[Passage]) -> bool:
     """Does a passage grant each of ``acts`` to ``level`` in so many words, with no condition and
     no figure of its own?"""
     acts = set(acts)

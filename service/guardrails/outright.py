@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from service.guardrails.level_contrasts import granted_outright as removed_outright
+from service.guardrails.level_contrasts import removed_outright
 from service.guardrails.passages import Fact, Passage
 
 _CONDITION = re.compile(r"\b(?:if|unless|only|provided|as long as|when|once|after|within|up to|less than|more than|at least|at most)\b", re.I)
@@ -22,7 +22,7 @@ def charge_outright(amount: Fact, facts: Sequence[Fact], level: str | None, pass
     """The customer's own charge ``amount`` in an action of ``facts`` their level gets outright:
     the refund of the extra charge (:func:`granted_outright`: "Gold members always get the refund
     they ask for"), or removing or waiving the charge itself
-    (:func:`~service.guardrails.level_contrasts.granted_outright`: "As a Gold member, that extra $12
+    (:func:`~service.guardrails.level_contrasts.removed_outright`: "As a Gold member, that extra $12
     will be removed"); never one a source makes on a figure."""
     acts = [x for x in facts if x.value.startswith("act:")]
     scope = amount.scope or (frozenset({level}) if level else None)

@@ -17,8 +17,8 @@ Used by :mod:`service.guardrails.claims`:
 * :func:`counted_words`: the letters of the customer's word counted ("Jessamine is nine letters, so it
   fits"), refused when judged to fit a limit it passes;
 * :func:`said_again`: a figure the sentence stated, said again of the customer's own item;
-* :func:`denied_request`: a request for a detail a source says agents do not take; :func:`invented_example`:
-  an example value ("for example cedric1987") no cited source gives;
+* :func:`denied_request`: a request for a detail a source says agents do not take (an example value no
+  cited source gives, "for example cedric1987", is :func:`service.guardrails.identifiers.made_up`'s);
 * :func:`another_way`: "no receipt needed" where the rule makes the receipt one way among others.
 """
 
@@ -188,27 +188,6 @@ def denied_request(sentence: str, sources: Sources) -> str | None:
     part that does not."""
     m = _REQUESTED.search(sentence)
     said = sources.words(m.group("what")) if m else frozenset()
-    if len(said) < 2:
-        return None
-    denied, allowed, where = 0, 0, ""
-    for source, part, denies, pwords in sources.parts:
-        n = len(said & pwords)
-        if denies and n > denied:
-            denied, where = n, f"{source} says this is not asked for or taken ({part[:80]!r})"
-        elif not denies:
-            allowed = max(allowed, n)
-    return where if denied >= 2 and denied >= 0.6 * len(said) and denied > allowed else None
+    return sources.denied(said, "this is not asked for or taken") if len(said) >= 2 else None
 
 
-_EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|such as|like)[,:]?\s+(?P<token>[a-z][a-z._-]*\d+)\b", re.I)
-"""A sample value given as an example ("for example cedric1987"): a format the reply claims."""
-
-
-def invented_example(sentence: str, passages: Sequence[Passage], customer_words: frozenset[str]) -> str | None:
-    """An example value (a username, a code: letters then digits) that no cited passage gives and
-    the customer did not write: an invented format."""
-    for m in _EXAMPLE.finditer(sentence):
-        token = m.group("token").lower()
-        if token not in customer_words and not any(token in p.text.lower() for p in passages):
-            return f"an example ({token!r}) that no cited source gives"
-    return None
