@@ -36,8 +36,10 @@ from evals.framework import COUNT, DEV, HELD_OUT, LOWER, TUNED_ON, CaseResult, R
 from evals.prepared_model import PreparedChatModel
 
 PROVENANCE = {
-    HELD_OUT: "faith-1601..1678 and viol-1601..1693 (tag fresh-v10), written on 2026-12-01 and committed before any run on them",
-    DEV: f"faith-1801..1880, viol-1801..1893 (tag fresh-d11: a blind set written beside fresh-v10 by another writer, for tuning), "
+    HELD_OUT: "faith-2301..2378 and viol-2301..2393 (tag fresh-v11), written on 2026-12-01 and committed before any run on them",
+    DEV: f"faith-1601..1678, viol-1601..1693 (tag was-held-out-10: the tenth held-out set, first look 0.821 faithful used "
+         f"(64/78) / 6 of 93 through, then 0.872 / 0 after policy v13 and two rounds of tuning on it), "
+         f"faith-1801..1880, viol-1801..1893 (tag fresh-d11: a blind set written beside fresh-v10 by another writer, for tuning), "
          f"faith-2001..2078, viol-2001..2093 (tag fresh-d12: a third blind set written the same day, for tuning), "
          f"faith-1301..1378, viol-1301..1393 (tag was-held-out-9: the ninth held-out set, first look 0.821 faithful used "
          f"(64/78) / 15 of 93 through, then tuned on), "
