@@ -135,3 +135,19 @@ def test_a_swallowed_part_or_trouble_breathing_is_a_safety_escalation(text: str)
 ])
 def test_a_tight_fit_or_a_figure_of_speech_does_not_escalate(text: str) -> None:
     assert POLICY.escalation_for([text]) is None
+
+
+# ---- the level everyone joins at ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["Everyone joins at Bronze when they create an account.", "Everyone who creates an account joins at Bronze."])
+def test_the_level_everyone_joins_at_is_said_of_that_level(text: str) -> None:
+    assert grounded(text, "store-membership-levels", channel="web")
+
+
+@pytest.mark.parametrize("text", [
+    "Everyone joins at Gold when they create an account.", "Everyone starts at Silver when they create an account.",
+    "Everyone joins at Bronze and gets unlimited returns.", "Everyone starts at Bronze, and everyone can return within 6 months.",
+])
+def test_a_wrong_entry_level_or_a_benefit_beside_it_is_refused(text: str) -> None:
+    assert not grounded(text, "store-membership-levels", channel="web")
