@@ -30,15 +30,14 @@ situation, not a claim, unless the clause looks ahead. A clause about levels wit
 judged by the passages that give its rule level by level, when there are any (:func:`_scope_support`);
 a bullet and each pair of neighbouring sentences of a paragraph are passages too. A clause that
 only says its neighbour of everyone ("..., whatever your membership level") is judged with that
-neighbour's words. A figure or an action the sources give level by level is not supported for
-another level by a passage naming no level.
+neighbour's words. A figure or an action the sources give level by level is not supported for another level by a passage naming no level.
 
 The customer's own figures and details may be repeated about their case, never turned into a
 rule (:mod:`service.guardrails.case`); a figure said again with "the" ("the $20 charge") is the
 one said before. The customer's amounts, and their sums and differences with each other or with a
 source's amounts, are their case too ("your $60 refund plus the $25 belt makes $85"), and so are the figures a reply works out in front of them where the working holds (a total, a half, a conversion: :mod:`service.guardrails.workings`). An item of a
 list that no cited source gives, beside items they do, is refused (the list check, :mod:`service.guardrails.lists`). Claims built from a passage's own words that say the opposite of it (an
-exception denied, a capability denied, a figure of another label of a list) are refused
+exception denied, a capability denied, a figure of another label of a list, a price for a level a source waives it for) are refused
 (:mod:`service.guardrails.contradictions`). Advice is judged without its frame ("it's a good idea
 to ..."), and a verdict exclamation ("Not too late at all!") rests on the reasons the reply gives.
 
@@ -64,11 +63,9 @@ from service.guardrails.case import (about_case, addresses_customer, broken_thre
                                      source_amounts, unmet_commitment, worked_amounts)
 from service.guardrails.contradictions import Sources, denied_capability, denied_exception, mislabelled
 from service.guardrails.conversational import (ANYONE_FEELS, ASKING, COMMITMENT_WORD, CONTINUATION, CONVERSATIONAL, EMPATHY_HEAD, FRIENDLY, FUTURE,
-                                                HELP_WITH, INTERJECTION, LEVEL_LEAD_IN, NAME_ONLY, NOUN_PHRASE, TOPIC, VOCATIVE, WISH, small_talk,
-                                                verbless_exclamation)
+                                                HELP_WITH, INTERJECTION, LEVEL_LEAD_IN, NAME_ONLY, NOUN_PHRASE, TOPIC, VOCATIVE, WISH, small_talk, verbless_exclamation)
 from service.guardrails.commitments import acts_in
-from service.guardrails.reading import (another_way, counted_words, denied_request, emoji_parts, lead_in, said_again,
-                                        unasked_detail, unlisted, verdict)
+from service.guardrails.reading import another_way, counted_words, denied_request, emoji_parts, lead_in, said_again, unasked_detail, unlisted, verdict
 from service.guardrails.lists import list_item
 from service.guardrails.level_contrasts import contrast_words
 from service.guardrails.levels import addressed_level, claim_negated, covers, says_universally, scope_of
@@ -76,7 +73,9 @@ from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
 from service.guardrails.outright import charge_outright
 from service.guardrails.passages import Fact, Passage, facts_of
-from service.guardrails.workings import FRAMING, Workings, plain, without_their_amounts
+from service.guardrails.moves import unframed
+from service.guardrails.waivers import price_waived_for_level
+from service.guardrails.workings import Workings, plain, without_their_amounts
 from service.guardrails.support import antecedent_of, best_passage as _best_passage, same_fact as _same_fact
 
 _CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
@@ -422,7 +421,7 @@ class _Reply:
             if why:
                 return self.out.findings.append(ClaimFinding(sentence, why))
             sentence = sentence.replace(c, " ")  # their word's count is no claim
-        words = self.content_words(prepare(FRAMING.sub(" ", plain(_loose_text(loose, self.exempt, self._their_words)))))
+        words = self.content_words(prepare(unframed(plain(_loose_text(loose, self.exempt, self._their_words)))))
         # in a clause judging their case, the customer's own words are their situation ("a blouse bought last week")
         theirs = words & frozenset().union(*(self.content_words(c) & self.asked for c in _verdict_clauses(prepare(sentence)))) if self.asked else frozenset()
         if words and not self.workings.converts_length(sentence):  # "87 cm is roughly 34.3 inches": their length, converted
@@ -511,8 +510,9 @@ class _Reply:
             self.said.setdefault(f.value, f.scope)
 
     def _contradicted(self, clause: str, local: list[Fact]) -> str | None:
-        """A capability the sources deny, or a figure of another label (:mod:`~service.guardrails.contradictions`)."""
-        return denied_capability(clause, self.sources) or mislabelled(clause, [f.value for f in local if f.value[:1].isdigit()], self.sources)
+        """A capability the sources deny, a figure of another label (:mod:`~service.guardrails.contradictions`), a price a source waives."""
+        return (denied_capability(clause, self.sources) or mislabelled(clause, [f.value for f in local if f.value[:1].isdigit()], self.sources)
+                or price_waived_for_level(clause, self.passages, self.content_words, self.addressed))
 
     def _their_words(self, clause: str, sentence: str) -> bool:
         """A clause the loose word check leaves out: it states only the customer's amounts, or it

@@ -8,7 +8,7 @@ import re
 
 COMMITMENT_WORD = re.compile(
     r"\b(?:refund|reimburs|replac|credit|compensat|voucher|gift card|discount|free|waiv|approv|guarantee|promise|"
-    r"exception|extend|upgrade|cancel|remove|reinstate|send you|ship you|give you|owe|money back|pay you back|price[- ]?match"
+    r"exception|extend|upgrade|cancel|remove|reinstate|send you|ship you|give you(?! (?:an? |the )?(?:quick |short |brief )?(?:overview|summary|rundown))|owe|money back|pay you back|price[- ]?match"
     r"|match(?:es|ed|ing)?\s+(?:[\w']+\s+){0,3}(?:prices?|offers?|deals?)\b)", re.I)
 _FEELING = (r"frustrating|annoying|awkward|upsetting|stressful|disappointing|confusing|inconvenient|worrying|understandable|"
             r"a (?:real )?(?:pain|hassle|nuisance|bummer|shame)|no fun|not (?:ideal|great|fun)|rough|tough")
@@ -48,14 +48,21 @@ CONVERSATIONAL = re.compile(
     r"|(?:i'?d be |i'?m |we'?re |i'?ll be )?(?:happy|glad) to (?:help|look into|check)\b.{0,60}"
     r"|(?:i|we) can help(?: you)?(?: with (?:that|this))?\b.{0,40}"
     # an offer to explain, nothing explained yet: "Happy to explain, Amara.", "Glad to clarify how it works!"
-    r"|(?:i'?d be |i'?m |we'?re )?(?:happy|glad|pleased) to (?:explain|clarify|walk you through)(?: (?:it|this|that|how (?:it|this|that) works|the (?:difference|differences|statuses|levels|options|steps)))?[.!:]*"
+    r"|(?:i'?d be |i'?m |we'?re )?(?:happy|glad|pleased) to (?:explain|clarify|walk you through|give you (?:an?|the) (?:quick |short |brief )?(?:overview|summary|rundown))(?: (?:it|this|that|how (?:it|this|that) works|the (?:difference|differences|statuses|levels|options|steps)))?[.!:]*"
     # why a question was asked: "That helps the report.", "It'd really help us." (said of the customer's details)
     r"|(?:that|this|it)(?:'d|'ll| would| will)? (?:really |also )?help(?:s)?(?: (?:me|us|a lot|the (?:report|team|search)|our (?:team|report|search)))?(?: a lot)?[.!]*"
     r"|have a (?:great|good|nice|lovely) (?:day|evening|weekend)\b.{0,20}"
     r"|let me (?:check|look into)(?: (?:that|this))?(?: for you)?\b.{0,20}"
     r"|thanks for (?:your patience|bearing with us|waiting)\b.{0,40}"
-    r"|(?:just |simply )?(?:reply|let me know|tell me|send me)\b.{0,60}|for reference\b.{0,10}"
+    r"|(?:please )?(?:just |simply )?(?:reply|let me know|tell me|send me)\b.{0,60}|for reference\b.{0,10}"
     r"|(?:i'?ll|i will|we'?ll) (?:take care of it|get (?:that|this) sorted|be here)\b.{0,40}"
+    # the agent's own look-up, nothing found or granted yet: "We'll take a look at your account.", "I'll review your account now."
+    r"|(?:(?:so|then|first),? )?(?:i'?ll|i will|we'?ll|we will|let me|let us|i'?m going to|we'?re going to) (?:now |just |quickly |first )?"
+    r"(?:take a (?:quick |closer |proper )?look at|have a (?:quick |closer )?look at|look (?:at|into)|review|check|go through|pull up|look up) "
+    r"(?:your|the) (?:account|order|bill|subscription|records?|details)(?: (?:now|for you|right away|first|straight away))?[.!]*"
+    # a promise to come back, with no outcome: "I'll be back in touch with the answer shortly."
+    r"|(?:i'?ll|i will|we'?ll|we will) (?:be back in touch|get back to you|come back to you|follow up|be in touch)"
+    r"(?: with (?:the|an|your) (?:answer|update|details|result))?(?: (?:shortly|soon|as soon as (?:i|we) can))?[.!]*"
     # exclamations: "What a lovely idea!", "Great news!", "Congratulations on the move!", "Oh no!"
     r"|(?:what an?|how) (?:[\w'-]+ ){0,5}[\w'-]+(?:!+|\.)|(?:great|good|excellent|lovely|wonderful|nice|fair|perfect) (?:news|questions?|idea|choice|pick|call|timing)[!.]*"
     # good news announced, what it is left to the next sentence: "Good news on that front.", "Some good news there!"
@@ -104,6 +111,9 @@ FRIENDLY = re.compile(
     # reassurance that nothing went wrong on their side: "Happens to the best of us!", "Easy mistake to make."
     r"|(?:" + _REASSURANCE + r")\b.{0,40}|(?:whichever|whatever) (?:option |one |way )?(?:is|works|suits you) (?:easiest|best|most convenient)?\b.{0,30}"
     r"|(?:wishing (?:you|your|him|her|them)|fingers crossed)\b.{0,60}"
+    # regret that says what we wanted, nothing of the case: "That's not the experience we want for you."
+    r"|(?:that'?s|that is|this is|it'?s) (?:not|never) (?:the (?:kind of |sort of )?(?:experience|service|impression|start)|what) (?:we|i) (?:want|wanted|hope|hoped|like)(?:ed)?"
+    r"(?: (?:for you|you to (?:have|get)|to (?:give|offer) you|our customers to have))?[.!]*"
     # empathy with no subject: "Totally get that it feels like a lot", "Completely understand the worry"
     r"|(?:totally|completely|really|fully|absolutely|definitely) (?:get|understand|hear)(?: (?:it|that|you|why|how|what|the (?:frustration|worry|concern|confusion|annoyance|hassle))\b(?:\s+[\w'-]+){0,12}[!.]*|[!.]*$)"
     # praise for the customer's step: "Good instinct to check", "Smart move asking first", "Good on you for double-checking"
@@ -151,7 +161,8 @@ CONTINUATION = re.compile(r"^(?:especially|particularly|when|whenever|after|beca
 """A clause that goes on describing the customer's situation ("I'm so sorry your order still
 hasn't turned up, especially after checking with your neighbours"), not a new claim."""
 ASKING = re.compile(r"\b(?:could|can|would|will) you (?:please |kindly |just )?(?:send|share|tell|confirm|give|provide|let (?:me|us) know|reply with)"
-                    r"|^(?:please |just )?(?:send|share|tell|confirm|provide|reply with)\b", re.I)
+                    # a purpose said first: "To make the change, please reply with:"
+                    r"|^(?:to [\w' -]{1,40},\s*)?(?:please |just )?(?:send|share|tell|confirm|provide|reply with)\b", re.I)
 """A request for the customer's details: ending with ":" ("To set that up, could you send me:")
 it is a question whose list follows."""
 WISH = re.compile(r"\b(?:you'?d like|you would like|you want(?:ed)?|you'?re (?:hoping|looking|asking)|you (?:asked|requested|hoped))\b", re.I)

@@ -124,9 +124,21 @@ def condition_denied_to_level(sentence: str, passages: Iterable, level: str | No
             if not said or scope is None or scope == ALL_LEVELS or not about <= scope:
                 continue
             for part in _denials(_ASIDE.sub(" ", prepare(p.text)), about):  # "Guests (no membership): ..." denies nothing
-                if said & words(part):
+                if said & _condition_words(part, words):
                     return f"{p.source} says this does not qualify {', '.join(sorted(about))}: {part.strip()[:80]!r}"
     return None
+
+
+_NOT_CONDITION = "return returns item items order orders purchase alone own itself only just guest guests member members bronze silver gold"
+
+
+def _condition_words(part: str, words) -> frozenset[str]:
+    """The words of the condition a denial names ("Original packaging alone does not qualify a guest
+    return": original, packaging), not of the thing qualified, the level or "alone": a receipt
+    said to qualify the return on its own is another condition (fix-10b)."""
+    m = NEGATION.search(part) or _DENIAL.search(part)
+    subject = words(part[:m.start()]) - words(_NOT_CONDITION) if m else frozenset()
+    return subject or words(part)
 
 
 def _denials(t: str, about: frozenset[str]) -> list[str]:

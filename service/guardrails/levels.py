@@ -83,6 +83,12 @@ def claim_negated(t: str, start: int, end: int) -> bool | None:
     return _negated(t, start, end)
 
 
+_ENTRY = re.compile(r"\s+(?:(?:who|that)\s+\w+\s+(?:an\s+)?(?:account\s+)?)?(?:automatically\s+|always\s+|first\s+)?(?:joins?|joined|starts?|started|begins?|began|enters?|entered)"
+                    r"\s+(?:at|as|in|on)\s+(?:the\s+)?(?:gold|silver|bronze)\b", re.I)
+"""The level a sentence says everyone enters at ("Everyone joins at Bronze when they create an
+account"): "everyone" is then not whom a benefit is given to."""
+
+
 @lru_cache(maxsize=8192)
 def level_groups(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
     """(start, end, levels) of each run of level words, adjacent ones ("Gold, Silver or
@@ -90,6 +96,8 @@ def level_groups(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
     groups: list[tuple[int, int, frozenset[str]]] = []
     named: set[str] = set()
     for m in _LEVEL_TOKEN.finditer(text):
+        if m.group("uni") and _ENTRY.match(text, m.end()):
+            continue  # "Everyone joins at Bronze": the level everyone enters at is what is said (fix-10b)
         if m.group("uni"):
             levels = ALL_LEVELS
         elif m.group("other"):

@@ -44,7 +44,7 @@ FACTOR_WORDS = frozenset({"half", "halv", "twic", "doubl", "third", "quarter"})
 """The customer's words (stemmed as the checks stem them) that name a factor."""
 _FACTORS = {"half": (0.5,), "halv": (0.5,), "twic": (2.0, 0.5), "doubl": (2.0, 0.5), "third": (1 / 3,), "quarter": (0.25,)}
 _MONEY = re.compile(r"[$€£]\s?(\d[\d,]*(?:\.\d+)?)")
-_TOTAL = re.compile(r"\b(?:in total|total(?:s|ling)?|altogether|all together|in all|combined|overall|comes? to|come out (?:at|to)|adds? up to|makes?)\b", re.I)
+_TOTAL = re.compile(r"\b(?:in (?:extras|fees|charges|add-ons)|in total|total(?:s|ling)?|altogether|all together|in all|combined|overall|comes? to|come out (?:at|to)|adds? up to|makes?)\b", re.I)
 _RATE = re.compile(r"\s*(?:per|a|an|each|every|/)\s*(?:item|pair|shirt|piece|one|order|person|name|bag|box|unit)\b|\s+each\b", re.I)
 _THRESHOLD = re.compile(r"\b(?:over|above|below|under|from|at least|more than|less than|up to|orders? of)\s*$", re.I)
 _DEFINITE = re.compile(r"\b(?:the|that|this|your|those|these)\s+(?:[\w-]+\s+)?$", re.I)
@@ -173,7 +173,7 @@ class Workings:
         said = self._amounts(" ".join([*self.before, text[:start]]))
         terms = []
         for i, (a, rate) in enumerate(said):
-            later = [b for b, _ in said[i + 1:]]
+            later = [b for b, per in said[i + 1:] if not per]  # "$10 per item" after "$5 per item" is a second price (fix-10b)
             if rate and any(_close(b, a * n) for b in later for n in range(2, 21)):
                 continue  # "$5 per item, so three items come to $15": the multiple is the term
             terms.append(a)

@@ -1,0 +1,59 @@
+"""A price said of a level that a source waives it for (fix-10b): "For Gold members the overnight
+upgrade is $20" where a source says "Gold members have the overnight fee waived" (or a table cell
+reads "Overnight upgrade fee ($20) Gold: Waived"). A price stated for everyone elsewhere ("Overnight
+shipping: $20 per order") does not make it the price of the level the sources exempt."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from service.domain.text import sentences
+from service.guardrails.commitments import NEGATION
+from service.guardrails.levels import ALL_LEVELS, scope_of
+
+_WAIVED = r"(?:waived?|free|no (?:extra )?(?:charge|fee|cost)|at no (?:extra )?(?:charge|cost))"
+_FREE_WORD = re.compile(r"\b" + _WAIVED + r"\b", re.I)
+_LEVEL = {"gold": "gold", "silver": "silver", "bronze": "bronze", "guest": "guests?"}
+_YOU = re.compile(r"\b(?:you|your|you'll|you're)\b", re.I)
+_PRICE = re.compile(r"[$€£]\s?\d")
+_GENERIC = "fee fees charge charges cost costs price prices member members level levels customer customers order orders per"
+
+
+def _waives(sentence: str, level: str) -> bool:
+    """Does the source sentence waive something for ``level`` ("Gold members have the overnight fee
+    waived", "Overnight upgrade fee ($20) Gold: Waived", "free for Gold members")?"""
+    name = _LEVEL[level]
+    return bool(re.search(r"\b" + name + r"\b[^.;|]{0,60}\b" + _WAIVED + r"\b", sentence, re.I)
+                or re.search(r"\b" + _WAIVED + r"\s+for\s+(?:our\s+)?" + name + r"\b", sentence, re.I))
+
+
+def price_waived_for_level(clause: str, passages: Iterable, words, addressed: frozenset[str] | None = None) -> str | None:
+    """A clause giving a price for the levels it names (else the level the reply addressed the
+    customer as), where a source sentence waives the thing it names for one of those levels."""
+    scope = scope_of(clause) or (addressed if _YOU.search(clause) else None)
+    if not scope or scope == ALL_LEVELS or not _PRICE.search(clause) or _FREE_WORD.search(clause) or NEGATION.search(clause):
+        return None
+    said = words(clause)
+    for p in passages:
+        for s in sentences(p.text):
+            parts = _SEGMENT.split(s)
+            for i, part in enumerate(parts):
+                for level in sorted(scope):
+                    if _waives(part, level) and not NEGATION.search(part) and (thing := _waived_thing(parts, i, words)) and thing <= said:
+                        return f"{p.source} waives this for {level}: {s.strip()[:80]!r}"
+    return None
+
+
+_SEGMENT = re.compile(r"[,;()]|\s(?:and|but|while|whereas)\s", re.I)
+_NOT_THING = _GENERIC + " waived waive free extra gold silver bronze guest guests have has get gets"
+
+
+def _waived_thing(parts: list[str], i: int, words) -> frozenset[str]:
+    """What the part waives ("the overnight fee": overnight); said before it where the part only
+    names the level ("overnight shipping is $20 (free for Gold members)")."""
+    for part in reversed(parts[:i + 1]):
+        thing = words(part) - words(_NOT_THING)
+        if thing:
+            return thing
+    return frozenset()
