@@ -83,9 +83,16 @@ def test_the_customers_own_temperature_below_zero_may_be_said_back() -> None:
 
 
 def test_a_source_price_times_both_of_their_items_is_their_total() -> None:
-    report = check("Yes, we hem jeans in store for $15 a pair, so both your pairs come to $30.", "products-jeans-faq",
-                   customer=("Can you hem both of my pairs of jeans? How much would that be?",))
+    customer = ("Can you hem both of my pairs of jeans? How much would that be?",)
+    report = check("Yes, we hem jeans in store for $15 a pair, so both your pairs come to $30.", "products-jeans-faq", customer=customer)
     assert "grounded" not in failed(report), report.findings()
+    for wrong in ("so both your pairs come to $45.", "so hemming them comes to $30 each."):  # not their total, or a total said per item
+        assert "grounded" in failed(check(f"Yes, we hem jeans in store for $15 a pair, {wrong}", "products-jeans-faq", customer=customer))
+
+
+def test_a_price_each_is_a_price_per_item() -> None:
+    assert "grounded" not in failed(check("Gift wrapping is $5 each.", "store-pricing-extras"))
+    assert "grounded" in failed(check("Overnight shipping is $20 each item.", "store-pricing-extras"))
 
 
 # ---- an action promised whatever the case ----------------------------------------------------

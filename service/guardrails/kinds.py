@@ -19,7 +19,7 @@ from service.guardrails.numbers import prepare
 STRICT = frozenset({"$", "%", "deg"})
 """Kinds a claim states only on a source figure of the same kind."""
 
-_PER = re.compile(r"\**\s*(?:per|/|an?|each)\s*(item|order|month|year|week|day|piece|person|night)s?\b", re.I)
+_PER = re.compile(r"\**\s*(?:(?:per|/|an?|each)\s*(item|order|month|year|week|day|piece|person|night)s?\b|each\b)", re.I)
 _PERCENT = re.compile(r"\**\s*(?:percent|per\s?cent|pct)\b", re.I)
 _DEGREES = re.compile(r"\**\s*(?:°|º|˚|degrees?\b|deg\b)\s*(?:(f)\b|(c)\b|(fahrenheit|celsius|centigrade)\b)?", re.I)
 _SCALE = re.compile(r" ?([FC])\b")
@@ -48,8 +48,8 @@ def kind_of(t: str, start: int, end: int, token: str) -> str:
     return ""
 
 
-def _per(word: str) -> str:
-    word = word.lower()
+def _per(word: str | None) -> str:
+    word = (word or "item").lower()  # "$5 each": per item
     return "item" if word == "piece" else word
 
 
