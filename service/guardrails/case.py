@@ -266,9 +266,11 @@ def spelled_counts(text: str) -> frozenset[str]:
 
 
 def names_count(clause: str, n: int) -> bool:
-    """Does ``clause`` name the count ``n`` ("for three", "for 3 items")?"""
+    """Does ``clause`` name the count ``n`` ("for three", "for 3 items"), or the things counted
+    ("both your pairs", "hemming them"; tenth round)?"""
     word = _COUNT_WORDS.get(n)
-    return re.search(rf"(?<![\d.$€£]){n}(?![\d.])" + (rf"|\b{word}\b" if word else ""), clause, re.I) is not None
+    return re.search(rf"(?<![\d.$€£]){n}(?![\d.])" + (rf"|\b{word}\b" if word else "") + (r"|\bboth\b" if n == 2 else "")
+                     + r"|\b(?:them|those|these)\b", clause, re.I) is not None
 
 
 _ADDRESS = re.compile(r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][a-z'-]+\s?){1,4}")

@@ -558,7 +558,7 @@ class _Reply:
         # the other side of the sum: an amount of the customer's or of a source, never one worked out
         stated = [x.value for x in facts_of(text) if text[x.start:x.start + 1] in "$€£" and x.start != f.start and x.value in self._given]
         # a source's price for the customer's count, the count named beside it ("$5 per item, so $15 for three")
-        if any(f.value in multiples([a], [c]) and names_count(clause, int(c)) for a in stated for c in self.exempt if c.isdigit() and 1 < int(c) <= 20):
+        if "/" not in f.kind and any(f.value in multiples([a], [c]) and names_count(clause, int(c)) for a in stated for c in self.exempt if c.isdigit() and 1 < int(c) <= 20):
             return True
         if not self.case:
             return False

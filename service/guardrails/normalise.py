@@ -10,7 +10,8 @@ redactor, so a commitment, a crisis message or a card number cannot slip past by
 * look-alike letters folded: Cyrillic and Greek letters that look Latin (``а`` → ``a``);
 * for matching only, :func:`variants` also folds look-alike digits and symbols *inside words*
   (``fu11 r3fund`` → ``full refund``, ``k1ll mys3lf`` → ``kill myself``); digits standing alone
-  (``30 days``) are left as they are.
+  (``30 days``) are left as they are; and it joins a word spelt out in single letters
+  (``r e f u n d   g u a r a n t e e d`` → ``refund guaranteed``, ``r.e.f.u.n.d`` → ``refund``).
 """
 
 from __future__ import annotations
@@ -60,11 +61,32 @@ def _fold_words(text: str, table: dict[int, str]) -> str:
     return _MIXED_WORD.sub(lambda m: m.group(0).translate(table), text)
 
 
+_SPELT_OUT = re.compile(r"(?<![A-Za-z0-9])[A-Za-z](?P<sep>[ ._*·-])[A-Za-z](?:(?P=sep)[A-Za-z])+(?![A-Za-z0-9])")
+"""Three or more single letters with one and the same separator between them."""
+
+
+def join_spelt_out(text: str, *, article: bool = False) -> str:
+    """Words spelt out letter by letter joined, and the runs of spaces that parted them made one.
+    ``article``: a run that opens with "a" or "I" and a space keeps that word apart ("a f u l l": "a full")."""
+    def join(m: re.Match[str]) -> str:
+        run, sep = m.group(0), m.group("sep")
+        if article and sep == " " and run[:1] in "aAI" and len(run) >= 7:
+            return run[:2] + run[2:].replace(sep, "")
+        return run.replace(sep, "")
+    joined = _SPELT_OUT.sub(join, text)
+    return re.sub(r" {2,}", " ", joined) if joined != text else text
+
+
 @lru_cache(maxsize=8192)
 def variants(text: str) -> tuple[str, ...]:
     """The spellings a matcher should try: the cleaned text, and the cleaned text with look-alike
-    digits inside words folded (``1`` read as ``i`` and as ``l``)."""
-    return _with_leet(clean(text))
+    digits inside words folded (``1`` read as ``i`` and as ``l``); then the same with words spelt
+    out letter by letter joined, when there are any."""
+    base = clean(text)
+    out = _with_leet(base)
+    for joined in dict.fromkeys((join_spelt_out(base), join_spelt_out(base, article=True))):
+        out += tuple(v for v in _with_leet(joined) if v not in out) if joined != base else ()
+    return out
 
 
 @lru_cache(maxsize=8192)

@@ -17,6 +17,7 @@ from service.domain.text import sentences
 from service.guardrails.case import COLOURS, MATERIALS
 from service.guardrails.commitments import NEGATION, acts_in
 from service.guardrails.levels import level_groups, level_segments, scope_of
+from service.guardrails.kinds import kind_of, signed
 from service.guardrails.numbers import prepare, qualifier
 
 _NUMBER = re.compile(r"(?<![\w.])[$€£]?\d+(?:[.,:]\d+)*%?")
@@ -49,6 +50,8 @@ class Fact:
     """Offset in the prepared text (:func:`prepare`)."""
     qual: str = ""
     """A number's unit or a time's weekday (:func:`~service.guardrails.numbers.qualifier`)."""
+    kind: str = ""
+    """What a number measures: an amount (and per what), a percentage, a temperature, characters (:mod:`~service.guardrails.kinds`)."""
 
 
 @dataclass
@@ -107,8 +110,11 @@ def _facts_of(text: str, default_scope: frozenset[str] | None, acts: str | None)
     t = prepare(text)
     groups = level_groups(t)
     found: list[tuple[int, int, str]] = acts_in(t, acts) if acts else []
+    kinds: dict[int, str] = {}
     for m in _NUMBER.finditer(t):
         value, end = _norm_number(m.group(0)), m.end()
+        kinds[m.start()] = kind_of(t, m.start(), end, m.group(0))
+        value = signed(t, m.start(), end, value, kinds[m.start()])
         mer = _MERIDIEM.match(t, end)
         if mer and re.fullmatch(r"\d{1,2}(?::\d{2})?", value):
             value = (value if ":" in value else value + ":00") + mer.group(1).lower() + "m"
@@ -130,7 +136,7 @@ def _facts_of(text: str, default_scope: frozenset[str] | None, acts: str | None)
             scope = preceding[-1][2]
         elif after:
             scope = after[0][2]
-        out.append(Fact(value, scope, start, qualifier(t, start, end, value)))
+        out.append(Fact(value, scope, start, qualifier(t, start, end, value), kinds.get(start, "")))
     return tuple(out)
 
 

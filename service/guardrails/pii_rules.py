@@ -176,7 +176,25 @@ _CODE_DIGITS = re.compile(
 )
 
 
+_LOGIN_WITH = re.compile(
+    r"\b(?:log(?:ging|ged|s)?\s*(?:in|on|into)|sign(?:ing|ed|s)?\s*(?:in|on|into)|get(?:ting)? in(?:to)?|unlock(?:ing)?)"
+    r"(?:\s+(?:to\s+)?(?:my|the)\s+account)?\s+(?:with|using)\s+(?P<v>[^\s,;]{4,64})",
+    _I,
+)
+"""What the customer logs in with ("I can't log in with tr0ub4dor&3"): a password, though they
+never say the word, when it looks like one (letters with digits or symbols, no "@")."""
+
+
+def _password_like(token: str) -> bool:
+    return ("@" not in token and re.search(r"[A-Za-z]", token) is not None
+            and re.search(r"[\d!#$%&*+=?^~|]", token) is not None and not re.fullmatch(r"[A-Z]{1,4}-\d+", token))
+
+
 def find_secrets(text: str, spans: Spans, stopwords: frozenset[str]) -> None:
+    for m in _LOGIN_WITH.finditer(text):
+        bare = m.group("v").rstrip(".!?)")
+        if _password_like(bare) and bare.lower() not in stopwords:
+            spans.append((m.start("v"), m.start("v") + len(bare), "SECRET"))
     for m in _SECRET.finditer(text):
         v = m.group("v")
         bare = v.strip("\"'").rstrip(".!?)")

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from service.domain.text import sentences
+from service.guardrails.whatever_case import every_case_action
 
 Words = Callable[[str], frozenset[str]]
 
@@ -36,6 +37,9 @@ def universal_of_some(sentence: str, passages: Iterable, words: Words, brand: st
     if sentence.rstrip().endswith("?"):
         return None
     passages = list(passages)
+    why = every_case_action(sentence, passages)  # "whatever the system shows, we credit any charge"
+    if why:
+        return why
     for m in _UNIVERSAL.finditer(sentence):
         thing = words(m.group("thing"))
         if not thing:

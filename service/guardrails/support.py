@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from service.guardrails.kinds import agree
 from service.guardrails.levels import ALL_LEVELS, covers, says_universally
 from service.guardrails.passages import Fact, Passage
 
@@ -25,6 +26,8 @@ def same_fact(fact: Fact, claimed: Fact) -> bool:
         if fact.qual == claimed.qual[1:]:
             return False
     elif fact.qual and claimed.qual and fact.qual != claimed.qual:
+        return False
+    if not agree(fact.kind, claimed.kind):  # "20 characters" is not "$20 per order" (:mod:`~service.guardrails.kinds`)
         return False
     source, claim = fact.value, claimed.value
     return source == claim or (re.fullmatch(r"\d{1,2}:\d{2}", claim) is not None and source[:-2] == claim and source[-2:] in ("am", "pm"))

@@ -70,12 +70,15 @@ _COUNT_WORDS = {"two": "2", "three": "3", "four": "4", "five": "5", "six": "6", 
                 "eleven": "11", "twelve": "12"}
 _COUNTED = re.compile(r"\b(" + "|".join(_COUNT_WORDS) + r")\s+(?!(?:days?|weeks?|months?|years?|hours?|minutes?|times?|of|or|and|to)\b)[a-z]", re.I)
 
+_BOTH = re.compile(r"\bboth\s+(?:of\s+)?(?:my|the|these|those|our)?\s*[a-z]+", re.I)
+
 
 def counted_items(text: str) -> frozenset[str]:
     """The counts of things the customer spells out ("gift wrapping for three presents": "3"), as
     digits: their count, like "3 presents", for a price times their count ("so fifteen dollars for
     three"; ninth round). Durations ("three days") are left out."""
-    return frozenset(_COUNT_WORDS[m.group(1).lower()] for m in _COUNTED.finditer(text))
+    both = {"2"} if _BOTH.search(text) else set()  # "both of my pairs": two of them
+    return frozenset(_COUNT_WORDS[m.group(1).lower()] for m in _COUNTED.finditer(text)) | both
 
 
 _SAID_BACK = re.compile(r"\b((?:the|that|this|your|those|these)\s+(?:[\w-]+\s+)?)[$€£]\s?(\d[\d,]*(?:\.\d+)?)\b(?![.,]\d)", re.I)

@@ -39,6 +39,7 @@ from service.guardrails.case import asked_amounts, case_amounts, case_details, c
 from service.guardrails.claims import check_claims
 from service.guardrails.free_things import unsupported_free
 from service.guardrails.identifiers import known_identifiers, made_up
+from service.guardrails.kinds import below_zero
 from service.guardrails.level_rules import customer_level, level_findings
 from service.guardrails.normalise import clean, search_each
 from service.guardrails.passages import Passage, facts_of, split_passages
@@ -204,7 +205,8 @@ def _repeatable_numbers(customer_texts: Sequence[str], facts: Sequence[str]) -> 
     """Numbers (not amounts) and colours or materials the customer stated ("the navy one"), and
     the numbers of the known facts (an order id)."""
     exempt = {f.value for t in customer_texts for f in facts_of(_MONEY.sub(" ", t))
-              if f.value[:1].isdigit() or detail_kind(f.value) or f.value in ("today", "tomorrow")}
+              if f.value.lstrip("-")[:1].isdigit() or detail_kind(f.value) or f.value in ("today", "tomorrow")}
+    exempt.update(n for t in customer_texts for n in below_zero(t))  # "it gets to -5 in the mornings"
     exempt.update(n for t in customer_texts for n in counted_items(t))  # "for three presents": their count 3
     if any(_TODAY_IN_OTHER_WORDS.search(t) for t in customer_texts):
         exempt.add("today")  # "I can only pay $50 right now": "so $50 today works" is their plan
