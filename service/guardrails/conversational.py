@@ -108,10 +108,10 @@ what Silver changes:"): the items after it are checked on their own (ninth round
 ANYONE_FEELS = re.compile(r"\b(?:would|'d|will|'ll|must|can|could|might)\s+(?:give|make|worry|scare|upset|frustrate|confuse|annoy|throw|surprise|rattle|startle|"
                           r"alarm|panic|stress|drive|catch)\w*\s+(?:anyone|anybody|everyone|everybody|most people)\b"
                           # a slip said of anyone: "that happens to everyone", "it could happen to anybody"
-                          r"|(?:^\W*|\b(?:it|that|this|which)\s+)(?:(?:can|could|does|really|honestly|totally)\s+)?happen(?:s|ed)?\s+to\s+"
+                          r"|(?:^\W*|:\s+|\b(?:it|that|this|which)\s+)(?:(?:can|could|does|really|honestly|totally)\s+)?happen(?:s|ed)?\s+to\s+"
                           r"(?:anyone|anybody|everyone|everybody|all of us|us all)\b", re.I)
 """A feeling or a slip said of anyone ("That would give anyone a fright", "It'd confuse anybody", "that
-happens to everyone"): no level is meant."""
+happens to everyone", "Happens to everyone!", after a sender's name too): no level is meant."""
 FRIENDLY = re.compile(
     # the customer's news and feelings: "That's so exciting, ...", "That sounds like a lovely trip!", "That must be so frustrating."
     r"^(?:(?:that|this|it) must (?:be|have been) (?:so |really |very |such )?(?:" + _FEELING + r")\b.{0,40}"
