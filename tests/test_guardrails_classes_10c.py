@@ -82,3 +82,15 @@ def test_a_list_item_with_no_level_addressed_is_said_of_everyone() -> None:
 def test_otherwise_is_a_connective_not_a_claim_word() -> None:
     text = "Orders of $75 or more (after discounts, before tax) get free standard shipping. Otherwise standard is $8."
     assert "grounded" not in failed(check(text, "store-pricing-extras"))
+
+
+def test_checking_it_yourself_anytime_is_no_time_limit() -> None:
+    text = "I'll also send you the link to sign in so you can check your subscription yourself anytime."
+    assert "grounded" not in failed(check(text, "subscription-status-active"))
+
+
+@pytest.mark.parametrize("text", [
+    "Silver members can return items anytime.", "As a Silver member you can check your order and send it back yourself anytime.",
+])
+def test_a_return_anytime_is_still_an_unlimited_window(text: str) -> None:
+    assert "grounded" in failed(check(text, "returns-membership-windows"))
