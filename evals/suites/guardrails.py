@@ -70,7 +70,8 @@ PROVENANCE = {
          f"viol-2101..2106 (tag dev-i13-classes-9f, written for fresh-d12's refused openers and numbers), faith-2131..2136, "
          f"viol-2131..2140 (tag dev-i13-classes-9g, written for the level classes and the violating classes fresh-d12 named), "
          f"faith-2161..2165, viol-2161..2165 (tag dev-i13-classes-9h, written for the classes fresh-v10 let through: materials, ranges, places, done for another level), faith-2191..2193, faith-2197, viol-2194..2196, viol-2198 (tag dev-i13-classes-9i, "
-         f"written for the friendly lines fresh-v10 refused, after its first look), {TUNED_ON}",
+         f"written for the friendly lines fresh-v10 refused, after its first look), faith-2661..2674, viol-2661..2674 "
+         f"(tag dev-i13-classes-10c, written for the classes of fresh-d14's refused faithful replies), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)

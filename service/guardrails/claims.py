@@ -138,7 +138,7 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
 
 _LEAD_IN = re.compile(
     r"^\s*(?:here(?: are|'s| is) (?:a (?:few|couple(?: of)?)|some|what|the|how)\b[^:.!?]{0,60}|(?:try|follow) (?:these|the following)\b[^:.!?]{0,40}"
-    r"|(?:a few|some) (?:things|steps|tips|options)\b[^:.!?]{0,40}):\s+(?=\S)",
+    r"|(?:a few|some) (?:things|steps|tips|options)\b[^:.!?]{0,40}|(?:one|another) (?:thing|detail) (?:worth knowing|to (?:know|note|bear in mind))|(?:worth knowing|good to know|just so you know)):\s+(?=\S)",
     re.I,
 )
 _QUESTION_TIME = frozenset({"today", "tomorrow"})
@@ -441,8 +441,8 @@ class _Reply:
         if why:
             self.out.findings.append(ClaimFinding(sentence, why))
             return
-        # "As a Silver member, you ... You also get ...": the later sentence is said of the level the reply addressed
-        carried = self.addressed if scope_of(text) is None and addresses_customer(text) else None
+        # "As a Silver member, you ... You also get ...": the later sentence (or list item: tenth round) is said of the level the reply addressed
+        carried = self.addressed if scope_of(text) is None and (addresses_customer(text) or _LIST_MARKER.match(text)) else None
         raw = asserted_facts(text, facts_of(text, carried, acts="claim"))
         sentence_facts = [self._referred(f, text) for f in raw]
         referred = {f.start for f, r in zip(sentence_facts, raw, strict=True) if f.scope != r.scope}

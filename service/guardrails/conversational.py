@@ -8,7 +8,7 @@ import re
 
 COMMITMENT_WORD = re.compile(
     r"\b(?:refund|reimburs|replac|credit|compensat|voucher|gift card|discount|free|waiv|approv|guarantee|promise|"
-    r"exception|extend|upgrade|cancel|remove|reinstate|send you|ship you|give you(?! (?:an? |the )?(?:quick |short |brief )?(?:overview|summary|rundown))|owe|money back|pay you back|price[- ]?match"
+    r"exception|extend|upgrade|cancel|remove|reinstate|send you|ship you|give you(?! (?:an? |the )?(?:quick |short |brief )?(?:overview|summary|rundown)|(?:a |an )?(?:different|better|other|another) (?:answer|reply|news))|owe|money back|pay you back|price[- ]?match"
     r"|match(?:es|ed|ing)?\s+(?:[\w']+\s+){0,3}(?:prices?|offers?|deals?)\b)", re.I)
 _FEELING = (r"frustrating|annoying|awkward|upsetting|stressful|disappointing|confusing|inconvenient|worrying|understandable|"
             r"a (?:real )?(?:pain|hassle|nuisance|bummer|shame)|no fun|not (?:ideal|great|fun)|rough|tough")
@@ -84,6 +84,24 @@ CONVERSATIONAL = re.compile(
     r"for now|right now|at the moment|at present|from here(?: on)?|from now on|so far|as (?:it|things) stands?)\s*:|let'?s (?:try|go through|look at) (?:a (?:few|couple(?: of)?)|some) (?:things|steps|fixes|options)\b[.:]?"
     # sign-offs: "Best,", "Cheers, Northwind Support"
     r"|(?:best|cheers|all the best|take care|warmly|talk soon)(?:[,!.].{0,50})?"
+    # tenth round (fix-10c): a move to private messages, with a plain offer of help after it: "DM us and we'll sort it out.",
+    # "Please send them by DM rather than posting them here." ("DM us and we'll send it over" is a claim)
+    r"|(?:please |just |feel free to )?(?:dm|pm|message) (?:us|me)(?:,? (?:and|so) (?:we|i)(?:'ll| will| can) (?:help|sort (?:it|this|that)(?: out)?|"
+    r"take (?:it )?from there|take a look|look into it|get (?:it|this|that|you) sorted))?(?: from there)?[.!]*"
+    r"|(?:please |just )?send (?:them|it|those|these|those details|these details|your details) (?:by|via|over|in a) (?:dm|direct message|private message)"
+    r"(?: rather than (?:posting|sharing|putting) (?:them|it) (?:here|publicly|in public|in the comments))?[.!]*"
+    # seeing why the customer feels it: "I can see why that's alarming." (nothing after the feeling)
+    r"|i can (?:see|understand|imagine) (?:why|how) (?:that|this|it)(?:'s| is| was| would be| must be| might be) (?:so |really |very |a bit |quite )?"
+    r"(?:" + _FEELING + r"|alarming|worrying|concerning|scary|unsettling|surprising|a (?:shock|worry|surprise))[.!]*"
+    # an invitation to try and report back: "Give it a try and let me know if it causes any trouble."
+    r"|give it a (?:try|go|shot)(?:,? and (?:let (?:me|us) know|tell (?:me|us)) (?:if|how)\b[^.!?]{0,50})?[.!]*"
+    # the reason asked for, noted: "I've noted the reason." (the reason is the customer's)
+    r"|(?:i'?ve|i have|we'?ve|we have) (?:noted|made a note of|taken note of|recorded) (?:the|your|that) (?:reason|feedback)[.!]*"
+    # why a question was asked: "That lets me work out the exact difference."
+    r"|(?:that|this|it)(?:'ll| will| would|'d)? (?:lets?|allows?|helps?) (?:me|us) (?:to )?(?:work out|calculate|check|confirm|find|figure out) "
+    r"(?:the |your )?(?:exact |right |correct )?(?:difference|amount|details)[.!]*"
+    # a detail asked for in a list after a question: "why you'd like to return the scarf;"
+    r"|(?:why|what|which|when|how much|whether) you(?:'d| would)? (?:like|want|wish|paid|bought|ordered|need)\b[^.?!:]{0,50}[;,]?(?: and| or)?"
     # invitations to come back: "If it still hasn't arrived by then, just get back in touch."
     r"|(?:(?:if|once|when)\b[^,]{0,60},\s*)?(?:just |please |feel free to )?(?:get back in touch|reach out|contact us|message us|"
     r"send us a (?:dm|message|note)|let us know)\b.{0,60})$",
@@ -97,10 +115,10 @@ what Silver changes:"): the items after it are checked on their own (ninth round
 ANYONE_FEELS = re.compile(r"\b(?:would|'d|will|'ll|must|can|could|might)\s+(?:give|make|worry|scare|upset|frustrate|confuse|annoy|throw|surprise|rattle|startle|"
                           r"alarm|panic|stress|drive|catch)\w*\s+(?:anyone|anybody|everyone|everybody|most people)\b"
                           # a slip said of anyone: "that happens to everyone", "it could happen to anybody"
-                          r"|\b(?:it|that|this|which)\s+(?:(?:can|could|does|really|honestly|totally)\s+)?happen(?:s|ed)?\s+to\s+"
+                          r"|(?:^\W*|:\s+|\b(?:it|that|this|which)\s+)(?:(?:can|could|does|really|honestly|totally)\s+)?happen(?:s|ed)?\s+to\s+"
                           r"(?:anyone|anybody|everyone|everybody|all of us|us all)\b", re.I)
 """A feeling or a slip said of anyone ("That would give anyone a fright", "It'd confuse anybody", "that
-happens to everyone"): no level is meant."""
+happens to everyone", "Happens to everyone!", after a sender's name too): no level is meant."""
 FRIENDLY = re.compile(
     # the customer's news and feelings: "That's so exciting, ...", "That sounds like a lovely trip!", "That must be so frustrating."
     r"^(?:(?:that|this|it) must (?:be|have been) (?:so |really |very |such )?(?:" + _FEELING + r")\b.{0,40}"
@@ -162,7 +180,7 @@ CONTINUATION = re.compile(r"^(?:especially|particularly|when|whenever|after|beca
 hasn't turned up, especially after checking with your neighbours"), not a new claim."""
 ASKING = re.compile(r"\b(?:could|can|would|will) you (?:please |kindly |just )?(?:send|share|tell|confirm|give|provide|let (?:me|us) know|reply with)"
                     # a purpose said first: "To make the change, please reply with:"
-                    r"|^(?:to [\w' -]{1,40},\s*)?(?:please |just )?(?:send|share|tell|confirm|provide|reply with)\b", re.I)
+                    r"|^(?:to [^,:]{1,40},\s*)?(?:please |just )?(?:send|share|tell|confirm|provide|reply with)\b", re.I)
 """A request for the customer's details: ending with ":" ("To set that up, could you send me:")
 it is a question whose list follows."""
 WISH = re.compile(r"\b(?:you'?d like|you would like|you want(?:ed)?|you'?re (?:hoping|looking|asking)|you (?:asked|requested|hoped))\b", re.I)

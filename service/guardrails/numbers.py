@@ -15,11 +15,12 @@ _UNIT_WORDS = (r"days?|weeks?|months?|years?|hours?|minutes?|dollars?|cents?|buc
 _NUMWORD = re.compile(
     r"\b(?:(?P<hund>(?:a|one) hundred)|(?P<tens>" + "|".join(_TENS) + r")(?:[\s-](?P<tu>" + "|".join(_UNITS) + r"))?"
     r"|(?P<teen>" + "|".join(_TEENS) + r")|(?P<unit>" + "|".join(_UNITS) + r")|(?P<dozen>a dozen))\b"
-    r"(?=[\s-]+(?:(?:full|whole|more|extra|additional|straight|entire|complete|long|short|calendar|working) )?(?:" + _UNIT_WORDS + r")\b)",
+    r"(?=[\s-]+(?:(?:full|whole|more|extra|additional|straight|entire|complete|long|short|calendar|working) )?(?:" + _UNIT_WORDS + r")\b(?!\s+in particular\b))",
     re.I,
 )
 """A number written in words before a unit ("seventy-five dollars", "ninety days", "twelve
-characters", "two full weeks"); compound numbers are one number, never "seventy" and a stray "$5"."""
+characters", "two full weeks"); compound numbers are one number, never "seventy" and a stray "$5".
+"One item in particular" picks a thing out, it counts nothing (tenth round)."""
 
 
 _SMALL = {**{w: n for w, n in _UNITS.items() if n > 1}, **_TEENS}

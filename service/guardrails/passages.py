@@ -35,6 +35,10 @@ _KEYWORDS = (
     ("today", re.compile(r"\btoday\b|\btonight\b|\bsame[- ]day\b", re.I)),
     ("tomorrow", re.compile(r"\btomorrow\b|\bnext[- ]day\b", re.I)),
 )
+_LOOKED_UP = re.compile(r"\b(?:check|see|view|track|look up)\s+(?:on\s+)?(?:it|that|this|them|(?:your|the)\s+[\w-]+(?:\s+[\w-]+)?)\s+yourself"
+                        r"(?:,? (?:any ?time|at any time))$", re.I)
+"""When the customer looks something up themselves ("so you can check your subscription yourself anytime"):
+no limit of a rule (tenth round)."""
 _DETAIL = re.compile(r"\b(" + "|".join(COLOURS + MATERIALS) + r")\b", re.I)
 """Details that are facts like numbers: a colour or a material stated in a reply must be the one
 the source states ("boots ship with black laces" where the article says brown)."""
@@ -121,7 +125,7 @@ def _facts_of(text: str, default_scope: frozenset[str] | None, acts: str | None)
             end = mer.end()
         found.append((m.start(), end, value))
     for name, pattern in _KEYWORDS:
-        found += [(m.start(), m.end(), name) for m in pattern.finditer(t)]
+        found += [(m.start(), m.end(), name) for m in pattern.finditer(t) if not _LOOKED_UP.search(t[max(0, m.start() - 60):m.end()])]
     found += [(m.start(), m.end(), m.group(1).lower().replace("gray", "grey")) for m in _DETAIL.finditer(t)]
     out: list[Fact] = []
     for start, end, value in found:

@@ -152,7 +152,7 @@ _STOP = frozenset(
     please let know get got go going sure ok okay thanks thank hi hello dear kind regards happy help glad sorry
     i'm i'll i've we'll we're we've you're you'll you've it's that's there's can't won't don't isn't aren't
     one two need like just now right today anything else something way able make made see look looking check
-    even though although since whatever unless either put""".split()
+    even though although since whatever unless either put otherwise""".split()
 )
 _COURTESY = re.compile(
     r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b.{0,40}|"
