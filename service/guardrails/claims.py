@@ -69,12 +69,12 @@ from service.guardrails.conversational import (ANYONE_FEELS, ASKING, COMMITMENT_
 from service.guardrails.commitments import acts_in
 from service.guardrails.reading import (another_way, counted_words, denied_request, emoji_parts, lead_in, said_again,
                                         unasked_detail, unlisted, verdict)
-from service.guardrails.lists import list_item
+from service.guardrails.lists import lead_in_level, list_item, under_lead_in
 from service.guardrails.level_contrasts import contrast_words
 from service.guardrails.levels import addressed_level, claim_negated, covers, says_universally, scope_of
 from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
-from service.guardrails.outright import charge_outright
+from service.guardrails.outright import charge_outright, takes_their_amount
 from service.guardrails.passages import Fact, Passage, facts_of
 from service.guardrails.workings import FRAMING, Workings, plain, without_their_amounts
 from service.guardrails.support import antecedent_of, best_passage as _best_passage, same_fact as _same_fact
@@ -121,9 +121,6 @@ class ClaimFinding:
         return f"{self.reason}: {self.claim[:140]!r}"
 
 
-# ---- claims --------------------------------------------------------------------------------
-
-
 def clause_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each clause of ``text`` (split at ``;``, ``,`` and conjunctions)."""
     spans: list[tuple[int, int]] = []
@@ -142,8 +139,7 @@ _LEAD_IN = re.compile(
     r"|(?:a few|some) (?:things|steps|tips|options)\b[^:.!?]{0,40}):\s+(?=\S)",
     re.I,
 )
-_QUESTION_TIME = frozenset({"today", "tomorrow"})
-_SAID_WHEN = _QUESTION_TIME
+_QUESTION_TIME = _SAID_WHEN = frozenset({"today", "tomorrow"})
 _LEVEL_WORDS = frozenset(map(stem, ("gold", "silver", "bronze", "guest", "member", "membership", "level", "customer", "everyone", "anyone", "other")))
 """Content words (stemmed as the policy stems them) that only name whom a clause is about."""
 
@@ -305,7 +301,7 @@ def check_claims(
                    level=case_level)
     reply.workings = Workings(reply.case, reply.exempt, reply.asked, passages, reply.asked_amounts)
     verdicts: list[str] = []
-    asking = False
+    asking, leading = False, None  # leading: the level a list lead-in gives its items (lists.py)
     # read as the forbidden patterns read it: NFKC, format characters out, look-alike letters folded
     for sentence in map(clean, sentences):
         sentence = without_lead_in(sentence)
@@ -321,7 +317,10 @@ def check_claims(
         if _LIST_MARKER.fullmatch(sentence) or is_conversational(sentence) or (
                 reply.case and is_conversational(without_their_amounts(prepare(sentence), reply.case, reply.asked_amounts))):
             asking = asking if item else sentence.rstrip().endswith((":", "?"))
+            leading = leading if item else lead_in_level(sentence) if LEVEL_LEAD_IN.match(sentence) else None
             continue
+        leading = leading if item else None  # an item under "A few things Gold adds:" is said of Gold
+        sentence = under_lead_in(sentence, leading, lambda b: scope_of(prepare(b)[slice(*clause_spans(prepare(b))[0])])) if leading else sentence
         asking = asking and bool(item)
         if verdict(sentence):
             verdicts.append(sentence)
@@ -549,12 +548,10 @@ class _Reply:
         that names no level: their own amount in a clause about them or addressed to them ("at $68
         your cart ..."), the sum or difference of it and an amount the sentence states ("your $60
         refund plus the $25 belt makes $85") likewise, and the difference of two of their amounts
-        in a sentence addressed to them ("a difference of $6"), even in a commitment, which is
-        checked on its own ("I'll refund the $6"; never an amount they merely ask for)."""
+        in a sentence addressed to them ("a difference of $6"), even in a commitment, checked on its own ("I'll refund the $6"; never an amount they ask for)."""
         if text[f.start:f.start + 1] not in "$€£" or scope is not None:
             return False
-        if self._given is None:
-            self._given = source_amounts(self.passages)
+        self._given = source_amounts(self.passages) if self._given is None else self._given
         # the other side of the sum: an amount of the customer's or of a source, never one worked out
         stated = [x.value for x in facts_of(text) if text[x.start:x.start + 1] in "$€£" and x.start != f.start and x.value in self._given]
         # a source's price for the customer's count, the count named beside it ("$5 per item, so $15 for three")
@@ -565,6 +562,8 @@ class _Reply:
         theirs = worked_amounts(self.case)
         if f.value in theirs:
             return about or addresses_customer(text) or _ARITHMETIC.search(clause) is not None
+        if f.scope and f.value in self.case and f.value not in self.asked_amounts and takes_their_amount(clause, self.passages, self.content_words):
+            return True  # "issue the refund for that amount", said of their level: the source takes the figure from them (outright.py)
         if any(x.value.startswith("act:") for x in mine):  # in an action their level gets outright (outright.py)
             return f.value in self.case and f.value not in self.asked_amounts and charge_outright(f, mine, self.level, self.passages, text)
         # their own charge said back with "the" ("I'll check whether the $12 was an error"), never in

@@ -21,3 +21,27 @@ def list_item(clause: str) -> str | None:
     wallet"): a short noun phrase with no verb; None if it is not one."""
     t = _IF_YOU.sub("", clause.strip())
     return t if _LIST_ITEM.match(t) and not _VERBISH.search(t) and not _PURPOSE.match(t) else None
+
+
+_LEVEL_NAME = re.compile(r"\b(gold|silver|bronze)\b", re.I)
+_ITEM = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|[-*•])\s*")
+
+
+def lead_in_level(lead_in: str) -> str | None:
+    """The level a list lead-in says its items are of: the first one it names ("A few things
+    *Gold* adds over Silver:", "Here's what Silver changes:"); None for a lead-in naming none."""
+    m = _LEVEL_NAME.search(lead_in) if lead_in.rstrip().endswith(":") else None
+    return m.group(1).capitalize() if m else None
+
+
+def under_lead_in(item: str, level: str, first_clause_scope) -> str:  # type: ignore[no-untyped-def]
+    """A list item under a lead-in of ``level`` whose first clause names no level of its own
+    ("- the $20 overnight upgrade fee is waived" under "A few things Gold adds over Silver:") is
+    said of that level: read as "Gold: the $20 overnight upgrade fee is waived", so the level it
+    is said of is checked (under "Silver adds over Bronze:" the same item is refused). An item
+    naming its own level first ("- Bronze gets 90 days") is read as written."""
+    m = _ITEM.match(item)
+    if not m:
+        return item
+    body = item[m.end():]
+    return item if first_clause_scope(body) is not None else f"{level}: {body}"
