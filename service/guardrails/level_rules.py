@@ -118,7 +118,10 @@ def condition_denied_to_level(sentence: str, passages: Iterable, level: str | No
     for clause in _CLAUSE_END.split(prepare(sentence)):
         if not _QUALIFIES.search(clause) or NEGATION.search(clause):
             continue
-        said = words(_QUALIFIES.sub(" ", clause))
+        # the condition is what the clause says qualifies ("the original packaging covers it"); one
+        # the passage does not deny ("having the receipt qualifies the return on its own") is no
+        # denied condition, though both name the return (tenth round); a pronoun: the whole clause
+        said = words(clause[:_QUALIFIES.search(clause).start()]) or words(_QUALIFIES.sub(" ", clause))
         for p in passages:
             scope = scope_of(p.text)
             if not said or scope is None or scope == ALL_LEVELS or not about <= scope:
