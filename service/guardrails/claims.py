@@ -69,7 +69,7 @@ from service.guardrails.conversational import (ANYONE_FEELS, ASKING, COMMITMENT_
 from service.guardrails.commitments import acts_in
 from service.guardrails.reading import (another_way, counted_words, denied_request, emoji_parts, lead_in, said_again,
                                         unasked_detail, unlisted, verdict)
-from service.guardrails.lists import lead_in_level, list_item, under_lead_in
+from service.guardrails.lists import flattened_items, lead_in_level, list_item, under_lead_in
 from service.guardrails.level_contrasts import contrast_words
 from service.guardrails.levels import addressed_level, claim_negated, covers, says_universally, scope_of
 from service.guardrails.normalise import clean
@@ -282,19 +282,16 @@ def check_claims(
     (an order id), which a reply may repeat about the customer (:mod:`~service.guardrails.case`).
     ``case_amounts`` are the amounts the customer stated: said of their case, with what the reply
     works out from them (:func:`~service.guardrails.case.worked_amounts`), they are no claim.
-    ``customer_words``: the content words of the customer's messages; a caution that says what
-    they asked about is not what a product is made for ("..., so wading through streams isn't
-    what they're made for") is left out of the loose word check beside the clause that says why.
-    A verdict exclamation ("Not too late at all!") rests on the reasons the reply gives, which
-    are checked; in a reply that states no fact it is a claim like any other.
-    ``case_details``: details the customer gave in their own words (a street address), left out
-    of the loose word check where the reply says them back as they are.
+    ``customer_words``: the content words of the customer's messages; a caution that says what they asked about is not what a
+    product is made for ("..., so wading through streams isn't what they're made for") is left out of the loose word check.
+    A verdict exclamation ("Not too late at all!") rests on the reasons the reply gives, which are checked; in a reply that states no fact it is a claim.
+    ``case_details``: details the customer gave in their own words (a street address), left out of the loose word check where said back as they are.
     ``case_durations``: (value, unit) of the durations the customer stated ("ordered 3 days ago"); a
     commitment made without a condition to an action a source grants only past a threshold the
     customer's duration does not meet ("I've placed a replacement order" where the source says
     "a week or longer") is refused, though the reply does not repeat the figure.
-    ``case_level``: the one level the customer gave; a rule's figure said again with "the" in a
-    verdict on their case ("your jacket is past the six months") is the rule of their level."""
+    ``case_level``: the one level the customer gave; a rule's figure said again with "the" in a verdict on their case
+    ("your jacket is past the six months") is the rule of their level. A list lead-in naming a level gives its items that level."""
     check = ClaimCheck([], [])
     reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts), customer_words,
                    durations=tuple(case_durations), asked_amounts=frozenset(asked_amounts), details=tuple(case_details),
@@ -304,6 +301,10 @@ def check_claims(
     asking, leading = False, None  # leading: the level a list lead-in gives its items (lists.py)
     # read as the forbidden patterns read it: NFKC, format characters out, look-alike letters folded
     for sentence in map(clean, sentences):
+        for part in (flat := flattened_items(sentence, LEVEL_LEAD_IN)):  # a list run into one sentence, items under its level
+            reply.check_parts(part)
+        if flat:
+            continue
         sentence = without_lead_in(sentence)
         item = _LIST_MARKER.match(sentence)
         # The items of a question's list ("could you send me: - why you'd like to refund the skirt,")
@@ -319,8 +320,8 @@ def check_claims(
             asking = asking if item else sentence.rstrip().endswith((":", "?"))
             leading = leading if item else lead_in_level(sentence) if LEVEL_LEAD_IN.match(sentence) else None
             continue
-        leading = leading if item else None  # an item under "A few things Gold adds:" is said of Gold
-        sentence = under_lead_in(sentence, leading, lambda b: scope_of(prepare(b)[slice(*clause_spans(prepare(b))[0])])) if leading else sentence
+        leading = leading if item else None  # an item under "A few things Gold adds:" is said of Gold; so in a list run into one sentence
+        sentence = under_lead_in(sentence, leading) if leading else sentence
         asking = asking and bool(item)
         if verdict(sentence):
             verdicts.append(sentence)
