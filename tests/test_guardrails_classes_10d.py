@@ -147,3 +147,23 @@ def test_a_burden_lifted_is_a_grant_of_the_level_the_source_grants() -> None:
 ])
 def test_a_burden_lifted_for_a_level_the_source_denies_is_refused(text: str, article: str, customer: tuple[str, ...]) -> None:
     assert "grounded" in failed(check(text, article, customer=customer))
+
+
+def test_a_list_run_into_one_sentence_reads_its_items_under_the_lead_in_level() -> None:
+    text = "A few things Silver adds over Bronze: returns within 6 months, where Bronze has 90 days; unexplained extra fees removed."
+    assert "grounded" not in failed(check(text, "store-membership-levels"))
+
+
+@pytest.mark.parametrize("text", [
+    "A few things Bronze adds over guests: returns within 90 days, where guests have 30 days; unexplained extra fees removed.",
+    "A few things Silver adds over Bronze: returns within 6 months; the $20 overnight upgrade fee is waived.",
+])
+def test_a_list_run_into_one_sentence_with_an_item_not_of_its_level_is_refused(text: str) -> None:
+    assert "grounded" in failed(check(text, "store-membership-levels"))
+
+
+def test_a_hedge_is_no_content_word() -> None:
+    text = "I'm sorry for the wait. Credits usually show within 7 days, so after 9 days it should have arrived."
+    assert "grounded" not in failed(check(text, "refunds-returned-no-credit", customer=("sent back a skirt 9 days ago, still no credit",)))
+    text = "I'm sorry for the wait. Credits usually show within 3 days, so after 5 days it should have arrived."
+    assert "grounded" in failed(check(text, "refunds-returned-no-credit", customer=("sent back a skirt 5 days ago, still no credit",)))
