@@ -167,3 +167,15 @@ def test_a_hedge_is_no_content_word() -> None:
     assert "grounded" not in failed(check(text, "refunds-returned-no-credit", customer=("sent back a skirt 9 days ago, still no credit",)))
     text = "I'm sorry for the wait. Credits usually show within 3 days, so after 5 days it should have arrived."
     assert "grounded" in failed(check(text, "refunds-returned-no-credit", customer=("sent back a skirt 5 days ago, still no credit",)))
+
+
+@pytest.mark.parametrize("text", ["For guests a return qualifies if it's still in its original packaging.",
+                                  "As a guest, your return qualifies with the original packaging."])
+def test_a_condition_named_after_qualifies_that_the_source_denies_the_level_is_refused(text: str) -> None:
+    assert "grounded" in failed(check(text, "returns-membership-windows"))
+
+
+@pytest.mark.parametrize("text", ["For guests a return qualifies if you have the receipt.",
+                                  "For Bronze members a return qualifies if it's still in its original packaging."])
+def test_a_condition_named_after_qualifies_that_the_source_grants_passes(text: str) -> None:
+    assert "grounded" not in failed(check(text, "returns-membership-windows"))
