@@ -45,7 +45,7 @@ ABOUT_CUSTOMER = re.compile(
 _NEG_VERDICT = re.compile(
     r"\b(?:do(?:es)?n'?t|do(?:es)? not|won'?t|wouldn'?t|can'?t|cannot)\s+(?:\w+\s+)?(?:meet|qualify|fall within|count|cover)\b"
     r"|\b(?:is|are|'s|was|'re)(?:n'?t| not) (?:\w+ )?(?:eligible|covered|within|inside)\b|\btoo (?:late|early|soon|long ago|old)\b"
-    r"|\b(?:past|outside|beyond) (?:the|your|our|its|that|both|either)\b|\b(?:has|have) (?:already )?(?:passed|expired|run out|closed)\b"
+    r"|\b(?:past|outside|beyond) (?:the|your|our|its|it|that|both|either)\b|\b(?:has|have) (?:already )?(?:passed|expired|run out|closed)\b"
     r"|\b(?:can'?t|cannot|can not)\b[^.;]{0,40}\byet\b|\bfalls? outside\b|\bexceeds?\b"
     # "it hasn't been long enough yet", "we can't extend it": a verdict that grants nothing
     r"|\b(?:has|have|is|are|'s)(?:n'?t| not) (?:been )?(?:quite )?(?:long enough|old enough|enough time)\b|\bnot (?:yet )?long enough\b"
@@ -53,7 +53,8 @@ _NEG_VERDICT = re.compile(
     r"(?:extend|refund|replace|credit|waive|approve|issue|accept|grant|match|offer|return|come back|go back|be (?:returned|sent back|exchanged|refunded))\b", re.I)
 _POS_VERDICT = re.compile(r"\b(?:meets?|qualif(?:y|ies)|covers? (?:you|it|them|that|this|the (?:item|return|order))|falls? (?:within|inside))\b|\b(?:still|well|comfortably) (?:within|inside|in time)\b"
                           r"|\byou'?re (?:still )?(?:within|inside|covered|eligible|in time|fine|ok)\b"
-                          r"|\b(?:is|are|'s) (?:still |well |comfortably )?(?:within|inside|under|less than|fewer than)\b", re.I)
+                          r"|\b(?:is|are|'s) (?:still |well |comfortably )?(?:within|inside|under|less than|fewer than)\b"
+                          r"|\bshould (?:still )?be (?:fine|good|ok|okay|valid)\b", re.I)  # "so a two-day-old code should still be good"
 _CIRCUMSTANCE = re.compile(r"^\W*(?:(?:so|and|but|because|since|as)\s+)?(?:(?:even|still|only|already|now)\s+)?(?:at|with|after only|after just)\s+\$?\d", re.I)
 _CONCESSION = re.compile(r"^\W*(?:and\s+|so\s+)?(?P<lead>.{0,60}?\s)?(?:even|still)\s+(?:at|after|with|for)\s+(?:an?\s+|the\s+|that\s+|your\s+)?\$?\d+(?:\.\d+)?\s*[a-z]*"
                          r"(?:\s+(?:ago|old|later|on|in|gone|now|difference|gap|extra|more|less))?\W*$", re.I)
@@ -314,17 +315,27 @@ def worked_amounts(case: Iterable[str], stated: Iterable[str] = ()) -> frozenset
 
 def misjudged(value: str, qual: str, clause: str, sentence: str) -> bool:
     """A customer's duration judged fine against a limit the same sentence states and the figure
-    does not meet ("within the last 90 days, so a jacket from four months ago is fine")."""
-    if qual not in _DAYS or not value.replace(".", "", 1).isdigit() or _NEG_VERDICT.search(clause) or NEGATION.search(clause):
+    does not meet ("within the last 90 days, so a jacket from four months ago is fine"), or judged
+    past a limit it is within ("the window is 30 days, so 25 days is past it")."""
+    if qual not in _DAYS or not value.replace(".", "", 1).isdigit():
         return False
     at = [m.end() for m in re.finditer(r"(?<![\d.])" + re.escape(value) + r"(?![\d.])", prepare(clause))]
     after = prepare(clause)[at[-1]:] if at else ""
+    if _PAST.search(after) and not NEGATION.search(after):
+        t = prepare(sentence)
+        return any(float(value) * _DAYS[qual] <= _days(m) for m in [*_AT_MOST.finditer(t), *_LIMIT.finditer(t)])
+    if _NEG_VERDICT.search(clause) or NEGATION.search(clause):
+        return False
     if not (_POS_VERDICT.search(after) or _FINE.search(after)):
         return False  # the verdict is said of the customer's figure, after it
     days, t = float(value) * _DAYS[qual], _THE_LAST.sub(" ", prepare(sentence))
-    return (any(days > _days(m) and not _OR_ELSE.match(t, m.end()) for m in _AT_MOST.finditer(t))
+    return (any(days > _days(m) and not _OR_ELSE.match(t, m.end()) for m in [*_AT_MOST.finditer(t), *_LIMIT.finditer(t)])
             or any(days < _days(m) and not _OR_ELSE.match(t, m.end()) for m in _AT_LEAST.finditer(t)))
 
 
-_FINE = re.compile(r"\b(?:is|are|'s|'re) (?:still |totally |completely |perfectly )?(?:fine|ok|okay|in time|eligible|good)\b", re.I)
+_PAST = re.compile(r"\b(?:past|outside|beyond)\s+(?:it|the|your|that|its)\b|\btoo (?:late|long ago|old)\b|\bexceeds?\b", re.I)
+_LIMIT = re.compile(r"\b(?:(?:window|limit|period)\s+(?:is|of)|lasts?(?:\s+for)?)\s+(?:only\s+|just\s+)?" + _AMOUNT, re.I)
+"""A limit stated as a window or a life ("for guests the window is 30 days", "codes last 7 days")
+a customer's duration is judged against."""
+_FINE = re.compile(r"\b(?:is|are|'s|'re|should) (?:still |totally |completely |perfectly )?(?:be )?(?:fine|ok|okay|in time|eligible|good|valid)\b", re.I)
 _THE_LAST = re.compile(r"\s(?:the (?:last|past|first)|of (?:buying|purchase|delivery)(?: it)?)\s", re.I)

@@ -66,12 +66,12 @@ from service.guardrails.conversational import (ANYONE_FEELS, ASKING, COMMITMENT_
                                                 HELP_WITH, INTERJECTION, LEVEL_LEAD_IN, NAME_ONLY, NOUN_PHRASE, TOPIC, VOCATIVE, WISH, small_talk, verbless_exclamation)
 from service.guardrails.commitments import acts_in
 from service.guardrails.reading import another_way, counted_words, denied_request, emoji_parts, lead_in, said_again, unasked_detail, unlisted, verdict
-from service.guardrails.lists import list_item
+from service.guardrails.lists import flattened_items, lead_in_level, list_item, under_lead_in
 from service.guardrails.level_contrasts import contrast_words
 from service.guardrails.levels import addressed_level, claim_negated, covers, says_universally, scope_of
 from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
-from service.guardrails.outright import charge_outright
+from service.guardrails.outright import charge_outright, takes_their_amount
 from service.guardrails.passages import Fact, Passage, facts_of
 from service.guardrails.moves import unframed
 from service.guardrails.waivers import price_waived_for_level
@@ -120,9 +120,6 @@ class ClaimFinding:
         return f"{self.reason}: {self.claim[:140]!r}"
 
 
-# ---- claims --------------------------------------------------------------------------------
-
-
 def clause_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each clause of ``text`` (split at ``;``, ``,`` and conjunctions)."""
     spans: list[tuple[int, int]] = []
@@ -141,8 +138,7 @@ _LEAD_IN = re.compile(
     r"|(?:a few|some) (?:things|steps|tips|options)\b[^:.!?]{0,40}|(?:one|another) (?:thing|detail) (?:worth knowing|to (?:know|note|bear in mind))|(?:worth knowing|good to know|just so you know)):\s+(?=\S)",
     re.I,
 )
-_QUESTION_TIME = frozenset({"today", "tomorrow"})
-_SAID_WHEN = _QUESTION_TIME
+_QUESTION_TIME = _SAID_WHEN = frozenset({"today", "tomorrow"})
 _LEVEL_WORDS = frozenset(map(stem, ("gold", "silver", "bronze", "guest", "member", "membership", "level", "customer", "everyone", "anyone", "other")))
 """Content words (stemmed as the policy stems them) that only name whom a clause is about."""
 
@@ -285,28 +281,29 @@ def check_claims(
     (an order id), which a reply may repeat about the customer (:mod:`~service.guardrails.case`).
     ``case_amounts`` are the amounts the customer stated: said of their case, with what the reply
     works out from them (:func:`~service.guardrails.case.worked_amounts`), they are no claim.
-    ``customer_words``: the content words of the customer's messages; a caution that says what
-    they asked about is not what a product is made for ("..., so wading through streams isn't
-    what they're made for") is left out of the loose word check beside the clause that says why.
-    A verdict exclamation ("Not too late at all!") rests on the reasons the reply gives, which
-    are checked; in a reply that states no fact it is a claim like any other.
-    ``case_details``: details the customer gave in their own words (a street address), left out
-    of the loose word check where the reply says them back as they are.
+    ``customer_words``: the content words of the customer's messages; a caution that says what they asked about is not what a
+    product is made for ("..., so wading through streams isn't what they're made for") is left out of the loose word check.
+    A verdict exclamation ("Not too late at all!") rests on the reasons the reply gives, which are checked; in a reply that states no fact it is a claim.
+    ``case_details``: details the customer gave in their own words (a street address), left out of the loose word check where said back as they are.
     ``case_durations``: (value, unit) of the durations the customer stated ("ordered 3 days ago"); a
     commitment made without a condition to an action a source grants only past a threshold the
     customer's duration does not meet ("I've placed a replacement order" where the source says
     "a week or longer") is refused, though the reply does not repeat the figure.
-    ``case_level``: the one level the customer gave; a rule's figure said again with "the" in a
-    verdict on their case ("your jacket is past the six months") is the rule of their level."""
+    ``case_level``: the one level the customer gave; a rule's figure said again with "the" in a verdict on their case
+    ("your jacket is past the six months") is the rule of their level. A list lead-in naming a level gives its items that level."""
     check = ClaimCheck([], [])
     reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts), customer_words,
                    durations=tuple(case_durations), asked_amounts=frozenset(asked_amounts), details=tuple(case_details),
                    level=case_level)
     reply.workings = Workings(reply.case, reply.exempt, reply.asked, passages, reply.asked_amounts)
     verdicts: list[str] = []
-    asking = False
+    asking, leading = False, None  # leading: the level a list lead-in gives its items (lists.py)
     # read as the forbidden patterns read it: NFKC, format characters out, look-alike letters folded
     for sentence in map(clean, sentences):
+        for part in (flat := flattened_items(sentence, LEVEL_LEAD_IN)):  # a list run into one sentence, items under its level
+            reply.check_parts(part)
+        if flat:
+            continue
         sentence = without_lead_in(sentence)
         item = _LIST_MARKER.match(sentence)
         # The items of a question's list ("could you send me: - why you'd like to refund the skirt,")
@@ -320,7 +317,10 @@ def check_claims(
         if _LIST_MARKER.fullmatch(sentence) or is_conversational(sentence) or (
                 reply.case and is_conversational(without_their_amounts(prepare(sentence), reply.case, reply.asked_amounts))):
             asking = asking if item else sentence.rstrip().endswith((":", "?"))
+            leading = leading if item else lead_in_level(sentence) if LEVEL_LEAD_IN.match(sentence) else None
             continue
+        leading = leading if item else None  # an item under "A few things Gold adds:" is said of Gold; so in a list run into one sentence
+        sentence = under_lead_in(sentence, leading) if leading else sentence
         asking = asking and bool(item)
         if verdict(sentence):
             verdicts.append(sentence)
@@ -549,12 +549,10 @@ class _Reply:
         that names no level: their own amount in a clause about them or addressed to them ("at $68
         your cart ..."), the sum or difference of it and an amount the sentence states ("your $60
         refund plus the $25 belt makes $85") likewise, and the difference of two of their amounts
-        in a sentence addressed to them ("a difference of $6"), even in a commitment, which is
-        checked on its own ("I'll refund the $6"; never an amount they merely ask for)."""
+        in a sentence addressed to them ("a difference of $6"), even in a commitment, checked on its own ("I'll refund the $6"; never an amount they ask for)."""
         if text[f.start:f.start + 1] not in "$€£" or scope is not None:
             return False
-        if self._given is None:
-            self._given = source_amounts(self.passages)
+        self._given = source_amounts(self.passages) if self._given is None else self._given
         # the other side of the sum: an amount of the customer's or of a source, never one worked out
         stated = [x.value for x in facts_of(text) if text[x.start:x.start + 1] in "$€£" and x.start != f.start and x.value in self._given]
         # a source's price for the customer's count, the count named beside it ("$5 per item, so $15 for three")
@@ -565,6 +563,8 @@ class _Reply:
         theirs = worked_amounts(self.case)
         if f.value in theirs:
             return about or addresses_customer(text) or _ARITHMETIC.search(clause) is not None
+        if f.scope and f.value in self.case and f.value not in self.asked_amounts and takes_their_amount(clause, self.passages, self.content_words):
+            return True  # "issue the refund for that amount", said of their level: the source takes the figure from them (outright.py)
         if any(x.value.startswith("act:") for x in mine):  # in an action their level gets outright (outright.py)
             return f.value in self.case and f.value not in self.asked_amounts and charge_outright(f, mine, self.level, self.passages, text)
         # their own charge said back with "the" ("I'll check whether the $12 was an error"), never in

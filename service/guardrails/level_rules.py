@@ -103,6 +103,8 @@ def denied_to_level(sentence: str, passages: Iterable, level: str | None) -> str
 _QUALIFIES = re.compile(r"\b(?:covers? (?:it|them|that|this|you|the (?:item|return|order))|qualif(?:y|ies) (?:it|them|you|the)|(?:is|are|'s) enough|counts|"
                         r"means (?:you|it|they) (?:can|qualif))\b", re.I)
 """A condition of the customer's case said to qualify them ("the sealed packaging covers it", "your receipt is enough")."""
+_QUALIFIES_IF = re.compile(r"\b(?:qualif(?:y|ies)|(?:is|are) (?:eligible|returnable))\s+(?:(?:for (?:a )?return\s+)?(?:if|when|with|as long as|provided)\b)", re.I)
+"""A condition named after "qualifies" ("a guest return qualifies if it's in its original packaging")."""
 _ASIDE = re.compile(r"\([^()]*\)")
 _CLAUSE_END = re.compile(r"[,;]|\b(?:but|so|and)\b", re.I)
 
@@ -112,13 +114,18 @@ def condition_denied_to_level(sentence: str, passages: Iterable, level: str | No
     for a level whose own passage says that condition does not ("Original packaging alone does not
     qualify a guest return"): the level the sentence names, else the customer's (ninth round)."""
     about = _about(sentence, level)
-    if not about or not _QUALIFIES.search(sentence):
+    if not about or not (_QUALIFIES.search(sentence) or _QUALIFIES_IF.search(sentence)):
         return None
     passages = list(passages)
     for clause in _CLAUSE_END.split(prepare(sentence)):
-        if not _QUALIFIES.search(clause) or NEGATION.search(clause):
+        if not (_QUALIFIES.search(clause) or _QUALIFIES_IF.search(clause)) or NEGATION.search(clause):
             continue
-        said = words(_QUALIFIES.sub(" ", clause))
+        # the condition is what the clause says qualifies ("the original packaging covers it"), or what
+        # follows "qualifies if" ("a return qualifies if it's in its original packaging"); one the passage
+        # does not deny ("having the receipt qualifies the return on its own") is no denied condition,
+        # though both name the return (tenth round); a pronoun: the whole clause
+        cond = _QUALIFIES_IF.search(clause)
+        said = (words(clause[cond.end():]) if cond else words(clause[:_QUALIFIES.search(clause).start()])) or words(_QUALIFIES.sub(" ", clause))
         for p in passages:
             scope = scope_of(p.text)
             if not said or scope is None or scope == ALL_LEVELS or not about <= scope:

@@ -56,8 +56,11 @@ def segment_spans(t: str, groups: list[tuple[int, int, frozenset[str]]]) -> list
                 a, _, levels, neg = out[-1]
                 out[-1] = (a, end, levels, neg or _negated(t, pos, end))
         else:
-            starts = [pos] + [g[0] for g in inside[1:]]
-            stops = [g[0] for g in inside[1:]] + [end]
+            # a part runs to the last comma before the next level ("removed for Silver, | not for Bronze":
+            # the "not" is said of Bronze, the level it comes before)
+            cuts = [h[0] if (c := t.rfind(",", g[1], h[0])) < 0 else c for g, h in zip(inside, inside[1:], strict=False)]
+            starts = [pos] + cuts
+            stops = cuts + [end]
             out += [(a, b, g[2], _negated(t, a, b)) for g, a, b in zip(inside, starts, stops, strict=True)]
         pos, after_semicolon = end, bool(brk) and brk.group(0) == ";"
     return out
@@ -66,7 +69,15 @@ def segment_spans(t: str, groups: list[tuple[int, int, frozenset[str]]]) -> list
 def _negated(t: str, start: int, end: int) -> bool:
     """A denial in ``t[start:end]``, leaving out conditions ("when the old one isn't valid", "even
     though the code isn't valid"): they say when, not whether."""
-    return bool(NEGATION.search(SUBORDINATE.sub(" ", t[start:end])))
+    main = _RELIEF.sub(" ", SUBORDINATE.sub(" ", t[start:end]))
+    return bool(NEGATION.search(main) or _KEPT.search(main))
+
+
+_RELIEF = re.compile(r"\b(?:do(?:es)?n'?t|do(?:es)? not|won'?t|will not)\s+(?:have|need)\s+to\b|\bwon'?t (?:pay|be charged)\b|\bno need to\b", re.I)
+"""A burden lifted ("you don't have to wait", "you won't pay it") grants, it does not deny: a
+level the sources deny the thing to is refused it as ever (tenth round)."""
+_KEPT = re.compile(r"\b(?:fee|charge|price)s?\s+(?:stays?|remains?)\b", re.I)
+"""A charge that stays ("Bronze members and guests: the fee stays") is a removal denied."""
 
 
 def claim_negated(t: str, start: int, end: int) -> bool | None:

@@ -50,3 +50,26 @@ def _outright(p: Passage, act: str, level: str) -> bool:
     if any(f.value[:1].isdigit() for f in facts) or _CONDITION.search(p.text):
         return False
     return any(f.value == act and f.scope is not None and level in f.scope and len(f.scope) <= 2 for f in facts)
+
+
+_THE_AMOUNT = re.compile(r"\b(?:for that amount|that amount|the amount (?:the customer|they|he|she)\b|confirm the amount\b|how much (?:the|their|it)\b)", re.I)
+_AMOUNT_WORDS = frozenset({"amount", "much", "cost"})
+
+
+def takes_their_amount(clause: str, passages: Sequence[Passage], content_words) -> bool:  # type: ignore[no-untyped-def]
+    """Does a source do what ``clause`` does with an amount it takes from the customer ("Ask how
+    much the extra item cost and issue the refund for that amount"; "Confirm the amount the
+    customer was overcharged")? Then the customer's own amount in the clause ("I'll issue a refund
+    of $89", "I'll confirm the $6.50") is that amount, not a figure of the rule. Only where the
+    reply says it of a level (so the action is checked against that level); the passage names
+    no figure of its own, and every other word of the clause is one of its words; whether the
+    action is theirs to get is checked as ever (a guest's refund of their $89 is still refused)."""
+    words = content_words(re.sub(r"[$€£]\s?\d[\d,.]*", " ", clause)) - _AMOUNT_WORDS
+    if not words:
+        return False
+    for p in passages:
+        if p.parts or not _THE_AMOUNT.search(p.text) or any(f.value[:1].isdigit() for f in p.facts()):
+            continue
+        if words <= content_words(p.text) | _AMOUNT_WORDS:
+            return True
+    return False

@@ -13,6 +13,10 @@ from service.guardrails.passages import Fact, Passage
 
 PASSAGE_OVERLAP = 0.5
 """Share of a clause's content words that its one supporting passage must contain."""
+NO_CHARGE = frozenset({"free", "no-fee", "waived"})
+"""Eligibility words that all say the customer pays nothing for the thing named: one supports
+another ("there's no fee for the upgrade" where the source has "the overnight fee is waived");
+the level they are said of and the thing (the passage's words) must still match."""
 UNIVERSAL_OVERLAP = 0.75
 """The same share for a clause said of everyone ("every customer can ..."): the universal
 passage must state what the clause states, not just mention customers and returns."""
@@ -21,7 +25,8 @@ passage must state what the clause states, not just mention customers and return
 def same_fact(fact: Fact, claimed: Fact) -> bool:
     """A time said without am/pm ("9:00") matches the source's "9:00am"; "9:00pm" does not. A
     unit or a weekday both sides give must be the same ("2-year" is not "2 weeks"); a time said of
-    "the other days" (qualifier ``!sun``) is any day's but that one's."""
+    "the other days" (qualifier ``!sun``) is any day's but that one's. "Free", "no fee" and
+    "waived" are one fact (:data:`NO_CHARGE`)."""
     if claimed.qual.startswith("!"):  # "on the other days": any day but that one
         if fact.qual == claimed.qual[1:]:
             return False
@@ -30,6 +35,8 @@ def same_fact(fact: Fact, claimed: Fact) -> bool:
     if not agree(fact.kind, claimed.kind):  # "20 characters" is not "$20 per order" (:mod:`~service.guardrails.kinds`)
         return False
     source, claim = fact.value, claimed.value
+    if source in NO_CHARGE and claim in NO_CHARGE:
+        return True  # "no fee for the upgrade" is what "the overnight fee is waived" / "free for Gold" says
     return source == claim or (re.fullmatch(r"\d{1,2}:\d{2}", claim) is not None and source[:-2] == claim and source[-2:] in ("am", "pm"))
 
 
@@ -65,7 +72,7 @@ def best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozens
         pf = p.facts()
         ok = True
         for f in facts:
-            candidates = [x for x in pf if same_fact(x, f) and not (x.scope is None and f.value in leveled)]
+            candidates = [x for x in pf if same_fact(x, f) and not (x.scope is None and f.value in leveled and not everyones_figure(p, x))]
             if not candidates:
                 ok = False
                 break
@@ -91,6 +98,18 @@ def best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozens
     if best_overlap:
         return best_overlap, f"no single in-force source passage states {missing} in these words (best overlap {best_overlap:.2f})"
     return 0.0, f"no in-force source passage states {missing}" + (f" for {', '.join(sorted(scope))}" if scope else "")
+
+
+def everyones_figure(p: Passage, x: Fact) -> bool:
+    """A figure an article's approved reply states with no level ("Credits for returned items can
+    take up to 7 days to appear") is every customer's: that reply is sent whatever the level, so
+    the article's level-by-level steps that repeat it ("Silver, Bronze and guests: explain that
+    credits can take up to 7 days") do not make it theirs alone. Only a figure, never an action
+    (the approved "if it was, I'll remove it" grants no removal to a level the steps refuse), and
+    only where the approved reply names no level at all (its "$20 for other members and guests"
+    stays theirs)."""
+    return (p.source.startswith("the approved ") and x.value[:1].isdigit() and x.scope is None
+            and all(lv is None for lv, _ in p.segments()))
 
 
 def _scope_support(scope: frozenset[str], words: frozenset[str], passages: Sequence[Passage], content_words: "callable", *,  # type: ignore[valid-type]
