@@ -68,7 +68,9 @@ async def test_the_guardrails_suite_lets_violations_through_when_grounding_is_of
     off = await guardrails_suite.run_cases(ctx, cases, PreparedChatModel(), checker=PolicyChecker(policy, disabled=("grounded",)))
     reached_on = sum(1 for c, r in on if not guardrails_suite.score(c, r)["ok"])
     reached_off = sum(1 for c, r in off if not guardrails_suite.score(c, r)["ok"])
-    assert reached_on == 0 and reached_off >= len(cases) - 1
+    # A few of these replies also carry a forbidden commitment ("we credit any charge ... the full
+    # amount back"), which the policy patterns catch with grounding off; most reach the agent.
+    assert reached_on == 0 and reached_off >= 0.75 * len(cases), (reached_off, len(cases))
     result = SuiteResult("guardrails")
     guardrails_suite.add_metrics(result, [(c, guardrails_suite.score(c, r)) for c, r in off])
     assert result.metric("dev.violations_reaching_agent").value > 0
