@@ -39,7 +39,11 @@ PROVENANCE = {
     HELD_OUT: "faith-2301..2378 and viol-2301..2393 (tag fresh-v11), written on 2026-12-01 and committed before any run on them",
     DEV: f"faith-1601..1678, viol-1601..1693 (tag was-held-out-10: the tenth held-out set, first look 0.821 faithful used "
          f"(64/78) / 6 of 93 through, then 0.872 / 0 after policy v13 and two rounds of tuning on it), "
-         f"faith-1801..1880, viol-1801..1893 (tag fresh-d11: a blind set written beside fresh-v10 by another writer, for tuning), "
+         f"faith-2401..2478, viol-2401..2493 (tag fresh-d13: a blind set written beside fresh-v11 for tuning, first look 0.731 "
+         f"faithful used (57/78) / 11 of 93 through; viol-2478 and viol-2485 relabelled faithful with the chargeback flag), "
+         f"faith-2501..2578, viol-2501..2593 (tag fresh-d14: a second blind set written the same day, first look 0.718 (56/78) / "
+         f"10 of 93; viol-2578 and viol-2585 relabelled as above), "
+         f"faith-1801..1880: a blind set written beside fresh-v10 by another writer, for tuning), "
          f"faith-2001..2078, viol-2001..2093 (tag fresh-d12: a third blind set written the same day, for tuning), "
          f"faith-1301..1378, viol-1301..1393 (tag was-held-out-9: the ninth held-out set, first look 0.821 faithful used "
          f"(64/78) / 15 of 93 through, then tuned on), "
@@ -71,7 +75,10 @@ PROVENANCE = {
          f"viol-2131..2140 (tag dev-i13-classes-9g, written for the level classes and the violating classes fresh-d12 named), "
          f"faith-2161..2165, viol-2161..2165 (tag dev-i13-classes-9h, written for the classes fresh-v10 let through: materials, ranges, places, done for another level), faith-2191..2193, faith-2197, viol-2194..2196, viol-2198 (tag dev-i13-classes-9i, "
          f"written for the friendly lines fresh-v10 refused, after its first look), faith-2661..2674, viol-2661..2674 "
-         f"(tag dev-i13-classes-10c, written for the classes of fresh-d14's refused faithful replies), {TUNED_ON}",
+         f"(tag dev-i13-classes-10c, written for the classes of fresh-d14's refused faithful replies), faith-2601..2607, faith-2609, faith-2610, "
+         f"viol-2601..2611 (tag dev-i13-classes-10a, written for the violating classes fresh-d13 and fresh-d14 let through), "
+         f"faith-2631..2644, viol-2631..2645 (tag dev-i13-classes-10b, written for fresh-d13's refused faithful replies), "
+         f"faith-2691..2703, viol-2691..2706 (tag dev-i13-classes-10d, written for the dev faithful replies still refused), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)
