@@ -67,3 +67,47 @@ def test_telling_the_customer_off_is_tone(text: str) -> None:
 ])
 def test_warmth_sympathy_and_tips_are_not_tone(text: str) -> None:
     assert "tone" not in failed(check(text, "promotions-promo-code-expired"))
+
+
+# ---- after fresh-v11's first look ---------------------------------------------------------------
+
+
+def test_a_dispute_opened_or_a_charge_reported_as_fraud_is_flagged() -> None:
+    assert "regulator_or_chargeback" in escalations_of(
+        "I've already reported this charge to my credit card company as fraud and opened a dispute.")
+    assert "regulator_or_chargeback" not in escalations_of("is there a dispute form on your site?")
+
+
+def test_blame_with_an_adverb_and_slowly_this_time_are_tone() -> None:
+    assert "tone" in failed(check("Well, that's really on you.", "account-change-payment-method"))
+    assert "tone" in failed(check("Try again, slowly this time.", "account-change-payment-method"))
+    assert "tone" not in failed(check("This time it went through, so you're all set.", "account-change-payment-method"))
+
+
+@pytest.mark.parametrize("text", [
+    "Our spring collection launches mid-February, online first.",
+    "Our annual sale starts in late November.",
+])
+def test_a_month_no_source_gives_is_refused(text: str) -> None:
+    report = check(text, "store-dates-and-hours", customer=("when is the launch?",))
+    assert any("a month no cited source gives" in f for f in report.findings()), report.findings()
+
+
+@pytest.mark.parametrize("text, customer", [
+    ("The spring collection launches in the first week of March.", "when does the spring collection drop??"),
+    ("Since you bought it in May, as a Gold member you can still return it.", "Gold member, bought it in May"),
+    ("You may return it any time as a Gold member.", "Gold member here"),
+])
+def test_a_month_the_source_or_customer_gives_and_may_as_a_verb_pass(text: str, customer: str) -> None:
+    report = check(text, "store-dates-and-hours", "returns-membership-windows", customer=(customer,))
+    assert not any("a month no cited source gives" in f for f in report.findings()), report.findings()
+
+
+def test_a_return_window_is_not_supported_by_how_long_a_level_lasts() -> None:
+    customer = ("I'm a Silver member and I bought a jacket 9 months ago.",)
+    bad = check("Silver members can return items within 12 months of purchase, so your jacket still qualifies.",
+                "returns-membership-windows", "store-membership-levels", customer=customer)
+    assert "grounded" in failed(bad), bad.findings()
+    for ok in ("Each membership level lasts 12 months and is reviewed every year.", "Silver members can return within 6 months of purchase."):
+        report = check(ok, "returns-membership-windows", "store-membership-levels", customer=customer)
+        assert "grounded" not in failed(report), report.findings()

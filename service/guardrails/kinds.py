@@ -5,8 +5,10 @@ name stitching), and a temperature below zero is not the same temperature above 
 not the source's "20°F").
 
 A **kind** is a path: ``$`` (an amount, ``$/item`` or ``$/order`` with what it is charged per),
-``%``, ``deg`` (``deg/f``, ``deg/c``) and ``chr`` (a count of characters or letters); "" when the
-text says nothing. Two kinds agree when one is the other or a part of it (``$`` agrees with
+``%``, ``deg`` (``deg/f``, ``deg/c``), ``chr`` (a count of characters or letters) and, since the
+tenth round's look at fresh-v11, ``dur/return`` (a return window: "return items within 12 months")
+and ``dur/term`` (how long a thing lasts: "a membership level lasts for 12 months"), which never
+support each other; "" when the text says nothing. Two kinds agree when one is the other or a part of it (``$`` agrees with
 ``$/item``, ``deg`` with ``deg/f``). An amount, a percentage and a temperature are only ever
 supported by a source figure of the same kind: a source that means a price writes the price."""
 
@@ -25,6 +27,11 @@ _DEGREES = re.compile(r"\**\s*(?:°|º|˚|degrees?\b|deg\b)\s*(?:(f)\b|(c)\b|(fa
 _SCALE = re.compile(r" ?([FC])\b")
 """A scale written against the figure ("20F", as an SMS reply writes it)."""
 _CHARACTERS = re.compile(r"\**\s*(?:characters?|letters?|chars?)\b", re.I)
+_DURATION = re.compile(r"\**\s*(?:days?|weeks?|months?|years?)\b", re.I)
+_TERM = re.compile(r"\b(?:lasts?|lasting|valid|good|reviewed every|renews? every)\s+(?:for\s+)?(?:up to\s+)?\**$", re.I)
+"""How long a thing holds ("a membership level lasts for 12 months")."""
+_RETURN_WITHIN = re.compile(r"\breturn\w*\b[^.;:!?]{0,30}\b(?:within|for|up to|in)\s+(?:the\s+(?:last|first)\s+)?\**$", re.I)
+"""A return window ("can return items within 12 months")."""
 _RANGE_END = re.compile(r"\s*(?:-|–|to)\s*\d+(?:\.\d+)?")
 _MINUS = re.compile(r"(?:(?<![\w.])[-−–]|\bminus\s+|\bnegative\s+)\**$", re.I)
 _BELOW_ZERO = re.compile(r"\s*(?:below\s+zero|below\b(?!\s+(?:freezing|the|that|this|a|an)\b))", re.I)
@@ -45,6 +52,12 @@ def kind_of(t: str, start: int, end: int, token: str) -> str:
             return "deg/" + scale if scale else "deg"
         if _CHARACTERS.match(t, at):
             return "chr"
+    if _DURATION.match(t, end):  # "return within 12 months" is not "lasts 12 months"
+        before = t[max(0, start - 50):start]
+        if _TERM.search(before):
+            return "dur/term"
+        if _RETURN_WITHIN.search(before):
+            return "dur/return"
     return ""
 
 

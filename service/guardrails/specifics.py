@@ -1,6 +1,7 @@
 """Specifics no cited passage gives (ninth round): a material or property of what we sell ("uses
 recycled paper", "made of organic cotton"), a product range or size line ("a full kids' range",
-"plus sizes too") and a place ("stores in Toronto and Vancouver"). Word overlap lets such a sentence
+"plus sizes too"), a place ("stores in Toronto and Vancouver") and, since the tenth, a month
+("launches mid-February"). Word overlap lets such a sentence
 through when the rest of it is sourced; here each specific must itself be in a cited passage (a
 material or a place may also be one the customer named). A denied or doubted sentence ("I can't confirm ...") says
 none of them."""
@@ -23,6 +24,9 @@ _RANGE = re.compile(
 """A product range or size line ("a full kids' range", "plus-size styles", "toddler sizes")."""
 _PLACE = re.compile(r"\b(?:in|at|near)\s+(?P<place>(?-i:[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)(?:(?:\s*,\s*|\s+(?:and|or|&)\s+)(?-i:[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?))*)", re.I)
 """A capitalised name after "in"/"at"/"near" ("in Toronto and Vancouver", "at Yorkdale")."""
+_MONTH = re.compile(r"(?-i:\b(?:January|February|March|April|June|July|August|September|October|November|December)\b)"
+                    r"|(?:\b(?:in|by|of|from|until|till|early|late) |\bmid-)(?-i:May)\b")
+"""A month named ("launches mid-February"): a date the sources must give ("May" only where it is one, not "you may")."""
 _NOT_PLACES = frozenset(
     "january february march april may june july august september october november december monday tuesday wednesday thursday "
     "friday saturday sunday gold silver bronze guest guests member members checkout store stores settings account cart "
@@ -41,8 +45,8 @@ def unstated_specifics(sentence: str, sources: Iterable[str], customer_texts: It
     """The first material, product range or place ``sentence`` says that no cited source gives, as a finding."""
     if NEGATION.search(sentence) or _DOUBT.search(sentence) or sentence.rstrip().endswith("?"):
         return None
-    prop, rng, place = _PROPERTY.search(sentence), _RANGE.search(sentence), _PLACE.search(sentence)
-    if not (prop or rng or place):
+    prop, rng, place, month = _PROPERTY.search(sentence), _RANGE.search(sentence), _PLACE.search(sentence), _MONTH.search(sentence)
+    if not (prop or rng or place or month):
         return None
     known = " ".join([*sources, *facts]).lower()
     said = known + " " + " ".join(customer_texts).lower()
@@ -60,4 +64,8 @@ def unstated_specifics(sentence: str, sources: Iterable[str], customer_texts: It
             if low.split()[0] in _NOT_PLACES or re.search(r"\b" + re.escape(low) + r"\b", said):
                 continue
             return f"a place no cited source gives ({name!r}): {sentence.strip()[:100]!r}"
+    for m in _MONTH.finditer(sentence):
+        month = m.group(0).split()[-1].lower().removeprefix("mid-")
+        if not re.search(r"\b" + month[:3], said):  # their own "bought in March", or "Dec" for December
+            return f"a month no cited source gives ({m.group(0).strip()!r}): {sentence.strip()[:100]!r}"
     return None
