@@ -297,9 +297,8 @@ def check_claims(
                    level=case_level)
     reply.workings = Workings(reply.case, reply.exempt, reply.asked, passages, reply.asked_amounts)
     verdicts: list[str] = []
-    asking, leading = False, None  # leading: the level a list lead-in gives its items (lists.py)
-    # read as the forbidden patterns read it: NFKC, format characters out, look-alike letters folded
-    for sentence in map(clean, sentences):
+    asking, leading, request = False, None, False  # leading: the level a list lead-in gives its items (lists.py)
+    for sentence in map(clean, sentences):  # read as the forbidden patterns read it: NFKC, format characters out, look-alikes folded
         for part in (flat := flattened_items(sentence, LEVEL_LEAD_IN)):  # a list run into one sentence, items under its level
             reply.check_parts(part)
         if flat:
@@ -308,9 +307,10 @@ def check_claims(
         item = _LIST_MARKER.match(sentence)
         # The items of a question's list ("could you send me: - why you'd like to refund the skirt,")
         # are parts of the question.
-        if item and asking and _excused(sentence[item.end():]) and not FUTURE.search(sentence):
-            continue
-        why = denied_request(sentence, reply.sources) if ASKING.search(sentence) else None  # "send me the new card number"
+        why = denied_request(sentence, reply.sources, sentence[item.end():] if item and (asking or request) else sentence if request == "marker" else None)
+        request = ("marker" if _LIST_MARKER.fullmatch(sentence) else True) if request and (item or request == "marker") else asks(sentence)  # its items ask
+        if not why and item and asking and _excused(sentence[item.end():]) and not FUTURE.search(sentence):
+            continue  # the items of a question's list are parts of the question, unless one asks for a secret ("- its CVV")
         if why:
             check.findings.append(ClaimFinding(sentence, why))
             continue

@@ -88,6 +88,7 @@ class Sources:
         self.exceptions = [(p.source, ex) for p in plain for ex in _exceptions(p.text, words)]
         self.parts = [(p.source, part, denies, words(part)) for p in plain for part, denies in _parts(p.text)]
         self.pairs = {pair for p in plain for pair in _pairs(p.text)}
+        self.texts = [p.text.replace("**", "") for p in plain]
 
     def denied(self, said: frozenset[str], what: str) -> str | None:
         """Where a passage part that denies something holds most of ``said`` (two words or more,

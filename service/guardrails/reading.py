@@ -34,6 +34,7 @@ from service.guardrails.levels import covers, scope_of
 from service.guardrails.lists import list_item
 from service.guardrails.numbers import prepare
 from service.guardrails.passages import Fact, Passage, facts_of
+from service.guardrails.secrets import asked_part, secret_asked
 from service.guardrails.support import same_fact
 
 Words = Callable[[str], frozenset[str]]
@@ -181,13 +182,20 @@ _YOURS = re.compile(r"\byour\b", re.I)
 _REQUESTED = re.compile(r"(?:" + ASKING.pattern + r")\s+(?:me\s+|us\s+)?(?P<what>[^.?!]+)", ASKING.flags)
 
 
-def denied_request(sentence: str, sources: Sources) -> str | None:
-    """A request for a detail that a source says agents do not take ("Just send me the new card
-    number" where it says "agents do not take a new card number for refunds"): most of the words
-    of what is asked for are found together in a passage part that denies it, more than in any
-    part that does not."""
-    m = _REQUESTED.search(sentence)
-    said = sources.words(m.group("what")) if m else frozenset()
-    return sources.denied(said, "this is not asked for or taken") if len(said) >= 2 else None
-
-
+def denied_request(sentence: str, sources: Sources, item: str | None = None) -> str | None:
+    """A request for a secret (:func:`~service.guardrails.secrets.secret_asked`: the full card number,
+    a security code, a password, a PIN, a one-time code) or for a detail that a source says agents do
+    not take ("Just send me the new card number" where it says "agents do not take a new card number
+    for refunds"): most of the words of what is asked for are found together in a passage part that
+    denies it, more than in any part that does not. ``item``: a list item under a request lead-in
+    ("please reply with:\n- its security code"), which is what is asked for."""
+    parts = sources.texts
+    if item is None:
+        m = _REQUESTED.search(sentence) if ASKING.search(sentence) else None
+        if not m:
+            return None
+        what, secret = m.group("what"), secret_asked(asked_part(m.group("what")), parts)
+    else:
+        what, secret = item, secret_asked(item, parts)
+    said = sources.words(what)
+    return secret or (sources.denied(said, "this is not asked for or taken") if len(said) >= 2 else None)
