@@ -49,3 +49,21 @@ def test_a_request_for_a_secret_is_refused_in_a_sentence_or_a_list(text: str, ar
 ])
 def test_a_request_for_what_the_sources_ask_passes(text: str, article: str) -> None:
     assert "grounded" not in failed(check(text, article))
+
+
+GUEST = "I ordered the same shirt twice by mistake. I checked out as a guest."
+GOLD = "I ordered the same shirt twice by mistake. I'm a Gold member."
+
+
+@pytest.mark.parametrize("text", ["I'll issue a refund now.", "No problem, I'll refund the extra shirt right away."])
+def test_an_unqualified_promise_of_what_the_sources_give_other_levels_only_is_refused(text: str) -> None:
+    assert "grounded" in failed(check(text, "orders-cancel-duplicate-item", customer=(GUEST,)))
+
+
+@pytest.mark.parametrize("text, customer", [
+    ("I'll issue a refund now.", GOLD),
+    ("I'll refund the extra shirt now.", GOLD),
+    ("I'll refund it once the extra item arrives back with us.", GUEST),
+])
+def test_the_promise_to_a_level_the_sources_give_it_or_with_a_condition_passes(text: str, customer: str) -> None:
+    assert "grounded" not in failed(check(text, "orders-cancel-duplicate-item", customer=(customer,)))

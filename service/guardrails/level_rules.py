@@ -257,9 +257,10 @@ def granted_to_other_levels(sentence: str, passages: Iterable, level: str | None
     """A commitment said as already done for the customer's level where the source gives the action
     under its own label to other levels only ("**Gold, Silver and Bronze members:** refund the extra
     item immediately", "**Guests:** ... wait until the item arrives"): the customer's level has its
-    own case, and it is not that one. Said inside an apology or not (ninth round)."""
-    if not level or not _DONE.search(sentence) or _CASE_WORD.search(sentence) or sentence.rstrip().endswith("?"):
-        return None
+    own case, and it is not that one. Said inside an apology or not (ninth round); promised without
+    naming a level ("I'll issue a refund now." to a guest) as well as said as done (fix-10e)."""
+    if not level or not (_DONE.search(sentence) or commitments(sentence)) or _CASE_WORD.search(sentence) or sentence.rstrip().endswith("?"):
+        return None  # done ("I've refunded it") or promised with no level named ("I'll issue a refund now": tenth round, fix-10e)
     about = _about(sentence, level)
     if not about:
         return None
