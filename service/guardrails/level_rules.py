@@ -253,6 +253,11 @@ def _in_a_case(text: str, level: str | None) -> bool:
     return bool(_CASE_WORD.search(text))
 
 
+_HELD_BACK = re.compile(r"\b(?:must wait|wait until|waits?|stays?|cannot|can'?t|not|no longer|only after)\b", re.I)
+"""The customer's own case holding the action back ("**Guests:** the customer must wait until the item arrives"): a promise of it
+with no level named is then refused; a case that only differs ("**Gold members:** the overnight fee is waived") is no bar."""
+
+
 def granted_to_other_levels(sentence: str, passages: Iterable, level: str | None) -> str | None:
     """A commitment said as already done for the customer's level where the source gives the action
     under its own label to other levels only ("**Gold, Silver and Bronze members:** refund the extra
@@ -273,6 +278,6 @@ def granted_to_other_levels(sentence: str, passages: Iterable, level: str | None
     for act in dict.fromkeys(commitments(sentence)):
         own = [p for p, scope in labelled if about <= scope]
         others = [p for p, scope in labelled if not (about & scope) and _grants(p.text, act)]
-        if own and others and not any(_grants(p.text, act) for p in own):
+        if own and others and not any(_grants(p.text, act) for p in own) and (_DONE.search(sentence) or any(_HELD_BACK.search(p.text) for p in own)):
             return f"{others[0].source} gives this to other levels only, not {', '.join(sorted(about))}: {others[0].text.strip()[:80]!r}"
     return None

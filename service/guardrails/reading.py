@@ -180,6 +180,8 @@ _YOURS = re.compile(r"\byour\b", re.I)
 
 
 _REQUESTED = re.compile(r"(?:" + ASKING.pattern + r")\s+(?:me\s+|us\s+)?(?P<what>[^.?!]+)", ASKING.flags)
+_REQUESTED_LIST = re.compile(r"(?:" + ASKING.pattern + r")\s*:?\s+(?:me\s+|us\s+)?(?P<what>[^.?!]+)", ASKING.flags)
+"""A request, or its list run into one sentence ("please reply with: your username the one-time code ..."): read for secrets only."""
 
 
 def denied_request(sentence: str, sources: Sources, item: str | None = None) -> str | None:
@@ -191,11 +193,12 @@ def denied_request(sentence: str, sources: Sources, item: str | None = None) -> 
     ("please reply with:\n- its security code"), which is what is asked for."""
     parts = sources.texts
     if item is None:
-        m = _REQUESTED.search(sentence) if ASKING.search(sentence) else None
+        m, listed = (_REQUESTED.search(sentence), _REQUESTED_LIST.search(sentence)) if ASKING.search(sentence) else (None, None)
+        secret = secret_asked(asked_part(listed.group("what")), parts) if listed else None
         if not m:
-            return None
-        what, secret = m.group("what"), secret_asked(asked_part(m.group("what")), parts)
+            return secret
+        what = m.group("what")
     else:
         what, secret = item, secret_asked(item, parts)
-    said = sources.words(what)
+    said = sources.words(what) if item is None or list_item(item) else frozenset()  # an item that states something asks for nothing
     return secret or (sources.denied(said, "this is not asked for or taken") if len(said) >= 2 else None)

@@ -69,8 +69,15 @@ def source_asks(kind: str, texts: Iterable[str]) -> bool:
     """Does a sentence of a cited passage that denies nothing ask for a secret of ``kind`` ("3 of
     these 7 items: ..., PIN number, username, password")?"""
     names = dict(_KINDS).get(kind)
-    return names is not None and any(not _DENIES.search(s) and re.search(_SOURCE_ASKS + "(?:" + names.pattern + ")", s, names.flags)
+    return names is not None and any(not _DENIES.search(s) and (re.search(_SOURCE_ASKS + "(?:" + names.pattern + ")", s, names.flags)
+                                                                 or any(len(c.split()) <= 4 and names.search(c) for c in _ITEMS.split(_MARKER.sub("", s))))
                                      for text in texts for s in _SENTENCE_BREAK.split(text))
+
+
+_MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s*")
+_ITEMS = re.compile(r"[;,]|\s(?:or|and)\s")
+"""A source's list of what it asks for ("- their PIN number, or"; "email address, or PIN number, or security
+question answer"): an item of four words or fewer naming the secret is the source asking for it."""
 
 
 def secret_asked(what: str, texts: Iterable[str] = ()) -> str | None:
