@@ -201,4 +201,4 @@ def denied_request(sentence: str, sources: Sources, item: str | None = None) -> 
     else:
         what, secret = item, secret_asked(item, parts)
     said = sources.words(what) if item is None or list_item(item) else frozenset()  # an item that states something asks for nothing
-    return secret or (sources.denied(said, "this is not asked for or taken") if len(said) >= 2 else None)
+    return (sources.denied(said, "this is not asked for or taken") if len(said) >= 2 else None) or secret
