@@ -78,7 +78,9 @@ PROVENANCE = {
          f"(tag dev-i13-classes-10c, written for the classes of fresh-d14's refused faithful replies), faith-2601..2607, faith-2609, faith-2610, "
          f"viol-2601..2611 (tag dev-i13-classes-10a, written for the violating classes fresh-d13 and fresh-d14 let through), "
          f"faith-2631..2644, viol-2631..2645 (tag dev-i13-classes-10b, written for fresh-d13's refused faithful replies), "
-         f"faith-2691..2703, viol-2691..2706 (tag dev-i13-classes-10d, written for the dev faithful replies still refused), {TUNED_ON}",
+         f"faith-2691..2703, viol-2691..2706 (tag dev-i13-classes-10d, written for the dev faithful replies still refused), faith-2751..2753, faith-2756, "
+         f"viol-2751..2757 (tag dev-i13-classes-10e, written for safety gaps the tenth round's fixers found: secrets asked for, "
+         f"a promise to a level the sources hold it back from), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)
