@@ -72,7 +72,7 @@ def test_warmth_sympathy_and_tips_are_not_tone(text: str) -> None:
 # ---- after fresh-v11's first look ---------------------------------------------------------------
 
 
-def test_a_dispute_opened_or_a_charge_reported_as_fraud_is_flagged() -> None:
+def test_a_dispute_opened_or_a_charge_reported_as_fraud_escalates() -> None:
     assert "regulator_or_chargeback" in escalations_of(
         "I've already reported this charge to my credit card company as fraud and opened a dispute.")
     assert "regulator_or_chargeback" not in escalations_of("is there a dispute form on your site?")

@@ -48,7 +48,7 @@ def test_a_last_week_at_work_or_of_a_holiday_does_not_escalate(text: str) -> Non
     "I'll contest the payment with my card issuer",
     "Filing a dispute with PayPal today",
 ])
-def test_a_dispute_with_the_bank_or_card_company_is_flagged(text: str) -> None:
+def test_a_dispute_with_the_bank_or_card_company_escalates(text: str) -> None:
     assert escalation(text) == "regulator_or_chargeback", text
 
 
@@ -57,5 +57,5 @@ def test_a_dispute_with_the_bank_or_card_company_is_flagged(text: str) -> None:
     "I paid with my credit card and the charge is wrong",
     "Can I pay with my card instead of PayPal?",
 ])
-def test_a_bank_or_card_named_without_a_dispute_is_not_flagged(text: str) -> None:
+def test_a_bank_or_card_named_without_a_dispute_does_not_escalate(text: str) -> None:
     assert escalation(text) is None, text
