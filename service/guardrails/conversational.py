@@ -63,6 +63,21 @@ CONVERSATIONAL = re.compile(
     # a promise to come back, with no outcome: "I'll be back in touch with the answer shortly."
     r"|(?:i'?ll|i will|we'?ll|we will) (?:be back in touch|get back to you|come back to you|follow up|be in touch)"
     r"(?: with (?:the|an|your) (?:answer|update|details|result))?(?: (?:shortly|soon|as soon as (?:i|we) can))?[.!]*"
+    # eleventh round (fix-11a): the agent's own next step, its timing and what it found, no outcome named: "I'll be in touch
+    # shortly with what I find.", "I'll confirm what I find as soon as I've checked." ("I'll refund it shortly" is a claim)
+    r"|(?:i'?ll|i will|we'?ll|we will) (?:be (?:back )?in touch|get back to you|follow up|report back|let you know|confirm|update you)"
+    r"(?: (?:shortly|soon))?(?: (?:with|on) what (?:i|we) find| what (?:i|we) find)?"
+    r"(?: (?:shortly|soon|as soon as (?:i'?ve|i have|we'?ve|we have|i|we) (?:can|checked|looked(?: into it)?|heard back|found out)))?[.!]*"
+    # a thing already named sent over, its timing with no day: "I'll send it over shortly." ("I'll send it over today" states a day)
+    r"|(?:i'?ll|i will|we'?ll|we will) send (?:it|that|this|them) (?:over|through|across)(?: to you)?(?: (?:shortly|soon|in a moment|in a few minutes))?[.!]*"
+    # the step the details asked for wait on: "As soon as I have those I'll get it started and let you know."
+    r"|(?:as soon as|once|when) (?:i|we) (?:have|get|receive) (?:those|them|these|that|it|the details|your details),? (?:i'?ll|we'?ll) "
+    r"get (?:it|that|this|things) (?:started|going|moving)(?: and let you know)?[.!]*"
+    # why a detail was asked: "That helps me match it up quickly."
+    r"|(?:that|this|it)(?:'ll| will| would|'d)? (?:really |also )?(?:helps?|lets?|allows?) (?:me|us) (?:to )?(?:match|find|locate|trace|identify|check|spot) "
+    r"(?:it|this|that|them|things|the (?:charge|order|payment|account))(?: up| down)?(?: (?:quickly|faster|more quickly|straight away))?[.!]*"
+    # a read recommended, nothing said of what it holds: "it's worth a quick read once you're back in."
+    r"|(?:it'?s|it is|they'?re|which is) (?:well )?worth a (?:quick |good )?(?:read|look)(?: (?:once|when|after) you'?re (?:back in|logged in|in))?[.!]*"
     # exclamations: "What a lovely idea!", "Great news!", "Congratulations on the move!", "Oh no!"
     r"|(?:what an?|how) (?:[\w'-]+ ){0,5}[\w'-]+(?:!+|\.)|(?:great|good|excellent|lovely|wonderful|nice|fair|perfect) (?:news|questions?|idea|choice|pick|call|timing)[!.]*"
     # good news announced, what it is left to the next sentence: "Good news on that front.", "Some good news there!"
@@ -78,7 +93,7 @@ CONVERSATIONAL = re.compile(
     r"|(?:so,? |ok(?:ay)?,? )?here(?:'s| is) (?:the |a )?(?:short|quick|brief|simple|basic|full|whole) (?:version|answer|summary|rundown|overview|run-?through|picture)"
     r"(?: of (?:it|how (?:it|this|that) works))?[.!:]?|here(?:'s| is) how (?:it|this|that) works[.!:]?"
     r"|let me (?:walk|take|talk) you through (?:it|this|that|how (?:it|this|that) works)[.!:]?|let me explain(?: how (?:it|this|that) works)?[.!:]?"
-    r"|(?:a few|some) (?:things|steps|tips|options)\b.{0,40}:"
+    r"|(?:a few|some) (?:of the )?(?:main |key |big )?(?:things|steps|tips|options|differences)\b.{0,40}:"
     # a stage or case that a list sets out: "At this stage:", "In that case:", "For now:" (the items are checked on their own)
     r"|(?:(?:at|by|from|after|before|until|up to|in) (?:this|that|which) (?:stage|point|step|moment|time)|in (?:that|this|which) case|"
     r"for now|right now|at the moment|at present|from here(?: on)?|from now on|so far|as (?:it|things) stands?)\s*:|let'?s (?:try|go through|look at) (?:a (?:few|couple(?: of)?)|some) (?:things|steps|fixes|options)\b[.:]?"
@@ -89,7 +104,10 @@ CONVERSATIONAL = re.compile(
     r"|(?:please |just |feel free to )?(?:dm|pm|message) (?:us|me)(?:,? (?:and|so) (?:we|i)(?:'ll| will| can) (?:help|sort (?:it|this|that)(?: out)?|"
     r"take (?:it )?from there|take a look|look into it|get (?:it|this|that|you) sorted))?(?: from there)?[.!]*"
     r"|(?:please |just )?send (?:them|it|those|these|those details|these details|your details) (?:by|via|over|in a) (?:dm|direct message|private message)"
-    r"(?: rather than (?:posting|sharing|putting) (?:them|it) (?:here|publicly|in public|in the comments))?[.!]*"
+    r"(?: rather than (?:posting|sharing|putting) (?:them|it) (?:here|publicly|in public|in the comments))?(?:,? and (?:we|i)(?:'ll| will) take it from there)?[.!]*"
+    # eleventh round (fix-11a): "Please DM us rather than posting personal info here and we'll take it from there."
+    r"|(?:please |just )?(?:dm|pm|message) (?:us|me) rather than (?:posting|sharing|putting) (?:them|it|those|these|(?:your |any )?(?:personal )?(?:info|information|details))"
+    r" (?:here|publicly|in public|in the comments)(?:,? and (?:we|i)(?:'ll| will) take it from there)?[.!]*"
     # seeing why the customer feels it: "I can see why that's alarming." (nothing after the feeling)
     r"|i can (?:see|understand|imagine) (?:why|how) (?:that|this|it)(?:'s| is| was| would be| must be| might be) (?:so |really |very |a bit |quite )?"
     r"(?:" + _FEELING + r"|alarming|worrying|concerning|scary|unsettling|surprising|a (?:shock|worry|surprise))[.!]*"
@@ -129,6 +147,10 @@ FRIENDLY = re.compile(
     # reassurance that nothing went wrong on their side: "Happens to the best of us!", "Easy mistake to make."
     r"|(?:" + _REASSURANCE + r")\b.{0,40}|(?:whichever|whatever) (?:option |one |way )?(?:is|works|suits you) (?:easiest|best|most convenient)?\b.{0,30}"
     r"|(?:wishing (?:you|your|him|her|them)|fingers crossed)\b.{0,60}"
+    # eleventh round (fix-11a): a slip common to many, no level named: "New phones catch a lot of people out with two-factor codes."
+    r"|(?:[\w'-]+ ){1,4}(?:catch|trip)(?:es|s)? (?:a lot of|lots of|plenty of|so many|many|most) (?:people|of us|folks) (?:out|up)\b.{0,40}"
+    # encouragement with nothing stated: "Almost there, Oscar!" (the facts after it are checked on their own)
+    r"|(?:almost|nearly) there[!.]*"
     # regret that says what we wanted, nothing of the case: "That's not the experience we want for you."
     r"|(?:that'?s|that is|this is|it'?s) (?:not|never) (?:the (?:kind of |sort of )?(?:experience|service|impression|start)|what) (?:we|i) (?:want|wanted|hope|hoped|like)(?:ed)?"
     r"(?: (?:for you|you to (?:have|get)|to (?:give|offer) you|our customers to have))?[.!]*"
@@ -145,7 +167,7 @@ FRIENDLY = re.compile(
 """Friendly lines about the customer's life, news and feelings: like :data:`CONVERSATIONAL`, but
 each later clause must be friendly too ("No harm done, your account is now unlocked" is a claim)."""
 INTERJECTION = re.compile(
-    r"^(?:great|okay|ok|alright|all right|right|got it|perfect|sure thing|sure|totally|absolutely|of course|no problem|"
+    r"^(?:great|okay|ok|alright|all right|right|got it|perfect|sure thing|sure|totally|absolutely|of course|no problem|no worries|"
     r"oh|ah|ugh|argh|oof|wow|hmm|yes|yep|understood|i see|gotcha|fair enough|thanks|thank you|oh no|oh dear|ha|haha|hah|hehe|yay|"
     r"woohoo|hooray|aw+|phew|whoops|oops|yikes|ouch|uh-oh|(?:great|good|happy|lovely|exciting|brilliant) news|"
     # "How exciting, congratulations ...", "What a week, I'm sorry ..."
