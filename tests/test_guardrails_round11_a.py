@@ -65,3 +65,19 @@ def test_a_channel_courtesy_passes_but_not_a_promise_made_with_it() -> None:
     assert "grounded" not in failed(check(ok, "account-identity-verification", channel="social"))
     bad = "Please DM us rather than posting your details here and we'll send a free replacement right away."
     assert "grounded" in failed(check(bad, "account-identity-verification", channel="social"))
+
+
+@pytest.mark.parametrize("text,article", [
+    ("Sure, I can update that today. Could you read me the phone number that's on the account now?", "account-change-phone"),
+    ("We'll check whether your premium subscription is active and send a login link so you can check anytime.", "subscription-status-active"),
+])
+def test_the_day_of_the_agents_change_or_the_customers_own_look_up_is_no_claim(text: str, article: str) -> None:
+    assert "grounded" not in failed(check(text, article)), check(text, article).findings()
+
+
+@pytest.mark.parametrize("text", ["You can return it anytime.", "I can refund that today.", "Your replacement ships today.", "You can pay it anytime."])
+def test_a_day_or_no_limit_on_a_policy_action_is_still_a_fact(text: str) -> None:
+    from service.guardrails.numbers import prepare
+    from service.guardrails.passages import facts_of
+
+    assert facts_of(prepare(text))
