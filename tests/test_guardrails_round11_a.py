@@ -24,6 +24,8 @@ from tests.test_guardrails import check, failed
     "No worries, this happens more often than you'd think.",
     "New phones catch a lot of people out with two-factor codes.",
     "Almost there, Oscar!",
+    "No worries, Clemence, I can fix that.",
+    "it's worth a quick read once you're back in.",
 ])
 def test_a_procedural_or_friendly_line_is_conversational(line: str) -> None:
     assert is_conversational(line)
@@ -81,3 +83,10 @@ def test_a_day_or_no_limit_on_a_policy_action_is_still_a_fact(text: str) -> None
     from service.guardrails.passages import facts_of
 
     assert facts_of(prepare(text))
+
+
+def test_a_read_recommended_is_left_out_but_what_is_sent_is_checked() -> None:
+    ok = "I'll also send you our security best practices guide; it's worth a quick read once you're back in."
+    assert "grounded" not in failed(check(ok, "account-reset-two-factor"))
+    bad = "I'll also send you a free replacement phone; it's worth a quick read once you're back in."
+    assert "grounded" in failed(check(bad, "account-reset-two-factor"))

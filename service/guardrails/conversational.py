@@ -77,7 +77,7 @@ CONVERSATIONAL = re.compile(
     r"|(?:that|this|it)(?:'ll| will| would|'d)? (?:really |also )?(?:helps?|lets?|allows?) (?:me|us) (?:to )?(?:match|find|locate|trace|identify|check|spot) "
     r"(?:it|this|that|them|things|the (?:charge|order|payment|account))(?: up| down)?(?: (?:quickly|faster|more quickly|straight away))?[.!]*"
     # a read recommended, nothing said of what it holds: "it's worth a quick read once you're back in."
-    r"|(?:it'?s|it is|they'?re|which is) (?:well )?worth a (?:quick |good )?(?:read|look)(?: (?:once|when|after) you'?re (?:back in|logged in|in))?[.!]*"
+    r"|(?:(?:it'?s|it is|they'?re|which is) (?:well )?worth )?a (?:quick |good )?(?:read|look)(?: (?:once|when|after) you'?re (?:back in|logged in|in))?[.!]*"
     # exclamations: "What a lovely idea!", "Great news!", "Congratulations on the move!", "Oh no!"
     r"|(?:what an?|how) (?:[\w'-]+ ){0,5}[\w'-]+(?:!+|\.)|(?:great|good|excellent|lovely|wonderful|nice|fair|perfect) (?:news|questions?|idea|choice|pick|call|timing)[!.]*"
     # good news announced, what it is left to the next sentence: "Good news on that front.", "Some good news there!"
@@ -145,7 +145,7 @@ FRIENDLY = re.compile(
     # good wishes for the customer's life: "I hope that helps!", "I hope your dad has a wonderful birthday!"
     r"|" + _HOPE + r".{0,60}"
     # reassurance that nothing went wrong on their side: "Happens to the best of us!", "Easy mistake to make."
-    r"|(?:" + _REASSURANCE + r")\b.{0,40}|(?:whichever|whatever) (?:option |one |way )?(?:is|works|suits you) (?:easiest|best|most convenient)?\b.{0,30}"
+    r"|(?:(?:no worries|no problem),? )?(?:" + _REASSURANCE + r")\b.{0,40}|(?:whichever|whatever) (?:option |one |way )?(?:is|works|suits you) (?:easiest|best|most convenient)?\b.{0,30}"
     r"|(?:wishing (?:you|your|him|her|them)|fingers crossed)\b.{0,60}"
     # eleventh round (fix-11a): a slip common to many, no level named: "New phones catch a lot of people out with two-factor codes."
     r"|(?:[\w'-]+ ){1,4}(?:catch|trip)(?:es|s)? (?:a lot of|lots of|plenty of|so many|many|most) (?:people|of us|folks) (?:out|up)\b.{0,40}"
@@ -167,7 +167,7 @@ FRIENDLY = re.compile(
 """Friendly lines about the customer's life, news and feelings: like :data:`CONVERSATIONAL`, but
 each later clause must be friendly too ("No harm done, your account is now unlocked" is a claim)."""
 INTERJECTION = re.compile(
-    r"^(?:great|okay|ok|alright|all right|right|got it|perfect|sure thing|sure|totally|absolutely|of course|no problem|no worries|"
+    r"^(?:great|okay|ok|alright|all right|right|got it|perfect|sure thing|sure|totally|absolutely|of course|no problem|"
     r"oh|ah|ugh|argh|oof|wow|hmm|yes|yep|understood|i see|gotcha|fair enough|thanks|thank you|oh no|oh dear|ha|haha|hah|hehe|yay|"
     r"woohoo|hooray|aw+|phew|whoops|oops|yikes|ouch|uh-oh|(?:great|good|happy|lovely|exciting|brilliant) news|"
     # "How exciting, congratulations ...", "What a week, I'm sorry ..."
