@@ -36,9 +36,15 @@ _KEYWORDS = (
     ("tomorrow", re.compile(r"\btomorrow\b|\bnext[- ]day\b", re.I)),
 )
 _LOOKED_UP = re.compile(r"\b(?:check|see|view|track|look up)\s+(?:on\s+)?(?:it|that|this|them|(?:your|the)\s+[\w-]+(?:\s+[\w-]+)?)\s+yourself"
-                        r"(?:,? (?:any ?time|at any time))$", re.I)
+                        r"(?:,? (?:any ?time|at any time))$"
+                        # eleventh round (fix-11a): the customer's own look-up, "so you can check anytime"; the agent's change of
+                        # the customer's details, "I can update that today"; the customer's payment in this contact, "you can pay
+                        # all or part of it today" ("you can return it anytime", "your replacement ships today" stay facts)
+                        r"|\byou can (?:check|see|view|track|look up)(?: (?:it|that|this|them))?,? (?:any ?time|at any time)$"
+                        r"|\b(?:i|we) can (?:update|change|switch) (?:that|it|this|them|your (?:phone number|number|email(?: address)?|details))(?: for you)? today$"
+                        r"|\byou can pay (?:all or part of it|all or some of it|it|in full|part of it) today$", re.I)
 """When the customer looks something up themselves ("so you can check your subscription yourself anytime"):
-no limit of a rule (tenth round)."""
+no limit of a rule (tenth round); nor is the day of the agent's change of their details or of their own payment."""
 _DETAIL = re.compile(r"\b(" + "|".join(COLOURS + MATERIALS) + r")\b", re.I)
 """Details that are facts like numbers: a colour or a material stated in a reply must be the one
 the source states ("boots ship with black laces" where the article says brown)."""
