@@ -53,3 +53,10 @@ def test_levels_said_by_complement_or_denial_pass(text: str, article: str) -> No
 ])
 def test_levels_swapped_or_widened_are_still_refused(text: str, article: str) -> None:
     assert "grounded" in failed(check(text, article))
+
+
+def test_a_list_of_member_levels_is_one_clause() -> None:
+    ok = "If you're a Gold, Silver or Bronze member, we can send you a replacement code for 20% off your next purchase."
+    bad = "If you're a Gold, Silver, Bronze member or a guest, we can send you a replacement code for 20% off your next purchase."
+    assert "grounded" not in failed(check(ok, "promotions-promo-code-expired"))
+    assert "grounded" in failed(check(bad, "promotions-promo-code-expired"))
