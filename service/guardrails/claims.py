@@ -78,12 +78,12 @@ from service.guardrails.waivers import price_waived_for_level
 from service.guardrails.workings import Workings, plain, without_their_amounts
 from service.guardrails.support import antecedent_of, best_passage as _best_passage, flat_denial, same_fact as _same_fact
 
-_CLAUSE = re.compile(r"(?!(?<=gold)\s*(?:,|\s(?:and|or)\s)\s*(?:(?:and|or)\s+)?(?:silver|bronze)\b|(?<=silver)\s*(?:,|\s(?:and|or)\s)\s*(?:(?:and|or)\s+)?bronze\b)\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
+_CLAUSE = re.compile(r"(?!(?<=gold)\s*,\s*silver\s*,?\s*(?:and|or)\s+bronze\b|(?<=gold, silver)\s*,?\s*(?:and|or)\s+bronze\b)\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
                      r"there|the|your|our|my|a|an|if|please|just|let|feel|no|any|all|every|each|\d)\b)"
                      r"|\s(?=(?:once|after|as soon as|when)\s+(?:i|we)(?:'ve|\s+have)\s+(?:\w+\s+)?\w+ed\b))\s*", re.I)
 """Clauses end at ";", "," and conjunctions; "so" joins clauses only before a new subject ("so
 we'll check", not "it's so slow today"); the agent's own step a commitment waits for ("I'll refund
-the $8 once I've checked your account") is a clause of its own (ninth round); "Gold, Silver or Bronze" is one (eleventh)."""
+the $8 once I've checked your account") is a clause of its own (ninth round); all three member levels listed ("Gold, Silver or Bronze") are one (eleventh)."""
 _CAUTION = re.compile(r"\b(?:is|are|was|were|'s|'re)(?: not|n'?t) (?:what (?:it|they|this|these)(?:'?s|'?re| is| are) (?:made|designed|meant|built|intended)"
                       r"|(?:made|designed|meant|built|intended|recommended|suitable|suited)\b)(?: for)?"
                       r"|\b(?:we|i) (?:wouldn'?t|would not|don'?t|do not) recommend\b", re.I)
