@@ -68,7 +68,7 @@ from service.guardrails.commitments import acts_in
 from service.guardrails.reading import another_way, counted_words, denied_request, emoji_parts, lead_in, said_again, unasked_detail, unlisted, verdict
 from service.guardrails.lists import flattened_items, lead_in_level, list_item, under_lead_in
 from service.guardrails.level_contrasts import contrast_words
-from service.guardrails.levels import addressed_level, claim_negated, covers, says_universally, scope_of
+from service.guardrails.levels import addressed_level, claim_negated, covers, others_resolved, says_universally, scope_of
 from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
 from service.guardrails.outright import charge_outright, takes_their_amount
@@ -76,14 +76,14 @@ from service.guardrails.passages import Fact, Passage, facts_of
 from service.guardrails.moves import unframed
 from service.guardrails.waivers import price_waived_for_level
 from service.guardrails.workings import Workings, plain, without_their_amounts
-from service.guardrails.support import antecedent_of, best_passage as _best_passage, same_fact as _same_fact
+from service.guardrails.support import antecedent_of, best_passage as _best_passage, flat_denial, same_fact as _same_fact
 
-_CLAUSE = re.compile(r"\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
+_CLAUSE = re.compile(r"(?!(?<=gold)\s*,\s*silver\s*,?\s*(?:and|or)\s+bronze\b|(?<=gold, silver)\s*,?\s*(?:and|or)\s+bronze\b)\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
                      r"there|the|your|our|my|a|an|if|please|just|let|feel|no|any|all|every|each|\d)\b)"
                      r"|\s(?=(?:once|after|as soon as|when)\s+(?:i|we)(?:'ve|\s+have)\s+(?:\w+\s+)?\w+ed\b))\s*", re.I)
 """Clauses end at ";", "," and conjunctions; "so" joins clauses only before a new subject ("so
 we'll check", not "it's so slow today"); the agent's own step a commitment waits for ("I'll refund
-the $8 once I've checked your account") is a clause of its own (ninth round)."""
+the $8 once I've checked your account") is a clause of its own (ninth round); all three member levels listed ("Gold, Silver or Bronze") are one (eleventh)."""
 _CAUTION = re.compile(r"\b(?:is|are|was|were|'s|'re)(?: not|n'?t) (?:what (?:it|they|this|these)(?:'?s|'?re| is| are) (?:made|designed|meant|built|intended)"
                       r"|(?:made|designed|meant|built|intended|recommended|suitable|suited)\b)(?: for)?"
                       r"|\b(?:we|i) (?:wouldn'?t|would not|don'?t|do not) recommend\b", re.I)
@@ -388,6 +388,7 @@ class _Reply:
     """The one level the customer gave, if any."""
     said: dict[str, frozenset[str] | None] = field(default_factory=dict)
     addressed: frozenset[str] | None = None
+    named: frozenset[str] = frozenset()
     workings: Workings = field(default_factory=Workings)
     _sources: Sources | None = None
     _given: frozenset[str] | None = None
@@ -412,8 +413,7 @@ class _Reply:
                     self.check(part)
 
     def check(self, sentence: str) -> None:
-        # "ninety-nine dollars" is a number, not three words; the customer's address said back is theirs
-        loose = sentence
+        loose = sentence  # "ninety-nine dollars" is a number, not three words; the customer's address said back is theirs
         counted = counted_words(sentence, self.asked, self.content_words)  # "Jessamine is nine letters, so it fits"
         for d in [*self.details, *(c for c, _, _ in counted)]:
             loose = loose.replace(d, " ")
@@ -435,7 +435,7 @@ class _Reply:
         if why:
             self.out.findings.append(ClaimFinding(sentence, why))
             return
-        text = prepare(sentence)
+        text, self.named = others_resolved(prepare(sentence), self.named)  # "Gold ... free. For other members it's $20": Silver, Bronze
         self.workings.begin(text)
         why = denied_exception(text, self.sources)
         if why:
@@ -500,7 +500,7 @@ class _Reply:
                 a, b = spans[1] if i == 0 else spans[i - 1]
                 cwords, negated = self.content_words(text[a:b]) - _LEVEL_WORDS, None
             antecedent = antecedent_of(text, spans, i, self.content_words) - _LEVEL_WORDS if local else frozenset()
-            best, why = _best_passage(local, scope, cwords, self.passages, self.content_words, universal=universal, negated=negated,
+            best, why = _best_passage(local, scope, cwords, self.passages, self.content_words, universal=universal, negated=negated if not local else bool(negated and flat_denial(clause)),
                                       antecedent=antecedent)
             self.out.supports.append(best)
             why = why or self._contradicted(clause, local)

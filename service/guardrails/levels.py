@@ -16,11 +16,12 @@ MEMBER_LEVELS = frozenset({"gold", "silver", "bronze"})
 
 
 _LEVEL_TOKEN = re.compile(
-    r"\b(?P<uni>everyone|everybody|anyone|all (?:customers|shoppers|levels|membership levels|of our customers)|"
+    r"\b(?P<uni>(?:everyone|everybody|anyone)(?!\s+else\b)|all (?:customers|shoppers|levels|membership levels|of our customers)|"
     r"(?:any|every|each) (?:customer|shopper|level|membership level|subscriber|client|buyer|account holder|user)|all (?:our |of our )?(?:subscribers|clients|buyers|account holders|users)|whatever (?:their|your) (?:level|membership)|"
     r"regardless of (?:their |your |the )?(?:level|membership(?: level)?)|no matter (?:their|your|the) (?:level|membership)|"
     r"(?:whatever|whichever|no matter (?:what|which)) (?:their |your |the )?(?:membership )?level)\b"
-    r"|\b(?P<other>other (?:members|membership levels|levels|customers)|others|everyone else)\b"
+    r"|\b(?P<rest>everyone else|everybody else|anyone else|all other (?:customers|shoppers))\b"
+    r"|\b(?P<other>other (?:members|membership levels|levels|customers)|others)\b"
     r"|\b(?P<allm>all (?:our |of our )?members|every member|any member)\b"
     r"|\b(?P<lvl>gold|silver|bronze|guests?)\b"
     r"|\b(?P<guest>without (?:a |any )?membership|no membership|non-?members?)\b"
@@ -113,6 +114,8 @@ def level_groups(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
             levels = ALL_LEVELS
         elif m.group("other"):
             levels = frozenset(MEMBER_LEVELS - named) or MEMBER_LEVELS
+        elif m.group("rest"):  # "free for Gold, $20 for everyone else": every level but those named, guests too
+            levels = frozenset(ALL_LEVELS - named) or ALL_LEVELS
         elif m.group("allm") or m.group("mem"):
             levels = MEMBER_LEVELS
         elif m.group("guest"):
@@ -162,3 +165,35 @@ def addressed_level(text: str) -> frozenset[str] | None:
     level of its own is said of that level (issue 13, ninth round)."""
     found = {(m.group("a") or m.group("b") or m.group("c") or "guest").lower() for m in _ADDRESSED.finditer(prepare(text))}
     return frozenset(found) if len(found) == 1 else None
+
+
+_ORDER = ("gold", "silver", "bronze")
+_BOTH = re.compile(r"\bboth (?:levels|tiers|memberships|membership levels)\b", re.I)
+""""Both levels get ...": the two levels the sentence before named."""
+
+
+def others_resolved(text: str, before: frozenset[str]) -> tuple[str, frozenset[str]]:
+    """``text`` with each complement ("free for Gold, $20 for everyone else"; "For other members
+    and guests it's $20") spelled out as the levels it leaves: those named before it in the
+    sentence, or, when it names none before it, those the sentence before named (``before``:
+    "Gold members can upgrade for free."). "Other members" leaves members only; "everyone else"
+    guests too. A complement with nothing named before it is left as it is. "Both levels" after a
+    sentence naming two is those two. Also returns the levels ``text`` names, for the sentence after it."""
+    t, named, edits = text, set(), []
+    for m in _LEVEL_TOKEN.finditer(t):
+        if m.group("lvl"):
+            named.add(m.group("lvl").lower().rstrip("s"))
+        elif m.group("other") or m.group("rest"):
+            left = (ALL_LEVELS if m.group("rest") else MEMBER_LEVELS) - (named or before)
+            if (named or before) and left:
+                members = [lv.capitalize() for lv in _ORDER if lv in left]
+                names = (" and ".join([", ".join(members[:-1]), members[-1]] if len(members) > 1 else members) + " members") if members else ""
+                edits.append((m.start(), m.end(), " and ".join(filter(None, [names, "guests" if "guest" in left else ""]))))
+    for start, end, names in reversed(edits):
+        t = t[:start] + names + t[end:]
+    both = _BOTH.search(t)
+    if len(before) == 2 and both is not None and not any(m.start() < both.start() for m in _LEVEL_TOKEN.finditer(t)):
+        pair = [lv.capitalize() if lv != "guest" else "guests" for lv in (*_ORDER, "guest") if lv in before]
+        t = t[: both.start()] + " and ".join(pair) + (" members" if "guest" not in before else "") + t[both.end():]
+    named = frozenset(m.group("lvl").lower().rstrip("s") for m in _LEVEL_TOKEN.finditer(t) if m.group("lvl"))
+    return t, named

@@ -195,6 +195,11 @@ def _split(text: str, source: str, context: str) -> list[Passage]:
                 if not cell or _NEGATIVE_CELL.match(cell):
                     continue  # "No" in a level's column is no support for that level
                 out.append(Passage(f"{label} {col}: {cell}", source, f"{context} {header[0]}", scope_of(col)))
+            # one entry in several levels' columns ("Removed | Removed") is said of those levels together
+            for cell in {c for c in cells[1:] if c and not _NEGATIVE_CELL.match(c) and cells[1:].count(c) > 1}:
+                cols = [col for col, c in zip(header[1:], cells[1:], strict=False) if c == cell]
+                scope = frozenset().union(*(scope_of(col) or () for col in cols)) or None
+                out.append(Passage(f"{label} {' and '.join(cols)}: {cell}", source, f"{context} {header[0]}", scope))
             continue
         header = None
         body = _BULLET.sub("", stripped)

@@ -92,12 +92,44 @@ def best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozens
         best_overlap = max(best_overlap, overlap)
         if overlap >= (UNIVERSAL_OVERLAP if universal else PASSAGE_OVERLAP):
             return overlap, ""
+    if negated and facts and denied_by_complement(facts, words, passages, content_words):
+        return PASSAGE_OVERLAP, ""
     if reasons:
         return best_overlap, reasons[0]
     missing = ", ".join(f.value.replace("act:", "a commitment to ") + (f" ({f.qual})" if f.qual else "") for f in facts) or "its scope"
     if best_overlap:
         return best_overlap, f"no single in-force source passage states {missing} in these words (best overlap {best_overlap:.2f})"
     return 0.0, f"no in-force source passage states {missing}" + (f" for {', '.join(sorted(scope))}" if scope else "")
+
+
+_FLAT_DENIAL = re.compile(r"\b(?:can'?t|cannot|can not|(?:are|is)(?:n'?t| not) (?:able|available|eligible|included|offered|possible)|unable|not (?:available|eligible|included|offered)|"
+                          r"(?:do|does)(?:n'?t| not) (?:get|qualify|include|come with|apply))\b", re.I)
+
+
+def flat_denial(clause: str) -> bool:
+    """A clause that says its levels do not get something ("we aren't able to ...", "isn't
+    available"), not one whose fact is itself a "no" ("with no shipping fee")."""
+    return _FLAT_DENIAL.search(clause) is not None
+
+
+def denied_by_complement(facts: list[Fact], words: frozenset[str], passages: Sequence[Passage], content_words: "callable") -> bool:  # type: ignore[valid-type]
+    """A clause denying its levels what the sources give level by level to other levels only ("for
+    Bronze members we can't send it with no shipping fee" where Gold and Silver get it): each fact
+    is given, on the clause's topic, to named levels none of which is the clause's, no source gives
+    it to everyone or to the clause's levels, and the source that gives it names the clause's levels
+    (a level it never names is not held to be left out)."""
+    for f in facts:
+        if not f.scope or f.scope == ALL_LEVELS:
+            return False
+        said = [(p, x) for p in passages for x in p.facts() if same_fact(x, f)]
+        if not said or any(x.scope is None or x.scope == ALL_LEVELS or x.scope & f.scope for _, x in said):
+            return False
+        sources = {p.source for p, _ in said
+                   if len(words & content_words(f"{p.context} {p.text}")) >= PASSAGE_OVERLAP * len(words)}
+        named = frozenset().union(*(lv or () for p in passages if p.source in sources for lv, _ in p.segments()))
+        if not sources or not f.scope <= named:
+            return False
+    return True
 
 
 def everyones_figure(p: Passage, x: Fact) -> bool:
