@@ -68,6 +68,7 @@ from service.guardrails.commitments import acts_in
 from service.guardrails.reading import another_way, counted_words, denied_request, emoji_parts, lead_in, said_again, unasked_detail, unlisted, verdict
 from service.guardrails.lists import flattened_items, lead_in_level, list_item, under_lead_in
 from service.guardrails.level_contrasts import contrast_words
+from service.guardrails.follow_ups import check_following
 from service.guardrails.levels import addressed_level, claim_negated, covers, others_resolved, says_universally, scope_of
 from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
@@ -296,7 +297,7 @@ def check_claims(
                    durations=tuple(case_durations), asked_amounts=frozenset(asked_amounts), details=tuple(case_details),
                    level=case_level)
     reply.workings = Workings(reply.case, reply.exempt, reply.asked, passages, reply.asked_amounts)
-    verdicts: list[str] = []
+    verdicts, last = [], {}  # last: the sentence checked before (:mod:`~service.guardrails.follow_ups`)
     asking, leading, request = False, None, False  # leading: the level a list lead-in gives its items (lists.py)
     for sentence in map(clean, sentences):  # read as the forbidden patterns read it: NFKC, format characters out, look-alikes folded
         for part in (flat := flattened_items(sentence, LEVEL_LEAD_IN)):  # a list run into one sentence, items under its level
@@ -325,7 +326,7 @@ def check_claims(
         if verdict(sentence):
             verdicts.append(sentence)
             continue
-        reply.check_parts(sentence)
+        check_following(reply, sentence, last)
     for sentence in verdicts if not reply.said else ():
         reply.check(sentence)
     return check

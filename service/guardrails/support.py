@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 
 from service.guardrails.kinds import agree
+from service.guardrails.level_grants import granted_words, unconditional_grant
 from service.guardrails.levels import ALL_LEVELS, covers, says_universally
 from service.guardrails.passages import Fact, Passage
 
@@ -88,7 +89,8 @@ def best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozens
                 all(lv != ALL_LEVELS for lv, _ in p.segments()) or (universal and not says_universally(p.text))):
             continue  # "any customer can ...": only a source that says so of everyone supports it
         pwords = content_words(f"{p.context} {p.text}")
-        overlap = len(words & pwords) / len(words) if words else 1.0
+        measured = granted_words(words, facts) if unconditional_grant(p, facts, same_fact) else words  # (eleventh round)
+        overlap = len(measured & pwords) / len(measured) if measured else 1.0
         best_overlap = max(best_overlap, overlap)
         if overlap >= (UNIVERSAL_OVERLAP if universal else PASSAGE_OVERLAP):
             return overlap, ""

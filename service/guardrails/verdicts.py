@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from service.guardrails.case import worked_amounts
 from service.guardrails.commitments import NEGATION, OWN_STEP, acts_in
-from service.guardrails.levels import scope_of
+from service.guardrails.levels import level_groups, scope_of, segment_spans
 from service.guardrails.numbers import prepare
 
 Words = Callable[[str], frozenset[str]]
@@ -89,11 +89,22 @@ def amount_verdict(sentence: str, passages: Sequence, amounts: frozenset[str], d
         for pattern, meets, given in ((_AT_MOST, lambda v, x: v < x, values), (_AT_LEAST, lambda v, x: v >= x, values),
                                       (_LATE, lambda v, x: v <= x, days)):
             for m in pattern.finditer(t) if given else ():
+                if not _of_level(t, m.start(), about):
+                    continue  # "Gold members can always ..., and Silver members can if ... 1 day late": Silver's limit, not Gold's
                 limit = float(next(g for g in m.groups() if g and g[0].isdigit()))
                 limit *= _DAYS[m.group("u").lower()] if pattern is _LATE else 1
                 if not any(meets(v, limit) for v in given):
                     return f"{p.source} sets {m.group(0)!r} for this; the customer's own figures do not meet it"
     return None
+
+
+def _of_level(t: str, pos: int, about: frozenset[str] | None) -> bool:
+    """Is the limit at ``pos`` of a source said of the customer's levels ``about``? A passage stating
+    its rule level by level sets each part's limit for that part's levels only (eleventh round)."""
+    if about is None:
+        return True
+    part = next((levels for a, b, levels, _ in segment_spans(t, list(level_groups(t))) if a <= pos < b), None)
+    return part is None or about <= part
 
 
 _LATE = re.compile(r"\b(\d+)\s*(?P<u>day|week)s?\s+late\b", re.I)
