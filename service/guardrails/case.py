@@ -22,9 +22,10 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
+from service.guardrails.amount_thresholds import broken_amount_threshold
 from service.guardrails.bare_amounts import bare_amounts
 from service.guardrails.commitments import NEGATION, acts_in
-from service.guardrails.levels import scope_of
+from service.guardrails.levels import ALL_LEVELS, scope_of
 from service.guardrails.numbers import prepare
 
 Words = Callable[[str], frozenset[str]]
@@ -164,6 +165,9 @@ def broken_threshold(value: str, qual: str, sentence: str, passages: Iterable, w
     below it ("it's been 4 days, so you qualify for a replacement order"; "a replacement is on its
     way": the same action the passage grants), or grants within a
     limit what is past it. Only for a sentence that denies nothing (a denial grants nothing)."""
+    if not qual and value.replace(".", "", 1).isdigit():  # an amount: :mod:`~service.guardrails.amount_thresholds`
+        passages = list(passages)
+        return broken_amount_threshold(value, sentence, passages, words, lambda source, limit: _limit_by_level(source, limit, passages))
     if qual not in _DAYS or not value.replace(".", "", 1).isdigit() or NEGATION.search(sentence):
         return None
     days, said = float(value) * _DAYS[qual], words(sentence)
@@ -206,6 +210,13 @@ def _by_level(source: str, said: frozenset[str], passages: Iterable, words: Word
     anyway")? Then the threshold may not hold for the customer's level, and is not judged here."""
     article = source.split()[-1]  # "chunk <id> of <article>", "the approved chat reply of <article>"
     return any(p.source.split()[-1] == article and scope_of(p.text) is not None and len(words(p.text) & said) >= 2 for p in passages)
+
+
+def _limit_by_level(source: str, limit: str, passages: Iterable) -> bool:
+    """Does the source state this money threshold ("$10 or less") of a level? Then it may not hold for the customer's level."""
+    article, figure = source.split()[-1], re.sub(r"\D*(\d+(?:\.\d+)?).*", r"\1", limit)
+    return any(p.source.split()[-1] == article and figure in part and scope_of(part) not in (None, ALL_LEVELS)
+               for p in passages for part in re.split(r"[.;:!?,]\s|\n|[()]", p.text))
 
 
 # ---- the customer's amounts ----------------------------------------------------------------------
