@@ -36,11 +36,16 @@ from evals.framework import COUNT, DEV, HELD_OUT, LOWER, TUNED_ON, CaseResult, R
 from evals.prepared_model import PreparedChatModel
 
 PROVENANCE = {
-    HELD_OUT: "faith-2301..2378 and viol-2301..2393 (tag fresh-v11), written on 2026-12-01 and committed before any run on them",
-    DEV: f"faith-1601..1678, viol-1601..1693 (tag was-held-out-10: the tenth held-out set, first look 0.821 faithful used "
+    HELD_OUT: "faith-2801..2878 and viol-2801..2893 (tag fresh-v12), written on 2026-12-01 and committed before any run on them",
+    DEV: f"faith-2301..2378, viol-2301..2393 (tag was-held-out-11: the eleventh held-out set, first look 0.821 faithful used "
+         f"(64/78) / 5 of 93 through, then tuned on), "
+         f"faith-2901..2978, viol-2901..2993 (tag fresh-d15: a blind set written beside fresh-v12 for tuning, first look 0.846 "
+         f"(66/78) / 3 of 93 through), faith-3001..3078, viol-3001..3093 (tag fresh-d16: a second such set, first look 0.872 "
+         f"(68/78) / 1 of 93), "
+         f"faith-1601..1678, viol-1601..1693 (tag was-held-out-10: the tenth held-out set, first look 0.821 faithful used "
          f"(64/78) / 6 of 93 through, then 0.872 / 0 after policy v13 and two rounds of tuning on it), "
          f"faith-2401..2478, viol-2401..2493 (tag fresh-d13: a blind set written beside fresh-v11 for tuning, first look 0.731 "
-         f"faithful used (57/78) / 11 of 93 through; viol-2478 and viol-2485 relabelled faithful with the chargeback flag), "
+         f"faithful used (57/78) / 11 of 93 through; viol-2478 and viol-2485 relabelled faithful with the chargeback flag, violating again since policy v15), "
          f"faith-2501..2578, viol-2501..2593 (tag fresh-d14: a second blind set written the same day, first look 0.718 (56/78) / "
          f"10 of 93; viol-2578 and viol-2585 relabelled as above), "
          f"faith-1801..1880: a blind set written beside fresh-v10 by another writer, for tuning), "
@@ -81,7 +86,12 @@ PROVENANCE = {
          f"faith-2691..2703, viol-2691..2706 (tag dev-i13-classes-10d, written for the dev faithful replies still refused), faith-2751..2753, faith-2756, "
          f"viol-2751..2757 (tag dev-i13-classes-10e, written for safety gaps the tenth round's fixers found: secrets asked for, "
          f"a promise to a level the sources hold it back from), faith-3221..3228, viol-3221..3229 (tag dev-i13-classes-11e, written for "
-         f"policy v15's escalations and tone: someone getting hurt, self-harm slang, stalking by a partner, a chargeback, impatience), {TUNED_ON}",
+         f"policy v15's escalations and tone: someone getting hurt, self-harm slang, stalking by a partner, a chargeback, impatience), "
+         f"faith-3101..3108, viol-3101..3108 (tag dev-i13-classes-11a: procedural and friendly lines, and their twins with a "
+         f"policy action or a day), faith-3131, 3132, 3134, 3135, 3137, viol-3131..3137 (tag dev-i13-classes-11b: complements of "
+         f"levels, both levels, a benefit denied to a level), faith-3161..3164, viol-3161..3165 (tag dev-i13-classes-11c: a level's "
+         f"unconditional grant, bare follow-ups, lateness limits level by level), faith-3191, 3192, viol-3191, 3192 (tag "
+         f"dev-i13-classes-11d: a customer's amount against a money threshold), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)
