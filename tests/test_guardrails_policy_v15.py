@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_guardrails import escalations_of
+from tests.test_guardrails import check, escalations_of, failed
 
 
 @pytest.mark.parametrize("message", [
@@ -45,3 +45,30 @@ def test_french_slang_for_killing_oneself_escalates(message: str) -> None:
 ])
 def test_french_exasperation_is_not_self_harm(message: str) -> None:
     assert "self_harm" not in escalations_of(message), message
+
+
+# ---- "once it's done" is no condition (found by round 11c, fixed after fresh-v12's look) ------------
+
+EXT = "subscription-payment-extension"
+
+
+@pytest.mark.parametrize("said", [
+    "I'm Silver and my subscription payment is a week late.",
+    "Silver member here, I'm two weeks late paying my subscription.",
+])
+def test_a_report_back_does_not_hide_a_grant_from_the_lateness_limit(said: str) -> None:
+    text = "As a Silver member, I'll extend the subscription on your account and confirm once it's done."
+    report = check(text, EXT, customer=(said,))
+    assert "grounded" in failed(report), report.findings()
+
+
+def test_a_report_back_on_a_grant_the_case_meets_passes() -> None:
+    text = "As a Silver member, I'll extend the subscription on your account and confirm once it's done."
+    report = check(text, EXT, customer=("I'm Silver and my subscription payment is 1 day late.",))
+    assert report.passed, report.findings()
+
+
+def test_a_grant_under_the_sources_own_condition_passes() -> None:
+    text = "As a Silver member, I'll extend the subscription on your account once it's confirmed you're only 1 day late."
+    report = check(text, EXT, customer=("I'm Silver and my subscription payment is a week late.",))
+    assert report.passed, report.findings()

@@ -37,6 +37,9 @@ Words = Callable[[str], frozenset[str]]
 
 _DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _CONDITION = re.compile(r"\b(?:if|once|when|whenever|unless|provided|as long as|in case|whether)\b", re.I)
+_DONE_TAIL = re.compile(r"\b(?:once|when|as soon as)\s+(?:it|that|this)(?:'?s| is| has been|'?s been)\s+"
+                        r"(?:done|complete|completed|finished|through|processed|set up|in place|sorted)\b", re.I)
+"""Word of when the agent will report back ("and confirm once it's done"): no condition on the grant."""
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?=(?:so|but|and|which|because|since|as)\b)|\s(?=(?:so|but)\s)|\s[-–—]\s", re.I)
 _LEVEL_WORDS = "gold silver bronze guest guests member members membership level"
 _DENIES = re.compile(r"\b(?:not|never|cannot|unable|no longer|nothing|none)\b|n't\b|\bno (?:refund|credit|extension|return|way)\b", re.I)
@@ -69,7 +72,7 @@ def amount_verdict(sentence: str, passages: Sequence, amounts: frozenset[str], d
     passage said of some levels counts only for the level the sentence or the customer names."""
     if sentence.rstrip().endswith("?"):
         return None
-    clauses = [c for c in _clauses(sentence) if not _DENIES.search(c) and not _CONDITION.search(OWN_STEP.sub(" ", c))
+    clauses = [c for c in _clauses(sentence) if not _DENIES.search(c) and not _CONDITION.search(_DONE_TAIL.sub(" ", OWN_STEP.sub(" ", c)))
                and (_GRANTED.search(c) or acts_in(c, "claim"))]  # "once I've checked your account": the agent's step, no condition
     if not clauses or not (amounts or durations):
         return None
