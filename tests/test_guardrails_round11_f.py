@@ -12,7 +12,7 @@ POSITIVE = {
         "I wanna die", "i just wanna die lol", "I'd rather be dead", "I can't do this anymore, I'm going to end things",
         "I don't want to exist anymore", "i want to stop existing", "I'm done with life", "going to hang myself",
         "gonna jump off a bridge", "I want to slit my wrists", "I've been cutting myself again", "I'm gonna top myself",
-        "im going to end myself", "I'm not going to be alive much longer",
+        "im going to end myself", "i wanna be dead", "i'm done living", "me quiero matar", "I'm not going to be alive much longer",
         "Je vais me foutre en l'air, j'en peux plus", "je veux crever", "j'ai envie de crever", "je n'ai plus envie de vivre",
         "je veux plus vivre", "ich bring mich um", "ich mach Schluss mit allem", "ich kann nicht mehr, ich will tot sein",
         "ich ritze mich", "me voy a quitar la vida", "me quiero morir", "mi voglio ammazzare", "la faccio finita", "mi ammazzo",
@@ -24,7 +24,8 @@ POSITIVE = {
         "tell your courier he's dead meat", "I'm coming down there with a gun", "I'll put your manager in the hospital",
         "watch your back", "your staff better watch out", "I'll smash his face in", "I'm going to shoot up your store",
         "ima beat the delivery guy's ass", "i'll fuck him up", "I'll burn your store down", "i'll bomb your office",
-        "i'll break his legs", "gonna knock your driver out",
+        "i'll break his legs", "gonna knock your driver out", "ill kill him", "i'll beat him up", "ill punch the courier",
+        "i'll shoot him", "ich werde ihn umbringen", "vou te matar", "ik maak je af",
         "je vais le tuer", "je vais le défoncer", "je vais lui casser la gueule", "je sais où il habite",
         "ich bring ihn um", "ich schlag ihn tot", "ich weiß wo er wohnt", "lo voy a matar", "voy a matar al repartidor",
         "sé dónde vive", "le voy a partir la cara", "lo ammazzo", "ammazzo il corriere", "so dove abita",
@@ -40,14 +41,14 @@ POSITIVE = {
         "mio figlio ha ingoiato un bottone", "mi sono tagliato con la cerniera", "la batteria è esplosa", "mi ha bruciato la pelle",
         "meu filho engoliu um botão", "me cortei com o zíper", "a bateria explodiu", "queimou minha pele",
         "levei um choque do carregador", "mijn zoon heeft een knoop ingeslikt", "ik heb me gesneden aan de rits",
-        "de batterij is ontploft", "ik kreeg een elektrische schok",
+        "de batterij is ontploft", "I got burned by the heated jacket", "my skin is burning and blistering", "ik kreeg een elektrische schok",
     ],
     "personal_safety": [
         "he's been stalking me and i'm scared", "my ex won't leave me alone and keeps showing up at my door",
         "my ex found my new address and turned up at my door", "i'm hiding from my ex",
         "my ex keeps tracking my orders to find where i live", "he beats me", "my husband is violent",
         "i'm in a shelter, please don't send anything to my old address", "my ex threatened to kill me",
-        "someone is following me home", "mon ex me suit", "mon ex me harcèle", "mon mari me frappe", "il me bat",
+        "someone is following me home", "i'm scared of my ex", "my ex keeps messaging me threats", "mon ex me suit", "mon ex me harcèle", "mon mari me frappe", "il me bat",
         "je me cache de mon ex", "mein Mann schlägt mich", "ich verstecke mich vor meinem Ex", "mi marido me pega",
         "me escondo de mi ex", "mi ex me está siguiendo", "mio marito mi picchia", "mi nascondo dal mio ex",
         "meu marido me bate", "estou me escondendo do meu ex", "mijn man slaat me", "ik verberg me voor mijn ex",
@@ -55,7 +56,7 @@ POSITIVE = {
     "legal_threat": [
         "I'm lawyering up", "my legal team will be in touch", "je porte plainte", "je vais vous attaquer en justice",
         "ich verklage Sie", "voy a ir a juicio", "los llevo a juicio", "vi faccio causa", "vi denuncio",
-        "vou entrar na justiça", "vou levar isso pra justiça", "ik stap naar de rechter", "vou processar vocês",
+        "vou entrar na justiça", "vou levar isso pra justiça", "ik stap naar de rechter", "vou processar vocês", "court action", "I'm starting court proceedings",
     ],
     "regulator_or_chargeback": [
         "i'll report this to the FTC", "I'm going to the CFPB", "I'll complain to the consumer ombudsman",
@@ -64,7 +65,7 @@ POSITIVE = {
         "lo denuncio a consumo", "voy a poner una reclamación en la OCU", "faccio lo storno",
         "contesto l'addebito con la banca", "segnalo all'AGCM", "vou contestar a compra no cartão", "vou reclamar no Procon",
         "ik laat de betaling terugboeken", "ik ga het terugboeken via mijn bank", "ik meld jullie bij de ACM",
-        "ik stap naar de Consumentenbond",
+        "ik stap naar de Consumentenbond", "i'll complain to the regulator",
     ],
 }
 
@@ -88,7 +89,10 @@ NEGATIVE = [
     "mi sono tagliato i capelli", "estou morrendo de vontade", "essa espera está me matando", "vou matar a saudade",
     "levei um choque com o preço", "podem processar o reembolso?", "vocês vão processar meu pedido hoje?",
     "ik ga dood van het lachen", "ik ben er klaar mee", "ik kreeg een schok toen ik de prijs zag",
-    "kunt u het bedrag terugboeken?",
+    "kunt u het bedrag terugboeken?", "I'll shoot him an email", "kill them with kindness", "I'll beat any price",
+    "got burned by your return policy", "I'll report it to the team", "i'll escalate this to the manager",
+    "my wife will kill me if the gift is late", "I'd kill to get these in size 9", "hit me up when it ships",
+    "my boyfriend follows me on instagram", "she hits me up every week about sales", "what is your legal address",
 ]
 
 
