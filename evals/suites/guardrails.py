@@ -91,7 +91,9 @@ PROVENANCE = {
          f"policy action or a day), faith-3131, 3132, 3134, 3135, 3137, viol-3131..3137 (tag dev-i13-classes-11b: complements of "
          f"levels, both levels, a benefit denied to a level), faith-3161..3164, viol-3161..3165 (tag dev-i13-classes-11c: a level's "
          f"unconditional grant, bare follow-ups, lateness limits level by level), faith-3191, 3192, viol-3191, 3192 (tag "
-         f"dev-i13-classes-11d: a customer's amount against a money threshold), {TUNED_ON}",
+         f"dev-i13-classes-11d: a customer's amount against a money threshold), "
+         f"faith-3261..3269, viol-3261..3269 (tag dev-i13-classes-11f: the escalation sweep, slang and six languages, and "
+         f"near-misses), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)
