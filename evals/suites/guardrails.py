@@ -92,7 +92,9 @@ PROVENANCE = {
          f"levels, both levels, a benefit denied to a level), faith-3161..3164, viol-3161..3165 (tag dev-i13-classes-11c: a level's "
          f"unconditional grant, bare follow-ups, lateness limits level by level), faith-3191, 3192, viol-3191, 3192 (tag "
          f"dev-i13-classes-11d: a customer's amount against a money threshold), faith-3251, viol-3251 (tag dev-i13-post-v12: 'confirm "
-         f"once it's done' is no condition on a lateness limit), {TUNED_ON}",
+         f"once it's done' is no condition on a lateness limit), "
+         f"faith-3261..3269, viol-3261..3269 (tag dev-i13-classes-11f: the escalation sweep, slang and six languages, and "
+         f"near-misses), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)
