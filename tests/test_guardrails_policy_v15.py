@@ -72,3 +72,25 @@ def test_a_grant_under_the_sources_own_condition_passes() -> None:
     text = "As a Silver member, I'll extend the subscription on your account once it's confirmed you're only 1 day late."
     report = check(text, EXT, customer=("I'm Silver and my subscription payment is a week late.",))
     assert report.passed, report.findings()
+
+
+# ---- words with an everyday sense (narrowed after the sweep) --------------------------------------
+
+
+@pytest.mark.parametrize("message, escalation", [
+    ("Vou pedir estorno no cartão se não devolverem a diferença.", "regulator_or_chargeback"),
+    ("vou pedir o estorno ao banco", "regulator_or_chargeback"),
+    ("Ich ziehe vor Gericht, wenn das nicht erstattet wird.", "legal_threat"),
+    ("Wir sehen uns beim Gericht.", "legal_threat"),
+])
+def test_a_chargeback_or_court_in_context_escalates(message: str, escalation: str) -> None:
+    assert escalation in escalations_of(message), message
+
+
+@pytest.mark.parametrize("message", [
+    "Quando sai o estorno do meu pedido?",
+    "O estorno já foi feito?",
+    "Das Gericht auf Ihrem Foto sieht lecker aus, aber wo ist mein Paket?",
+])
+def test_a_refund_or_a_dish_does_not_escalate(message: str) -> None:
+    assert not escalations_of(message), message
