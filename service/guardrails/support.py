@@ -5,7 +5,7 @@ it says them of, with enough of its words (:func:`best_passage`); used by
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from service.guardrails.kinds import agree
 from service.guardrails.level_grants import granted_words, unconditional_grant
@@ -114,7 +114,7 @@ def flat_denial(clause: str) -> bool:
     return _FLAT_DENIAL.search(clause) is not None
 
 
-def denied_by_complement(facts: list[Fact], words: frozenset[str], passages: Sequence[Passage], content_words: "callable") -> bool:  # type: ignore[valid-type]
+def denied_by_complement(facts: list[Fact], words: frozenset[str], passages: Sequence[Passage], content_words: Callable[[str], frozenset[str]]) -> bool:
     """A clause denying its levels what the sources give level by level to other levels only ("for
     Bronze members we can't send it with no shipping fee" where Gold and Silver get it): each fact
     is given, on the clause's topic, to named levels none of which is the clause's, no source gives
