@@ -94,7 +94,8 @@ PROVENANCE = {
          f"dev-i13-classes-11d: a customer's amount against a money threshold), faith-3251, viol-3251 (tag dev-i13-post-v12: 'confirm "
          f"once it's done' is no condition on a lateness limit), "
          f"faith-3261..3269, viol-3261..3269 (tag dev-i13-classes-11f: the escalation sweep, slang and six languages, and "
-         f"near-misses), {TUNED_ON}",
+         f"near-misses), faith-3501..3509, viol-3501..3509 (tag dev-i13-classes-12a: physical harm by staff or a courier, and "
+         f"immediate hazards: gas, hissing, smoke, sparks, a leaking box; with near-misses), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)
