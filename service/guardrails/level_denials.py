@@ -72,17 +72,23 @@ def _regions(text: str, hint: frozenset[str] | None, words: Words) -> tuple[Part
         pos = brk.end() if brk else len(t)
         if not piece:
             continue
-        groups = level_groups(piece)
-        if groups:
-            carried = frozenset().union(*(g[2] for g in groups))
-            label = frozenset()
+        groups = list(level_groups(piece))
         if brk is not None and brk.group(0).startswith(":"):
+            if groups:
+                carried = frozenset().union(*(g[2] for g in groups))
             label = words(piece)  # a label ("**Gold and Silver members:**") says whom, not what is granted
             continue
-        if carried is None:
-            continue
-        main = SUBORDINATE.sub(" ", piece)
-        out.append(Part(carried, words(piece) | label, bool(_DENIES.search(main)), bool(_CONDITION.search(piece)), piece))
+        # a piece naming levels apart ("Silver/Bronze can also return with ..., guests with a receipt") is cut at each
+        spans = [(a, b, levels) for a, b, levels, _ in segment_spans(piece, groups)] if groups else [(0, len(piece), carried)]
+        if groups:
+            label = frozenset()
+        for a, b, levels in spans:
+            if levels is None:
+                continue
+            sub = piece[a:b]
+            carried = levels
+            main = SUBORDINATE.sub(" ", sub)
+            out.append(Part(levels, words(sub) | label, bool(_DENIES.search(main)), bool(_CONDITION.search(sub)), sub))
     return tuple(out)
 
 
@@ -96,9 +102,15 @@ def _thing(text: str, words: Words) -> frozenset[str]:
     return words(text) - words(_LEVEL_WORDS) - words(_DENIAL_WORDS)
 
 
+def _shared(thing: frozenset[str], words: frozenset[str]) -> int:
+    """How many of ``thing``'s words ``words`` has, a word matching on its first five letters ("extend", "extension")."""
+    heads = {w[:5] for w in words if len(w) >= 5}
+    return sum(1 for w in thing if w in words or (len(w) >= 5 and w[:5] in heads))
+
+
 def _on(thing: frozenset[str], part: Part) -> bool:
     """Does ``part`` speak of ``thing`` (two of its words or more, and most of them)?"""
-    return len(thing) >= 2 and len(thing & part.words) >= max(2, math.ceil(0.6 * len(thing)))
+    return len(thing) >= 2 and _shared(thing, part.words) >= max(2, math.ceil(0.6 * len(thing)))
 
 
 def granted_to(levels: frozenset[str], thing: frozenset[str], passages: Iterable, words: Words) -> tuple[object, Part] | None:
@@ -173,11 +185,12 @@ def level_contradicted(clause: str, passages: Iterable, words: Words, addressed:
 
 def denial_stands(scope: frozenset[str], clause_words: frozenset[str], passages: Iterable, words: Words) -> bool:
     """A denial for ``scope`` on a thing the sources treat level by level: some part speaks of it
-    for named levels, and none grants it to ``scope``."""
+    for named levels, and no part naming one of ``scope``'s levels on the same thing (one word
+    is enough; a part said of every level needs most of them) grants it, even on a condition."""
     thing = clause_words - words(_LEVEL_WORDS) - words(_DENIAL_WORDS)
     if len(thing) < 2 or scope == ALL_LEVELS:
         return False
-    parts = [part for _, part in regions(passages, words) if part.levels != ALL_LEVELS and _on(thing, part)]
-    if not parts or any(part.levels & scope and not part.denies for part in parts):
+    parts = [part for _, part in regions(passages, words)]
+    if any(part.levels & scope and not part.denies and (_shared(thing, part.words) if part.levels != ALL_LEVELS else _on(thing, part)) for part in parts):
         return False
-    return True
+    return any(part.levels != ALL_LEVELS and _on(thing, part) for part in parts)
