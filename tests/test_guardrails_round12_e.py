@@ -68,3 +68,19 @@ def test_a_denial_stands_only_where_no_part_grants_it() -> None:
     words = content_words("we aren't able to offer a credit for the shipping fee")
     assert denial_stands(frozenset({"guest"}), words, passages, content_words)
     assert not denial_stands(frozenset({"gold"}), words, passages, content_words)
+
+
+@pytest.mark.parametrize(("text", "articles", "refused"), [
+    ("If the code turns out not to be valid, I'm afraid we can't give you a new code as a guest.", ("promotions-promo-code-not-working",), False),
+    ("If the code turns out not to be valid, I'm afraid we can't give you a new code as a Bronze member.", ("promotions-promo-code-not-working",), True),
+    ("Unfortunately, as a Bronze member you can't get unexplained extra fees removed.", ("store-membership-levels",), False),
+    ("Unfortunately, as a Silver member you can't get unexplained extra fees removed.", ("store-membership-levels",), True),
+])
+def test_a_hedge_is_no_part_of_a_denial_but_the_denial_is_judged(text: str, articles: tuple[str, ...], refused: bool) -> None:
+    assert ("grounded" in failed(check(text, *articles))) is refused, text
+
+
+def test_a_level_in_brackets_binds_only_what_is_in_them() -> None:
+    from service.guardrails.passages import facts_of
+    facts = {f.value: f.scope for f in facts_of("Overnight shipping is $20 (free for Gold members), and orders of $75 or more qualify for free standard shipping.")}
+    assert facts["75"] is None
