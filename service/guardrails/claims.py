@@ -75,7 +75,7 @@ from service.guardrails.numbers import prepare
 from service.guardrails.outright import charge_outright, takes_their_amount
 from service.guardrails.passages import Fact, Passage, facts_of
 from service.guardrails.moves import unframed
-from service.guardrails.waivers import price_waived_for_level
+from service.guardrails.level_denials import level_contradicted
 from service.guardrails.workings import Workings, plain, without_their_amounts
 from service.guardrails.support import antecedent_of, best_passage as _best_passage, flat_denial, same_fact as _same_fact
 
@@ -511,9 +511,9 @@ class _Reply:
             self.said.setdefault(f.value, f.scope)
 
     def _contradicted(self, clause: str, local: list[Fact]) -> str | None:
-        """A capability the sources deny, a figure of another label (:mod:`~service.guardrails.contradictions`), a price a source waives."""
+        """A capability the sources deny, a figure of another label (:mod:`~service.guardrails.contradictions`), a level denied what a source grants it."""
         return (denied_capability(clause, self.sources) or mislabelled(clause, [f.value for f in local if f.value[:1].isdigit()], self.sources)
-                or price_waived_for_level(clause, self.passages, self.content_words, self.addressed))
+                or level_contradicted(clause, self.passages, self.content_words, self.addressed, self.workings.current))
 
     def _their_words(self, clause: str, sentence: str) -> bool:
         """A clause the loose word check leaves out: it states only the customer's amounts, or it

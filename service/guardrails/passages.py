@@ -137,7 +137,8 @@ def _facts_of(text: str, default_scope: frozenset[str] | None, acts: str | None)
     for start, end, value in found:
         scope = default_scope
         following = [g for g in groups if g[0] >= end and _BIND_FOLLOWING.match(t[end : g[0]]) and g[0] - end <= 12]
-        preceding = [g for g in groups if g[1] <= start and not re.search(r"[.;!?]", t[g[1] : start])]
+        # a level in brackets ("overnight is $20 (free for Gold members), and orders of $75 ...") binds only what is in them
+        preceding = [g for g in groups if g[1] <= start and not re.search(r"[.;!?]", t[g[1] : start]) and not _bracketed(t, g, start)]
         # A level after the fact binds it only if no other fact stands between them.
         after = [g for g in groups if g[0] >= end and not re.search(r"[.;!?]", t[end : g[0]]) and not _NUMBER.search(t[end : g[0]])]
         if following:
@@ -148,6 +149,11 @@ def _facts_of(text: str, default_scope: frozenset[str] | None, acts: str | None)
             scope = after[0][2]
         out.append(Fact(value, scope, start, qualifier(t, start, end, value), kinds.get(start, "")))
     return tuple(out)
+
+
+def _bracketed(t: str, group: tuple[int, int, frozenset[str]], start: int) -> bool:
+    """Is ``group`` inside brackets that close before ``start``?"""
+    return t.rfind("(", 0, group[0]) > t.rfind(")", 0, group[0]) and ")" in t[group[1]:start]
 
 
 # ---- passages ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from service.guardrails.kinds import agree
+from service.guardrails.level_denials import denial_stands
 from service.guardrails.level_grants import granted_words, unconditional_grant
 from service.guardrails.levels import ALL_LEVELS, covers, says_universally
 from service.guardrails.passages import Fact, Passage
@@ -94,7 +95,7 @@ def best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozens
         best_overlap = max(best_overlap, overlap)
         if overlap >= (UNIVERSAL_OVERLAP if universal else PASSAGE_OVERLAP):
             return overlap, ""
-    if negated and facts and denied_by_complement(facts, words, passages, content_words):
+    if negated and facts and (denied_by_complement(facts, words, passages, content_words) or denial_stands(scope or ALL_LEVELS, words, passages, content_words)):
         return PASSAGE_OVERLAP, ""
     if reasons:
         return best_overlap, reasons[0]
@@ -171,6 +172,8 @@ def _scope_support(scope: frozenset[str], words: frozenset[str], passages: Seque
         if any(covers(lv, scope) and (negated is None or neg == negated) for lv, neg in p.segments()):
             return overlap, ""
     levels = ", ".join(sorted(scope))
+    if negated and denial_stands(scope, words, passages, content_words):  # denied where no part grants it (twelfth round)
+        return PASSAGE_OVERLAP, ""
     if leveled:
         return best, f"the sources state this level by level, and none says it of {levels} (nor with the same polarity)"
     return best, f"no in-force source passage states it for {levels}"

@@ -144,6 +144,11 @@ class Workings:
             self._degrees = {_degrees(m) for p in self.passages if "°" in p.text for m in _DEGREES.finditer(prepare(p.text))}
         return self._degrees
 
+    @property
+    def current(self) -> str:
+        """The sentence (prepared) being checked."""
+        return self._current or ""
+
     def begin(self, text: str) -> None:
         """The next sentence (prepared) is checked: the amounts of the ones before it were stated before its own."""
         if self._current is not None:

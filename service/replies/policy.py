@@ -143,7 +143,8 @@ class CheckReport:
 _WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _MONEY = re.compile(r"[$€£]\s?\d[\d,.]*|\d[\d,.]*\s?(?:dollars?|usd|eur|euros?|€|£)", re.I)
 _NUMBER_RE = re.compile(r"(?<![\w.])\$?\d+(?:[.,]\d+)*%?")
-# hedges ("usually", "typically") say how often, not what: "Credits usually show within 7 days" (tenth round)
+# hedges ("usually", "typically") say how often, not what: "Credits usually show within 7 days" (tenth round); "unfortunately",
+# "I'm afraid" soften a denial and are no part of it (twelfth round)
 _STOP = frozenset(
     """a an the and or but if then so to of in on at by for with from as is are was were be been being am do does did
     done have has had i you we they he she it me us them my your our their its this that these those there here what
@@ -153,7 +154,7 @@ _STOP = frozenset(
     please let know get got go going sure ok okay thanks thank hi hello dear kind regards happy help glad sorry
     i'm i'll i've we'll we're we've you're you'll you've it's that's there's can't won't don't isn't aren't
     one two need like just now right today anything else something way able make made see look looking check
-    even though although since whatever unless either put otherwise usually typically normally generally""".split()
+    even though although since whatever unless either put otherwise usually typically normally generally unfortunately afraid""".split()
 )
 _COURTESY = re.compile(
     r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b.{0,40}|"
