@@ -89,3 +89,34 @@ def test_a_count_of_the_listed_options_a_source_counts_passes(text: str) -> None
 ])
 def test_a_miscount_or_a_count_no_source_gives_is_refused(text: str) -> None:
     assert "grounded" in failed(check(text, METHODS, customer=("how do i send a return back",)))
+
+
+OVERNIGHT = "orders-upgrade-overnight"
+ADD_ITEM = "orders-add-item"
+
+
+@pytest.mark.parametrize("text,article,said", [
+    ("Yes! As a Gold member the overnight upgrade is free if your order hasn't shipped yet.", OVERNIGHT, "upgrade to overnight? im gold"),
+    ("Since your order has shipped, the free separate shipment is only for Gold and Silver members.", ADD_ITEM, "Bronze here, can I add socks?"),
+    ("Since your order has shipped, as a Silver member the separate shipment is free.", ADD_ITEM, "Silver here, can I add socks?"),
+])
+def test_a_thing_named_free_in_other_words_for_its_level_passes(text: str, article: str, said: str) -> None:
+    report = check(text, article, customer=(said,))
+    assert report.passed, report.findings()
+
+
+@pytest.mark.parametrize("text,article", [
+    ("As a Silver member the overnight upgrade is free if your order hasn't shipped yet.", OVERNIGHT),
+    ("The overnight upgrade is free if your order hasn't shipped yet.", OVERNIGHT),
+    ("Since your order has shipped, as a Bronze member the separate shipment is free.", ADD_ITEM),
+])
+def test_a_thing_named_free_for_a_level_the_source_prices_or_leaves_out_is_refused(text: str, article: str) -> None:
+    assert "grounded" in failed(check(text, article, customer=("can you help?",)))
+
+
+def test_another_thing_said_free_names_nothing() -> None:
+    from service.guardrails.free_names import named_free
+    from service.guardrails.passages import split_passages
+    from service.replies.policy import content_words
+    passages = split_passages("Orders of $75 or more ship free.", "src", "Gift wrapping and extras")
+    assert not named_free(content_words("gift wrapping"), "Gift wrapping is free.", passages, content_words)
