@@ -120,3 +120,24 @@ def test_another_thing_said_free_names_nothing() -> None:
     from service.replies.policy import content_words
     passages = split_passages("Orders of $75 or more ship free.", "src", "Gift wrapping and extras")
     assert not named_free(content_words("gift wrapping"), "Gift wrapping is free.", passages, content_words)
+
+
+WINDOWS = "returns-membership-windows"
+
+
+@pytest.mark.parametrize("text", [
+    "As a Gold member you have unlimited returns, so there's no time limit on sending them back.",
+    "As a Gold member your returns are unlimited, which means there's no time limit on sending the jacket back.",
+])
+def test_a_consequence_that_says_the_clause_before_it_again_passes(text: str) -> None:
+    report = check(text, WINDOWS, customer=("I'm a Gold member, can I return boots?",))
+    assert report.passed, report.findings()
+
+
+@pytest.mark.parametrize("text", [
+    "As a Silver member you can return within 6 months of purchase, so there's no time limit on sending the jacket back.",
+    "Bronze members can return within 90 days, so there's no time limit on sending the scarf back.",
+    "As a Silver member you have unlimited returns, so there's no time limit on sending them back.",
+])
+def test_no_time_limit_for_a_level_that_has_one_is_refused(text: str) -> None:
+    assert "grounded" in failed(check(text, WINDOWS, customer=("can I return something?",)))
