@@ -141,3 +141,8 @@ def test_a_consequence_that_says_the_clause_before_it_again_passes(text: str) ->
 ])
 def test_no_time_limit_for_a_level_that_has_one_is_refused(text: str) -> None:
     assert "grounded" in failed(check(text, WINDOWS, customer=("can I return something?",)))
+
+
+@pytest.mark.parametrize("text", ["Yes, gift wrapping is free over the holidays.", "Gift wrapping is free on every order, whatever its total."])
+def test_a_thing_a_source_prices_is_not_made_free_by_another_thing_it_gives_free(text: str) -> None:
+    assert "grounded" in failed(check(text, "store-pricing-extras", customer=("Is gift wrapping free?",)))

@@ -27,14 +27,17 @@ def _found(word: str, among: frozenset[str]) -> bool:
     return word in among or any(len(w) >= 4 and len(word) >= 4 and (word.startswith(w) or w.startswith(word)) for w in among)
 
 
-def named_free(named: frozenset[str], sentence: str, passages: Iterable, words: Words) -> bool:
-    """Does one passage say the thing of ``named`` words is free, for the levels ``sentence`` says it of?"""
+def named_free(named: frozenset[str], sentence: str, passages: Iterable, words: Words, head: str = "") -> bool:
+    """Does one passage say the thing of ``named`` words (``head``: the last of them, what it is)
+    is free, for the levels ``sentence`` says it of, where no passage naming it prices it for them?"""
     claimed = scope_of(sentence)
+    passages = [p for p in passages if not getattr(p, "parts", ())]
+    if any(named <= words(p.text) and any(f.value[:1].isdigit() and "$" in p.text and (claimed is None or f.scope is None or f.scope & claimed)
+                                          for f in p.facts()) for p in passages):
+        return False  # "Gift wrapping is $5 per item": no other passage makes it free
     for p in passages:
-        if getattr(p, "parts", ()):
-            continue
         own = words(p.text)
-        if not named & own and not any(_found(w, own) for w in named):
+        if not all(_found(w, own) for w in (words(head) or named)):
             continue
         heading = own | words(getattr(p, "context", ""))
         if not all(_found(w, heading) for w in named):

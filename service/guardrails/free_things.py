@@ -39,7 +39,7 @@ def unsupported_free(sentence: str, passages: Iterable, words: Words) -> str | N
         named = words(thing)
         if not named:
             continue
-        if not any(named <= words(s) and _SAYS_FREE.search(s) for p in passages for s in sentences(p.text)) and not named_free(named, sentence, passages, words):
+        if not any(named <= words(s) and _SAYS_FREE.search(s) for p in passages for s in sentences(p.text)) and not named_free(named, sentence, passages, words, thing.split()[-1]):
             return f"no source says {thing.strip()!r} is free"
     return None
 
