@@ -71,6 +71,7 @@ from service.guardrails.level_contrasts import contrast_words
 from service.guardrails.follow_ups import check_following
 from service.guardrails.levels import addressed_level, claim_negated, covers, others_resolved, says_universally, scope_of
 from service.guardrails.normalise import clean
+from service.guardrails.number_lists import JOINT, listed
 from service.guardrails.numbers import prepare
 from service.guardrails.outright import charge_outright, takes_their_amount
 from service.guardrails.passages import Fact, Passage, facts_of
@@ -79,7 +80,7 @@ from service.guardrails.level_denials import level_contradicted
 from service.guardrails.workings import Workings, plain, without_their_amounts
 from service.guardrails.support import antecedent_of, best_passage as _best_passage, flat_denial, same_fact as _same_fact
 
-_CLAUSE = re.compile(r"(?!(?<=gold)\s*,\s*silver\s*,?\s*(?:and|or)\s+bronze\b|(?<=gold, silver)\s*,?\s*(?:and|or)\s+bronze\b)\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
+_CLAUSE = re.compile(r"(?!" + JOINT + r"|(?<=gold)\s*,\s*silver\s*,?\s*(?:and|or)\s+bronze\b|(?<=gold, silver)\s*,?\s*(?:and|or)\s+bronze\b)\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
                      r"there|the|your|our|my|a|an|if|please|just|let|feel|no|any|all|every|each|\d)\b)"
                      r"|\s(?=(?:once|after|as soon as|when)\s+(?:i|we)(?:'ve|\s+have)\s+(?:\w+\s+)?\w+ed\b))\s*", re.I)
 """Clauses end at ";", "," and conjunctions; "so" joins clauses only before a new subject ("so
@@ -136,7 +137,7 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
 
 _LEAD_IN = re.compile(
     r"^\s*(?:here(?: are|'s| is) (?:a (?:few|couple(?: of)?)|some|what|the|how)\b[^:.!?]{0,60}|(?:try|follow) (?:these|the following)\b[^:.!?]{0,40}"
-    r"|(?:a few|some) (?:things|steps|tips|options)\b[^:.!?]{0,40}|(?:one|another) (?:thing|detail) (?:worth knowing|to (?:know|note|bear in mind))|(?:worth knowing|good to know|just so you know)):\s+(?=\S)",
+    r"|(?:a few|some) (?:things|steps|tips|options)\b[^:.!?]{0,40}|(?:one|another) (?:thing|detail) (?:worth knowing|to (?:know|note|bear in mind))|(?:also,? )?(?:worth knowing|good to know|just so you know)(?: for (?:next time|the future|future reference|later))?):\s+(?=\S)",
     re.I,
 )
 _QUESTION_TIME = _SAID_WHEN = frozenset({"today", "tomorrow"})
@@ -338,8 +339,7 @@ _ADVICE = re.compile(r"\b(?:it'?s|it is|it'?d be|it would be) (?:always )?(?:a )
                      re.I)
 """The frame of a piece of advice ("it's a good idea to", "I'd recommend"): the advice is the claim."""
 _DEFINITE = re.compile(r"\b(?:the|that|this|your|those|these)\s+(?:[\w-]+\s+)?$", re.I)
-_ARITHMETIC = re.compile(r"\b(?:difference|total|sum|gap|comes? to|works? out|adds? up|altogether|in all)\b", re.I)
-"""A clause working a figure out ("the difference is $5"): the customer's figures worked out are their case."""
+_ARITHMETIC = re.compile(r"\b(?:difference|total|sum|gap|comes? to|works? out|adds? up|altogether|in all)\b", re.I)  # working a figure out: their case
 _QUALIFIER = "whatever whichever regardless matter good news"
 """With level words only, the words of a clause that says its neighbour of everyone ("whatever your membership level")."""
 
@@ -593,7 +593,7 @@ class _Reply:
         """The customer's own figure or detail, said again about their case: no claim. Tied to a
         level, only in a verdict on the case; restating a passage that gives another value for
         the same thing, it has become the rule's figure."""
-        if f.value not in self.exempt or not (f.scope is None or about):
+        if f.value not in self.exempt or not (f.scope is None or about) or (not about and listed(f.start, text)):  # "30, 32, 34 and 36 inch"
             return False
         if not f.value[:1].isdigit() and f.value in _SAID_WHEN:
             return about  # "so $50 today works": the day they named, in a verdict on their plan

@@ -5,7 +5,8 @@ says something else is free ("free overnight upgrades", "a gift message card at 
 charge") could then support "gift wrapping is free" or a list item "free gift wrapping". Here
 the thing said to be free is named: some sentence of a source must name the same thing (all its
 content words) and say it is free, waived or at no charge; a source that only prices it ("Gift
-wrapping is $5 per item") supports no such claim.
+wrapping is $5 per item") supports no such claim. The same thing named in other words is found
+by :mod:`service.guardrails.free_names`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from service.domain.text import sentences
+from service.guardrails.free_names import named_free
 
 Words = Callable[[str], frozenset[str]]
 
@@ -37,7 +39,7 @@ def unsupported_free(sentence: str, passages: Iterable, words: Words) -> str | N
         named = words(thing)
         if not named:
             continue
-        if not any(named <= words(s) and _SAYS_FREE.search(s) for p in passages for s in sentences(p.text)):
+        if not any(named <= words(s) and _SAYS_FREE.search(s) for p in passages for s in sentences(p.text)) and not named_free(named, sentence, passages, words, thing.split()[-1]):
             return f"no source says {thing.strip()!r} is free"
     return None
 

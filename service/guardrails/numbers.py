@@ -47,6 +47,32 @@ def _number_word(m: re.Match[str]) -> str:
     return str(_UNITS[m.group("unit").lower()])
 
 
+_WORD = (r"(?:(?:" + "|".join(_TENS) + r")(?:[\s-](?:" + "|".join(_UNITS) + r"))?|" + "|".join(_TEENS) + "|" + "|".join(_UNITS) + r")")
+_SIDE = r"(?:" + _WORD + r"|\d+(?:\.\d+)?)(?:\s+and\s+a\s+half\b)?"
+_RANGE = re.compile(r"\b(?P<a>" + _SIDE + r")(?P<to>\s+(?:to|through)\s+|\s*–\s*)(?P<b>" + _SIDE + r")(?![\w-])", re.I)
+"""A range or a size said in words ("fourteen to fourteen and a half", "two to 3 business days"):
+both ends as figures ("14 to 14.5"), as a source writes "14–14.5", whether or not a unit follows
+(twelfth round: "Small is fourteen to fourteen and a half" after "a fifteen inch neck")."""
+_HALF = re.compile(r"\b(?P<n>" + _WORD + r"|\d+)\s+and\s+a\s+half\b(?=[\s-]+(?:" + _UNIT_WORDS + r")\b)", re.I)
+"""A figure and a half before a unit ("fifteen and a half inches", "2 and a half weeks")."""
+
+
+def _figure(side: str) -> str:
+    half = re.search(r"\s+and\s+a\s+half$", side, re.I)
+    n = side[:half.start()] if half else side
+    if not n.replace(".", "", 1).isdigit():
+        words = re.split(r"[\s-]+", n.lower())
+        n = str(sum(_TENS.get(w, 0) + _TEENS.get(w, 0) + _UNITS.get(w, 0) for w in words))
+    return f"{n}.5" if half else n
+
+
+def _range(m: re.Match[str]) -> str:
+    a, b = m.group("a"), m.group("b")
+    if (a[:1].isdigit() and b[:1].isdigit()) or _figure(a) == _figure(b):
+        return m.group(0)  # "one to one" is no range
+    return _figure(a) + m.group("to") + _figure(b)
+
+
 _HOUR_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
                "eleven": 11, "twelve": 12}
 _DAY_NAMES = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
@@ -121,6 +147,7 @@ the sources abbreviate it ("34.5 in", "87 cm"; ninth round)."""
 def prepare(text: str) -> str:
     """Number words as digits ("twenty dollars" -> "$20"), Markdown emphasis removed."""
     t = _DATE_WORDS.sub(_date_words, text)
+    t = _RANGE.sub(_range, _HALF.sub(lambda m: _figure(m.group(0)), t))
     t = _NUMWORD.sub(_number_word, t)
     t = _OF_TOTAL.sub(_of_total, t)
     t = _A_FULL.sub(r"1 \1", t)

@@ -34,6 +34,7 @@ from service.guardrails.levels import covers, scope_of
 from service.guardrails.lists import list_item
 from service.guardrails.numbers import prepare
 from service.guardrails.passages import Fact, Passage, facts_of
+from service.guardrails.restatements import restated
 from service.guardrails.secrets import asked_part, secret_asked
 from service.guardrails.support import same_fact
 
@@ -169,6 +170,8 @@ def said_again(f: Fact, sentence_facts: list[Fact], clause: str, before: str, co
     that counts nothing, commits to nothing and names the thing the figure was stated of ("We hem
     jeans in store for $15 a pair, so taking your 34-inch pair up to a 32 would cost $15"; not "...,
     so your refund will be $15"): the earlier clause is the claim, checked there."""
+    if restated(f, sentence_facts, clause, before):
+        return True  # "unlimited returns, so there's no time limit on sending them back" (restatements.py)
     if f.scope is not None or not f.value[:1].isdigit() or not _YOURS.search(clause) or _COUNT_OF_THINGS.search(clause):
         return False
     if acts_in(clause, "claim") or not content_words(clause) & content_words(before):

@@ -19,6 +19,8 @@ working holds:
 * the customer's own figure **compared** with the rule's the right way round ("Ten days is more
   than the 7 it should take"; "three days is more than the 7" is refused: its figure is then
   checked like any other);
+* a **count** of the options the reply lists after it, where a source gives that count for
+  them ("3 ways: mail, in store, or a drop-off center"; :mod:`service.guardrails.counts`);
 * the customer's charge said back with "the" in a clause that commits to nothing, where the
   sentence commits only on a condition ("I'll check whether the $6 was an error; if so, I'll
   remove it").
@@ -37,6 +39,7 @@ from typing import Any
 
 from service.guardrails.case import source_amounts
 from service.guardrails.commitments import acts_in
+from service.guardrails.counts import counts_its_list
 from service.guardrails.numbers import prepare
 from service.guardrails.rewordings import as_sources_say
 
@@ -62,8 +65,8 @@ HEDGE = re.compile(r"\b(?:around|about|roughly|approximately|approx|nearly|almos
 """A figure's hedge ("around -7°C"): no content word of the claim."""
 _UNDER = re.compile(r"\b(?:under|below)(?=\s+[$€£]?\d)", re.I)
 """A limit in other words ("under $10" is "less than $10")."""
-FRAMING = re.compile(r"\b(?:in total|total|altogether|difference|overcharged|undercharged|half|twice)\b", re.I)
-"""The words of a working ("That's $25 in total"): left out of the loose word check."""
+FRAMING = re.compile(r"\b(?:in total|total|altogether|difference|overcharged|undercharged|(?<!and a )half|twice)\b", re.I)
+"""The words of a working ("That's $25 in total"): left out of the loose word check; "and a half" is part of a figure (twelfth round)."""
 
 
 _COUNT_WORDS = {"two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10",
@@ -164,7 +167,7 @@ class Workings:
         if money:
             return (self._total(x, clause, text, start) or self._share(x, text, start) or self._their_difference(x, text, start)
                     or self._said_back(value, clause, text, start))
-        return self._converted(x, text, start) or self._length(x, text, start) or self._compared(x, clause)
+        return self._converted(x, text, start) or self._length(x, text, start) or self._compared(x, clause) or counts_its_list(text, start, self.passages)
 
     def _amounts(self, text: str) -> list[tuple[float, bool]]:
         """(amount, is a rate) of ``text``, thresholds left out ("orders over $75")."""
