@@ -138,3 +138,21 @@ def test_a_past_window_verdict_is_judged_against_the_level_window() -> None:
     assert verdicts.past_window(said, (("7", "month"),), [silver], None) is True
     assert verdicts.past_window(said, (("5", "month"),), [silver], None) is False
     assert verdicts.past_window("you can return it", (("5", "month"),), [silver], None) is None
+
+
+def test_the_check_cache_keys_the_customers_duration_for_a_past_window_verdict() -> None:
+    from tests.test_check_cache import CHECKER as FRESH, TODAY, chunks, same
+    from service.replies.check_cache import CheckCache
+    from service.replies.policy import Candidate, Evidence
+
+    hits = chunks(RETURNS)
+
+    def make(text: str) -> Evidence:
+        return Evidence("chat", {h.chunk_id: h for h in hits}, [text], {"first_name": "Dana"}, None, today=TODAY)
+
+    cache = CheckCache(FRESH)
+    cand = Candidate("I'm afraid that's outside the Silver window.", [hits[0].chunk_id], "grounded")
+    seven, five = make("Silver member. Bought a jacket seven months ago."), make("Silver member. Bought a jacket five months ago.")
+    assert cache.key(cand, seven) != cache.key(cand, five)
+    for ev in (seven, five, seven, five):
+        assert same(cache.check(cand, ev), FRESH.check(cand, ev))

@@ -43,8 +43,8 @@ ABOUT_CUSTOMER = re.compile(
     r"|\b(?:is|are|'s) (?:still |well )?(?:fine|ok|okay|in time|(?:within|inside|under) (?:the|your) (?:window|limit|time limit))\b"
     # the customer's own plan judged: "so $50 today works", "that works"
     r"|\b(?:works|will work|would work|is no problem|is doable)\W*$"
-    # "so 14 months isn't a problem": a verdict that it is fine
-    r"|\b(?:is|are|'s)(?:n'?t|\s+not)\s+(?:an?\s+)?(?:problem|issue)\b", re.I)
+    # "so 14 months isn't a problem": a verdict that their duration is fine
+    r"|\b\d+(?:\.\d+)?\s*(?:day|week|month|year)s?\s+(?:is|are|'s)(?:n'?t|\s+not)\s+(?:an?\s+)?(?:problem|issue)\b", re.I)
 NO_PROBLEM = re.compile(r"\b(?:is|are|'s)(?:n'?t|\s+not)\s+(?:an?\s+)?(?:problem|issue)\b|\b(?:is|are|'s)\s+no\s+(?:problem|issue)\b", re.I)
 """A verdict that the customer's case is fine said with a negation ("14 months isn't a problem"): read as "is fine"."""
 _NEG_VERDICT = re.compile(
