@@ -156,3 +156,9 @@ def test_the_check_cache_keys_the_customers_duration_for_a_past_window_verdict()
     assert cache.key(cand, seven) != cache.key(cand, five)
     for ev in (seven, five, seven, five):
         assert same(cache.check(cand, ev), FRESH.check(cand, ev))
+
+
+def test_a_sentence_of_their_figures_with_a_commitment_word_is_still_weighed() -> None:
+    report = check("I'm sorry I can't give you a different answer, but I can give you a $15 credit this once.", "pricing-price-dropped",
+                   customer=("The jacket I bought last week is now $15 cheaper. Can you refund the difference?",))
+    assert "grounded" in failed(report)

@@ -355,9 +355,9 @@ def _loose_text(sentence: str, exempt: set[str] | frozenset[str] = frozenset(), 
         return t
     # a request for the customer's details ("Reply with your account email, or your PIN if ...") is
     # kept: what it asks for is what the alternatives after it are weighed with (ninth round)
-    mine = [_judges_their_figure(t, a, b, exempt) or theirs(t[a:b], t) for a, b in spans]  # with the rest conversational, no words to weigh
-    kept = [t[a:b] for (a, b), m in zip(spans, mine) if not m and (len(t[a:b].split()) < 2 or ASKING.search(t[a:b]) or not is_conversational(t[a:b]))]
-    return ("" if any(mine) and is_conversational(without_spans(t, [s for s, m in zip(spans, mine) if m])) else " ".join(kept)) if kept or any(mine) else t
+    mine = [_judges_their_figure(t, a, b, exempt) or theirs(t[a:b], t) for a, b in spans]  # the rest conversational, no commitment: no words to weigh
+    bare = any(mine) and not COMMITMENT_WORD.search(t) and (not (rest := without_spans(t, [s for s, m in zip(spans, mine) if m])) or is_conversational(rest))
+    return "" if bare else " ".join(t[a:b] for (a, b), m in zip(spans, mine) if not m and (len(t[a:b].split()) < 2 or ASKING.search(t[a:b]) or not is_conversational(t[a:b]))) or t
 
 
 def _judges_their_figure(t: str, a: int, b: int, exempt: set[str] | frozenset[str]) -> bool:
