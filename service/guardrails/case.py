@@ -42,7 +42,11 @@ ABOUT_CUSTOMER = re.compile(
     # the customer's own figure judged against a rule: "so 3 weeks is fine", "which is still inside the window"
     r"|\b(?:is|are|'s) (?:still |well )?(?:fine|ok|okay|in time|(?:within|inside|under) (?:the|your) (?:window|limit|time limit))\b"
     # the customer's own plan judged: "so $50 today works", "that works"
-    r"|\b(?:works|will work|would work|is no problem|is doable)\W*$", re.I)
+    r"|\b(?:works|will work|would work|is no problem|is doable)\W*$"
+    # "so 14 months isn't a problem": a verdict that their duration is fine
+    r"|\b\d+(?:\.\d+)?\s*(?:day|week|month|year)s?\s+(?:is|are|'s)(?:n'?t|\s+not)\s+(?:an?\s+)?(?:problem|issue)\b", re.I)
+NO_PROBLEM = re.compile(r"\b(?:is|are|'s)(?:n'?t|\s+not)\s+(?:an?\s+)?(?:problem|issue)\b|\b(?:is|are|'s)\s+no\s+(?:problem|issue)\b", re.I)
+"""A verdict that the customer's case is fine said with a negation ("14 months isn't a problem"): read as "is fine"."""
 _NEG_VERDICT = re.compile(
     r"\b(?:do(?:es)?n'?t|do(?:es)? not|won'?t|wouldn'?t|can'?t|cannot)\s+(?:\w+\s+)?(?:meet|qualify|fall within|count|cover)\b"
     r"|\b(?:is|are|'s|was|'re)(?:n'?t| not) (?:\w+ )?(?:eligible|covered|within|inside)\b|\btoo (?:late|early|soon|long ago|old)\b"
@@ -68,6 +72,16 @@ _YOU = re.compile(r"\b(?:you|you'?re|your)\b", re.I)
 def addresses_customer(text: str) -> bool:
     """Does the text speak to the customer ("you", "your")?"""
     return _YOU.search(text) is not None
+
+
+_CHARGE_SAID = re.compile(r"\b(?:billed|charged|paid|expected|expecting)\b", re.I)
+
+
+def charge_said_back(clause: str, text: str) -> bool:
+    """Is ``clause`` of ``text`` the customer's own charge said back to them ("You were billed $105
+    but should have been charged $99", "if it confirms the $15 was billed in error")? Never in a
+    clause that commits to anything: the amount of a commitment is a claim."""
+    return _CHARGE_SAID.search(clause) is not None and addresses_customer(text) and not acts_in(clause, "claim")
 
 
 def about_case(clause: str, rest: str, names_level: bool) -> bool:
@@ -330,6 +344,7 @@ def misjudged(value: str, qual: str, clause: str, sentence: str) -> bool:
     past a limit it is within ("the window is 30 days, so 25 days is past it")."""
     if qual not in _DAYS or not value.replace(".", "", 1).isdigit():
         return False
+    clause, sentence = NO_PROBLEM.sub(" is fine", clause), NO_PROBLEM.sub(" is fine", sentence)
     at = [m.end() for m in re.finditer(r"(?<![\d.])" + re.escape(value) + r"(?![\d.])", prepare(clause))]
     after = prepare(clause)[at[-1]:] if at else ""
     if _PAST.search(after) and not NEGATION.search(after):

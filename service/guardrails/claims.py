@@ -41,12 +41,10 @@ exception denied, a capability denied, a figure of another label of a list, a pr
 (:mod:`service.guardrails.contradictions`). Advice is judged without its frame ("it's a good idea
 to ..."), and a verdict exclamation ("Not too late at all!") rests on the reasons the reply gives.
 
-Sentences are read as the forbidden patterns read them (look-alike letters folded). A commitment
-made without a condition, for a customer whose own duration does not meet the threshold the source
-grants it past, is refused; a clause whose subject is a pronoun is supported only by a passage that
-names what it stands for; in a clause judging the customer's case their own words, their charge
-said back with "the", a source price times their count, and their day in a verdict on their plan
-are their situation.
+Sentences are read as the forbidden patterns read them (look-alike letters folded). A commitment made without a condition, for a
+customer whose own duration does not meet the threshold the source grants it past, is refused; a clause whose subject is a pronoun
+is supported only by a passage that names what it stands for; in a clause judging the customer's case their own words, their charge
+said back with "the", a source price times their count, and their day in a verdict on their plan are their situation.
 
 Every finding names the claim and why it is not supported.
 """
@@ -59,8 +57,8 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from service.domain.text import sentences, stem
-from service.guardrails.case import (about_case, addresses_customer, broken_threshold, converts, misjudged, multiples, names_count, other_value,
-                                     source_amounts, unmet_commitment, worked_amounts)
+from service.guardrails.case import (about_case, addresses_customer, broken_threshold, charge_said_back, converts, misjudged, multiples, names_count,
+                                     other_value, source_amounts, unmet_commitment, worked_amounts)
 from service.guardrails.contradictions import Sources, denied_capability, denied_exception, mislabelled
 from service.guardrails.conversational import (ANYONE_FEELS, ASKING, COMMITMENT_WORD, CONTINUATION, CONVERSATIONAL, EMPATHY_HEAD, FRIENDLY, FUTURE,
                                                 HELP_WITH, INTERJECTION, LEVEL_LEAD_IN, NAME_ONLY, NOUN_PHRASE, TOPIC, VOCATIVE, WISH, small_talk, verbless_exclamation)
@@ -77,7 +75,8 @@ from service.guardrails.outright import charge_outright, takes_their_amount
 from service.guardrails.passages import Fact, Passage, facts_of
 from service.guardrails.moves import unframed
 from service.guardrails.level_denials import level_contradicted
-from service.guardrails.workings import Workings, plain, without_their_amounts
+from service.guardrails.verdicts import past_window
+from service.guardrails.workings import Workings, plain, without_spans, without_their_amounts
 from service.guardrails.support import antecedent_of, best_passage as _best_passage, flat_denial, same_fact as _same_fact
 
 _CLAUSE = re.compile(r"(?!" + JOINT + r"|(?<=gold)\s*,\s*silver\s*,?\s*(?:and|or)\s+bronze\b|(?<=gold, silver)\s*,?\s*(?:and|or)\s+bronze\b)\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
@@ -356,9 +355,9 @@ def _loose_text(sentence: str, exempt: set[str] | frozenset[str] = frozenset(), 
         return t
     # a request for the customer's details ("Reply with your account email, or your PIN if ...") is
     # kept: what it asks for is what the alternatives after it are weighed with (ninth round)
-    kept = [t[a:b] for a, b in spans if (len(t[a:b].split()) < 2 or ASKING.search(t[a:b]) or not is_conversational(t[a:b]))
-            and not _judges_their_figure(t, a, b, exempt) and not theirs(t[a:b], t)]
-    return " ".join(kept) if kept else t
+    mine = [_judges_their_figure(t, a, b, exempt) or theirs(t[a:b], t) for a, b in spans]  # the rest conversational, no commitment: no words to weigh
+    bare = any(mine) and not COMMITMENT_WORD.search(t) and (not (rest := without_spans(t, [s for s, m in zip(spans, mine) if m])) or is_conversational(rest))
+    return "" if bare else " ".join(t[a:b] for (a, b), m in zip(spans, mine) if not m and (len(t[a:b].split()) < 2 or ASKING.search(t[a:b]) or not is_conversational(t[a:b]))) or t
 
 
 def _judges_their_figure(t: str, a: int, b: int, exempt: set[str] | frozenset[str]) -> bool:
@@ -519,7 +518,8 @@ class _Reply:
         """A clause the loose word check leaves out: it states only the customer's amounts, or it
         is a caution ("isn't what they're made for", "isn't recommended") whose other words are
         mostly the customer's ("wading through streams"), with no fact or level of its own."""
-        if self._only_their_amounts(clause, sentence) or self._converted(clause) or self.workings.converts_length(clause):
+        if self._only_their_amounts(clause, sentence) or self._converted(clause) or self.workings.converts_length(clause) or past_window(
+                clause, self.durations, self.passages, self.level):
             return True
         if not self.asked or not _CAUTION.search(clause) or facts_of(prepare(clause)) or scope_of(clause) is not None:
             return False
@@ -578,7 +578,7 @@ class _Reply:
         if f.value in self.case:
             # their own amount, in a clause about them or one that works a sum out of it ("$18 for
             # the socks comes to $63", "the difference between the $198 billed and ...": ninth round)
-            return about or addresses_customer(clause) or _ARITHMETIC.search(clause) is not None or any(x.value in worked and x.start != f.start and text[x.start:x.start + 1] in "$€£"
+            return about or addresses_customer(clause) or charge_said_back(clause, text) or _ARITHMETIC.search(clause) is not None or any(x.value in worked and x.start != f.start and text[x.start:x.start + 1] in "$€£"
                                                               for x in mine)
         return (about or addresses_customer(clause)) and f.value in worked
 

@@ -9,9 +9,12 @@ from service.guardrails.normalise import same_length_variants
 
 NEGATION = re.compile(r"\b(?:not|no|never|cannot|unable|neither|nor|without|nothing|none)\b|n't\b", re.I)
 OWN_STEP = re.compile(r"\b(?:once|after|as soon as|when)\s+(?:i|we)(?:'ve|\s+have)\s+(?:\w+\s+)?\w+ed\b(?:\s+(?:up|into|at|over|through|on))?"
-                      r"(?:\s+(?:your|the|this|that|it|them|our)\b(?:\s+[\w-]+){0,3})?(?=\s*(?:[,;.!?]|$))", re.I)
+                      r"(?:\s+(?:your|the|this|that|it|them|our)\b(?:\s+[\w-]+){0,3})?(?=\s*(?:[,;.!?]|$))"
+                      r"|\b(?:once|when|as soon as)\s+(?:it|that|this)(?:'?s| is| has been|'?s been)\s+"
+                      r"(?:done|complete|completed|finished|through|processed|set up|in place|sorted)\b", re.I)
 """The agent's own step a commitment waits for ("once I've checked your account", "after we've pulled
-up the order"): when it is done, not whether the customer qualifies (ninth round)."""
+up the order"), or word of when it will report back ("and confirm once it's done"): when it is
+done, not whether the customer qualifies (ninth round)."""
 _FORBID = re.compile(r"\b(?:avoid|refuse|forbid(?:den)?|prohibit(?:ed)?|don'?t|do not|never|outside (?:these|the) rules)\b", re.I)
 ACTS = (("refund", "refund"), ("credit", "credit"), ("reimburs", "reimburse"), ("replac", "replace"), ("compensat", "compensate"),
          ("waiv", "waive"), ("approv", "approve"), ("extend", "extend"), ("extension", "extend"), ("grant", "grant"),

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from functools import lru_cache
 
+from service.guardrails.amount_thresholds import GRANTED, money_limits, unmet_limit
 from service.guardrails.case import worked_amounts
 from service.guardrails.commitments import NEGATION, OWN_STEP, acts_in
 from service.guardrails.levels import level_groups, scope_of, segment_spans
@@ -37,9 +38,6 @@ Words = Callable[[str], frozenset[str]]
 
 _DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _CONDITION = re.compile(r"\b(?:if|once|when|whenever|unless|provided|as long as|in case|whether)\b", re.I)
-_DONE_TAIL = re.compile(r"\b(?:once|when|as soon as)\s+(?:it|that|this)(?:'?s| is| has been|'?s been)\s+"
-                        r"(?:done|complete|completed|finished|through|processed|set up|in place|sorted)\b", re.I)
-"""Word of when the agent will report back ("and confirm once it's done"): no condition on the grant."""
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?=(?:so|but|and|which|because|since|as)\b)|\s(?=(?:so|but)\s)|\s[-–—]\s", re.I)
 _LEVEL_WORDS = "gold silver bronze guest guests member members membership level"
 _DENIES = re.compile(r"\b(?:not|never|cannot|unable|no longer|nothing|none)\b|n't\b|\bno (?:refund|credit|extension|return|way)\b", re.I)
@@ -56,12 +54,7 @@ def _plain(text: str) -> str:
 
 # ---- a grant against an amount threshold ------------------------------------------------------
 
-_AT_MOST = re.compile(r"\b(?:less than|under|below|up to|no more than)\s+\$(\d+(?:\.\d+)?)", re.I)
-_AT_LEAST = re.compile(r"\$(\d+(?:\.\d+)?)\s+or\s+(?:more|over|above)\b|\b(?:over|more than|at least|above|from)\s+\$(\d+(?:\.\d+)?)", re.I)
-_GRANTED = re.compile(r"\b(?:you|you'?ll|you will|you do|you can|you'?re|you are)\s+(?:still\s+|also\s+|definitely\s+)?"
-                      r"(?:get|receive|qualify|be getting|getting|eligible|entitled|due)\b"
-                      r"|\b(?:it|that|this|your(?:\s+[\w$.]+){1,2})\s+(?:still\s+|also\s+|easily\s+)?(?:qualif(?:y|ies)|is eligible|is refundable|ships? (?:for )?free)\b", re.I)
-"""A grant said of the customer's case ("you get the refund", "your $60 cart qualifies"), not a rule ("orders of $75 or more qualify")."""
+_LATE = re.compile(r"\b(\d+)\s*(?P<u>day|week)s?\s+late\b", re.I)
 
 
 def amount_verdict(sentence: str, passages: Sequence, amounts: frozenset[str], durations: Sequence[tuple[str, str]],
@@ -69,36 +62,25 @@ def amount_verdict(sentence: str, passages: Sequence, amounts: frozenset[str], d
     """A grant (a verdict, "you get the refund", or a commitment) to the customer where a source
     grants it only past an amount none of the customer's amounts (nor their sums or differences)
     meets, or only within a lateness ("only if they are 1 day late") all their durations pass. A
-    passage said of some levels counts only for the level the sentence or the customer names."""
+    passage said of some levels counts only for the level the sentence or the customer names.
+    The limits are read as :func:`~service.guardrails.amount_thresholds.unmet_limit` reads them."""
     if sentence.rstrip().endswith("?"):
         return None
-    clauses = [c for c in _clauses(sentence) if not _DENIES.search(c) and not _CONDITION.search(_DONE_TAIL.sub(" ", OWN_STEP.sub(" ", c)))
-               and (_GRANTED.search(c) or acts_in(c, "claim"))]  # "once I've checked your account": the agent's step, no condition
+    # "once I've checked your account", "and confirm once it's done": the agent's own step, no condition
+    clauses = [c for c in _clauses(sentence) if not _DENIES.search(c) and not _CONDITION.search(OWN_STEP.sub(" ", c))
+               and (GRANTED.search(c) or acts_in(c, "claim"))]
     if not clauses or not (amounts or durations):
         return None
     about = scope_of(sentence) or (frozenset({level}) if level else None)
     values = {float(a) for a in amounts} | {float(a) for a in worked_amounts(amounts)}
     days = [float(v) * _DAYS[u] for v, u in durations if u in _DAYS and v.replace(".", "", 1).isdigit()]
     said = frozenset().union(*map(words, clauses)) - words(_LEVEL_WORDS)
-    for p in passages:
-        if getattr(p, "parts", ()):
-            continue
-        t = _plain(p.text)
-        scope = scope_of(t)
-        if scope is not None and (about is None or not about <= scope):
-            continue
-        if not (words(t) - words(_LEVEL_WORDS)) & said:
-            continue
-        for pattern, meets, given in ((_AT_MOST, lambda v, x: v < x, values), (_AT_LEAST, lambda v, x: v >= x, values),
-                                      (_LATE, lambda v, x: v <= x, days)):
-            for m in pattern.finditer(t) if given else ():
-                if not _of_level(t, m.start(), about):
-                    continue  # "Gold members can always ..., and Silver members can if ... 1 day late": Silver's limit, not Gold's
-                limit = float(next(g for g in m.groups() if g and g[0].isdigit()))
-                limit *= _DAYS[m.group("u").lower()] if pattern is _LATE else 1
-                if not any(meets(v, limit) for v in given):
-                    return f"{p.source} sets {m.group(0)!r} for this; the customer's own figures do not meet it"
-    return None
+    fair = [p for p in passages if not getattr(p, "parts", ()) for t in [_plain(p.text)]
+            if ((scope := scope_of(t)) is None or (about is not None and about <= scope)) and (words(t) - words(_LEVEL_WORDS)) & said]
+    # "Gold members can always ..., and Silver members can if ... 1 day late": Silver's limit, not Gold's
+    found = unmet_limit(fair, [*money_limits(values), (_LATE, lambda v, x: v <= x, days)], lambda t, m: _of_level(t, m.start(), about),
+                        scale=lambda m: _DAYS[m.group("u").lower()] if m.re is _LATE else 1.0)
+    return f"{found[0].source} sets {found[1].group(0)!r} for this; the customer's own figures do not meet it" if found else None
 
 
 def _of_level(t: str, pos: int, about: frozenset[str] | None) -> bool:
@@ -108,9 +90,6 @@ def _of_level(t: str, pos: int, about: frozenset[str] | None) -> bool:
         return True
     part = next((levels for a, b, levels, _ in segment_spans(t, list(level_groups(t))) if a <= pos < b), None)
     return part is None or about <= part
-
-
-_LATE = re.compile(r"\b(\d+)\s*(?P<u>day|week)s?\s+late\b", re.I)
 
 
 # ---- within a time limit ---------------------------------------------------------------------
@@ -143,11 +122,36 @@ def window_verdict(sentence: str, durations: Iterable[tuple[str, str]], passages
         about = scope_of(sentence) or (frozenset({level}) if level else None)
         if about is None or len(about) != 1 or not _IN_WINDOW.search(clause):
             continue
-        limits = [float(x.group(1)) * _DAYS[x.group("u").lower()] for p in passages if not getattr(p, "parts", ())
-                  for t in [_plain(p.text)] if scope_of(t) == about for x in _LIMIT.finditer(t)]
+        limits = _level_limits(passages, about)
         if limits and all(d > max(limits) for d in given):
             return f"the customer's case is said to be inside their level's window; their own figure is past it"
+    for clause in _clauses(sentence):
+        about = scope_of(clause) or scope_of(sentence) or (frozenset({level}) if level else None)
+        if _PAST_WINDOW.search(clause) and about is not None and len(about) == 1 and past_window(clause, durations, passages, level) is False:
+            return "the customer's case is said to be past their level's window; their own figure is within it"
     return None
+
+
+_PAST_WINDOW = re.compile(r"\b(?:outside|past|beyond)\s+(?:the|your|its|their|our)\s+(?:[\w-]+\s+){0,2}?(?:return\s+)?(?:window|time limit|return period)\b", re.I)
+
+
+def _level_limits(passages: Sequence, about: frozenset[str]) -> list[float]:
+    """The time limits (in days) the passages said of exactly the levels ``about`` give ("within the last 6 months")."""
+    return [float(x.group(1)) * _DAYS[x.group("u").lower()] for p in passages if not getattr(p, "parts", ())
+            for t in [_plain(p.text)] if scope_of(t) == about for x in _LIMIT.finditer(t)]
+
+
+def past_window(clause: str, durations: Iterable[tuple[str, str]], passages: Sequence, level: str | None) -> bool | None:
+    """A clause saying the customer's case is past their level's window ("I'm afraid that's outside
+    the Silver window"): True when every duration the customer gave is past the window the sources
+    give that level (the clause's words are then the comparison, no claim), False when one is within
+    it (a wrong verdict), None when the clause says no such thing or it cannot be judged."""
+    about = scope_of(clause) or (frozenset({level}) if level else None)
+    given = [float(v) * _DAYS[u] for v, u in durations if u in _DAYS and v.replace(".", "", 1).isdigit()]
+    if not _PAST_WINDOW.search(clause) or _DENIES.search(clause) or about is None or len(about) != 1 or not given:
+        return None
+    limits = _level_limits(passages, about)
+    return (all(d > max(limits) for d in given)) if limits else None
 
 
 # ---- a secret asked for --------------------------------------------------------------------------
@@ -346,7 +350,7 @@ def case_reads(text: str) -> tuple[bool, bool, bool, bool]:
     def said(*patterns: re.Pattern[str]) -> bool:
         return any(p.search(t) for p in patterns for t in (text, spelled))
 
-    return said(_GRANTED), said(_INSIDE, _IN_WINDOW), said(*_POSITIVE.values()), said(_THEM)
+    return said(GRANTED), said(_INSIDE, _IN_WINDOW, _PAST_WINDOW), said(*_POSITIVE.values()), said(_THEM)
 
 
 def exclusion_words(texts: Iterable[str], words: Words) -> frozenset[str]:

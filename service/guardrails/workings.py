@@ -37,7 +37,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from service.guardrails.case import source_amounts
+from service.guardrails.case import source_amounts, spelled_counts
 from service.guardrails.commitments import acts_in
 from service.guardrails.counts import counts_its_list
 from service.guardrails.numbers import prepare
@@ -52,6 +52,12 @@ _RATE = re.compile(r"\s*(?:per|a|an|each|every|/)\s*(?:item|pair|shirt|piece|one
 _THRESHOLD = re.compile(r"\b(?:over|above|below|under|from|at least|more than|less than|up to|orders? of)\s*$", re.I)
 _DEFINITE = re.compile(r"\b(?:the|that|this|your|those|these)\s+(?:[\w-]+\s+)?$", re.I)
 _CONDITIONAL = re.compile(r"\b(?:if|once|when|unless|provided|in case)\b", re.I)
+_COUNT = re.compile(r"(?<![\d.$€£])\b(\d{1,2})\b(?![\d.%])")
+_SUPPOSE = re.compile(r"\bif\s+your\s+(?:[\w-]+\s+){1,2}?(?:is|was|were|comes? to|totals?)\s+(?:(?:at|only|just|about|around|worth)\s+)?"
+                      r"[$€£]\s?(\d+(?:\.\d+)?)(?![\d.])", re.I)
+"""A case the reply supposes of the customer ("if your basket is at $70")."""
+_SHORT = re.compile(r"\b(?:add|adding|another|extra|short(?:\s+by)?|need|needs|spend(?:ing)?|top(?:ping)?\s+up(?:\s+by)?)\s+(?:(?:just|only|at least)\s+)?(?:an?\s+)?(?:extra\s+|further\s+|more\s+)?$", re.I)
+"""What the supposed case still needs ("adding $5", "another $5")."""
 _DEGREES = re.compile(r"([-−]?)\s?(\d+(?:\.\d+)?)\s?°?\s?([fc])\b", re.I)
 _LENGTH = re.compile(r"(\d+(?:\.\d+)?)\s?(cm|mm|in|ft|m)\b(?!\s+(?:the|a|an|your|our|stock|store|total|all)\b)")
 _TO_CM = {"cm": 1.0, "mm": 0.1, "in": 2.54, "ft": 30.48, "m": 100.0}
@@ -95,6 +101,14 @@ def without_their_amounts(text: str, case: Iterable[str], asked: Iterable[str] =
     if not theirs:
         return text
     return _SAID_BACK.sub(lambda m: m.group(1) if _num(m.group(2)) in theirs else m.group(0), text)
+
+
+def without_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` with the clauses at ``spans`` left out (the customer's own figures said back), what is
+    left read as one: "You mentioned $129 billed ...; could you confirm those figures?": "could you confirm those figures?"."""
+    for a, b in sorted(spans, reverse=True):
+        text = text[:a] + " " + text[b:]
+    return text.strip(" ;,")
 
 
 def plain(text: str) -> str:
@@ -166,7 +180,7 @@ class Workings:
         money = text[start:start + 1] in "$€£"
         if money:
             return (self._total(x, clause, text, start) or self._share(x, text, start) or self._their_difference(x, text, start)
-                    or self._said_back(value, clause, text, start))
+                    or self._said_back(value, clause, text, start) or self._supposed(x, text, start))
         return self._converted(x, text, start) or self._length(x, text, start) or self._compared(x, clause) or counts_its_list(text, start, self.passages)
 
     def _amounts(self, text: str) -> list[tuple[float, bool]]:
@@ -188,7 +202,22 @@ class Workings:
             if rate and any(_close(b, a * n) for b in later for n in range(2, 21)):
                 continue  # "$5 per item, so three items come to $15": the multiple is the term
             terms.append(a)
-        return len(terms) >= 2 and _close(sum(terms), x)
+        if len(terms) >= 2 and _close(sum(terms), x):
+            return True
+        # the rates said before, for a count the sentence names before the total ("$5 per item and $10 per item, so two
+        # wrapped, stitched sweaters would come to $30"): the working holds only for that product
+        counts = {int(n) for n in spelled_counts(text[:start]) | set(_COUNT.findall(text[:start])) if 1 < int(n) <= 20}
+        return bool(terms) and all(per for _, per in said) and any(_close(sum(terms) * n, x) for n in counts)
+
+    def _supposed(self, x: float, text: str, start: int) -> bool:
+        """A figure the reply supposes of the customer's own case ("if your basket is at $70"), or
+        its difference with an amount a source gives ("..., adding $5 or more would get you free
+        shipping" against "$75 or more"): a case put to them states no rule. What the reply then
+        says of that case is judged as said of their own amounts
+        (:func:`~service.guardrails.amount_thresholds.broken_amount_threshold`)."""
+        supposed = {float(m.group(1)) for m in _SUPPOSE.finditer(text)}
+        return any(_close(s, x) and m.start() <= start < m.end() for m in _SUPPOSE.finditer(text) for s in [float(m.group(1))]) or any(
+            _close(abs(s - a), x) for s in supposed for a in self.sources) and _SHORT.search(text, max(0, start - 30), start) is not None
 
     def _share(self, x: float, text: str, start: int) -> bool:
         base = [a for a, _ in self._amounts(text[:start] + " " + text[start + 1:]) if a in self.sources | self.case]
