@@ -74,7 +74,7 @@ from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
 from service.guardrails.outright import charge_outright, takes_their_amount
 from service.guardrails.passages import Fact, Passage, facts_of
-from service.guardrails.moves import unframed
+from service.guardrails.moves import unframed, wish_lead_in, without_identifiers, without_wishes
 from service.guardrails.waivers import price_waived_for_level
 from service.guardrails.workings import Workings, plain, without_their_amounts
 from service.guardrails.support import antecedent_of, best_passage as _best_passage, flat_denial, same_fact as _same_fact
@@ -226,7 +226,7 @@ def _empathy(s: str) -> bool:
 
 def _excused(s: str) -> bool:
     """No fact and no commitment word outside what an empathy clause or an offer to help may carry."""
-    t = prepare(s)
+    t = prepare(without_identifiers(s))  # "about order NW-31664": the order's name, no figure (twelfth round)
     facts = asserted_facts(t, facts_of(t))
     commitments = list(COMMITMENT_WORD.finditer(t))
     if not facts and not commitments:
@@ -422,7 +422,7 @@ class _Reply:
             if why:
                 return self.out.findings.append(ClaimFinding(sentence, why))
             sentence = sentence.replace(c, " ")  # their word's count is no claim
-        words = self.content_words(prepare(unframed(plain(_loose_text(loose, self.exempt, self._their_words)))))
+        words = self.content_words(prepare(unframed(plain(_loose_text(without_wishes(loose), self.exempt, self._their_words)))))
         # in a clause judging their case, the customer's own words are their situation ("a blouse bought last week")
         theirs = words & frozenset().union(*(self.content_words(c) & self.asked for c in _verdict_clauses(prepare(sentence)))) if self.asked else frozenset()
         if words and not self.workings.converts_length(sentence):  # "87 cm is roughly 34.3 inches": their length, converted
@@ -456,7 +456,7 @@ class _Reply:
         for i, (start, end) in enumerate(spans):
             clause = text[start:end]
             own = scope_of(ANYONE_FEELS.sub(" ", clause))  # "That would give anyone a fright" names no level
-            scope, about = own or carried, about_case(clause, text[start:], own is not None)
+            scope, about = own or (None if wish_lead_in(clause) else carried), about_case(clause, text[start:], own is not None)  # "If you'd like to go ahead": no level's
             mine = [f for f in sentence_facts if start <= f.start < end]
             # A clause that only says the customer's duration in another unit ("..., and three weeks
             # is 21 days") states nothing of the level named before it.
