@@ -104,3 +104,17 @@ def test_a_faithful_reply_with_a_procedural_line_passes(text: str, article: str)
 ])
 def test_the_same_reply_with_a_policy_outcome_is_refused(text: str, article: str) -> None:
     assert "grounded" in failed(check(text, article))
+
+
+@pytest.mark.parametrize("text,article,ok", [
+    ("To answer your second question: changing your name does not change your username, so you'll keep logging in exactly as you do now.",
+     "account-change-name", True),
+    ("To answer your question: changing your name doesn't change your username, so you'll keep your free overnight upgrades just as you do now.",
+     "account-change-name", False),
+    ("Our insulated jackets are comfortable down to about 20°F with a normal layer underneath. If you'll be colder than that, "
+     "you may want to add another layer.", "products-jackets-faq", True),
+    ("Our insulated jackets are comfortable down to about 20°F with a normal layer underneath. If it'll be colder than that, "
+     "you might want to add an extra layer, though they're rated to -40°F on their own.", "products-jackets-faq", False),
+])
+def test_what_stays_the_same_and_one_more_of_a_thing_named_need_nothing_new(text: str, article: str, ok: bool) -> None:
+    assert ("grounded" not in failed(check(text, article))) is ok, check(text, article).findings()

@@ -132,6 +132,9 @@ CONVERSATIONAL = re.compile(
     # a list of details announced: "To do that, I'll need two things:" (the items are the question's)
     r"|(?:to [^,:]{1,40},\s*)?(?:and |then )?(?:i'?ll|i will|we'?ll|we will) (?:also |just )?need (?:(?:a few|a couple of|two|three|four|some|the following) )?"
     r"(?:quick )?(?:things|details|bits of information|pieces of information)(?: from you)?\s*:"
+    # what stays as it is for the customer after a change: "so you'll keep logging in exactly as you do now."
+    r"|(?:so |and )?(?:you'?ll|you will|you can) (?:still )?(?:keep|continue|carry on)(?: [\w'-]+){0,3} (?:exactly |just )?(?:as|like) "
+    r"(?:you do(?: now| today)?|you did|you always have|before|always|now)[.!]*"
     # invitations to come back: "If it still hasn't arrived by then, just get back in touch."
     r"|(?:(?:if|once|when)\b[^,]{0,60},\s*)?(?:just |please |feel free to )?(?:get back in touch|reach out|contact us|message us|"
     r"send us a (?:dm|message|note)|let us know)\b.{0,60})$",

@@ -35,9 +35,11 @@ second question: ..."), and the invitation to reply (twelfth round, fix-12b): wh
 checked, the frame is no fact."""
 BACK_REFERENCE = re.compile(
     r"\b(?:longer|later|colder|warmer|more|less|fewer|bigger|smaller|older|sooner)\s+than\s+(?:that|this|those|these)\b"
-    r"|\bif\s+(?:it'?s|it\s+has|it\s+is)\s+(?:been|taking|taken)\s+(?:any\s+|even\s+|much\s+)?longer\b", re.I)
+    r"|\bif\s+(?:it'?s|it\s+has|it\s+is)\s+(?:been|taking|taken)\s+(?:any\s+|even\s+|much\s+)?longer\b"
+    r"|\b(?:add|bring|wear|pack|take|put on)\s+(?:another|an extra|one more|extra)\b", re.I)
 """A comparison with the figure just stated ("If it's been longer", "colder than that"): the
-figure is the one the sentence before gave, checked there; the comparison adds no word to check."""
+figure is the one the sentence before gave, checked there; the comparison adds no word to check.
+Nor does one more of a thing named ("add another layer"): the thing itself is checked."""
 _WISH_LEAD_IN = re.compile(
     r"^\W*(?:(?:and|so|but)\s+)?if\s+you(?:'d|\s+would|'re|\s+are)?\s+(?:still\s+|already\s+|really\s+)?"
     r"(?:like|prefer|rather|want|wish|happy|keen|know\s+what|decide)\b[^,.;:!?]{0,60}?"
