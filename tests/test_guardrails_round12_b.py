@@ -118,3 +118,11 @@ def test_the_same_reply_with_a_policy_outcome_is_refused(text: str, article: str
 ])
 def test_what_stays_the_same_and_one_more_of_a_thing_named_need_nothing_new(text: str, article: str, ok: bool) -> None:
     assert ("grounded" not in failed(check(text, article))) is ok, check(text, article).findings()
+
+
+def test_adverbs_of_how_and_where_add_no_words_but_an_outcome_after_them_is_checked() -> None:
+    customer = ("Can I add a pair of socks to the order I placed this morning? Status says Order Received.",)
+    ok = "Since it's still at Order Received and hasn't shipped, I can add the socks straight onto that order."
+    assert "grounded" not in failed(check(ok, "orders-add-item", customer=customer)), check(ok, "orders-add-item", customer=customer).findings()
+    bad = "Since it's still at Order Received, I can add the socks straight onto that order and ship it overnight for free."
+    assert "grounded" in failed(check(bad, "orders-add-item", customer=customer))

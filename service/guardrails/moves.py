@@ -40,6 +40,9 @@ BACK_REFERENCE = re.compile(
 """A comparison with the figure just stated ("If it's been longer", "colder than that"): the
 figure is the one the sentence before gave, checked there; the comparison adds no word to check.
 Nor does one more of a thing named ("add another layer"): the thing itself is checked."""
+FILLER = re.compile(r"\b(?:still|onto|straight(?=\s+(?:onto|into|to|on|away|back)\b))\b", re.I)
+"""Adverbs and a preposition the stop list misses ("still at Order Received", "straight onto that
+order"): they say how or where, never what, and add no word to check."""
 _WISH_LEAD_IN = re.compile(
     r"^\W*(?:(?:and|so|but)\s+)?if\s+you(?:'d|\s+would|'re|\s+are)?\s+(?:still\s+|already\s+|really\s+)?"
     r"(?:like|prefer|rather|want|wish|happy|keen|know\s+what|decide)\b[^,.;:!?]{0,60}?"
@@ -80,5 +83,5 @@ def unframed(text: str) -> str:
     """``text`` without the words that frame a sum (:data:`~service.guardrails.workings.FRAMING`),
     invitations to private messages and the generic verbs of a next step; without the frame of a
     remark and a comparison with the figure just stated."""
-    text = BACK_REFERENCE.sub(" ", TALK_FRAME.sub(" ", text))
+    text = FILLER.sub(" ", BACK_REFERENCE.sub(" ", TALK_FRAME.sub(" ", text)))
     return NEXT_STEP_VERB.sub(" ", DM_MOVE.sub(" ", FRAMING.sub(" ", text)))
