@@ -40,9 +40,10 @@ BACK_REFERENCE = re.compile(
 """A comparison with the figure just stated ("If it's been longer", "colder than that"): the
 figure is the one the sentence before gave, checked there; the comparison adds no word to check.
 Nor does one more of a thing named ("add another layer"): the thing itself is checked."""
-FILLER = re.compile(r"\b(?:still|onto|straight(?=\s+(?:onto|into|to|on|away|back)\b))\b", re.I)
+FILLER = re.compile(r"\b(?:still(?=\s+(?:at|in|on)\s+(?:the\s+)?[A-Z])|onto|straight(?=\s+(?:onto|into|to|on|away|back)\b))\b")
 """Adverbs and a preposition the stop list misses ("still at Order Received", "straight onto that
-order"): they say how or where, never what, and add no word to check."""
+order"): they say how or where, never what, and add no word to check. Only "still" before a named status goes ("I'll still check" keeps it:
+taking out a word the sources have would lower the share)."""
 _WISH_LEAD_IN = re.compile(
     r"^\W*(?:(?:and|so|but)\s+)?if\s+you(?:'d|\s+would|'re|\s+are)?\s+(?:still\s+|already\s+|really\s+)?"
     r"(?:like|prefer|rather|want|wish|happy|keen|know\s+what|decide)\b[^,.;:!?]{0,60}?"
