@@ -73,7 +73,7 @@ from service.guardrails.number_lists import JOINT, listed
 from service.guardrails.numbers import prepare
 from service.guardrails.outright import charge_outright, takes_their_amount
 from service.guardrails.passages import Fact, Passage, facts_of
-from service.guardrails.moves import unframed
+from service.guardrails.moves import unframed, wish_lead_in, without_identifiers, without_wishes
 from service.guardrails.level_denials import level_contradicted
 from service.guardrails.verdicts import past_window
 from service.guardrails.workings import Workings, plain, without_spans, without_their_amounts
@@ -226,7 +226,7 @@ def _empathy(s: str) -> bool:
 
 def _excused(s: str) -> bool:
     """No fact and no commitment word outside what an empathy clause or an offer to help may carry."""
-    t = prepare(s)
+    t = prepare(without_identifiers(s))  # "about order NW-31664": the order's name, no figure (twelfth round)
     facts = asserted_facts(t, facts_of(t))
     commitments = list(COMMITMENT_WORD.finditer(t))
     if not facts and not commitments:
@@ -421,7 +421,7 @@ class _Reply:
             if why:
                 return self.out.findings.append(ClaimFinding(sentence, why))
             sentence = sentence.replace(c, " ")  # their word's count is no claim
-        words = self.content_words(prepare(unframed(plain(_loose_text(loose, self.exempt, self._their_words)))))
+        words = self.content_words(prepare(unframed(plain(_loose_text(without_wishes(loose), self.exempt, self._their_words)))))
         # in a clause judging their case, the customer's own words are their situation ("a blouse bought last week")
         theirs = words & frozenset().union(*(self.content_words(c) & self.asked for c in _verdict_clauses(prepare(sentence)))) if self.asked else frozenset()
         if words and not self.workings.converts_length(sentence):  # "87 cm is roughly 34.3 inches": their length, converted
@@ -455,7 +455,7 @@ class _Reply:
         for i, (start, end) in enumerate(spans):
             clause = text[start:end]
             own = scope_of(ANYONE_FEELS.sub(" ", clause))  # "That would give anyone a fright" names no level
-            scope, about = own or carried, about_case(clause, text[start:], own is not None)
+            scope, about = own or (None if wish_lead_in(clause) else carried), about_case(clause, text[start:], own is not None)  # "If you'd like to go ahead": no level's
             mine = [f for f in sentence_facts if start <= f.start < end]
             # A clause that only says the customer's duration in another unit ("..., and three weeks
             # is 21 days") states nothing of the level named before it.

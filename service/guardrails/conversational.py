@@ -120,6 +120,21 @@ CONVERSATIONAL = re.compile(
     r"(?:the |your )?(?:exact |right |correct )?(?:difference|amount|details)[.!]*"
     # a detail asked for in a list after a question: "why you'd like to return the scarf;"
     r"|(?:why|what|which|when|how much|whether) you(?:'d| would)? (?:like|want|wish|paid|bought|ordered|need)\b[^.?!:]{0,50}[;,]?(?: and| or)?"
+    # twelfth round (fix-12b): the agent's capability on what the customer raised, nothing more named: "I can fix it.",
+    # "We can sort that out for you." ("I can fix it with a full refund" names an outcome and is a claim)
+    r"|(?:i|we) can (?:fix|correct|sort(?: out)?|update|change|handle|do) (?:it|that|this)(?: out)?(?: for you)?[.!]*"
+    # the agent's look-up of the order's status, and word back, no outcome: "I'll check the status and confirm."
+    r"|(?:(?:so|then|first),? )?(?:i'?ll|i will|we'?ll|we will|let me) (?:now |just |quickly |first )?(?:check|look up|confirm) (?:the|your|its) "
+    r"(?:order |shipping |delivery )?status(?: of (?:the|your) order)?(?: for you)?(?: and (?:confirm|let you know|get back to you|update you))?[.!]*"
+    # privacy advice on a public channel: "Please don't post personal details publicly."
+    r"|(?:please |just )?(?:don'?t|do not|never|avoid) (?:post|share|put)(?:ing)? (?:your |any )?(?:personal|private|account) (?:details|info|information|data)"
+    r"(?: (?:publicly|in public|here|in the comments|on (?:a |our )?(?:public )?(?:post|page|wall|timeline)))?[.!]*"
+    # a list of details announced: "To do that, I'll need two things:" (the items are the question's)
+    r"|(?:to [^,:]{1,40},\s*)?(?:and |then )?(?:i'?ll|i will|we'?ll|we will) (?:also |just )?need (?:(?:a few|a couple of|two|three|four|some|the following) )?"
+    r"(?:quick )?(?:things|details|bits of information|pieces of information)(?: from you)?\s*:"
+    # what stays as it is for the customer after a change: "so you'll keep logging in exactly as you do now."
+    r"|(?:so |and )?(?:you'?ll|you will|you can) (?:still )?(?:keep|continue|carry on)(?: [\w'-]+){0,3} (?:exactly |just )?(?:as|like) "
+    r"(?:you do(?: now| today)?|you did|you always have|before|always|now)[.!]*"
     # invitations to come back: "If it still hasn't arrived by then, just get back in touch."
     r"|(?:(?:if|once|when)\b[^,]{0,60},\s*)?(?:just |please |feel free to )?(?:get back in touch|reach out|contact us|message us|"
     r"send us a (?:dm|message|note)|let us know)\b.{0,60})$",

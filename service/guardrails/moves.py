@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from service.guardrails.conversational import COMMITMENT_WORD
+from service.guardrails.identifiers import identifiers
 from service.guardrails.workings import FRAMING
 
 DM_MOVE = re.compile(
@@ -24,7 +26,63 @@ NEXT_STEP_VERB = re.compile(
 set up or sent is named in the sentence or the one before, and is checked there."""
 
 
+TALK_FRAME = re.compile(
+    r"\b(?:please|just|do)\s+note(?:\s+that)?\b|(?<!'ll )(?<!will )(?<!\bi )(?<!\bwe )(?<!\bto )\bnote\s+that\b|\b(?:(?:just|please)\s+)?(?:keep|bear)\s+in\s+mind(?:\s+that)?\b|\bjust so you know\b|"
+    r"\bto answer your (?:[\w-]+ )?question\b|\b(?:(?:just|simply|please)\s+)?reply(?:\s+(?:here|to (?:this|my) (?:email|message)))?(?=\s+(?:and|with)\b|\s*[,.!]|$)",
+    re.I)
+"""The words that frame what follows as a remark or an answer ("Just note ...", "To answer your
+second question: ..."), and the invitation to reply (twelfth round, fix-12b): what follows is
+checked, the frame is no fact."""
+BACK_REFERENCE = re.compile(
+    r"\b(?:longer|later|colder|warmer|more|less|fewer|bigger|smaller|older|sooner)\s+than\s+(?:that|this|those|these)\b"
+    r"|\bif\s+(?:it'?s|it\s+has|it\s+is)\s+(?:been|taking|taken)\s+(?:any\s+|even\s+|much\s+)?longer\b"
+    r"|\b(?:add|bring|wear|pack|take|put on)\s+(?:another|an extra|one more|extra)\b", re.I)
+"""A comparison with the figure just stated ("If it's been longer", "colder than that"): the
+figure is the one the sentence before gave, checked there; the comparison adds no word to check.
+Nor does one more of a thing named ("add another layer"): the thing itself is checked."""
+FILLER = re.compile(r"\b(?:still(?=\s+(?:at|in|on)\s+(?:the\s+)?[A-Z])|onto|straight(?=\s+(?:onto|into|to|on|away|back)\b))\b")
+"""Adverbs and a preposition the stop list misses ("still at Order Received", "straight onto that
+order"): they say how or where, never what, and add no word to check. Only "still" before a named status goes ("I'll still check" keeps it:
+taking out a word the sources have would lower the share)."""
+_WISH_LEAD_IN = re.compile(
+    r"^\W*(?:(?:and|so|but)\s+)?if\s+you(?:'d|\s+would|'re|\s+are)?\s+(?:still\s+|already\s+|really\s+)?"
+    r"(?:like|prefer|rather|want|wish|happy|keen|know\s+what|decide)\b[^,.;:!?]{0,60}?"
+    r"(?=\s*(?:,|$)|\s+(?:i|we)(?:'ll|'m|'d|\s+will|\s+can|\s+am|\s+are)\b)", re.I)
+"""A condition on what the customer wishes, prefers or already knows ("If you'd like to go ahead",
+"If you already know what you're looking for", "If you'd rather not use a different card"), up to
+the agent's own clause."""
+
+
+def wish_lead_in(clause: str) -> bool:
+    """Is ``clause`` (all of it) a condition on the customer's wish, carrying no figure and no
+    commitment word ("If you'd like a refund to your card" names the refund; twelfth round)? It
+    states nothing of a level and no fact; the clause after it is checked as ever."""
+    m = _WISH_LEAD_IN.match(clause)
+    return bool(m) and not clause[m.end():].strip(" ,.!") and _plain_wish(m.group(0))
+
+
+def _plain_wish(text: str) -> bool:
+    return not COMMITMENT_WORD.search(text) and not re.search(r"\d|\b(?:today|tomorrow|free|unlimited|gold|silver|bronze|guests?|members?)\b", text, re.I)
+
+
+def without_wishes(text: str) -> str:
+    """``text`` without a leading condition on the customer's wish (:func:`wish_lead_in`), for the
+    loose word check: what the agent does then is checked, the customer's wish is theirs."""
+    m = _WISH_LEAD_IN.match(text)
+    return text[m.end():] if m and _plain_wish(m.group(0)) else text
+
+
+def without_identifiers(text: str) -> str:
+    """``text`` without its identifiers ("order NW-31664"): a name for the customer's order, not a
+    figure (an identifier no one gave is refused on its own: :mod:`~service.guardrails.identifiers`)."""
+    for token in identifiers(text):
+        text = re.sub(rf"(?<![\w-]){re.escape(token)}(?![\w-])", " ", text, flags=re.I)
+    return text
+
+
 def unframed(text: str) -> str:
     """``text`` without the words that frame a sum (:data:`~service.guardrails.workings.FRAMING`),
-    invitations to private messages and the generic verbs of a next step."""
+    invitations to private messages and the generic verbs of a next step; without the frame of a
+    remark and a comparison with the figure just stated."""
+    text = FILLER.sub(" ", BACK_REFERENCE.sub(" ", TALK_FRAME.sub(" ", text)))
     return NEXT_STEP_VERB.sub(" ", DM_MOVE.sub(" ", FRAMING.sub(" ", text)))
