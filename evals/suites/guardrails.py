@@ -36,8 +36,12 @@ from evals.framework import COUNT, DEV, HELD_OUT, LOWER, TUNED_ON, CaseResult, R
 from evals.prepared_model import PreparedChatModel
 
 PROVENANCE = {
-    HELD_OUT: "faith-2801..2878 and viol-2801..2893 (tag fresh-v12), written on 2026-12-01 and committed before any run on them",
-    DEV: f"faith-2301..2378, viol-2301..2393 (tag was-held-out-11: the eleventh held-out set, first look 0.821 faithful used "
+    HELD_OUT: "faith-3301..3378 and viol-3301..3393 (tag fresh-v13), written on 2026-12-01 and committed before any run on them",
+    DEV: f"faith-2801..2878, viol-2801..2893 (tag was-held-out-12: the twelfth held-out set, first look 0.923 faithful used "
+         f"(72/78) / 2 of 93 through, then tuned on), "
+         f"faith-3401..3478, viol-3401..3493 (tag fresh-d17: a blind set written beside fresh-v13 for tuning, first look 0.910 "
+         f"(71/78) / 3 of 93 through), "
+         f"faith-2301..2378, viol-2301..2393 (tag was-held-out-11: the eleventh held-out set, first look 0.821 faithful used "
          f"(64/78) / 5 of 93 through, then tuned on), "
          f"faith-2901..2978, viol-2901..2993 (tag fresh-d15: a blind set written beside fresh-v12 for tuning, first look 0.846 "
          f"(66/78) / 3 of 93 through), faith-3001..3078, viol-3001..3093 (tag fresh-d16: a second such set, first look 0.872 "
@@ -95,7 +99,12 @@ PROVENANCE = {
          f"once it's done' is no condition on a lateness limit), "
          f"faith-3261..3269, viol-3261..3269 (tag dev-i13-classes-11f: the escalation sweep, slang and six languages, and "
          f"near-misses), faith-3501..3509, viol-3501..3509 (tag dev-i13-classes-12a: physical harm by staff or a courier, and "
-         f"immediate hazards: gas, hissing, smoke, sparks, a leaking box; with near-misses), {TUNED_ON}",
+         f"immediate hazards: gas, hissing, smoke, sparks, a leaking box; with near-misses), faith-3551..3564, viol-3551..3564 (tag "
+         f"dev-i13-classes-12b: procedural and conditional lines, and twins carrying a policy outcome), faith-3601..3607, "
+         f"viol-3601..3611 (tag dev-i13-classes-12c: number lists, number words, counts of listed options, free under another name, "
+         f"restatements), faith-3651..3658, viol-3651..3661 (tag dev-i13-classes-12d: the customer's figures and arithmetic on them, "
+         f"verdicts on them), faith-3701..3707, viol-3701..3707 (tag dev-i13-classes-12e: denials against a level's grant, fees "
+         f"waived for a level that pays them, faithful denials), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)
