@@ -5,7 +5,9 @@ redactor, so a commitment, a crisis message or a card number cannot slip past by
 
 * Unicode NFKC (full-width ``ｆｒｅｅ`` → ``free``, ``４１１１`` → ``4111``, ligatures);
 * format characters removed (zero-width spaces and joiners, soft hyphens, bidi controls:
-  every character of category ``Cf``), non-breaking and other spaces made plain spaces;
+  every character of category ``Cf``), and the invisible fillers that are not ``Cf`` (Hangul and
+  Khmer fillers, the combining grapheme joiner, variation selectors); non-breaking and other spaces
+  made plain spaces;
 * typographic quotes and dashes made ASCII;
 * look-alike letters folded: Cyrillic and Greek letters that look Latin (``а`` → ``a``);
 * for matching only, :func:`variants` also folds look-alike digits and symbols *inside words*
@@ -35,6 +37,13 @@ _CONFUSABLES = str.maketrans(
         "‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-",
     }
 )
+_FILLERS = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u3164\uffa0"
+    + "".join(map(chr, range(0xFE00, 0xFE10))) + "".join(map(chr, range(0xE0100, 0xE01F0)))
+)
+"""Invisible characters that are not of category ``Cf``: the combining grapheme joiner, the Hangul
+and Khmer fillers and inherent vowels, the Mongolian and other variation selectors. Removed with
+the format characters (a soft hyphen, U+00AD, is ``Cf``)."""
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 
 # Look-alike digits and symbols, folded only when they sit inside a word with letters.
@@ -52,7 +61,7 @@ def clean(text: str) -> str:
     if not text or text.isascii():  # NFKC leaves ASCII as it is; every character folded below is not ASCII
         return text
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf" and ch not in _FILLERS)
     text = _SPACES.sub(" ", text)
     return text.translate(_CONFUSABLES)
 

@@ -35,7 +35,7 @@ from service.guardrails.lists import list_item
 from service.guardrails.numbers import prepare
 from service.guardrails.passages import Fact, Passage, facts_of
 from service.guardrails.restatements import restated
-from service.guardrails.secrets import asked_part, secret_asked
+from service.guardrails.secrets import asked_part, secret_asked, secret_requested
 from service.guardrails.support import same_fact
 
 Words = Callable[[str], frozenset[str]]
@@ -198,10 +198,11 @@ def denied_request(sentence: str, sources: Sources, item: str | None = None) -> 
     if item is None:
         m, listed = (_REQUESTED.search(sentence), _REQUESTED_LIST.search(sentence)) if ASKING.search(sentence) else (None, None)
         secret = secret_asked(asked_part(listed.group("what")), parts) if listed else None
+        secret = secret or secret_requested(sentence, parts)  # "please type your password here", "what's your PIN?"
         if not m:
             return secret
         what = m.group("what")
     else:
-        what, secret = item, secret_asked(item, parts)
+        what, secret = item, secret_asked(item, parts, as_item=True)
     said = sources.words(what) if item is None or list_item(item) else frozenset()  # an item that states something asks for nothing
     return (sources.denied(said, "this is not asked for or taken") if len(said) >= 2 else None) or secret

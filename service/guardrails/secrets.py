@@ -65,13 +65,28 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 _DENIES = re.compile(r"\b(?:never|not|don'?t|do not|cannot|can'?t|no)\b", re.I)
 
 
-def source_asks(kind: str, texts: Iterable[str]) -> bool:
+def source_asks(kind: str, texts: Iterable[str], what: str | None = None) -> bool:
     """Does a sentence of a cited passage that denies nothing ask for a secret of ``kind`` ("3 of
-    these 7 items: ..., PIN number, username, password")?"""
+    these 7 items: ..., PIN number, username, password")? ``what``: the reply's request; when every
+    such sentence asks for the secret only as one of a choice ("3 of these 7", "PIN number or
+    security question answer"), a request that offers no choice ("type your current password
+    here") asks for more than the source does."""
     names = dict(_KINDS).get(kind)
-    return names is not None and any(not _DENIES.search(s) and (re.search(_SOURCE_ASKS + "(?:" + names.pattern + ")", s, names.flags)
-                                                                 or any(len(c.split()) <= 4 and names.search(c) for c in _ITEMS.split(_MARKER.sub("", s))))
-                                     for text in texts for s in _SENTENCE_BREAK.split(text))
+    if names is None:
+        return False
+    asking = [s for text in texts for s in _SENTENCE_BREAK.split(text)
+              if not _DENIES.search(s) and (re.search(_SOURCE_ASKS + "(?:" + names.pattern + ")", s, names.flags)
+                                            or any(len(c.split()) <= 4 and names.search(c) for c in _ITEMS.split(_MARKER.sub("", s))))]
+    if not asking:
+        return False
+    return what is None or not all(_SOURCE_CHOICE.search(s) for s in asking) or bool(_REPLY_CHOICE.search(what))
+
+
+_SOURCE_CHOICE = re.compile(r"\b(?:\d+|two|three|four|five)\s+of\b|\beither\b|\bor\b", re.I)
+"""A source offering a secret as one of a choice: "3 of these 7 items", "either ... or"."""
+_REPLY_CHOICE = re.compile(r"\b(?:or|either|any|such as|like)\b|\b(?:\d+|two|three|four|five)\s+(?:of|items?|details?|things?)\b"
+                           r"|\bof (?:these|the following)\b", re.I)
+"""A request offering a choice of what to send."""
 
 
 _MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s*")
@@ -80,10 +95,11 @@ _ITEMS = re.compile(r"[;,]|\s(?:or|and)\s")
 question answer"): an item of four words or fewer naming the secret is the source asking for it."""
 
 
-def secret_asked(what: str, texts: Iterable[str] = ()) -> str | None:
+def secret_asked(what: str, texts: Iterable[str] = (), *, as_item: bool = False) -> str | None:
     """The secret ``what`` (the object of a request, or a list item under one) asks for; None when
     it asks for none, only for part of a card number, says not to send it, or a sentence of a cited
-    passage (``texts``) asks for that secret itself."""
+    passage (``texts``) asks for that secret itself (as a choice only when the source offers it only
+    as one; ``as_item``: ``what`` is a list item, whose choice is its lead-in's)."""
     texts = tuple(texts)
     for m in _SECRET.finditer(what):
         name = m.group(0)
@@ -91,7 +107,34 @@ def secret_asked(what: str, texts: Iterable[str] = ()) -> str | None:
             continue  # "pin" in lower case: a word, not a PIN
         if _NOT_ASKED.search(what[:m.start()]) or _RESET.search(what):
             continue
-        if "number" in name.lower() and _PART_OF.search(what) or source_asks(_kind(name), texts):
+        if "number" in name.lower() and _PART_OF.search(what) or source_asks(_kind(name), texts, None if as_item else what):
             continue
         return f"asks for a secret the customer must never be asked for ({name.strip()!r})"
+    return None
+
+
+_ASKS_FOR = re.compile(
+    r"(?:^|[,;:(]\s*|\b(?:please|kindly|just|now|then|simply)\s+|\b(?:could|can|would|will)\s+you\s+(?:please\s+|kindly\s+|just\s+)?"
+    r"|\b(?:need|want|ask)\s+you\s+to\s+|\byou(?:'ll|\s+will)?\s+(?:need|have)\s+to\s+|\bgo\s+ahead\s+and\s+)"
+    r"(?P<verb>type|enter|key\s+in|input|write|paste|send|share|give|provide|tell|confirm|reply\s+with|respond\s+with|dm|message|text"
+    r"|read\s+(?:out|back)?|let\s+(?:me|us)\s+know|drop)\b(?:\s+(?:me|us|over))?\s+(?!you\b)(?P<what>[^.?!]+)"
+    r"|\bwhat(?:'s|\s+is|\s+are)\s+(?P<what_is>your\s+[^.?!]+)", re.I)
+"""A request in any wording, said as one ("please type your password here", "could you DM me your PIN",
+"what's your PIN?"), not a statement ("we'll send you a one-time code"): read for secrets only."""
+_KEYED = re.compile(r"type|enter|key|input|write|paste", re.I)
+_ON_A_SITE = re.compile(r"\b(?:on|in|into|at|from)\s+(?:the|our|your|a)\s+(?:[\w-]+\s+){0,2}(?:page|site|website|app|field|form|box|screen|portal|"
+                        r"login|log-in|sign-in|settings|checkout|browser|prompt)\b|\bwhen (?:prompted|asked)\b|\bnew\s+(?:pass|PIN)", re.I)
+"""A secret keyed in on the site or app ("enter your password on the login page"; a new one chosen): not sent to us."""
+
+
+def secret_requested(sentence: str, texts: Iterable[str] = ()) -> str | None:
+    """A secret asked for in a request of any wording (:data:`_ASKS_FOR`), not said not to send
+    ("never share your password") and not keyed in on the site or app; None as :func:`secret_asked`."""
+    for m in _ASKS_FOR.finditer(sentence):
+        verb, what = m.group("verb") or "", asked_part(m.group("what") or m.group("what_is"))
+        if _NOT_ASKED.search(sentence[:m.start()]) or (_KEYED.match(verb) and _ON_A_SITE.search(m.group(0))):
+            continue
+        found = secret_asked(what, texts)
+        if found:
+            return found
     return None
