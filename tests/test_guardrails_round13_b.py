@@ -39,6 +39,7 @@ def test_a_friendly_or_procedural_line_with_no_outcome_is_conversational(line: s
     "If you let me know the sizes, I'll add them to the report and send you a $10 voucher.",
     "If anything else on your bill looks off, just let me know and I'll refund it.",
     "If it isn't there within 5 days, just let me know.",
+    "If it's late, just let me know and I'll send a new one.",
     "You're close to free shipping!",
     "Happy to help, your refund is approved.",
 ])

@@ -138,9 +138,12 @@ CONVERSATIONAL = re.compile(
     r"(?:you do(?: now| today)?|you did|you always have|before|always|now)[.!]*"
     # invitations to come back: "If it still hasn't arrived by then, just get back in touch."
     r"|(?:(?:if|once|when)\b[^,]{0,60},\s*)?(?:just |please |feel free to )?(?:get back in touch|reach out|contact us|message us|"
-    r"send us a (?:dm|message|note)|let us know"
-    # thirteenth round (fix-13b): "If anything else on your bill looks off, just let me know." (facts and outcomes in it are checked)
-    r"|let me know|tell (?:me|us)|reply|drop (?:me|us) a (?:line|message|note)|give (?:me|us) a shout)\b.{0,60}"
+    r"send us a (?:dm|message|note)|let us know)\b.{0,60}"
+    # thirteenth round (fix-13b): "If anything else on your bill looks off, just let me know." (facts and outcomes in it are
+    # checked; after it only a look-up: "and I'll send a new one" is a claim)
+    r"|(?:(?:if|once|when)\b[^,]{0,60},\s*)?(?:just |please |feel free to |do )?(?:let me know|tell (?:me|us)|reply(?: here| to this (?:email|message))?|"
+    r"drop (?:me|us) a (?:line|message|note)|give (?:me|us) a shout)(?:,? (?:and|so) (?:i|we)(?:'ll| will| can) (?:look into it|take a look|check(?: it)?|help|"
+    r"sort it out|get back to you))?[.!]*"
     # the agent noting what the customer tells, no outcome: "If you'd like to tell me which items, I'll add them to the report."
     r"|(?:(?:if|once|when)\b[^,]{0,80},\s*)?(?:i'?ll|i will|we'?ll|we will) (?:also |gladly |happily )?(?:add|pass|include|note|log|forward|record) "
     r"(?:them|it|that|those|these|this)(?: on| down| along)?(?: (?:to|in|into|with|on) (?:the|our|my) (?:[\w-]+ )?(?:report|list|team|feedback|notes?|file|request|department))?[.!]*)$",
@@ -191,7 +194,7 @@ FRIENDLY = re.compile(
 each later clause must be friendly too ("No harm done, your account is now unlocked" is a claim)."""
 INTERJECTION = re.compile(
     r"^(?:great|okay|ok|alright|all right|right|got it|perfect|sure thing|sure|totally|absolutely|of course|no problem|"
-    r"no problem at all|no worries at all|not at all|not a problem|certainly|happy to help|glad to help|"
+    r"no problem at all|no worries at all|not a problem|certainly|happy to help|glad to help|"
     r"oh|ah|ugh|argh|oof|wow|hmm|yes|yep|understood|i see|gotcha|fair enough|thanks|thank you|oh no|oh dear|ha|haha|hah|hehe|yay|"
     r"woohoo|hooray|aw+|phew|whoops|oops|yikes|ouch|uh-oh|(?:great|good|happy|lovely|exciting|brilliant) news|"
     # "How exciting, congratulations ...", "What a week, I'm sorry ..."
