@@ -46,7 +46,7 @@ CONVERSATIONAL = re.compile(
     r"|with (?:thanks|gratitude)\b.*|yours (?:truly|sincerely)\b.*"
     r"|(?:is there )?anything else (?:i|we) can (?:help|do)\b.*|(?:can|may) i help (?:you )?with anything else\b.*"
     r"|(?:i'?d be |i'?m |we'?re |i'?ll be )?(?:happy|glad) to (?:help|look into|check)\b.{0,60}"
-    r"|(?:i|we) can help(?: you)?(?: with (?:that|this))?\b.{0,40}"
+    r"|(?:i|we) can (?:certainly |definitely |absolutely |of course |happily |gladly )?help(?: you)?(?: with (?:that|this))?\b.{0,40}"
     # an offer to explain, nothing explained yet: "Happy to explain, Amara.", "Glad to clarify how it works!"
     r"|(?:i'?d be |i'?m |we'?re )?(?:happy|glad|pleased) to (?:explain|clarify|walk you through|give you (?:an?|the) (?:quick |short |brief )?(?:overview|summary|rundown))(?: (?:it|this|that|how (?:it|this|that) works|the (?:difference|differences|statuses|levels|options|steps)))?[.!:]*"
     # why a question was asked: "That helps the report.", "It'd really help us." (said of the customer's details)
@@ -67,7 +67,8 @@ CONVERSATIONAL = re.compile(
     # shortly with what I find.", "I'll confirm what I find as soon as I've checked." ("I'll refund it shortly" is a claim)
     r"|(?:i'?ll|i will|we'?ll|we will) (?:be (?:back )?in touch|get back to you|follow up|report back|let you know|confirm|update you)"
     r"(?: (?:shortly|soon))?(?: (?:with|on) what (?:i|we) find| what (?:i|we) find)?"
-    r"(?: (?:shortly|soon|as soon as (?:i'?ve|i have|we'?ve|we have|i|we) (?:can|checked|looked(?: into it)?|heard back|found out)))?[.!]*"
+    # thirteenth round (fix-13b): "I'll let you know what I find in just a moment." (the agent's own reply, no day)
+    r"(?: (?:shortly|soon|in (?:just |only )?a (?:moment|minute|sec(?:ond)?|bit|little while)|as soon as (?:i'?ve|i have|we'?ve|we have|i|we) (?:can|checked|looked(?: into it)?|heard back|found out)))?[.!]*"
     # a thing already named sent over, its timing with no day: "I'll send it over shortly." ("I'll send it over today" states a day)
     r"|(?:i'?ll|i will|we'?ll|we will) send (?:it|that|this|them) (?:over|through|across)(?: to you)?(?: (?:shortly|soon|in a moment|in a few minutes))?[.!]*"
     # the step the details asked for wait on: "As soon as I have those I'll get it started and let you know."
@@ -137,7 +138,15 @@ CONVERSATIONAL = re.compile(
     r"(?:you do(?: now| today)?|you did|you always have|before|always|now)[.!]*"
     # invitations to come back: "If it still hasn't arrived by then, just get back in touch."
     r"|(?:(?:if|once|when)\b[^,]{0,60},\s*)?(?:just |please |feel free to )?(?:get back in touch|reach out|contact us|message us|"
-    r"send us a (?:dm|message|note)|let us know)\b.{0,60})$",
+    r"send us a (?:dm|message|note)|let us know)\b.{0,60}"
+    # thirteenth round (fix-13b): "If anything else on your bill looks off, just let me know." (facts and outcomes in it are
+    # checked; after it only a look-up: "and I'll send a new one" is a claim)
+    r"|(?:(?:if|once|when)\b[^,]{0,60},\s*)?(?:just |please |feel free to |do )?(?:let me know|tell (?:me|us)|reply(?: here| to this (?:email|message))?|"
+    r"drop (?:me|us) a (?:line|message|note)|give (?:me|us) a shout)(?:,? (?:and|so) (?:i|we)(?:'ll| will| can) (?:look into it|take a look|check(?: it)?|help|"
+    r"sort it out|get back to you))?[.!]*"
+    # the agent noting what the customer tells, no outcome: "If you'd like to tell me which items, I'll add them to the report."
+    r"|(?:(?:if|once|when)\b[^,]{0,80},\s*)?(?:i'?ll|i will|we'?ll|we will) (?:also |gladly |happily )?(?:add|pass|include|note|log|forward|record) "
+    r"(?:them|it|that|those|these|this)(?: on| down| along)?(?: (?:to|in|into|with|on) (?:the|our|my) (?:[\w-]+ )?(?:report|list|team|feedback|notes?|file|request|department))?[.!]*)$",
     re.I,
 )
 LEVEL_LEAD_IN = re.compile(
@@ -166,6 +175,8 @@ FRIENDLY = re.compile(
     r"|(?:[\w'-]+ ){1,4}(?:catch|trip)(?:es|s)? (?:a lot of|lots of|plenty of|so many|many|most) (?:people|of us|folks) (?:out|up)\b.{0,40}"
     # encouragement with nothing stated: "Almost there, Oscar!" (the facts after it are checked on their own)
     r"|(?:almost|nearly) there[!.]*"
+    # thirteenth round (fix-13b): "You're close!", "You're nearly there!" (the figures after it are checked on their own)
+    r"|(?:you'?re|you are) (?:so |very |really |pretty |quite )?(?:close|nearly there|almost there|getting there|not far off|on the right track)[!.]*|so close[!.]*"
     # regret that says what we wanted, nothing of the case: "That's not the experience we want for you."
     r"|(?:that'?s|that is|this is|it'?s) (?:not|never) (?:the (?:kind of |sort of )?(?:experience|service|impression|start)|what) (?:we|i) (?:want|wanted|hope|hoped|like)(?:ed)?"
     r"(?: (?:for you|you to (?:have|get)|to (?:give|offer) you|our customers to have))?[.!]*"
@@ -183,6 +194,7 @@ FRIENDLY = re.compile(
 each later clause must be friendly too ("No harm done, your account is now unlocked" is a claim)."""
 INTERJECTION = re.compile(
     r"^(?:great|okay|ok|alright|all right|right|got it|perfect|sure thing|sure|totally|absolutely|of course|no problem|"
+    r"no problem at all|no worries at all|not a problem|certainly|happy to help|glad to help|"
     r"oh|ah|ugh|argh|oof|wow|hmm|yes|yep|understood|i see|gotcha|fair enough|thanks|thank you|oh no|oh dear|ha|haha|hah|hehe|yay|"
     r"woohoo|hooray|aw+|phew|whoops|oops|yikes|ouch|uh-oh|(?:great|good|happy|lovely|exciting|brilliant) news|"
     # "How exciting, congratulations ...", "What a week, I'm sorry ..."

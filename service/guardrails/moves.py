@@ -86,3 +86,23 @@ def unframed(text: str) -> str:
     remark and a comparison with the figure just stated."""
     text = FILLER.sub(" ", BACK_REFERENCE.sub(" ", TALK_FRAME.sub(" ", text)))
     return NEXT_STEP_VERB.sub(" ", DM_MOVE.sub(" ", FRAMING.sub(" ", text)))
+
+
+_REQUEST = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:(?:could|can|would|will)\s+you\s+(?:please\s+|kindly\s+|just\s+)?"
+                      r"|(?:please\s+|just\s+)+)(?:tell|send|share|confirm|give|provide|let\s+(?:me|us)\s+know|reply\s+with|check)\b", re.I)
+
+
+def asks_their_details(clause: str, sentence: str, facts: int) -> bool:
+    """Is ``clause`` (with ``facts`` facts of its own) part of a question or request for the customer's
+    details ("Could you tell me the amount you were billed, and the amount you expected, so I can ...")?
+    It states nothing of the level named before it (thirteenth round, fix-13b, after twelfth round's order
+    ids); a clause of it with a fact, a figure or a commitment word ("so I can refund the difference") keeps
+    the level and is checked."""
+    return (bool(_REQUEST.match(sentence)) and not facts and not COMMITMENT_WORD.search(clause)
+            and not re.search(r"\d|\b(?:today|tomorrow|free|unlimited|gold|silver|bronze|guests?|members?)\b", clause, re.I))
+
+
+def names_no_level(clause: str, sentence: str, facts: int) -> bool:
+    """A clause of ``sentence`` that says nothing of the level named before it: a condition on the
+    customer's wish ("If you'd like to go ahead") or part of a request for their details."""
+    return wish_lead_in(clause) or asks_their_details(clause, sentence, facts)
