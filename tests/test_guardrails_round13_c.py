@@ -90,3 +90,9 @@ def test_an_any_one_rule_said_again_passes(text: str) -> None:
 ])
 def test_an_any_one_rule_turned_round_is_refused(text: str) -> None:
     assert "grounded" in failed(check(text, *WINDOWS, customer=RECEIPT))
+
+
+def test_a_day_on_a_denied_action_joined_by_and_passes() -> None:
+    text = "Credits can take up to 7 days to appear, and it's been 4 days, so as a Silver member I can't issue it yet and won't update the order today."
+    report = check(text, NO_CREDIT, customer=WAITING)
+    assert report.passed, report.findings()
