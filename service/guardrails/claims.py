@@ -63,7 +63,7 @@ from service.guardrails.contradictions import Sources, denied_capability, denied
 from service.guardrails.conversational import (ANYONE_FEELS, ASKING, COMMITMENT_WORD, CONTINUATION, CONVERSATIONAL, EMPATHY_HEAD, FRIENDLY, FUTURE,
                                                 HELP_WITH, INTERJECTION, LEVEL_LEAD_IN, NAME_ONLY, NOUN_PHRASE, TOPIC, VOCATIVE, WISH, small_talk, verbless_exclamation)
 from service.guardrails.commitments import acts_in
-from service.guardrails.reading import another_way, counted_words, denied_request, emoji_parts, lead_in, said_again, unasked_detail, unlisted, verdict
+from service.guardrails.reading import another_way, counted_words, one_suffices, denied_request, emoji_parts, lead_in, said_again, unasked_detail, unlisted, verdict
 from service.guardrails.lists import flattened_items, lead_in_level, list_item, under_lead_in
 from service.guardrails.level_contrasts import contrast_words
 from service.guardrails.follow_ups import check_following
@@ -519,7 +519,7 @@ class _Reply:
         is a caution ("isn't what they're made for", "isn't recommended") whose other words are
         mostly the customer's ("wading through streams"), with no fact or level of its own."""
         if self._only_their_amounts(clause, sentence) or self._converted(clause) or self.workings.converts_length(clause) or past_window(
-                clause, self.durations, self.passages, self.level):
+                clause, self.durations, self.passages, self.level) or one_suffices(clause, sentence, self.passages, self.asked, self.content_words):
             return True
         if not self.asked or not _CAUTION.search(clause) or facts_of(prepare(clause)) or scope_of(clause) is not None:
             return False

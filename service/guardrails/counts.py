@@ -49,3 +49,39 @@ def counts_its_list(text: str, start: int, passages: Iterable) -> bool:
     named = _words(" ".join(items))
     return bool(named) and any(said.search(p.text) and len(named & _words(f"{getattr(p, 'context', '')} {p.text}")) >= 0.5 * len(named)
                                for p in passages)
+
+
+_NUMERAL = r"\d{1,2}|two|three|four|five|six|seven|eight|nine|ten"
+_SELECTION = re.compile(rf"(?<![\w.])(?P<n>{_NUMERAL})\s+of\s+(?:these|the|those|the following)\s+(?P<m>{_NUMERAL})\s+(?P<noun>[a-z][\w-]*)", re.I)
+"""A selection from a list ("3 of these 4 details"; thirteenth round)."""
+_SOURCE_SELECTION = re.compile(rf"(?<![\w.])(?P<n>{_NUMERAL})\s+of(?:\s+(?:these|the|those|the following)\s+(?P<m>{_NUMERAL})\b|\s*:\s*(?P<items>[^.!?:]+))", re.I)
+"""A source's selection: "3 of these 4", or "three of: full name, ZIP code, phone number, email address"."""
+
+
+def _figure(word: str) -> int:
+    return int(word) if word.isdigit() else {v: k for k, v in _SPELLED.items()}[word.lower()]
+
+
+def selected_from(text: str, start: int, passages: Iterable) -> bool:
+    """Is the figure at ``start`` of the prepared ``text`` one of a selection from a list ("could you
+    confirm 3 of these 4 details?") that a source passage on the same things gives, the same
+    figures both ways ("the customer must provide 3 of these 4 details", or "three of: full name,
+    ZIP code, phone number, email address")? "2 of these 4 details" where the source says 3 is a
+    selection no source gives."""
+    m = next((m for m in _SELECTION.finditer(text) if start in (m.start("n"), m.start("m"))), None)
+    if m is None:
+        return False
+    n, total = _figure(m.group("n")), _figure(m.group("m"))
+    if n >= total:
+        return False
+    noun = _words(m.group("noun"))
+    for p in passages:
+        plain = p.text.replace("**", "")
+        for s in _SOURCE_SELECTION.finditer(plain):
+            if _figure(s.group("n")) != n:
+                continue
+            items = [x for x in _ITEM_SEP.split(_ASIDE.sub(" ", s.group("items"))) if x.strip()] if s.group("items") else None
+            size = len(items) if items is not None else _figure(s.group("m"))
+            if size == total and (items is not None or noun <= _words(f"{getattr(p, 'context', '')} {plain}")):
+                return True
+    return False

@@ -42,9 +42,12 @@ _LOOKED_UP = re.compile(r"\b(?:check|see|view|track|look up)\s+(?:on\s+)?(?:it|t
                         # all or part of it today" ("you can return it anytime", "your replacement ships today" stay facts)
                         r"|\byou can (?:check|see|view|track|look up)(?: (?:it|that|this|them))?,? (?:any ?time|at any time)$"
                         r"|\b(?:i|we) can (?:update|change|switch) (?:that|it|this|them|your (?:phone number|number|email(?: address)?|details))(?: for you)? today$"
-                        r"|\byou can pay (?:all or part of it|all or some of it|it|in full|part of it) today$", re.I)
+                        r"|\byou can pay (?:all or part of it|all or some of it|it|in full|part of it) today$"
+                        # thirteenth round (fix-13c): the day of an action the agent says they can't take ("I can't update the order
+                        # today", "... and won't update the order today") is no date claim; the denial is checked as one ("I can update the order today" keeps its day)
+                        r"|(?:\b(?:i|we)(?:'m|'re| am| are)?|\band)\s+(?:can'?t|cannot|can not|won'?t|will not|not able to|unable to)\s+(?:[\w-]+\s+){1,4}today$", re.I)
 """When the customer looks something up themselves ("so you can check your subscription yourself anytime"):
-no limit of a rule (tenth round); nor is the day of the agent's change of their details or of their own payment."""
+no limit of a rule (tenth round); nor is the day of the agent's change of their details or of their own payment, nor of an action the agent denies."""
 _DETAIL = re.compile(r"\b(" + "|".join(COLOURS + MATERIALS) + r")\b", re.I)
 """Details that are facts like numbers: a colour or a material stated in a reply must be the one
 the source states ("boots ship with black laces" where the article says brown)."""

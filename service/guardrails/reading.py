@@ -19,7 +19,9 @@ Used by :mod:`service.guardrails.claims`:
 * :func:`said_again`: a figure the sentence stated, said again of the customer's own item;
 * :func:`denied_request`: a request for a detail a source says agents do not take (an example value no
   cited source gives, "for example cedric1987", is :func:`service.guardrails.identifiers.made_up`'s);
-* :func:`another_way`: "no receipt needed" where the rule makes the receipt one way among others.
+* :func:`another_way`: "no receipt needed" where the rule makes the receipt one way among others;
+* :func:`one_suffices` (:mod:`~service.guardrails.restatements`): "Only one of those needs to apply", a source's
+  any-one rule said again, and the verdict in the customer's words after it ("so your receipt covers it").
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from service.guardrails.levels import covers, scope_of
 from service.guardrails.lists import list_item
 from service.guardrails.numbers import prepare
 from service.guardrails.passages import Fact, Passage, facts_of
+from service.guardrails.restatements import one_suffices as one_suffices  # read by the claim check with the rest of how a sentence is read
 from service.guardrails.restatements import restated
 from service.guardrails.secrets import asked_part, secret_asked, secret_requested
 from service.guardrails.support import same_fact

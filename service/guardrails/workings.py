@@ -20,7 +20,8 @@ working holds:
   than the 7 it should take"; "three days is more than the 7" is refused: its figure is then
   checked like any other);
 * a **count** of the options the reply lists after it, where a source gives that count for
-  them ("3 ways: mail, in store, or a drop-off center"; :mod:`service.guardrails.counts`);
+  them ("3 ways: mail, in store, or a drop-off center"; :mod:`service.guardrails.counts`), or a
+  selection from a list a source gives with the same figures ("3 of these 4 details");
 * the customer's charge said back with "the" in a clause that commits to nothing, where the
   sentence commits only on a condition ("I'll check whether the $6 was an error; if so, I'll
   remove it").
@@ -39,7 +40,7 @@ from typing import Any
 
 from service.guardrails.case import source_amounts, spelled_counts
 from service.guardrails.commitments import acts_in
-from service.guardrails.counts import counts_its_list
+from service.guardrails.counts import counts_its_list, selected_from
 from service.guardrails.numbers import prepare
 from service.guardrails.rewordings import as_sources_say
 
@@ -181,7 +182,8 @@ class Workings:
         if money:
             return (self._total(x, clause, text, start) or self._share(x, text, start) or self._their_difference(x, text, start)
                     or self._said_back(value, clause, text, start) or self._supposed(x, text, start))
-        return self._converted(x, text, start) or self._length(x, text, start) or self._compared(x, clause) or counts_its_list(text, start, self.passages)
+        return (self._converted(x, text, start) or self._length(x, text, start) or self._compared(x, clause) or counts_its_list(text, start, self.passages)
+                or selected_from(text, start, self.passages))
 
     def _amounts(self, text: str) -> list[tuple[float, bool]]:
         """(amount, is a rate) of ``text``, thresholds left out ("orders over $75")."""
