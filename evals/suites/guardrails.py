@@ -36,8 +36,11 @@ from evals.framework import COUNT, DEV, HELD_OUT, LOWER, TUNED_ON, CaseResult, R
 from evals.prepared_model import PreparedChatModel
 
 PROVENANCE = {
-    HELD_OUT: "faith-3301..3378 and viol-3301..3393 (tag fresh-v13), written on 2026-12-01 and committed before any run on them",
-    DEV: f"faith-2801..2878, viol-2801..2893 (tag was-held-out-12: the twelfth held-out set, first look 0.923 faithful used "
+    HELD_OUT: "faith-3801..3878 and viol-3801..3893 (tag fresh-v14), written on 2026-12-02 and committed before any run on them",
+    DEV: f"faith-3301..3378, viol-3301..3393 (tag was-held-out-13: the thirteenth held-out set, first look 0.885 faithful used "
+         f"(69/78) / 4 of 93 through, then tuned on), faith-3901..3978, viol-3901..3993 (tag fresh-d18: a blind set written "
+         f"beside fresh-v14 for tuning, first look 0.846 (66/78) / 2 of 93 through, 1 after viol-3932's pattern was narrowed), "
+         f"faith-2801..2878, viol-2801..2893 (tag was-held-out-12: the twelfth held-out set, first look 0.923 faithful used "
          f"(72/78) / 2 of 93 through, then tuned on), "
          f"faith-3401..3478, viol-3401..3493 (tag fresh-d17: a blind set written beside fresh-v13 for tuning, first look 0.910 "
          f"(71/78) / 3 of 93 through), "
@@ -104,7 +107,11 @@ PROVENANCE = {
          f"viol-3601..3611 (tag dev-i13-classes-12c: number lists, number words, counts of listed options, free under another name, "
          f"restatements), faith-3651..3658, viol-3651..3661 (tag dev-i13-classes-12d: the customer's figures and arithmetic on them, "
          f"verdicts on them), faith-3701..3707, viol-3701..3707 (tag dev-i13-classes-12e: denials against a level's grant, fees "
-         f"waived for a level that pays them, faithful denials), {TUNED_ON}",
+         f"waived for a level that pays them, faithful denials), faith-4001..4006, viol-4001..4010 (tag dev-i13-classes-13a: "
+         f"invisible fillers, a full refund in other words, secrets asked for in any wording, threats to a person, sarcasm), "
+         f"faith-4031..4037, viol-4031..4037 (tag dev-i13-classes-13b: reporting back, offers, invitations to say more, "
+         f"encouragement, requests for the customer's details), faith-4061..4066, viol-4061..4066 (tag dev-i13-classes-13c: some "
+         f"items picked from a list, 'today' on an action not taken, 'any one of these' restated), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)
