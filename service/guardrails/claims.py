@@ -73,7 +73,7 @@ from service.guardrails.number_lists import JOINT, listed
 from service.guardrails.numbers import prepare
 from service.guardrails.outright import charge_outright, takes_their_amount
 from service.guardrails.passages import Fact, Passage, facts_of
-from service.guardrails.moves import names_no_level, unframed, without_identifiers, without_wishes
+from service.guardrails.moves import names_no_level, unframed, without_identifiers, without_lead_in, without_wishes
 from service.guardrails.level_denials import level_contradicted
 from service.guardrails.verdicts import past_window
 from service.guardrails.workings import Workings, plain, without_spans, without_their_amounts
@@ -134,21 +134,9 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     return spans or [(0, len(text))]
 
 
-_LEAD_IN = re.compile(
-    r"^\s*(?:here(?: are|'s| is) (?:a (?:few|couple(?: of)?)|some|what|the|how)\b[^:.!?]{0,60}|(?:try|follow) (?:these|the following)\b[^:.!?]{0,40}"
-    r"|(?:a few|some) (?:things|steps|tips|options)\b[^:.!?]{0,40}|(?:one|another) (?:thing|detail) (?:worth knowing|to (?:know|note|bear in mind))|(?:also,? )?(?:worth knowing|good to know|just so you know)(?: for (?:next time|the future|future reference|later))?):\s+(?=\S)",
-    re.I,
-)
 _QUESTION_TIME = _SAID_WHEN = frozenset({"today", "tomorrow"})
 _LEVEL_WORDS = frozenset(map(stem, ("gold", "silver", "bronze", "guest", "member", "membership", "level", "customer", "everyone", "anyone", "other")))
 """Content words (stemmed as the policy stems them) that only name whom a clause is about."""
-
-
-def without_lead_in(sentence: str) -> str:
-    """A list lead-in ("Here are a few things to try: ...") joined to its first item is no claim:
-    the item is checked on its own."""
-    m = _LEAD_IN.match(sentence)
-    return sentence[m.end():] if m and not facts_of(m.group(0)) else sentence
 
 
 def asserted_facts(sentence: str, facts: list[Fact]) -> list[Fact]:
@@ -338,7 +326,8 @@ _ADVICE = re.compile(r"\b(?:it'?s|it is|it'?d be|it would be) (?:always )?(?:a )
                      re.I)
 """The frame of a piece of advice ("it's a good idea to", "I'd recommend"): the advice is the claim."""
 _DEFINITE = re.compile(r"\b(?:the|that|this|your|those|these)\s+(?:[\w-]+\s+)?$", re.I)
-_ARITHMETIC = re.compile(r"\b(?:difference|total|sum|gap|comes? to|works? out|adds? up|altogether|in all)\b", re.I)  # working a figure out: their case
+_ARITHMETIC = re.compile(r"\b(?:difference|total|sum|gap|comes? to|works? out|adds? up|altogether|in all)\b", re.I)
+"""A clause working a figure out ("the difference is $5"): the customer's figures worked out are their case."""
 _QUALIFIER = "whatever whichever regardless matter good news"
 """With level words only, the words of a clause that says its neighbour of everyone ("whatever your membership level")."""
 
@@ -355,9 +344,15 @@ def _loose_text(sentence: str, exempt: set[str] | frozenset[str] = frozenset(), 
         return t
     # a request for the customer's details ("Reply with your account email, or your PIN if ...") is
     # kept: what it asks for is what the alternatives after it are weighed with (ninth round)
-    mine = [_judges_their_figure(t, a, b, exempt) or theirs(t[a:b], t) for a, b in spans]  # the rest conversational, no commitment: no words to weigh
-    bare = any(mine) and not COMMITMENT_WORD.search(t) and (not (rest := without_spans(t, [s for s, m in zip(spans, mine) if m])) or is_conversational(rest))
-    return "" if bare else " ".join(t[a:b] for (a, b), m in zip(spans, mine) if not m and (len(t[a:b].split()) < 2 or ASKING.search(t[a:b]) or not is_conversational(t[a:b]))) or t
+    mine = [_judges_their_figure(t, a, b, exempt) or theirs(t[a:b], t) for a, b in spans]
+    # Only the customer's figures, the rest conversational and no commitment word: no words to weigh.
+    if any(mine) and not COMMITMENT_WORD.search(t):
+        rest = without_spans(t, [span for span, m in zip(spans, mine) if m])
+        if not rest or is_conversational(rest):
+            return ""
+    kept = [t[a:b] for (a, b), m in zip(spans, mine)
+            if not m and (len(t[a:b].split()) < 2 or ASKING.search(t[a:b]) or not is_conversational(t[a:b]))]
+    return " ".join(kept) if kept else t
 
 
 def _judges_their_figure(t: str, a: int, b: int, exempt: set[str] | frozenset[str]) -> bool:

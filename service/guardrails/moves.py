@@ -11,6 +11,7 @@ import re
 
 from service.guardrails.conversational import COMMITMENT_WORD
 from service.guardrails.identifiers import identifiers
+from service.guardrails.passages import facts_of
 from service.guardrails.workings import FRAMING
 
 DM_MOVE = re.compile(
@@ -106,3 +107,17 @@ def names_no_level(clause: str, sentence: str, facts: int) -> bool:
     """A clause of ``sentence`` that says nothing of the level named before it: a condition on the
     customer's wish ("If you'd like to go ahead") or part of a request for their details."""
     return wish_lead_in(clause) or asks_their_details(clause, sentence, facts)
+
+
+_LEAD_IN = re.compile(
+    r"^\s*(?:here(?: are|'s| is) (?:a (?:few|couple(?: of)?)|some|what|the|how)\b[^:.!?]{0,60}|(?:try|follow) (?:these|the following)\b[^:.!?]{0,40}"
+    r"|(?:a few|some) (?:things|steps|tips|options)\b[^:.!?]{0,40}|(?:one|another) (?:thing|detail) (?:worth knowing|to (?:know|note|bear in mind))|(?:also,? )?(?:worth knowing|good to know|just so you know)(?: for (?:next time|the future|future reference|later))?):\s+(?=\S)",
+    re.I,
+)
+
+
+def without_lead_in(sentence: str) -> str:
+    """A list lead-in ("Here are a few things to try: ...") joined to its first item is no claim:
+    the item is checked on its own."""
+    m = _LEAD_IN.match(sentence)
+    return sentence[m.end():] if m and not facts_of(m.group(0)) else sentence

@@ -41,7 +41,8 @@ from typing import Any
 
 from service.domain.text import sentences
 from service.guardrails.case import spelled_counts
-from service.guardrails.claims import facts_of, reads_customer_words, without_lead_in
+from service.guardrails.claims import facts_of, reads_customer_words
+from service.guardrails.moves import without_lead_in
 from service.guardrails.level_rules import commitments, customer_level
 from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
