@@ -47,6 +47,11 @@ qualifies"), not a rule ("orders of $75 or more qualify")."""
 Limit = tuple[re.Pattern[str], Callable[[float, float], bool], Iterable[float]]
 
 
+def limit_of(m: re.Match[str]) -> float:
+    """The amount of a limit ("less than $10": 10)."""
+    return _limit(m)
+
+
 def _limit(m: re.Match[str]) -> float:
     return float(next(g for g in m.groups() if g and g[0].isdigit()))
 
@@ -94,7 +99,7 @@ def broken_amount_threshold(value: str, sentence: str, passages: Iterable, words
         return None
     # the verdict must be said somewhere other than where the threshold itself is stated
     verdicts = [c for c in _CLAUSE.split(t) if c and _MEETS.search(c) and not AT_LEAST.search(c) and not AT_MOST.search(c)]
-    if not verdicts or any(_STILL_NEEDED.search(c) for c in verdicts):
+    if not verdicts or any(_STILL_NEEDED.search(c) for c in verdicts) or _said_as_still_needed(value, t):
         return None
     said = words(t)
 
@@ -108,3 +113,26 @@ def broken_amount_threshold(value: str, sentence: str, passages: Iterable, words
         if found:
             return f"{p.source} sets {found[1].group(0)!r} for this; the customer's ${value} does not meet it"
     return None
+
+
+def _said_as_still_needed(value: str, t: str) -> bool:
+    """The amount is said as what the customer still needs ("so you're $14 away", "add $13.50 more"):
+    a difference to the threshold, not their amount judged as meeting it (fourteenth round). A
+    wrong difference is no working and is checked as a claim like any other figure."""
+    at = re.search(r"[$€£]\s?" + re.escape(value) + r"(?![\d.])", t)
+    clause = next((c for c in _CLAUSE.split(t[at.start():]) if c), "") if at else ""
+    before = _CLAUSE.split(t[:at.start()])[-1] if at else ""
+    return bool(_STILL_NEEDED.search(before + " " + clause))
+
+
+def short_of_threshold(clause: str, case: Iterable[str], passages: Iterable) -> bool:
+    """A clause that only says how far the customer's own amount is from a threshold a source gives
+    ("Add $13.50 more to qualify" for a $61.50 cart and "$75 or more"; "you're $14 away"): their
+    case worked out, no rule, where every amount of the clause is that difference, said as still needed."""
+    t = prepare(clause)
+    found = [float(m.group(1)) for m in re.finditer(r"[$€£]\s?(\d+(?:\.\d+)?)(?![\d.])", t)]
+    mine = [float(a) for a in case if a.replace(".", "", 1).isdigit()]
+    if not found or not mine or not _STILL_NEEDED.search(t) or NEGATION.search(t):
+        return False
+    limits = {_limit(m) for p in passages if not getattr(p, "parts", ()) for m in AT_LEAST.finditer(prepare(p.text.replace("**", "")))}
+    return all(any(abs((x - c) - v) < 0.005 for x in limits for c in mine if c < x) for v in found)

@@ -25,6 +25,20 @@ _WORDS = {**_UNITS, **_TEENS, **_TENS}
 _EACH_WORD = re.compile(r"\b(?:(?P<tens>" + "|".join(_TENS) + r")(?:[\s-](?P<tu>" + "|".join(_UNITS) + r"))?|(?P<one>"
                         + "|".join([*_TEENS, *_UNITS]) + r"))(?=\s+(?:each|apiece|a piece)\b(?!\s+time))", re.I)
 
+_NUMBER = r"(?:\d{1,5}(?:\.\d\d)?|(?:" + "|".join(_TENS) + r")(?:[\s-](?:" + "|".join(_UNITS) + r"))?|" + "|".join([*_TEENS, *_UNITS]) + r")"
+_SHOULD_BE = re.compile(r"\b(?:should(?:\s+have)?\s+been|should\s+be|supposed\s+to\s+be|meant\s+to\s+be|instead\s+of)\s+(?:only\s+|just\s+)?(" + _NUMBER + r")\b(?![.,]\d)"
+                        r"(?!\s*(?:%|percent|times?|days?|weeks?|months?|years?|hours?|minutes?|items?|pieces?|orders?|x)\b)", re.I)
+"""The amount a charge should have been, bare ("billed $60 for something that should have been fifty four";
+fourteenth round): read only in a sentence that also states an amount with its currency."""
+
+
+def _as_digits(number: str) -> str:
+    """A number written in digits or in words ("fifty four") as digits."""
+    if number[:1].isdigit():
+        return number
+    parts = re.split(r"[\s-]+", number.lower())
+    return str(sum(_WORDS[w] for w in parts))
+
 
 def _each_digits(text: str) -> str:
     """Number words before "each" as digits ("ninety-nine each" -> "99 each")."""
@@ -42,4 +56,6 @@ def bare_amounts(prepared_texts: Iterable[str]) -> frozenset[str]:
         for s in _SENTENCE.findall(_each_digits(t)):
             if _CHARGE.search(s):
                 out.update(m.group(1) for rx in (_PER_ITEM, _AFTER_VERB) for m in rx.finditer(s))
+                if re.search(r"[$€£]\s?\d", s):
+                    out.update(_as_digits(m.group(1)) for m in _SHOULD_BE.finditer(s))
     return frozenset(out)

@@ -74,7 +74,8 @@ def addresses_customer(text: str) -> bool:
     return _YOU.search(text) is not None
 
 
-_CHARGE_SAID = re.compile(r"\b(?:billed|charged|paid|expected|expecting)\b", re.I)
+_CHARGE_SAID = re.compile(r"\b(?:billed|charged|paid|expected|expecting)\b|\b(?:payment|charge)s?\b[^,;]{0,30}\b(?:gone|went) through\b", re.I)
+"""The customer's charge said back: billed, paid, or a payment that went through (fourteenth round)."""
 
 
 def charge_said_back(clause: str, text: str) -> bool:

@@ -73,9 +73,10 @@ from service.guardrails.number_lists import JOINT, listed
 from service.guardrails.numbers import prepare
 from service.guardrails.outright import charge_outright, takes_their_amount
 from service.guardrails.passages import Fact, Passage, facts_of
-from service.guardrails.moves import names_no_level, unframed, without_identifiers, without_lead_in, without_wishes
+from service.guardrails.moves import names_no_level, step_condition, unframed, without_identifiers, without_lead_in, without_wishes
 from service.guardrails.level_denials import level_contradicted
 from service.guardrails.verdicts import past_window
+from service.guardrails.amount_thresholds import short_of_threshold
 from service.guardrails.workings import Workings, plain, without_spans, without_their_amounts
 from service.guardrails.support import antecedent_of, best_passage as _best_passage, flat_denial, same_fact as _same_fact
 
@@ -340,11 +341,12 @@ def _loose_text(sentence: str, exempt: set[str] | frozenset[str] = frozenset(), 
     or state only the customer's amounts (``theirs``: "you'd need another $23 in your basket")."""
     t = _ADVICE.sub(" ", sentence)
     spans = clause_spans(t)
-    if len(spans) < 2:
-        return t
+    if len(spans) < 2:  # one clause of the customer's figures only ("Add $13.50 more to qualify."): no words to weigh
+        return "" if theirs(t, t) and not COMMITMENT_WORD.search(t) else t
     # a request for the customer's details ("Reply with your account email, or your PIN if ...") is
     # kept: what it asks for is what the alternatives after it are weighed with (ninth round)
     mine = [_judges_their_figure(t, a, b, exempt) or theirs(t[a:b], t) for a, b in spans]
+    mine = [m or (i + 1 < len(mine) and mine[i + 1] and step_condition(t[a:b])) for i, ((a, b), m) in enumerate(zip(spans, mine))]
     # Only the customer's figures, the rest conversational and no commitment word: no words to weigh.
     if any(mine) and not COMMITMENT_WORD.search(t):
         rest = without_spans(t, [span for span, m in zip(spans, mine) if m])
@@ -514,7 +516,8 @@ class _Reply:
         is a caution ("isn't what they're made for", "isn't recommended") whose other words are
         mostly the customer's ("wading through streams"), with no fact or level of its own."""
         if self._only_their_amounts(clause, sentence) or self._converted(clause) or self.workings.converts_length(clause) or past_window(
-                clause, self.durations, self.passages, self.level) or one_suffices(clause, sentence, self.passages, self.asked, self.content_words):
+                clause, self.durations, self.passages, self.level) or one_suffices(clause, sentence, self.passages, self.asked, self.content_words) or short_of_threshold(
+                clause, self.case, self.passages):
             return True
         if not self.asked or not _CAUTION.search(clause) or facts_of(prepare(clause)) or scope_of(clause) is not None:
             return False

@@ -121,3 +121,15 @@ def without_lead_in(sentence: str) -> str:
     the item is checked on its own."""
     m = _LEAD_IN.match(sentence)
     return sentence[m.end():] if m and not facts_of(m.group(0)) else sentence
+
+
+_STEP_DONE = re.compile(r"^\W*(?:once|when|after|as soon as)\s+(?:it|that|this|they|those)(?:'s|'re|\s+is|\s+are|\s+has been|\s+have been)\s+"
+                        r"(?:been\s+)?[a-z]+ed\W*$", re.I)
+"""A bare condition on a step done ("Once it's added", "when that's processed"): no fact of its own."""
+
+
+def step_condition(clause: str) -> bool:
+    """A clause that only says when the next one holds ("Once it's added, your refund will be updated
+    to $110: ..."): read with that clause in the loose word check (fourteenth round), so one word of it
+    is not weighed alone; a commitment word in it ("Once it's approved") is still weighed."""
+    return bool(_STEP_DONE.match(clause)) and not COMMITMENT_WORD.search(clause)

@@ -137,7 +137,8 @@ def _date_words(m: re.Match[str]) -> str:
 
 _A_FULL = re.compile(r"\ban? (?:full|whole|entire|complete) (day|week|month|year)\b", re.I)
 """"a full year" is "1 year"."""
-_MONEY_WORDS = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(?:dollars?|usd|bucks)\b", re.I)
+_MONEY_WORDS = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*-?\s*(?:dollars?|usd|bucks)\b", re.I)
+"""An amount in words after its figure ("20 dollars", "a 6-dollar difference": fourteenth round) is "$20"."""
 _NOON = re.compile(r"\b(?:noon|midday|midnight)\b", re.I)
 _LENGTH_WORDS = re.compile(r"(?<=\d)(?:\s*-?\s*)(?:(inch(?:es)?)|(centimet(?:er|re)s?)|(millimet(?:er|re)s?))\b", re.I)
 """A length's unit in full after its figure ("a 34.5 inch sleeve", "87 centimetres"): written as

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from service.guardrails.amount_thresholds import limit_of, money_limits
 from service.guardrails.level_contrasts import removed_outright
 from service.guardrails.passages import Fact, Passage
 
@@ -26,7 +27,36 @@ def charge_outright(amount: Fact, facts: Sequence[Fact], level: str | None, pass
     will be removed"); never one a source makes on a figure."""
     acts = [x for x in facts if x.value.startswith("act:")]
     scope = amount.scope or (frozenset({level}) if level else None)
-    return granted_outright(acts, level, passages, text, amount.start) or removed_outright([x.value for x in acts], scope, passages)
+    return (granted_outright(acts, level, passages, text, amount.start) or removed_outright([x.value for x in acts], scope, passages)
+            or granted_within_limit(amount, acts, level, passages, text))
+
+
+_ERROR_NAMED = re.compile(r"^[$€£]?\s?[\d.,]+(?:[\s-]dollars?)?\s+(?:difference|overcharge|error|extra|too much|over)\b", re.I)
+"""The amount named as the amount in error ("the $6 difference", "the 6-dollar overcharge")."""
+
+
+def granted_within_limit(amount: Fact, acts: Sequence[Fact], level: str | None, passages: Sequence[Passage], text: str) -> bool:
+    """The customer's own amount in error, named so ("I'll refund the $6 difference"), in an action
+    a passage gives their level on one money limit that amount meets ("Silver members: get a refund
+    if the amount in error is less than $10"; fourteenth round). The same words for $12, or for a
+    level whose rule has no such limit (Bronze: "check the system"), grant nothing."""
+    if not level or not acts or not _ERROR_NAMED.match(text[amount.start:]) and not _extra_charge(text, amount.start):
+        return False
+    x = float(amount.value)
+    for act in acts:
+        if not any(_on_limit_met(p, act.value, level, x) for p in passages if not p.parts):
+            return False
+    return True
+
+
+def _on_limit_met(p: Passage, act: str, level: str, x: float) -> bool:
+    t = p.text.replace("**", "")
+    limits = [(m, meets) for pattern, meets, _ in money_limits([x]) for m in pattern.finditer(t)]
+    figures = {f.value for f in p.facts() if f.value[:1].isdigit()}
+    if len(limits) != 1 or len(figures) != 1:
+        return False
+    m, meets = limits[0]
+    return meets(x, limit_of(m)) and any(f.value == act and f.scope is not None and level in f.scope and len(f.scope) <= 2 for f in p.facts())
 
 
 def granted_outright(acts: Sequence[Fact], level: str | None, passages: Sequence[Passage], text: str, at: int) -> bool:
@@ -34,7 +64,7 @@ def granted_outright(acts: Sequence[Fact], level: str | None, passages: Sequence
     duplicate charge of $99"), and does a passage give each of ``acts`` to ``level`` with no
     figure and no condition? ("I'll refund the full $120" of a $120 bill against $60 expected
     is not the extra charge.)"""
-    if not level or not acts or not _EXTRA.search(text, max(0, at - 30), at):
+    if not level or not acts or not _extra_charge(text, at):
         return False
     for act in acts:
         if not any(_outright(p, act.value, level) for p in passages if not p.parts):
@@ -43,6 +73,19 @@ def granted_outright(acts: Sequence[Fact], level: str | None, passages: Sequence
 
 
 _EXTRA = re.compile(r"\b(?:extra|duplicate[d]?|double[d]?|second|repeat(?:ed)?)\s+(?:charge\s+(?:of\s+)?|payment\s+(?:of\s+)?)?$", re.I)
+
+
+_THAT = re.compile(r"\b(?:that|the|this)\s+$", re.I)
+
+
+def _extra_charge(text: str, at: int) -> bool:
+    """Is the amount at ``at`` named as the extra charge, there ("the extra $99") or where the
+    sentence named it before ("the second $99 payment ..., I'll refund that $99": fourteenth round)?"""
+    if _EXTRA.search(text, max(0, at - 30), at):
+        return True
+    amount = re.match(r"[$€£]\s?\d[\d,]*(?:\.\d+)?", text[at:])
+    return bool(amount and _THAT.search(text, max(0, at - 8), at)) and any(
+        _EXTRA.search(text, max(0, m.start() - 30), m.start()) for m in re.finditer(re.escape(amount.group(0)) + r"(?![\d.])", text[:at]))
 
 
 def _outright(p: Passage, act: str, level: str) -> bool:

@@ -25,10 +25,16 @@ _REMEMBERED = re.compile(
 _REDIRECT = re.compile(
     r"\b((?:can|could|to|will|'ll|would)\s+)re-?(?:direct|route)\s+((?:it|them|(?:the|your|this|that) (?:order|parcel|package|delivery))\b)", re.I)
 
+_GONE_THROUGH = re.compile(
+    r"\b(?:(?:the|that|this|your|my|second|first|other|extra|duplicate|double|[$]?\d[\d.,]*|[\w-]+ dollars?)\s+){0,4}"
+    r"(?:payments?|charges?)\s+(?:(?:has|have|had)\s+(?:already\s+)?(?:gone|been put|been taken)|(?:already\s+)?went)\s+through\b", re.I)
+"""A payment said to have gone through: paid (only the polarity-keeping forms: "has not gone through" does not match)."""
+
 
 def as_sources_say(text: str) -> str:
     """``text`` with these paraphrases in the sources' words."""
     t = _STAYS.sub("does not change", text)
     t = _REDIRECT.sub(r"\1send \2 to a different address", t)
+    t = _GONE_THROUGH.sub("already paid", t)
     return _REMEMBERED.sub("something memorable", t)
 

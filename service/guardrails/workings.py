@@ -50,6 +50,8 @@ _FACTORS = {"half": (0.5,), "halv": (0.5,), "twic": (2.0, 0.5), "doubl": (2.0, 0
 _MONEY = re.compile(r"[$€£]\s?(\d[\d,]*(?:\.\d+)?)")
 _TOTAL = re.compile(r"\b(?:in (?:extras|fees|charges|add-ons)|in total|total(?:s|ling)?|altogether|all together|in all|combined|overall|comes? to|come out (?:at|to)|adds? up to|makes?)\b", re.I)
 _RATE = re.compile(r"\s*(?:per|a|an|each|every|/)\s*(?:item|pair|shirt|piece|one|order|person|name|bag|box|unit)\b|\s+each\b", re.I)
+_TIMES = re.compile(r"\d\s*(?:[×x*]|times)\s*$", re.I)
+"""The count before a price in a worked product ("2 × $5 = $10"): the price is a rate there, its product the term (fourteenth round)."""
 _THRESHOLD = re.compile(r"\b(?:over|above|below|under|from|at least|more than|less than|up to|orders? of)\s*$", re.I)
 _DEFINITE = re.compile(r"\b(?:the|that|this|your|those|these)\s+(?:[\w-]+\s+)?$", re.I)
 _CONDITIONAL = re.compile(r"\b(?:if|once|when|unless|provided|in case)\b", re.I)
@@ -191,7 +193,7 @@ class Workings:
         for m in _MONEY.finditer(text):
             if _THRESHOLD.search(text, max(0, m.start() - 14), m.start()):
                 continue
-            out.append((float(m.group(1).replace(",", "")), bool(_RATE.match(text, m.end()))))
+            out.append((float(m.group(1).replace(",", "")), bool(_RATE.match(text, m.end()) or _TIMES.search(text, max(0, m.start() - 8), m.start()))))
         return out
 
     def _total(self, x: float, clause: str, text: str, start: int) -> bool:

@@ -352,7 +352,7 @@ class PolicyChecker:
         # Numbers the customer stated (not amounts) and the known facts (an order id) may be repeated.
         exempt = evidence.remember("exempt", lambda: _repeatable_numbers(evidence.customer_texts, facts))
         amounts = customer_amounts(evidence)
-        claims = [s for s in sentences(candidate.text) if not any(s.strip() in t for t in self._approved_texts)]
+        claims = [s for s in sentences(self._without_prefix(candidate.text)) if not any(s.strip() in t for t in self._approved_texts)]
         passages = self._passages(candidate, evidence)
         samples = sample_details(candidate.text)  # "for example "14 Alder Lane"": a format, no claim
         # The cited interactions support claims about this customer only, never policy.
@@ -397,6 +397,14 @@ class PolicyChecker:
             durations=customer_durations(evidence), level=level, channel=evidence.channel, words=content_words)]
         mean = sum(supports) / len(supports) if supports else 1.0
         return CheckResult("grounded", not findings, findings), mean
+
+    def _without_prefix(self, text: str) -> str:
+        """``text`` without a prefix disclosure it opens with ("Northwind Apparel:" on a text): the
+        sender's name is policy text, not a word of the claim it runs into (fourteenth round)."""
+        for d in self.policy.disclosures:
+            if d.position == "prefix" and text.lstrip().startswith(d.text):
+                return text.lstrip()[len(d.text):]
+        return text
 
     def _citations(self, candidate: Candidate, evidence: Evidence) -> CheckResult:
         findings = []
