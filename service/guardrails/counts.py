@@ -85,3 +85,27 @@ def selected_from(text: str, start: int, passages: Iterable) -> bool:
             if size == total and (items is not None or noun <= _words(f"{getattr(p, 'context', '')} {plain}")):
                 return True
     return False
+
+
+_SENT_COUNT = re.compile(r"\byou(?:'ve|\s+have)?\s+(?:already\s+)?(?:sent|given|provided|shared|confirmed|told\s+(?:us|me))\s+(?:us\s+|me\s+)?(\d{1,2})\b(?!\s*(?:%|days?|weeks?|months?|years?))", re.I)
+"""A count of what the customer has sent ("You've sent 2")."""
+_DETAIL_KINDS = {
+    "email": (re.compile(r"\be-?mail\b", re.I), re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")),
+    "phone": (re.compile(r"\bphone\b", re.I), re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")),
+    "zip": (re.compile(r"\bzip\b|\bpostcode\b|\bpostal code\b", re.I), re.compile(r"(?<![\d-])\d{5}(?:-\d{4})?(?![\d-])")),
+    "name": (re.compile(r"\bname\b", re.I), re.compile(r"\b(?:[Ii]'?m|[Ii]m|I am|[Mm]y name is|[Nn]ame'?s|[Tt]his is)\s+[A-Z][a-z]+(?:\s+[A-Z][a-z'-]+)+")),
+}
+"""The details a customer verifies with: how the reply names each, how it looks in the customer's text."""
+
+
+def details_counted(reply: str, customer_texts: Iterable[str]) -> frozenset[str]:
+    """The count in "You've sent 2" where it is the number of the details the reply names (full
+    name, ZIP, phone, email) that the customer's messages hold ("im Carla Ruiz, zip 30308": 2):
+    their case counted, no rule (fourteenth round). Another count ("You've sent 3") is a figure
+    like any other."""
+    said = {m.group(1) for m in _SENT_COUNT.finditer(reply)}
+    if not said:
+        return frozenset()
+    theirs = " ".join(customer_texts)
+    found = sum(1 for named, looks in _DETAIL_KINDS.values() if named.search(reply) and looks.search(theirs))
+    return frozenset(n for n in said if int(n) == found and found > 0)

@@ -10,7 +10,7 @@ and "Bronze members ...: if it confirms the error, they get the refund" grant no
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from service.guardrails.amount_thresholds import limit_of, money_limits
 from service.guardrails.level_contrasts import removed_outright
@@ -114,5 +114,32 @@ def takes_their_amount(clause: str, passages: Sequence[Passage], content_words) 
         if p.parts or not _THE_AMOUNT.search(p.text) or any(f.value[:1].isdigit() for f in p.facts()):
             continue
         if words <= content_words(p.text) | _AMOUNT_WORDS:
+            return True
+    return False
+
+
+_TAKES = re.compile(r"\b(?:take|taking|charge|charging|process|processing|put through|accept|accepting|pay|paying)\s+(?:(?:the|your|just|only)\s+)?"
+                    r"[$€£]\s?(\d+(?:\.\d+)?)(?![\d.])", re.I)
+_PART = re.compile(r"\b(?:pay|paid|paying|payments?)\b[^.;]{0,40}\b(?:all or (?:a )?part|part of it|in part|in parts)\b"
+                   r"|\b(?:part|partial) payments?\b", re.I)
+_DENIED = re.compile(r"\b(?:not|n't|cannot|never|no)\b", re.I)
+
+
+def takes_part_payment(clause: str, case: Iterable[str], passages: Sequence[Passage]) -> bool:
+    """A clause that takes the part payment the customer proposed ("I can pay $50 today?": "I'll take
+    $50 now") where a source lets customers pay part of a price it gives, more than that amount
+    ("customers may pay all or part of it", of "$99 a year"): their plan, agreed to, not a rule
+    (fourteenth round). An amount they did not give, one past the price, or an article that allows no
+    part payment is a claim like any other."""
+    m = _TAKES.search(clause)
+    mine = {float(a) for a in case if a.replace(".", "", 1).isdigit()}
+    if not m or float(m.group(1)) not in mine:
+        return False
+    x = float(m.group(1))
+    for p in passages:
+        t = p.text.replace("**", "")
+        if p.parts or not _PART.search(t) or _DENIED.search(t):
+            continue
+        if any(float(a) > x for a in re.findall(r"[$€£]\s?(\d+(?:\.\d+)?)", t)) or any(float(a) > x for a in re.findall(r"[$€£]\s?(\d+(?:\.\d+)?)", p.context or "")):
             return True
     return False

@@ -42,8 +42,26 @@ def fill(template: str, facts: dict[str, str]) -> str:
     return text.strip()
 
 
+_ITEM = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+.*$")
+"""A line of a Markdown list."""
+
+
+def _punctuated_items(text: str) -> str:
+    """List items run into one line keep their edges: an item that ends in no punctuation gets a
+    comma, the last of its list a full stop ("... is true: bought within the last 90 days, you have
+    the receipt, it's still in its original packaging."), so the next sentence is not glued to it
+    (fourteenth round)."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if not _ITEM.match(line) or line.rstrip().endswith((".", "!", "?", ";", ",", ":")):
+            continue
+        nxt = next((x for x in lines[i + 1:] if x.strip()), "")
+        lines[i] = line.rstrip() + ("," if _ITEM.match(nxt) else ".")
+    return "\n".join(lines)
+
+
 def plain(text: str) -> str:
-    text = _LINK.sub(r"\1", text)
+    text = _punctuated_items(_LINK.sub(r"\1", text))
     text = _MARKDOWN.sub("", text)
     return re.sub(r"\s+", " ", text).strip()
 

@@ -37,6 +37,7 @@ from service.continuity.claims import about_customer
 from service.errors import InvalidInput
 from service.guardrails.case import asked_amounts, case_amounts, case_details, case_durations, detail_kind
 from service.guardrails.claims import check_claims
+from service.guardrails.counts import details_counted
 from service.guardrails.free_things import unsupported_free
 from service.guardrails.identifiers import known_identifiers, made_up
 from service.guardrails.kinds import below_zero
@@ -351,6 +352,7 @@ class PolicyChecker:
             *(content_words(s) for s in sources), *(content_words(v) for v in facts)))
         # Numbers the customer stated (not amounts) and the known facts (an order id) may be repeated.
         exempt = evidence.remember("exempt", lambda: _repeatable_numbers(evidence.customer_texts, facts))
+        exempt = exempt | details_counted(candidate.text, evidence.customer_texts)  # "You've sent 2": their details counted
         amounts = customer_amounts(evidence)
         claims = [s for s in sentences(self._without_prefix(candidate.text)) if not any(s.strip() in t for t in self._approved_texts)]
         passages = self._passages(candidate, evidence)
