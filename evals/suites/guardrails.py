@@ -111,7 +111,10 @@ PROVENANCE = {
          f"invisible fillers, a full refund in other words, secrets asked for in any wording, threats to a person, sarcasm), "
          f"faith-4031..4037, viol-4031..4037 (tag dev-i13-classes-13b: reporting back, offers, invitations to say more, "
          f"encouragement, requests for the customer's details), faith-4061..4066, viol-4061..4066 (tag dev-i13-classes-13c: some "
-         f"items picked from a list, 'today' on an action not taken, 'any one of these' restated), {TUNED_ON}",
+         f"items picked from a list, 'today' on an action not taken, 'any one of these' restated), "
+         f"faith-4661..4671, viol-4661..4673 (tag dev-i13-classes-14c: the customer's figures worked out right: a difference to "
+         f"a threshold, a worked list, a refund total, a Silver refund within its limit, a part payment, a window met, a count of "
+         f"their details), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)

@@ -41,8 +41,6 @@ ABOUT_CUSTOMER = re.compile(
     r"\b(?:ago|you (?:said|mentioned|wrote|bought|ordered|paid)|your (?:order|purchase|package|parcel)|it(?:'?s| has) (?:only |already |now |just )?been)\b"
     # the customer's own figure judged against a rule: "so 3 weeks is fine", "which is still inside the window"
     r"|\b(?:is|are|'s) (?:still |well )?(?:fine|ok|okay|in time|(?:within|inside|under) (?:the|your) (?:window|limit|time limit))\b"
-    # "you're well within the Silver return window": the customer judged against their level's window (fourteenth round)
-    r"|\byou(?:'re|\s+are)\s+(?:still\s+|well\s+|comfortably\s+)?(?:within|inside)\s+(?:the|your)\s+(?:[\w-]+\s+){0,2}?(?:window|limit|time limit)\b"
     # the customer's own plan judged: "so $50 today works", "that works"
     r"|\b(?:works|will work|would work|is no problem|is doable)\W*$"
     # "so 14 months isn't a problem": a verdict that their duration is fine

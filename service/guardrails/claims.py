@@ -71,7 +71,8 @@ from service.guardrails.levels import addressed_level, claim_negated, covers, ot
 from service.guardrails.normalise import clean
 from service.guardrails.number_lists import JOINT, listed
 from service.guardrails.numbers import prepare
-from service.guardrails.outright import charge_outright, takes_part_payment, takes_their_amount
+from service.guardrails.outright import charge_outright, takes_their_amount
+from service.guardrails.their_case import judged_case
 from service.guardrails.passages import Fact, Passage, facts_of
 from service.guardrails.moves import names_no_level, step_condition, unframed, without_identifiers, without_lead_in, without_wishes
 from service.guardrails.level_denials import level_contradicted
@@ -452,7 +453,7 @@ class _Reply:
         for i, (start, end) in enumerate(spans):
             clause = text[start:end]
             own = scope_of(ANYONE_FEELS.sub(" ", clause))  # "That would give anyone a fright" names no level
-            scope, about = own or (None if names_no_level(clause, text, sum(start <= f.start < end for f in sentence_facts)) else carried), about_case(clause, text[start:], own is not None) or takes_part_payment(clause, self.case, self.passages)
+            scope, about = own or (None if names_no_level(clause, text, sum(start <= f.start < end for f in sentence_facts)) else carried), about_case(clause, text[start:], own is not None) or judged_case(clause, self.case, self.durations, self.passages, self.level)
             mine = [f for f in sentence_facts if start <= f.start < end]
             # A clause that only says the customer's duration in another unit ("..., and three weeks
             # is 21 days") states nothing of the level named before it.

@@ -139,9 +139,33 @@ _PAST_WINDOW = re.compile(r"\b(?:outside|past|beyond)\s+(?:the|your|its|their|ou
 
 
 def _level_limits(passages: Sequence, about: frozenset[str]) -> list[float]:
-    """The time limits (in days) the passages said of exactly the levels ``about`` give ("within the last 6 months")."""
-    return [float(x.group(1)) * _DAYS[x.group("u").lower()] for p in passages if not getattr(p, "parts", ())
-            for t in [_plain(p.text)] if scope_of(t) == about for x in _LIMIT.finditer(t)]
+    """The time limits (in days) the passages said of exactly the levels ``about`` give ("within the last 6 months"),
+    or, where none does, the part of a passage said of them that gives a window ("...; Silver members have 6 months
+    (or a receipt ...); ...": fourteenth round)."""
+    out = [float(x.group(1)) * _DAYS[x.group("u").lower()] for p in passages if not getattr(p, "parts", ())
+           for t in [_plain(p.text)] if scope_of(t) == about for x in _LIMIT.finditer(t)]
+    return out or [float(x.group(1)) * _DAYS[x.group("u").lower()] for p in passages if not getattr(p, "parts", ())
+                   for t in [_plain(p.text)] if about <= (scope_of(t) or frozenset())
+                   for a, b, levels, negated in segment_spans(t, list(level_groups(t))) if levels == about and not negated
+                   for x in _HAVE.finditer(t, a, b)]
+
+
+_HAVE = re.compile(r"\b(?:have|get|within(?: the last| the first)?)\s+(\d+(?:\.\d+)?)\s*(?P<u>day|week|month|year)s?\b(?!\s+(?:late|after|before))", re.I)
+"""A level's window in a passage that gives every level's ("Silver members have 6 months")."""
+
+
+def within_window(clause: str, durations: Iterable[tuple[str, str]], passages: Sequence, level: str | None) -> bool:
+    """A clause saying the customer's case is inside their level's window ("At 2 months you're well
+    within the Silver return window") where every duration they gave is within the window the
+    sources give that level: their case judged, the clause's figure theirs (fourteenth round). Where
+    one is past it, or no source gives the window, the clause is a claim as any other (and
+    :func:`window_verdict` refuses the wrong verdict)."""
+    about = scope_of(clause) or (frozenset({level}) if level else None)
+    given = [float(v) * _DAYS[u] for v, u in durations if u in _DAYS and v.replace(".", "", 1).isdigit()]
+    if not given or about is None or len(about) != 1 or not _IN_WINDOW.search(clause) or _DENIES.search(clause) or _CONDITION.search(clause):
+        return False
+    limits = _level_limits(passages, about)
+    return bool(limits) and all(d <= min(limits) for d in given)
 
 
 def past_window(clause: str, durations: Iterable[tuple[str, str]], passages: Sequence, level: str | None) -> bool | None:
