@@ -223,3 +223,12 @@ def test_the_sms_sender_prefix_is_no_word_of_the_claim() -> None:
     assert report.passed, report.findings()
     wrong = check("Northwind Apparel: Orders of $50 or more get free standard shipping.", PRICES, channel="sms", customer=("how much for free shipping",))
     assert "grounded" in failed(wrong)
+
+
+def test_their_case_past_the_rule_said_again_with_it_passes() -> None:
+    customer = ("I'm a Silver member. I bought a jacket seven months ago and never opened it, it's still sealed in the original packaging.",)
+    report = check("Your jacket was bought seven months ago, so it's outside the 6 months, but because it's still in its original packaging, "
+                   "it qualifies.", WINDOWS, customer=customer)
+    assert report.passed, report.findings()
+    wrong = check("Your jacket was bought seven months ago, so it's outside the 90 days.", WINDOWS, customer=customer)
+    assert "grounded" in failed(wrong)

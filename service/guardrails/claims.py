@@ -497,7 +497,8 @@ class _Reply:
                 # "..., whatever your membership level": what the clause it qualifies says, of everyone
                 a, b = spans[1] if i == 0 else spans[i - 1]
                 cwords, negated = self.content_words(text[a:b]) - _LEVEL_WORDS, None
-            antecedent = antecedent_of(text, spans, i, self.content_words) - _LEVEL_WORDS if local else frozenset()
+            # a verdict on their case against the rule's figure ("so it's outside the 6 months"): "it" is theirs (fourteenth round)
+            antecedent = antecedent_of(text, spans, i, self.content_words) - _LEVEL_WORDS if local and not (about and not cwords) else frozenset()
             best, why = _best_passage(local, scope, cwords, self.passages, self.content_words, universal=universal, negated=negated if not local else bool(negated and flat_denial(clause)),
                                       antecedent=antecedent)
             self.out.supports.append(best)
