@@ -227,8 +227,10 @@ def test_the_sms_sender_prefix_is_no_word_of_the_claim() -> None:
 
 def test_their_case_past_the_rule_said_again_with_it_passes() -> None:
     customer = ("I'm a Silver member. I bought a jacket seven months ago and never opened it, it's still sealed in the original packaging.",)
-    report = check("Your jacket was bought seven months ago, so it's outside the 6 months, but because it's still in its original packaging, "
-                   "it qualifies.", WINDOWS, customer=customer)
+    lead = ("For Silver members, an item qualifies if any one of these applies: it was bought within the last 6 months, you have the "
+            "receipt, it's still in its original packaging. ")
+    report = check(lead + "Your jacket was bought seven months ago, so it's outside the 6 months, but because it's still in its original "
+                   "packaging, it qualifies.", WINDOWS, channel="web", customer=customer)
     assert report.passed, report.findings()
-    wrong = check("Your jacket was bought seven months ago, so it's outside the 90 days.", WINDOWS, customer=customer)
+    wrong = check(lead + "Your jacket was bought seven months ago, so it's outside the 90 days.", WINDOWS, channel="web", customer=customer)
     assert "grounded" in failed(wrong)

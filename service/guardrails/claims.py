@@ -343,7 +343,7 @@ def _loose_text(sentence: str, exempt: set[str] | frozenset[str] = frozenset(), 
     t = _ADVICE.sub(" ", sentence)
     spans = clause_spans(t)
     if len(spans) < 2:  # one clause of the customer's figures only ("Add $13.50 more to qualify."): no words to weigh
-        return "" if theirs(t, t) and not COMMITMENT_WORD.search(t) else t
+        return "" if re.search(r"[$€£]\s?\d", t) and theirs(t, t) and not COMMITMENT_WORD.search(t) else t
     # a request for the customer's details ("Reply with your account email, or your PIN if ...") is
     # kept: what it asks for is what the alternatives after it are weighed with (ninth round)
     mine = [_judges_their_figure(t, a, b, exempt) or theirs(t[a:b], t) for a, b in spans]
