@@ -1,0 +1,39 @@
+"""An invitation to join a level for a longer window than the customer's own (fourteenth round,
+fx-14b): "If you'd like, becoming a member gives longer return windows (Bronze, for example, gets
+90 days)", said to a guest. No passage says "members get longer windows"; the passages on the
+topic give each level its window, and the comparison holds when every level invited to has a
+longer one than the customer's level. The example's figure is checked as ever, of its level."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from service.guardrails.passages import Passage
+from service.guardrails.procedural import JOINING, without_procedure
+
+LONGER = re.compile(r"\b(?:longer|more\s+time|extended|more\s+generous)\b", re.I)
+"""A comparison of windows ("longer return windows"), the benefit an invitation to join names."""
+_DAYS = {"day": 1.0, "week": 7.0, "month": 30.0, "year": 365.0}
+_LEVEL_NAMES = "gold silver bronze guest guests member members membership level levels"
+
+
+def joins_for_longer(clause: str, scope: frozenset[str] | None, level: str | None, passages: Sequence[Passage],
+                     content_words: Callable[[str], frozenset[str]]) -> bool:
+    """An invitation to join levels for a longer window than the customer's own ("becoming a member
+    gives longer return windows", said to a guest), where the passages on its topic give every one of
+    those levels a longer window (or an unlimited one) than the customer's level. A level whose window
+    is not longer, a customer already of the level, or a customer whose level is not known: refused."""
+    if not scope or level is None or level in scope or not JOINING.search(clause) or not LONGER.search(clause):
+        return False
+    topic = content_words(LONGER.sub(" ", without_procedure(clause))) - content_words(_LEVEL_NAMES)
+    longest: dict[str, float] = {}
+    for p in passages:
+        if p.parts or not topic or len(topic & content_words(f"{p.context} {p.text}")) < 0.5 * len(topic):
+            continue
+        for f in p.facts():
+            days = (float("inf") if f.value == "unlimited" else float(f.value) * _DAYS[f.qual]
+                    if f.qual in _DAYS and f.value.replace(".", "", 1).isdigit() else None)
+            for lv in f.scope or () if days is not None else ():
+                longest[lv] = max(longest.get(lv, 0.0), days)
+    return level in longest and all(longest.get(lv, 0.0) > longest[level] for lv in scope)
