@@ -73,7 +73,7 @@ from service.guardrails.number_lists import JOINT, listed
 from service.guardrails.numbers import prepare
 from service.guardrails.outright import charge_outright, takes_their_amount
 from service.guardrails.passages import Fact, Passage, facts_of
-from service.guardrails.joining import joins_for_longer
+from service.guardrails.joining import joined
 from service.guardrails.moves import names_no_level, unframed, without_identifiers, without_lead_in, without_wishes
 from service.guardrails.level_denials import level_contradicted
 from service.guardrails.verdicts import past_window
@@ -499,7 +499,7 @@ class _Reply:
             best, why = _best_passage(local, scope, cwords, self.passages, self.content_words, universal=universal, negated=negated if not local else bool(negated and flat_denial(clause)),
                                       antecedent=antecedent)
             self.out.supports.append(best)
-            why = (None if why and not local and joins_for_longer(clause, scope, self.level, self.passages, self.content_words) else why) or self._contradicted(clause, local)
+            why = (why if local else joined(clause, scope, self.level, self.passages, self.content_words, why)) or self._contradicted(clause, local)
             if why:
                 self.out.findings.append(ClaimFinding(clause, why))
         for f in sentence_facts:

@@ -18,14 +18,16 @@ _DAYS = {"day": 1.0, "week": 7.0, "month": 30.0, "year": 365.0}
 _LEVEL_NAMES = "gold silver bronze guest guests member members membership level levels"
 
 
-def joins_for_longer(clause: str, scope: frozenset[str] | None, level: str | None, passages: Sequence[Passage],
-                     content_words: Callable[[str], frozenset[str]]) -> bool:
-    """An invitation to join levels for a longer window than the customer's own ("becoming a member
-    gives longer return windows", said to a guest), where the passages on its topic give every one of
-    those levels a longer window (or an unlimited one) than the customer's level. A level whose window
-    is not longer, a customer already of the level, or a customer whose level is not known: refused."""
+def joined(clause: str, scope: frozenset[str] | None, level: str | None, passages: Sequence[Passage],
+           content_words: Callable[[str], frozenset[str]], why: str | None) -> str | None:
+    """The finding for ``clause`` (one with no fact of its own), ``why`` as the checks found it, read as
+    an invitation to join levels for a longer window than the customer's own ("becoming a member gives
+    longer return windows", said to a guest): it stands when the passages on its topic give every level
+    invited to a longer window (or an unlimited one) than the customer's level, and is refused when one
+    of them is not longer. Not such an invitation, or the customer's level unknown or among those
+    invited: ``why`` as it was."""
     if not scope or level is None or level in scope or not JOINING.search(clause) or not LONGER.search(clause):
-        return False
+        return why
     topic = content_words(LONGER.sub(" ", without_procedure(clause))) - content_words(_LEVEL_NAMES)
     longest: dict[str, float] = {}
     for p in passages:
@@ -36,4 +38,6 @@ def joins_for_longer(clause: str, scope: frozenset[str] | None, level: str | Non
                     if f.qual in _DAYS and f.value.replace(".", "", 1).isdigit() else None)
             for lv in f.scope or () if days is not None else ():
                 longest[lv] = max(longest.get(lv, 0.0), days)
-    return level in longest and all(longest.get(lv, 0.0) > longest[level] for lv in scope)
+    if level in longest and all(longest.get(lv, 0.0) > longest[level] for lv in scope):
+        return None
+    return why or f"an invitation to join {', '.join(sorted(scope))} for a longer window, which the sources do not give it over {level}"
