@@ -74,6 +74,7 @@ from service.guardrails.numbers import prepare
 from service.guardrails.outright import charge_outright, takes_their_amount
 from service.guardrails.passages import Fact, Passage, facts_of
 from service.guardrails.joining import joined
+from service.guardrails.procedural import unsupported_frame_words
 from service.guardrails.moves import names_no_level, unframed, without_identifiers, without_lead_in, without_wishes
 from service.guardrails.level_denials import level_contradicted
 from service.guardrails.verdicts import past_window
@@ -417,7 +418,8 @@ class _Reply:
             if why:
                 return self.out.findings.append(ClaimFinding(sentence, why))
             sentence = sentence.replace(c, " ")  # their word's count is no claim
-        words = self.content_words(prepare(unframed(plain(_loose_text(without_wishes(loose), self.exempt, self._their_words)))))
+        said = prepare(unframed(plain(_loose_text(without_wishes(loose), self.exempt, self._their_words))))
+        words = self.content_words(said) - unsupported_frame_words(said, self.content_words, self.loose_support)  # procedural frames (fx-14b)
         # in a clause judging their case, the customer's own words are their situation ("a blouse bought last week")
         theirs = words & frozenset().union(*(self.content_words(c) & self.asked for c in _verdict_clauses(prepare(sentence)))) if self.asked else frozenset()
         if words and not self.workings.converts_length(sentence):  # "87 cm is roughly 34.3 inches": their length, converted

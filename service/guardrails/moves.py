@@ -12,7 +12,7 @@ import re
 from service.guardrails.conversational import COMMITMENT_WORD
 from service.guardrails.identifiers import identifiers
 from service.guardrails.passages import facts_of
-from service.guardrails.procedural import without_fallback, without_procedure
+from service.guardrails.procedural import without_fallback
 from service.guardrails.workings import FRAMING
 
 DM_MOVE = re.compile(
@@ -87,10 +87,9 @@ def without_identifiers(text: str) -> str:
 def unframed(text: str) -> str:
     """``text`` without the words that frame a sum (:data:`~service.guardrails.workings.FRAMING`),
     invitations to private messages and the generic verbs of a next step; without the frame of a
-    remark and a comparison with the figure just stated, and the frame words of a procedural line
-    (:mod:`~service.guardrails.procedural`)."""
+    remark and a comparison with the figure just stated."""
     text = FILLER.sub(" ", BACK_REFERENCE.sub(" ", TALK_FRAME.sub(" ", text)))
-    return NEXT_STEP_VERB.sub(" ", DM_MOVE.sub(" ", FRAMING.sub(" ", without_procedure(text))))
+    return NEXT_STEP_VERB.sub(" ", DM_MOVE.sub(" ", FRAMING.sub(" ", text)))
 
 
 _REQUEST = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:(?:could|can|would|will)\s+you\s+(?:please\s+|kindly\s+|just\s+)?"

@@ -6,8 +6,9 @@ advice ("a password reset would be a good idea", "If you think someone else used
 a hedged cause ("the cause may be your connection"), an invitation to join a level and the
 "for example" before a level's benefit, and an offer of help when the customer runs into trouble.
 
-Only these frame words leave the loose word check (:mod:`service.guardrails.moves`); what the
-frame holds (the detail asked for, the step offered, the advice, the cause, the level's benefit)
+Only these frame words leave the loose word check, and only where the cited sources do not have
+them (:func:`unsupported_frame_words`; the fallback condition goes before the clauses are read,
+:mod:`service.guardrails.moves`); what the frame holds (the detail asked for, the step offered, the advice, the cause, the level's benefit)
 is checked as ever, and so is every fact, level and commitment of the sentence: "If none of that
 works, I'll refund you" is refused for the refund, "Silver, for example, gets 90 days" for the
 level, "I'll update the order to arrive today as soon as I hear back" for the day.
@@ -16,7 +17,7 @@ level, "I'll update the order to arrive today as soon as I hear back" for the da
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 FALLBACK_LEAD_IN = re.compile(
     r"^\W*(?:(?:and|so|but)\s+)?if\s+(?:(?:none|neither)\s+of\s+(?:that|this|these|those|them|the above)(?:\s+steps)?|nothing(?:\s+else)?"
@@ -80,6 +81,15 @@ def without_procedure(text: str) -> str:
     for frame in _FRAMES:
         text = frame.sub(" ", text)
     return text
+
+
+def unsupported_frame_words(text: str, content_words: Callable[[str], frozenset[str]],
+                            loose_support: Callable[[frozenset[str]], float]) -> frozenset[str]:
+    """The content words of ``text`` that only its procedural frames carry (:func:`without_procedure`)
+    and the cited sources do not have: left out of the loose word check. A frame word the sources
+    have ("send me", "tell me" where the article asks the agent to) still counts for the sentence."""
+    framed = content_words(text) - content_words(without_procedure(text))
+    return frozenset(w for w in framed if not loose_support(frozenset({w})))
 
 
 def asked_names(customer_texts: Iterable[str]) -> frozenset[str]:
