@@ -27,6 +27,7 @@ from service.guardrails.bare_amounts import bare_amounts
 from service.guardrails.commitments import NEGATION, acts_in
 from service.guardrails.levels import ALL_LEVELS, scope_of
 from service.guardrails.numbers import prepare
+from service.guardrails.procedural import asked_names
 
 Words = Callable[[str], frozenset[str]]
 
@@ -305,8 +306,8 @@ _ADDRESS = re.compile(r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][a-z'-]+\s?){1,4}")
 
 def case_details(customer_texts: Iterable[str]) -> frozenset[str]:
     """Details the customer gave in their own words that a reply may say back as they are: a street
-    address ("14 Elm Row"), a house number and capitalised words."""
-    return frozenset(m.group(0).strip() for t in customer_texts for m in _ADDRESS.finditer(t) if len(m.group(0).split()) >= 2)
+    address ("14 Elm Row"), a house number and capitalised words, and the full name they ask their account changed to."""
+    return frozenset(m.group(0).strip() for t in customer_texts for m in _ADDRESS.finditer(t) if len(m.group(0).split()) >= 2) | asked_names(customer_texts)
 
 
 def converts(value: str, qual: str, clause: str, durations: Iterable[tuple[str, str]]) -> bool:

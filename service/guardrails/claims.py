@@ -74,6 +74,8 @@ from service.guardrails.numbers import prepare
 from service.guardrails.outright import charge_outright, takes_their_amount
 from service.guardrails.their_case import judged_case
 from service.guardrails.passages import Fact, Passage, facts_of
+from service.guardrails.joining import joined
+from service.guardrails.procedural import unsupported_frame_words
 from service.guardrails.moves import names_no_level, step_condition, unframed, without_identifiers, without_lead_in, without_wishes
 from service.guardrails.level_denials import level_contradicted
 from service.guardrails.verdicts import past_window
@@ -419,7 +421,8 @@ class _Reply:
             if why:
                 return self.out.findings.append(ClaimFinding(sentence, why))
             sentence = sentence.replace(c, " ")  # their word's count is no claim
-        words = self.content_words(prepare(unframed(plain(_loose_text(without_wishes(loose), self.exempt, self._their_words)))))
+        said = prepare(unframed(plain(_loose_text(without_wishes(loose), self.exempt, self._their_words))))
+        words = self.content_words(said) - unsupported_frame_words(said, self.content_words, self.loose_support)  # procedural frames (fx-14b)
         # in a clause judging their case, the customer's own words are their situation ("a blouse bought last week")
         theirs = words & frozenset().union(*(self.content_words(c) & self.asked for c in _verdict_clauses(prepare(sentence)))) if self.asked else frozenset()
         if words and not self.workings.converts_length(sentence):  # "87 cm is roughly 34.3 inches": their length, converted
@@ -502,7 +505,7 @@ class _Reply:
             best, why = _best_passage(local, scope, cwords, self.passages, self.content_words, universal=universal, negated=negated if not local else bool(negated and flat_denial(clause)),
                                       antecedent=antecedent)
             self.out.supports.append(best)
-            why = why or self._contradicted(clause, local)
+            why = (why if local else joined(clause, scope, self.level, self.passages, self.content_words, why)) or self._contradicted(clause, local)
             if why:
                 self.out.findings.append(ClaimFinding(clause, why))
         for f in sentence_facts:

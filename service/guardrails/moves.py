@@ -12,6 +12,7 @@ import re
 from service.guardrails.conversational import COMMITMENT_WORD
 from service.guardrails.identifiers import identifiers
 from service.guardrails.passages import facts_of
+from service.guardrails.procedural import without_fallback
 from service.guardrails.workings import FRAMING
 
 DM_MOVE = re.compile(
@@ -68,7 +69,9 @@ def _plain_wish(text: str) -> bool:
 
 def without_wishes(text: str) -> str:
     """``text`` without a leading condition on the customer's wish (:func:`wish_lead_in`), for the
-    loose word check: what the agent does then is checked, the customer's wish is theirs."""
+    loose word check: what the agent does then is checked, the customer's wish is theirs. So is a
+    fallback condition ("If none of that works, ...": :mod:`~service.guardrails.procedural`)."""
+    text = without_fallback(text)
     m = _WISH_LEAD_IN.match(text)
     return text[m.end():] if m and _plain_wish(m.group(0)) else text
 
