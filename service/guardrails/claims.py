@@ -73,7 +73,7 @@ from service.guardrails.number_lists import JOINT, listed
 from service.guardrails.numbers import prepare
 from service.guardrails.outright import charge_outright, takes_their_amount
 from service.guardrails.passages import Fact, Passage, facts_of
-from service.guardrails.moves import names_no_level, unframed, without_identifiers, without_lead_in, without_wishes
+from service.guardrails.moves import names_no_level, restated_level, unframed, without_identifiers, without_lead_in, without_wishes
 from service.guardrails.level_denials import level_contradicted
 from service.guardrails.verdicts import past_window
 from service.guardrails.workings import Workings, plain, without_spans, without_their_amounts
@@ -449,8 +449,9 @@ class _Reply:
         spans = clause_spans(text)
         for i, (start, end) in enumerate(spans):
             clause = text[start:end]
-            own = scope_of(ANYONE_FEELS.sub(" ", clause))  # "That would give anyone a fright" names no level
-            scope, about = own or (None if names_no_level(clause, text, sum(start <= f.start < end for f in sentence_facts)) else carried), about_case(clause, text[start:], own is not None)
+            said = restated_level(clause, self.level)  # "it was a guest order": the customer's level said back (fix-14d)
+            own = scope_of(ANYONE_FEELS.sub(" ", said))  # "That would give anyone a fright" names no level
+            scope, about = own or (None if names_no_level(said, text, sum(start <= f.start < end for f in sentence_facts)) else carried), about_case(clause, text[start:], own is not None)
             mine = [f for f in sentence_facts if start <= f.start < end]
             # A clause that only says the customer's duration in another unit ("..., and three weeks
             # is 21 days") states nothing of the level named before it.
