@@ -49,7 +49,35 @@ def contrast_words(text: str, spans: Sequence[tuple[int, int]], i: int, facts: I
         a, b = next((a, b) for a, b in spans if a <= first.start < b)
         # what the figure is ("overnight upgrade fee"), not what the earlier level gets ("waived")
         out |= content_words(text[a:b]) - content_words(" ".join(sorted(first.scope)) + _NOT_THE_THING)
-    return frozenset(out)
+    return frozenset(out) or _elliptical_contrast(text, spans, i, facts, content_words)
+
+
+_NO_CHARGE = re.compile(r"\b(?:waived?|free|complimentary|no (?:[\w-]+ )?(?:fee|charge|cost))\b", re.I)
+"""The other side of a price contrast: a level that pays nothing for the thing."""
+_PAYS = " pay pays paid cost costs charged charge get gets for everyone else other others rest"
+"""The words of an elliptical contrast clause besides its level and figure ("Silver members pay $20", "$20 for Silver")."""
+
+
+def _elliptical_contrast(text: str, spans: Sequence[tuple[int, int]], i: int, facts: list[Fact],
+                         content_words: Callable[[str], frozenset[str]]) -> frozenset[str]:
+    """A figure said of a level in a clause that names no thing of its own, set against another
+    level just before ("the $20 fee is waived for Gold; Silver members pay $20", "waived for Gold,
+    $20 for Silver"): the figure is the price of the thing the earlier clause names, so the clause
+    is read with that clause's words (fourteenth round, fix-14d). It still needs a passage giving
+    the figure to its own level ("Overnight upgrade fee ($20) Silver: $20"); "Gold members pay $20"
+    is refused where Gold's is waived."""
+    start, end = spans[i]
+    mine = [f for f in facts if start <= f.start < end and f.value[:1].isdigit() and f.scope is not None]
+    if i == 0 or not mine:
+        return frozenset()
+    level = frozenset().union(*(f.scope for f in mine))
+    if content_words(text[start:end]) - content_words(" ".join(sorted(level)) + " member members" + _PAYS):
+        return frozenset()  # the clause names its own thing ("Silver members pay $20 for gift wrapping")
+    a, b = spans[i - 1]
+    other = scope_of(text[a:b])
+    if other is None or other == ALL_LEVELS or other & level or not _NO_CHARGE.search(text, a, b):
+        return frozenset()  # only set against a level that pays nothing: "Silver pays $20, Gold pays $20" is two prices
+    return content_words(text[a:b]) - content_words(" ".join(sorted(other)) + _NOT_THE_THING)
 
 
 def removed_outright(acts: Iterable[str], level: frozenset[str] | None, passages: Iterable[Passage]) -> bool:
