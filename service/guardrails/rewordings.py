@@ -3,6 +3,9 @@
 * staying the same: "your username stays the same", "remains unchanged", "is unchanged" say what
   "changing the name does not change the username" says, and are read as "does not change". Only
   the polarity-keeping forms: the negated ones ("doesn't stay the same") are left as written;
+* not there yet: "still missing", "still hasn't shown up", "hasn't come through" say what "credits can
+  take up to 7 days to appear" says of a credit or refund not yet seen, and are read as "has not
+  appeared" (fourteenth round, fix-14d);
 * a memorable choice: "something you'll remember", "something easy to remember" is "something
   memorable" ("write it down somewhere you'll remember" is not rewritten).
 """
@@ -26,9 +29,15 @@ _REDIRECT = re.compile(
     r"\b((?:can|could|to|will|'ll|would)\s+)re-?(?:direct|route)\s+((?:it|them|(?:the|your|this|that) (?:order|parcel|package|delivery))\b)", re.I)
 
 
+_NOT_THERE = re.compile(
+    r"\b(?:(?:is|'s|are|'re)\s+)?still\s+(?:missing|not\s+(?:there|showing|showing\s+up|visible))\b"
+    r"|\b(?:(?:still\s+)?(?:has|have)(?:n't|\s+not)|(?:has|have)\s+still\s+not)\s+(?:yet\s+)?(?:shown\s+up|turned\s+up|come\s+through|appeared|arrived|landed)(?:\s+yet)?\b", re.I)
+"""A thing not yet seen ("it's still missing", "it still hasn't shown up"): the sources' "to appear"."""
+
+
 def as_sources_say(text: str) -> str:
     """``text`` with these paraphrases in the sources' words."""
-    t = _STAYS.sub("does not change", text)
+    t = _NOT_THERE.sub(" has not appeared", _STAYS.sub("does not change", text))
     t = _REDIRECT.sub(r"\1send \2 to a different address", t)
     return _REMEMBERED.sub("something memorable", t)
 
