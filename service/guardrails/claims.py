@@ -77,6 +77,7 @@ from service.guardrails.moves import names_no_level, restated_level, unframed, w
 from service.guardrails.level_denials import level_contradicted
 from service.guardrails.verdicts import past_window
 from service.guardrails.workings import Workings, plain, without_spans, without_their_amounts
+from service.guardrails.their_level import said_of_their_level
 from service.guardrails.support import antecedent_of, best_passage as _best_passage, flat_denial, same_fact as _same_fact
 
 _CLAUSE = re.compile(r"(?!" + JOINT + r"|(?<=gold)\s*,\s*silver\s*,?\s*(?:and|or)\s+bronze\b|(?<=gold, silver)\s*,?\s*(?:and|or)\s+bronze\b)\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
@@ -496,7 +497,7 @@ class _Reply:
                 a, b = spans[1] if i == 0 else spans[i - 1]
                 cwords, negated = self.content_words(text[a:b]) - _LEVEL_WORDS, None
             antecedent = antecedent_of(text, spans, i, self.content_words) - _LEVEL_WORDS if local else frozenset()
-            best, why = _best_passage(local, scope, cwords, self.passages, self.content_words, universal=universal, negated=negated if not local else bool(negated and flat_denial(clause)),
+            best, why = _best_passage(said_of_their_level(local, clause, self.level, self.passages), scope, cwords, self.passages, self.content_words, universal=universal, negated=negated if not local else bool(negated and flat_denial(clause)),
                                       antecedent=antecedent)
             self.out.supports.append(best)
             why = why or self._contradicted(clause, local)

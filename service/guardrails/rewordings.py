@@ -6,6 +6,7 @@
 * not there yet: "still missing", "still hasn't shown up", "hasn't come through" say what "credits can
   take up to 7 days to appear" says of a credit or refund not yet seen, and are read as "has not
   appeared" (fourteenth round, fix-14d);
+* late: "past due", "overdue" say what "if they are 1 day late" says of a payment (fix-14d);
 * a memorable choice: "something you'll remember", "something easy to remember" is "something
   memorable" ("write it down somewhere you'll remember" is not rewritten).
 """
@@ -35,9 +36,13 @@ _NOT_THERE = re.compile(
 """A thing not yet seen ("it's still missing", "it still hasn't shown up"): the sources' "to appear"."""
 
 
+_OVERDUE = re.compile(r"\b(?:past[- ]due|overdue)\b", re.I)
+"""A payment said to be late in other words ("1 day past due", "2 days overdue")."""
+
+
 def as_sources_say(text: str) -> str:
     """``text`` with these paraphrases in the sources' words."""
-    t = _NOT_THERE.sub(" has not appeared", _STAYS.sub("does not change", text))
+    t = _OVERDUE.sub("late", _NOT_THERE.sub(" has not appeared", _STAYS.sub("does not change", text)))
     t = _REDIRECT.sub(r"\1send \2 to a different address", t)
     return _REMEMBERED.sub("something memorable", t)
 
