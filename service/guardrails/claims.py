@@ -65,7 +65,7 @@ from service.guardrails.conversational import (ANYONE_FEELS, ASKING, COMMITMENT_
 from service.guardrails.commitments import acts_in
 from service.guardrails.reading import another_way, counted_words, one_suffices, denied_request, emoji_parts, lead_in, said_again, unasked_detail, unlisted, verdict
 from service.guardrails.lists import flattened_items, lead_in_level, list_item, under_lead_in
-from service.guardrails.level_contrasts import contrast_words
+from service.guardrails.level_contrasts import contrast_words, label_and_levels, label_words
 from service.guardrails.follow_ups import check_following
 from service.guardrails.levels import addressed_level, claim_negated, covers, others_resolved, says_universally, scope_of
 from service.guardrails.normalise import clean
@@ -480,7 +480,7 @@ class _Reply:
             lead = lead_in(text, spans, i, condition=not local and scope is not None and claim_negated(text, start, end) is True)
             cwords = self.content_words(plain(clause)) | (self.content_words(plain(lead)) if lead else frozenset())
             # "..., while Silver members pay the $20": the $20 is the thing named where the sentence first stated it
-            cwords |= contrast_words(text, spans, i, sentence_facts, self.content_words) if local else frozenset()
+            cwords |= contrast_words(text, spans, i, sentence_facts, self.content_words) if local else label_words(text, spans, i, self.content_words)
             earlier = [f for f in sentence_facts if f.start < start]  # "6 weeks is about 42 days, so the shorts are past the 30 days"
             if about and any(f.value in self.exempt and f not in local for f in mine) or (
                     about and own is None and any(f.value in self.exempt or converts(f.value, f.qual, text[:start], self.durations) for f in earlier)) or (
@@ -490,7 +490,7 @@ class _Reply:
                 # figure must be the source's; the clause's other words are the comparison.
                 cwords = frozenset()
             # A bare list of levels ("Bronze members" before "and guests can't") says nothing either way.
-            negated = None if cwords <= _LEVEL_WORDS else claim_negated(text, start, end)
+            negated = None if cwords <= _LEVEL_WORDS or label_and_levels(text, spans, i, self.content_words, _LEVEL_WORDS) else claim_negated(text, start, end)
             universal = says_universally(clause)
             if not local and universal and cwords - _LEVEL_WORDS <= self.content_words(_QUALIFIER) and len(spans) > 1:
                 # "..., whatever your membership level": what the clause it qualifies says, of everyone

@@ -95,3 +95,43 @@ def removed_outright(acts: Iterable[str], level: frozenset[str] | None, passages
             continue
         granted |= {x.value for x in p.facts() if x.value in acts and x.scope is not None and covers(x.scope, level)}
     return acts <= granted
+
+
+_LABEL = re.compile(r"^\W*(?:\*\*)?(?P<label>[^:.!?*]{2,60}?)(?:\*\*)?:(?:\*\*)?\s+")
+"""The label of a list item or a comparison line ("- **Subscription payment extension:** ...", "Returns: ...")."""
+_VERDICT_WORDS = " not no yes available availability able eligible offered included applicable member members only just"
+"""The words with which a clause of a comparison says yes or no for a level ("Bronze not available")."""
+
+
+def _label(text: str) -> str | None:
+    m = _LABEL.match(text)
+    return m.group("label") if m and not re.search(r"\d", m.group("label")) else None
+
+
+def label_words(text: str, spans: Sequence[tuple[int, int]], i: int, content_words: Callable[[str], frozenset[str]]) -> frozenset[str]:
+    """A later clause of a labelled comparison that only gives a level's yes or no ("**Subscription
+    payment extension:** Silver if 1 day late, Bronze not available") is said of the thing the label
+    names, so it is read with the label's words (fourteenth round, fix-14d): "Bronze not available"
+    is then held against the source's "Subscription payment extension ... Bronze: No", and
+    "Silver not available" refused where Silver has it. Empty when the clause names its own thing."""
+    label = _label(text)
+    if i == 0 or label is None:
+        return frozenset()
+    start, end = spans[i]
+    clause = text[start:end]
+    level = scope_of(clause)
+    if level is None or content_words(clause) - content_words(" ".join(sorted(level)) + _VERDICT_WORDS):
+        return frozenset()
+    return content_words(label)
+
+
+def label_and_levels(text: str, spans: Sequence[tuple[int, int]], i: int, content_words: Callable[[str], frozenset[str]], level_words: frozenset[str]) -> bool:
+    """The first clause of a labelled line that, past its label, only names levels ("Adding to a
+    shipped order: Gold" before "and Silver get the item sent separately"): a bare list of levels,
+    which says nothing either way; what they get is said in the clause after it (fix-14d)."""
+    label = _label(text)
+    if i != 0 or label is None or len(spans) < 2:
+        return False
+    start, end = spans[0]
+    rest = text[start:end][_LABEL.match(text).end():]
+    return bool(content_words(rest)) and content_words(rest) <= level_words
