@@ -65,7 +65,7 @@ from service.guardrails.conversational import (ANYONE_FEELS, ASKING, COMMITMENT_
 from service.guardrails.commitments import acts_in
 from service.guardrails.reading import another_way, counted_words, one_suffices, denied_request, emoji_parts, lead_in, said_again, unasked_detail, unlisted, verdict
 from service.guardrails.lists import flattened_items, lead_in_level, list_item, under_lead_in
-from service.guardrails.level_contrasts import contrast_words, label_and_levels, label_words
+from service.guardrails.level_contrasts import contrast_words, denied_antecedent, label_and_levels, label_words
 from service.guardrails.follow_ups import check_following
 from service.guardrails.levels import addressed_level, claim_negated, covers, others_resolved, says_universally, scope_of
 from service.guardrails.normalise import clean
@@ -480,7 +480,7 @@ class _Reply:
             lead = lead_in(text, spans, i, condition=not local and scope is not None and claim_negated(text, start, end) is True)
             cwords = self.content_words(plain(clause)) | (self.content_words(plain(lead)) if lead else frozenset())
             # "..., while Silver members pay the $20": the $20 is the thing named where the sentence first stated it
-            cwords |= contrast_words(text, spans, i, sentence_facts, self.content_words) if local else label_words(text, spans, i, self.content_words)
+            cwords |= contrast_words(text, spans, i, sentence_facts, self.content_words) if local else label_words(text, spans, i, self.content_words) | denied_antecedent(text, spans, i, self.content_words)
             earlier = [f for f in sentence_facts if f.start < start]  # "6 weeks is about 42 days, so the shorts are past the 30 days"
             if about and any(f.value in self.exempt and f not in local for f in mine) or (
                     about and own is None and any(f.value in self.exempt or converts(f.value, f.qual, text[:start], self.durations) for f in earlier)) or (

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from service.guardrails.levels import ALL_LEVELS, covers, scope_of
 from service.guardrails.passages import Fact, Passage
+from service.guardrails.support import antecedent_of, flat_denial
 
 _THE = re.compile(r"\b(?:the|that|this)\s+$", re.I)
 _CONDITION = re.compile(r"\b(?:only if|only when|if|unless|provided|as long as|less than|more than|under|over|at least|up to|check)\b", re.I)
@@ -135,3 +136,15 @@ def label_and_levels(text: str, spans: Sequence[tuple[int, int]], i: int, conten
     start, end = spans[0]
     rest = text[start:end][_LABEL.match(text).end():]
     return bool(content_words(rest)) and content_words(rest) <= level_words
+
+
+def denied_antecedent(text: str, spans: Sequence[tuple[int, int]], i: int, content_words: Callable[[str], frozenset[str]]) -> frozenset[str]:
+    """The words of what a pronoun denial stands for ("Sending a forgotten item separately with no
+    shipping fee is a benefit for Gold and Silver members, so it isn't available on a guest
+    account": the separate sending), so the denial is held against the sources' rule for that
+    thing, level by level, rather than against "available" and "account" (fourteenth round,
+    fix-14d). Empty when the clause does not open on a pronoun or denies nothing."""
+    start, end = spans[i]
+    if not flat_denial(text[start:end]):
+        return frozenset()
+    return antecedent_of(text, spans, i, content_words)
