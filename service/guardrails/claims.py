@@ -136,8 +136,8 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
 
 
 _QUESTION_TIME = _SAID_WHEN = frozenset({"today", "tomorrow"})
-_LEVEL_WORDS = frozenset(map(stem, ("gold", "silver", "bronze", "guest", "member", "membership", "level", "customer", "everyone", "anyone", "other")))
-"""Content words (stemmed as the policy stems them) that only name whom a clause is about."""
+_LEVEL_WORDS = frozenset(map(stem, ("gold", "silver", "bronze", "guest", "member", "membership", "level", "customer", "everyone", "anyone", "other", "benefit", "perk")))
+"""Content words (stemmed as the policy stems them) that only name whom a clause is about ("a Gold and Silver benefit": fix-14d)."""
 
 
 def asserted_facts(sentence: str, facts: list[Fact]) -> list[Fact]:
