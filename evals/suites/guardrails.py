@@ -111,7 +111,9 @@ PROVENANCE = {
          f"invisible fillers, a full refund in other words, secrets asked for in any wording, threats to a person, sarcasm), "
          f"faith-4031..4037, viol-4031..4037 (tag dev-i13-classes-13b: reporting back, offers, invitations to say more, "
          f"encouragement, requests for the customer's details), faith-4061..4066, viol-4061..4066 (tag dev-i13-classes-13c: some "
-         f"items picked from a list, 'today' on an action not taken, 'any one of these' restated), {TUNED_ON}",
+         f"items picked from a list, 'today' on an action not taken, 'any one of these' restated), faith-4691..4700, viol-4691..4700 "
+         f"(tag dev-i13-classes-14d: membership levels as replies set them out: price contrasts, labelled comparisons, pronoun "
+         f"denials, the customer's level said back, a figure checked on the customer's case), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)
