@@ -185,3 +185,10 @@ def test_both_after_two_levels_is_those_two() -> None:
 
 def test_an_adverb_keeps_its_adjectives_stem() -> None:
     assert stem("separately") == stem("separate") and stem("immediately") == stem("immediate")
+
+
+def test_a_return_refused_in_the_agents_words_passes() -> None:
+    text = ("I'm sorry, but for guest purchases a return needs to be within 30 days of purchase or come with a receipt. "
+            "As your purchase was 45 days ago without a receipt, I'm unable to accept this return.")
+    report = check(text, "returns-membership-windows", customer=("I don't have an account. I bought a scarf 45 days ago, no receipt. Can I return it?",))
+    assert report.passed, report.findings()

@@ -7,6 +7,9 @@
   take up to 7 days to appear" says of a credit or refund not yet seen, and are read as "has not
   appeared" (fourteenth round, fix-14d);
 * late: "past due", "overdue" say what "if they are 1 day late" says of a payment (fix-14d);
+* a return refused: "I'm unable to accept this return", "we can't take the return back" say what "original
+  packaging alone does not qualify a guest return" says, and are read as "the return does not qualify";
+  "without a receipt" is "with no receipt" (fix-14d);
 * a memorable choice: "something you'll remember", "something easy to remember" is "something
   memorable" ("write it down somewhere you'll remember" is not rewritten).
 """
@@ -40,9 +43,17 @@ _OVERDUE = re.compile(r"\b(?:past[- ]due|overdue)\b", re.I)
 """A payment said to be late in other words ("1 day past due", "2 days overdue")."""
 
 
+_RETURN_REFUSED = re.compile(
+    r"\b(?:(?:i|we)(?:'m|'re|\s+am|\s+are)\s+(?:unable|not able)\s+to|(?:i|we)\s+(?:can'?t|cannot|can not|won'?t be able to))\s+"
+    r"(?:accept|take|process)\s+(?:this|the|your|that)\s+return(?:\s+back)?\b", re.I)
+"""A return refused in the agent's words ("I'm unable to accept this return")."""
+_WITHOUT_RECEIPT = re.compile(r"\bwithout\s+(?:a|the|your|any)\s+(receipt|proof of purchase)\b", re.I)
+
+
 def as_sources_say(text: str) -> str:
     """``text`` with these paraphrases in the sources' words."""
-    t = _OVERDUE.sub("late", _NOT_THERE.sub(" has not appeared", _STAYS.sub("does not change", text)))
+    t = _WITHOUT_RECEIPT.sub(r"with no \1", _RETURN_REFUSED.sub("the return does not qualify", text))
+    t = _OVERDUE.sub("late", _NOT_THERE.sub(" has not appeared", _STAYS.sub("does not change", t)))
     t = _REDIRECT.sub(r"\1send \2 to a different address", t)
     return _REMEMBERED.sub("something memorable", t)
 
