@@ -10,7 +10,7 @@
   the pronoun stands for; "a Gold and Silver benefit" names levels only.
 * A figure with no level in a check or condition on the customer's case ("once I've confirmed it's
   only 1 day past due") is read as said of their level; "still missing" is the sources' "has not
-  appeared"; a flattened list keeps its items apart; "Both get ..." is the two levels just named.
+  appeared"; "Both get ..." is the two levels just named.
 
 Each faithful wording has a violating twin that must still be refused: the wrong level's figure, a
 benefit granted to a level that lacks it, a denial to a level that has it.
@@ -21,7 +21,6 @@ from __future__ import annotations
 import pytest
 
 from service.domain.text import stem
-from service.replies.channels import plain
 from tests.test_guardrails import check, failed
 
 LEVELS = "store-membership-levels"
@@ -169,11 +168,6 @@ def test_a_credit_not_yet_seen_after_the_sources_days_passes(text: str) -> None:
 def test_another_number_of_days_is_refused() -> None:
     text = "If it's still missing after 5 days, get back to us and we'll start it."
     assert "grounded" in failed(check(text, NO_CREDIT, customer=("returned my jeans 4 days ago and no credit yet. I'm Silver",)))
-
-
-def test_a_flattened_list_keeps_its_items_apart() -> None:
-    shaped = plain("Here's a comparison:\n\n- **Overnight upgrade fee:** waived for Gold, $20 for Silver\n- **Sub extension:** Gold always")
-    assert shaped == "Here's a comparison: Overnight upgrade fee: waived for Gold, $20 for Silver. Sub extension: Gold always."
 
 
 def test_both_after_two_levels_is_those_two() -> None:

@@ -116,13 +116,15 @@ def bare_of_level(clause: str, facts: int) -> bool:
     statuses, "DM us your account details"): it cannot say anything of the level addressed before it,
     so it does not take that level (fourteenth round, fix-14d); its words are checked as ever, and a
     denial or a grant said to the level keeps it."""
-    return not facts and not COMMITMENT_WORD.search(clause) and not _GRANT_OR_DENIAL.search(clause)
+    # the generic verb of a next step ("Let me set that up for you") follows up what was granted to the level: it keeps it
+    return not facts and not COMMITMENT_WORD.search(clause) and not _GRANT_OR_DENIAL.search(clause) and not NEXT_STEP_VERB.search(clause)
 
 
 _THEIR_LEVEL = re.compile(
-    r"^\W*(?:(?:and|so|but|since|as|because)\s+)?(?:it|this|that|you|they|your (?:order|purchase|account))\s*(?:'s|'re|is|are|was|were)\s+"
-    r"(?:(?:just|only|still)\s+)?(?:an?\s+)?(?:gold|silver|bronze|guest)(?:\s+(?:member|customer|shopper|checkout|order|purchase|account|level))?\W*$", re.I)
-"""A clause that only says which level the customer or their order is ("it was a guest order", "you're a Silver member")."""
+    r"^\W*(?:(?:and|so|but|since|as|because)\s+)?(?:it|this|that|your (?:order|purchase))\s*(?:'s|is|was)\s+"
+    r"(?:(?:just|only|still)\s+)?(?:an?\s+)?(?:gold|silver|bronze|guest)\s+(?:checkout|order|purchase)\W*$", re.I)
+"""A clause that only says which level the customer's order is ("it was a guest order"); never the customer
+addressed by their level ("since you're a Bronze member, you're eligible ..." is a rule of that level)."""
 
 
 def restated_level(clause: str, level: str | None) -> str:

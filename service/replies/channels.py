@@ -42,15 +42,7 @@ def fill(template: str, facts: dict[str, str]) -> str:
     return text.strip()
 
 
-_ITEM_END = re.compile(r"^(\s*(?:[-*+]|\d+\.)\s+.*?[^\s.!?:;,])[ \t]*$", re.M)
-"""A list item whose line ends without a stop: flattened into running text it would run on into the next item."""
-
-
 def plain(text: str) -> str:
-    """``text`` as plain running text: links by their words, no Markdown; a list item that ends
-    without a stop gets one, so "- **Fee:** $20 for Silver" and "- **Extension:** ..." stay two
-    sentences once the list is flattened (fourteenth round, fix-14d)."""
-    text = _ITEM_END.sub(r"\1.", text)
     text = _LINK.sub(r"\1", text)
     text = _MARKDOWN.sub("", text)
     return re.sub(r"\s+", " ", text).strip()
