@@ -121,8 +121,9 @@ def label_words(text: str, spans: Sequence[tuple[int, int]], i: int, content_wor
     start, end = spans[i]
     clause = text[start:end]
     level = scope_of(clause)
-    if level is None or content_words(clause) - content_words(" ".join(sorted(level)) + _VERDICT_WORDS):
-        return frozenset()
+    own = content_words(clause) - content_words(" ".join(sorted(level or ())) + " member members guest guests")
+    if level is None or not own or own - content_words(_VERDICT_WORDS):
+        return frozenset()  # a bare level ("..., not available for Bronze or guests") goes with the clause before it
     return content_words(label)
 
 
