@@ -114,7 +114,9 @@ PROVENANCE = {
          f"items picked from a list, 'today' on an action not taken, 'any one of these' restated), "
          f"faith-4661..4671, viol-4661..4673 (tag dev-i13-classes-14c: the customer's figures worked out right: a difference to "
          f"a threshold, a worked list, a refund total, a Silver refund within its limit, a part payment, a window met, a count of "
-         f"their details), {TUNED_ON}",
+         f"their details), faith-4691..4700, viol-4691..4700 "
+         f"(tag dev-i13-classes-14d: membership levels as replies set them out: price contrasts, labelled comparisons, pronoun "
+         f"denials, the customer's level said back, a figure checked on the customer's case), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)

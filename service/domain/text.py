@@ -61,5 +61,10 @@ def stem(word: str) -> str:
     Remembered: a handful of words make up most texts."""
     for suffix in _SUFFIXES:
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
+            # an adverb keeps its adjective's stem: "separately" is "separat", as "separate" is (fix-14d)
+            return _silent_e(word[: -len(suffix)]) if suffix == "ly" else word[: -len(suffix)]
+    return _silent_e(word)
+
+
+def _silent_e(word: str) -> str:
     return word[:-1] if len(word) > 4 and word.endswith("e") and not word.endswith("ee") else word

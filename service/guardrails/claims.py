@@ -65,7 +65,7 @@ from service.guardrails.conversational import (ANYONE_FEELS, ASKING, COMMITMENT_
 from service.guardrails.commitments import acts_in
 from service.guardrails.reading import another_way, counted_words, one_suffices, denied_request, emoji_parts, lead_in, said_again, unasked_detail, unlisted, verdict
 from service.guardrails.lists import flattened_items, lead_in_level, list_item, under_lead_in
-from service.guardrails.level_contrasts import contrast_words
+from service.guardrails.level_contrasts import contrast_words, denied_antecedent, label_and_levels, label_words
 from service.guardrails.follow_ups import check_following
 from service.guardrails.levels import addressed_level, claim_negated, covers, others_resolved, says_universally, scope_of
 from service.guardrails.normalise import clean
@@ -76,11 +76,12 @@ from service.guardrails.their_case import judged_case
 from service.guardrails.passages import Fact, Passage, facts_of
 from service.guardrails.joining import joined
 from service.guardrails.procedural import unsupported_frame_words
-from service.guardrails.moves import names_no_level, step_condition, unframed, without_identifiers, without_lead_in, without_wishes
+from service.guardrails.moves import names_no_level, restated_level, step_condition, unframed, without_identifiers, without_lead_in, without_wishes
 from service.guardrails.level_denials import level_contradicted
 from service.guardrails.verdicts import past_window
 from service.guardrails.amount_thresholds import short_of_threshold
 from service.guardrails.workings import Workings, plain, without_spans, without_their_amounts
+from service.guardrails.their_level import said_of_their_level
 from service.guardrails.support import antecedent_of, best_passage as _best_passage, flat_denial, same_fact as _same_fact
 
 _CLAUSE = re.compile(r"(?!" + JOINT + r"|(?<=gold)\s*,\s*silver\s*,?\s*(?:and|or)\s+bronze\b|(?<=gold, silver)\s*,?\s*(?:and|or)\s+bronze\b)\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
@@ -139,8 +140,8 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
 
 
 _QUESTION_TIME = _SAID_WHEN = frozenset({"today", "tomorrow"})
-_LEVEL_WORDS = frozenset(map(stem, ("gold", "silver", "bronze", "guest", "member", "membership", "level", "customer", "everyone", "anyone", "other")))
-"""Content words (stemmed as the policy stems them) that only name whom a clause is about."""
+_LEVEL_WORDS = frozenset(map(stem, ("gold", "silver", "bronze", "guest", "member", "membership", "level", "customer", "everyone", "anyone", "other", "benefit", "perk")))
+"""Content words (stemmed as the policy stems them) that only name whom a clause is about ("a Gold and Silver benefit": fix-14d)."""
 
 
 def asserted_facts(sentence: str, facts: list[Fact]) -> list[Fact]:
@@ -455,8 +456,9 @@ class _Reply:
         spans = clause_spans(text)
         for i, (start, end) in enumerate(spans):
             clause = text[start:end]
-            own = scope_of(ANYONE_FEELS.sub(" ", clause))  # "That would give anyone a fright" names no level
-            scope, about = own or (None if names_no_level(clause, text, sum(start <= f.start < end for f in sentence_facts)) else carried), about_case(clause, text[start:], own is not None) or judged_case(clause, self.case, self.durations, self.passages, self.level)
+            said = restated_level(clause, self.level)  # "it was a guest order": the customer's level said back (fix-14d)
+            own = scope_of(ANYONE_FEELS.sub(" ", said))  # "That would give anyone a fright" names no level
+            scope, about = own or (None if names_no_level(said, text, sum(start <= f.start < end for f in sentence_facts)) else carried), about_case(clause, text[start:], own is not None) or judged_case(clause, self.case, self.durations, self.passages, self.level)
             mine = [f for f in sentence_facts if start <= f.start < end]
             # A clause that only says the customer's duration in another unit ("..., and three weeks
             # is 21 days") states nothing of the level named before it.
@@ -484,7 +486,7 @@ class _Reply:
             lead = lead_in(text, spans, i, condition=not local and scope is not None and claim_negated(text, start, end) is True)
             cwords = self.content_words(plain(clause)) | (self.content_words(plain(lead)) if lead else frozenset())
             # "..., while Silver members pay the $20": the $20 is the thing named where the sentence first stated it
-            cwords |= contrast_words(text, spans, i, sentence_facts, self.content_words) if local else frozenset()
+            cwords |= contrast_words(text, spans, i, sentence_facts, self.content_words) if local else label_words(text, spans, i, self.content_words) | denied_antecedent(text, spans, i, self.content_words)
             earlier = [f for f in sentence_facts if f.start < start]  # "6 weeks is about 42 days, so the shorts are past the 30 days"
             if about and any(f.value in self.exempt and f not in local for f in mine) or (
                     about and own is None and any(f.value in self.exempt or converts(f.value, f.qual, text[:start], self.durations) for f in earlier)) or (
@@ -494,7 +496,7 @@ class _Reply:
                 # figure must be the source's; the clause's other words are the comparison.
                 cwords = frozenset()
             # A bare list of levels ("Bronze members" before "and guests can't") says nothing either way.
-            negated = None if cwords <= _LEVEL_WORDS else claim_negated(text, start, end)
+            negated = None if cwords <= _LEVEL_WORDS or label_and_levels(text, spans, i, self.content_words, _LEVEL_WORDS) else claim_negated(text, start, end)
             universal = says_universally(clause)
             if not local and universal and cwords - _LEVEL_WORDS <= self.content_words(_QUALIFIER) and len(spans) > 1:
                 # "..., whatever your membership level": what the clause it qualifies says, of everyone
@@ -502,7 +504,7 @@ class _Reply:
                 cwords, negated = self.content_words(text[a:b]) - _LEVEL_WORDS, None
             # a verdict on their case against the rule's figure ("so it's outside the 6 months"): "it" is theirs (fourteenth round)
             antecedent = antecedent_of(text, spans, i, self.content_words) - _LEVEL_WORDS if local and not (about and not cwords) else frozenset()
-            best, why = _best_passage(local, scope, cwords, self.passages, self.content_words, universal=universal, negated=negated if not local else bool(negated and flat_denial(clause)),
+            best, why = _best_passage(said_of_their_level(local, clause, self.level, self.passages), scope, cwords, self.passages, self.content_words, universal=universal, negated=negated if not local else bool(negated and flat_denial(clause)),
                                       antecedent=antecedent)
             self.out.supports.append(best)
             why = (why if local else joined(clause, scope, self.level, self.passages, self.content_words, why)) or self._contradicted(clause, local)

@@ -168,8 +168,8 @@ def addressed_level(text: str) -> frozenset[str] | None:
 
 
 _ORDER = ("gold", "silver", "bronze")
-_BOTH = re.compile(r"\bboth (?:levels|tiers|memberships|membership levels)\b", re.I)
-""""Both levels get ...": the two levels the sentence before named."""
+_BOTH = re.compile(r"\bboth (?:levels|tiers|memberships|membership levels)\b|^\W*both\b(?=\s+(?:also\s+)?(?:get|have|receive|enjoy|include|come with|qualify)\b)", re.I)
+""""Both levels get ...", and a sentence opening on "Both get ..." (fix-14d): the two levels the sentence before named."""
 
 
 def others_resolved(text: str, before: frozenset[str]) -> tuple[str, frozenset[str]]:

@@ -11,6 +11,7 @@ import re
 
 from service.guardrails.conversational import COMMITMENT_WORD
 from service.guardrails.identifiers import identifiers
+from service.guardrails.levels import scope_of
 from service.guardrails.passages import facts_of
 from service.guardrails.procedural import without_fallback
 from service.guardrails.workings import FRAMING
@@ -106,10 +107,41 @@ def asks_their_details(clause: str, sentence: str, facts: int) -> bool:
             and not re.search(r"\d|\b(?:today|tomorrow|free|unlimited|gold|silver|bronze|guests?|members?)\b", clause, re.I))
 
 
+_GRANT_OR_DENIAL = re.compile(r"\d|\b(?:today|tomorrow|free|unlimited|waived?|gold|silver|bronze|guests?|members?|membership|level|"
+                              r"not|no|never|nothing|cannot|unable|only|always|eligible|available|benefits?)\b|n't\b", re.I)
+"""The words with which a clause would say something of a level: a figure, an eligibility word, a level,
+a denial or a limit ("only", "always")."""
+
+
+def bare_of_level(clause: str, facts: int) -> bool:
+    """A clause with no fact, no commitment word and no word of grant, denial or level ("order number"
+    in "confirm your username, email and order number", "in progress" in a list of a refund's
+    statuses, "DM us your account details"): it cannot say anything of the level addressed before it,
+    so it does not take that level (fourteenth round, fix-14d); its words are checked as ever, and a
+    denial or a grant said to the level keeps it."""
+    # the generic verb of a next step ("Let me set that up for you") follows up what was granted to the level: it keeps it
+    return not facts and not COMMITMENT_WORD.search(clause) and not _GRANT_OR_DENIAL.search(clause) and not NEXT_STEP_VERB.search(clause)
+
+
+_THEIR_LEVEL = re.compile(
+    r"^\W*(?:(?:and|so|but|since|as|because)\s+)?(?:it|this|that|your (?:order|purchase))\s*(?:'s|is|was)\s+"
+    r"(?:(?:just|only|still)\s+)?(?:an?\s+)?(?:gold|silver|bronze|guest)\s+(?:checkout|order|purchase)\W*$", re.I)
+"""A clause that only says which level the customer's order is ("it was a guest order"); never the customer
+addressed by their level ("since you're a Bronze member, you're eligible ..." is a rule of that level)."""
+
+
+def restated_level(clause: str, level: str | None) -> str:
+    """``clause``, or nothing where it only says back the level the customer gave ("it was a guest
+    order" to a customer who checked out as a guest): their situation, no rule of the level
+    (fourteenth round, fix-14d). Another level than theirs stays a claim."""
+    return "" if level and _THEIR_LEVEL.match(clause) and scope_of(clause) == frozenset({level}) else clause
+
+
 def names_no_level(clause: str, sentence: str, facts: int) -> bool:
     """A clause of ``sentence`` that says nothing of the level named before it: a condition on the
-    customer's wish ("If you'd like to go ahead") or part of a request for their details."""
-    return wish_lead_in(clause) or asks_their_details(clause, sentence, facts)
+    customer's wish ("If you'd like to go ahead"), part of a request for their details, or a clause
+    with no word that could say anything of a level (:func:`bare_of_level`)."""
+    return wish_lead_in(clause) or asks_their_details(clause, sentence, facts) or bare_of_level(clause, facts)
 
 
 _LEAD_IN = re.compile(

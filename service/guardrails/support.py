@@ -91,6 +91,7 @@ def best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozens
             continue  # "any customer can ...": only a source that says so of everyone supports it
         pwords = content_words(f"{p.context} {p.text}")
         measured = granted_words(words, facts) if unconditional_grant(p, facts, same_fact) else words  # (eleventh round)
+        measured = _without_fee_words(measured, facts, content_words)
         overlap = len(measured & pwords) / len(measured) if measured else 1.0
         best_overlap = max(best_overlap, overlap)
         if overlap >= (UNIVERSAL_OVERLAP if universal else PASSAGE_OVERLAP):
@@ -107,6 +108,18 @@ def best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozens
 
 _FLAT_DENIAL = re.compile(r"\b(?:can'?t|cannot|can not|(?:are|is)(?:n'?t| not) (?:able|available|eligible|included|offered|possible)|unable|not (?:available|eligible|included|offered)|"
                           r"(?:do|does)(?:n'?t| not) (?:get|qualify|include|come with|apply))\b", re.I)
+
+
+_FEE_WORDS = "fee fees charge charges cost costs"
+
+
+def _without_fee_words(words: frozenset[str], facts: list[Fact], content_words: Callable[[str], frozenset[str]]) -> frozenset[str]:
+    """A clause's words without the noun of its "no ... fee" (fact ``no-fee``): that word is the fact
+    itself, matched to a source's "free" or "waived" (:data:`NO_CHARGE`), not a word of the thing
+    ("the item sent separately with no shipping fee" against "Free separate shipping": fix-14d)."""
+    if not any(f.value == "no-fee" for f in facts):
+        return words
+    return words - content_words(_FEE_WORDS) or words
 
 
 def flat_denial(clause: str) -> bool:
