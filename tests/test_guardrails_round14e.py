@@ -98,3 +98,99 @@ def test_the_fault_handed_to_the_customer_is_a_tone_finding(text: str) -> None:
 ])
 def test_a_treat_or_a_choice_is_not_a_tone_finding(text: str) -> None:
     assert "tone" not in failed(check(text, "products-jackets-faq"))
+
+
+# ---- grounding: an action at a status too late for it, a denial against a conditional grant, free for a level that pays --------
+
+ADD = "orders-add-item"
+SHIPPED_GOLD = ("My order shipped already but I forgot socks. Can you add them? I'm Gold.",)
+
+
+@pytest.mark.parametrize("text,article", [
+    ("Since it has already shipped, I can add the item to your order.", ADD),
+    ("Since your order is In Transit, I can add the socks to it now.", ADD),
+    ("It's out for delivery, so I can still add the socks to it.", ADD),
+    ("Since it has already shipped, I can upgrade it to overnight.", "orders-upgrade-overnight"),
+    ("Since it's out for delivery, I can change the payment method on this order.", "orders-change-payment-method"),
+    ("Since it's already shipped, I can change the delivery date to next week.", "orders-slower-delivery"),
+    ("Since it's already in transit, I can change the delivery time window for you.", "orders-change-delivery-time"),
+])
+def test_an_action_at_a_status_the_source_says_is_too_late_is_refused(text: str, article: str) -> None:
+    assert "grounded" in failed(check(text, article, customer=SHIPPED_GOLD))
+
+
+@pytest.mark.parametrize("text,article", [
+    ("Since it hasn't shipped yet, I can add the item to your order.", ADD),
+    ("Your order shows Order Received, which means it hasn't shipped yet, so I can add the socks to it directly.", ADD),
+    ("Since it has already shipped, I can't add the item to this order, but as a Gold member we can send it separately with no "
+     "shipping fee.", ADD),
+    ("It's still at Order Received, so I can upgrade it to overnight shipping.", "orders-upgrade-overnight"),
+    ("Since it's in transit, I can change the payment method on this order right away.", "orders-change-payment-method"),
+    ("As it's already shipped, the date can't be changed, but I can add a credit to your account for the shipping fee.",
+     "orders-slower-delivery"),
+    ("I'm sorry. Since the order has already shipped, there isn't anything I can change on the delivery.", "orders-slower-delivery"),
+])
+def test_an_action_the_status_still_allows_or_a_denial_passes(text: str, article: str) -> None:
+    report = check(text, article, customer=SHIPPED_GOLD)
+    assert "grounded" not in failed(report), report.findings()
+
+
+def test_statuses_are_read_with_their_negation() -> None:
+    from service.guardrails.status_actions import SHIPPED, statuses
+    assert statuses("Since it has already shipped, I can add it") == SHIPPED
+    assert statuses("it's out for delivery") == {"out for delivery"}
+    assert statuses("since it hasn't shipped yet") == frozenset()
+    assert statuses("once it has shipped we can't") == frozenset()
+    assert statuses("Once it is In Transit, the time can no longer be changed", held_open=False) == {"in transit"}
+
+
+EXTENSION = "subscription-payment-extension"
+SILVER_LATE = ("I'm Silver and I can't pay my subscription on time, can I get more time?",)
+
+
+@pytest.mark.parametrize("text,article", [
+    ("As a Silver member, you can't get an extension on your subscription payment.", EXTENSION),
+    ("Extensions are only available to Gold members.", EXTENSION),
+    ("As a Silver member, you can't return items without a receipt.", "returns-membership-windows"),
+])
+def test_a_flat_denial_against_a_conditional_grant_is_refused(text: str, article: str) -> None:
+    assert "grounded" in failed(check(text, article, customer=SILVER_LATE))
+
+
+@pytest.mark.parametrize("text", [
+    "Silver members can only get an extension if the payment is 1 day late, so at 3 days late I'm afraid I can't extend it.",
+    "As a Silver member, you can get an extension only if the payment is 1 day late.",
+    "Bronze members cannot get an extension.",
+    "I'm sorry, extensions aren't available for Bronze members or guests.",
+])
+def test_a_denial_with_its_condition_or_for_a_level_never_granted_passes(text: str) -> None:
+    report = check(text, EXTENSION, customer=("I'm Silver and my subscription payment is 3 days late, can I get more time?",))
+    assert report.passed, report.findings()
+
+
+def test_a_level_never_granted_is_denied_in_the_customers_words() -> None:
+    report = check("As a Bronze member, you can't get an extension on your subscription payment.", EXTENSION,
+                   customer=("I'm Bronze, can I get more time to pay?",))
+    assert report.passed, report.findings()
+
+
+PRICING = "store-pricing-extras"
+SILVER_ASKS = ("I'm Silver, how much is overnight shipping?",)
+
+
+@pytest.mark.parametrize("text", [
+    "Overnight shipping is free for Silver members.", "Silver members get overnight shipping for free.",
+    "Silver members don't pay for overnight shipping.", "As a Silver member, you don't pay for overnight shipping.",
+])
+def test_free_for_a_level_the_source_charges_is_refused(text: str) -> None:
+    assert "grounded" in failed(check(text, PRICING, customer=SILVER_ASKS))
+
+
+@pytest.mark.parametrize("text", [
+    "Overnight shipping is $20 per order; as a Gold member you have the fee waived.",
+    "Overnight shipping is $20, and it's free for Gold members.",
+    "Silver members get free standard shipping on orders of $75 or more.",
+])
+def test_free_for_the_level_the_source_waives_it_for_passes(text: str) -> None:
+    report = check(text, PRICING, customer=SILVER_ASKS)
+    assert report.passed, report.findings()

@@ -75,6 +75,7 @@ from service.guardrails.outright import charge_outright, takes_their_amount
 from service.guardrails.passages import Fact, Passage, facts_of
 from service.guardrails.moves import names_no_level, unframed, without_identifiers, without_lead_in, without_wishes
 from service.guardrails.level_denials import level_contradicted
+from service.guardrails.status_actions import too_late
 from service.guardrails.verdicts import past_window
 from service.guardrails.workings import Workings, plain, without_spans, without_their_amounts
 from service.guardrails.support import antecedent_of, best_passage as _best_passage, flat_denial, same_fact as _same_fact
@@ -507,7 +508,8 @@ class _Reply:
     def _contradicted(self, clause: str, local: list[Fact]) -> str | None:
         """A capability the sources deny, a figure of another label (:mod:`~service.guardrails.contradictions`), a level denied what a source grants it."""
         return (denied_capability(clause, self.sources) or mislabelled(clause, [f.value for f in local if f.value[:1].isdigit()], self.sources)
-                or level_contradicted(clause, self.passages, self.content_words, self.addressed, self.workings.current))
+                or level_contradicted(clause, self.passages, self.content_words, self.addressed, self.workings.current)
+                or too_late(clause, self.workings.current, self.workings.before, self.passages))  # round 14e: an action at a status too late for it
 
     def _their_words(self, clause: str, sentence: str) -> bool:
         """A clause the loose word check leaves out: it states only the customer's amounts, or it
