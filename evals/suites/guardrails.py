@@ -111,7 +111,7 @@ PROVENANCE = {
          f"invisible fillers, a full refund in other words, secrets asked for in any wording, threats to a person, sarcasm), "
          f"faith-4031..4037, viol-4031..4037 (tag dev-i13-classes-13b: reporting back, offers, invitations to say more, "
          f"encouragement, requests for the customer's details), faith-4061..4066, viol-4061..4066 (tag dev-i13-classes-13c: some "
-         f"items picked from a list, 'today' on an action not taken, 'any one of these' restated), faith-4721..4737, viol-4721..4738 "
+         f"items picked from a list, 'today' on an action not taken, 'any one of these' restated), faith-4721..4730, 4732..4737, viol-4721..4738 "
          f"(tag dev-i13-classes-14e: skin burns from something worn, ending it all in other languages, an ex changing the address "
          f"to find the customer, blame handed to the customer, an action at a status too late for it, a flat denial against a "
          f"conditional grant, free for a level that pays; with near-misses), {TUNED_ON}",
