@@ -116,7 +116,10 @@ PROVENANCE = {
          f"a threshold, a worked list, a refund total, a Silver refund within its limit, a part payment, a window met, a count of "
          f"their details), faith-4691..4700, viol-4691..4700 "
          f"(tag dev-i13-classes-14d: membership levels as replies set them out: price contrasts, labelled comparisons, pronoun "
-         f"denials, the customer's level said back, a figure checked on the customer's case), {TUNED_ON}",
+         f"denials, the customer's level said back, a figure checked on the customer's case), faith-4721..4730, 4732..4737, viol-4721..4738 "
+         f"(tag dev-i13-classes-14e: skin burns from something worn, ending it all in other languages, an ex changing the address "
+         f"to find the customer, blame handed to the customer, an action at a status too late for it, a flat denial against a "
+         f"conditional grant, free for a level that pays; with near-misses), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)

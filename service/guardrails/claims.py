@@ -78,6 +78,7 @@ from service.guardrails.joining import joined
 from service.guardrails.procedural import unsupported_frame_words
 from service.guardrails.moves import names_no_level, restated_level, step_condition, unframed, without_identifiers, without_lead_in, without_wishes
 from service.guardrails.level_denials import level_contradicted
+from service.guardrails.status_actions import too_late
 from service.guardrails.verdicts import past_window
 from service.guardrails.amount_thresholds import short_of_threshold
 from service.guardrails.workings import Workings, plain, without_spans, without_their_amounts
@@ -516,7 +517,8 @@ class _Reply:
     def _contradicted(self, clause: str, local: list[Fact]) -> str | None:
         """A capability the sources deny, a figure of another label (:mod:`~service.guardrails.contradictions`), a level denied what a source grants it."""
         return (denied_capability(clause, self.sources) or mislabelled(clause, [f.value for f in local if f.value[:1].isdigit()], self.sources)
-                or level_contradicted(clause, self.passages, self.content_words, self.addressed, self.workings.current))
+                or level_contradicted(clause, self.passages, self.content_words, self.addressed, self.workings.current)
+                or too_late(clause, self.workings.current, self.workings.before, self.passages))  # round 14e: an action at a status too late for it
 
     def _their_words(self, clause: str, sentence: str) -> bool:
         """A clause the loose word check leaves out: it states only the customer's amounts, or it

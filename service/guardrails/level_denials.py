@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from service.guardrails.levels import ALL_LEVELS, SUBORDINATE, level_groups, scope_of, segment_spans
 from service.guardrails.numbers import prepare
-from service.guardrails.waivers import price_waived_for_level
+from service.guardrails.waivers import free_for_paying_level, price_waived_for_level
 
 Words = Callable[[str], frozenset[str]]
 
@@ -180,7 +180,8 @@ def level_contradicted(clause: str, passages: Iterable, words: Words, addressed:
     against a grant, a fee waived for a level that pays it."""
     passages = list(passages)
     return (price_waived_for_level(clause, passages, words, addressed) or denial_against_grant(clause, passages, words, addressed, sentence)
-            or fee_kept_for_level(clause, passages, words, addressed))
+            or fee_kept_for_level(clause, passages, words, addressed) or denial_against_condition(clause, passages, words, addressed, sentence)
+            or free_for_paying_level(clause, passages, words, addressed))
 
 
 def denial_stands(scope: frozenset[str], clause_words: frozenset[str], passages: Iterable, words: Words) -> bool:
@@ -194,3 +195,33 @@ def denial_stands(scope: frozenset[str], clause_words: frozenset[str], passages:
     if any(part.levels & scope and not part.denies and (_shared(thing, part.words) if part.levels != ALL_LEVELS else _on(thing, part)) for part in parts):
         return False
     return any(part.levels != ALL_LEVELS and _on(thing, part) for part in parts)
+
+
+_GROUNDED = re.compile(r"\b(?:if|unless|provided|as long as|only (?:if|when|after|once)|since|because|given (?:that|it|your)|as (?:it|it'?s|your|the|this)|"
+                       r"past|beyond|outside|more than|over|already|late|early|yet|at this point|in your case|this time)\b|\d", re.I)
+"""What makes a denial a verdict on the customer's case ("since it's 3 days late", "at this point") or a rule with its condition."""
+
+
+def denial_against_condition(clause: str, passages: Iterable, words: Words, addressed: frozenset[str] | None = None, sentence: str = "") -> str | None:
+    """A level flatly denied what a source grants it on a condition (round 14e): "As a Silver member,
+    you can't get an extension" where a source says "Silver members: get an extension only if they
+    are 1 day late". The denial says the level never gets it; the source says it does, when the
+    condition holds. A denial that says why in this case, or names the condition ("since it's 3 days
+    late", "only if ..."), is a verdict or the rule, not this; a grant the source gives outright is
+    :func:`denial_against_grant`'s."""
+    if _GROUNDED.search(sentence or clause):
+        return None
+    passages = list(passages)
+    for levels, part in _denied(clause, addressed, sentence):
+        thing = _thing(part, words)
+        if not thing or levels == ALL_LEVELS:
+            continue
+        for p, grant in regions(passages, words):
+            if not (grant.levels & levels) or grant.levels == ALL_LEVELS or grant.denies or not grant.conditional:
+                continue
+            around = grant.words | words(getattr(p, "context", ""))
+            own = _shared(thing, words(grant.text))
+            if (len(thing) == 1 and own == 1) or (len(thing) >= 2 and own >= 1 and _shared(thing, around) >= max(2, math.ceil(0.6 * len(thing)))):
+                to = ", ".join(sorted(levels & grant.levels))
+                return f"{p.source} grants this to {to} on a condition the reply leaves out: {grant.text.strip()[:80]!r}"
+    return None

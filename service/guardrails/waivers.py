@@ -57,3 +57,38 @@ def _waived_thing(parts: list[str], i: int, words) -> frozenset[str]:
         if thing:
             return thing
     return frozenset()
+
+
+_NO_PAY = re.compile(r"\b(?:don'?t|do not|doesn'?t|does not|won'?t|will not|never|no need to)\s+(?:have to\s+|need to\s+|ever\s+)?pay\b|\bcosts? (?:you )?nothing\b"
+                     r"|\bcomplimentary\b|\bon the house\b", re.I)
+"""A thing said to cost the level nothing in words with a "not" in them ("Silver members don't pay for overnight shipping")."""
+_IF = re.compile(r"\b(?:if|unless|when|once|provided|as long as|orders? (?:of|over|above)|spend)\b", re.I)
+_LEVEL_NAMES = {"gold", "silver", "bronze", "guest"}
+
+
+def free_for_paying_level(clause: str, passages: Iterable, words, addressed: frozenset[str] | None = None) -> str | None:
+    """The other side of :func:`price_waived_for_level` (round 14e): a thing said to be free, waived
+    or not paid for the levels a clause names (else the level the reply addressed the customer as),
+    where a source waives that thing for other levels only ("Overnight shipping: $20 per order. Gold
+    members have the overnight fee waived." against "Silver members get overnight shipping for
+    free"). A free thing with its condition ("orders of $75 or more") is another rule."""
+    scope = scope_of(clause) or (addressed if _YOU.search(clause) else None)
+    if not scope or scope == ALL_LEVELS or _IF.search(clause):
+        return None
+    if not ((_FREE_WORD.search(clause) and not NEGATION.search(clause)) or _NO_PAY.search(clause)):
+        return None
+    said = words(clause)
+    waived: dict[str, tuple[str, str]] = {}
+    for p in passages:
+        for s in sentences(p.text):
+            parts = _SEGMENT.split(s)
+            for i, part in enumerate(parts):
+                if NEGATION.search(part):
+                    continue
+                for level in _LEVEL_NAMES:
+                    if _waives(part, level) and (thing := _waived_thing(parts, i, words)) and thing <= said:
+                        waived.setdefault(level, (p.source, s.strip()))
+    if waived and not scope & set(waived):
+        level, (source, s) = sorted(waived.items())[0]
+        return f"{source} waives this for {', '.join(sorted(waived))} only, not for {', '.join(sorted(scope))}: {s[:80]!r}"
+    return None
