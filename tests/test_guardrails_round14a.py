@@ -161,3 +161,18 @@ def test_a_source_temperature_converted_in_words_passes_and_a_wrong_one_is_refus
     assert not grounded_fails(ok, "products-jackets-faq", ask, "voice")
     for wrong in ("minus twenty degrees Fahrenheit, roughly minus twenty-nine Celsius", "twenty degrees Fahrenheit, roughly minus twelve Celsius"):
         assert grounded_fails(ok.replace("twenty degrees Fahrenheit, which is roughly minus seven Celsius", wrong), "products-jackets-faq", ask, "voice")
+
+
+JACKET = "Our insulated jackets are comfortable down to about 20°F (-7°C) with a normal layer underneath."
+
+
+def test_their_own_figure_set_against_the_one_just_given_with_a_hedged_feeling_passes() -> None:
+    text = f"{JACKET} Minus ten is a few degrees colder than that, so on those days you may feel the cold."
+    assert not grounded_fails(text, "products-jackets-faq", "Will your insulated jacket keep me warm at minus ten Celsius?", "voice")
+
+
+@pytest.mark.parametrize("after", ["Minus thirty is far colder than that, so you may feel the cold.",
+                                   "Minus ten is a few degrees colder than that, so we'll refund the jacket if you feel the cold.",
+                                   "Minus ten is a few degrees colder than that, so you may feel the cold and Gold members get a free liner."])
+def test_a_figure_they_never_gave_or_a_promise_after_the_comparison_is_a_claim(after: str) -> None:
+    assert grounded_fails(f"{JACKET} {after}", "products-jackets-faq", "Will your insulated jacket keep me warm at minus ten Celsius?", "voice")

@@ -57,7 +57,7 @@ SUMMARY_LEAD_IN = re.compile(
     r"(?:the |a )?(?:short|quick) (?:version|answer|summary|recap)|the (?:basics|gist)|at a glance)\s*:$", re.I)
 """A summary lead-in ("In short:", "To sum up:", "The short version:"): the items after it are
 checked on their own."""
-SUMMARY_PREFIX = re.compile(SUMMARY_LEAD_IN.pattern[:-2].replace("^", "^\\s*", 1) + r"\s+(?=\S)", re.I)
+SUMMARY_PREFIX = re.compile(SUMMARY_LEAD_IN.pattern[:-1].replace("^", "^\\s*", 1) + r"\s+(?=\S)", re.I)
 """The same lead-in run into its first item ("In short: returns come first."): the item is checked."""
 
 _ACKNOWLEDGE = re.compile(
@@ -82,6 +82,19 @@ HEDGED_PICK = re.compile(
     r"least hassle|better|easier|simpler)(?:\s+(?:option|choice|way|bet|route|one))?(?:\s+for you)?\b", re.I)
 """A hedged pick among options ("the store might be easiest"): the option is checked, the
 judgement ("might be easiest") is the agent's opinion, no fact."""
+HEDGED_FEELING = re.compile(
+    r"^\W*(?:so\s+)?(?:(?:on|for) (?:those|such|these|the colder|the warmer|colder|warmer) (?:days|nights|mornings),?\s+)?you (?:may|might|could|will probably|'ll probably|would probably)"
+    r" (?:well |still |start to |begin to )?(?:feel|notice) (?:the |a bit of the |some )?(?:cold|chill|heat|difference)\W*$", re.I)
+"""What the customer may feel when their case goes past the figure just given ("so on those days you
+may feel the cold"): hedged, said of them, no fact; the figure and the comparison are checked."""
+THEIR_COMPARISON = re.compile(
+    r"^\W*(?P<their>[\w' -]{1,30}?)\s+(?:is|are|'s|would be|will be)\s+(?:(?:a few|a couple of|several|a bit|a little|slightly|much|far|way|quite a bit|a lot)"
+    r"(?:\s+(?:degrees?|days?|weeks?|hours?))?\s+)?(?:colder|warmer|longer|later|earlier|lower|higher)\s+than\s+(?:that|this|those)\W*$", re.I)
+"""The customer's own figure set against the one just stated ("Minus ten is a few degrees colder than
+that"): their words and a comparison; the figure it is compared with is checked where it is stated."""
+_NUMBER_WORD = re.compile(r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+                          r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\b", re.I)
+"""The customer's figure in words: what a comparison with "than that" sets against the figure just stated."""
 _REASON = re.compile(r"^\W*(?:since|as|because|given (?:that)?|with)\b", re.I)
 _FEELING_WORDS = frozenset("""tricky hard difficult awkward pain hassle faff tough annoying problem issue easy simple option""".split())
 
@@ -131,8 +144,15 @@ def situation_spans(text: str, spans: list[tuple[int, int]], empathy: list[tuple
 
 def their_reason(clause: str, customer_words: frozenset[str], content_words: Callable[[str], frozenset[str]]) -> bool:
     """A reason clause made of the customer's situation ("Since a printer's tricky" after "don't have
-    a printer"): its words are theirs or words of difficulty; it states nothing of the shop."""
-    if not customer_words or not _REASON.match(clause) or re.search(r"\d|[$€£%]", clause) or COMMITMENT_WORD.search(clause):
+    a printer"): its words are theirs or words of difficulty; it states nothing of the shop. So is
+    their own figure set against the one just stated (:data:`THEIR_COMPARISON`), every word of it theirs."""
+    if not customer_words or re.search(r"\d|[$€£%]", clause) or COMMITMENT_WORD.search(clause):
+        return False
+    compared = THEIR_COMPARISON.match(clause)
+    if compared:
+        words = content_words(compared.group("their"))
+        return bool(words) and words <= customer_words and _NUMBER_WORD.search(compared.group("their")) is not None
+    if not _REASON.match(clause):
         return False
     words = content_words(_REASON.sub(" ", clause))
     mine = words & customer_words
@@ -141,5 +161,6 @@ def their_reason(clause: str, customer_words: frozenset[str], content_words: Cal
 
 def without_hedges(text: str) -> str:
     """``text`` without the expected result of advice and the judgement of a hedged pick, for the
-    loose word check (:data:`HEDGED_RESULT`, :data:`HEDGED_PICK`)."""
-    return HEDGED_PICK.sub(" ", HEDGED_RESULT.sub(" ", text))
+    loose word check (:data:`HEDGED_RESULT`, :data:`HEDGED_PICK`), and what the customer may feel
+    past the figure just given (:data:`HEDGED_FEELING`)."""
+    return HEDGED_PICK.sub(" ", HEDGED_RESULT.sub(" ", HEDGED_FEELING.sub(" ", text)))
