@@ -143,6 +143,7 @@ def test_the_pieces_read_only_their_own_forms() -> None:
     assert their_reason("Since a printer's tricky", words, content_words)
     assert not their_reason("Since you're a Gold member", words, content_words)
     assert not their_reason("Since refunds are free", words, content_words)
+    assert not their_reason("Since you don't have a printer", words, content_words)  # their case, no difficulty: checked as ever
     assert without_hedges("the store might be easiest").split() == ["the", "store"]
     assert "leather" in without_hedges("That should lift it without damaging the leather.")
     assert "refund" in without_hedges("That should get you a full refund.")

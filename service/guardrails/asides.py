@@ -96,7 +96,7 @@ _NUMBER_WORD = re.compile(r"\b(?:zero|one|two|three|four|five|six|seven|eight|ni
                           r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\b", re.I)
 """The customer's figure in words: what a comparison with "than that" sets against the figure just stated."""
 _REASON = re.compile(r"^\W*(?:since|as|because|given (?:that)?|with)\b", re.I)
-_FEELING_WORDS = frozenset("""tricky hard difficult awkward pain hassle faff tough annoying problem issue easy simple option""".split())
+_FEELING_WORDS = frozenset("""tricky hard difficult awkward pain hassle faff tough annoying problem""".split())
 
 
 def aside(sentence: str) -> bool:
@@ -155,8 +155,9 @@ def their_reason(clause: str, customer_words: frozenset[str], content_words: Cal
     if not _REASON.match(clause):
         return False
     words = content_words(_REASON.sub(" ", clause))
-    mine = words & customer_words
-    return bool(mine) and words - mine <= content_words(" ".join(_FEELING_WORDS))
+    mine, hard = words & customer_words, content_words(" ".join(_FEELING_WORDS))
+    # the difficulty is what makes it a reason for a pick: "Since you haven't paid it yet" states the case, checked as ever
+    return bool(mine) and bool(words & hard) and words - mine <= hard
 
 
 def without_hedges(text: str) -> str:
