@@ -119,7 +119,9 @@ PROVENANCE = {
          f"denials, the customer's level said back, a figure checked on the customer's case), faith-4721..4730, 4732..4737, viol-4721..4738 "
          f"(tag dev-i13-classes-14e: skin burns from something worn, ending it all in other languages, an ex changing the address "
          f"to find the customer, blame handed to the customer, an action at a status too late for it, a flat denial against a "
-         f"conditional grant, free for a level that pays; with near-misses), {TUNED_ON}",
+         f"conditional grant, free for a level that pays; with near-misses), faith-4601..4610, viol-4601..4610 "
+         f"(tag dev-i13-classes-14a: asides with no policy fact: humour about the customer's situation, empathy naming it, "
+         f"closings, summary lead-ins, good news they told us said back, a hedged result of advice, temperatures in words), {TUNED_ON}",
 }
 TODAY = date(2026, 11, 15)
 FUTURE = date(2099, 6, 1)

@@ -63,6 +63,7 @@ from service.guardrails.contradictions import Sources, denied_capability, denied
 from service.guardrails.conversational import (ANYONE_FEELS, ASKING, COMMITMENT_WORD, CONTINUATION, CONVERSATIONAL, EMPATHY_HEAD, FRIENDLY, FUTURE,
                                                 HELP_WITH, INTERJECTION, LEVEL_LEAD_IN, NAME_ONLY, NOUN_PHRASE, TOPIC, VOCATIVE, WISH, small_talk, verbless_exclamation)
 from service.guardrails.commitments import acts_in
+from service.guardrails.asides import acknowledged, aside, situation_spans, their_reason
 from service.guardrails.reading import another_way, counted_words, one_suffices, denied_request, emoji_parts, lead_in, said_again, unasked_detail, unlisted, verdict
 from service.guardrails.lists import flattened_items, lead_in_level, list_item, under_lead_in
 from service.guardrails.level_contrasts import contrast_words, denied_antecedent, label_and_levels, label_words
@@ -172,7 +173,7 @@ def is_conversational(sentence: str) -> bool:
     if _turns(s):
         return False
     return (bool(CONVERSATIONAL.match(s)) or (bool(FRIENDLY.match(s)) and not _states(s)) or (s.endswith("?") and len(s.split()) <= 25)
-            or asks(s) or small_talk(s) or verbless_exclamation(s) or _empathy(s))
+            or asks(s) or small_talk(s) or verbless_exclamation(s) or _empathy(s) or aside(s))
 
 
 TURN = re.compile(r"^\W*(?:but|however|unfortunately|sadly|though|although|yet|except|that said)\b[\s,]*", re.I)
@@ -228,7 +229,7 @@ def _excused(s: str) -> bool:
     spans = clause_spans(t)
     # An empathy clause that looks ahead ("I understand, it will arrive tomorrow") is a promise.
     # Nor one that grants what it names ("I'm sorry I can refund the difference": ninth round).
-    empathy = [(a, b) for a, b in spans if EMPATHY_HEAD.match(t[a:b]) and not FUTURE.search(t, a, b) and not acts_in(t[a:b], "claim")]
+    empathy = situation_spans(t, spans, [(a, b) for a, b in spans if EMPATHY_HEAD.match(t[a:b]) and not FUTURE.search(t, a, b) and not acts_in(t[a:b], "claim")])
     helping = []
     for i, (a, b) in enumerate(spans):
         m = HELP_WITH.search(t, a, b)
@@ -309,7 +310,7 @@ def check_claims(
         if why:
             check.findings.append(ClaimFinding(sentence, why))
             continue
-        if _LIST_MARKER.fullmatch(sentence) or is_conversational(sentence) or (
+        if _LIST_MARKER.fullmatch(sentence) or is_conversational(sentence) or acknowledged(sentence, reply.asked, content_words) or (
                 reply.case and is_conversational(without_their_amounts(prepare(sentence), reply.case, reply.asked_amounts))):
             asking = asking if item else sentence.rstrip().endswith((":", "?"))
             leading = leading if item else lead_in_level(sentence) if LEVEL_LEAD_IN.match(sentence) else None
@@ -526,7 +527,7 @@ class _Reply:
         mostly the customer's ("wading through streams"), with no fact or level of its own."""
         if self._only_their_amounts(clause, sentence) or self._converted(clause) or self.workings.converts_length(clause) or past_window(
                 clause, self.durations, self.passages, self.level) or one_suffices(clause, sentence, self.passages, self.asked, self.content_words) or short_of_threshold(
-                clause, self.case, self.passages):
+                clause, self.case, self.passages) or their_reason(clause, self.asked, self.content_words):
             return True
         if not self.asked or not _CAUTION.search(clause) or facts_of(prepare(clause)) or scope_of(clause) is not None:
             return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from service.guardrails.asides import without_hedges, without_summary_lead_in
 from service.guardrails.conversational import COMMITMENT_WORD
 from service.guardrails.identifiers import identifiers
 from service.guardrails.levels import scope_of
@@ -88,8 +89,9 @@ def without_identifiers(text: str) -> str:
 def unframed(text: str) -> str:
     """``text`` without the words that frame a sum (:data:`~service.guardrails.workings.FRAMING`),
     invitations to private messages and the generic verbs of a next step; without the frame of a
-    remark and a comparison with the figure just stated."""
-    text = FILLER.sub(" ", BACK_REFERENCE.sub(" ", TALK_FRAME.sub(" ", text)))
+    remark and a comparison with the figure just stated; without the hedged result of advice and
+    the judgement of a hedged pick (:func:`~service.guardrails.asides.without_hedges`, fourteenth round)."""
+    text = FILLER.sub(" ", BACK_REFERENCE.sub(" ", TALK_FRAME.sub(" ", without_hedges(text))))
     return NEXT_STEP_VERB.sub(" ", DM_MOVE.sub(" ", FRAMING.sub(" ", text)))
 
 
@@ -153,7 +155,8 @@ _LEAD_IN = re.compile(
 
 def without_lead_in(sentence: str) -> str:
     """A list lead-in ("Here are a few things to try: ...") joined to its first item is no claim:
-    the item is checked on its own."""
+    the item is checked on its own; so is a summary lead-in ("In short: ...", fourteenth round)."""
+    sentence = without_summary_lead_in(sentence)
     m = _LEAD_IN.match(sentence)
     return sentence[m.end():] if m and not facts_of(m.group(0)) else sentence
 

@@ -11,7 +11,7 @@ _TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
           "seventeen": 17, "eighteen": 18, "nineteen": 19}
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _UNIT_WORDS = (r"days?|weeks?|months?|years?|hours?|minutes?|dollars?|cents?|bucks|euros?|pounds?|percent|per ?cent|"
-               r"inch|inches|items?|wears?|characters?|nights?|degrees?|business days?|orders?")
+               r"inch|inches|items?|wears?|characters?|nights?|degrees?|business days?|orders?|fahrenheit|celsius|centigrade")
 _NUMWORD = re.compile(
     r"\b(?:(?P<hund>(?:a|one) hundred)|(?P<tens>" + "|".join(_TENS) + r")(?:[\s-](?P<tu>" + "|".join(_UNITS) + r"))?"
     r"|(?P<teen>" + "|".join(_TEENS) + r")|(?P<unit>" + "|".join(_UNITS) + r")|(?P<dozen>a dozen))\b"
@@ -143,6 +143,14 @@ _NOON = re.compile(r"\b(?:noon|midday|midnight)\b", re.I)
 _LENGTH_WORDS = re.compile(r"(?<=\d)(?:\s*-?\s*)(?:(inch(?:es)?)|(centimet(?:er|re)s?)|(millimet(?:er|re)s?))\b", re.I)
 """A length's unit in full after its figure ("a 34.5 inch sleeve", "87 centimetres"): written as
 the sources abbreviate it ("34.5 in", "87 cm"; ninth round)."""
+_SCALE_WORDS = re.compile(r"(?:\b(?P<minus>minus|negative)\s+)?\b(?P<n>\d+(?:\.\d+)?)\s*(?:°\s*|degrees?\s+)?(?P<scale>fahrenheit|celsius|centigrade)\b", re.I)
+"""A temperature with its scale in words ("twenty degrees Fahrenheit", "minus seven Celsius"): written
+as the sources write it ("20°F", "-7°C"), so the scale's name is no word to check (fourteenth round)."""
+
+
+def _scale_words(m: re.Match[str]) -> str:
+    return ("-" if m.group("minus") else "") + m.group("n") + "°" + ("F" if m.group("scale").lower().startswith("f") else "C")
+
 
 @lru_cache(maxsize=8192)
 def prepare(text: str) -> str:
@@ -156,4 +164,5 @@ def prepare(text: str) -> str:
     t = _NOON.sub(lambda m: "12:00 pm" if m.group(0).lower() == "noon" else "12:00 am", t)
     t = _MONEY_WORDS.sub(lambda m: "$" + m.group(1), t)
     t = _LENGTH_WORDS.sub(lambda m: " in" if m.group(1) else " cm" if m.group(2) else " mm", t)
+    t = _SCALE_WORDS.sub(_scale_words, t)
     return t.replace("**", "").replace("__", "")
