@@ -22,8 +22,8 @@ So true words from different places cannot be stitched into a false claim. A sou
 states an action only where it does not deny or forbid it in the same clause ("Do not promise the
 manager will approve an extension" supports no approval). Clauses without
 facts need the looser support of the old check: most of their content words in the cited
-sources. **Conversational** sentences (greetings, thanks, empathy, offers to help, questions)
-need no support, but only while they carry no fact and no commitment word ("refund",
+sources. **Conversational** sentences (greetings, thanks, empathy, offers to help, questions;
+:mod:`service.guardrails.courtesy`) need no support, but only while they carry no fact and no commitment word ("refund",
 "replacement", "credit", "free"...); then they are claims like any other. In an empathy clause a
 day or what the customer waits for ("I'm sorry your refund hasn't shown up yet") is their
 situation, not a claim, unless the clause looks ahead. A clause about levels with no fact is
@@ -54,44 +54,38 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from service.domain.text import sentences, stem
 from service.guardrails.case import (about_case, addresses_customer, broken_threshold, charge_said_back, converts, misjudged, multiples, names_count,
                                      other_value, source_amounts, unmet_commitment, worked_amounts)
 from service.guardrails.contradictions import Sources, denied_capability, denied_exception, mislabelled
-from service.guardrails.conversational import (ANYONE_FEELS, ASKING, COMMITMENT_WORD, CONTINUATION, CONVERSATIONAL, EMPATHY_HEAD, FRIENDLY, FUTURE,
-                                                HELP_WITH, INTERJECTION, LEVEL_LEAD_IN, NAME_ONLY, NOUN_PHRASE, TOPIC, VOCATIVE, WISH, small_talk, verbless_exclamation)
+from service.guardrails.conversational import ANYONE_FEELS, ASKING, COMMITMENT_WORD, FUTURE, LEVEL_LEAD_IN
 from service.guardrails.commitments import acts_in
-from service.guardrails.asides import acknowledged, aside, situation_spans, their_reason
-from service.guardrails.reading import another_way, counted_words, one_suffices, denied_request, emoji_parts, lead_in, said_again, unasked_detail, unlisted, verdict
-from service.guardrails.lists import flattened_items, lead_in_level, list_item, under_lead_in
+from service.guardrails.courtesy import asks, asserted_facts, clause_spans, excused, is_conversational
+from service.guardrails.asides import acknowledged, their_reason
+from service.guardrails.reading import (another_way, counted_words, one_suffices, denied_request, emoji_parts, lead_in, said_again, unasked_detail,
+                                        unlisted, verdict)
+from service.guardrails.lists import flattened_items, lead_in_level, under_lead_in
 from service.guardrails.level_contrasts import contrast_words, denied_antecedent, label_and_levels, label_words
 from service.guardrails.follow_ups import check_following
-from service.guardrails.levels import addressed_level, claim_negated, covers, others_resolved, says_universally, scope_of
+from service.guardrails.levels import addressed_level, claim_negated, others_resolved, says_universally, scope_of
 from service.guardrails.normalise import clean
-from service.guardrails.number_lists import JOINT, listed
+from service.guardrails.number_lists import listed
 from service.guardrails.numbers import prepare
 from service.guardrails.outright import charge_outright, takes_their_amount
 from service.guardrails.their_case import judged_case
 from service.guardrails.passages import Fact, Passage, facts_of
 from service.guardrails.joining import joined
 from service.guardrails.procedural import unsupported_frame_words
-from service.guardrails.moves import names_no_level, restated_level, step_condition, unframed, without_identifiers, without_lead_in, without_wishes
+from service.guardrails.moves import names_no_level, restated_level, step_condition, unframed, without_lead_in, without_wishes
 from service.guardrails.level_denials import level_contradicted
 from service.guardrails.status_actions import too_late
 from service.guardrails.verdicts import past_window
 from service.guardrails.amount_thresholds import short_of_threshold
 from service.guardrails.workings import Workings, plain, without_spans, without_their_amounts
 from service.guardrails.their_level import said_of_their_level
-from service.guardrails.support import antecedent_of, best_passage as _best_passage, flat_denial, same_fact as _same_fact
+from service.guardrails.support import antecedent_of, best_passage as _best_passage, flat_denial
 
-_CLAUSE = re.compile(r"(?!" + JOINT + r"|(?<=gold)\s*,\s*silver\s*,?\s*(?:and|or)\s+bronze\b|(?<=gold, silver)\s*,?\s*(?:and|or)\s+bronze\b)\s*(?:;|,|\s(?:and|but|or|while|whereas)\s|\sso\s(?=(?:i|i'[a-z]+|we|we'[a-z]+|you|you'[a-z]+|it|it's|that|that's|this|these|those|they|he|she|"
-                     r"there|the|your|our|my|a|an|if|please|just|let|feel|no|any|all|every|each|\d)\b)"
-                     r"|\s(?=(?:once|after|as soon as|when)\s+(?:i|we)(?:'ve|\s+have)\s+(?:\w+\s+)?\w+ed\b))\s*", re.I)
-"""Clauses end at ";", "," and conjunctions; "so" joins clauses only before a new subject ("so
-we'll check", not "it's so slow today"); the agent's own step a commitment waits for ("I'll refund
-the $8 once I've checked your account") is a clause of its own (ninth round); all three member levels listed ("Gold, Silver or Bronze") are one (eleventh)."""
 _CAUTION = re.compile(r"\b(?:is|are|was|were|'s|'re)(?: not|n'?t) (?:what (?:it|they|this|these)(?:'?s|'?re| is| are) (?:made|designed|meant|built|intended)"
                       r"|(?:made|designed|meant|built|intended|recommended|suitable|suited)\b)(?: for)?"
                       r"|\b(?:we|i) (?:wouldn'?t|would not|don'?t|do not) recommend\b", re.I)
@@ -128,126 +122,9 @@ class ClaimFinding:
         return f"{self.reason}: {self.claim[:140]!r}"
 
 
-def clause_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each clause of ``text`` (split at ``;``, ``,`` and conjunctions)."""
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for m in _CLAUSE.finditer(text):
-        if m.start() > pos:
-            spans.append((pos, m.start()))
-        pos = m.end()
-    if pos < len(text):
-        spans.append((pos, len(text)))
-    return spans or [(0, len(text))]
-
-
-_QUESTION_TIME = _SAID_WHEN = frozenset({"today", "tomorrow"})
+_SAID_WHEN = frozenset({"today", "tomorrow"})
 _LEVEL_WORDS = frozenset(map(stem, ("gold", "silver", "bronze", "guest", "member", "membership", "level", "customer", "everyone", "anyone", "other", "benefit", "perk")))
 """Content words (stemmed as the policy stems them) that only name whom a clause is about ("a Gold and Silver benefit": fix-14d)."""
-
-
-def asserted_facts(sentence: str, facts: list[Fact]) -> list[Fact]:
-    """A question asserts nothing about when: "Would you like to start the return today?" states
-    no fact "today" (numbers and eligibility words in a question still count)."""
-    if sentence.rstrip().rstrip("\"')").endswith("?"):
-        return [f for f in facts if f.value not in _QUESTION_TIME]
-    return facts
-
-
-@lru_cache(maxsize=8192)  # a pure function of the text: the clauses of approved replies and chunks recur in every check
-def is_conversational(sentence: str) -> bool:
-    """Greeting, thanks, empathy, an offer, an exclamation, a list lead-in, small talk or a
-    question, with no fact and no commitment. In a clause of empathy ("I'm sorry your refund
-    hasn't shown up yet") a commitment word or a day is the customer's situation, not a claim;
-    the object of an offer to help ("I can help with a refund") is its topic. Numbers, levels and
-    eligibility words ("free", "waived") are claims wherever they stand."""
-    s = sentence.strip().strip("\"'")
-    rest = INTERJECTION.sub("", s)
-    interjected = rest != s and bool(rest.strip())
-    s = rest if rest.strip() else s
-    if (scope_of(ANYONE_FEELS.sub(" ", s)) is not None and not LEVEL_LEAD_IN.match(s)) or not _excused(s):
-        return False
-    if interjected and NAME_ONLY.match(s):
-        return True  # "Good news, Kwame!"
-    s = VOCATIVE.sub("", s)
-    if _turns(s):
-        return False
-    return (bool(CONVERSATIONAL.match(s)) or (bool(FRIENDLY.match(s)) and not _states(s)) or (s.endswith("?") and len(s.split()) <= 25)
-            or asks(s) or small_talk(s) or verbless_exclamation(s) or _empathy(s) or aside(s))
-
-
-TURN = re.compile(r"^\W*(?:but|however|unfortunately|sadly|though|although|yet|except|that said)\b[\s,]*", re.I)
-
-
-def _turns(s: str) -> bool:
-    """A courtesy that turns to a statement ("I'm sorry, but we don't accept returns on sale
-    items"): the turned clause is judged on its own, and the sentence is conversational only if
-    that clause is too ("Sorry about that, but let me check for you")."""
-    spans = clause_spans(s)
-    for a, b in spans[1:]:
-        m = TURN.match(s[a:b])
-        if m and not is_conversational(s[a + m.end():b]):
-            return True
-    return False
-
-
-_STATEMENT = re.compile(r"\b(?:is|are|was|were|has|have|had|will|can|could|'s|'re|'ve|'ll|gets?|got)\b", re.I)
-
-
-def _states(s: str) -> bool:
-    """A friendly line followed by a statement of its own ("No harm done, your account is now
-    unlocked"): a later clause of three words or more that states something and is not
-    conversational itself makes the sentence a claim."""
-    for a, b in clause_spans(s)[1:]:
-        part = re.sub(r"^(?:and|so|or|plus|also)\s+", "", s[a:b].strip(), flags=re.I)
-        if len(part.split()) >= 3 and _STATEMENT.search(part) and not CONTINUATION.match(part) and not is_conversational(part):
-            return True
-    return False
-
-
-def asks(s: str) -> bool:
-    """A request for details that introduces a list ("To set that up, could you send me:")."""
-    return s.rstrip().endswith(":") and bool(ASKING.search(s)) and len(s.split()) <= 25
-
-
-def _empathy(s: str) -> bool:
-    """An empathy clause followed only by clauses that go on describing the customer's situation
-    ("..., especially after checking with your neighbours"); a clause of its own ("but ...",
-    "so we'll ...") is a claim."""
-    spans = clause_spans(s)
-    return (len(s.split()) <= 30 and bool(EMPATHY_HEAD.match(s[spans[0][0]:spans[0][1]]))
-            and all(CONTINUATION.match(s[a:b]) for a, b in spans[1:]))
-
-
-def _excused(s: str) -> bool:
-    """No fact and no commitment word outside what an empathy clause or an offer to help may carry."""
-    t = prepare(without_identifiers(s))  # "about order NW-31664": the order's name, no figure (twelfth round)
-    facts = asserted_facts(t, facts_of(t))
-    commitments = list(COMMITMENT_WORD.finditer(t))
-    if not facts and not commitments:
-        return True
-    spans = clause_spans(t)
-    # An empathy clause that looks ahead ("I understand, it will arrive tomorrow") is a promise.
-    # Nor one that grants what it names ("I'm sorry I can refund the difference": ninth round).
-    empathy = situation_spans(t, spans, [(a, b) for a, b in spans if EMPATHY_HEAD.match(t[a:b]) and not FUTURE.search(t, a, b) and not acts_in(t[a:b], "claim")])
-    helping = []
-    for i, (a, b) in enumerate(spans):
-        m = HELP_WITH.search(t, a, b)
-        if m:
-            # "help with a refund or a replacement": the object runs on over bare noun phrases.
-            end = b
-            for na, nb in spans[i + 1:]:
-                if not NOUN_PHRASE.match(t[na:nb]):
-                    break
-                end = nb
-            helping.append((m.end(), end))
-
-    def inside(pos: int, where: list[tuple[int, int]]) -> bool:
-        return any(a <= pos < b for a, b in where)
-
-    wished = [(m.end(), b) for a, b in spans for m in [WISH.search(t, a, b)] if m]
-    return (all(f.value in _QUESTION_TIME and inside(f.start, empathy) for f in facts)
-            and all(inside(m.start(), helping) or (TOPIC.match(m.group(0)) and inside(m.start(), empathy + wished)) for m in commitments))
 
 
 @dataclass
@@ -305,7 +182,7 @@ def check_claims(
         # are parts of the question.
         why = denied_request(sentence, reply.sources, sentence[item.end():] if item and (asking or request) else sentence if request == "marker" else None)
         request = ("marker" if _LIST_MARKER.fullmatch(sentence) else True) if request and (item or request == "marker") else asks(sentence)  # its items ask
-        if not why and item and asking and _excused(sentence[item.end():]) and not FUTURE.search(sentence):
+        if not why and item and asking and excused(sentence[item.end():]) and not FUTURE.search(sentence):
             continue  # the items of a question's list are parts of the question, unless one asks for a secret ("- its CVV")
         if why:
             check.findings.append(ClaimFinding(sentence, why))
