@@ -36,8 +36,13 @@ from evals.framework import COUNT, DEV, HELD_OUT, LOWER, TUNED_ON, CaseResult, R
 from evals.prepared_model import PreparedChatModel
 
 PROVENANCE = {
-    HELD_OUT: "faith-3801..3878 and viol-3801..3893 (tag fresh-v14), written on 2026-12-02 and committed before any run on them",
-    DEV: f"faith-3301..3378, viol-3301..3393 (tag was-held-out-13: the thirteenth held-out set, first look 0.885 faithful used "
+    HELD_OUT: "faith-4201..4278 and viol-4201..4293 (tag fresh-v15), written on 2026-12-02 and committed before any run on them; "
+              "viol-4201, viol-4209 and viol-4213 had patterns that also matched the correct approved reply offered in place of "
+              "the refused one, narrowed after the one look (tag relabelled-pattern)",
+    DEV: f"faith-3801..3878, viol-3801..3893 (tag was-held-out-14: the fourteenth held-out set, first look 0.833 faithful used "
+         f"(65/78) / 0 of 93 through, then tuned on), faith-4301..4378, viol-4301..4393 (tag fresh-d19: a blind set written "
+         f"beside fresh-v15 for tuning, first look 0.910 (71/78) / 3 of 93 through), "
+         f"faith-3301..3378, viol-3301..3393 (tag was-held-out-13: the thirteenth held-out set, first look 0.885 faithful used "
          f"(69/78) / 4 of 93 through, then tuned on), faith-3901..3978, viol-3901..3993 (tag fresh-d18: a blind set written "
          f"beside fresh-v14 for tuning, first look 0.846 (66/78) / 2 of 93 through, 1 after viol-3932's pattern was narrowed), "
          f"faith-2801..2878, viol-2801..2893 (tag was-held-out-12: the twelfth held-out set, first look 0.923 faithful used "
