@@ -9,7 +9,8 @@ redactor, so a commitment, a crisis message or a card number cannot slip past by
   Khmer fillers, the combining grapheme joiner, variation selectors); non-breaking and other spaces
   made plain spaces;
 * typographic quotes and dashes made ASCII;
-* look-alike letters folded: Cyrillic and Greek letters that look Latin (``а`` → ``a``);
+* look-alike letters folded: Cyrillic, Greek, Armenian and Latin-extension letters that look Latin
+  (``а`` → ``a``, ``ɑ`` → ``a``, ``ո`` → ``n``);
 * for matching only, :func:`variants` also folds look-alike digits and symbols *inside words*
   (``fu11 r3fund`` → ``full refund``, ``k1ll mys3lf`` → ``kill myself``); digits standing alone
   (``30 days``) are left as they are; and it joins a word spelt out in single letters
@@ -31,7 +32,9 @@ _CONFUSABLES = str.maketrans(
         "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T", "Х": "X", "І": "I",
         # Greek
         "α": "a", "ο": "o", "ρ": "p", "ν": "v", "τ": "t", "ι": "i", "κ": "k", "υ": "u", "ε": "e", "γ": "y", "χ": "x", "ϲ": "c", "ς": "c", "ϳ": "j",
-        "Ϲ": "C", "Ϳ": "J",
+        "Ϲ": "C", "Ϳ": "J", "η": "n",
+        # Latin and Armenian look-alikes (round 15e: "guɑrɑnteed", "guarаոteed")
+        "ɑ": "a", "ɩ": "i", "ո": "n", "ս": "u", "ց": "g", "օ": "o", "ɾ": "r",
         "Α": "A", "Β": "B", "Ε": "E", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Χ": "X", "Υ": "Y", "Ζ": "Z",
         # punctuation
         "‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-",
