@@ -48,6 +48,8 @@ _ONLY = re.compile(r"\b(?:only|just|exclusively)\s+(?:(?:available|offered|open|
                    r"|\bfor\s+[\w ,]{0,40}?(?:members|guests)\s+only\b", re.I)
 """A thing kept to some levels ("only available to Gold and Silver members", "is a benefit for Gold and Silver members")."""
 _YOU = re.compile(r"\b(?:you|your|you'?re|you'?ll)\b", re.I)
+_WAIVER = re.compile(r"\b(?:waived?|free|complimentary|no (?:[\w-]+ )?(?:fee|charge|cost))\b", re.I)
+_PRICE = re.compile(r"[$€£]\s?\d")
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,9 @@ def _regions(text: str, hint: frozenset[str] | None, words: Words) -> tuple[Part
             sub = piece[a:b]
             carried = levels
             main = SUBORDINATE.sub(" ", sub)
-            out.append(Part(levels, words(sub) | label, bool(_DENIES.search(main)), bool(_CONDITION.search(sub)), sub))
+            # "with no shipping fee" says the thing is free: the part speaks of "free shipping" (fix-15b)
+            free = words("free") if _WAIVER.search(sub) else frozenset()
+            out.append(Part(levels, words(sub) | label | free, bool(_DENIES.search(main)), bool(_CONDITION.search(sub)), sub))
     return tuple(out)
 
 
@@ -113,8 +117,6 @@ def _on(thing: frozenset[str], part: Part) -> bool:
     return len(thing) >= 2 and _shared(thing, part.words) >= max(2, math.ceil(0.6 * len(thing)))
 
 
-_WAIVER = re.compile(r"\b(?:waived?|free|complimentary|no (?:[\w-]+ )?(?:fee|charge|cost))\b", re.I)
-_PRICE = re.compile(r"[$€£]\s?\d")
 
 
 def granted_to(levels: frozenset[str], thing: frozenset[str], passages: Iterable, words: Words, waiver: bool = False) -> tuple[object, Part] | None:

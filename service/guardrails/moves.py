@@ -150,6 +150,16 @@ def restated_level(clause: str, level: str | None) -> str:
     return "" if level and _THEIR_LEVEL.match(clause) and scope_of(clause) == frozenset({level}) else clause
 
 
+def misstated_level(clause: str, level: str | None) -> str | None:
+    """A clause saying the customer's level back (:data:`_THEIR_LEVEL`) as another level than the one they
+    gave ("I can see your account is Gold" to a Silver member): the rules of that level, said next, are not
+    theirs (fifteenth round, fix-15b)."""
+    scope = scope_of(clause) if level and _THEIR_LEVEL.match(clause) else None
+    if scope is None or level in scope:
+        return None
+    return f"the customer gave their level as {level}; the reply says it is {', '.join(sorted(scope))}"
+
+
 def names_no_level(clause: str, sentence: str, facts: int) -> bool:
     """A clause of ``sentence`` that says nothing of the level named before it: a condition on the
     customer's wish ("If you'd like to go ahead"), part of a request for their details, or a clause

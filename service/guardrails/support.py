@@ -107,7 +107,7 @@ def best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozens
     return 0.0, f"no in-force source passage states {missing}" + (f" for {', '.join(sorted(scope))}" if scope else "")
 
 
-_FLAT_DENIAL = re.compile(r"\b(?:nothing (?:else )?(?:we|i) can|(?:can'?t|cannot) do anything|can'?t|cannot|can not|(?:are|is)(?:n'?t| not) (?:able|available|eligible|included|offered|possible)|unable|not (?:available|eligible|included|offered)|"
+_FLAT_DENIAL = re.compile(r"\b(?:nothing (?:else |more )?(?:that )?(?:we|i)(?: can|'re able| are able| could)|(?:can'?t|cannot) do anything|can'?t|cannot|can not|(?:are|is)(?:n'?t| not) (?:able|available|eligible|included|offered|possible)|unable|not (?:available|eligible|included|offered)|"
                           r"(?:do|does)(?:n'?t| not) (?:get|qualify|include|come with|apply))\b", re.I)
 
 
