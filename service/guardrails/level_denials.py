@@ -16,7 +16,9 @@ grants, denies, or grants on a condition. So:
   fee") where a source says that level's fee stays (or gives the level a price for it);
 * :func:`denial_stands`: the other side, used by :mod:`service.guardrails.support`: a denial for
   some levels on a topic the sources treat level by level, where no part grants it to those
-  levels, is supported ("for guest orders we aren't able to offer a credit for the shipping fee").
+  levels, is supported ("for guest orders we aren't able to offer a credit for the shipping fee");
+* :func:`denied_alike`: likewise a denial for levels a source denies everything on the topic ("Guests:
+  unfortunately there is nothing we can do"), where no part grants those levels anything on it (fix-15b).
 """
 
 from __future__ import annotations
