@@ -77,7 +77,7 @@ from service.guardrails.their_case import judged_case
 from service.guardrails.passages import Fact, Passage, facts_of
 from service.guardrails.joining import joined
 from service.guardrails.procedural import unsupported_frame_words
-from service.guardrails.moves import names_no_level, restated_level, step_condition, unframed, without_lead_in, without_wishes
+from service.guardrails.moves import misstated_level, names_no_level, restated_level, step_condition, unframed, without_lead_in, without_wishes
 from service.guardrails.level_denials import level_contradicted
 from service.guardrails.status_actions import too_late
 from service.guardrails.verdicts import past_window
@@ -336,6 +336,9 @@ class _Reply:
         for i, (start, end) in enumerate(spans):
             clause = text[start:end]
             said = restated_level(clause, self.level)  # "it was a guest order": the customer's level said back (fix-14d)
+            if why := misstated_level(clause, self.level):  # "your account is Gold" to a Silver member (fix-15b)
+                self.out.findings.append(ClaimFinding(clause, why))
+                continue
             own = scope_of(ANYONE_FEELS.sub(" ", said))  # "That would give anyone a fright" names no level
             scope, about = own or (None if names_no_level(said, text, sum(start <= f.start < end for f in sentence_facts)) else carried), about_case(clause, text[start:], own is not None) or judged_case(clause, self.case, self.durations, self.passages, self.level)
             mine = [f for f in sentence_facts if start <= f.start < end]

@@ -23,7 +23,8 @@ _FREE_THING = re.compile(r"(?<![\w-])(?:free|complimentary)\s+(?!(?:of|to|for|fr
                          r"(?P<after>[a-z][\w-]*(?:\s+(?!and\b|or\b|on\b|for\b|with\b|to\b|at\b|in\b|when\b|if\b|over\b|during\b)[a-z][\w-]*){0,2})", re.I)
 _THING_FREE = re.compile(r"(?P<before>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})\s+(?:is|are|comes?|will be|'s)\s+(?:completely\s+|totally\s+|always\s+|now\s+|still\s+|also\s+)?"
                          r"(?:free|complimentary|on the house|at no (?:extra )?(?:charge|cost)|no charge)\b", re.I)
-_SAYS_FREE = re.compile(r"\b(?:free|complimentary|waived?|no (?:extra )?(?:charge|cost|fee)|on the house)\b", re.I)
+_SAYS_FREE = re.compile(r"\b(?:free|complimentary|waived?|no (?:extra |[\w-]+ )?(?:charge|cost|fee)|on the house)\b", re.I)
+"""A sentence saying its thing costs nothing; "with no shipping fee" says shipping is free (fifteenth round, fix-15b)."""
 _VERBISH = frozenset("starts start started covers cover covered offer offers applies apply applied kicks kick begins begin is are was were means "
                      "comes come qualifies qualify counts count works work ends end includes include included only also".split())
 """Words that end the thing said free ("free standard shipping starts at $75": "standard shipping")."""

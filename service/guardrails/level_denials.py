@@ -16,7 +16,9 @@ grants, denies, or grants on a condition. So:
   fee") where a source says that level's fee stays (or gives the level a price for it);
 * :func:`denial_stands`: the other side, used by :mod:`service.guardrails.support`: a denial for
   some levels on a topic the sources treat level by level, where no part grants it to those
-  levels, is supported ("for guest orders we aren't able to offer a credit for the shipping fee").
+  levels, is supported ("for guest orders we aren't able to offer a credit for the shipping fee");
+* :func:`denied_alike`: likewise a denial for levels a source denies everything on the topic ("Guests:
+  unfortunately there is nothing we can do"), where no part grants those levels anything on it (fix-15b).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ _DENIES = re.compile(r"\b(?:can'?t|cannot|can not|could(?:n'?t| not)|unable|won'
 _CONDITION = re.compile(r"\b(?:if|unless|provided|as long as|only (?:if|when|after|once))\b", re.I)
 _LEVEL_WORDS = "gold silver bronze guest guests member members membership level levels account accounts customer customers"
 _DENIAL_WORDS = ("available availability able offer offered option options unfortunately afraid sorry benefit benefits something "
-                 "thing get gets eligible include included possible only just")
+                 "thing get gets eligible include included possible only just genuinely really actually simply")
 """The words of the denial itself and of its hedge, not of the thing denied."""
 _FLAT = re.compile(r"\b(?:can'?t|cannot|can not|unable|(?:is|are|was)(?:n'?t| not) (?:able|available|eligible|included|offered|possible|something)|"
                    r"not (?:available|eligible|included|offered|for)|(?:do|does)(?:n'?t| not) (?:get|qualify|include|come with|apply)|won'?t be able)\b", re.I)
@@ -48,6 +50,8 @@ _ONLY = re.compile(r"\b(?:only|just|exclusively)\s+(?:(?:available|offered|open|
                    r"|\bfor\s+[\w ,]{0,40}?(?:members|guests)\s+only\b", re.I)
 """A thing kept to some levels ("only available to Gold and Silver members", "is a benefit for Gold and Silver members")."""
 _YOU = re.compile(r"\b(?:you|your|you'?re|you'?ll)\b", re.I)
+_WAIVER = re.compile(r"\b(?:waived?|free|complimentary|no (?:[\w-]+ )?(?:fee|charge|cost))\b", re.I)
+_PRICE = re.compile(r"[$€£]\s?\d")
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,9 @@ def _regions(text: str, hint: frozenset[str] | None, words: Words) -> tuple[Part
             sub = piece[a:b]
             carried = levels
             main = SUBORDINATE.sub(" ", sub)
-            out.append(Part(levels, words(sub) | label, bool(_DENIES.search(main)), bool(_CONDITION.search(sub)), sub))
+            # "with no shipping fee" says the thing is free: the part speaks of "free shipping" (fix-15b)
+            free = words("free") if _WAIVER.search(sub) else frozenset()
+            out.append(Part(levels, words(sub) | label | free, bool(_DENIES.search(main)), bool(_CONDITION.search(sub)), sub))
     return tuple(out)
 
 
@@ -113,10 +119,16 @@ def _on(thing: frozenset[str], part: Part) -> bool:
     return len(thing) >= 2 and _shared(thing, part.words) >= max(2, math.ceil(0.6 * len(thing)))
 
 
-def granted_to(levels: frozenset[str], thing: frozenset[str], passages: Iterable, words: Words) -> tuple[object, Part] | None:
-    """The first part of a source granting ``thing`` to one of ``levels`` with no condition."""
+
+
+def granted_to(levels: frozenset[str], thing: frozenset[str], passages: Iterable, words: Words, waiver: bool = False) -> tuple[object, Part] | None:
+    """The first part of a source granting ``thing`` to one of ``levels`` with no condition. Where the
+    thing denied is a waiver (``waiver``: "the overnight fee is waived for Gold members only"), a part that
+    prices it for the level ("Overnight upgrade fee ($20): Bronze $20") grants no waiver: it says the same
+    as the denial (fifteenth round, fix-15b)."""
     for p, part in regions(passages, words):
-        if part.levels & levels and not part.denies and not part.conditional and _on(thing, part):
+        if part.levels & levels and not part.denies and not part.conditional and _on(thing, part) and not (
+                waiver and _PRICE.search(part.text) and not _WAIVER.search(part.text)):
             return p, part
     return None
 
@@ -146,7 +158,7 @@ def denial_against_grant(clause: str, passages: Iterable, words: Words, addresse
     """A level denied what a source grants it outright (see the module's docstring)."""
     passages = list(passages)
     for levels, part in _denied(clause, addressed, sentence):
-        found = granted_to(levels, _thing(part, words), passages, words)
+        found = granted_to(levels, _thing(part, words), passages, words, waiver=bool(_WAIVER.search(part)))
         if found:
             p, grant = found
             to = ", ".join(sorted(levels & grant.levels))
@@ -225,3 +237,29 @@ def denial_against_condition(clause: str, passages: Iterable, words: Words, addr
                 to = ", ".join(sorted(levels & grant.levels))
                 return f"{p.source} grants this to {to} on a condition the reply leaves out: {grant.text.strip()[:80]!r}"
     return None
+
+
+
+_BLANKET = "nothing anything"
+
+
+def denied_alike(scope: frozenset[str] | None, clause_words: frozenset[str], passages: Iterable, words: Words) -> bool:
+    """A denial for ``scope`` ("there's nothing we can adjust on the shipping this time" said of a guest, "we
+    can't replace it for guest orders") where a part of a source denies those levels everything ("Already
+    shipped, guest: unfortunately there is nothing we can do"; "Guests: ... there is nothing we can do"), in a
+    passage on the clause's topic (a word of the thing denied in the passage or its headings), and no part
+    grants those levels anything on that thing. A denial to a level whose parts deny only some things ("the
+    date can't be changed, but we can add a credit") is not supported here (fifteenth round, fix-15b)."""
+    if not scope or scope == ALL_LEVELS:
+        return False
+    blanket = words(_BLANKET)
+    thing = clause_words - words(_LEVEL_WORDS) - words(_DENIAL_WORDS) - blanket
+    if not thing:
+        return False
+    found = regions(passages, words)
+    if any(part.levels & scope and not part.denies and (_shared(thing, part.words) if part.levels != ALL_LEVELS else _on(thing, part)) for _, part in found):
+        return False
+    # the topic: the clause's words but its levels' ("invalid" meets a heading's "not valid")
+    topic = {w for v in clause_words - words(_LEVEL_WORDS) - blanket for w in (v, re.sub(r"^(?:in|un)(?=\w{4})", "", v))}
+    return any(part.denies and scope <= part.levels and part.levels != ALL_LEVELS and not part.conditional and part.words & blanket
+               and topic & words(f"{getattr(p, 'context', '')} {p.text}") for p, part in found)

@@ -123,7 +123,7 @@ def level_groups(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
         else:
             word = m.group("lvl").lower().rstrip("s")
             levels = frozenset({word})
-        if groups and re.fullmatch(r"[\s,/]*(?:(?:and|or|&)\s*)?", text[groups[-1][1] : m.start()], re.I):
+        if groups and re.fullmatch(r"[\s,/]*(?:(?:and|or|&)\s*)?", text[groups[-1][1] : m.start()], re.I) and not _new_label(text, groups[-1][0], m):
             start, _, prev = groups[-1]
             specific = prev if m.group("mem") and prev <= ALL_LEVELS and prev != MEMBER_LEVELS else prev | levels
             groups[-1] = (start, m.end(), specific)
@@ -131,6 +131,19 @@ def level_groups(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
             groups.append((m.start(), m.end(), levels))
         named |= levels - {"guest"} if m.group("lvl") else set()
     return tuple(groups)
+
+
+def _new_label(text: str, prev: int, m: re.Match[str]) -> bool:
+    """Does the level token ``m`` open a list item's label of its own ("..., Guest: shopping without a
+    membership, **Bronze:** you join at Bronze")? It is followed by a colon and the group before it ends a
+    phrase that does not open with it ("shopping without a membership"), so the two are not one run
+    ("Gold, Silver and Bronze members:" is; fifteenth round, fix-15b)."""
+    if not re.match(r"[\s*]*(?:members?|customers?)?[\s*]*:", text[m.end():m.end() + 20], re.I):
+        return False
+    before = re.split(r"([,:;.!?])", text[:prev])
+    head = before[-1]  # the words before the group since the last stop, which must be the colon of an item's label
+    return len(before) > 1 and before[-2] == ":" and bool(
+        re.search(r"\b(?!(?:for|to|with|and|or|of|the|our|all|both|any|every)\b)[a-z]{2,}", head, re.I))
 
 
 def says_universally(text: str) -> bool:

@@ -125,11 +125,22 @@ def bare_of_level(clause: str, facts: int) -> bool:
     return not facts and not COMMITMENT_WORD.search(clause) and not _GRANT_OR_DENIAL.search(clause) and not NEXT_STEP_VERB.search(clause)
 
 
+_LVL = r"(?:gold|silver|bronze|guest)"
+_NOTED = r"(?:(?:i|we)(?:'ve| have)?\s+(?:noted|note|see|can see|understand|confirmed|checked)|thanks for (?:letting (?:me|us) know|confirming))(?:\s+that)?\s+"
 _THEIR_LEVEL = re.compile(
-    r"^\W*(?:(?:and|so|but|since|as|because)\s+)?(?:it|this|that|your (?:order|purchase))\s*(?:'s|is|was)\s+"
-    r"(?:(?:just|only|still)\s+)?(?:an?\s+)?(?:gold|silver|bronze|guest)\s+(?:checkout|order|purchase)\W*$", re.I)
-"""A clause that only says which level the customer's order is ("it was a guest order"); never the customer
-addressed by their level ("since you're a Bronze member, you're eligible ..." is a rule of that level)."""
+    r"^\W*(?:(?:and|so|but|since|as|because|now)\s+)?(?:"
+    rf"(?:it|this|that|your (?:order|purchase))\s*(?:'s|is|was)\s+(?:(?:just|only|still)\s+)?(?:an?\s+)?{_LVL}\s+(?:checkout|order|purchase)"
+    # "(the order) was placed as a guest", "you placed it / checked out as a guest" (fifteenth round, fix-15b)
+    rf"|(?:(?:it|this|that|the order|your order|the purchase|(?:order\s+)?[A-Z]{{2}}-\d+)\s+)?(?:was|were)\s+(?:placed|made|ordered|bought)\s+(?:as|through|via|with)\s+an?\s+{_LVL}(?:\s+(?:checkout|account))?"
+    rf"|you\s+(?:placed|made|ordered|bought)\s+(?:it|this|that|the order|your order)\s+(?:as|through|via|with)\s+an?\s+{_LVL}(?:\s+(?:checkout|account))?"
+    rf"|you\s+(?:checked out|shopped|ordered)\s+as\s+an?\s+{_LVL}"
+    # "I've noted that your account is Gold", "I see you're on Silver": the level said back after a verb of noting
+    rf"|{_NOTED}(?:your\s+(?:account|membership|level)\s*(?:'s|is)\s+(?:at\s+)?{_LVL}(?:\s+(?:level|membership|account))?"
+    rf"|you(?:'re|\s+are)\s+(?:on\s+(?:the\s+)?{_LVL}(?:\s+level)?|an?\s+{_LVL}(?:\s+(?:member|customer|shopper))?))"
+    r")\W*$", re.I)
+"""A clause that only says which level the customer's order or account is ("it was a guest order", "was placed as
+a guest", "I've noted that your account is Gold"); never the customer addressed by their level without a verb of
+noting ("since you're a Bronze member, you're eligible ..." is a rule of that level)."""
 
 
 def restated_level(clause: str, level: str | None) -> str:
@@ -137,6 +148,16 @@ def restated_level(clause: str, level: str | None) -> str:
     order" to a customer who checked out as a guest): their situation, no rule of the level
     (fourteenth round, fix-14d). Another level than theirs stays a claim."""
     return "" if level and _THEIR_LEVEL.match(clause) and scope_of(clause) == frozenset({level}) else clause
+
+
+def misstated_level(clause: str, level: str | None) -> str | None:
+    """A clause saying the customer's level back (:data:`_THEIR_LEVEL`) as another level than the one they
+    gave ("I can see your account is Gold" to a Silver member): the rules of that level, said next, are not
+    theirs (fifteenth round, fix-15b)."""
+    scope = scope_of(clause) if level and _THEIR_LEVEL.match(clause) else None
+    if scope is None or level in scope:
+        return None
+    return f"the customer gave their level as {level}; the reply says it is {', '.join(sorted(scope))}"
 
 
 def names_no_level(clause: str, sentence: str, facts: int) -> bool:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from service.guardrails.kinds import agree
-from service.guardrails.level_denials import denial_stands
+from service.guardrails.level_denials import denial_stands, denied_alike
 from service.guardrails.level_grants import granted_words, unconditional_grant
 from service.guardrails.levels import ALL_LEVELS, covers, says_universally
 from service.guardrails.passages import Fact, Passage
@@ -96,7 +96,8 @@ def best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozens
         best_overlap = max(best_overlap, overlap)
         if overlap >= (UNIVERSAL_OVERLAP if universal else PASSAGE_OVERLAP):
             return overlap, ""
-    if negated and facts and (denied_by_complement(facts, words, passages, content_words) or denial_stands(scope or ALL_LEVELS, words, passages, content_words)):
+    if negated and facts and (denied_by_complement(facts, words, passages, content_words) or denial_stands(scope or ALL_LEVELS, words, passages, content_words)
+                              or denied_alike(scope or _one_scope(facts), words, passages, content_words)):
         return PASSAGE_OVERLAP, ""
     if reasons:
         return best_overlap, reasons[0]
@@ -106,7 +107,7 @@ def best_passage(facts: list[Fact], scope: frozenset[str] | None, words: frozens
     return 0.0, f"no in-force source passage states {missing}" + (f" for {', '.join(sorted(scope))}" if scope else "")
 
 
-_FLAT_DENIAL = re.compile(r"\b(?:can'?t|cannot|can not|(?:are|is)(?:n'?t| not) (?:able|available|eligible|included|offered|possible)|unable|not (?:available|eligible|included|offered)|"
+_FLAT_DENIAL = re.compile(r"\b(?:nothing (?:else |more )?(?:that )?(?:we|i)(?: can|'re able| are able| could)|(?:can'?t|cannot) do anything|can'?t|cannot|can not|(?:are|is)(?:n'?t| not) (?:able|available|eligible|included|offered|possible)|unable|not (?:available|eligible|included|offered)|"
                           r"(?:do|does)(?:n'?t| not) (?:get|qualify|include|come with|apply))\b", re.I)
 
 
@@ -120,6 +121,13 @@ def _without_fee_words(words: frozenset[str], facts: list[Fact], content_words: 
     if not any(f.value == "no-fee" for f in facts):
         return words
     return words - content_words(_FEE_WORDS) or words
+
+
+def _one_scope(facts: list[Fact]) -> frozenset[str] | None:
+    """The levels all of ``facts`` are said of, when they are said of the same ones ("since it was placed as a
+    guest, there's nothing we can adjust": the act is said of guests)."""
+    scopes = {f.scope for f in facts}
+    return next(iter(scopes)) if len(scopes) == 1 else None
 
 
 def flat_denial(clause: str) -> bool:
@@ -185,7 +193,7 @@ def _scope_support(scope: frozenset[str], words: frozenset[str], passages: Seque
         if any(covers(lv, scope) and (negated is None or neg == negated) for lv, neg in p.segments()):
             return overlap, ""
     levels = ", ".join(sorted(scope))
-    if negated and denial_stands(scope, words, passages, content_words):  # denied where no part grants it (twelfth round)
+    if negated and (denial_stands(scope, words, passages, content_words) or denied_alike(scope, words, passages, content_words)):  # (twelfth round; 15b)
         return PASSAGE_OVERLAP, ""
     if leveled:
         return best, f"the sources state this level by level, and none says it of {levels} (nor with the same polarity)"
