@@ -52,10 +52,11 @@ USUAL_OR_EASY = re.compile(
     r"(?:one|fix|problem|issue|question|thing|request|change|job|mix-up|situation|hiccup|glitch|snag)"
     r"(?:\s+to\s+(?:fix|sort(?: out)?|solve|make|do|handle|ask|deal with|run into))?"
     r"(?:\s+(?:after|when|with|if|once|during|around|for people)\s+[^,.;:!?]{1,50})?"
-    r"(?:,?\s+(?:so|and)\s+(?:please\s+)?(?:don'?t worry(?: about it| at all)?|no need to (?:worry|panic|apologi[sz]e)|you'?re not alone|you'?re in good company))?[.!]*$"
+    r"(?:,?\s+(?:so|and)\s+(?:please\s+)?(?:don'?t (?:worry|panic)(?: about it| at all)?|no need to (?:worry|panic|apologi[sz]e)|you'?re not alone|you'?re in good company))?[.!]*$"
     r"|^(?:(?:that|this|it)(?:'s| is)\s+|(?:it'?s|that'?s)\s+)?(?:no trouble|no bother|not a bother)(?: at all)?[.!]*$"
     r"|^(?:we|i)\s+(?:see|get|hear about)\s+(?:this|that|it)(?: one)?\s+(?:a lot|all the time|quite a lot|quite often|often|a fair bit|every day)"
-    r"(?:\s+(?:after|when|with|if|once|during)\s+[^,.;:!?]{1,50})?[.!]*$", re.I)
+    r"(?:\s+(?:after|when|with|if|once|during)\s+[^,.;:!?]{1,50})?"
+    r"(?:,?\s+(?:so|and)\s+(?:please\s+)?(?:don'?t (?:worry|panic)(?: about it| at all)?|no need to (?:worry|panic|apologi[sz]e)|you'?re not alone|you'?re in good company))?[.!]*$", re.I)
 """How usual or easy the customer's problem is ("That's a common one after a phone switch", "That's
 an easy fix", "Quick one to sort", "No trouble at all", "We see this a lot after a move"): a
 judgement of the agent's, said of the customer's problem, with no rule, figure, level or promise

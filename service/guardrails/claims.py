@@ -201,7 +201,9 @@ def check_claims(
             continue
         check_following(reply, sentence, last)
     for sentence in verdicts:  # a bare yes beside a no of the reply's own is a claim (:mod:`~service.guardrails.answers`)
-        if not reply.said or yes_denied(sentence, sentences):
+        if yes_denied(sentence, sentences):
+            check.findings.append(ClaimFinding(sentence, "a yes that another sentence of the reply denies"))
+        elif not reply.said:
             reply.check(sentence)
     return check
 
