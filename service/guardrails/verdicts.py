@@ -37,7 +37,7 @@ from service.guardrails.case import worked_amounts
 from service.guardrails.commitments import NEGATION, OWN_STEP, acts_in
 from service.guardrails.levels import level_groups, scope_of, segment_spans
 from service.guardrails.numbers import prepare
-from service.guardrails.no_limit import no_limit_verdict
+from service.guardrails.no_limit import NO_LIMIT, no_limit_verdict
 from service.guardrails.restatements import all_needed
 
 Words = Callable[[str], frozenset[str]]
@@ -374,14 +374,15 @@ def verdict_findings(sentences: Iterable[str], passages: Sequence, *, customer_t
 @lru_cache(maxsize=8192)
 def case_reads(text: str) -> tuple[bool, bool, bool, bool]:
     """What of the customer's case the rules above may read for ``text`` (the check cache keys on
-    it): their amounts, durations and level (a grant), their durations and level (a time limit),
+    it): their amounts, durations and level (a grant), their durations and level (a time limit, or
+    none: :mod:`~service.guardrails.no_limit`),
     their words and level (a verdict on an exclusion), whether they counted several things ("them")."""
     spelled = prepare(text)
 
     def said(*patterns: re.Pattern[str]) -> bool:
         return any(p.search(t) for p in patterns for t in (text, spelled))
 
-    return said(GRANTED), said(_INSIDE, _IN_WINDOW, _PAST_WINDOW), said(*_POSITIVE.values()), said(_THEM)
+    return said(GRANTED), said(_INSIDE, _IN_WINDOW, _PAST_WINDOW, NO_LIMIT), said(*_POSITIVE.values()), said(_THEM)
 
 
 def exclusion_words(texts: Iterable[str], words: Words) -> frozenset[str]:
