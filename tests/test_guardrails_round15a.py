@@ -130,11 +130,18 @@ def test_a_bare_yes_beside_the_replys_own_no_is_refused() -> None:
                           "Bronze member here. I bought boots 4 months ago, no receipt, no box. Can I return them?")
 
 
+NO_LIMIT_REPLY = "Yes, you can return it at any time. Just send me your username, email and order ID to get started."
+
+
 def test_no_time_limit_said_to_a_bronze_member_is_refused() -> None:
-    assert grounded_fails("Good news: yes, you can return it any time. Just send me your username, email and order ID to get started.",
-                          "returns-membership-windows", "I'm Bronze, bought a scarf 6 months ago and lost the receipt. can I return it?")
+    assert grounded_fails(NO_LIMIT_REPLY, "returns-membership-windows", "I'm Bronze, bought a scarf 6 months ago and lost the receipt. can I return it?")
 
 
 def test_no_time_limit_said_to_a_gold_member_is_used() -> None:
-    assert not grounded_fails("Good news: yes, you can return it any time. Just send me your username, email and order ID to get started.",
-                              "returns-membership-windows", "I'm a Gold member, bought a scarf 6 months ago and lost the receipt. can I return it?")
+    assert not grounded_fails(NO_LIMIT_REPLY, "returns-membership-windows",
+                              "I'm a Gold member, bought a scarf 6 months ago and lost the receipt. can I return it?")
+
+
+def test_no_time_limit_for_something_else_is_left_to_the_claim_check() -> None:
+    assert not grounded_fails("Yes, you can. Bronze members can return an item bought within the last 90 days. Message us any time if you're unsure.",
+                              "returns-membership-windows", "I'm Bronze, bought a scarf 2 months ago. can I return it?")
