@@ -145,3 +145,22 @@ def test_no_time_limit_said_to_a_gold_member_is_used() -> None:
 def test_no_time_limit_for_something_else_is_left_to_the_claim_check() -> None:
     assert not grounded_fails("Yes, you can. Bronze members can return an item bought within the last 90 days. Message us any time if you're unsure.",
                               "returns-membership-windows", "I'm Bronze, bought a scarf 2 months ago. can I return it?")
+
+
+def test_the_customers_level_is_keyed_where_the_reply_says_there_is_no_time_limit() -> None:
+    """The no-limit rule reads the level the customer gave: a different level must miss the check cache."""
+    from service.replies.check_cache import CheckCache
+    from service.replies.policy import Candidate, Evidence
+    from tests.test_check_cache import CHECKER as CACHED_CHECKER, TODAY as CACHE_DAY, chunks, same
+
+    hits = chunks("returns-membership-windows")
+
+    def make(text: str) -> Evidence:
+        return Evidence("chat", {h.chunk_id: h for h in hits}, [text], {"first_name": "Dana"}, None, today=CACHE_DAY)
+
+    cache = CheckCache(CACHED_CHECKER)
+    bronze, gold = make("I'm Bronze, can I return my scarf?"), make("I'm a Gold member, can I return my scarf?")
+    cand = Candidate(NO_LIMIT_REPLY, [hits[0].chunk_id], "grounded")
+    assert cache.key(cand, bronze) != cache.key(cand, gold)
+    for ev in (bronze, gold, bronze, gold):
+        assert same(cache.check(cand, ev), CACHED_CHECKER.check(cand, ev))
