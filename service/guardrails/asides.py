@@ -46,6 +46,22 @@ COMMON_SLIP = re.compile(
 """Reassurance with its reason ("That happens a lot after switching phones, so don't worry."): how
 often the customer's slip happens to people, with what it follows; no figure, no level (a level
 or a figure in it makes the sentence a claim before this is read)."""
+USUAL_OR_EASY = re.compile(
+    r"^(?:(?:oh|ah|ha|ok(?:ay)?),?\s+)?(?:(?:that|this|it|that one|this one)(?:'s| is)\s+)?(?:(?:a|an)\s+)?(?:(?:really|very|super|pretty|quite|fairly|nice(?: and)?|such an?)\s+)?"
+    r"(?:common|easy|quick|simple|straightforward|frequent|familiar|usual|routine)\s+"
+    r"(?:one|fix|problem|issue|question|thing|request|change|job|mix-up|situation|hiccup|glitch|snag)"
+    r"(?:\s+to\s+(?:fix|sort(?: out)?|solve|make|do|handle|ask|deal with|run into))?"
+    r"(?:\s+(?:after|when|with|if|once|during|around|for people)\s+[^,.;:!?]{1,50})?"
+    r"(?:,?\s+(?:so|and)\s+(?:please\s+)?(?:don'?t (?:worry|panic)(?: about it| at all)?|no need to (?:worry|panic|apologi[sz]e)|you'?re not alone|you'?re in good company))?[.!]*$"
+    r"|^(?:(?:that|this|it)(?:'s| is)\s+|(?:it'?s|that'?s)\s+)?(?:no trouble|no bother|not a bother)(?: at all)?[.!]*$"
+    r"|^(?:we|i)\s+(?:see|get|hear about)\s+(?:this|that|it)(?: one)?\s+(?:a lot|all the time|quite a lot|quite often|often|a fair bit|every day)"
+    r"(?:\s+(?:after|when|with|if|once|during)\s+[^,.;:!?]{1,50})?"
+    r"(?:,?\s+(?:so|and)\s+(?:please\s+)?(?:don'?t (?:worry|panic)(?: about it| at all)?|no need to (?:worry|panic|apologi[sz]e)|you'?re not alone|you'?re in good company))?[.!]*$", re.I)
+"""How usual or easy the customer's problem is ("That's a common one after a phone switch", "That's
+an easy fix", "Quick one to sort", "No trouble at all", "We see this a lot after a move"): a
+judgement of the agent's, said of the customer's problem, with no rule, figure, level or promise
+(the caller has read none in it; "That's an easy fix: we'll refund you today" is not of this form
+and is checked for its refund)."""
 CLOSING = re.compile(
     r"^(?:(?:i|we)(?:'m| am|'re| are)? )?(?:look|looking) forward to (?:hearing (?:back )?from you|your (?:reply|response|answer|message)|"
     r"(?:speaking|chatting|talking) (?:with|to) you(?: again)?|helping you(?: further| again)?)(?: (?:soon|again))?[.!]*$"
@@ -102,9 +118,9 @@ _FEELING_WORDS = frozenset("""tricky hard difficult awkward pain hassle faff tou
 def aside(sentence: str) -> bool:
     """Is ``sentence`` (with no fact and no commitment word, which the caller has checked) a
     conversational aside of a form no source states: humour, named hassle, reassurance with its
-    reason, a closing, a summary lead-in?"""
+    reason, how usual or easy the problem is, a closing, a summary lead-in?"""
     s = sentence.strip()
-    return any(p.match(s) for p in (IRONIC_EXCLAMATION, NAMED_HASSLE, COMMON_SLIP, CLOSING, SUMMARY_LEAD_IN))
+    return any(p.match(s) for p in (IRONIC_EXCLAMATION, NAMED_HASSLE, COMMON_SLIP, USUAL_OR_EASY, CLOSING, SUMMARY_LEAD_IN))
 
 
 def without_summary_lead_in(sentence: str) -> str:

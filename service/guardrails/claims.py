@@ -39,7 +39,7 @@ source's amounts, are their case too ("your $60 refund plus the $25 belt makes $
 list that no cited source gives, beside items they do, is refused (the list check, :mod:`service.guardrails.lists`). Claims built from a passage's own words that say the opposite of it (an
 exception denied, a capability denied, a figure of another label of a list, a price for a level a source waives it for) are refused
 (:mod:`service.guardrails.contradictions`). Advice is judged without its frame ("it's a good idea
-to ..."), and a verdict exclamation ("Not too late at all!") rests on the reasons the reply gives.
+to ..."), and a verdict exclamation ("Not too late at all!") or a bare yes ("Good news: yes, you can.") rests on the reasons the reply gives.
 
 Sentences are read as the forbidden patterns read them (look-alike letters folded). A commitment made without a condition, for a
 customer whose own duration does not meet the threshold the source grants it past, is refused; a clause whose subject is a pronoun
@@ -63,6 +63,7 @@ from service.guardrails.conversational import ANYONE_FEELS, ASKING, COMMITMENT_W
 from service.guardrails.commitments import acts_in
 from service.guardrails.courtesy import asks, asserted_facts, clause_spans, excused, is_conversational
 from service.guardrails.asides import acknowledged, their_reason
+from service.guardrails.answers import yes_denied
 from service.guardrails.reading import (another_way, counted_words, one_suffices, denied_request, emoji_parts, lead_in, said_again, unasked_detail,
                                         unlisted, verdict)
 from service.guardrails.lists import flattened_items, lead_in_level, under_lead_in
@@ -199,8 +200,11 @@ def check_claims(
             verdicts.append(sentence)
             continue
         check_following(reply, sentence, last)
-    for sentence in verdicts if not reply.said else ():
-        reply.check(sentence)
+    for sentence in verdicts:  # a bare yes beside a no of the reply's own is a claim (:mod:`~service.guardrails.answers`)
+        if yes_denied(sentence, sentences):
+            check.findings.append(ClaimFinding(sentence, "a yes that another sentence of the reply denies"))
+        elif not reply.said:
+            reply.check(sentence)
     return check
 
 

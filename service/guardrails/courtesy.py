@@ -2,7 +2,8 @@
 
 A reply's sentence is split into **clauses** at ``;``, ``,`` and conjunctions
 (:func:`clause_spans`). A **conversational** sentence (greeting, thanks, empathy, an offer to
-help, a question, small talk, an aside about the customer's situation) needs no support from the
+help, a question, small talk, an aside about the customer's situation, the next step of the
+conversation: :mod:`service.guardrails.next_steps`) needs no support from the
 sources, but only while it carries no fact and no commitment word (:func:`is_conversational`);
 otherwise it is a claim like any other, checked in :mod:`service.guardrails.claims`.
 """
@@ -19,6 +20,7 @@ from service.guardrails.conversational import (ANYONE_FEELS, ASKING, COMMITMENT_
 from service.guardrails.levels import scope_of
 from service.guardrails.moves import without_identifiers
 from service.guardrails.number_lists import JOINT
+from service.guardrails.next_steps import next_step
 from service.guardrails.numbers import prepare
 from service.guardrails.passages import Fact, facts_of
 
@@ -73,7 +75,7 @@ def is_conversational(sentence: str) -> bool:
     if _turns(s):
         return False
     return (bool(CONVERSATIONAL.match(s)) or (bool(FRIENDLY.match(s)) and not _states(s)) or (s.endswith("?") and len(s.split()) <= 25)
-            or asks(s) or small_talk(s) or verbless_exclamation(s) or _empathy(s) or aside(s))
+            or asks(s) or small_talk(s) or verbless_exclamation(s) or _empathy(s) or aside(s) or next_step(s))
 
 
 TURN = re.compile(r"^\W*(?:but|however|unfortunately|sadly|though|although|yet|except|that said)\b[\s,]*", re.I)

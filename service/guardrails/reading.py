@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from service.guardrails.answers import bare_yes
 from service.guardrails.commitments import acts_in
 from service.guardrails.contradictions import Sources
 from service.guardrails.conversational import ASKING, COMMITMENT_WORD, INTERJECTION, VOCATIVE, verbless_exclamation
@@ -57,12 +58,13 @@ _TOPIC_LEAD = re.compile(r"^\W*(?:for|on|about|regarding|when it comes to|as for
 
 def verdict(sentence: str) -> bool:
     """A short verbless exclamation giving a verdict on the customer's case, with no fact, level
-    or commitment word of its own ("Not too late at all, Dana!", "Good news, it's still in time.")."""
+    or commitment word of its own ("Not too late at all, Dana!", "Good news, it's still in time."), or a bare yes
+    ("Good news: yes, you can.", :mod:`~service.guardrails.answers`)."""
     s = sentence.strip().strip("\"'")
     s = _VERDICT_SUBJECT.sub("", VOCATIVE.sub("", INTERJECTION.sub("", s) or s))
     t = prepare(s)
-    return (verbless_exclamation(s[:-1] + "!" if s.endswith(".") else s, verdict=True) and not facts_of(t) and scope_of(s) is None
-            and not COMMITMENT_WORD.search(t))
+    return ((verbless_exclamation(s[:-1] + "!" if s.endswith(".") else s, verdict=True) and not facts_of(t) and scope_of(s) is None
+             and not COMMITMENT_WORD.search(t)) or bare_yes(sentence))
 
 
 _VERDICT_SUBJECT = re.compile(r"^(?:it'?s|it is|you'?re|you are|that'?s|that is)\s+(?=\w)", re.I)

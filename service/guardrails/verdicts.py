@@ -20,7 +20,9 @@ another thing. Each rule here reads one such class (called once per reply, from
 * :func:`unmultiplied`: a price per item given as the total for several ("hemming both your pairs
   comes to $15", or "hemming them ..." for the customer's two pairs, where it is $15 a pair);
 * :func:`~service.guardrails.restatements.all_needed`: every condition said to be needed ("All of
-  those need to apply") where a source says any one of them is enough.
+  those need to apply") where a source says any one of them is enough;
+* :func:`~service.guardrails.no_limit.no_limit_verdict`: no time limit said to a customer whose level
+  the sources do not give it ("yes, you can return it any time" to a Bronze member).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from service.guardrails.case import worked_amounts
 from service.guardrails.commitments import NEGATION, OWN_STEP, acts_in
 from service.guardrails.levels import level_groups, scope_of, segment_spans
 from service.guardrails.numbers import prepare
+from service.guardrails.no_limit import NO_LIMIT, no_limit_verdict
 from service.guardrails.restatements import all_needed
 
 Words = Callable[[str], frozenset[str]]
@@ -360,7 +363,8 @@ def verdict_findings(sentences: Iterable[str], passages: Sequence, *, customer_t
     for s in sentences:
         why = (amount_verdict(s, passages, amounts, durations, level, words) or window_verdict(s, durations, passages, level)
                or secret_request(s, passages, channel) or excluded_verdict(s, passages, customer, level, words, excluded)
-               or carried_price(s, passages, words) or unmultiplied(s, passages, words, several, per) or all_needed(s, passages))
+               or carried_price(s, passages, words) or unmultiplied(s, passages, words, several, per) or all_needed(s, passages)
+               or no_limit_verdict(s, passages, level, words))
         if why:
             out.append(f"{why}: {s.strip()[:120]!r}")
     return out
@@ -370,14 +374,15 @@ def verdict_findings(sentences: Iterable[str], passages: Sequence, *, customer_t
 @lru_cache(maxsize=8192)
 def case_reads(text: str) -> tuple[bool, bool, bool, bool]:
     """What of the customer's case the rules above may read for ``text`` (the check cache keys on
-    it): their amounts, durations and level (a grant), their durations and level (a time limit),
+    it): their amounts, durations and level (a grant), their durations and level (a time limit, or
+    none: :mod:`~service.guardrails.no_limit`),
     their words and level (a verdict on an exclusion), whether they counted several things ("them")."""
     spelled = prepare(text)
 
     def said(*patterns: re.Pattern[str]) -> bool:
         return any(p.search(t) for p in patterns for t in (text, spelled))
 
-    return said(GRANTED), said(_INSIDE, _IN_WINDOW, _PAST_WINDOW), said(*_POSITIVE.values()), said(_THEM)
+    return said(GRANTED), said(_INSIDE, _IN_WINDOW, _PAST_WINDOW, NO_LIMIT), said(*_POSITIVE.values()), said(_THEM)
 
 
 def exclusion_words(texts: Iterable[str], words: Words) -> frozenset[str]:
