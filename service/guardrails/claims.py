@@ -76,6 +76,7 @@ from service.guardrails.outright import charge_outright, takes_their_amount
 from service.guardrails.their_case import judged_case
 from service.guardrails.passages import Fact, Passage, facts_of
 from service.guardrails.joining import joined
+from service.guardrails.identifiers import inside_identifier
 from service.guardrails.procedural import unsupported_frame_words
 from service.guardrails.moves import names_no_level, restated_level, step_condition, unframed, without_lead_in, without_wishes
 from service.guardrails.level_denials import level_contradicted
@@ -146,6 +147,7 @@ def check_claims(
     asked_amounts: Iterable[str] = (),
     case_details: Iterable[str] = (),
     case_level: str | None = None,
+    identifiers: Iterable[str] = (),
 ) -> ClaimCheck:
     """Check each sentence. A sentence that is not conversational needs most of its content
     words in the cited sources (``loose_support(words) -> share``, at least 0.6); each of its
@@ -167,7 +169,7 @@ def check_claims(
     check = ClaimCheck([], [])
     reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts), customer_words,
                    durations=tuple(case_durations), asked_amounts=frozenset(asked_amounts), details=tuple(case_details),
-                   level=case_level)
+                   level=case_level, identifiers=tuple(i for i in identifiers if any(ch.isdigit() for ch in i)))
     reply.workings = Workings(reply.case, reply.exempt, reply.asked, passages, reply.asked_amounts)
     verdicts, last = [], {}  # last: the sentence checked before (:mod:`~service.guardrails.follow_ups`)
     asking, leading, request = False, None, False  # leading: the level a list lead-in gives its items (lists.py)
@@ -266,6 +268,8 @@ class _Reply:
     details: tuple[str, ...] = ()
     level: str | None = None
     """The one level the customer gave, if any."""
+    identifiers: tuple[str, ...] = ()
+    """The caller's placeholder values with digits in them (an order id)."""
     said: dict[str, frozenset[str] | None] = field(default_factory=dict)
     addressed: frozenset[str] | None = None
     named: frozenset[str] = frozenset()
@@ -477,7 +481,9 @@ class _Reply:
     def _repeated(self, f: Fact, about: bool, text: str, clause: str) -> bool:
         """The customer's own figure or detail, said again about their case: no claim. Tied to a
         level, only in a verdict on the case; restating a passage that gives another value for
-        the same thing, it has become the rule's figure."""
+        the same thing, it has become the rule's figure. A figure inside the order id is no figure."""
+        if inside_identifier(f.start, text, self.identifiers):
+            return True
         if f.value not in self.exempt or not (f.scope is None or about) or (not about and listed(f.start, text)):  # "30, 32, 34 and 36 inch"
             return False
         if not f.value[:1].isdigit() and f.value in _SAID_WHEN:

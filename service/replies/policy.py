@@ -382,6 +382,7 @@ class PolicyChecker:
                 asked_amounts=customer_asked_amounts(evidence) if amounts else frozenset(),
                 case_details=[d for d in customer_details(evidence) if d in candidate.text] + samples,
                 case_level=evidence.remember("level", lambda: customer_level(" ".join(evidence.customer_texts))),
+                identifiers=facts,
             )
             findings += [f"claim not supported: {f}" for f in result.findings]
             supports += result.supports
