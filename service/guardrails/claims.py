@@ -76,6 +76,7 @@ from service.guardrails.outright import charge_outright, takes_their_amount
 from service.guardrails.their_case import judged_case
 from service.guardrails.passages import Fact, Passage, facts_of
 from service.guardrails.joining import joined
+from service.guardrails.relatives import relative_head
 from service.guardrails.identifiers import inside_identifier
 from service.guardrails.procedural import unsupported_frame_words
 from service.guardrails.moves import names_no_level, restated_level, step_condition, unframed, without_lead_in, without_wishes
@@ -370,6 +371,8 @@ class _Reply:
             cwords = self.content_words(plain(clause)) | (self.content_words(plain(lead)) if lead else frozenset())
             # "..., while Silver members pay the $20": the $20 is the thing named where the sentence first stated it
             cwords |= contrast_words(text, spans, i, sentence_facts, self.content_words) if local else label_words(text, spans, i, self.content_words) | denied_antecedent(text, spans, i, self.content_words)
+            head = relative_head(text, spans, i) if local else ""  # "..., which covers 15 to 15.5 in": the Medium's range
+            cwords |= self.content_words(plain(head)) if head else frozenset()
             earlier = [f for f in sentence_facts if f.start < start]  # "6 weeks is about 42 days, so the shorts are past the 30 days"
             if about and any(f.value in self.exempt and f not in local for f in mine) or (
                     about and own is None and any(f.value in self.exempt or converts(f.value, f.qual, text[:start], self.durations) for f in earlier)) or (
@@ -390,7 +393,7 @@ class _Reply:
             best, why = _best_passage(said_of_their_level(local, clause, self.level, self.passages), scope, cwords, self.passages, self.content_words, universal=universal, negated=negated if not local else bool(negated and flat_denial(clause)),
                                       antecedent=antecedent)
             self.out.supports.append(best)
-            why = (why if local else joined(clause, scope, self.level, self.passages, self.content_words, why)) or self._contradicted(clause, local)
+            why = (why if local else joined(clause, scope, self.level, self.passages, self.content_words, why)) or self._contradicted(f"{head} {clause}" if head else clause, local)
             if why:
                 self.out.findings.append(ClaimFinding(clause, why))
         for f in sentence_facts:
