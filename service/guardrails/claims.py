@@ -149,6 +149,7 @@ def check_claims(
     case_details: Iterable[str] = (),
     case_level: str | None = None,
     identifiers: Iterable[str] = (),
+    lacked_words: frozenset[str] = frozenset(),
 ) -> ClaimCheck:
     """Check each sentence. A sentence that is not conversational needs most of its content
     words in the cited sources (``loose_support(words) -> share``, at least 0.6); each of its
@@ -170,7 +171,7 @@ def check_claims(
     check = ClaimCheck([], [])
     reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts), customer_words,
                    durations=tuple(case_durations), asked_amounts=frozenset(asked_amounts), details=tuple(case_details),
-                   level=case_level, identifiers=tuple(i for i in identifiers if any(ch.isdigit() for ch in i)))
+                   level=case_level, identifiers=tuple(i for i in identifiers if any(ch.isdigit() for ch in i)), lacked=lacked_words)
     reply.workings = Workings(reply.case, reply.exempt, reply.asked, passages, reply.asked_amounts)
     verdicts, last = [], {}  # last: the sentence checked before (:mod:`~service.guardrails.follow_ups`)
     asking, leading, request = False, None, False  # leading: the level a list lead-in gives its items (lists.py)
@@ -271,6 +272,8 @@ class _Reply:
     """The one level the customer gave, if any."""
     identifiers: tuple[str, ...] = ()
     """The caller's placeholder values with digits in them (an order id)."""
+    lacked: frozenset[str] = frozenset()
+    """Content words of what the customer says they do not have."""
     said: dict[str, frozenset[str] | None] = field(default_factory=dict)
     addressed: frozenset[str] | None = None
     named: frozenset[str] = frozenset()
