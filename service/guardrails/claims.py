@@ -77,6 +77,7 @@ from service.guardrails.their_case import judged_case
 from service.guardrails.passages import Fact, Passage, facts_of
 from service.guardrails.joining import joined
 from service.guardrails.relatives import relative_head
+from service.guardrails.conditions import charged_on_condition
 from service.guardrails.identifiers import inside_identifier
 from service.guardrails.procedural import unsupported_frame_words
 from service.guardrails.moves import names_no_level, restated_level, step_condition, unframed, without_lead_in, without_wishes
@@ -462,7 +463,8 @@ class _Reply:
         if f.scope and f.value in self.case and f.value not in self.asked_amounts and takes_their_amount(clause, self.passages, self.content_words):
             return True  # "issue the refund for that amount", said of their level: the source takes the figure from them (outright.py)
         if any(x.value.startswith("act:") for x in mine):  # in an action their level gets outright (outright.py)
-            return f.value in self.case and f.value not in self.asked_amounts and charge_outright(f, mine, self.level, self.passages, text)
+            return f.value in self.case and f.value not in self.asked_amounts and (charge_outright(f, mine, self.level, self.passages, text)
+                                                                              or charged_on_condition(f, mine, text, self.passages, self.content_words))
         # their own charge said back with "the" ("I'll check whether the $12 was an error"), never in
         # a commitment ("we've removed the $7 fee" rests on the amount as much as on the action) and
         # never an amount they ask for

@@ -48,3 +48,9 @@ def inside_identifier(start: int, text: str, values: Iterable[str]) -> bool:
             if m.start() <= start < m.end():
                 return True
     return False
+
+
+def in_a_token(start: int, text: str) -> bool:
+    """Does the figure at ``start`` of ``text`` sit inside an identifier token ("NW-93018", filled
+    into an approved reply for ``{order_id}``)? Then it names a thing, not a figure of a rule."""
+    return any(m.start() <= start < m.end() and not _NOT_AN_ID.fullmatch(m.group(0)) for m in _TOKEN.finditer(text))
