@@ -489,9 +489,12 @@ class _Reply:
     def _repeated(self, f: Fact, about: bool, text: str, clause: str) -> bool:
         """The customer's own figure or detail, said again about their case: no claim. Tied to a
         level, only in a verdict on the case; restating a passage that gives another value for
-        the same thing, it has become the rule's figure. A figure inside the order id is no figure."""
+        the same thing, it has become the rule's figure. A figure inside the order id is no figure, and an
+        amount that only the order id's digits give is no figure of theirs."""
         if inside_identifier(f.start, text, self.identifiers):
             return True
+        if text[f.start:f.start + 1] in "$€£" and any(f.value == x.value for i in self.identifiers for x in facts_of(i)):
+            return False  # "less than $16" for order NW-16: an amount is never the order id's digits (the customer's amounts are not exempt)
         if f.value not in self.exempt or not (f.scope is None or about) or (not about and listed(f.start, text)):  # "30, 32, 34 and 36 inch"
             return False
         if not f.value[:1].isdigit() and f.value in _SAID_WHEN:
