@@ -333,9 +333,25 @@ _CONNECTED = re.compile(r"(?:\bis|\bwas|[:=-])\s*$", _I)
 
 def _about_the_answer(text: str, m: re.Match[str]) -> bool:
     """A security-answer cue with no connector ("is", ":") followed by a verb or adverb: a sentence
-    about the answer ("your security question answer works instead"), not the answer."""
-    return not _CONNECTED.search(text, m.start(), m.start("v")) and bool(_ABOUT_THE_ANSWER.match(text, m.start("v")))
+    about the answer ("your security question answer works instead"), not the answer; so is one
+    whose bracket closes right after it ("the answer to your security question (your mother's
+    maiden name) instead") or that a bracket naming the question follows, with no "is" or ":" after
+    the bracket: the question named (fix-15c)."""
+    return not _CONNECTED.search(text, m.start(), m.start("v")) and bool(
+        _ABOUT_THE_ANSWER.match(text, m.start("v")) or _names_the_question(text, m.start("v")))
 
+
+def _names_the_question(text: str, at: int) -> bool:
+    """A bracket closes at ``at`` (or one naming the question opens there), and no connector follows
+    it ("security answer (mother's maiden name) is Okafor" gives the answer after all)."""
+    m = _CLOSES.match(text, at)
+    return m is not None and not _GIVEN_AFTER.match(text, m.end())
+
+
+_CLOSES = re.compile(r"\s*(?:[)\]}”’]|\((?:your |the |their )?(?:mother'?s maiden name|first pet'?s name|name of (?:your|their) first pet|memorable word)\))", _I)
+"""A bracket or quote closing right after a security-answer cue, or a bracket naming the question
+("your security question answer (mother's maiden name) works instead"): the cue names the question."""
+_GIVEN_AFTER = re.compile(r"\s*(?:(?:is|was|would be|should be)\b|[:=])", _I)
 _ANSWER_HINTS = ("security", "maiden", "pet", "memorable")
 
 

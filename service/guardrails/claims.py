@@ -77,6 +77,9 @@ from service.guardrails.outright import charge_outright, takes_their_amount
 from service.guardrails.their_case import judged_case
 from service.guardrails.passages import Fact, Passage, facts_of
 from service.guardrails.joining import joined
+from service.guardrails.relatives import relative_head
+from service.guardrails.conditions import charged_on_condition
+from service.guardrails.identifiers import inside_identifier
 from service.guardrails.procedural import unsupported_frame_words
 from service.guardrails.moves import misstated_level, names_no_level, restated_level, step_condition, unframed, without_lead_in, without_wishes
 from service.guardrails.level_denials import level_contradicted
@@ -147,6 +150,8 @@ def check_claims(
     asked_amounts: Iterable[str] = (),
     case_details: Iterable[str] = (),
     case_level: str | None = None,
+    identifiers: Iterable[str] = (),
+    lacked_words: frozenset[str] = frozenset(),
 ) -> ClaimCheck:
     """Check each sentence. A sentence that is not conversational needs most of its content
     words in the cited sources (``loose_support(words) -> share``, at least 0.6); each of its
@@ -168,7 +173,7 @@ def check_claims(
     check = ClaimCheck([], [])
     reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts), customer_words,
                    durations=tuple(case_durations), asked_amounts=frozenset(asked_amounts), details=tuple(case_details),
-                   level=case_level)
+                   level=case_level, identifiers=tuple(i for i in identifiers if any(ch.isdigit() for ch in i)), lacked=lacked_words)
     reply.workings = Workings(reply.case, reply.exempt, reply.asked, passages, reply.asked_amounts)
     verdicts, last = [], {}  # last: the sentence checked before (:mod:`~service.guardrails.follow_ups`)
     asking, leading, request = False, None, False  # leading: the level a list lead-in gives its items (lists.py)
@@ -270,6 +275,10 @@ class _Reply:
     details: tuple[str, ...] = ()
     level: str | None = None
     """The one level the customer gave, if any."""
+    identifiers: tuple[str, ...] = ()
+    """The caller's placeholder values with digits in them (an order id)."""
+    lacked: frozenset[str] = frozenset()
+    """Content words of what the customer says they do not have."""
     said: dict[str, frozenset[str] | None] = field(default_factory=dict)
     addressed: frozenset[str] | None = None
     named: frozenset[str] = frozenset()
@@ -373,6 +382,8 @@ class _Reply:
             cwords = self.content_words(plain(clause)) | (self.content_words(plain(lead)) if lead else frozenset())
             # "..., while Silver members pay the $20": the $20 is the thing named where the sentence first stated it
             cwords |= contrast_words(text, spans, i, sentence_facts, self.content_words) if local else label_words(text, spans, i, self.content_words) | denied_antecedent(text, spans, i, self.content_words)
+            head = relative_head(text, spans, i) if local else ""  # "..., which covers 15 to 15.5 in": the Medium's range
+            cwords |= self.content_words(plain(head)) if head else frozenset()
             earlier = [f for f in sentence_facts if f.start < start]  # "6 weeks is about 42 days, so the shorts are past the 30 days"
             if about and any(f.value in self.exempt and f not in local for f in mine) or (
                     about and own is None and any(f.value in self.exempt or converts(f.value, f.qual, text[:start], self.durations) for f in earlier)) or (
@@ -393,7 +404,7 @@ class _Reply:
             best, why = _best_passage(said_of_their_level(local, clause, self.level, self.passages), scope, cwords, self.passages, self.content_words, universal=universal, negated=negated if not local else bool(negated and flat_denial(clause)),
                                       antecedent=antecedent)
             self.out.supports.append(best)
-            why = (why if local else joined(clause, scope, self.level, self.passages, self.content_words, why)) or self._contradicted(clause, local)
+            why = (why if local else joined(clause, scope, self.level, self.passages, self.content_words, why)) or self._contradicted(f"{head} {clause}" if head else clause, local)
             if why:
                 self.out.findings.append(ClaimFinding(clause, why))
         for f in sentence_facts:
@@ -459,7 +470,8 @@ class _Reply:
         if f.scope and f.value in self.case and f.value not in self.asked_amounts and takes_their_amount(clause, self.passages, self.content_words):
             return True  # "issue the refund for that amount", said of their level: the source takes the figure from them (outright.py)
         if any(x.value.startswith("act:") for x in mine):  # in an action their level gets outright (outright.py)
-            return f.value in self.case and f.value not in self.asked_amounts and charge_outright(f, mine, self.level, self.passages, text)
+            return f.value in self.case and f.value not in self.asked_amounts and (charge_outright(f, mine, self.level, self.passages, text)
+                                                                              or charged_on_condition(f, mine, text, self.passages, self.content_words))
         # their own charge said back with "the" ("I'll check whether the $12 was an error"), never in
         # a commitment ("we've removed the $7 fee" rests on the amount as much as on the action) and
         # never an amount they ask for
@@ -484,7 +496,12 @@ class _Reply:
     def _repeated(self, f: Fact, about: bool, text: str, clause: str) -> bool:
         """The customer's own figure or detail, said again about their case: no claim. Tied to a
         level, only in a verdict on the case; restating a passage that gives another value for
-        the same thing, it has become the rule's figure."""
+        the same thing, it has become the rule's figure. A figure inside the order id is no figure, and an
+        amount that only the order id's digits give is no figure of theirs."""
+        if inside_identifier(f.start, text, self.identifiers):
+            return True
+        if text[f.start:f.start + 1] in "$€£" and any(f.value == x.value for i in self.identifiers for x in facts_of(i)):
+            return False  # "less than $16" for order NW-16: an amount is never the order id's digits (the customer's amounts are not exempt)
         if f.value not in self.exempt or not (f.scope is None or about) or (not about and listed(f.start, text)):  # "30, 32, 34 and 36 inch"
             return False
         if not f.value[:1].isdigit() and f.value in _SAID_WHEN:

@@ -175,7 +175,7 @@ def denied_capability(clause: str, sources: Sources) -> str | None:
 
 # ---- labelled lists --------------------------------------------------------------------------
 
-_PAIR = r"(?:(?P<l{i}>\b[A-Z][A-Za-z]*)\s+(?P<n{i}>\d+(?:\.\d+)?)|(?P<m{i}>\d+(?:\.\d+)?)(?:\s*[a-z]+)?\s+for\s+(?P<k{i}>[A-Z][A-Za-z]*))"
+_PAIR = r"(?:(?P<l{i}>\b[A-Z][A-Za-z]*)\s+(?P<n{i}>\d+(?:\.\d+)?)(?:[^\S\n]*[-\u2013\u2014][^\S\n]*(?P<r{i}>\d+(?:\.\d+)?))?|(?P<m{i}>\d+(?:\.\d+)?)(?:\s*[a-z]+)?\s+for\s+(?P<k{i}>[A-Z][A-Za-z]*))"
 _ONE_PAIR = re.compile(_PAIR.format(i=0))
 _LIST = re.compile(_PAIR.format(i=1) + r"(?:[^\S\n]*(?:[a-z\"]+[^\S\n]*)?(?:,|;|/|\band\b|\bor\b|,\s*and\b)[^\S\n]*" + _PAIR.format(i=2) + r")+")
 _NOT_LABELS = frozenset({"gold", "silver", "bronze", "guest", "guests", "members", "step", "chapter", "section", "page", "order", "item"})
@@ -184,7 +184,8 @@ _NOT_LABELS = frozenset({"gold", "silver", "bronze", "guest", "guests", "members
 @lru_cache(maxsize=4096)
 def _pairs(text: str) -> tuple[tuple[str, str], ...]:
     """(label, number) of each list in ``text`` that pairs two or more labels with numbers
-    ("Small 33 in, Medium 34 in, Large 35 in"; "33 inches for Small, 34 for Medium")."""
+    ("Small 33 in, Medium 34 in, Large 35 in"; "33 inches for Small, 34 for Medium"; a range,
+    "Medium 15–15.5 in, Large 16–16.5 in", pairs the label with both its ends)."""
     t = text.replace("**", "")
     out: list[tuple[str, str]] = []
     for m in _LIST.finditer(t):
@@ -193,6 +194,8 @@ def _pairs(text: str) -> tuple[tuple[str, str], ...]:
             label, number = (p.group("l0"), p.group("n0")) if p.group("l0") else (p.group("k0"), p.group("m0"))
             if label.lower() not in _NOT_LABELS:
                 pairs.append((label, number))
+                if p.group("l0") and p.group("r0"):  # a range ("Medium 15–15.5 in"): both ends are the label's (fix-15c)
+                    pairs.append((label, p.group("r0")))
         if len({lbl for lbl, _ in pairs}) >= 2 and len({n for _, n in pairs}) >= 2:
             out += pairs
     return tuple(out)

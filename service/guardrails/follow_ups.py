@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from service.guardrails.case_verdicts import verdict_after_rule
 from service.guardrails.levels import covers
 from service.guardrails.passages import Passage, facts_of
 
@@ -40,9 +41,11 @@ def supported_follow_up(sentence: str, last: dict, level: str | None, passages: 
 
 def check_following(reply: "object", sentence: str, last: dict) -> None:
     """Check ``sentence`` with ``reply`` (a :class:`~service.guardrails.claims._Reply`), unless it
-    is a supported follow-up; remember it as the last sentence checked."""
+    is a supported follow-up or a verdict on the customer's case after the rule that any one
+    condition is enough (:mod:`~service.guardrails.case_verdicts`); remember it as the last sentence checked."""
     mark = len(reply.out.findings)  # type: ignore[attr-defined]
     level = next(iter(reply.addressed), None) if reply.addressed and len(reply.addressed) == 1 else reply.level  # type: ignore[attr-defined]
-    if not supported_follow_up(sentence, last, level, reply.passages):  # type: ignore[attr-defined]
+    if not supported_follow_up(sentence, last, level, reply.passages) and not verdict_after_rule(  # type: ignore[attr-defined]
+            sentence, last, reply.passages, reply.asked, reply.lacked, reply.content_words):  # type: ignore[attr-defined]  ("Your receipt covers it.": fix-15c)
         reply.check_parts(sentence)  # type: ignore[attr-defined]
     last.update(text=sentence, clean=len(reply.out.findings) == mark)  # type: ignore[attr-defined]

@@ -36,3 +36,21 @@ def made_up(sentence: str, known: frozenset[str]) -> str | None:
         if token not in known:
             return f"no source or customer message gives {token!r}"
     return None
+
+
+def inside_identifier(start: int, text: str, values: Iterable[str]) -> bool:
+    """Does the figure at ``start`` of ``text`` sit inside one of ``values``, the identifiers the
+    caller sent for the placeholders ("NW-42419", filled in for ``{order_id}``)? Its digits are the
+    order's name, not a figure to ground, whatever level the sentence is said of ("As a Silver
+    member ... once I've confirmed order ID NW-42419": fix-15c)."""
+    for value in values:
+        for m in re.finditer(re.escape(value), text, re.I):
+            if m.start() <= start < m.end():
+                return True
+    return False
+
+
+def in_a_token(start: int, text: str) -> bool:
+    """Does the figure at ``start`` of ``text`` sit inside an identifier token ("NW-93018", filled
+    into an approved reply for ``{order_id}``)? Then it names a thing, not a figure of a rule."""
+    return any(m.start() <= start < m.end() and not _NOT_AN_ID.fullmatch(m.group(0)) for m in _TOKEN.finditer(text))

@@ -38,7 +38,7 @@ def restated(f: Fact, sentence_facts: list[Fact], clause: str, before: str) -> b
 
 # ---- "any one of these is enough", said again (thirteenth round) ------------------------------
 
-_ANY_ONE_RULE = re.compile(r"\bany (?:one|1|single one) of\b[^.;]*?\b(?:is enough|is sufficient|will do|qualifies)\b"
+ANY_ONE_RULE = re.compile(r"\bany (?:one|1|single one) of\b[^.;]*?\b(?:is enough|is sufficient|will do|qualifies)\b"
                            r"|\bonly (?:one|1) of\b[^.;]*?\b(?:needs? to|has to|must)\b", re.I)
 """A source's rule that one of its conditions is enough ("Meeting any one of the conditions for the customer's level is enough")."""
 _THOSE = r"(?:those|these|them|the conditions|the options|the (?:two|three|four|2|3|4)(?: conditions| options)?)"
@@ -48,8 +48,8 @@ _ONE_SUFFICES = re.compile(rf"^\W*(?:(?:only|just|any|and)\s+)*(?:one|1)\s+of\s+
 _ALL_NEEDED = re.compile(rf"\b(?:all|each|every one|both)(?:\s+(?:of\s+)?{_THOSE}|\s+(?:two|three|four|2|3|4))?\s+(?:{_HOLDS.replace('needs? to', 'needs? to|need to')}"
                          r"|(?:are|is) (?:all )?(?:needed|required))\b|\byou(?:'ll| will)? need (?:all|each|both) of (?:them|those|these)\b", re.I)
 """The rule turned round: every condition needed ("All of those need to apply", "you need both of them")."""
-_LEAD = re.compile(rf"(?:^|(?<=[\s,;]))(?:(?:only|just|any)\s+)*(?:one|1)\s+of\s+{_THOSE}\s+(?:{_HOLDS})\b", re.I)
-_VERDICT = "covers cover covered qualifies qualify counts count works work meets meet enough fine does do it that this"
+LEAD = re.compile(rf"(?:^|(?<=[\s,;]))(?:(?:only|just|any)\s+)*(?:one|1)\s+of\s+{_THOSE}\s+(?:{_HOLDS})\b", re.I)
+VERDICT_WORDS = "covers cover covered qualifies qualify counts count works work meets meet enough fine does do it that this"
 _AFTER = re.compile(r"^[\s,;:-]*(?:so|which means|meaning|that means|and so)?[\s,]*$", re.I)
 
 
@@ -57,21 +57,21 @@ def one_suffices(clause: str, sentence: str, passages: Sequence, asked: frozense
     """A clause saying again a source's rule that any one of its conditions is enough ("Only one of
     those needs to apply"), or the verdict on the customer's case that follows it, in their own words
     ("so your receipt covers it"): it adds no fact (the conditions are checked where they are listed)."""
-    if not any(_ANY_ONE_RULE.search(p.text.replace("**", "")) for p in passages):
+    if not any(ANY_ONE_RULE.search(p.text.replace("**", "")) for p in passages):
         return False
     if _ONE_SUFFICES.match(clause):
         return True
     at = sentence.find(clause)
-    lead = next(_LEAD.finditer(sentence, 0, at), None) if at > 0 else None
+    lead = next(LEAD.finditer(sentence, 0, at), None) if at > 0 else None
     if lead is None or not (_AFTER.match(sentence[lead.end():at]) or _OPENS.match(clause)):
         return False
     said = words(re.sub(r"^\W*(?:so|which means|meaning|that means)\b", " ", clause, flags=re.I))
-    return bool(said & asked) and said <= asked | words(_VERDICT) and not re.search(r"\bnot\b|n't\b|\bno\b", clause, re.I)
+    return bool(said & asked) and said <= asked | words(VERDICT_WORDS) and not re.search(r"\bnot\b|n't\b|\bno\b", clause, re.I)
 
 
 def all_needed(sentence: str, passages: Sequence) -> str | None:
     """Every condition said to be needed ("All of those need to apply", "Each of these needs to be
     true") where a source says any one of them is enough."""
     m = _ALL_NEEDED.search(sentence)
-    rule = next((r for p in passages for r in [_ANY_ONE_RULE.search(p.text.replace("**", ""))] if r), None) if m else None
+    rule = next((r for p in passages for r in [ANY_ONE_RULE.search(p.text.replace("**", ""))] if r), None) if m else None
     return f"the sources say any one of the conditions is enough ({rule.group(0)[:60]!r}); the reply says {m.group(0)!r}" if m and rule else None

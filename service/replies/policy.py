@@ -35,6 +35,7 @@ from service.domain.pii import PLACEHOLDER_RE, Redactor, _normalise
 from service.domain.text import sentences, stem
 from service.continuity.claims import about_customer
 from service.errors import InvalidInput
+from service.guardrails.case_verdicts import lacked_words
 from service.guardrails.case import asked_amounts, case_amounts, case_details, case_durations, detail_kind
 from service.guardrails.claims import check_claims
 from service.guardrails.counts import details_counted
@@ -382,6 +383,8 @@ class PolicyChecker:
                 asked_amounts=customer_asked_amounts(evidence) if amounts else frozenset(),
                 case_details=[d for d in customer_details(evidence) if d in candidate.text] + samples,
                 case_level=evidence.remember("level", lambda: customer_level(" ".join(evidence.customer_texts))),
+                identifiers=facts,
+                lacked_words=evidence.remember("lacked", lambda: lacked_words(evidence.customer_texts, content_words)),
             )
             findings += [f"claim not supported: {f}" for f in result.findings]
             supports += result.supports
