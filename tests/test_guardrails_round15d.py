@@ -102,6 +102,9 @@ def test_a_thing_the_source_says_is_free_outright_still_passes() -> None:
     "Our courier partner, Evri, sometimes marks parcels as delivered a day or two early, so it may still arrive.",
     "Your package left our Reno warehouse two days ago, and deliveries can take a couple of days.",
     "We partner with Parcelforce, so packages are sometimes marked as delivered before they actually arrive.",
+    "Your parcel is with Royal Mail, and packages are sometimes marked as delivered before they actually arrive.",
+    "Packages are sometimes marked as delivered before they actually arrive; we use Yodel, and it may still arrive.",
+    "It's being delivered by Canada Post, so it may still arrive in a couple of days.",
 ])
 def test_a_carrier_partner_or_place_no_source_names_is_refused(reply: str) -> None:
     assert grounded_fails(reply, "shipping-missing-package", MISSING)
@@ -160,3 +163,11 @@ def test_good_news_the_customer_denied_is_a_claim() -> None:
 @pytest.mark.parametrize("customer", ["My return was approved. What are my options?", "My return was approved, not sure what's next. What are my options?"])
 def test_good_news_the_customer_gave_said_back_passes(customer: str) -> None:
     assert not grounded_fails("Great news that your return was approved! " + METHODS, "refunds-refund-methods", customer)
+
+
+PAY = "Can I pay for my order with something other than my card? It hasn't shipped yet, it's at Order Received."
+
+
+def test_a_payment_company_the_source_names_passes_and_one_it_never_names_is_refused() -> None:
+    assert not grounded_fails("Since the order is still at Order Received, I can switch it to a debit card or PayPal right away.", "orders-change-payment-method", PAY)
+    assert grounded_fails("Since the order is still at Order Received, I can switch it to PayPal or Klarna right away.", "orders-change-payment-method", PAY)

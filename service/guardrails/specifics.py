@@ -41,7 +41,7 @@ _NAMED = r"(?P<name>(?-i:[A-Z][A-Za-z]+(?:[ -][A-Z][A-Za-z]+)?))"
 _NAME_SLOTS = tuple(re.compile(p + (_NAMED if i < 3 else ""), re.I) for i, p in enumerate((
     r"\b(?:ship(?:s|ped|ping)?|send(?:s|ing)?|sent|deliver(?:s|ed|ing)?|dispatch(?:es|ed)?|go(?:es)? out|post(?:s|ed)?)\s+(?:out\s+)?(?:with|via|by|through|using)\s+",
     r"\b(?:carrier|courier|delivery (?:company|partner|service)|shipping (?:company|partner)|partner|provider)\s*(?:is|was|,|:)?\s+",
-    r"\b(?:partner(?:s|ed)?|work(?:s|ed)?|contract(?:s|ed)?|team(?:s|ed)? up)\s+with\s+",
+    r"\b(?:partner(?:s|ed)?|work(?:s|ed)?|contract(?:s|ed)?|team(?:s|ed)? up)\s+with\s+|\b(?:we|i|they)\s+(?:use|used|rely on)\s+",
     r"\bour\s+" + _NAMED + r"\s+(?:warehouse|depot|hub|distribution cent(?:er|re)|fulfil?ment cent(?:er|re)|facility|office|branch|site|sorting)")))
 """A name where a company or a place of ours goes (round 15d): "ships via Evri", "the courier, Parcelforce",
 "we partner with Loop", "our Dublin warehouse"."""
