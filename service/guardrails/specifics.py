@@ -38,7 +38,7 @@ _COMPANY = re.compile(r"(?-i:\b(?:FedEx|Fedex|UPS|DHL|USPS|DPD|GLS|TNT|Evri|Herm
                       r"PostNL|La Poste|Amazon|eBay|Etsy|PayPal|Klarna|Afterpay|Affirm|Venmo|Zelle|Apple Pay|Google Pay|Shop Pay|Stripe)\b)")
 """A carrier, marketplace or payment company by its name (round 15d): "All our orders ship with FedEx"."""
 _NAMED = r"(?P<name>(?-i:[A-Z][A-Za-z]+(?:[ -][A-Z][A-Za-z]+)?))"
-_NAME_SLOTS = tuple(re.compile(p + (_NAMED if i < 3 else ""), re.I) for i, p in enumerate((
+_NAME_SLOTS = tuple(re.compile("(?:" + p + ")" + (_NAMED if i < 3 else ""), re.I) for i, p in enumerate((
     r"\b(?:ship(?:s|ped|ping)?|send(?:s|ing)?|sent|deliver(?:s|ed|ing)?|dispatch(?:es|ed)?|go(?:es)? out|post(?:s|ed)?)\s+(?:out\s+)?(?:with|via|by|through|using)\s+",
     r"\b(?:carrier|courier|delivery (?:company|partner|service)|shipping (?:company|partner)|partner|provider)\s*(?:is|was|,|:)?\s+",
     r"\b(?:partner(?:s|ed)?|work(?:s|ed)?|contract(?:s|ed)?|team(?:s|ed)? up)\s+with\s+|\b(?:we|i|they)\s+(?:use|used|rely on)\s+",
