@@ -1,7 +1,8 @@
 """A price said of a level that a source waives it for (fix-10b): "For Gold members the overnight
 upgrade is $20" where a source says "Gold members have the overnight fee waived" (or a table cell
 reads "Overnight upgrade fee ($20) Gold: Waived"). A price stated for everyone elsewhere ("Overnight
-shipping: $20 per order") does not make it the price of the level the sources exempt."""
+shipping: $20 per order") does not make it the price of the level the sources exempt. Since round 15d the
+price may name no level at all where the customer gave theirs (:func:`price_to_waived_level`)."""
 
 from __future__ import annotations
 
