@@ -20,7 +20,7 @@ never said so are claims as before).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from service.guardrails.conversational import COMMITMENT_WORD, CONTINUATION, FUTURE
 
@@ -181,3 +181,21 @@ def without_hedges(text: str) -> str:
     loose word check (:data:`HEDGED_RESULT`, :data:`HEDGED_PICK`), and what the customer may feel
     past the figure just given (:data:`HEDGED_FEELING`)."""
     return HEDGED_PICK.sub(" ", HEDGED_RESULT.sub(" ", HEDGED_FEELING.sub(" ", text)))
+
+
+def good_news_they_denied(sentence: str, customer_texts: Iterable[str], content_words: Callable[[str], frozenset[str]]) -> str | None:
+    """Good news said back (:func:`acknowledged`) that the customer told us the other way (round 15d):
+    "Great news that your return was approved" after "My return wasn't approved". Its words are the
+    customer's, so it passes as said back; the customer's own sentence with those words denies it."""
+    m = _ACKNOWLEDGE.match(sentence.strip())
+    if not m:
+        return None
+    rest = sentence.strip()[m.end():]
+    said = content_words(rest)
+    if not said or _NEGATION.search(rest):
+        return None
+    for text in customer_texts:
+        for part in re.split(r"(?<=[.!?;])\s+|,\s*", text):
+            if said <= content_words(part) and _NEGATION.search(part):
+                return f"good news the customer said was not so ({part.strip()[:60]!r}): {sentence.strip()[:100]!r}"
+    return None

@@ -62,6 +62,10 @@ _PROMISE = re.compile(
     r"(?:fees?|charges?|surcharge)"
     r"|(?P<back>pa(?:y|id)\s+you\s+back|g(?:ive|ave|iven)\s+you\s+(?:your|the)\s+money\s+back|put\s+(?:the|your)\s+money\s+back))\b"
     r"|\byou(?:'ll|\s+will)\s+get\s+(?:all\s+)?(?P<moneyback>your\s+money\s+back)\b"
+    # the action as the outcome of the customer's next step (round 15d): "send your order ID to confirm the refund",
+    # "reply and I'll lock in your replacement" (not a check of one: "to confirm the refund went through")
+    r"|\b(?:to|and\s+(?:i|we)(?:'ll|\s+will|\s+can)?)\s+(?:confirm|finali[sz]e|lock in|complete|secure)\s+(?:the|your|a|that)\s+"
+    r"(?P<confirm>refund|replacement|credit|reimbursement|extension)s?\b(?!\s+(?:status|went|has|have|is|was|were|details|amount|method|request)\b)"
     # the action said as its thing on the move: "a replacement is on its way", "your refund has been sent"
     r"|\b(?P<noun>refund|replacement|credit|voucher|discount|reimbursement|compensation)s?(?: order| pair| item)?"
     r"(?:\s+(?:for|on|of)(?:\s+[\w$.-]+){1,4}?)?\s+"
@@ -94,11 +98,11 @@ def acts_in(t: str, role: str) -> list[tuple[int, int, str]]:
         # read in every spelling the forbidden patterns read ("rеfund" in Cyrillic letters, "r3fund")
         for v in same_length_variants(t):
             for m in _PROMISE.finditer(v):
-                name = next(g for g in ("act", "done", "got", "ent", "had", "off", "drop", "back", "moneyback", "noun") if m.group(g))
+                name = next(g for g in ("act", "done", "got", "ent", "had", "off", "drop", "back", "moneyback", "noun", "confirm") if m.group(g))
                 if name == "ent" and _CONDITION.search(v):
                     continue  # "Silver members can get an extension only if ...": a rule, judged level by level
                 if not NEGATION.search(m.group(0)):
-                    act = _act(m.group(name)) if name in ("act", "done", "got", "ent", "had", "noun") else _PHRASAL[name]
+                    act = _act(m.group(name)) if name in ("act", "done", "got", "ent", "had", "noun", "confirm") else _PHRASAL[name]
                     if not any(s == m.start(name) and a == act for s, _, a in out):
                         out.append((m.start(name), m.end(name), act))
         return sorted(out)

@@ -14,6 +14,7 @@ refused.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from service.guardrails.levels import covers, scope_of
@@ -21,6 +22,14 @@ from service.guardrails.passages import facts_of
 
 Words = Callable[[str], frozenset[str]]
 _NO_CHARGE = frozenset({"free", "waived", "no-fee"})
+_FREE_WORDS = r"(?:free|complimentary|waived?|no (?:extra )?(?:charge|cost|fee))"
+OPEN = re.compile(r"(?:\bwhether|\b(?:ask(?:s|ed|ing)?|wonder(?:s|ed|ing)?|questions?)\s+(?:about|if|whether))\b[^.;:!?]{0,60}\b" + _FREE_WORDS + r"\b|\b" + _FREE_WORDS + r"\b[^.;:!?]{0,60}\bdepends? on\b|\?\s*$", re.I)
+"""A thing named free only as an open question (round 15d): "check the account to see whether free
+international shipping is included", "Free international shipping depends on your account", a title
+"Does my account include free international shipping?", "Any account holder asking about free shipping
+outside the country". Such a sentence says nothing is free."""
+_OPEN_TITLE = re.compile(r"[^?]*\b" + _FREE_WORDS + r"\b[^?]*\?", re.I)
+"""A title that asks whether a thing is free: its words are no support for the thing being free."""
 
 
 def _found(word: str, among: frozenset[str]) -> bool:
@@ -39,7 +48,7 @@ def named_free(named: frozenset[str], sentence: str, passages: Iterable, words: 
         own = words(p.text)
         if not all(_found(w, own) for w in (words(head) or named)):
             continue
-        heading = own | words(getattr(p, "context", ""))
+        heading = own | words(_OPEN_TITLE.sub(" ", getattr(p, "context", "")))
         if not all(_found(w, heading) for w in named):
             continue
         facts = p.facts()

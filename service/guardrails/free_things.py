@@ -5,7 +5,8 @@ says something else is free ("free overnight upgrades", "a gift message card at 
 charge") could then support "gift wrapping is free" or a list item "free gift wrapping". Here
 the thing said to be free is named: some sentence of a source must name the same thing (all its
 content words) and say it is free, waived or at no charge; a source that only prices it ("Gift
-wrapping is $5 per item") supports no such claim. The same thing named in other words is found
+wrapping is $5 per item") supports no such claim, nor does one that names it free only as an open
+question ("whether free international shipping is included", "... depends on your account"). The same thing named in other words is found
 by :mod:`service.guardrails.free_names`.
 """
 
@@ -15,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from service.domain.text import sentences
-from service.guardrails.free_names import named_free
+from service.guardrails.free_names import OPEN as _OPEN, named_free
 
 Words = Callable[[str], frozenset[str]]
 
@@ -35,12 +36,14 @@ def unsupported_free(sentence: str, passages: Iterable, words: Words) -> str | N
     """The first thing ``sentence`` says is free that no sentence of ``passages`` names as free."""
     things = [_head(m.group("after")) for m in _FREE_THING.finditer(sentence)]
     things += [m.group("before").split(",")[-1] for m in _THING_FREE.finditer(sentence) if not _NOT_A_THING.search(m.group("before"))]
-    passages = list(passages)
+    if _OPEN.search(sentence):
+        return None  # the reply asks or leaves it open too
+    passages = [p for p in passages if not _OPEN.search(p.text)]
     for thing in things:
         named = words(thing)
         if not named:
             continue
-        if not any(named <= words(s) and _SAYS_FREE.search(s) for p in passages for s in sentences(p.text)) and not named_free(named, sentence, passages, words, thing.split()[-1]):
+        if not any(named <= words(s) and _SAYS_FREE.search(s) and not _OPEN.search(s) for p in passages for s in sentences(p.text)) and not named_free(named, sentence, passages, words, thing.split()[-1]):
             return f"no source says {thing.strip()!r} is free"
     return None
 

@@ -27,6 +27,7 @@ from service.guardrails.commitments import ACTS, NEGATION, OWN_STEP, acts_in
 from service.guardrails.levels import SUBORDINATE, ALL_LEVELS, segment_spans, level_groups, says_universally, scope_of
 from service.guardrails.normalise import clean
 from service.guardrails.numbers import prepare
+from service.guardrails.waivers import price_to_waived_level
 
 _GIFT = re.compile(
     r"\b(?:here'?s|here is|here are|(?:i|we)(?:'ve|'ll|'d| have| will| can| could| would)?\s+(?:just\s+|also\s+|already\s+|now\s+|gone ahead and\s+)?"
@@ -198,8 +199,9 @@ def universal_beyond_levels(sentence: str, passages: Iterable, words) -> str | N
 def level_findings(sentences: Iterable[str], passages: Iterable, level: str | None, words) -> list[str]:
     """The findings of the three rules for each sentence of a reply (read as the claim check reads it)."""
     passages = list(passages)
-    out = []
-    for s in map(clean, sentences):
+    sentences = [clean(s) for s in sentences]
+    out = [why] if (why := price_to_waived_level(sentences, passages, level)) else []
+    for s in sentences:
         finding = (denied_to_level(s, passages, level) or condition_denied_to_level(s, passages, level, words)
                    or always_for_conditional_level(s, passages)
                    or universal_beyond_levels(s, passages, words) or done_before_the_check(s, passages, level)

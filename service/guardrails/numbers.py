@@ -21,6 +21,11 @@ _NUMWORD = re.compile(
 """A number written in words before a unit ("seventy-five dollars", "ninety days", "twelve
 characters", "two full weeks"); compound numbers are one number, never "seventy" and a stray "$5".
 "One item in particular" picks a thing out, it counts nothing (tenth round)."""
+_COUNT_WORD = re.compile(
+    r"\b(?:(?P<hund>(?:a|one) hundred)|(?P<tens>" + "|".join(_TENS) + r")(?:[\s-](?P<tu>" + "|".join(_UNITS) + r"))?"
+    r"|(?P<teen>" + "|".join(_TEENS) + r"))(?P<unit>)(?P<dozen>)\b(?=\s+(?:[a-z]+\s+)?[a-z]{3,}s\b)", re.I)
+"""A count of ten or more in words before any plural ("over forty countries", "twenty new styles": round 15d):
+a figure the sources must give, as "40 countries" would be. Smaller counts ("two options") stay words."""
 
 
 _SMALL = {**{w: n for w, n in _UNITS.items() if n > 1}, **_TEENS}
@@ -157,7 +162,7 @@ def prepare(text: str) -> str:
     """Number words as digits ("twenty dollars" -> "$20"), Markdown emphasis removed."""
     t = _DATE_WORDS.sub(_date_words, text)
     t = _RANGE.sub(_range, _HALF.sub(lambda m: _figure(m.group(0)), t))
-    t = _NUMWORD.sub(_number_word, t)
+    t = _COUNT_WORD.sub(_number_word, _NUMWORD.sub(_number_word, t))
     t = _OF_TOTAL.sub(_of_total, t)
     t = _A_FULL.sub(r"1 \1", t)
     t = _CLOCK.sub(lambda m: f"{m.group('prep')} {_HOUR_WORDS[m.group('word').lower()] if m.group('word') else int(m.group('digit'))}:00", t)

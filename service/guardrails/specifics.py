@@ -1,7 +1,8 @@
 """Specifics no cited passage gives (ninth round): a material or property of what we sell ("uses
 recycled paper", "made of organic cotton"), a product range or size line ("a full kids' range",
 "plus sizes too"), a place ("stores in Toronto and Vancouver") and, since the tenth, a month
-("launches mid-February"). Word overlap lets such a sentence
+("launches mid-February"), and since round 15d a carrier, partner or place of ours by its name
+("ships with FedEx", "our Dublin warehouse"). Word overlap lets such a sentence
 through when the rest of it is sourced; here each specific must itself be in a cited passage (a
 material or a place may also be one the customer named). A denied or doubted sentence ("I can't confirm ...") says
 none of them."""
@@ -33,6 +34,17 @@ _NOT_PLACES = frozenset(
     "the our your this that northwind apparel".split())
 _DOUBT = re.compile(r"\b(?:confirm|sure|check|ask|whether|if|might|may|maybe|perhaps)\b", re.I)
 _NAME = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?")
+_COMPANY = re.compile(r"(?-i:\b(?:FedEx|Fedex|UPS|DHL|USPS|DPD|GLS|TNT|Evri|Hermes|Purolator|OnTrac|LaserShip|Royal Mail|Canada Post|Australia Post|"
+                      r"PostNL|La Poste|Amazon|eBay|Etsy|PayPal|Klarna|Afterpay|Affirm|Venmo|Zelle|Apple Pay|Google Pay|Shop Pay|Stripe)\b)")
+"""A carrier, marketplace or payment company by its name (round 15d): "All our orders ship with FedEx"."""
+_NAMED = r"(?P<name>(?-i:[A-Z][A-Za-z]+(?:[ -][A-Z][A-Za-z]+)?))"
+_NAME_SLOTS = tuple(re.compile("(?:" + p + ")" + (_NAMED if i < 3 else ""), re.I) for i, p in enumerate((
+    r"\b(?:ship(?:s|ped|ping)?|send(?:s|ing)?|sent|deliver(?:s|ed|ing)?|dispatch(?:es|ed)?|go(?:es)? out|post(?:s|ed)?)\s+(?:out\s+)?(?:with|via|by|through|using)\s+",
+    r"\b(?:carrier|courier|delivery (?:company|partner|service)|shipping (?:company|partner)|partner|provider)\s*(?:is|was|,|:)?\s+",
+    r"\b(?:partner(?:s|ed)?|work(?:s|ed)?|contract(?:s|ed)?|team(?:s|ed)? up)\s+with\s+|\b(?:we|i|they)\s+(?:use|used|rely on)\s+",
+    r"\bour\s+" + _NAMED + r"\s+(?:warehouse|depot|hub|distribution cent(?:er|re)|fulfil?ment cent(?:er|re)|facility|office|branch|site|sorting)")))
+"""A name where a company or a place of ours goes (round 15d): "ships via Evri", "the courier, Parcelforce",
+"we partner with Loop", "our Dublin warehouse"."""
 
 
 def _kind_stem(kind: str) -> str:
@@ -42,7 +54,10 @@ def _kind_stem(kind: str) -> str:
 
 
 def unstated_specifics(sentence: str, sources: Iterable[str], customer_texts: Iterable[str] = (), facts: Iterable[str] = ()) -> str | None:
-    """The first material, product range or place ``sentence`` says that no cited source gives, as a finding."""
+    """The first company or place name, material, product range or place ``sentence`` says that no cited source gives, as a finding."""
+    why = unstated_name(sentence, sources, customer_texts, facts)
+    if why:
+        return why
     if NEGATION.search(sentence) or _DOUBT.search(sentence) or sentence.rstrip().endswith("?"):
         return None
     prop, rng, place, month = _PROPERTY.search(sentence), _RANGE.search(sentence), _PLACE.search(sentence), _MONTH.search(sentence)
@@ -68,4 +83,23 @@ def unstated_specifics(sentence: str, sources: Iterable[str], customer_texts: It
         month = m.group(0).split()[-1].lower().removeprefix("mid-")
         if not re.search(r"\b" + month[:3], said):  # their own "bought in March", or "Dec" for December
             return f"a month no cited source gives ({m.group(0).strip()!r}): {sentence.strip()[:100]!r}"
+    return None
+
+
+def unstated_name(sentence: str, sources: Iterable[str], customer_texts: Iterable[str] = (), facts: Iterable[str] = ()) -> str | None:
+    """A carrier, partner, marketplace or place of ours named (:data:`_COMPANY`, :data:`_NAME_SLOTS`) that no
+    cited source, known fact or customer message names (round 15d): "All our orders ship with FedEx", "our
+    Dublin warehouse". Said denied or doubted it is still a name the sources never give ("it may be UPS");
+    a question is the customer's to answer. Our own name, the levels and the customer's name stay allowed."""
+    if sentence.rstrip().endswith("?"):
+        return None
+    names = [m.group(0) for m in _COMPANY.finditer(sentence)] + [m.group("name") for slot in _NAME_SLOTS for m in slot.finditer(sentence)]
+    if not names:
+        return None
+    said = " ".join([*sources, *facts, *customer_texts]).lower()
+    for name in names:
+        low = name.lower()
+        if low.split()[0] in _NOT_PLACES or re.search(r"\b" + re.escape(low) + r"\b", said):
+            continue
+        return f"a company or place no cited source names ({name!r}): {sentence.strip()[:100]!r}"
     return None

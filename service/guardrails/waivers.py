@@ -1,7 +1,8 @@
 """A price said of a level that a source waives it for (fix-10b): "For Gold members the overnight
 upgrade is $20" where a source says "Gold members have the overnight fee waived" (or a table cell
 reads "Overnight upgrade fee ($20) Gold: Waived"). A price stated for everyone elsewhere ("Overnight
-shipping: $20 per order") does not make it the price of the level the sources exempt."""
+shipping: $20 per order") does not make it the price of the level the sources exempt. Since round 15d the
+price may name no level at all where the customer gave theirs (:func:`price_to_waived_level`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Iterable
 from service.domain.text import sentences
 from service.guardrails.commitments import NEGATION
 from service.guardrails.levels import ALL_LEVELS, scope_of
+from service.guardrails.numbers import prepare
 
 _WAIVED = r"(?:waived?|free|no (?:extra )?(?:charge|fee|cost)|at no (?:extra )?(?:charge|cost))"
 _FREE_WORD = re.compile(r"\b" + _WAIVED + r"\b", re.I)
@@ -91,4 +93,39 @@ def free_for_paying_level(clause: str, passages: Iterable, words, addressed: fro
     if waived and not scope & set(waived):
         level, (source, s) = sorted(waived.items())[0]
         return f"{source} waives this for {', '.join(sorted(waived))} only, not for {', '.join(sorted(scope))}: {s[:80]!r}"
+    return None
+
+
+_CONTRAST = re.compile(r"\b(?:normally|usually|otherwise|standard|regular(?:ly)?|typically|other(?:wise)?|non-\w+|else|only|if|unless|except)\b", re.I)
+"""A price said as the rule for others or on a condition ("normally $20", "otherwise it's $20"): not the customer's price."""
+_AMOUNT = re.compile(r"[$€£]\s?(\d+(?:\.\d{2})?)")
+
+
+def price_to_waived_level(claims: list[str], passages: Iterable, level: str | None) -> str | None:
+    """A price told, with no level named, to a customer whose own level (from their messages) a
+    source waives it for (round 15d): a Gold member told "The upgrade is twenty dollars, charged
+    to the card on your account" where the article says "Gold members: the overnight fee is
+    waived. Silver, Bronze members and guests: the upgrade costs $20". The figure is the other
+    levels' price; said to them plainly, it is their price. A reply that says the thing is free
+    or waived anywhere, or frames the price as someone else's ("normally", "otherwise", "other
+    members"), is left to the claim check."""
+    if not level or level not in _LEVEL or any(_FREE_WORD.search(s) or _NO_PAY.search(s) for s in claims):
+        return None
+    passages = [p for p in passages if p.source != "the policy"]
+    for s in map(prepare, claims):
+        if scope_of(s) is not None or _CONTRAST.search(s) or NEGATION.search(s) or s.rstrip().endswith("?"):
+            continue
+        for value in _AMOUNT.findall(s):
+            value = value.removesuffix(".00")
+            given = [(p, f) for p in passages for f in p.facts() if f.value == value and f.scope not in (None, ALL_LEVELS)]
+            if not given or any(level in f.scope for _, f in given):
+                continue
+            sources = {p.source.split(" of ")[-1] for p, _ in given}
+            for p in passages:
+                if p.source.split(" of ")[-1] not in sources:
+                    continue
+                waiving = next((x for x in sentences(p.text) if _waives(x, level) and not NEGATION.search(x)), None)
+                if waiving:
+                    return (f"${value} is the price the source gives {', '.join(sorted(given[0][1].scope))}; it waives it for the customer's level "
+                            f"({level}): {waiving.strip()[:80]!r}: {s.strip()[:100]!r}")
     return None
