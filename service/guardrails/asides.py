@@ -143,6 +143,12 @@ def without_names(sentence: str, names: Iterable[str] = (), *, generic: bool = T
     return VOCATIVE.sub("", s) if generic else s
 
 
+def good_news_frame(sentence: str, names: Iterable[str] = ()) -> bool:
+    """Does ``sentence`` open as good news said back ("Great news that ...", "Glad to hear ..."), the
+    customer's name left out?"""
+    return _ACKNOWLEDGE.match(without_names(sentence, names).strip()) is not None
+
+
 def acknowledged(sentence: str, customer_words: frozenset[str], content_words: Callable[[str], frozenset[str]], names: Iterable[str] = ()) -> bool:
     """Good news the customer told us, said back ("Great news that your return was approved." after
     "My return was approved"): every content word after the frame is the customer's, with no

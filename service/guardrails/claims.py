@@ -62,7 +62,7 @@ from service.guardrails.contradictions import Sources, denied_capability, denied
 from service.guardrails.conversational import ANYONE_FEELS, ASKING, COMMITMENT_WORD, FUTURE, LEVEL_LEAD_IN
 from service.guardrails.commitments import acts_in
 from service.guardrails.courtesy import asks, asserted_facts, clause_spans, excused, is_conversational
-from service.guardrails.asides import acknowledged, their_reason, without_names
+from service.guardrails.asides import acknowledged, good_news_frame, their_reason, without_names
 from service.guardrails.answers import yes_denied
 from service.guardrails.reading import (another_way, counted_words, one_suffices, denied_request, emoji_parts, lead_in, said_again, unasked_detail,
                                         unlisted, verdict)
@@ -174,7 +174,7 @@ def check_claims(
     ("your jacket is past the six months") is the rule of their level. A list lead-in naming a level gives its items that level."""
     check = ClaimCheck([], [])
     identifiers = list(identifiers)
-    names = [i for i in identifiers if re.fullmatch(r"[^\W\d_][\w' -]*", i)]  # the customer's name addressing them (round 16b)
+    names = [i for i in identifiers if re.fullmatch(r"[^\W\d_]+(?:[' -][^\W\d_]+)*", i)]  # the customer's name addressing them (round 16b)
     reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts), customer_words,
                    durations=tuple(case_durations), asked_amounts=frozenset(asked_amounts), details=tuple(case_details),
                    level=case_level, identifiers=tuple(i for i in identifiers if any(ch.isdigit() for ch in i)), lacked=lacked_words, names=tuple(names))
@@ -314,7 +314,9 @@ class _Reply:
                     self.check(part)
 
     def check(self, sentence: str) -> None:
-        loose = without_names(sentence, self.names, generic=False)  # "ninety-nine dollars" is a number, not three words; the customer's address said back is theirs
+        # "ninety-nine dollars" is a number, not three words; the customer's address said back is theirs; in good news
+        # said back, their name does not count as a supported word ("Great news that your refund was approved, Kemal!")
+        loose = without_names(sentence, self.names, generic=False) if good_news_frame(sentence, self.names) else sentence
         counted = counted_words(sentence, self.asked, self.content_words)  # "Jessamine is nine letters, so it fits"
         for d in [*self.details, *(c for c, _, _ in counted)]:
             loose = loose.replace(d, " ")

@@ -26,6 +26,18 @@ _UNLIMITED = frozenset({"unlimited"})
 _MULTIPLE = {"twice": 2.0, "double": 2.0, "three times": 3.0, "half": 0.5, "a third of": 1 / 3, "a quarter of": 0.25}
 
 
+_CASE = re.compile(r"\b(?:if|when|whenever|once|unless|since|as long as|it'?s been|it has been|you'?ve|you have|you'?re|you are|your|i|we)\b", re.I)
+"""The customer's case or a condition ("if it's been longer than that"): no level's figure is compared."""
+
+
+def _compared_level(before: str) -> frozenset[str] | None:
+    """The levels the comparison is said of: those its own clause names (the text before it back to
+    the last comma, colon or "and"), where that clause speaks of no case or condition."""
+    piece = re.split(r"[;:,]|\s(?:and|but|while|whereas)\s", before)[-1]
+    scope = scope_of(piece)
+    return None if not scope or scope == ALL_LEVELS or _CASE.search(piece) else scope
+
+
 def _measure(value: str, qual: str, kind: str) -> tuple[str, float] | None:
     """A figure as (dimension, amount): times in days, prices in their currency; "unlimited" as an
     endless time. None for a figure of another kind."""
@@ -64,8 +76,7 @@ def compared_wrongly(sentences: Iterable[str], passages: Iterable) -> list[str]:
         for m in _COMPARED.finditer(text):
             before = [f for f in facts if f.start < m.start() and _measure(f.value, f.qual, f.kind)]
             reference = (before[-1].value, before[-1].qual, before[-1].kind) if before else last
-            piece = re.split(r"[;:]|,\s*(?:and|but|while|whereas)\s|\s(?:and|but|while|whereas)\s", text[:m.start()])[-1]
-            scope = scope_of(piece)
+            scope = _compared_level(text[:m.start()])
             if reference is None or not scope or scope == ALL_LEVELS:
                 continue
             measured = _measure(*reference)
@@ -116,7 +127,7 @@ def compared_rightly(clause: str, reference: tuple[str, str, str] | None, passag
     measured = _measure(*reference) if reference and m else None
     if not measured:
         return False
-    scope = scope_of(clause[:m.start()])
+    scope = _compared_level(clause[:m.start()])
     passages = [p for p in passages if p.source != "the policy"]
     if not scope or scope == ALL_LEVELS:
         return False

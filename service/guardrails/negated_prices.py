@@ -21,9 +21,11 @@ _NOT_PAID = re.compile(
     r"\b(?:don'?t|do not|doesn'?t|does not|won'?t|will not|never|no need to|not)\s+(?:have to\s+|need to\s+|ever\s+|be\s+|get\s+)?"
     r"(?:pay|paying|charged|billed)\s+(?:(?:the|that|this|a|any|an|extra|those)\s+)*" + _AMOUNT
     + r"|\b(?:no|without (?:the |a |any |that )?)\s*(?:extra\s+)?" + _AMOUNT + r"\s*(?:[\w-]+\s+)?(?:fee|charge|cost)\b"
-    + r"|\b(?:skip|avoid|save|saves|saving)\s+(?:the |that |this )?" + _AMOUNT, re.I)
+    + r"|\b(?:skips?|avoids?|saves?)\s+(?:the |that |this )" + _AMOUNT, re.I)
 """A price the clause says is not paid: the amount is the object of the "not pay" ("don't pay the
 $20", "won't be charged the $20 upgrade fee", "no $20 fee", "skip the $20")."""
+_NOT_YET = re.compile(r"\b(?:until|till|unless|before|if|when|once|yet|again|twice|more than|on top|separately|without (?:your|asking|confirming))\b", re.I)
+"""A price not paid yet, or on a condition ("you won't be charged the $20 until you confirm"): timing, not a waiver."""
 _YOU = re.compile(r"\b(?:you|your|you'll|you're)\b", re.I)
 
 
@@ -43,7 +45,7 @@ def negated_price(clause: str, passages: Iterable, level: str | None = None,
     a level it names is one a source gives the amount to; None where the clause is no such
     price or the sources say neither."""
     value = _not_paid(clause)
-    if value is None:
+    if value is None or _NOT_YET.search(clause):
         return None
     scope = scope_of(clause) or (addressed or (frozenset({level}) if level else None) if _YOU.search(clause) else None)
     if not scope or scope == ALL_LEVELS:
