@@ -36,6 +36,8 @@ def grounded_fails(text: str, article: str, customer: str, facts=None) -> bool:
     "I can upgrade it to arrive tomorrow, and there's no $20 fee for you as a Gold member.",
     "I can upgrade it to arrive tomorrow, and you won't be charged the twenty dollars.",
     "I can upgrade it to arrive tomorrow. Gold members never have to pay the $20.",
+    "I can upgrade it to arrive tomorrow, and Gold members aren't charged the $20.",
+    "I can upgrade it to arrive tomorrow; the $20 fee doesn't apply to Gold members.",
 ])
 def test_a_price_not_paid_by_the_level_it_is_waived_for_is_used(reply: str) -> None:
     assert not grounded_fails(reply, "orders-upgrade-overnight", GOLD)
@@ -47,6 +49,8 @@ def test_a_price_not_paid_by_the_level_it_is_waived_for_is_used(reply: str) -> N
     "I can upgrade it to arrive tomorrow, and there's no $20 fee for you as a guest.",
     "I can upgrade it to arrive tomorrow, and you won't be charged the twenty dollars.",
     "I can upgrade it to arrive tomorrow. Guests never have to pay the $20.",
+    "I can upgrade it to arrive tomorrow, and Silver members aren't charged the $20.",
+    "I can upgrade it to arrive tomorrow; the $20 fee doesn't apply to Silver members.",
 ])
 def test_a_price_not_paid_by_a_level_that_pays_it_is_refused(reply: str) -> None:
     assert grounded_fails(reply, "orders-upgrade-overnight", SILVER)
@@ -91,6 +95,7 @@ def test_without_names_keeps_a_name_said_as_part_of_a_claim() -> None:
     "Bronze members can return items bought within the last 90 days, and Silver members get twice that.",
     "Silver members can return items bought within the last 6 months. Gold members get longer than that: there's no time limit at all.",
     "Bronze members can return items bought within the last 90 days. Guests have less time than that.",
+    "Bronze members can return items bought within the last 90 days. Silver members get a longer window than that: 6 months.",
 ])
 def test_a_comparison_the_levels_figure_bears_out_is_used(reply: str) -> None:
     assert not grounded_fails(reply, "returns-membership-windows", WINDOWS)
@@ -101,6 +106,7 @@ def test_a_comparison_the_levels_figure_bears_out_is_used(reply: str) -> None:
     "Bronze members can return items bought within the last 90 days. Guests have more time than that.",
     "Silver members can return items bought within the last 6 months, and Bronze members get twice that.",
     "Silver members can return items bought within the last 6 months. Gold members have less time than that.",
+    "Bronze members can return items bought within the last 90 days. Guests get a longer window than that.",
 ])
 def test_a_comparison_the_wrong_way_is_refused(reply: str) -> None:
     assert grounded_fails(reply, "returns-membership-windows", WINDOWS)

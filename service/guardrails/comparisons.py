@@ -17,8 +17,8 @@ from service.guardrails.passages import facts_of
 from service.guardrails.numbers import prepare
 
 _COMPARED = re.compile(
-    r"\b(?:(?P<more>longer|more(?:\s+(?:time|days|weeks|months))?|extra time|further)"
-    r"|(?P<less>shorter|less(?:\s+time)?|fewer(?:\s+(?:days|weeks|months))?))\s+than\s+(?:that|this|those|theirs|them)\b"
+    r"\b(?:(?P<more>(?:longer|more|extra)(?:\s+(?:time|days|weeks|months|window|period|return window))?|further)"
+    r"|(?P<less>(?:shorter|less|fewer)(?:\s+(?:time|days|weeks|months|window|period|return window))?))\s+than\s+(?:that|this|those|theirs|them)\b"
     r"|\b(?P<mult>twice|double|three times|half|a third of|a quarter of)\s+(?:that|this|theirs)\b", re.I)
 """A comparison with the figure just stated: which way it goes, or by how much."""
 _DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}

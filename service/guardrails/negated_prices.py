@@ -18,12 +18,14 @@ from service.guardrails.waivers import _LEVEL, _waives
 
 _AMOUNT = r"[$€£]\s?(\d+(?:\.\d{2})?)"
 _NOT_PAID = re.compile(
-    r"\b(?:don'?t|do not|doesn'?t|does not|won'?t|will not|never|no need to|not)\s+(?:have to\s+|need to\s+|ever\s+|be\s+|get\s+)?"
+    r"\b(?:don'?t|do not|doesn'?t|does not|won'?t|will not|aren'?t|are not|isn'?t|is not|never|no need to|not)\s+(?:have to\s+|need to\s+|ever\s+|be\s+|get\s+)?"
     r"(?:pay|paying|charged|billed)\s+(?:(?:the|that|this|a|any|an|extra|those)\s+)*" + _AMOUNT
     + r"|\b(?:no|without (?:the |a |any |that )?)\s*(?:extra\s+)?" + _AMOUNT + r"\s*(?:[\w-]+\s+)?(?:fee|charge|cost)\b"
-    + r"|\b(?:skips?|avoids?|saves?)\s+(?:the |that |this )" + _AMOUNT, re.I)
+    + r"|\b(?:skips?|avoids?|saves?)\s+(?:the |that |this )" + _AMOUNT
+    + r"|" + _AMOUNT + r"\s*(?:[\w-]+\s+)?(?:fee|charge|cost)?\s*(?:doesn'?t|does not|won'?t|will not)\s+apply\b", re.I)
 """A price the clause says is not paid: the amount is the object of the "not pay" ("don't pay the
-$20", "won't be charged the $20 upgrade fee", "no $20 fee", "skip the $20")."""
+$20", "won't be charged the $20 upgrade fee", "aren't charged the $20", "no $20 fee", "skip the
+$20", "the $20 fee doesn't apply")."""
 _NOT_YET = re.compile(r"\b(?:until|till|unless|before|if|when|once|yet|again|twice|more than|on top|separately|without (?:your|asking|confirming))\b", re.I)
 """A price not paid yet, or on a condition ("you won't be charged the $20 until you confirm"): timing, not a waiver."""
 _YOU = re.compile(r"\b(?:you|your|you'll|you're)\b", re.I)
