@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from service.guardrails.conversational import COMMITMENT_WORD, CONTINUATION, FUTURE
+from service.guardrails.conversational import COMMITMENT_WORD, CONTINUATION, FUTURE, VOCATIVE
 
 _VERBLESS = r"(?:(?!(?:is|are|was|were|be|will|can|could|would|should|has|have|had|get|gets|got|we|i|you|it|they)\b)[\w'-]+ ){0,3}"
 """Up to three words with no verb and no subject: a situation named, not a statement about it."""
@@ -128,11 +128,34 @@ def without_summary_lead_in(sentence: str) -> str:
     return SUMMARY_PREFIX.sub("", sentence, count=1)
 
 
-def acknowledged(sentence: str, customer_words: frozenset[str], content_words: Callable[[str], frozenset[str]]) -> bool:
+def without_names(sentence: str, names: Iterable[str] = (), *, generic: bool = True) -> str:
+    """``sentence`` without the customer's name where it only addresses them (round 16b): at the
+    start ("Kemal, great news ..."), between commas ("Great news, Kemal, that ..."), at the end
+    ("..., Kemal!"), and any one capitalised word after a comma that ends it (:data:`VOCATIVE`), as
+    a greeting's name is left out (``generic``: only the names given). A name said as part of a
+    claim ("Kemal's order") is kept."""
+    s = sentence
+    for name in (n.strip() for n in names if n and n.strip()):
+        n = re.escape(name)
+        s = re.sub(r"^(\W*)" + n + r"\s*,\s*", r"\1", s)
+        s = re.sub(r",\s*" + n + r"\s*,\s*", " ", s)
+        s = re.sub(r",?\s*\b" + n + r"\b(?=\s*[!.?]*\s*$)", "", s)
+    return VOCATIVE.sub("", s) if generic else s
+
+
+def good_news_frame(sentence: str, names: Iterable[str] = ()) -> bool:
+    """Does ``sentence`` open as good news said back ("Great news that ...", "Glad to hear ..."), the
+    customer's name left out?"""
+    return _ACKNOWLEDGE.match(without_names(sentence, names).strip()) is not None
+
+
+def acknowledged(sentence: str, customer_words: frozenset[str], content_words: Callable[[str], frozenset[str]], names: Iterable[str] = ()) -> bool:
     """Good news the customer told us, said back ("Great news that your return was approved." after
     "My return was approved"): every content word after the frame is the customer's, with no
     figure, no negation, nothing ahead ("will") and no commitment word the customer did not use
-    ("Great news that your refund was approved" after "my return was approved" is a claim)."""
+    ("Great news that your refund was approved" after "my return was approved" is a claim). The
+    customer's name addressing them is left out (:func:`without_names`)."""
+    sentence = without_names(sentence, names)
     m = _ACKNOWLEDGE.match(sentence.strip())
     if not m or not customer_words:
         return False
@@ -162,6 +185,7 @@ def their_reason(clause: str, customer_words: frozenset[str], content_words: Cal
     """A reason clause made of the customer's situation ("Since a printer's tricky" after "don't have
     a printer"): its words are theirs or words of difficulty; it states nothing of the shop. So is
     their own figure set against the one just stated (:data:`THEIR_COMPARISON`), every word of it theirs."""
+    clause = VOCATIVE.sub("", clause)  # "..., colder than that, Anders." (round 16b)
     if not customer_words or re.search(r"\d|[$€£%]", clause) or COMMITMENT_WORD.search(clause):
         return False
     compared = THEIR_COMPARISON.match(clause)
@@ -180,13 +204,18 @@ def without_hedges(text: str) -> str:
     """``text`` without the expected result of advice and the judgement of a hedged pick, for the
     loose word check (:data:`HEDGED_RESULT`, :data:`HEDGED_PICK`), and what the customer may feel
     past the figure just given (:data:`HEDGED_FEELING`)."""
-    return HEDGED_PICK.sub(" ", HEDGED_RESULT.sub(" ", HEDGED_FEELING.sub(" ", text)))
+    bare = VOCATIVE.sub("", text)  # "..., you may feel the cold, Anders." (round 16b)
+    text = HEDGED_FEELING.sub(" ", bare) if HEDGED_FEELING.search(bare) else text
+    return HEDGED_PICK.sub(" ", HEDGED_RESULT.sub(" ", text))
 
 
-def good_news_they_denied(sentence: str, customer_texts: Iterable[str], content_words: Callable[[str], frozenset[str]]) -> str | None:
+def good_news_they_denied(sentence: str, customer_texts: Iterable[str], content_words: Callable[[str], frozenset[str]],
+                          names: Iterable[str] = ()) -> str | None:
     """Good news said back (:func:`acknowledged`) that the customer told us the other way (round 15d):
     "Great news that your return was approved" after "My return wasn't approved". Its words are the
-    customer's, so it passes as said back; the customer's own sentence with those words denies it."""
+    customer's, so it passes as said back; the customer's own sentence with those words denies it.
+    The customer's name addressing them is left out, as :func:`acknowledged` leaves it out (round 16b)."""
+    sentence = without_names(sentence, names)
     m = _ACKNOWLEDGE.match(sentence.strip())
     if not m:
         return None

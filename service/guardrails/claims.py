@@ -62,7 +62,7 @@ from service.guardrails.contradictions import Sources, denied_capability, denied
 from service.guardrails.conversational import ANYONE_FEELS, ASKING, COMMITMENT_WORD, FUTURE, LEVEL_LEAD_IN
 from service.guardrails.commitments import acts_in
 from service.guardrails.courtesy import asks, asserted_facts, clause_spans, excused, is_conversational
-from service.guardrails.asides import acknowledged, their_reason
+from service.guardrails.asides import acknowledged, good_news_frame, their_reason, without_names
 from service.guardrails.answers import yes_denied
 from service.guardrails.reading import (another_way, counted_words, one_suffices, denied_request, emoji_parts, lead_in, said_again, unasked_detail,
                                         unlisted, verdict)
@@ -83,6 +83,8 @@ from service.guardrails.identifiers import inside_identifier
 from service.guardrails.procedural import unsupported_frame_words
 from service.guardrails.moves import misstated_level, names_no_level, restated_level, step_condition, unframed, without_lead_in, without_wishes
 from service.guardrails.level_denials import level_contradicted
+from service.guardrails.negated_prices import negated_price
+from service.guardrails.comparisons import compared_rightly, measurable
 from service.guardrails.status_actions import too_late
 from service.guardrails.verdicts import past_window
 from service.guardrails.amount_thresholds import short_of_threshold
@@ -171,9 +173,11 @@ def check_claims(
     ``case_level``: the one level the customer gave; a rule's figure said again with "the" in a verdict on their case
     ("your jacket is past the six months") is the rule of their level. A list lead-in naming a level gives its items that level."""
     check = ClaimCheck([], [])
+    identifiers = list(identifiers)
+    names = [i for i in identifiers if re.fullmatch(r"[^\W\d_]+(?:[' -][^\W\d_]+)*", i)]  # the customer's name addressing them (round 16b)
     reply = _Reply(passages, content_words, loose_support, set(exempt_numbers), check, frozenset(case_amounts), customer_words,
                    durations=tuple(case_durations), asked_amounts=frozenset(asked_amounts), details=tuple(case_details),
-                   level=case_level, identifiers=tuple(i for i in identifiers if any(ch.isdigit() for ch in i)), lacked=lacked_words)
+                   level=case_level, identifiers=tuple(i for i in identifiers if any(ch.isdigit() for ch in i)), lacked=lacked_words, names=tuple(names))
     reply.workings = Workings(reply.case, reply.exempt, reply.asked, passages, reply.asked_amounts)
     verdicts, last = [], {}  # last: the sentence checked before (:mod:`~service.guardrails.follow_ups`)
     asking, leading, request = False, None, False  # leading: the level a list lead-in gives its items (lists.py)
@@ -193,7 +197,7 @@ def check_claims(
         if why:
             check.findings.append(ClaimFinding(sentence, why))
             continue
-        if _LIST_MARKER.fullmatch(sentence) or is_conversational(sentence) or acknowledged(sentence, reply.asked, content_words) or (
+        if _LIST_MARKER.fullmatch(sentence) or is_conversational(sentence) or acknowledged(sentence, reply.asked, content_words, names) or (
                 reply.case and is_conversational(without_their_amounts(prepare(sentence), reply.case, reply.asked_amounts))):
             asking = asking if item else sentence.rstrip().endswith((":", "?"))
             leading = leading if item else lead_in_level(sentence) if LEVEL_LEAD_IN.match(sentence) else None
@@ -283,6 +287,10 @@ class _Reply:
     addressed: frozenset[str] | None = None
     named: frozenset[str] = frozenset()
     workings: Workings = field(default_factory=Workings)
+    names: tuple[str, ...] = ()
+    """The customer's name, left out of the loose word check where it only addresses them (round 16b)."""
+    figure: tuple[str, str, str] | None = None
+    """The last time or price stated (value, unit, kind): what "longer than that" compares with (round 16b)."""
     _sources: Sources | None = None
     _given: frozenset[str] | None = None
 
@@ -306,7 +314,9 @@ class _Reply:
                     self.check(part)
 
     def check(self, sentence: str) -> None:
-        loose = sentence  # "ninety-nine dollars" is a number, not three words; the customer's address said back is theirs
+        # "ninety-nine dollars" is a number, not three words; the customer's address said back is theirs; in good news
+        # said back, their name does not count as a supported word ("Great news that your refund was approved, Kemal!")
+        loose = without_names(sentence, self.names, generic=False) if good_news_frame(sentence, self.names) else sentence
         counted = counted_words(sentence, self.asked, self.content_words)  # "Jessamine is nine letters, so it fits"
         for d in [*self.details, *(c for c, _, _ in counted)]:
             loose = loose.replace(d, " ")
@@ -355,6 +365,16 @@ class _Reply:
             own = scope_of(ANYONE_FEELS.sub(" ", said))  # "That would give anyone a fright" names no level
             scope, about = own or (None if names_no_level(said, text, sum(start <= f.start < end for f in sentence_facts)) else carried), about_case(clause, text[start:], own is not None) or judged_case(clause, self.case, self.durations, self.passages, self.level)
             mine = [f for f in sentence_facts if start <= f.start < end]
+            if neg := negated_price(clause, self.passages, self.level, self.addressed):  # "Gold members don't pay the $20" (round 16b)
+                if neg[0] == "kept":
+                    self.out.findings.append(ClaimFinding(clause, neg[1]))
+                    continue
+                if not (mine := [f for f in mine if f.value != neg[1]]):
+                    continue
+            before = [f for f in sentence_facts if f.start < start and measurable(f.value, f.qual, f.kind)]
+            if not mine and compared_rightly(clause, (before[-1].value, before[-1].qual, before[-1].kind) if before else self.figure,
+                                             self.passages, self.content_words):
+                continue  # "Bronze has less time than that" after Silver's 6 months (round 16b)
             # A clause that only says the customer's duration in another unit ("..., and three weeks
             # is 21 days") states nothing of the level named before it.
             local = [] if self._converted(clause) else [
@@ -409,6 +429,7 @@ class _Reply:
                 self.out.findings.append(ClaimFinding(clause, why))
         for f in sentence_facts:
             self.said.setdefault(f.value, f.scope)
+            self.figure = (f.value, f.qual, f.kind) if measurable(f.value, f.qual, f.kind) else self.figure
 
     def _contradicted(self, clause: str, local: list[Fact]) -> str | None:
         """A capability the sources deny, a figure of another label (:mod:`~service.guardrails.contradictions`), a level denied what a source grants it."""

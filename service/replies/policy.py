@@ -40,6 +40,7 @@ from service.guardrails.case import asked_amounts, case_amounts, case_details, c
 from service.guardrails.claims import check_claims
 from service.guardrails.counts import details_counted
 from service.guardrails.asides import good_news_they_denied
+from service.guardrails.comparisons import compared_wrongly
 from service.guardrails.free_things import unsupported_free
 from service.guardrails.identifiers import known_identifiers, made_up
 from service.guardrails.kinds import below_zero
@@ -392,7 +393,8 @@ class PolicyChecker:
         level = evidence.remember("level", lambda: customer_level(" ".join(evidence.customer_texts)))
         findings += [f"claim not supported: {f}" for f in level_findings(claims, passages, level, content_words)]
         findings += [f"claim not supported: {f}" for c in claims for f in [unsupported_free(clean(c), passages, content_words)] if f]
-        findings += [f"claim not supported: {f}" for c in claims for f in [good_news_they_denied(clean(c), evidence.customer_texts, content_words)] if f]
+        findings += [f"claim not supported: {f}" for c in claims for f in [good_news_they_denied(clean(c), evidence.customer_texts, content_words, [evidence.facts.get('first_name', '')])] if f]
+        findings += [f"claim not supported: {f}" for f in compared_wrongly(map(clean, claims), passages)]  # "Bronze has longer than that" (round 16b)
         findings += [f"claim not supported: {f}" for c in claims for f in [universal_of_some(clean(c), passages, content_words, self.policy.brand)] if f]
         findings += [f"claim not supported: {f}" for c in claims
                      for f in [unstated_specifics(clean(c), sources, evidence.customer_texts, [str(v) for v in facts])] if f]
