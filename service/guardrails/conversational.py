@@ -29,6 +29,11 @@ _CHECKING = (r"(?:check|ask|double-check|query|question|verify|flag|report|menti
 _PLAIN_TAIL = r"(?:\s+[\w'-]+){0,4}[!.]*"
 """A few more words with no clause of their own ("... to check it first!"): ", that email was a scam" is a claim."""
 """What a customer did that a reply may praise ("Good instinct to check"): asking, never an action on their order."""
+_OWN_ACT = (r"\b(?:we|i)(?:'ll| will| can| could|'d| would|'re going to| are going to|'m going to| am going to)\s+(?:then |just |also |gladly |happily )?"
+            r"(?!(?:(?:be )?(?:happy|glad) to )?(?:help|look into|take a (?:closer |quick |proper )?look|check|get back to you|be (?:back )?in touch|"
+            r"sort (?:it|this|that|things) out|take it from there|get (?:it|this|that|you|things) sorted|follow up|see what|do (?:our|my) best|dig into|investigate)\b)")
+"""Round 16c: what the agent says it will do after an invitation ("Message us and we'll reship it straight away."):
+only a look or help is conversational there; any other act is a claim checked like one."""
 CONVERSATIONAL = re.compile(
     r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b.{0,40}"
     r"|(?:many )?thanks?(?: you)?\b.{0,80}|thank you\b.{0,80}"
@@ -138,7 +143,7 @@ CONVERSATIONAL = re.compile(
     r"(?:you do(?: now| today)?|you did|you always have|before|always|now)[.!]*"
     # invitations to come back: "If it still hasn't arrived by then, just get back in touch."
     r"|(?:(?:if|once|when)\b[^,]{0,60},\s*)?(?:just |please |feel free to )?(?:get back in touch|reach out|contact us|message us|"
-    r"send us a (?:dm|message|note)|let us know)\b.{0,60}"
+    r"send us a (?:dm|message|note)|let us know)\b(?:(?!" + _OWN_ACT + r").){0,60}"
     # thirteenth round (fix-13b): "If anything else on your bill looks off, just let me know." (facts and outcomes in it are
     # checked; after it only a look-up: "and I'll send a new one" is a claim)
     r"|(?:(?:if|once|when)\b[^,]{0,60},\s*)?(?:just |please |feel free to |do )?(?:let me know|tell (?:me|us)|reply(?: here| to this (?:email|message))?|"
