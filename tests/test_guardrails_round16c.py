@@ -93,3 +93,44 @@ def test_a_look_or_help_after_an_invitation_is_conversational(invite: str) -> No
 def test_an_act_after_an_invitation_is_refused_end_to_end() -> None:
     assert grounded_fails(f"{MISSING} Message us and we'll reship it straight away.", channel="social")
     assert not grounded_fails(f"{MISSING} Just let us know and we'll look into it.", channel="social")
+
+
+# ---- what to send, named after the invitation -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ask", ["Message us with your mother's maiden name.", "Reply with your date of birth.", "Let us know your preferred size.",
+                                 "Tell me your username and your date of birth.", "Message us your card number."])
+def test_an_invitation_that_names_what_to_send_is_a_claim(ask: str) -> None:
+    assert not is_conversational(ask)
+
+
+@pytest.mark.parametrize("invite", ["Message us with any questions.", "Reply with your order ID and we'll set it up.",
+                                    "Please reply with those details and I'll take it from there.", "Message us with photos of the damage.",
+                                    "Tell me your username and email and I'll check.", "Let us know."])
+def test_an_invitation_with_no_object_or_the_usual_details_is_conversational(invite: str) -> None:
+    assert is_conversational(invite)
+
+
+@pytest.mark.parametrize("claim", ["Reply with your order ID and we'll send a new pair.", "Reply here and we'll reship it straight away."])
+def test_an_act_after_a_reply_invitation_is_a_claim(claim: str) -> None:
+    assert not is_conversational(claim)
+
+
+def test_a_detail_no_source_asks_for_is_refused_end_to_end() -> None:
+    assert grounded_fails(f"{MISSING} Message us with your mother's maiden name and we'll take a look.", channel="social")
+    assert not grounded_fails(f"{MISSING} Message us with your username, email address and order ID and we'll take a look.", channel="social")
+
+
+# ---- other invitation verbs, the source's wait ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("invite", ["Give us a shout if it's still not there after a week.", "Call us back if it's still not there after 7 days.",
+                                    "Drop us a line if it still hasn't arrived.", "Call us back if it still hasn't arrived."])
+def test_other_invitation_verbs_with_the_sources_wait_are_used(invite: str) -> None:
+    assert not grounded_fails(f"{MISSING} {invite}", channel="voice")
+
+
+@pytest.mark.parametrize("invite", ["Reach out again on Monday if it still hasn't arrived.", "Call us back if it's still not there after 4 days.",
+                                    "Give us a shout if it's not there by the weekend."])
+def test_other_invitation_verbs_with_a_wait_no_source_gives_are_refused(invite: str) -> None:
+    assert grounded_fails(f"{MISSING} {invite}", channel="voice")

@@ -80,7 +80,7 @@ from service.guardrails.joining import joined
 from service.guardrails.relatives import relative_head
 from service.guardrails.conditions import charged_on_condition
 from service.guardrails.identifiers import inside_identifier
-from service.guardrails.invitations import unsupported_wait
+from service.guardrails.invitations import unsupported_wait, without_sourced_wait
 from service.guardrails.procedural import unsupported_frame_words
 from service.guardrails.moves import misstated_level, names_no_level, restated_level, step_condition, unframed, without_lead_in, without_wishes
 from service.guardrails.level_denials import level_contradicted
@@ -195,8 +195,10 @@ def check_claims(
         if why:
             check.findings.append(ClaimFinding(sentence, why))
             continue
+        waited = without_sourced_wait(sentence, reply.sources.texts)  # "Call us back if it's still not there after 7 days." (round 16c)
         if _LIST_MARKER.fullmatch(sentence) or is_conversational(sentence) or acknowledged(sentence, reply.asked, content_words) or (
-                reply.case and is_conversational(without_their_amounts(prepare(sentence), reply.case, reply.asked_amounts))):
+                reply.case and is_conversational(without_their_amounts(prepare(sentence), reply.case, reply.asked_amounts))) or (
+                waited and is_conversational(waited)):
             asking = asking if item else sentence.rstrip().endswith((":", "?"))
             leading = leading if item else lead_in_level(sentence) if LEVEL_LEAD_IN.match(sentence) else None
             continue

@@ -68,11 +68,13 @@ def unsupported_wait(sentence: str, texts: Iterable[str]) -> str | None:
     gives as a threshold, or a named day no source names; None otherwise."""
     if not _INVITE.search(sentence):
         return None
-    cond = _CONDITION.search(sentence)
-    if not cond:
+    if not _CONDITION.search(sentence):
         return None
     texts = [t.replace("**", "") for t in texts]
-    for w in _WAIT.finditer(sentence, cond.end()):
+    for w in _WAIT.finditer(sentence):  # in the condition or before it: "Reach out again on Monday if it still hasn't arrived."
+        if re.search(r"\b(?:ago|since)\b", sentence[w.end():w.end() + 30], re.I):
+            continue  # the customer's past ("if it shipped over a week ago"): no wait
+
         rest = sentence[w.end():]
         span = _SPAN.match(rest)
         if span:
@@ -84,3 +86,18 @@ def unsupported_wait(sentence: str, texts: Iterable[str]) -> str | None:
         if day and not any(re.search(r"\b" + re.escape(day.group(0)) + r"\b", t, re.I) for t in texts):
             return f"a day no cited source gives before coming back ({day.group(0)!r})"
     return None
+
+
+def without_sourced_wait(sentence: str, texts: Iterable[str]) -> str | None:
+    """The invitation ``sentence`` without its waits, when it has one and every one is a threshold a
+    cited source gives ("Call us back if it's still not there after 7 days." where the source says
+    "7 days or less" / "a week or longer"): what is left is read as any sentence is; None otherwise."""
+    texts = list(texts)
+    if not _INVITE.search(sentence) or not _CONDITION.search(sentence) or unsupported_wait(sentence, texts):
+        return None
+    out, found = sentence, False
+    for w in reversed(list(_WAIT.finditer(sentence))):
+        span = _SPAN.match(sentence, w.end())
+        if span:
+            out, found = out[:w.start()].rstrip() + out[span.end():], True
+    return out if found else None
