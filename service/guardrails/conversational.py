@@ -31,7 +31,7 @@ _PLAIN_TAIL = r"(?:\s+[\w'-]+){0,4}[!.]*"
 """What a customer did that a reply may praise ("Good instinct to check"): asking, never an action on their order."""
 _OWN_ACT = (r"\b(?:we|i)(?:'ll| will| can| could|'d| would|'re going to| are going to|'m going to| am going to)\s+(?:then |just |also |gladly |happily )?"
             r"(?!(?:(?:be )?(?:happy|glad) to )?(?:help|look into|(?:take|have) (?:a|another) (?:closer |quick |proper |second |fresh )?look|look (?:again|at it)|check|get back to you|be (?:back )?in touch|"
-            r"sort (?:it|this|that|things) out|take it from there|set (?:it|that|this|things) up|get (?:it|that|this|things) (?:started|going|moving)|get (?:it|this|that|you|things) sorted|follow up|see what|do (?:our|my) best|dig into|investigate)\b)")
+            r"sort (?:it|this|that|things) out|take it from there|set (?:it|that|this|things) up|take care of (?:it|that|this|things|the rest)|handle (?:it|that|this|the rest)|get (?:it|that|this|things) (?:started|going|moving)|get (?:it|this|that|you|things) sorted|follow up|see what|do (?:our|my) best|dig into|investigate)\b)")
 """Round 16c: what the agent says it will do after an invitation ("Message us and we'll reship it straight away."):
 only a look or help is conversational there; any other act is a claim checked like one."""
 _ID = r"(?:your |the )?(?:order (?:id|number)|account (?:id|email)|username|e-?mail(?: address)?|full name|name)"

@@ -10,7 +10,8 @@ Friday", "tomorrow") must be one a source names. The same invitation with no wai
 it still hasn't arrived") or with the source's own wait ("Message us if it's not there after a
 week") is unchanged.
 
-Used by :func:`service.guardrails.claims.check_claims` before a sentence is read as conversational.
+Used by :func:`service.guardrails.claims.check_claims`: :func:`unsupported_wait` before a sentence is read as
+conversational, :func:`without_sourced_wait` to read an invitation with the source's own wait as one without it.
 """
 
 from __future__ import annotations
