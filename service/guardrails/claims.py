@@ -80,6 +80,7 @@ from service.guardrails.joining import joined
 from service.guardrails.relatives import relative_head
 from service.guardrails.conditions import charged_on_condition
 from service.guardrails.identifiers import inside_identifier
+from service.guardrails.invitations import unsupported_wait, without_sourced_wait
 from service.guardrails.procedural import unsupported_frame_words
 from service.guardrails.moves import misstated_level, names_no_level, restated_level, step_condition, unframed, without_lead_in, without_wishes
 from service.guardrails.level_denials import level_contradicted
@@ -191,14 +192,17 @@ def check_claims(
         # The items of a question's list ("could you send me: - why you'd like to refund the skirt,")
         # are parts of the question.
         why = denied_request(sentence, reply.sources, sentence[item.end():] if item and (asking or request) else sentence if request == "marker" else None)
+        why = why or unsupported_wait(sentence, reply.sources.texts)  # "Message us if it's not there in a couple of days." (round 16c)
         request = ("marker" if _LIST_MARKER.fullmatch(sentence) else True) if request and (item or request == "marker") else asks(sentence)  # its items ask
         if not why and item and asking and excused(sentence[item.end():]) and not FUTURE.search(sentence):
             continue  # the items of a question's list are parts of the question, unless one asks for a secret ("- its CVV")
         if why:
             check.findings.append(ClaimFinding(sentence, why))
             continue
+        waited = without_sourced_wait(sentence, reply.sources.texts)  # "Call us back if it's still not there after 7 days." (round 16c)
         if _LIST_MARKER.fullmatch(sentence) or is_conversational(sentence) or acknowledged(sentence, reply.asked, content_words, names) or (
-                reply.case and is_conversational(without_their_amounts(prepare(sentence), reply.case, reply.asked_amounts))):
+                reply.case and is_conversational(without_their_amounts(prepare(sentence), reply.case, reply.asked_amounts))) or (
+                waited and is_conversational(waited)):
             asking = asking if item else sentence.rstrip().endswith((":", "?"))
             leading = leading if item else lead_in_level(sentence) if LEVEL_LEAD_IN.match(sentence) else None
             continue

@@ -29,6 +29,17 @@ _CHECKING = (r"(?:check|ask|double-check|query|question|verify|flag|report|menti
 _PLAIN_TAIL = r"(?:\s+[\w'-]+){0,4}[!.]*"
 """A few more words with no clause of their own ("... to check it first!"): ", that email was a scam" is a claim."""
 """What a customer did that a reply may praise ("Good instinct to check"): asking, never an action on their order."""
+_OWN_ACT = (r"\b(?:we|i)(?:'ll| will| can| could|'d| would|'re going to| are going to|'m going to| am going to)\s+(?:then |just |also |gladly |happily )?"
+            r"(?!(?:(?:be )?(?:happy|glad) to )?(?:help|look into|(?:take|have) (?:a|another) (?:closer |quick |proper |second |fresh )?look|look (?:again|at it)|check|get back to you|be (?:back )?in touch|"
+            r"sort (?:it|this|that|things) out|take it from there|set (?:it|that|this|things) up|take care of (?:it|that|this|things|the rest)|handle (?:it|that|this|the rest)|get (?:it|that|this|things) (?:started|going|moving)|get (?:it|this|that|you|things) sorted|follow up|see what|do (?:our|my) best|dig into|investigate)\b)")
+"""Round 16c: what the agent says it will do after an invitation ("Message us and we'll reship it straight away."):
+only a look or help is conversational there; any other act is a claim checked like one."""
+_ID = r"(?:your |the )?(?:order (?:id|number)|account (?:id|email)|username|e-?mail(?: address)?|full name|name)"
+_NO_OBJECT = (r"(?!\s+(?:with\s+|(?:us\s+)?(?=your\b))(?!(?:(?:any|other|further|more)\b|questions?\b|concerns?\b|th(?:o|e)se\b|them\b|it\b|that\b|"
+              r"(?:your |the |some |a |an )?(?:photos?|pictures?)\b|" + _ID + r"(?:(?:,| and| or) " + _ID + r")*\b(?!(?:,| and| or),? (?:your|the|a|an|any)\b))))")
+"""Round 16c: an invitation that names what to send ("Message us with your mother's maiden name", "Reply with your date of
+birth") is a request whose object is checked like a claim; "Message us with any questions", "Reply with those details", "Reply
+with your order ID" (the identity details every source asks for) are not."""
 CONVERSATIONAL = re.compile(
     r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b.{0,40}"
     r"|(?:many )?thanks?(?: you)?\b.{0,80}|thank you\b.{0,80}"
@@ -54,7 +65,7 @@ CONVERSATIONAL = re.compile(
     r"|have a (?:great|good|nice|lovely) (?:day|evening|weekend)\b.{0,20}"
     r"|let me (?:check|look into)(?: (?:that|this))?(?: for you)?\b.{0,20}"
     r"|thanks for (?:your patience|bearing with us|waiting)\b.{0,40}"
-    r"|(?:please )?(?:just |simply )?(?:reply|let me know|tell me|send me)\b.{0,60}|for reference\b.{0,10}"
+    r"|(?:please )?(?:just |simply )?(?:reply|let me know|tell me|send me)\b" + _NO_OBJECT + r"(?:(?!" + _OWN_ACT + r").){0,60}|for reference\b.{0,10}"
     r"|(?:i'?ll|i will|we'?ll) (?:take care of it|get (?:that|this) sorted|be here)\b.{0,40}"
     # the agent's own look-up, nothing found or granted yet: "We'll take a look at your account.", "I'll review your account now."
     r"|(?:(?:so|then|first),? )?(?:i'?ll|i will|we'?ll|we will|let me|let us|i'?m going to|we'?re going to) (?:now |just |quickly |first )?"
@@ -137,8 +148,11 @@ CONVERSATIONAL = re.compile(
     r"|(?:so |and )?(?:you'?ll|you will|you can) (?:still )?(?:keep|continue|carry on)(?: [\w'-]+){0,3} (?:exactly |just )?(?:as|like) "
     r"(?:you do(?: now| today)?|you did|you always have|before|always|now)[.!]*"
     # invitations to come back: "If it still hasn't arrived by then, just get back in touch."
-    r"|(?:(?:if|once|when)\b[^,]{0,60},\s*)?(?:just |please |feel free to )?(?:get back in touch|reach out|contact us|message us|"
-    r"send us a (?:dm|message|note)|let us know)\b.{0,60}"
+    # (round 16c: call us back, give us a shout, drop us a line, write back too; what to send is a claim, "Message us with your
+    # mother's maiden name"; an act of ours after it is a claim, "Message us and we'll reship it")
+    r"|(?:(?:if|once|when)\b[^,]{0,60},\s*)?(?:just |please |feel free to |do )?(?:get back in touch|get back to us|reach out(?: again)?|contact us|"
+    r"message us|call us(?: back)?|ring us|write (?:back|to us)|give us a (?:shout|call|ring)|drop us a (?:line|message|note)|"
+    r"send us a (?:dm|message|note)|let us know)\b" + _NO_OBJECT + r"(?:(?!" + _OWN_ACT + r").){0,60}"
     # thirteenth round (fix-13b): "If anything else on your bill looks off, just let me know." (facts and outcomes in it are
     # checked; after it only a look-up: "and I'll send a new one" is a claim)
     r"|(?:(?:if|once|when)\b[^,]{0,60},\s*)?(?:just |please |feel free to |do )?(?:let me know|tell (?:me|us)|reply(?: here| to this (?:email|message))?|"
