@@ -24,7 +24,7 @@ from service.guardrails.numbers import prepare
 
 Words = Callable[[str], frozenset[str]]
 
-_DENIAL = re.compile(r"\bnothing (?:else |more |further )?(?:that )?(?:we|i)(?: can|'re able| are able| could)\b|\b(?:can'?t|cannot|can not|unable)\b"
+DENIAL = re.compile(r"\bnothing (?:else |more |further )?(?:that )?(?:we|i)(?: can|'re able| are able| could)\b|\b(?:can'?t|cannot|can not|unable)\b"
                      r"|\b(?:are|is|'re|'s)(?:n'?t| not) (?:able|eligible|possible)\b|\bnot eligible\b", re.I)
 """A denial of the customer's request ("there's nothing we can do", "we can't", "you're not eligible")."""
 _GRANTS = re.compile(r"\b(?:we|you|they|agents?)\s+(?:can|could|will|give|get|add|send|offer|generate|issue|refund|credit)\b|\bgenerate\b|\bcan be\b", re.I)
@@ -38,7 +38,7 @@ _HEDGE = ("gold silver bronze guest guests member members membership level level
 def denial_for_level(clause: str, passages: Iterable, words: Words, addressed: frozenset[str] | None, sentence: str = "") -> str | None:
     """The grant a denial to some levels leaves out (see the module's docstring), else None."""
     t = prepare(clause)
-    if not _DENIAL.search(t):
+    if not DENIAL.search(t):
         return None
     s = prepare(sentence or clause)
     levels = scope_of(t) or scope_of(s) or (addressed if _YOU.search(s) else None)
