@@ -86,6 +86,7 @@ from service.guardrails.moves import misstated_level, names_no_level, restated_l
 from service.guardrails.level_denials import level_contradicted
 from service.guardrails.negated_prices import negated_price
 from service.guardrails.comparisons import compared_rightly, measurable
+from service.guardrails.case_denials import denial_for_level
 from service.guardrails.status_actions import too_late
 from service.guardrails.verdicts import past_window
 from service.guardrails.amount_thresholds import short_of_threshold
@@ -439,6 +440,7 @@ class _Reply:
         """A capability the sources deny, a figure of another label (:mod:`~service.guardrails.contradictions`), a level denied what a source grants it."""
         return (denied_capability(clause, self.sources) or mislabelled(clause, [f.value for f in local if f.value[:1].isdigit()], self.sources)
                 or level_contradicted(clause, self.passages, self.content_words, self.addressed, self.workings.current)
+                or denial_for_level(clause, self.passages, self.content_words, self.addressed or (frozenset({self.level}) if self.level else None), self.workings.current)  # round 16a
                 or too_late(clause, self.workings.current, self.workings.before, self.passages))  # round 14e: an action at a status too late for it
 
     def _their_words(self, clause: str, sentence: str) -> bool:

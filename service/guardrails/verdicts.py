@@ -39,6 +39,8 @@ from service.guardrails.levels import level_groups, scope_of, segment_spans
 from service.guardrails.numbers import prepare
 from service.guardrails.no_limit import NO_LIMIT, no_limit_verdict
 from service.guardrails.restatements import all_needed
+from service.guardrails.case_denials import DENIAL
+from service.guardrails.window_denials import DENIED_CASE, window_denial
 
 Words = Callable[[str], frozenset[str]]
 
@@ -364,7 +366,7 @@ def verdict_findings(sentences: Iterable[str], passages: Sequence, *, customer_t
         why = (amount_verdict(s, passages, amounts, durations, level, words) or window_verdict(s, durations, passages, level)
                or secret_request(s, passages, channel) or excluded_verdict(s, passages, customer, level, words, excluded)
                or carried_price(s, passages, words) or unmultiplied(s, passages, words, several, per) or all_needed(s, passages)
-               or no_limit_verdict(s, passages, level, words))
+               or no_limit_verdict(s, passages, level, words) or window_denial(s, durations, passages, level, _level_limits))
         if why:
             out.append(f"{why}: {s.strip()[:120]!r}")
     return out
@@ -376,13 +378,15 @@ def case_reads(text: str) -> tuple[bool, bool, bool, bool]:
     """What of the customer's case the rules above may read for ``text`` (the check cache keys on
     it): their amounts, durations and level (a grant), their durations and level (a time limit, or
     none: :mod:`~service.guardrails.no_limit`),
-    their words and level (a verdict on an exclusion), whether they counted several things ("them")."""
+    their words and level (a verdict on an exclusion), whether they counted several things ("them"). A denial
+    ("it doesn't qualify", "there's nothing we can do") reads their durations and level too (round 16a:
+    :mod:`~service.guardrails.window_denials`, :mod:`~service.guardrails.case_denials`)."""
     spelled = prepare(text)
 
     def said(*patterns: re.Pattern[str]) -> bool:
         return any(p.search(t) for p in patterns for t in (text, spelled))
 
-    return said(GRANTED), said(_INSIDE, _IN_WINDOW, _PAST_WINDOW, NO_LIMIT), said(*_POSITIVE.values()), said(_THEM)
+    return said(GRANTED), said(_INSIDE, _IN_WINDOW, _PAST_WINDOW, NO_LIMIT, DENIED_CASE, DENIAL), said(*_POSITIVE.values()), said(_THEM)
 
 
 def exclusion_words(texts: Iterable[str], words: Words) -> frozenset[str]:
