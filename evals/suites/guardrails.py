@@ -38,7 +38,9 @@ from evals.prepared_model import PreparedChatModel
 PROVENANCE = {
     HELD_OUT: "faith-4401..4478 and viol-4401..4493 (tag fresh-v16), written on 2026-12-02 and committed before any run on them "
               "(its writer printed the first five lines of upcoming/README.md; the session that merged it printed one reply, faith-4406)",
-    DEV: f"faith-4201..4278, viol-4201..4293 (tag was-held-out-15: the fifteenth held-out set, first look 0.846 faithful used "
+    DEV: f"faith-5001..5078, viol-5001..5093 (tag fresh-d21: a blind set written beside fresh-v17, appended after "
+         f"fresh-v16's one look; first look 0.949 (74/78) / 7 of 93 through, on the rules of the fifteenth round, not tuned on yet), "
+         f"faith-4201..4278, viol-4201..4293 (tag was-held-out-15: the fifteenth held-out set, first look 0.846 faithful used "
          f"(66/78) / 6 of 93 through as first scored, 3 after three patterns that also matched the correct approved reply were "
          f"narrowed, then tuned on), faith-4501..4578, viol-4501..4593 (tag fresh-d20: a blind set written beside fresh-v16 for "
          f"tuning, first look 0.936 (73/78) / 3 of 93 through, on the rules of the fourteenth round), "
