@@ -14,14 +14,13 @@ from collections.abc import Iterable
 
 from service.guardrails.levels import ALL_LEVELS, scope_of
 from service.guardrails.passages import facts_of
-from service.guardrails.numbers import prepare
+from service.guardrails.numbers import DAYS_PER_UNIT as _DAYS, prepare
 
 _COMPARED = re.compile(
     r"\b(?:(?P<more>(?:longer|more|extra)(?:\s+(?:time|days|weeks|months|window|period|return window))?|further)"
     r"|(?P<less>(?:shorter|less|fewer)(?:\s+(?:time|days|weeks|months|window|period|return window))?))\s+than\s+(?:that|this|those|theirs|them)\b"
     r"|\b(?P<mult>twice|double|three times|half|a third of|a quarter of)\s+(?:that|this|theirs)\b", re.I)
 """A comparison with the figure just stated: which way it goes, or by how much."""
-_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _UNLIMITED = frozenset({"unlimited"})
 _MULTIPLE = {"twice": 2.0, "double": 2.0, "three times": 3.0, "half": 0.5, "a third of": 1 / 3, "a quarter of": 0.25}
 

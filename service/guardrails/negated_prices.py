@@ -11,10 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from service.domain.text import sentences
-from service.guardrails.commitments import NEGATION
 from service.guardrails.levels import ALL_LEVELS, scope_of
-from service.guardrails.waivers import _LEVEL, _waives
+from service.guardrails.waivers import level_prices, waiving_sentence
 
 _AMOUNT = r"[$€£]\s?(\d+(?:\.\d{2})?)"
 _NOT_PAID = re.compile(
@@ -53,16 +51,13 @@ def negated_price(clause: str, passages: Iterable, level: str | None = None,
     if not scope or scope == ALL_LEVELS:
         return None
     passages = [p for p in passages if p.source != "the policy"]
-    given = [(p, f) for p in passages for f in p.facts() if f.value == value and f.scope not in (None, ALL_LEVELS)]
+    given = level_prices(passages, value)
     if not given:
         return None
     paying = sorted(scope & frozenset().union(*(f.scope for _, f in given)))
     if paying:
         p, f = next((p, f) for p, f in given if f.scope & scope)
         return "kept", (f"{p.source} gives the ${value} to {', '.join(sorted(f.scope))}; said not paid by {', '.join(paying)}")
-    sources = {p.source.split(" of ")[-1] for p, _ in given}
-    for lvl in scope:
-        if lvl not in _LEVEL or not any(_waives(s, lvl) and not NEGATION.search(s) for p in passages
-                                        if p.source.split(" of ")[-1] in sources for s in sentences(p.text)):
-            return None
+    if not all(waiving_sentence(passages, given, lvl) for lvl in scope):
+        return None
     return "waived", value

@@ -117,15 +117,26 @@ def price_to_waived_level(claims: list[str], passages: Iterable, level: str | No
             continue
         for value in _AMOUNT.findall(s):
             value = value.removesuffix(".00")
-            given = [(p, f) for p in passages for f in p.facts() if f.value == value and f.scope not in (None, ALL_LEVELS)]
+            given = level_prices(passages, value)
             if not given or any(level in f.scope for _, f in given):
                 continue
-            sources = {p.source.split(" of ")[-1] for p, _ in given}
-            for p in passages:
-                if p.source.split(" of ")[-1] not in sources:
-                    continue
-                waiving = next((x for x in sentences(p.text) if _waives(x, level) and not NEGATION.search(x)), None)
-                if waiving:
-                    return (f"${value} is the price the source gives {', '.join(sorted(given[0][1].scope))}; it waives it for the customer's level "
-                            f"({level}): {waiving.strip()[:80]!r}: {s.strip()[:100]!r}")
+            waiving = waiving_sentence(passages, given, level)
+            if waiving:
+                return (f"${value} is the price the source gives {', '.join(sorted(given[0][1].scope))}; it waives it for the customer's level "
+                        f"({level}): {waiving.strip()[:80]!r}: {s.strip()[:100]!r}")
     return None
+
+
+def level_prices(passages: Iterable, value: str) -> list:
+    """The (passage, fact) pairs giving the amount ``value`` to some levels, not to everyone."""
+    return [(p, f) for p in passages for f in p.facts() if f.value == value and f.scope not in (None, ALL_LEVELS)]
+
+
+def waiving_sentence(passages: Iterable, given: list, level: str) -> str | None:
+    """The first sentence of the articles holding ``given`` (:func:`level_prices`) that waives the
+    thing for ``level`` and denies nothing; None where none does (or ``level`` is no level name)."""
+    if level not in _LEVEL:
+        return None
+    sources = {p.source.split(" of ")[-1] for p, _ in given}
+    return next((x for p in passages if p.source.split(" of ")[-1] in sources
+                 for x in sentences(p.text) if _waives(x, level) and not NEGATION.search(x)), None)

@@ -16,9 +16,8 @@ import re
 from collections.abc import Iterable, Sequence
 
 from service.guardrails.levels import scope_of
-from service.guardrails.numbers import prepare
+from service.guardrails.numbers import DAYS_PER_UNIT as _DAYS, prepare
 
-_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 DENIED_CASE = re.compile(r"\b(?:(?:does|do|will|would)(?:n'?t| not)|won'?t)\s+(?:\w+\s+)?(?:qualify|meet (?:the|either|any|those|these)|count)\b"
                          r"|\b(?:is|are|'s|'re)(?:n'?t| not)\s+(?:\w+\s+)?(?:eligible|returnable|able to be returned)\b|\bnot eligible\b"
                          r"|\b(?:can'?t|cannot|can not|couldn'?t|won'?t be able to)\s+(?:\w+\s+)?(?:be returned|be sent back|return|accept (?:it|the|this|that))\b", re.I)
