@@ -119,6 +119,27 @@ def plain(text: str) -> str:
     return as_sources_say(_UNDER.sub("less than", HEDGE.sub(" ", text)))  # "stays the same": "does not change"
 
 
+_OPERATORS = re.compile(r"\b(?:plus|minus|less|added|adding|take away|taken off|(?:goes|going|go|went|moves?|rises?|comes?)\s+(?:up\s+|down\s+)?(?:from|to)"
+                        r"|(?:up|down)\s+(?:from|to)|becomes?|brings?\s+(?:it|that|this|the\s+\w+)\s+(?:up\s+)?to)\b", re.I)
+"""The operators of a working said in words ("$198 minus $99", "the $25 belt added", "goes from $60 to $85")."""
+
+
+def operator_words(clause: str) -> str:
+    """The operators of the working ``clause`` states ("With the $25 belt added, your refund goes from $60 to $85":
+    "added goes from"): in a clause of the customer's figures and their working they are its arithmetic, no
+    claim of the sources (round 17d)."""
+    return " ".join(m.group(0) for m in _OPERATORS.finditer(clause))
+
+
+def only_worked(facts: Sequence[Any], text: str) -> bool:
+    """Are ``facts`` (those of one clause of the prepared sentence ``text``, none of them left to a
+    source) amounts only, no action nor eligibility word among them? Then the clause only says the
+    customer's figures or a working on them ("$198 minus $99, so $99 back to you"): the level the
+    reply addressed before is not carried into it, as their case is no rule of that level (round
+    17d). A wrong working ("so $109 back to you") leaves its figure to the sources and is refused there."""
+    return bool(facts) and all(text[f.start:f.start + 1] in "$€£" for f in facts)
+
+
 def _num(v: str) -> float | None:
     try:
         return float(v.replace(",", ""))
