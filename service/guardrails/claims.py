@@ -329,7 +329,7 @@ class _Reply:
             if why:
                 return self.out.findings.append(ClaimFinding(sentence, why))
             sentence = sentence.replace(c, " ")  # their word's count is no claim
-        said = prepare(unframed(plain(_loose_text(without_wishes(loose), self.exempt, self._their_words))))
+        said = prepare(unframed(plain(_loose_text(without_verdict(without_wishes(loose)), self.exempt, self._their_words))))
         words = self.content_words(said) - unsupported_frame_words(said, self.content_words, self.loose_support)  # procedural frames (fx-14b)
         # in a clause judging their case, the customer's own words are their situation ("a blouse bought last week")
         theirs = words & frozenset().union(*(self.content_words(c) & self.asked for c in _verdict_clauses(prepare(sentence))),

@@ -19,19 +19,17 @@ _ASIDE_WORDS = 2
 """A clause of at most this many words between the head and the relative clause is an aside (a name)."""
 
 
-_VERDICT = re.compile(r"^\W*which\s+(?:is|'s|would be|will be|should be|isn'?t|is not)\s+(?:(?:absolutely|totally|completely|perfectly|really)\s+)?"
-                      r"(?:no problem(?: at all)?|not a problem|(?:no|not an?) (?:issue|worry)|fine|ok|okay|allowed|covered)\b", re.I)
+_VERDICT = re.compile(r"(?:^|(?<=,))\s*which\s+(?:is|'s|would be|will be|should be|isn'?t|is not)\s+(?:(?:absolutely|totally|completely|perfectly|really)\s+)?"
+                      r"(?:no problem(?: at all)?|(?:not )?an? (?:problem|issue|worry)|no (?:issue|worry)|fine|ok|okay|allowed|covered)\b"
+                      r"(?P<reason>(?:(?!\bwhich\b)[^,.;])*)", re.I)
 _REASON = re.compile(r"\b(?:since|because|as)\s+(?=you\b|your\b|(?:gold|silver|bronze)\b|guests?\b|members?\b)", re.I)
 
 
-def without_verdict(clause: str) -> str:
-    """``clause`` without the frame of a verdict relative and the word that opens its reason ("which is no problem
-    as a Gold member since you have unlimited returns": "a Gold member you have unlimited returns"); any
-    other clause as it is."""
-    m = _VERDICT.match(clause)
-    if m is None:
-        return clause
-    return _REASON.sub(" ", clause[m.end():]).strip()
+def without_verdict(text: str) -> str:
+    """``text`` (a clause or a sentence) with each verdict relative said as its reason only: the verdict's frame
+    and the word that opens its reason left out ("which is no problem as a Gold member since you have unlimited
+    returns": "a Gold member you have unlimited returns"). Other text as it is."""
+    return _VERDICT.sub(lambda m: " " + _REASON.sub(" ", m.group("reason")).strip(), text)
 
 
 def relative_head(text: str, spans: list[tuple[int, int]], i: int) -> str:
@@ -39,7 +37,7 @@ def relative_head(text: str, spans: list[tuple[int, int]], i: int) -> str:
     more than :data:`_ASIDE_WORDS` words (a name said between them, ", Zoe,", is passed over). Empty
     when clause ``i`` does not open with "which", "who" or "whose", gives a verdict ("which is no problem"),
     or no such clause precedes it."""
-    if i < 1 or not _RELATIVE.match(text[spans[i][0]:spans[i][1]]) or _VERDICT.match(text[spans[i][0]:spans[i][1]]):
+    if i < 1 or not _RELATIVE.match(text[spans[i][0]:spans[i][1]]) or _VERDICT.match(text[spans[i][0]:spans[i][1]].lstrip(" ,")):
         return ""
     for a, b in reversed(spans[:i]):
         if len(text[a:b].split()) > _ASIDE_WORDS:
