@@ -74,10 +74,10 @@ from service.guardrails.normalise import clean
 from service.guardrails.number_lists import listed
 from service.guardrails.numbers import prepare
 from service.guardrails.outright import charge_outright, takes_their_amount
-from service.guardrails.their_case import judged_case
+from service.guardrails.their_case import judged_case, their_duration
 from service.guardrails.passages import Fact, Passage, facts_of
 from service.guardrails.joining import joined
-from service.guardrails.relatives import relative_head
+from service.guardrails.relatives import relative_head, without_verdict
 from service.guardrails.conditions import charged_on_condition
 from service.guardrails.identifiers import inside_identifier
 from service.guardrails.invitations import unsupported_wait, without_sourced_wait
@@ -88,9 +88,9 @@ from service.guardrails.negated_prices import negated_price
 from service.guardrails.comparisons import compared_rightly, measurable
 from service.guardrails.case_denials import denial_for_level
 from service.guardrails.status_actions import too_late
-from service.guardrails.verdicts import past_window
+from service.guardrails.verdicts import past_window, within_window
 from service.guardrails.amount_thresholds import short_of_threshold
-from service.guardrails.workings import Workings, plain, without_spans, without_their_amounts
+from service.guardrails.workings import Workings, only_worked, operator_words, plain, without_spans, without_their_amounts
 from service.guardrails.their_level import said_of_their_level
 from service.guardrails.support import antecedent_of, best_passage as _best_passage, flat_denial
 
@@ -329,10 +329,11 @@ class _Reply:
             if why:
                 return self.out.findings.append(ClaimFinding(sentence, why))
             sentence = sentence.replace(c, " ")  # their word's count is no claim
-        said = prepare(unframed(plain(_loose_text(without_wishes(loose), self.exempt, self._their_words))))
+        said = prepare(unframed(plain(_loose_text(without_verdict(without_wishes(loose)), self.exempt, self._their_words))))
         words = self.content_words(said) - unsupported_frame_words(said, self.content_words, self.loose_support)  # procedural frames (fx-14b)
         # in a clause judging their case, the customer's own words are their situation ("a blouse bought last week")
-        theirs = words & frozenset().union(*(self.content_words(c) & self.asked for c in _verdict_clauses(prepare(sentence)))) if self.asked else frozenset()
+        theirs = words & frozenset().union(*(self.content_words(c) & self.asked for c in _verdict_clauses(prepare(sentence))),
+                                           *(self.content_words(c) & (self.asked | self.content_words(operator_words(c))) for c in self._workings_of(sentence)))
         if words and not self.workings.converts_length(sentence):  # "87 cm is roughly 34.3 inches": their length, converted
             rest = words - theirs
             share = (len(theirs) + (len(rest) * self.loose_support(rest) if rest else 0)) / len(words)
@@ -396,6 +397,8 @@ class _Reply:
             if why:
                 self.out.findings.append(ClaimFinding(clause, why))
                 continue
+            if not local and own is None and only_worked(mine, text):
+                scope = None  # "..., so $99 back to you": the customer's figures worked out name no level of theirs (round 17d)
             if not local and scope is None:
                 why = self._contradicted(clause, local) or unlisted(clause, spans, text, self.content_words, self.loose_support)
                 if why:
@@ -404,7 +407,7 @@ class _Reply:
             # a denial for a level is read with the condition it follows ("If the code isn't valid, we can't
             # replace it for guests")
             lead = lead_in(text, spans, i, condition=not local and scope is not None and claim_negated(text, start, end) is True)
-            cwords = self.content_words(plain(clause)) | (self.content_words(plain(lead)) if lead else frozenset())
+            cwords = self.content_words(plain(without_verdict(clause))) | (self.content_words(plain(lead)) if lead else frozenset())
             # "..., while Silver members pay the $20": the $20 is the thing named where the sentence first stated it
             cwords |= contrast_words(text, spans, i, sentence_facts, self.content_words) if local else label_words(text, spans, i, self.content_words) | denied_antecedent(text, spans, i, self.content_words)
             head = relative_head(text, spans, i) if local else ""  # "..., which covers 15 to 15.5 in": the Medium's range
@@ -448,13 +451,20 @@ class _Reply:
         is a caution ("isn't what they're made for", "isn't recommended") whose other words are
         mostly the customer's ("wading through streams"), with no fact or level of its own."""
         if self._only_their_amounts(clause, sentence) or self._converted(clause) or self.workings.converts_length(clause) or past_window(
-                clause, self.durations, self.passages, self.level) or one_suffices(clause, sentence, self.passages, self.asked, self.content_words) or short_of_threshold(
+                clause, self.durations, self.passages, self.level) or within_window(prepare(clause), self.durations, self.passages, self.level) or their_duration(
+                prepare(clause), self.durations) or one_suffices(clause, sentence, self.passages, self.asked, self.content_words) or short_of_threshold(
                 clause, self.case, self.passages) or their_reason(clause, self.asked, self.content_words):
             return True
         if not self.asked or not _CAUTION.search(clause) or facts_of(prepare(clause)) or scope_of(clause) is not None:
             return False
         words = self.content_words(_CAUTION.sub(" ", clause))
         return bool(words) and len(words & self.asked) >= 0.5 * len(words)
+
+    def _workings_of(self, sentence: str) -> list[str]:
+        """The clauses of ``sentence`` that only say the customer's amounts or work them out and commit to nothing
+        ("With the $25 belt added, your refund goes from $60 to $85"): in them the customer's own words ("belt",
+        "refund") are their situation, as in a verdict on their case; a wrong sum is no working of theirs (round 17d)."""
+        return [c for a, b in clause_spans(sentence) for c in [sentence[a:b]] if self._only_their_amounts(c, sentence) and not acts_in(prepare(c), "claim")]
 
     def _converted(self, clause: str) -> bool:
         """A clause that only says the customer's duration in another unit ("6 weeks is about 42 days")."""

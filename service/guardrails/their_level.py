@@ -8,6 +8,10 @@ everyone, and the source gives it to Silver only. In a clause that checks or con
 customer's case (:data:`THEIR_CASE`), a figure with no level that the sources give to the
 customer's level is read as said of that level: it still needs a passage giving it to that level,
 so the same words to a Bronze member, whose level the source denies the extension, are refused.
+
+So is the window in a verdict on their case ("At about three weeks, your dress is still inside the
+thirty-day window", said to a guest): the window is their level's, and must be the one the sources
+give it (thirty days for a guest, not sixty; round 17d).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import replace
 from service.guardrails.levels import ALL_LEVELS
 from service.guardrails.passages import Fact, Passage
 from service.guardrails.support import same_fact
+from service.guardrails.verdicts import judges_window
 
 THEIR_CASE = re.compile(
     r"\b(?:if|once|when|whether|confirm(?:ed|s)?|check(?:ed|s)?|verif(?:y|ied|ies)|see)\s+(?:that\s+)?"
@@ -30,7 +35,7 @@ def said_of_their_level(facts: Iterable[Fact], clause: str, level: str | None, p
     """``facts`` of ``clause``, each figure with no level read as said of the customer's ``level``
     where the clause checks or conditions their case and a source gives that figure to their level."""
     facts = list(facts)
-    if not level or not THEIR_CASE.search(clause):
+    if not level or not (THEIR_CASE.search(clause) or judges_window(clause)):
         return facts
     mine = frozenset({level})
 

@@ -143,6 +143,12 @@ def window_verdict(sentence: str, durations: Iterable[tuple[str, str]], passages
 _PAST_WINDOW = re.compile(r"\b(?:outside|past|beyond)\s+(?:the|your|its|their|our)\s+(?:[\w-]+\s+){0,2}?(?:return\s+)?(?:window|time limit|return period)\b", re.I)
 
 
+def judges_window(clause: str) -> bool:
+    """Does ``clause`` say the customer's case is inside or past a return window ("your dress is still inside
+    the 30-day window")? Its figure is then the window of their level (:mod:`~service.guardrails.their_level`, round 17d)."""
+    return _IN_WINDOW.search(clause) is not None or _PAST_WINDOW.search(clause) is not None
+
+
 def _level_limits(passages: Sequence, about: frozenset[str]) -> list[float]:
     """The time limits (in days) the passages said of exactly the levels ``about`` give ("within the last 6 months"),
     or, where none does, the part of a passage said of them that gives a window ("...; Silver members have 6 months

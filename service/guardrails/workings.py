@@ -11,7 +11,8 @@ working holds:
   ("can I pay half now?": "$99 a year ..., so $49.50 now"; "charged me twice, $198": "$198
   instead of $99");
 * the **difference or sum** of a customer's amount and one the reply stated before it ("you paid
-  $198 instead of $99, so you were overcharged $99");
+  $198 instead of $99, so you were overcharged $99"), and the customer's amounts as its terms said in
+  words ("$150 minus $99", "goes up from $100": round 17d);
 * a **conversion** of a temperature the same sentence states ("20°F, which is around -7°C"), or of
   a length the customer or a source gives, rounded as written ("87 cm is roughly 34.3 inches");
 * a source's price times the customer's **count**, digits or words ("for three presents": "$5 per
@@ -119,6 +120,27 @@ def plain(text: str) -> str:
     return as_sources_say(_UNDER.sub("less than", HEDGE.sub(" ", text)))  # "stays the same": "does not change"
 
 
+_OPERATORS = re.compile(r"\b(?:plus|minus|less|added|adding|take away|taken off|(?:goes|going|go|went|moves?|rises?|comes?)\s+(?:up\s+|down\s+)?(?:from|to)"
+                        r"|(?:up|down)\s+(?:from|to)|becomes?|brings?\s+(?:it|that|this|the\s+\w+)\s+(?:up\s+)?to)\b", re.I)
+"""The operators of a working said in words ("$198 minus $99", "the $25 belt added", "goes from $60 to $85")."""
+
+
+def operator_words(clause: str) -> str:
+    """The operators of the working ``clause`` states ("With the $25 belt added, your refund goes from $60 to $85":
+    "added goes from"): in a clause of the customer's figures and their working they are its arithmetic, no
+    claim of the sources (round 17d)."""
+    return " ".join(m.group(0) for m in _OPERATORS.finditer(clause))
+
+
+def only_worked(facts: Sequence[Any], text: str) -> bool:
+    """Are ``facts`` (those of one clause of the prepared sentence ``text``, none of them left to a
+    source) amounts only, no action nor eligibility word among them? Then the clause only says the
+    customer's figures or a working on them ("$198 minus $99, so $99 back to you"): the level the
+    reply addressed before is not carried into it, as their case is no rule of that level (round
+    17d). A wrong working ("so $109 back to you") leaves its figure to the sources and is refused there."""
+    return bool(facts) and all(text[f.start:f.start + 1] in "$€£" for f in facts)
+
+
 def _num(v: str) -> float | None:
     try:
         return float(v.replace(",", ""))
@@ -183,7 +205,7 @@ class Workings:
         money = text[start:start + 1] in "$€£"
         if money:
             return (self._total(x, clause, text, start) or self._share(x, text, start) or self._their_difference(x, text, start)
-                    or self._said_back(value, clause, text, start) or self._supposed(x, text, start))
+                    or self._said_back(value, clause, text, start) or self._supposed(x, text, start) or self._operand(x, text, start))
         return (self._converted(x, text, start) or self._length(x, text, start) or self._compared(x, clause) or counts_its_list(text, start, self.passages)
                 or selected_from(text, start, self.passages))
 
@@ -222,6 +244,14 @@ class Workings:
         supposed = {float(m.group(1)) for m in _SUPPOSE.finditer(text)}
         return any(_close(s, x) and m.start() <= start < m.end() for m in _SUPPOSE.finditer(text) for s in [float(m.group(1))]) or any(
             _close(abs(s - a), x) for s in supposed for a in self.sources) and _SHORT.search(text, max(0, start - 30), start) is not None
+
+    def _operand(self, x: float, text: str, start: int) -> bool:
+        """The customer's own amount as a term of a working said in words ("$150 minus $99", "the $25 belt added"):
+        their figure, the working's result checked as ever (round 17d)."""
+        if not any(_close(x, c) for c in self.case):
+            return False
+        end = (m := _MONEY.match(text, start)) and m.end() or start
+        return bool(_OPERATORS.search(text, max(0, start - 12), start) or _OPERATORS.match(text, end + 1) or _OPERATORS.match(text, end))
 
     def _share(self, x: float, text: str, start: int) -> bool:
         base = [a for a, _ in self._amounts(text[:start] + " " + text[start + 1:]) if a in self.sources | self.case]
