@@ -12,8 +12,10 @@ redactor, so a commitment, a crisis message or a card number cannot slip past by
 * look-alike letters folded: Cyrillic, Greek, Armenian and Latin-extension letters that look Latin
   (``а`` → ``a``, ``ɑ`` → ``a``, ``ո`` → ``n``);
 * for matching only, :func:`variants` also folds look-alike digits and symbols *inside words*
-  (``fu11 r3fund`` → ``full refund``, ``k1ll mys3lf`` → ``kill myself``); digits standing alone
-  (``30 days``) are left as they are; and it joins a word spelt out in single letters
+  (``fu11 r3fund`` → ``full refund``, ``k1ll mys3lf`` → ``kill myself``, ``gu@rantee`` →
+  ``guarantee``); digits standing alone (``30 days``) are left as they are; a capital ``I`` after a
+  small letter of the same word is read as ``l`` (``fuII refund`` → ``full refund``), while words
+  that are capitals or start with ``I`` (``ID``, ``I'll``, ``Iceland``) keep it; and it joins a word spelt out in single letters
   (``r e f u n d   g u a r a n t e e d`` → ``refund guaranteed``, ``r.e.f.u.n.d`` → ``refund``).
 """
 
@@ -53,6 +55,10 @@ _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _LEET_I = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "l"})
 _LEET_L = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "l", "|": "l"})
 _MIXED_WORD = re.compile(r"(?<![\w@$!|])(?=[\w@$!|]*[A-Za-z])(?=[\w@$!|]*[0-9@$!|])[\w@$!|]+")
+_CAPITAL_I = re.compile(r"(?<=[a-z])I+(?=[a-z]|\b)")
+"""A capital ``I`` written for a small ``l`` inside a small-letter word: after a small letter, and
+ending the word or followed by another small letter (``fuII``, ``aII``, ``heIlo``), never in a word
+of capitals (``ID``, ``FAQ``) or at a word's start (``I'll``, ``Iceland``)."""
 
 
 @lru_cache(maxsize=8192)
@@ -105,15 +111,35 @@ def variants(text: str) -> tuple[str, ...]:
 def same_length_variants(text: str) -> tuple[str, ...]:
     """The spellings of :func:`variants` that keep every character where it was: look-alike
     letters folded, and look-alike digits inside words folded (``1`` read as ``i`` and as ``l``).
-    For a reader that reports offsets into ``text`` (the commitment reader)."""
-    return _with_leet(text if text.isascii() else text.translate(_CONFUSABLES))
+    For a reader that reports offsets into ``text`` (the commitment reader). A character that NFKC
+    makes one letter (mathematical bold ``𝐫𝐞𝐟𝐮𝐧𝐝``, full-width ``ｒｅｆｕｎｄ``) is folded too."""
+    return _with_leet(text if text.isascii() else _one_for_one(text).translate(_CONFUSABLES))
+
+
+def _one_for_one(text: str) -> str:
+    """``text`` with each letter NFKC folds to a single letter folded, other characters kept."""
+    return "".join(_nfkc_char(ch) for ch in text)
+
+
+@lru_cache(maxsize=4096)
+def _nfkc_char(ch: str) -> str:
+    if ch.isascii() or not ch.isalpha():
+        return ch
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if len(folded) == 1 and folded.isalpha() else ch
+
+
+def fold_capital_i(text: str) -> str:
+    """``text`` with a capital ``I`` inside a small-letter word read as ``l`` (``fuII refund`` →
+    ``full refund``); same length. Capital words and words starting with ``I`` are left alone."""
+    return _CAPITAL_I.sub(lambda m: "l" * len(m.group(0)), text) if "I" in text else text
 
 
 def _with_leet(base: str) -> tuple[str, ...]:
-    """``base``, then ``base`` with look-alike digits inside words read as ``i`` and as ``l``."""
+    """``base``, then ``base`` with look-alike digits inside words read as ``i``, and read as ``l``
+    with a capital ``I`` inside a small-letter word read as ``l`` too."""
     out = [base]
-    for table in (_LEET_I, _LEET_L):
-        folded = _fold_words(base, table)
+    for folded in (_fold_words(base, _LEET_I), fold_capital_i(_fold_words(base, _LEET_L))):
         if folded not in out:
             out.append(folded)
     return tuple(out)
