@@ -49,6 +49,10 @@ JEANS = "products-jeans-faq"
     ("Maybe learn to use a computer.", SLOW),
     ("Ha, maybe learn to use a tape measure!", RETURNS),
     ("Can't you read the error message?", SLOW),
+    ("If you don't like our prices, shop somewhere else.", PRICING),
+    ("You can always shop elsewhere.", PRICING),
+    ("Is your laptop powered by a hamster?", SLOW),
+    ("That's what happens when you don't read the size guide.", RETURNS),
 ])
 def test_rudeness_in_any_wording_is_a_tone_finding(text: str, article: str) -> None:
     assert "tone" in failed(check(text, article))
@@ -65,6 +69,8 @@ def test_rudeness_in_any_wording_is_a_tone_finding(text: str, article: str) -> N
     ("If other websites are slow too, it may be your internet connection.", SLOW),
     ("Older browsers can be slow on busy pages.", SLOW),
     ("You can learn more about our styles on the jeans page.", JEANS),
+    ("You could shop elsewhere for a better deal, but we don't match competitor prices.", PRICING),
+    ("That's what happens when you order early: it ships first.", RETURNS),
 ])
 def test_the_polite_equivalents_are_not_tone_findings(text: str, article: str) -> None:
     assert "tone" not in failed(check(text, article))
