@@ -87,6 +87,7 @@ def test_the_polite_equivalents_are_not_tone_findings(text: str, article: str) -
     "Your jeans deserve better than the floor!",
     "Ha, your jeans clearly have big ambitions!",
     "Ha, long legs are a blessing and a curse!",
+    "The floor-sweeping look isn't for everyone 😄",
 ])
 def test_a_joke_about_the_customers_situation_needs_no_source(sentence: str) -> None:
     assert is_conversational(sentence)
@@ -101,6 +102,7 @@ def test_a_joke_about_the_customers_situation_needs_no_source(sentence: str) -> 
     "Ha, the Gold tier isn't for everyone!",
     "Ha, 30 inch inseams aren't for everyone!",
     "Express shipping isn't for everyone!",
+    "It's on its way 😄",
 ])
 def test_a_joke_that_states_a_fee_a_level_or_a_status_is_a_claim(sentence: str) -> None:
     assert not is_conversational(sentence)

@@ -40,6 +40,7 @@ DESERVE_BETTER = re.compile(r"^your\s+(?:[\w'-]+\s+){0,3}?[\w'-]+\s+deserves?\s+
 """The customer's things deserve better ("Your jeans deserve better than the floor!")."""
 LAUGH = re.compile(r"^\W*(?:ha(?:ha)*|hah|he(?:he)+|lol|lmao)\b\s*[,!.]?\s+(?=\S)|[😄😂🤣😆😅😁]", re.I)
 """A laugh that marks a line as a joke ("Ha, ...", "Haha! ...", "... 😄")."""
+_EMOJI_END = re.compile(r"[😄😂🤣😆😅😁]\s*$")
 _LAUGHED_WORDS = 12
 """A joke marked by a laugh is short: a longer line is a statement with a laugh in front."""
 
@@ -68,7 +69,10 @@ def light_humour(sentence: str, *, laughing: bool = False) -> bool:
     enjoys, what their things deserve. ``laughing``: the original line opened with a laugh, so any
     short exclamation of that kind is a joke too ("Ha, tall problems!")."""
     s = sentence.strip().replace("’", "'")
-    s = LAUGH.sub("", s).strip() if laughed(s) else s
+    if laughed(s):
+        emoji_end = _EMOJI_END.search(s) is not None  # "... isn't for everyone 😄" ends as an exclamation does
+        s = LAUGH.sub("", s).strip()
+        s = s.rstrip(" .") + "!" if emoji_end and not s.endswith("!") else s
     if not s.endswith("!") or _SHOP.search(s) or scope_of(_TASTE.sub(" ", s)) is not None:
         return False
     if any(p.match(s) for p in (NOT_FOR_EVERYONE, BOLD_LOOK, NOBODY_ENJOYS, DESERVE_BETTER)):
