@@ -41,6 +41,7 @@ DESERVE_BETTER = re.compile(r"^your\s+(?:[\w'-]+\s+){0,3}?[\w'-]+\s+deserves?\s+
 LAUGH = re.compile(r"^\W*(?:ha(?:ha)*|hah|he(?:he)+|lol|lmao)\b\s*[,!.]?\s+(?=\S)|[😄😂🤣😆😅😁]", re.I)
 """A laugh that marks a line as a joke ("Ha, ...", "Haha! ...", "... 😄")."""
 _EMOJI_END = re.compile(r"[😄😂🤣😆😅😁]\s*$")
+"""A laughing emoji that ends a line: it ends it as "!" would."""
 _LAUGHED_WORDS = 12
 """A joke marked by a laugh is short: a longer line is a statement with a laugh in front."""
 
@@ -63,11 +64,12 @@ def laughed(sentence: str) -> bool:
 
 
 def light_humour(sentence: str, *, laughing: bool = False) -> bool:
-    """Is ``sentence`` (its leading interjection already left out, with no figure, level or
-    commitment word, which the caller checks; a member level named makes it a claim here) a joke about the customer's situation or taste
-    that says nothing of the shop? Its forms: a matter of taste, a wry word on a look, what nobody
-    enjoys, what their things deserve. ``laughing``: the original line opened with a laugh, so any
-    short exclamation of that kind is a joke too ("Ha, tall problems!")."""
+    """Is ``sentence`` (its leading interjection already left out; the caller checks it for figures
+    and commitment words, a member level named makes it a claim here) a joke about the customer's
+    situation or taste that says nothing of the shop? Its forms: a matter of taste, a wry word on a
+    look, what nobody enjoys, what their things deserve. ``laughing``: the original line opened
+    with a laugh (or ends with a laughing emoji), so any short exclamation with no word of where a
+    case stands is a joke too ("Ha, your jeans clearly have big ambitions!")."""
     s = sentence.strip().replace("’", "'")
     if laughed(s):
         emoji_end = _EMOJI_END.search(s) is not None  # "... isn't for everyone 😄" ends as an exclamation does
