@@ -280,7 +280,9 @@ _SMALL_TALK_WORDS = frozenset(
     honestly entirely question questions point concern ask asking sorted sort figure patience patient apologies apologise
     apologize sorry hear hearing feel feeling mind appreciate noted course thing things moment news glad happy help
     happen happens happened best mistake alone company worry worries exciting excited fun luck lucky sound sounds sounded like
-    love loves loved lovely enjoy enjoying enjoyed kind taste choice idea plan cool gorgeous beautiful treat surprise""".split())
+    love loves loved lovely enjoy enjoying enjoyed kind taste choice idea plan cool gorgeous beautiful treat surprise
+    fault""".split())
+"""Round 17a: "fault", for comfort ("Please don't worry, it's not your fault."): blame said the other way is a tone finding."""
 _FUNCTION_WORDS = frozenset(
     """a an the i i'm i've i'd i'll me my we we're we've we'll us our you you're you've your yours it it's its that that's this these
     those there here what why how when so such very too quite just really is are was were be been am do does did can could

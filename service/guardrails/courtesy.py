@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from service.guardrails.asides import aside, situation_spans
 from service.guardrails.commitments import acts_in
+from service.guardrails.humour import laughed, light_humour
 from service.guardrails.conversational import (ANYONE_FEELS, ASKING, COMMITMENT_WORD, CONTINUATION, CONVERSATIONAL, EMPATHY_HEAD, FRIENDLY, FUTURE,
                                                 HELP_WITH, INTERJECTION, LEVEL_LEAD_IN, NAME_ONLY, NOUN_PHRASE, TOPIC, VOCATIVE, WISH, small_talk, verbless_exclamation)
 from service.guardrails.levels import scope_of
@@ -67,6 +68,8 @@ def is_conversational(sentence: str) -> bool:
     rest = INTERJECTION.sub("", s)
     interjected = rest != s and bool(rest.strip())
     s = rest if rest.strip() else s
+    if light_humour(s, laughing=laughed(sentence)) and excused(s):
+        return True  # "Ha, the floor-sweeping look isn't for everyone!" (seventeenth round)
     if (scope_of(ANYONE_FEELS.sub(" ", s)) is not None and not LEVEL_LEAD_IN.match(s)) or not excused(s):
         return False
     if interjected and NAME_ONLY.match(s):
