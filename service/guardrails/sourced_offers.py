@@ -32,7 +32,9 @@ _THINGS = tuple(re.compile(p, re.I) for p in (
     r"\bprice (?:adjustment|match)\w*", r"\bloyalty points\b"))
 """What a reply can offer a customer: a source sentence must name the same thing."""
 _AMOUNT = re.compile(r"[$€£]\s?\d[\d,]*(?:\.\d+)?|\b\d+(?:\.\d+)?\s?(?:%|percent\b)", re.I)
-_GIVE = re.compile(r"\b(?:generat|send|shar|offer|giv|issu|add|provid|appl|email|creat)\w*", re.I)
+_GIVE = re.compile(r"\b(?:generat(?:e|es|ed|ing)|send(?:s|ing)?|sent|shar(?:e|es|ed|ing)|offer(?:s|ed|ing)?|giv(?:e|es|en|ing)|gave|issu(?:e|es|ed|ing)"
+                   r"|add(?:s|ed|ing)?|provid(?:e|es|ed|ing)|appl(?:y|ies|ied)|e-?mail(?:s|ed)?|creat(?:e|es|ed|ing))\b", re.I)
+"""A verb of giving in a source sentence ("may generate ... and share it", "we'll send a promo code")."""
 _DENIED = re.compile(r"\b(?:do not|don'?t|never|cannot|can'?t|won'?t|not|no)\s+(?:\w+\s+){0,2}$", re.I)
 
 
