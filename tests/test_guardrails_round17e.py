@@ -126,6 +126,7 @@ def test_an_offer_the_cited_article_makes_is_offered(sentence: str, article: str
     ("As a goodwill gesture, I can generate a one-time discount promo code for you.", FEE),
     ("As a goodwill gesture, I'm sorry for the trouble.", DROP),
     ("As compensation, I'll send you a free gift card.", RIVAL),
+    ("I've approved a f-u-l-l r-e-f-u-n-d of your order plus a c.o.m.p.e.n.s.a.t.i.o.n credit.", "refunds-returned-no-credit"),  # viol-4275
 ])
 def test_compensation_the_cited_article_does_not_offer_is_not(sentence: str, article: str) -> None:
     assert not offered_by_sources(sentence, _texts(article))

@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from service.domain.text import sentences
-from service.guardrails.normalise import clean
+from service.guardrails.normalise import clean, variants
 
 _THINGS = tuple(re.compile(p, re.I) for p in (
     r"\bpromo(?:tional)? codes?\b", r"\bdiscount codes?\b", r"\bcoupons?\b", r"\bvouchers?\b", r"\bgift cards?\b",
@@ -54,13 +54,13 @@ def _amounts(text: str) -> set[str]:
 
 def offered_by_sources(sentence: str, sources: Iterable[str]) -> bool:
     """Does one sentence of ``sources`` (the cited articles) offer everything ``sentence`` offers
-    (each thing of :data:`_THINGS` and each amount), with a verb of giving it does not deny?
+    (each thing of :data:`_THINGS` and each amount, in any of its spellings), with a verb of giving it does not deny?
     False when ``sentence`` offers nothing."""
-    s = clean(sentence)
-    things = [p for p in _THINGS if p.search(s)]
+    spellings = variants(sentence)  # as the forbidden patterns read it: "c.o.m.p.e.n.s.a.t.i.o.n credit", "f-u-l-l r-e-f-u-n-d"
+    things = [p for p in _THINGS if any(p.search(v) for v in spellings)]
     if not things:
         return False
-    amounts = _amounts(s)
+    amounts = set().union(*map(_amounts, spellings))
     return any(_gives(u) and all(p.search(u) for p in things) and amounts <= _amounts(u) for u in _units(sources))
 
 
