@@ -29,9 +29,14 @@ _CHECKING = (r"(?:check|ask|double-check|query|question|verify|flag|report|menti
 _PLAIN_TAIL = r"(?:\s+[\w'-]+){0,4}[!.]*"
 """A few more words with no clause of their own ("... to check it first!"): ", that email was a scam" is a claim."""
 """What a customer did that a reply may praise ("Good instinct to check"): asking, never an action on their order."""
+_GET_STARTED = (r"get (?:you|things) (?:started|going|rolling)(?: on (?:it|that|this|(?:the|your) return(?: process)?|the process))?(?![ ,]*(?:with|on|by|for)\b)"
+                r"|get the ball rolling|(?:walk|talk|guide|take) you through (?:it|that|this|the (?:next )?steps|the process|the rest|what to do|how it works)"
+                r"|point you in the right direction|show you (?:how|what to do)")
+"""Round 17e: a start offered after an invitation, no outcome named ("Send us a DM and we'll get you started.", "Give us a call
+and we'll walk you through it."): the next step of the conversation; "we'll get you started on a new pair" names an outcome."""
 _OWN_ACT = (r"\b(?:we|i)(?:'ll| will| can| could|'d| would|'re going to| are going to|'m going to| am going to)\s+(?:then |just |also |gladly |happily )?"
             r"(?!(?:(?:be )?(?:happy|glad) to )?(?:help|look into|(?:take|have) (?:a|another) (?:closer |quick |proper |second |fresh )?look|look (?:again|at it)|check|get back to you|be (?:back )?in touch|"
-            r"sort (?:it|this|that|things) out|take it from there|set (?:it|that|this|things) up|take care of (?:it|that|this|things|the rest)|handle (?:it|that|this|the rest)|get (?:it|that|this|things) (?:started|going|moving)|get (?:it|this|that|you|things) sorted|follow up|see what|do (?:our|my) best|dig into|investigate)\b)")
+            r"sort (?:it|this|that|things) out|take it from there|set (?:it|that|this|things) up|take care of (?:it|that|this|things|the rest)|handle (?:it|that|this|the rest)|get (?:it|that|this|things) (?:started|going|moving)|get (?:it|this|that|you|things) sorted(?![ ,]*(?:with|by)\b(?! (?:you|us)\b))|follow up|see what|do (?:our|my) best|dig into|investigate|" + _GET_STARTED + r")\b)")
 """Round 16c: what the agent says it will do after an invitation ("Message us and we'll reship it straight away."):
 only a look or help is conversational there; any other act is a claim checked like one."""
 _ID = r"(?:your |the )?(?:order (?:id|number)|account (?:id|email)|username|e-?mail(?: address)?|full name|name)"
@@ -114,7 +119,7 @@ CONVERSATIONAL = re.compile(
     # tenth round (fix-10c): a move to private messages, with a plain offer of help after it: "DM us and we'll sort it out.",
     # "Please send them by DM rather than posting them here." ("DM us and we'll send it over" is a claim)
     r"|(?:please |just |feel free to )?(?:dm|pm|message) (?:us|me)(?:,? (?:and|so) (?:we|i)(?:'ll| will| can) (?:help|sort (?:it|this|that)(?: out)?|"
-    r"take (?:it )?from there|take a look|look into it|get (?:it|this|that|you) sorted))?(?: from there)?[.!]*"
+    r"take (?:it )?from there|take a look|look into it|get (?:it|this|that|you) sorted|" + _GET_STARTED + r"))?(?: from there| right away| straight away)?[.!]*"
     r"|(?:please |just )?send (?:them|it|those|these|those details|these details|your details) (?:by|via|over|in a) (?:dm|direct message|private message)"
     r"(?: rather than (?:posting|sharing|putting) (?:them|it) (?:here|publicly|in public|in the comments))?(?:,? and (?:we|i)(?:'ll| will) take it from there)?[.!]*"
     # eleventh round (fix-11a): "Please DM us rather than posting personal info here and we'll take it from there."

@@ -50,6 +50,7 @@ from service.guardrails.passages import Passage, facts_of, split_passages
 from service.guardrails.pii_examples import is_example, sample_details
 from service.guardrails.plaintext import UNSAFE
 from service.guardrails.restricted import universal_of_some
+from service.guardrails.sourced_offers import unoffered_matches
 from service.guardrails.specifics import unstated_specifics
 from service.guardrails.verdicts import verdict_findings
 from service.guardrails.workings import counted_items
@@ -282,7 +283,7 @@ class PolicyChecker:
         results.append(grounded)
         results.append(citations)
         results.append(self._pii(text, evidence, self._sources(candidate, evidence)))
-        results.append(self._forbidden(text))
+        results.append(self._forbidden(text, self._sources(candidate, evidence)))
         results.append(self._disclosures(text, evidence, candidate))
         results.append(self._tone(text))
         results.append(self._channel(text, evidence.channel))
@@ -458,8 +459,11 @@ class PolicyChecker:
                     findings.append(f"the reply repeats a {kind.lower()}; it must never be echoed")
         return CheckResult("pii", not findings, findings)
 
-    def _forbidden(self, text: str) -> CheckResult:
-        findings = [f"{rule.id}: {m!r}" for rule in self.policy.forbidden for m in rule.find(text)]
+    def _forbidden(self, text: str, sources: Sequence[str] = ()) -> CheckResult:
+        """The forbidden commitments in ``text``; with the cited ``sources``, a rule marked ``unless_offered``
+        leaves out a sentence whose offer a source makes (:mod:`service.guardrails.sourced_offers`)."""
+        findings = [f"{rule.id}: {m!r}" for rule in self.policy.forbidden
+                    for m in (unoffered_matches(text, rule.find, sources) if rule.unless_offered and sources else rule.find(text))]
         return CheckResult("forbidden", not findings, findings)
 
     def _disclosures(self, text: str, evidence: Evidence, candidate: Candidate) -> CheckResult:

@@ -31,6 +31,8 @@ class Rule:
     id: str
     description: str
     patterns: tuple[re.Pattern[str], ...]
+    unless_offered: bool = False
+    """A match is allowed in a sentence whose offer a cited article makes (round 17e: :mod:`service.guardrails.sourced_offers`)."""
 
     def find(self, text: str) -> list[str]:
         """Matches in the text as written and in its normalised spellings (zero-width
@@ -142,7 +144,7 @@ def parse_policy(raw: Any, source: str = "policy") -> Policy:
     for ch, n in doc.length.items():
         if ch not in CHANNELS or n < 40:
             raise PolicyError(f"{source}: length.{ch} must be a known channel with at least 40 characters")
-    forbidden = tuple(Rule(r.id, r.description, compile_all(r.patterns, f"forbidden.{r.id}.patterns")) for r in doc.forbidden)
+    forbidden = tuple(Rule(r.id, r.description, compile_all(r.patterns, f"forbidden.{r.id}.patterns"), r.unless_offered) for r in doc.forbidden)
     disclosures = tuple(
         Disclosure(
             id=d.id,
@@ -197,6 +199,7 @@ class _RuleDoc(msgspec.Struct):
     id: _Text
     patterns: _Patterns
     description: str = ""
+    unless_offered: bool = False
 
 
 class _ToneDoc(msgspec.Struct):

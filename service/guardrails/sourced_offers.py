@@ -1,0 +1,82 @@
+"""Compensation a cited article offers (issue 13, round 17e).
+
+The policy forbids goodwill compensation "unless an article says so". Its patterns ("goodwill
+gesture", "as compensation", "reimburse") cannot see the articles, so "As a goodwill gesture,
+though, I can generate a one-time discount promo code for you." was refused where the cited
+article says the agent "may generate a one-time discount promo code and share it". Here a
+sentence that matches such a pattern is allowed when everything it offers is offered by one
+sentence of a cited source: each thing named (promo code, discount, credit, refund, voucher,
+gift card, replacement, a waiver, something free) in that source sentence beside a verb of
+giving that is not denied ("Do not offer a promo code at the start ..." offers nothing), and
+every amount of the reply's sentence ("$15", "20%") in it too. A sentence that offers nothing
+("As a goodwill gesture, I'm sorry"), or something no cited sentence offers ("As a goodwill
+gesture, I'll refund the $20 difference" where the article offers a promo code; "a $15 promo
+code" where the article gives no amount), is refused as before.
+
+Used by :meth:`service.replies.policy.PolicyChecker._forbidden` for the forbidden rules marked
+``unless_offered`` in the policy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from service.domain.text import sentences
+from service.guardrails.normalise import clean, variants
+
+_THINGS = tuple(re.compile(p, re.I) for p in (
+    r"\bpromo(?:tional)? codes?\b", r"\bdiscount codes?\b", r"\bcoupons?\b", r"\bvouchers?\b", r"\bgift cards?\b",
+    r"\bdiscount(?:s|ed)?\b(?! codes?\b)", r"\bcredit(?:s|ed|ing)?\b", r"\brefund\w*", r"\breimburs\w*", r"\breplac\w*",
+    r"\bwaiv\w*", r"(?<!feel )\bfree\b(?! to\b)", r"\bcomplimentary\b", r"\bmoney back\b", r"\bcash ?back\b",
+    r"\bprice (?:adjustment|match)\w*", r"\bloyalty points\b"))
+"""What a reply can offer a customer: a source sentence must name the same thing."""
+_AMOUNT = re.compile(r"[$€£]\s?\d[\d,]*(?:\.\d+)?|\b\d+(?:\.\d+)?\s?(?:%|percent\b)", re.I)
+_GIVE = re.compile(r"\b(?:generat(?:e|es|ed|ing)|send(?:s|ing)?|sent|shar(?:e|es|ed|ing)|offer(?:s|ed|ing)?|giv(?:e|es|en|ing)|gave|issu(?:e|es|ed|ing)"
+                   r"|add(?:s|ed|ing)?|provid(?:e|es|ed|ing)|appl(?:y|ies|ied)|e-?mail(?:s|ed)?|creat(?:e|es|ed|ing))\b", re.I)
+"""A verb of giving in a source sentence ("may generate ... and share it", "we'll send a promo code")."""
+_DENIED = re.compile(r"\b(?:do not|don'?t|never|cannot|can'?t|won'?t|not|no)\s+(?:\w+\s+){0,2}$", re.I)
+
+
+def _units(texts: Iterable[str]) -> list[str]:
+    """The sentences, and their clauses at ";", of the sources, markdown emphasis removed."""
+    return [part for t in texts for s in sentences(clean(t.replace("**", ""))) for part in s.split(";")]
+
+
+def _gives(unit: str) -> bool:
+    """Does a source sentence give something: a verb of giving not denied ("may generate", not "Do not offer")?"""
+    return any(not _DENIED.search(unit[:m.start()]) for m in _GIVE.finditer(unit))
+
+
+def _amounts(text: str) -> set[str]:
+    return {re.sub(r"\s|,|percent", "", a.lower()).replace("%", "") for a in _AMOUNT.findall(text)}
+
+
+def offered_by_sources(sentence: str, sources: Iterable[str]) -> bool:
+    """Does one sentence of ``sources`` (the cited articles) offer everything ``sentence`` offers
+    (each thing of :data:`_THINGS` and each amount, in any of its spellings), with a verb of giving it does not deny?
+    False when ``sentence`` offers nothing."""
+    spellings = variants(sentence)  # as the forbidden patterns read it: "c.o.m.p.e.n.s.a.t.i.o.n credit", "f-u-l-l r-e-f-u-n-d"
+    things = [p for p in _THINGS if any(p.search(v) for v in spellings)]
+    if not things:
+        return False
+    amounts = set().union(*map(_amounts, spellings))
+    return any(_gives(u) and all(p.search(u) for p in things) and amounts <= _amounts(u) for u in _units(sources))
+
+
+def unoffered_matches(text: str, find: Callable[[str], list[str]], sources: Iterable[str]) -> list[str]:
+    """The matches of a forbidden rule (``find``) in ``text``, leaving out those in a sentence whose
+    offer a cited source makes (:func:`offered_by_sources`). A match that no single sentence
+    holds (it runs across two) is kept."""
+    whole = find(text)
+    if not whole:
+        return whole
+    sources = list(sources)
+    kept: list[str] = []
+    found = 0
+    for s in sentences(text):
+        hits = find(s)
+        found += len(hits)
+        if hits and not offered_by_sources(s, sources):
+            kept += hits
+    return whole if found < len(whole) else kept
