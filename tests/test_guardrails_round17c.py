@@ -146,6 +146,7 @@ def test_an_item_added_to_the_sources_list_is_found(text: str) -> None:
     "We can stitch a name or initials onto eligible shirts, jackets and bags for $10 per item.",
     "Name stitching works on shirts and bags, $10 per item.",
     "We can stitch onto jackets, bags and shirts.",
+    "We can stitch a name onto shirts, jackets and tote bags.",
     "We can't stitch onto jeans, only onto shirts, jackets and bags.",
 ])
 def test_the_sources_list_or_a_part_of_it_is_no_finding(text: str) -> None:

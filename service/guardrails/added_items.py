@@ -4,8 +4,8 @@ that shares two or more items with one list of a source sentence restates that l
 does not name is a claim no source makes (a service extended to another item), though the sentence's other words
 are all sourced. The list check of :mod:`service.guardrails.reading` (``unlisted``) weighs items of two or more
 words; this one reads lists of single-word items ("caps, shirts, jackets and bags"). Restating the source's list
-or a part of it stays allowed, and so does an item the source sentence names elsewhere; an item said denied
-("not on jeans") is no claim."""
+or a part of it stays allowed, and so does an item the source sentence names elsewhere or a word saying which of
+the source's items is meant ("tote bags"); an item said denied ("not on jeans") is no claim."""
 
 from __future__ import annotations
 
@@ -61,7 +61,10 @@ def added_item(sentence: str, source_sentences: Iterable[str]) -> str | None:
                 if len({w for _, w in lst} & given) < 2:
                     continue
                 for at, w in lst:
+                    word = re.match(_WORD, sentence[at:]).group(0)  # type: ignore[union-attr]
+                    head = re.match(r"\s+(" + _WORD + ")", sentence[at + len(word):])
+                    if head and stem(head.group(1).lower()) in given:
+                        continue  # "shirts, jackets and tote bags": "tote" says which bags
                     if w not in said and not _denied(sentence, at):
-                        word = re.match(_WORD, sentence[at:]).group(0)  # type: ignore[union-attr]
                         return f"an item added to the list a source gives ({word!r}): {sentence.strip()[:100]!r}"
     return None
