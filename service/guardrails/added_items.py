@@ -4,8 +4,8 @@ that shares two or more items with one list of a source sentence restates that l
 does not name is a claim no source makes (a service extended to another item), though the sentence's other words
 are all sourced. The list check of :mod:`service.guardrails.reading` (``unlisted``) weighs items of two or more
 words; this one reads lists of single-word items ("caps, shirts, jackets and bags"). Restating the source's list
-or a part of it stays allowed, and so does an item the source sentence names elsewhere or a word saying which of
-the source's items is meant ("tote bags"); an item said denied ("not on jeans") is no claim."""
+or a part of it stays allowed, and so does an item a cited source names anywhere ("phone" in "telephone number") or
+a word saying which of the source's items is meant ("tote bags"); an item said denied ("not on jeans") is no claim."""
 
 from __future__ import annotations
 
@@ -34,6 +34,9 @@ def _lists(text: str) -> list[list[tuple[int, str]]]:
     for m in _LIST.finditer(text):
         items = [(w.start(), stem(w.group(0).lower())) for w in re.finditer(_WORD, m.group(0))]
         words = [(m.start() + at, w) for at, w in items if w not in _NOT_ITEMS and not re.fullmatch(r"(?:and|or|plus|as|well)", w)]
+        after = re.match(r"\s+(" + _WORD + ")", text[m.end():])
+        if after and stem(after.group(1).lower()) not in _NOT_ITEMS and words:
+            words.pop()  # "..., email, previous order ID": the last word is no item, it says which order
         if len(words) >= 2 and len(words) == len([w for _, w in items if w not in ("and", "or", "plus", "as", "well")]):
             out.append(words)
     return out
@@ -47,12 +50,14 @@ def _denied(sentence: str, at: int) -> bool:
 
 def added_item(sentence: str, source_sentences: Iterable[str]) -> str | None:
     """The first item of a list in ``sentence`` that a source sentence's list of the same things does not give
-    (the lists share two or more items; the source sentence names the item nowhere), as a finding; else None."""
+    (the lists share two or more items; no source sentence names the item, even inside a word), as a finding; else None."""
     if sentence.rstrip().endswith("?"):
         return None
     mine = [lst for lst in _lists(sentence) if len(lst) >= 3]
     if not mine:
         return None
+    source_sentences = list(source_sentences)
+    anywhere = " ".join(source_sentences).lower()
     for source in source_sentences:
         said = {stem(w.lower()) for w in re.findall(_WORD, source)}
         for theirs in _lists(source):
@@ -65,6 +70,6 @@ def added_item(sentence: str, source_sentences: Iterable[str]) -> str | None:
                     head = re.match(r"\s+(" + _WORD + ")", sentence[at + len(word):])
                     if head and stem(head.group(1).lower()) in given:
                         continue  # "shirts, jackets and tote bags": "tote" says which bags
-                    if w not in said and not _denied(sentence, at):
+                    if w not in said and not re.search(re.escape(w), anywhere) and not _denied(sentence, at):
                         return f"an item added to the list a source gives ({word!r}): {sentence.strip()[:100]!r}"
     return None
