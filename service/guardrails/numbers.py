@@ -160,10 +160,40 @@ def _scale_words(m: re.Match[str]) -> str:
     return ("-" if m.group("minus") else "") + m.group("n") + "°" + ("F" if m.group("scale").lower().startswith("f") else "C")
 
 
+_PART = r"(?:(?:" + "|".join(_TENS) + r")(?:[\s-](?:" + "|".join(_UNITS) + r"))?|" + "|".join(_TEENS) + "|" + "|".join(_UNITS) + r")"
+_PER = r"\s+(?:a|an|per|each|every)\s+(?:month|year|week|item|order|night|person|pair)\b"
+_SPOKEN_PRICE = re.compile(
+    r"\b(?P<d>" + _PART + r")[\s-](?P<c>(?:oh[\s-])?" + _PART + r")\b(?P<per>" + _PER + r"|\s*/\s*(?:mo|month|yr|year|item)\b|\s+(?:dollars?|bucks)\b)?", re.I)
+"""A price as it is spoken ("nine ninety-nine a month", "four ninety-nine per item", "twelve fifty"): dollars, then cents
+in words, before what it is paid per or after a word that prices it ("costs nine ninety-nine"). Round 17c: read as the
+figure it is ("$9.99 a month"), so a price no source gives is refused as "$9.99" would be, and a faithful one is used."""
+_SPOKEN_WHOLE = re.compile(r"\b(?P<lead>is|it's|costs|just|only)\s+(?P<n>(?:" + "|".join(_TENS) + r")(?:[\s-](?:" + "|".join(_UNITS) + r"))?|"
+                           + "|".join(_TEENS) + r")\b(?=" + _PER + r")", re.I)
+"""A whole price of ten or more said with what it is paid per and no unit ("premium is ninety-nine a year"): "$99 a year"
+("the limit is one a month" counts, it prices nothing)."""
+
+
+def _spoken_price(m: re.Match[str]) -> str:
+    """ "nine ninety-nine a month" -> "$9.99 a month", where the words are a price (said before what it is paid per, or after a
+    word that prices it); left as words otherwise ("at nine thirty" is a time)."""
+    start = m.string[max(0, m.start() - 9):m.start()].lower()
+    priced = m.group("per") or re.search(r"\b(?:costs?|pay|paying|charges?|charged|just|only)\s$", start)
+    cents = m.group("c").lower()
+    oh = cents.startswith("oh")
+    dollars, cents_n = int(_figure(m.group("d"))), int(_figure(re.sub(r"^oh[\s-]", "", cents)))
+    if not priced or (not oh and cents_n < 10) or (oh and cents_n > 9):
+        return m.group(0)
+    per = m.group("per") or ""
+    if re.match(r"\s+(?:dollars?|bucks)", per, re.I):
+        per = ""
+    return f"${dollars}.{cents_n:02d}{per}"
+
+
 @lru_cache(maxsize=8192)
 def prepare(text: str) -> str:
     """Number words as digits ("twenty dollars" -> "$20"), Markdown emphasis removed."""
     t = _DATE_WORDS.sub(_date_words, text)
+    t = _SPOKEN_WHOLE.sub(lambda m: f"{m.group('lead')} ${_figure(m.group('n'))}", _SPOKEN_PRICE.sub(_spoken_price, t))
     t = _RANGE.sub(_range, _HALF.sub(lambda m: _figure(m.group(0)), t))
     t = _COUNT_WORD.sub(_number_word, _NUMWORD.sub(_number_word, t))
     t = _OF_TOTAL.sub(_of_total, t)

@@ -19,6 +19,12 @@ _PROPERTY = re.compile(
     r"water(?:proof|[- ]resistant)|wind(?:proof|[- ]resistant)|breathable|hypoallergenic|handmade|hand[- ]made|hand[- ]stitched|vegan|"
     r"fair[- ]?trade|cruelty[- ]free|cotton|wool|merino|linen|silk|leather|polyester|nylon|bamboo|cashmere|kraft|fsc)\b", re.I)
 """A material or property of a product or a service ("recycled paper", "waterproof", "merino")."""
+_FILL = re.compile(
+    r"\b(?:(?P<bird>goose|duck|eider)[- ]down|down[- ](?:filled|fill(?:ing)?|insulat(?:ed|ion)|feathers?|jackets?|coats?|parkas?|proof)"
+    r"|(?:filled|stuffed|insulated|padded) with (?:[\w-]+ ){0,2}(?:down|feathers)|feather[- ](?:filled|fill(?:ing)?)|down and feathers?"
+    r"|(?P<how>responsibly|ethically|sustainably|locally|humanely)[- ]sourced|(?:rds|responsible down)[- ]certified)\b", re.I)
+"""A fill or a sourcing claim (round 17c): "filled with responsibly sourced goose down". Plain "down" is too common a word
+("comfortable down to 20°F") for the property list, so a fill is named with what makes it one."""
 _RANGE = re.compile(
     r"\b(?P<kind>kids?|kid'?s|kids'|children'?s|child|toddlers?|baby|babies|infants?|teens?|plus[- ]size|petite|maternity|big (?:and|&) tall|unisex)"
     r"(?:'|'s)?\s+(?:[\w-]+\s+)?(?:ranges?|lines?|sizes?|sizing|collections?|sections?|editions?|versions?|styles?|fits?)\b", re.I)
@@ -61,7 +67,7 @@ def unstated_specifics(sentence: str, sources: Iterable[str], customer_texts: It
     if NEGATION.search(sentence) or _DOUBT.search(sentence) or sentence.rstrip().endswith("?"):
         return None
     prop, rng, place, month = _PROPERTY.search(sentence), _RANGE.search(sentence), _PLACE.search(sentence), _MONTH.search(sentence)
-    if not (prop or rng or place or month):
+    if not (prop or rng or place or month or _FILL.search(sentence)):
         return None
     known = " ".join([*sources, *facts]).lower()
     said = known + " " + " ".join(customer_texts).lower()
@@ -69,6 +75,9 @@ def unstated_specifics(sentence: str, sources: Iterable[str], customer_texts: It
         word = m.group(0).lower()
         if not re.search(r"\b" + re.escape(word[:5]), said):  # "the linen skirt I bought": the customer's own item
             return f"a property no cited source gives ({m.group(0)!r}): {sentence.strip()[:100]!r}"
+    for m in _FILL.finditer(sentence):
+        if not _fill_given(m, known):
+            return f"a material or sourcing no cited source gives ({m.group(0)!r}): {sentence.strip()[:100]!r}"
     for m in _RANGE.finditer(sentence):
         stem = _kind_stem(m.group("kind"))
         if not re.search(r"\b" + re.escape(stem), known):
@@ -84,6 +93,16 @@ def unstated_specifics(sentence: str, sources: Iterable[str], customer_texts: It
         if not re.search(r"\b" + month[:3], said):  # their own "bought in March", or "Dec" for December
             return f"a month no cited source gives ({m.group(0).strip()!r}): {sentence.strip()[:100]!r}"
     return None
+
+
+def _fill_given(m: re.Match[str], known: str) -> bool:
+    """Does the sources' text ``known`` give the fill or sourcing ``m`` names: a down fill where a source names one (and the
+    same bird, if ``m`` names one), "responsibly sourced" where a source says so."""
+    given = list(_FILL.finditer(known))
+    if m.group("how"):
+        return any((g.group("how") or "").lower() == m.group("how").lower() for g in given)
+    bird = m.group("bird")
+    return any(not g.group("how") for g in given) and (not bird or re.search(r"\b" + bird.lower() + r"\b", known) is not None)
 
 
 def unstated_name(sentence: str, sources: Iterable[str], customer_texts: Iterable[str] = (), facts: Iterable[str] = ()) -> str | None:
