@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from service.guardrails.conversational import COMMITMENT_WORD
+from service.guardrails.conversational import COMMITMENT_WORD, FUTURE
 
 _OPENER = r"^\W*(?:(?:ha(?:ha)*|hah|heh|hehe|lol|oh|ah|well),?\s+)?"
 _HASSLE = (r"(?:headaches?|hassles?|problems?|troubles?|woes|drama|challenges?|adventures?|surprises?|quirks?|struggles?|"
@@ -84,6 +84,7 @@ def light_aside(sentence: str) -> bool:
     return any(p.match(s) for p in (EARNED_REST, PARALLEL_QUIP, LIST_LEAD_IN, STEP_HELPS, WORTH_CHECKING))
 
 
+_SHOP = re.compile(r"\b(?:we|we'\w+|i|i'\w+|us|our|ours)\b", re.I)
 _QUOTE = re.compile(r"\"([^\"\n]{1,40})\"|(?<![\w])'([^'\n]{1,40})'(?![\w])")
 
 
@@ -91,8 +92,10 @@ def their_quotes(sentence: str, customer_words: frozenset[str], content_words: C
     """The quoted words of ``sentence`` that are the customer's own ("... before trying "jeans" again."
     after "even 'jeans'"): what they typed or said, said back in quotes, is their situation and no
     claim, so the loose word check leaves it out. Only short quotes (four words at most) with content
-    words, every one the customer's, and no figure and no commitment word ("a "full refund"" stays)."""
-    if not customer_words:
+    words, every one the customer's, and no figure and no commitment word ("a "full refund"" stays),
+    in a step the customer takes: a sentence that looks ahead, commits or speaks of the shop ("Then
+    we'll send you a coupon before you try "jeans" again") is weighed with every word, as ever."""
+    if not customer_words or FUTURE.search(sentence) or COMMITMENT_WORD.search(sentence) or _SHOP.search(sentence):
         return []
     out = []
     for m in _QUOTE.finditer(sentence):
