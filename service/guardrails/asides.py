@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from service.guardrails.conversational import COMMITMENT_WORD, CONTINUATION, FUTURE, VOCATIVE
+from service.guardrails.light_asides import light_aside
 
 _VERBLESS = r"(?:(?!(?:is|are|was|were|be|will|can|could|would|should|has|have|had|get|gets|got|we|i|you|it|they)\b)[\w'-]+ ){0,3}"
 """Up to three words with no verb and no subject: a situation named, not a statement about it."""
@@ -118,9 +119,10 @@ _FEELING_WORDS = frozenset("""tricky hard difficult awkward pain hassle faff tou
 def aside(sentence: str) -> bool:
     """Is ``sentence`` (with no fact and no commitment word, which the caller has checked) a
     conversational aside of a form no source states: humour, named hassle, reassurance with its
-    reason, how usual or easy the problem is, a closing, a summary lead-in?"""
+    reason, how usual or easy the problem is, a closing, a summary lead-in, or one of
+    :func:`~service.guardrails.light_asides.light_aside` (round 17f)?"""
     s = sentence.strip()
-    return any(p.match(s) for p in (IRONIC_EXCLAMATION, NAMED_HASSLE, COMMON_SLIP, USUAL_OR_EASY, CLOSING, SUMMARY_LEAD_IN))
+    return any(p.match(s) for p in (IRONIC_EXCLAMATION, NAMED_HASSLE, COMMON_SLIP, USUAL_OR_EASY, CLOSING, SUMMARY_LEAD_IN)) or light_aside(s)
 
 
 def without_summary_lead_in(sentence: str) -> str:

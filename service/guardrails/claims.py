@@ -63,6 +63,7 @@ from service.guardrails.conversational import ANYONE_FEELS, ASKING, COMMITMENT_W
 from service.guardrails.commitments import acts_in
 from service.guardrails.courtesy import asks, asserted_facts, clause_spans, excused, is_conversational
 from service.guardrails.asides import acknowledged, good_news_frame, their_reason, without_names
+from service.guardrails.light_asides import their_quotes
 from service.guardrails.answers import yes_denied
 from service.guardrails.reading import (another_way, counted_words, one_suffices, denied_request, emoji_parts, lead_in, said_again, unasked_detail,
                                         unlisted, verdict)
@@ -323,7 +324,7 @@ class _Reply:
         # said back, their name does not count as a supported word ("Great news that your refund was approved, Kemal!")
         loose = without_names(sentence, self.names, generic=False) if good_news_frame(sentence, self.names) else sentence
         counted = counted_words(sentence, self.asked, self.content_words)  # "Jessamine is nine letters, so it fits"
-        for d in [*self.details, *(c for c, _, _ in counted)]:
+        for d in [*self.details, *(c for c, _, _ in counted), *their_quotes(sentence, self.asked, self.content_words)]:  # their quoted words (17f)
             loose = loose.replace(d, " ")
         for c, _, why in counted:
             if why:
