@@ -3,6 +3,8 @@
 Used by the forbidden, escalation and tone matchers of the reply policy and by the PII
 redactor, so a commitment, a crisis message or a card number cannot slip past by spelling:
 
+* a span under a right-to-left override (U+202E ... U+202C) read in the order it is displayed:
+  reversed (``\u202ednufer lluf\u202c`` shows, and is read, as ``full refund``);
 * Unicode NFKC (full-width ``ｆｒｅｅ`` → ``free``, ``４１１１`` → ``4111``, ligatures);
 * format characters removed (zero-width spaces and joiners, soft hyphens, bidi controls:
   every character of category ``Cf``), and the invisible fillers that are not ``Cf`` (Hangul and
@@ -63,10 +65,27 @@ def clean(text: str) -> str:
     not to index into the original."""
     if not text or text.isascii():  # NFKC leaves ASCII as it is; every character folded below is not ASCII
         return text
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", as_displayed(text))
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf" and ch not in _FILLERS)
     text = _SPACES.sub(" ", text)
     return text.translate(_CONFUSABLES)
+
+
+_RLO, _PDF, _LRO = "\u202e", "\u202c", "\u202d"
+_OVERRIDDEN = re.compile("\u202e([^\u202c\u202d\u202e\n]*)(?:\u202c|(?=[\u202d\u202e\n])|$)")
+"""A span under a right-to-left override: from U+202E to the pop (U+202C), the next override or
+the end of the line, where an unclosed override stops."""
+
+
+def as_displayed(text: str) -> str:
+    """``text`` with each span under a right-to-left override (U+202E) reversed, as a reader sees
+    it on screen: ``\u202ednufer lluf\u202c`` displays as "full refund", so a matcher must read
+    "full refund" there, not the stored "dnufer lluf". The override characters themselves are left
+    in place (:func:`clean` removes them with the other format characters). A text without an
+    override is returned as it is."""
+    if _RLO not in text:
+        return text
+    return _OVERRIDDEN.sub(lambda m: _RLO + m.group(1)[::-1] + _PDF, text)
 
 
 def _fold_words(text: str, table: dict[int, str]) -> str:
