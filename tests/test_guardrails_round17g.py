@@ -16,7 +16,7 @@ import pytest
 
 from service.domain.text import stem
 from service.guardrails.event_days import moved_event_day
-from service.guardrails.normalise import as_displayed, clean
+from service.guardrails.normalise import as_displayed, variants
 from service.guardrails.wrappers import noted_their_words, without_wrappers
 from tests.test_guardrails import check, failed
 
@@ -130,7 +130,7 @@ def test_moved_event_day_reads_the_sources_event() -> None:
     ("\u202eeetnaraug I", "I guarantee"),
 ])
 def test_a_span_under_a_right_to_left_override_is_read_as_displayed(stored: str, shown: str) -> None:
-    assert clean(stored) == shown
+    assert any(shown in v for v in variants(stored))
     assert as_displayed("no override here") == "no override here"
 
 

@@ -3,8 +3,6 @@
 Used by the forbidden, escalation and tone matchers of the reply policy and by the PII
 redactor, so a commitment, a crisis message or a card number cannot slip past by spelling:
 
-* a span under a right-to-left override (U+202E ... U+202C) read in the order it is displayed:
-  reversed (``\u202ednufer lluf\u202c`` shows, and is read, as ``full refund``);
 * Unicode NFKC (full-width ``ｆｒｅｅ`` → ``free``, ``４１１１`` → ``4111``, ligatures);
 * format characters removed (zero-width spaces and joiners, soft hyphens, bidi controls:
   every character of category ``Cf``), and the invisible fillers that are not ``Cf`` (Hangul and
@@ -16,7 +14,9 @@ redactor, so a commitment, a crisis message or a card number cannot slip past by
 * for matching only, :func:`variants` also folds look-alike digits and symbols *inside words*
   (``fu11 r3fund`` → ``full refund``, ``k1ll mys3lf`` → ``kill myself``); digits standing alone
   (``30 days``) are left as they are; and it joins a word spelt out in single letters
-  (``r e f u n d   g u a r a n t e e d`` → ``refund guaranteed``, ``r.e.f.u.n.d`` → ``refund``).
+  (``r e f u n d   g u a r a n t e e d`` → ``refund guaranteed``, ``r.e.f.u.n.d`` → ``refund``);
+  and it also reads a span under a right-to-left override (U+202E ... U+202C) in the order it is
+  displayed, reversed (``\u202ednufer lluf\u202c`` shows as ``full refund``: :func:`as_displayed`).
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def clean(text: str) -> str:
     not to index into the original."""
     if not text or text.isascii():  # NFKC leaves ASCII as it is; every character folded below is not ASCII
         return text
-    text = unicodedata.normalize("NFKC", as_displayed(text))
+    text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf" and ch not in _FILLERS)
     text = _SPACES.sub(" ", text)
     return text.translate(_CONFUSABLES)
@@ -82,10 +82,17 @@ def as_displayed(text: str) -> str:
     it on screen: ``\u202ednufer lluf\u202c`` displays as "full refund", so a matcher must read
     "full refund" there, not the stored "dnufer lluf". The override characters themselves are left
     in place (:func:`clean` removes them with the other format characters). A text without an
-    override is returned as it is."""
+    override is returned as it is. :func:`variants` tries this reading besides the plain one (an
+    override stray inside a word is more often noise than a reversal), so a matcher finds either."""
     if _RLO not in text:
         return text
     return _OVERRIDDEN.sub(lambda m: _RLO + m.group(1)[::-1] + _PDF, text)
+
+
+def _displayed(text: str) -> tuple[str, ...]:
+    """The spellings of ``text`` as displayed, when a right-to-left override reverses part of it (round 17g)."""
+    shown = as_displayed(text)
+    return _with_leet(clean(shown)) if shown != text else ()
 
 
 def _fold_words(text: str, table: dict[int, str]) -> str:
@@ -114,7 +121,7 @@ def variants(text: str) -> tuple[str, ...]:
     digits inside words folded (``1`` read as ``i`` and as ``l``); then the same with words spelt
     out letter by letter joined, when there are any."""
     base = clean(text)
-    out = _with_leet(base)
+    out = _with_leet(base) + _displayed(text)
     for joined in dict.fromkeys((join_spelt_out(base), join_spelt_out(base, article=True))):
         out += tuple(v for v in _with_leet(joined) if v not in out) if joined != base else ()
     return out
