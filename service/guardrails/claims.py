@@ -91,6 +91,7 @@ from service.guardrails.case_denials import denial_for_level
 from service.guardrails.status_actions import too_late
 from service.guardrails.verdicts import past_window, within_window
 from service.guardrails.amount_thresholds import short_of_threshold
+from service.guardrails.wrappers import noted_their_words, without_wrappers
 from service.guardrails.workings import Workings, only_worked, operator_words, plain, without_spans, without_their_amounts
 from service.guardrails.their_level import said_of_their_level
 from service.guardrails.support import antecedent_of, best_passage as _best_passage, flat_denial
@@ -335,6 +336,7 @@ class _Reply:
         # in a clause judging their case, the customer's own words are their situation ("a blouse bought last week")
         theirs = words & frozenset().union(*(self.content_words(c) & self.asked for c in _verdict_clauses(prepare(sentence))),
                                            *(self.content_words(c) & (self.asked | self.content_words(operator_words(c))) for c in self._workings_of(sentence)))
+        theirs |= words & noted_their_words(sentence, self.asked, self.content_words)  # "I've noted the reason, pilling after one wash." (round 17g)
         if words and not self.workings.converts_length(sentence):  # "87 cm is roughly 34.3 inches": their length, converted
             rest = words - theirs
             share = (len(theirs) + (len(rest) * self.loose_support(rest) if rest else 0)) / len(words)
@@ -408,7 +410,7 @@ class _Reply:
             # a denial for a level is read with the condition it follows ("If the code isn't valid, we can't
             # replace it for guests")
             lead = lead_in(text, spans, i, condition=not local and scope is not None and claim_negated(text, start, end) is True)
-            cwords = self.content_words(plain(without_verdict(clause))) | (self.content_words(plain(lead)) if lead else frozenset())
+            cwords = self.content_words(plain(without_wrappers(without_verdict(clause)))) | (self.content_words(plain(lead)) if lead else frozenset())
             # "..., while Silver members pay the $20": the $20 is the thing named where the sentence first stated it
             cwords |= contrast_words(text, spans, i, sentence_facts, self.content_words) if local else label_words(text, spans, i, self.content_words) | denied_antecedent(text, spans, i, self.content_words)
             head = relative_head(text, spans, i) if local else ""  # "..., which covers 15 to 15.5 in": the Medium's range

@@ -16,7 +16,9 @@ redactor, so a commitment, a crisis message or a card number cannot slip past by
   ``guarantee``); digits standing alone (``30 days``) are left as they are; a capital ``I`` after a
   small letter of the same word is read as ``l`` (``fuII refund`` → ``full refund``), while words
   that are capitals or start with ``I`` (``ID``, ``I'll``, ``Iceland``) keep it; and it joins a word spelt out in single letters
-  (``r e f u n d   g u a r a n t e e d`` → ``refund guaranteed``, ``r.e.f.u.n.d`` → ``refund``).
+  (``r e f u n d   g u a r a n t e e d`` → ``refund guaranteed``, ``r.e.f.u.n.d`` → ``refund``);
+  and it also reads a span under a right-to-left override (U+202E ... U+202C) in the order it is
+  displayed, reversed (``\u202ednufer lluf\u202c`` shows as ``full refund``: :func:`as_displayed`).
 """
 
 from __future__ import annotations
@@ -75,6 +77,30 @@ def clean(text: str) -> str:
     return text.translate(_CONFUSABLES)
 
 
+_RLO, _PDF, _LRO = "\u202e", "\u202c", "\u202d"
+_OVERRIDDEN = re.compile("\u202e([^\u202c\u202d\u202e\n]*)(?:\u202c|(?=[\u202d\u202e\n])|$)")
+"""A span under a right-to-left override: from U+202E to the pop (U+202C), the next override or
+the end of the line, where an unclosed override stops."""
+
+
+def as_displayed(text: str) -> str:
+    """``text`` with each span under a right-to-left override (U+202E) reversed, as a reader sees
+    it on screen: ``\u202ednufer lluf\u202c`` displays as "full refund", so a matcher must read
+    "full refund" there, not the stored "dnufer lluf". The override characters themselves are left
+    in place (:func:`clean` removes them with the other format characters). A text without an
+    override is returned as it is. :func:`variants` tries this reading besides the plain one (an
+    override stray inside a word is more often noise than a reversal), so a matcher finds either."""
+    if _RLO not in text:
+        return text
+    return _OVERRIDDEN.sub(lambda m: _RLO + m.group(1)[::-1] + _PDF, text)
+
+
+def _displayed(text: str) -> tuple[str, ...]:
+    """The spellings of ``text`` as displayed, when a right-to-left override reverses part of it (round 17g)."""
+    shown = as_displayed(text)
+    return _with_leet(clean(shown)) if shown != text else ()
+
+
 def _fold_words(text: str, table: dict[int, str]) -> str:
     return _MIXED_WORD.sub(lambda m: m.group(0).translate(table), text)
 
@@ -101,7 +127,7 @@ def variants(text: str) -> tuple[str, ...]:
     digits inside words folded (``1`` read as ``i`` and as ``l``); then the same with words spelt
     out letter by letter joined, when there are any."""
     base = clean(text)
-    out = _with_leet(base)
+    out = _with_leet(base) + _displayed(text)
     for joined in dict.fromkeys((join_spelt_out(base), join_spelt_out(base, article=True))):
         out += tuple(v for v in _with_leet(joined) if v not in out) if joined != base else ()
     return out

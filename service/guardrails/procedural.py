@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from service.guardrails.wrappers import WRAPPERS
+
 FALLBACK_LEAD_IN = re.compile(
     r"^\W*(?:(?:and|so|but)\s+)?if\s+(?:(?:none|neither)\s+of\s+(?:that|this|these|those|them|the above)(?:\s+steps)?|nothing(?:\s+else)?"
     r"|(?:that|this|it|these|those|the steps)(?:\s+still)?)\s+"
@@ -65,7 +67,7 @@ ASKED_NAME = re.compile(r"\b(?:change|update|correct|switch)\s+(?:it|that|my\s+(
                         r"((?:[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)*)(?:\s+[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)*){1,3})"
                         r"|\bnew\s+name\s+(?:is|will\s+be)\s+((?:[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)*)(?:\s+[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)*){1,3})")
 """The full name a customer asks their account to be changed to ("change it to Priya Raman-Holt")."""
-_FRAMES = (ON_THEIR_REPLY, ADVICE_AFTER, BELIEF_CONDITION, SAFE_PURPOSE, HEDGED_CAUSE, JOINING, EXAMPLE, GET_FORMS, TROUBLE_OFFER, WELCOME_TO)
+_FRAMES = (ON_THEIR_REPLY, ADVICE_AFTER, BELIEF_CONDITION, SAFE_PURPOSE, HEDGED_CAUSE, JOINING, EXAMPLE, GET_FORMS, TROUBLE_OFFER, WELCOME_TO, *WRAPPERS)  # WRAPPERS: round 17g
 
 
 def without_fallback(text: str) -> str:

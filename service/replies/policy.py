@@ -41,6 +41,7 @@ from service.guardrails.claims import check_claims
 from service.guardrails.counts import details_counted
 from service.guardrails.asides import good_news_they_denied
 from service.guardrails.comparisons import compared_wrongly
+from service.guardrails.event_days import moved_event_day
 from service.guardrails.free_things import unsupported_free
 from service.guardrails.identifiers import known_identifiers, made_up
 from service.guardrails.kinds import below_zero
@@ -402,6 +403,7 @@ class PolicyChecker:
                      for f in [unstated_specifics(clean(c), sources, evidence.customer_texts, [str(v) for v in facts])] if f]
         # a size no cited source gives beside the sourced ones ("S, M, L, XL and XXL"; round 17c)
         findings += [f"claim not supported: {f}" for c in claims for f in [unstated_size(clean(c), sources)] if f]
+        findings += [f"claim not supported: {f}" for c in claims for f in [moved_event_day(clean(c), sources)] if f]  # "an email a week before launch day" (round 17g)
         known = evidence.remember(("identifiers", tuple(candidate.citations)), lambda: known_identifiers(
             [*sources, *self._approved_texts, *evidence.customer_texts, *facts, *history.values()]))
         findings += [f"claim not supported: {f}" for c in claims for f in [made_up(clean(c), known)] if f]
