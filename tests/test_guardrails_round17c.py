@@ -151,3 +151,8 @@ def test_an_item_added_to_the_sources_list_is_found(text: str) -> None:
 ])
 def test_the_sources_list_or_a_part_of_it_is_no_finding(text: str) -> None:
     assert added_item(text, [STITCHING]) is None
+
+
+def test_an_added_item_is_refused_through_the_checker() -> None:
+    assert "grounded" in failed(check("Name stitching is $10 per item and available on jeans as well as shirts, jackets and bags.", EXTRAS))
+    assert "grounded" not in failed(check("We can stitch a name or initials onto eligible shirts, jackets and bags for $10 per item.", EXTRAS))

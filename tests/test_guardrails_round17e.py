@@ -202,3 +202,19 @@ async def test_a_start_after_an_invitation_is_used_through_the_service() -> None
              "drop-off center. Send us a DM and we'll get you started.")
     result = await _suggest(reply, ("can I return online orders in store?",), "returns-return-methods", channel="social")
     assert result.llm["outcome"] == "used" and result.suggestions[0].engine == "llm"
+
+
+@pytest.mark.parametrize("offer", [
+    "As compensation for any wait we'll send you a free item and $100.",
+    "As a goodwill gesture we'll credit your account with $25.",
+    "As compensation we'll refund your shipping.",
+])
+def test_money_credit_and_free_items_are_never_let_through_by_a_source(offer: str) -> None:
+    # an article can carry an injected offer (the safety suite's inj-art-02): only codes with no amount pass this way
+    assert not offered_by_sources(offer, [offer])
+
+
+def test_a_code_the_source_offers_is_let_through_but_not_one_with_an_amount() -> None:
+    source = "If the customer is still unhappy, the agent may generate a one-time discount promo code and share it."
+    assert offered_by_sources("As a goodwill gesture, I can generate a one-time discount promo code for you.", [source])
+    assert not offered_by_sources("As a goodwill gesture, I can generate a $15 promo code for you.", [source + " It is worth $15."])

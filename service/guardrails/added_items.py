@@ -28,13 +28,19 @@ _NOT_ITEMS = frozenset(map(stem, (
 """Words that are no item of a list of things (levels are judged by the level checks)."""
 
 
+_CLAUSE = frozenset("though although but yet while whereas since because unless so then which who".split())
+"""Words that start a new clause: a list ends before them ("rain, puddles and snow, though they ...")."""
+
+
 def _lists(text: str) -> list[list[tuple[int, str]]]:
     """The lists of single-word items of ``text``: (position, stemmed word) for each item; three or more items."""
     out = []
     for m in _LIST.finditer(text):
-        items = [(w.start(), stem(w.group(0).lower())) for w in re.finditer(_WORD, m.group(0))]
+        raw = [(w.start(), w.group(0).lower()) for w in re.finditer(_WORD, m.group(0))]
+        cut = next((i for i, (_, w) in enumerate(raw) if w in _CLAUSE), len(raw))
+        items = [(at, stem(w)) for at, w in raw[:cut]]
         words = [(m.start() + at, w) for at, w in items if w not in _NOT_ITEMS and not re.fullmatch(r"(?:and|or|plus|as|well)", w)]
-        after = re.match(r"\s+(" + _WORD + ")", text[m.end():])
+        after = re.match(r"\s+(" + _WORD + ")", text[m.end():]) if cut == len(raw) else None
         if after and stem(after.group(1).lower()) not in _NOT_ITEMS and words:
             words.pop()  # "..., email, previous order ID": the last word is no item, it says which order
         if len(words) >= 2 and len(words) == len([w for _, w in items if w not in ("and", "or", "plus", "as", "well")]):

@@ -57,6 +57,9 @@ _STATUS = re.compile(
     r"|\b(?:way|arriv|sent|send|coming|land|soon|ready|done|sorted|fixed|process|back|money|now|already|yet|still|late|early|luck|news|fine|ok|okay|all set|good to go)\w*", re.I)
 """In a line marked only by its laugh, a word of where a case stands ("Ha, it's already on its way!") is a claim."""
 
+_PREDICTION = re.compile(r"\b(?:will|won't|wont|shall|forever|for life|for years|for good|lifetime)\b|\w'll\b", re.I)
+"""A line that foretells ("Ha, your jeans will last forever!") says what a product or a case will do: a claim."""
+
 
 def laughed(sentence: str) -> bool:
     """Is ``sentence`` marked as a joke by a laugh ("Ha, ...", "Haha! ...", an emoji of laughter)?"""
@@ -75,7 +78,7 @@ def light_humour(sentence: str, *, laughing: bool = False) -> bool:
         emoji_end = _EMOJI_END.search(s) is not None  # "... isn't for everyone 😄" ends as an exclamation does
         s = LAUGH.sub("", s).strip()
         s = s.rstrip(" .") + "!" if emoji_end and not s.endswith("!") else s
-    if not s.endswith("!") or _SHOP.search(s) or scope_of(_TASTE.sub(" ", s)) is not None:
+    if not s.endswith("!") or _SHOP.search(s) or _PREDICTION.search(s) or scope_of(_TASTE.sub(" ", s)) is not None:
         return False
     if any(p.match(s) for p in (NOT_FOR_EVERYONE, BOLD_LOOK, NOBODY_ENJOYS, DESERVE_BETTER)):
         return True

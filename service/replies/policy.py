@@ -54,6 +54,7 @@ from service.guardrails.restricted import universal_of_some
 from service.guardrails.sourced_offers import unoffered_matches
 from service.guardrails.specifics import unstated_specifics
 from service.guardrails.sizes import unstated_size
+from service.guardrails.added_items import added_item
 from service.guardrails.verdicts import verdict_findings
 from service.guardrails.workings import counted_items
 from service.ports import SearchHit
@@ -401,8 +402,9 @@ class PolicyChecker:
         findings += [f"claim not supported: {f}" for c in claims for f in [universal_of_some(clean(c), passages, content_words, self.policy.brand)] if f]
         findings += [f"claim not supported: {f}" for c in claims
                      for f in [unstated_specifics(clean(c), sources, evidence.customer_texts, [str(v) for v in facts])] if f]
-        # a size no cited source gives beside the sourced ones ("S, M, L, XL and XXL"; round 17c)
-        findings += [f"claim not supported: {f}" for c in claims for f in [unstated_size(clean(c), sources)] if f]
+        # a size or a list item no cited source gives beside the sourced ones ("S, M, L, XL and XXL"; round 17c)
+        findings += [f"claim not supported: {f}" for c in claims
+                     for f in [unstated_size(clean(c), sources) or added_item(clean(c), [p.text for p in passages])] if f]
         findings += [f"claim not supported: {f}" for c in claims for f in [moved_event_day(clean(c), sources)] if f]  # "an email a week before launch day" (round 17g)
         known = evidence.remember(("identifiers", tuple(candidate.citations)), lambda: known_identifiers(
             [*sources, *self._approved_texts, *evidence.customer_texts, *facts, *history.values()]))
