@@ -36,10 +36,16 @@ from evals.framework import COUNT, DEV, HELD_OUT, LOWER, TUNED_ON, CaseResult, R
 from evals.prepared_model import PreparedChatModel
 
 PROVENANCE = {
-    HELD_OUT: "faith-4401..4478 and viol-4401..4493 (tag fresh-v16), written on 2026-12-02 and committed before any run on them "
-              "(its writer printed the first five lines of upcoming/README.md; the session that merged it printed one reply, faith-4406)",
-    DEV: f"faith-5001..5078, viol-5001..5093 (tag fresh-d21: a blind set written beside fresh-v17, appended after "
-         f"fresh-v16's one look; first look 0.949 (74/78) / 7 of 93 through, on the rules of the fifteenth round, not tuned on yet), "
+    HELD_OUT: "faith-4901..4978 and viol-4901..4993 (tag fresh-v17), written on 2026-12-02 and committed before any run on them, "
+              "measured once after the sixteenth round (0.872 (68/78) / 6 of 93 through)",
+    DEV: f"faith-5301..5378, viol-5301..5393 (tag fresh-d22: a blind set written beside fresh-v18, first look 0.872 (68/78) / 3 of 93 "
+         f"through on the rules of the fifteenth round, then tuned on), faith-4401..4478, viol-4401..4493 (tag was-held-out-16: the "
+         f"sixteenth held-out set, first look 0.962 (75/78) / 6 of 93 through, then tuned on), "
+         f"faith/viol ids 5101..5199, 5401..5439 (tags dev-i13-classes-17a to 17g: tone and jokes, guarantees and level changes, "
+         f"facts no source gives, the customer's own figures and window, card-company disputes and sourced offers, friendly asides, "
+         f"wrappers around a sourced fact and text under a right-to-left override), "
+         f"faith-5001..5078, viol-5001..5093 (tag fresh-d21: a blind set written beside fresh-v17, appended after "
+         f"fresh-v16's one look; first look 0.949 (74/78) / 7 of 93 through, on the rules of the fifteenth round, then tuned on), "
          f"faith-4201..4278, viol-4201..4293 (tag was-held-out-15: the fifteenth held-out set, first look 0.846 faithful used "
          f"(66/78) / 6 of 93 through as first scored, 3 after three patterns that also matched the correct approved reply were "
          f"narrowed, then tuned on), faith-4501..4578, viol-4501..4593 (tag fresh-d20: a blind set written beside fresh-v16 for "
