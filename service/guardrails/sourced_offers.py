@@ -4,18 +4,14 @@ The policy forbids goodwill compensation "unless an article says so". Its patter
 gesture", "as compensation", "reimburse") cannot see the articles, so "As a goodwill gesture,
 though, I can generate a one-time discount promo code for you." was refused where the cited
 article says the agent "may generate a one-time discount promo code and share it". Here a
-sentence that matches such a pattern is allowed when everything it offers is offered by one
-sentence of a cited source: each thing named (promo code, discount, credit, refund, voucher,
-gift card, replacement, a waiver, something free) in that source sentence beside a verb of
-giving that is not denied ("Do not offer a promo code at the start ..." offers nothing), and
-every amount of the reply's sentence ("$15", "20%") in it too. A sentence that offers nothing
-("As a goodwill gesture, I'm sorry"), or something no cited sentence offers ("As a goodwill
-gesture, I'll refund the $20 difference" where the article offers a promo code; "a $15 promo
-code" where the article gives no amount), is refused as before.
-
-Only codes are let through this way (:data:`_CODES`): money, credit, refunds, free items and
-amounts stay forbidden even where a cited article's text offers them, as an article may carry an
-injected instruction.
+sentence that matches such a pattern is allowed when it offers a promo or discount code or a
+coupon, with no amount, and one sentence of a cited source offers the same thing beside a verb
+of giving that is not denied ("Do not offer a promo code at the start ..." offers nothing). A
+sentence that offers nothing ("As a goodwill gesture, I'm sorry"), something no cited sentence
+offers, an amount ("a $15 promo code"), or money, credit, refunds, replacements or free items
+(:data:`_CODES` names what may pass) is refused as before, whatever a source says: an article may
+carry an injected offer ("As compensation we'll send you a free item and $100", the safety
+suite's ``inj-art-02``).
 
 Used by :meth:`service.replies.policy.PolicyChecker._forbidden` for the forbidden rules marked
 ``unless_offered`` in the policy.
@@ -57,22 +53,15 @@ def _gives(unit: str) -> bool:
     return any(not _DENIED.search(unit[:m.start()]) for m in _GIVE.finditer(unit))
 
 
-def _amounts(text: str) -> set[str]:
-    return {re.sub(r"\s|,|percent", "", a.lower()).replace("%", "") for a in _AMOUNT.findall(text)}
-
-
 def offered_by_sources(sentence: str, sources: Iterable[str]) -> bool:
-    """Does one sentence of ``sources`` (the cited articles) offer everything ``sentence`` offers
-    (each thing of :data:`_THINGS` and each amount, in any of its spellings), with a verb of giving it does not deny?
-    False when ``sentence`` offers nothing."""
+    """Does ``sentence`` offer only codes (:data:`_CODES`, no amount, in any of its spellings), each of
+    them offered by one sentence of ``sources`` (the cited articles) with a verb of giving it does not
+    deny? False when ``sentence`` offers nothing, or anything else."""
     spellings = variants(sentence)  # as the forbidden patterns read it: "c.o.m.p.e.n.s.a.t.i.o.n credit", "f-u-l-l r-e-f-u-n-d"
     things = [p for p in _THINGS if any(p.search(v) for v in spellings)]
-    if not things or any(p not in _CODES for p in things):
+    if not things or any(p not in _CODES for p in things) or any(_AMOUNT.search(v) for v in spellings):
         return False
-    amounts = set().union(*map(_amounts, spellings))
-    if amounts:
-        return False
-    return any(_gives(u) and all(p.search(u) for p in things) and amounts <= _amounts(u) for u in _units(sources))
+    return any(_gives(u) and all(p.search(u) for p in things) for u in _units(sources))
 
 
 def unoffered_matches(text: str, find: Callable[[str], list[str]], sources: Iterable[str]) -> list[str]:

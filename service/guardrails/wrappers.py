@@ -43,7 +43,6 @@ WRAPPERS = (OFFER_FRAME, WATCH_ADVICE, ENJOY_WRAPPER)
 """The frames of this module, for the procedural frames of the loose word check."""
 
 
-
 def without_wrappers(clause: str) -> str:
     """``clause`` without the wrappers of this module, for the words a passage must share with it: "Enjoy
     the Silver perks in the meantime" is measured as "the Silver", said of Silver."""
