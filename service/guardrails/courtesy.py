@@ -3,7 +3,8 @@
 A reply's sentence is split into **clauses** at ``;``, ``,`` and conjunctions
 (:func:`clause_spans`). A **conversational** sentence (greeting, thanks, empathy, an offer to
 help, a question, small talk, an aside about the customer's situation, the next step of the
-conversation: :mod:`service.guardrails.next_steps`) needs no support from the
+conversation: :mod:`service.guardrails.next_steps`; a hedged lead-in to the customer's own steps or
+advice to reset a password: :mod:`service.guardrails.hedged_steps`) needs no support from the
 sources, but only while it carries no fact and no commitment word (:func:`is_conversational`);
 otherwise it is a claim like any other, checked in :mod:`service.guardrails.claims`.
 """
@@ -14,6 +15,7 @@ import re
 from functools import lru_cache
 
 from service.guardrails.asides import aside, situation_spans
+from service.guardrails.hedged_steps import hedged_lead_in, security_step
 from service.guardrails.commitments import acts_in
 from service.guardrails.humour import laughed, light_humour
 from service.guardrails.conversational import (ANYONE_FEELS, ASKING, COMMITMENT_WORD, CONTINUATION, CONVERSATIONAL, EMPATHY_HEAD, FRIENDLY, FUTURE,
@@ -78,7 +80,8 @@ def is_conversational(sentence: str) -> bool:
     if _turns(s):
         return False
     return (bool(CONVERSATIONAL.match(s)) or (bool(FRIENDLY.match(s)) and not _states(s)) or (s.endswith("?") and len(s.split()) <= 25)
-            or asks(s) or small_talk(s) or verbless_exclamation(s) or _empathy(s) or aside(s) or next_step(s))
+            or asks(s) or small_talk(s) or verbless_exclamation(s) or _empathy(s) or aside(s) or next_step(s)
+            or hedged_lead_in(s) or security_step(s))  # round 18e: hedged lead-ins and safe security advice
 
 
 TURN = re.compile(r"^\W*(?:but|however|unfortunately|sadly|though|although|yet|except|that said)\b[\s,]*", re.I)

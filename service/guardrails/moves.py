@@ -95,8 +95,13 @@ def unframed(text: str) -> str:
     return NEXT_STEP_VERB.sub(" ", DM_MOVE.sub(" ", FRAMING.sub(" ", text)))
 
 
-_REQUEST = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:(?:could|can|would|will)\s+you\s+(?:please\s+|kindly\s+|just\s+)?"
-                      r"|(?:please\s+|just\s+)+)(?:tell|send|share|confirm|give|provide|let\s+(?:me|us)\s+know|reply\s+with|check)\b", re.I)
+_REQUEST = re.compile(r"^\W*(?:(?:and|so|but)\s+)?(?:(?:(?:could|can|would|will)\s+you\s+(?:please\s+|kindly\s+|just\s+)?"
+                      r"|(?:please\s+|just\s+)+)(?:tell|send|share|confirm|give|provide|let\s+(?:me|us)\s+know|reply\s+with|check)\b"
+                      r"|(?:send|give|share|dm|pm|message|email|text)\s+(?:us|me)\s+(?:your|the|those|these|both|either)\b"
+                      r"|(?:tell\s+(?:us|me)|let\s+(?:us|me)\s+know)\s+(?:your|the|which|what|when|how)\b|reply\s+with\b)", re.I)
+"""A question or request for the customer's details: "Could you tell me ...", "Please send ...", and the bare imperative
+that names what to send ("Send us your full name or account ID", "Tell us which order", "Reply with your order ID": round 18e).
+A bare "Give us a call" names no detail and is no request here."""
 
 
 def asks_their_details(clause: str, sentence: str, facts: int) -> bool:
