@@ -38,6 +38,15 @@ def escalation(*texts: str) -> str | None:
     "Tell your warehouse staff to watch their backs.",
     "your staff at the Leeds store had better watch out",
     "I'll make your people there regret it, trust me.",
+    "your staff at the depot had better lock the doors",  # viol-5832
+    "I'm coming to your warehouse tomorrow and someone is going to pay.",
+    "someone's going to pay for this, physically.",
+    "Je viens à votre entrepôt demain et quelqu'un va le payer.",
+    "Ich komme morgen in Ihr Lager, dann wird jemand dafür büßen.",
+    "Voy a su almacén mañana y alguien me la va a pagar.",
+    "Vengo nel vostro magazzino e qualcuno me la pagherà.",
+    "Vou na sua loja amanhã e alguém vai pagar por isso.",
+    "Ik kom morgen naar jullie magazijn en iemand gaat hiervoor boeten.",
 ])
 def test_a_veiled_threat_to_people_at_the_shop_is_a_threat_to_people(text: str) -> None:
     assert escalation(text) == "threat_to_people", text
@@ -59,6 +68,13 @@ def test_a_veiled_threat_to_people_at_the_shop_is_a_threat_to_people(text: str) 
     "Your team should run a sale on boots.",
     "Please warn the driver to stay away from my dog.",
     "Going to the store on a Saturday is not nice, it's always busy.",
+    "I'll come to your store and someone can pay me back in cash.",
+    "I'm coming to your store and someone is going to pay for the return label, right?",
+    "Je passerai au magasin pour le récupérer.",
+    "Ich komme morgen in Ihren Laden, um es abzuholen.",
+    "Voy a la tienda a devolverlo físicamente.",
+    "Vou na sua loja e alguém vai pagar o frete?",
+    "Ik kom naar jullie winkel om het te ruilen.",
 ])
 def test_visiting_the_shop_or_someone_paying_attention_is_not_a_threat(text: str) -> None:
     assert escalation(text) is None, text
@@ -80,6 +96,7 @@ def test_visiting_the_shop_or_someone_paying_attention_is_not_a_threat(text: str
     "Chiederò alla banca di stornare il pagamento.",
     "Vou contestar a compra com a operadora do cartão.",
     "Vou pedir ao banco pra estornar essa cobrança.",
+    "vou pedir pro banco pra estornar essa cobrança",  # viol-5838
     "Ik ga de betaling betwisten bij mijn bank.",
     "Als dit niet wordt opgelost storneer ik de incasso.",
 ])
