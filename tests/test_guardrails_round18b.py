@@ -116,6 +116,10 @@ def test_a_chargeback_through_the_bank_in_any_language_replaces_the_reply(text: 
     "Ho pagato con la carta di credito, quando arriva il rimborso?",
     "Vocês podem estornar no meu cartão?",
     "Kunt u het bedrag terugstorten op mijn rekening?",
+    "Meine Bank sagt, Sie müssen den Betrag zurückbuchen.",
+    "Ich lasse das Paket an Sie zurückgehen.",
+    "Reclamé el reembolso hace una semana y todavía no ha llegado al banco.",
+    "Comment récupérer mon argent via PayPal ?",
 ])
 def test_paying_by_card_or_a_refund_asked_of_us_does_not_escalate(text: str) -> None:
     assert escalation(text) is None, text
@@ -153,6 +157,11 @@ def test_someone_who_knows_where_the_customer_lives_or_follows_them_is_personal_
     "someone is following up on my refund, right?",
     "I watched the tracking all day.",
     "mi segue su Instagram",
+    "Lei mi segue? Il pacco non è arrivato.",
+    "Je suis suivi par un conseiller de votre service client.",
+    "Ela me segue no Instagram e me indicou a loja.",
+    "Hij houdt me op de hoogte van de levering.",
+    "Does someone know my address is out of date?",
     "Er folgt mir auf Instagram.",
     "the staff were watching me in the store like I was a thief",
     "ik volg mijn pakket",
