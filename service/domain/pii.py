@@ -322,6 +322,15 @@ def _find_secret(text: str, spans: list[tuple[int, int, str]]) -> None:
             if not v or v.lower() in _SECRET_STOPWORDS or _about_the_answer(text, m):
                 continue
             start = m.start("v") + (len(m.group("v")) - len(m.group("v").lstrip()))
+            inner = _ANSWER_CUE.match(text, start)
+            while inner and inner.group("v").strip() and not _about_the_answer(text, inner):
+                # (round 18f) a cue naming the question after another cue ("security answer: mother's maiden name is
+                # Kowalczyk"): the answer is what the inner cue gives ("Kowalczyk"), so an echo of it alone is found
+                v = inner.group("v").strip()
+                start = inner.start("v") + (len(inner.group("v")) - len(inner.group("v").lstrip()))
+                inner = _ANSWER_CUE.match(text, start)
+            if v.lower() in _SECRET_STOPWORDS:
+                continue
             spans.append((start, start + len(v), "SECRET"))
 
 
