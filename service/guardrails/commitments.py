@@ -70,14 +70,14 @@ _PROMISE = re.compile(
     r"(?:\s+(?:of|from|on)\s+[\w$.-]+)?\s+(?:will|'ll|would|is going to|should|can)?\s*(?:then\s+|just\s+|automatically\s+)?"
     r"(?:go(?:es)?\s+back|come(?:s)?\s+back|be\s+(?:refunded|credited|returned|paid\s+back|put\s+back|sent\s+back|added(?:\s+back)?)"
     r"|(?:is|gets?)\s+(?:refunded|credited|returned|paid\s+back|put\s+back|sent\s+back))"
-    r"\s+(?:on|to|onto|into)\s+(?:your|the)\s+(?:original\s+|same\s+)?(?:card|account|payment(?:\s+method)?|bank(?:\s+account)?|credit\s+card|debit\s+card)\b"
+    r"(?:\s+back)?\s+(?:on|to|onto|into)\s+(?:your|the)\s+(?:original\s+|same\s+)?(?:card|account|payment(?:\s+method)?|bank(?:\s+account)?|credit\s+card|debit\s+card)\b"
     # (round 18f) stock said to come back: "that'll get the items back in stock within a week", "the jacket will be back in
     # stock next week", "we'll restock it"; no source promises a restock (not "I can't say when it'll be back in stock",
     # "it ships as soon as it's back in stock": a time asked about or a condition, not a promise)
     r"|(?<!\bwhen )(?<!\bwhether )(?<!\bif )(?<!\bonce )(?<!\buntil )(?<!\bsoon as )(?<!\bknow )"
     r"\b(?:i|we|they|it|that|this|(?:the|your|those|these)(?:\s+[\w-]+){1,3}?)"
     r"(?:'ll|\s+will|\s+(?:is|are)\s+going\s+to|'s\s+going\s+to|'re\s+going\s+to|\s+should)\s+(?:(?:definitely|certainly|surely|soon|then|also|be sure to)\s+)?"
-    r"(?P<stock>get\s+(?:[\w-]+\s+){0,3}?back\s+in\s+stock|be\s+(?:back\s+in\s+stock|restocked|in\s+stock\s+again|available\s+again)|restock)\b"
+    r"(?P<stock>(?:get|have)\s+(?:[\w-]+\s+){0,3}?back\s+in\s+stock|be\s+(?:back\s+in\s+stock|restocked|in\s+stock\s+again|available\s+again)|restock)\b"
     # the action as the outcome of the customer's next step (round 15d): "send your order ID to confirm the refund",
     # "reply and I'll lock in your replacement" (not a check of one: "to confirm the refund went through")
     r"|\b(?:to|and\s+(?:i|we)(?:'ll|\s+will|\s+can)?)\s+(?:confirm|finali[sz]e|lock in|complete|secure)\s+(?:the|your|a|that)\s+"
