@@ -45,6 +45,7 @@ BRONZE = ("Bronze member. I can't pay my subscription this month, I need an exte
     ("I've passed it to our billing team, who will waive the late fee for you.", "act:waive"),
     ("I've asked my supervisor, who will grant you the extension by Friday.", "act:grant"),
     ("Our team lead, who will ring you tomorrow and approve the extension, has your details.", "act:approve"),
+    ("Someone from our billing team will approve the extension.", "act:approve"),
 ])
 def test_an_action_promised_for_someone_after_who_is_a_commitment(text: str, act: str) -> None:
     assert act in [a for _, _, a in acts_in(text, "claim")]
@@ -73,6 +74,9 @@ def test_an_extension_approved_by_a_manager_for_bronze_is_refused() -> None:
     "Send me the code and the difference will be credited back to your card.",
     "I'll put it on the order, and the balance will be refunded to your card.",
     "The extra goes back to your account within 5 days.",
+    "Send me the code and you'll get the difference back on your card.",
+    "Send me the code and you'll get the difference back.",
+    "We'll put the balance back on your card today.",
 ])
 def test_money_said_to_go_back_to_a_card_is_a_refund(text: str) -> None:
     assert "act:refund" in [a for _, _, a in acts_in(text, "claim")]
@@ -83,6 +87,7 @@ def test_money_said_to_go_back_to_a_card_is_a_refund(text: str) -> None:
     "Promo codes cannot be applied to a past order, but you can use yours on your next purchase.",
     "The difference in price is outside our control.",
     "Refunds go to the card on file.",
+    "Someone from our team will call you back later.",
 ])
 def test_no_money_flow_no_refund(text: str) -> None:
     assert "act:refund" not in [a for _, _, a in acts_in(text, "claim")]
