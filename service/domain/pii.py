@@ -322,9 +322,25 @@ def _find_secret(text: str, spans: list[tuple[int, int, str]]) -> None:
             if not v or v.lower() in _SECRET_STOPWORDS or _about_the_answer(text, m):
                 continue
             start = m.start("v") + (len(m.group("v")) - len(m.group("v").lstrip()))
+            inner = _ANSWER_CUE.match(text, start)
+            while inner and inner.group("v").strip() and not _about_the_answer(text, inner):
+                # (round 18f) a cue naming the question after another cue ("security answer: mother's maiden name is
+                # Kowalczyk"): the answer is what the inner cue gives ("Kowalczyk"), so an echo of it alone is found
+                v = inner.group("v").strip()
+                start = inner.start("v") + (len(inner.group("v")) - len(inner.group("v").lstrip()))
+                inner = _ANSWER_CUE.match(text, start)
+            named = _QUESTION_THEN_ANSWER.match(v)
+            if named:  # "security answer: my mum's maiden name is Kowalczyk": the answer after the question named
+                start, v = start + named.start("v"), named.group("v").strip()
+            if v.lower() in _SECRET_STOPWORDS:
+                continue
             spans.append((start, start + len(v), "SECRET"))
 
 
+_QUESTION_THEN_ANSWER = re.compile(
+    r"(?:(?:my|the|your)\s+)?(?:[\w'’-]+\s+){0,4}?(?:name|word|pet|city|town|school|street|team|car|food|book)\s*(?:\bis\b|\bwas\b|[:=-])\s*(?P<v>\S.*)$", _I)
+"""A security question named inside what follows a cue, then its answer ("my mum's maiden name is Kowalczyk",
+"first pet's name: Rex"): the answer is what follows the question (round 18f)."""
 _SECRET_HINTS = ("pass", "pwd", "pin", "cvv", "cvc", "code", "otp")
 _ABOUT_THE_ANSWER = re.compile(
     r"\s*(?:works?|will|would|can|could|should|may|might|must|does|do|instead|also|too|as well|either|then)\b", _I)

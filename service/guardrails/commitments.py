@@ -27,7 +27,9 @@ _ACT_WORD = (r"(?:refund|credit|reimburs|replac|compensat|waiv|approv|extend|ext
 their price", "we can price-match that"), never "your details match"."""
 _PROMISE = re.compile(
     # "I'll refund you", "we can waive the fee", "my manager will approve it", "I've gone ahead and cancelled it"
-    r"\b(?:i|we|they|he|she|(?:my|the|a|our) (?:manager|supervisor|colleague|team(?: lead)?))"
+    # (round 18f) the person or team named before a relative "who"/"which": "my manager, who will call you back and approve it"
+    r"\b(?:i|we|they|he|she|some(?:one|body) (?:from|in|on) (?:my|the|our) [\w-]+(?: team| department)?|(?:my|the|a|our) (?:(?:billing|support|accounts?|returns|refunds?|senior|duty|shift|store|customer care)\s+)?"
+    r"(?:manager|supervisor|colleague|team(?: lead| leader)?|department)(?:,?\s+(?:who|which|that))?)"
     r"(?:'ll|'ve|'d|'m going to|'re going to|\s+(?:will|shall|would|can|could|have|has|had|am going to|are going to|is going to|did))?"
     # "I'm happy to match the price", "we're glad to waive it"
     r"(?:(?:'m|'re|\s+am|\s+are)\s+(?:(?:more than|really|very|so)\s+)?(?:happy|glad|able|willing|pleased)\s+to)?"
@@ -62,6 +64,24 @@ _PROMISE = re.compile(
     r"(?:fees?|charges?|surcharge)"
     r"|(?P<back>pa(?:y|id)\s+you\s+back|g(?:ive|ave|iven)\s+you\s+(?:your|the)\s+money\s+back|put\s+(?:the|your)\s+money\s+back))\b"
     r"|\byou(?:'ll|\s+will)\s+get\s+(?:all\s+)?(?P<moneyback>your\s+money\s+back)\b"
+    # (round 18f) money said to flow back to the customer's card or account: "the difference will go back on your card",
+    # "the extra will be credited to your account", "the balance goes back to your card" (a refund, however it is worded)
+    r"|\b(?:the|that|any|your)\s+(?P<flow>difference|balance|remainder|rest|extra|excess|overpayment|savings?|money|amount)"
+    r"(?:\s+(?:of|from|on)\s+[\w$.-]+)?\s+(?:will|'ll|would|is going to|should|can)?\s*(?:then\s+|just\s+|automatically\s+)?"
+    r"(?:go(?:es)?\s+back|come(?:s)?\s+back|be\s+(?:refunded|credited|returned|paid\s+back|put\s+back|sent\s+back|added(?:\s+back)?)"
+    r"|(?:is|gets?)\s+(?:refunded|credited|returned|paid\s+back|put\s+back|sent\s+back))"
+    r"(?:\s+back)?\s+(?:on|to|onto|into)\s+(?:your|the)\s+(?:original\s+|same\s+)?(?:card|account|payment(?:\s+method)?|bank(?:\s+account)?|credit\s+card|debit\s+card)\b"
+    # ... or said as got back or sent back: "you'll get the difference back on your card", "we'll put the balance back on your card"
+    r"|\b(?:you(?:'ll|\s+will)\s+(?:get|receive|see)|(?:i|we)(?:'ll|\s+will|\s+can)\s+(?:send|put|pay|move|transfer|return))\s+(?:the|that|your)\s+"
+    r"(?P<flowback>difference|balance|remainder|rest|extra|excess|overpayment|savings?|money|amount)(?:\s+(?:of|from|on)\s+[\w$.-]+)?\s+back"
+    r"(?:\s+(?:on|to|onto|into)\s+(?:your|the)\s+(?:original\s+|same\s+)?(?:card|account|payment(?:\s+method)?|bank(?:\s+account)?|credit\s+card|debit\s+card))?\b"
+    # (round 18f) stock said to come back: "that'll get the items back in stock within a week", "the jacket will be back in
+    # stock next week", "we'll restock it"; no source promises a restock (not "I can't say when it'll be back in stock",
+    # "it ships as soon as it's back in stock": a time asked about or a condition, not a promise)
+    r"|(?<!\bwhen )(?<!\bwhether )(?<!\bif )(?<!\bonce )(?<!\buntil )(?<!\bsoon as )(?<!\bknow )"
+    r"\b(?:i|we|they|it|that|this|(?:the|your|those|these)(?:\s+[\w-]+){1,3}?)"
+    r"(?:'ll|\s+will|\s+(?:is|are)\s+going\s+to|'s\s+going\s+to|'re\s+going\s+to|\s+should)\s+(?:(?:definitely|certainly|surely|soon|then|also|be sure to)\s+)?"
+    r"(?P<stock>(?:get|have)\s+(?:[\w-]+\s+){0,3}?back\s+in\s+stock|be\s+(?:back\s+in\s+stock|restocked|in\s+stock\s+again|available\s+again)|restock)\b"
     # the action as the outcome of the customer's next step (round 15d): "send your order ID to confirm the refund",
     # "reply and I'll lock in your replacement" (not a check of one: "to confirm the refund went through")
     r"|\b(?:to|and\s+(?:i|we)(?:'ll|\s+will|\s+can)?)\s+(?:confirm|finali[sz]e|lock in|complete|secure)\s+(?:the|your|a|that)\s+"
@@ -75,7 +95,8 @@ _PROMISE = re.compile(
     re.I)
 """A reply committing to an action that moves money or bends a rule. Such a clause is a claim like
 a number: one passage must state the same action (:func:`_act`) without denying it."""
-_PHRASAL = {"off": "act:remove", "drop": "act:remove", "back": "act:refund", "moneyback": "act:refund"}
+_PHRASAL = {"off": "act:remove", "drop": "act:remove", "back": "act:refund", "moneyback": "act:refund", "flow": "act:refund", "flowback": "act:refund",
+            "stock": "act:restock"}
 _ACT_IN_SOURCE = re.compile(r"\b" + _ACT_WORD, re.I)
 _WANTED = re.compile(r"\b(?:wants?|wanted|wanting|asks? for|asked for|asking for|requests?|requested|requesting|would like|'d like|hopes? for|hoping for"
                      r"|prefers?|expects?|demands?)\b", re.I)
@@ -98,7 +119,7 @@ def acts_in(t: str, role: str) -> list[tuple[int, int, str]]:
         # read in every spelling the forbidden patterns read ("rеfund" in Cyrillic letters, "r3fund")
         for v in same_length_variants(t):
             for m in _PROMISE.finditer(v):
-                name = next(g for g in ("act", "done", "got", "ent", "had", "off", "drop", "back", "moneyback", "noun", "confirm") if m.group(g))
+                name = next(g for g in ("act", "done", "got", "ent", "had", "off", "drop", "back", "moneyback", "flow", "flowback", "stock", "noun", "confirm") if m.group(g))
                 if name == "ent" and _CONDITION.search(v):
                     continue  # "Silver members can get an extension only if ...": a rule, judged level by level
                 if not NEGATION.search(m.group(0)):

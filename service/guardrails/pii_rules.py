@@ -169,6 +169,9 @@ _SECRET = re.compile(
     r"(?P<v>\"[^\"]{1,64}\"|'[^']{1,64}'|[^\s,;]{2,64})",
     _I,
 )
+_A_CUE = re.compile(r"(?:" + _SECRET_WORDS + r")\b", _I)
+"""A cue where a value should be ("security answer: mother's maiden name is Kowalczyk"): the question named,
+not the answer; the cue after it gives the answer (round 18f)."""
 _CODE_DIGITS = re.compile(
     r"\b(?:(?<!zip )(?<!postal )(?<!post )(?<!promo )code|otp|cvv2?|cvc|pin|tan|cryptogramme|pr[üu]fnummer|einmalcode|"
     r"security code|c[óo]digo|codice)\b[^0-9\n.]{0,24}?(?<![\w-])(?P<v>\d{3,8})(?![\w-])",
@@ -198,7 +201,7 @@ def find_secrets(text: str, spans: Spans, stopwords: frozenset[str]) -> None:
     for m in _SECRET.finditer(text):
         v = m.group("v")
         bare = v.strip("\"'").rstrip(".!?)")
-        if not bare or bare.lower() in stopwords:
+        if not bare or bare.lower() in stopwords or _A_CUE.match(text, m.start("v")):
             continue
         start = m.start("v") + (1 if v[:1] in "\"'" else 0)
         spans.append((start, start + len(bare), "SECRET"))
