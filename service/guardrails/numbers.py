@@ -63,6 +63,16 @@ both ends as figures ("14 to 14.5"), as a source writes "14–14.5", whether or 
 (twelfth round: "Small is fourteen to fourteen and a half" after "a fifteen inch neck")."""
 _HALF = re.compile(r"\b(?P<n>" + _WORD + r"|\d+)\s+and\s+a\s+half\b(?=[\s-]+(?:" + _UNIT_WORDS + r")\b)", re.I)
 """A figure and a half before a unit ("fifteen and a half inches", "2 and a half weeks")."""
+_HALF_BARE = re.compile(r"\b(?<![\d.$€£-])(?P<n>" + _WORD + r")\s+and\s+a\s+half\b(?![\s-]+(?:times|as)\b)", re.I)
+"""A figure in words and a half with no unit after it ("Medium is thirty-four and a half", after "a thirty-five and
+a half inch sleeve"): the figure it is ("34.5"), checked against the source's table as "34.5" would be (round 18c),
+never "a year and a half" (no number before it) nor "one and a half times as long" (a factor, no figure of a table)."""
+_SIZE_FIGURE = re.compile(r"\b(?P<size>(?:extra[\s-])?(?:small|medium|large)|x-?(?:small|large)|xx?[sl])\s+(?:is|are|'s|at|fits?)\s+"
+                          r"(?P<n>(?:" + "|".join(_TENS) + r")(?:[\s-](?:" + "|".join(_UNITS) + r"))?|" + "|".join(_TEENS) + r")\b(?![\s-]+(?:and|to|through)\b)", re.I)
+"""A size's figure of ten or more in words with no unit after it ("Medium is thirty-five", "Small's fourteen"): the figure it
+is ("35"), matched against the source's size table as "35" would be (round 18c); a figure and a half or a range is read before."""
+_CENTS = re.compile(r"([$€£]\d+)\s+and\s+(\d{1,2})\s+cents?\b", re.I)
+"""An amount spoken with its cents ("forty-nine dollars and fifty cents", read "$49 and 50 cents"): "$49.50" (round 18c)."""
 
 
 def _figure(side: str) -> str:
@@ -194,13 +204,15 @@ def prepare(text: str) -> str:
     """Number words as digits ("twenty dollars" -> "$20"), Markdown emphasis removed."""
     t = _DATE_WORDS.sub(_date_words, text)
     t = _SPOKEN_WHOLE.sub(lambda m: f"{m.group('lead')} ${_figure(m.group('n'))}", _SPOKEN_PRICE.sub(_spoken_price, t))
-    t = _RANGE.sub(_range, _HALF.sub(lambda m: _figure(m.group(0)), t))
+    t = _HALF_BARE.sub(lambda m: _figure(m.group(0)), _RANGE.sub(_range, _HALF.sub(lambda m: _figure(m.group(0)), t)))
     t = _COUNT_WORD.sub(_number_word, _NUMWORD.sub(_number_word, t))
+    t = _SIZE_FIGURE.sub(lambda m: m.group(0)[:m.start("n") - m.start()] + _figure(m.group("n")), t)
     t = _OF_TOTAL.sub(_of_total, t)
     t = _A_FULL.sub(r"1 \1", t)
     t = _CLOCK.sub(lambda m: f"{m.group('prep')} {_HOUR_WORDS[m.group('word').lower()] if m.group('word') else int(m.group('digit'))}:00", t)
     t = _NOON.sub(lambda m: "12:00 pm" if m.group(0).lower() == "noon" else "12:00 am", t)
     t = _MONEY_WORDS.sub(lambda m: "$" + m.group(1), t)
+    t = _CENTS.sub(lambda m: f"{m.group(1)}.{int(m.group(2)):02d}", t)
     t = _LENGTH_WORDS.sub(lambda m: " in" if m.group(1) else " cm" if m.group(2) else " mm", t)
     t = _SCALE_WORDS.sub(_scale_words, t)
     return t.replace("**", "").replace("__", "")

@@ -141,6 +141,19 @@ def only_worked(facts: Sequence[Any], text: str) -> bool:
     return bool(facts) and all(text[f.start:f.start + 1] in "$€£" for f in facts)
 
 
+def in_their_working(value: str, start: int, clause: str, text: str, case: Iterable[str], asked: Iterable[str] = ()) -> bool:
+    """Is the customer's own amount ``value`` at ``start`` of the prepared sentence ``text`` a term of a
+    right working the sentence shows ("Your current refund is $64 and the socks cost $12, so the refund
+    will become $76": 64 + 12)? Said back in a clause that commits to nothing, it is their figure, not
+    a price the sources must give (round 18c). A wrong result ("will become $80"), an amount they ask
+    for, or their figure in a promise ("we'll refund the $12 today") is no such term."""
+    x, mine = _num(value), {v for v in map(_num, case) if v is not None}
+    if x is None or x not in mine or value in set(asked) or acts_in(clause, "claim"):
+        return False
+    results = [v for m in _MONEY.finditer(text) if m.start() != start and (v := _num(m.group(1))) is not None and v not in mine]
+    return any(_close(r, x + c) or _close(r, abs(x - c)) for r in results for c in mine if not _close(c, x))
+
+
 def _num(v: str) -> float | None:
     try:
         return float(v.replace(",", ""))
