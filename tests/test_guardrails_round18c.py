@@ -1,9 +1,9 @@
 """Issue 13, round 18c: worked figures and figures in words.
 
-* The customer's own amount said back ("the socks cost $12") in a sentence that works it out with their other
+* The customer's own amount said back (in digits or in words) ("the socks cost $12") in a sentence that works it out with their other
   amount to a right result ("Your current refund is $64 ..., so the refund will become $76") is their figure; a wrong
   result ("will become $80"), a figure they did not give, or their figure in a promise ("I'll refund the $12 to your
-  card today") is refused.
+  card today") is refused. The sum of three or more of their amounts is theirs too ("$64, $12 and $8: $84").
 * A spoken price with its cents ("forty-nine dollars and fifty cents") is the figure "$49.50": a right half or quarter
   of the source's price is used, a wrong one ("forty-five dollars") or a price no source gives is refused.
 * A size's figure in words with "and a half" and no unit after it ("Medium is thirty-four and a half"), or a whole
@@ -26,6 +26,8 @@ JACKETS = "products-jackets-faq"
 SHIRTS = "products-shirts-faq"
 
 SOCKS = "I already have a $64 refund open on this order. Can I add the Old Navy socks I bought with it? They were $12."
+TWO = "I have a $64 refund open. Can I add the Old Navy socks ($12) and the Gap belt ($8) from the same order?"
+SCARF = "There's already a sixty dollar refund on my order. The Zara scarf from it was twenty-five dollars, can you add that?"
 BELT = "i have a $30 refund going already, can the levi's belt from the same order go on it? it was $18"
 HALF = "I want to renew my premium subscription but I can only pay half of it right now."
 QUARTER = "Could I pay a quarter of my premium subscription today and the rest later? I'd like to renew."
@@ -47,6 +49,8 @@ def grounded(text: str, article: str, customer: str) -> bool:
     ("Your current refund is sixty-four dollars and the socks cost twelve dollars, so the refund will become seventy-six dollars.", SOCKS),
     ("The socks were $12, and with your $64 refund that makes $76.", SOCKS),
     ("Your current refund is $30 and the belt cost $18, so it becomes $48.", BELT),
+    ("Your refund is $64, the socks cost $12 and the belt cost $8, so the refund will become $84.", TWO),
+    ("Your refund is sixty dollars right now and the scarf was twenty-five dollars, so it'll go up to eighty-five dollars.", SCARF),
 ])
 def test_their_figures_in_a_right_working_are_used(text: str, customer: str) -> None:
     assert not grounded(text, ADD, customer)
@@ -59,6 +63,8 @@ def test_their_figures_in_a_right_working_are_used(text: str, customer: str) -> 
     ("Your current refund is $64 and the socks cost $12, so we'll refund $76 today.", SOCKS),
     ("The socks cost $12, so I'll refund the $12 today.", SOCKS),
     ("Your current refund is $30 and the belt cost $18, so it becomes $58.", BELT),
+    ("Your refund is $64, the socks cost $12 and the belt cost $8, so the refund will become $90.", TWO),
+    ("Your refund is sixty dollars right now and the scarf was twenty-five dollars, so it'll go up to ninety-five dollars.", SCARF),
 ])
 def test_a_wrong_working_or_a_promise_is_refused(text: str, customer: str) -> None:
     assert grounded(text, ADD, customer)

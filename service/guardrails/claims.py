@@ -477,7 +477,7 @@ class _Reply:
 
     def _only_their_amounts(self, clause: str, sentence: str) -> bool:
         """Does ``clause`` of ``sentence`` state amounts, all of them the customer's (:meth:`_their_amount`)?"""
-        if not self.case or not any(c in clause for c in "$€£"):
+        if not self.case or not any(c in prepare(clause) for c in "$€£"):  # "sixty dollars" is "$60" (round 18c)
             return False
         c, t = prepare(clause), prepare(sentence)
         at = t.find(c)

@@ -151,7 +151,9 @@ def in_their_working(value: str, start: int, clause: str, text: str, case: Itera
     if x is None or x not in mine or value in set(asked) or acts_in(clause, "claim"):
         return False
     results = [v for m in _MONEY.finditer(text) if m.start() != start and (v := _num(m.group(1))) is not None and v not in mine]
-    return any(_close(r, x + c) or _close(r, abs(x - c)) for r in results for c in mine if not _close(c, x))
+    others = sorted(mine - {x})[:6]
+    sums = {x + sum(c for i, c in enumerate(others) if k >> i & 1) for k in range(1, 2 ** len(others))}  # "$64, $12 and $8: $84"
+    return any(_close(r, t) for r in results for t in sums | {abs(x - c) for c in others})
 
 
 def _num(v: str) -> float | None:
