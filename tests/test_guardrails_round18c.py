@@ -4,7 +4,7 @@
   amount to a right result ("Your current refund is $64 ..., so the refund will become $76") is their figure; a wrong
   result ("will become $80"), a figure they did not give, or their figure in a promise ("I'll refund the $12 to your
   card today") is refused. The sum of three or more of their amounts is theirs too ("$64, $12 and $8: $84").
-* A spoken price with its cents ("forty-nine dollars and fifty cents") is the figure "$49.50": a right half or quarter
+* A spoken price with its cents ("forty-nine dollars and fifty cents", "forty-nine fifty" after a price) is the figure "$49.50": a right half or quarter
   of the source's price is used, a wrong one ("forty-five dollars") or a price no source gives is refused.
 * A size's figure in words with "and a half" and no unit after it ("Medium is thirty-four and a half"), or a whole
   figure in words after a size ("Medium is thirty-five"), is the figure it is, matched against the source's table; a
@@ -87,6 +87,7 @@ def test_in_their_working_needs_a_right_result_and_no_commitment() -> None:
     ("Premium is ninety-nine dollars a year and you can pay part of it, so half comes to forty-nine dollars and fifty cents.", HALF),
     ("The standard premium subscription is ninety-nine dollars a year, so a quarter would be twenty-four dollars and seventy-five cents.", QUARTER),
     ("The standard premium subscription is ninety-nine dollars a year, and you can pay all or part of it.", PRICE),
+    ("Premium is ninety-nine dollars a year, so half would be forty-nine fifty.", HALF),
 ])
 def test_a_spoken_price_and_its_right_part_are_used(text: str, customer: str) -> None:
     assert not grounded(text, SUB, customer)
@@ -98,6 +99,7 @@ def test_a_spoken_price_and_its_right_part_are_used(text: str, customer: str) ->
     ("Premium is ninety-nine dollars a year, so half would be forty-nine dollars and ninety cents.", HALF),
     ("The standard premium subscription is ninety-nine dollars a year, so a quarter would be twenty-five dollars and seventy-five cents.", QUARTER),
     ("The standard premium subscription is ninety-four dollars and fifty cents a year.", PRICE),
+    ("Premium is ninety-nine dollars a year, so half would be forty-four fifty.", HALF),
 ])
 def test_a_wrong_part_or_price_is_refused(text: str, customer: str) -> None:
     assert grounded(text, SUB, customer)
@@ -107,6 +109,10 @@ def test_a_wrong_part_or_price_is_refused(text: str, customer: str) -> None:
     ("half would be forty-nine dollars and fifty cents", "half would be $49.50"),
     ("a quarter is twenty-four dollars and seventy-five cents", "a quarter is $24.75"),
     ("it's $12 and 5 cents", "it's $12.05"),
+    ("half would be forty-nine dollars fifty.", "half would be $49.50."),
+    ("Premium is ninety-nine dollars a year, so half would be forty-nine fifty.", "Premium is $99 a year, so half would be $49.50."),
+    ("We're open until nine thirty.", "We're open until nine thirty."),
+    ("Pickup would be nine thirty.", "Pickup would be nine thirty."),
 ])
 def test_cents_are_read_into_the_amount(said: str, read: str) -> None:
     assert prepare(said) == read
