@@ -331,12 +331,14 @@ def _show_amount(x: float) -> str:
 
 def worked_amounts(case: Iterable[str], stated: Iterable[str] = ()) -> frozenset[str]:
     """What a reply may work out from the customer's amounts: the sum or difference of two of
-    them ("billed $105 against the $99 you expected": $6), or of one of them and another amount
+    them ("billed $105 against the $99 you expected": $6) or the sum of more of them, or of one of them and another amount
     ``stated`` in the same sentence ("$60 plus $25 makes $85", "free from $75, so at $68 your cart
     is $7 short"). Said of their case, these are the customer's figures, not claims about rules."""
     mine = {float(a) for a in case}
     others = mine | {float(a) for a in stated}
     out = {x for a in mine for b in others - {a} for x in (a + b, abs(a - b))}
+    few = sorted(mine)[:6]  # the sum of three or more of them ("$64 refund, $12 socks and $8 belt: $84"; round 18c)
+    out |= {sum(a for i, a in enumerate(few) if k >> i & 1) for k in range(1, 2 ** len(few)) if bin(k).count("1") >= 3}
     return frozenset(_show_amount(x) for x in out if x > 0)
 
 

@@ -92,7 +92,7 @@ from service.guardrails.status_actions import too_late
 from service.guardrails.verdicts import past_window, within_window
 from service.guardrails.amount_thresholds import short_of_threshold
 from service.guardrails.wrappers import noted_their_words, without_wrappers
-from service.guardrails.workings import Workings, only_worked, operator_words, plain, without_spans, without_their_amounts
+from service.guardrails.workings import Workings, in_their_working, only_worked, operator_words, plain, without_spans, without_their_amounts
 from service.guardrails.their_level import said_of_their_level
 from service.guardrails.support import antecedent_of, best_passage as _best_passage, flat_denial
 
@@ -477,7 +477,7 @@ class _Reply:
 
     def _only_their_amounts(self, clause: str, sentence: str) -> bool:
         """Does ``clause`` of ``sentence`` state amounts, all of them the customer's (:meth:`_their_amount`)?"""
-        if not self.case or not any(c in clause for c in "$€£"):
+        if not self.case or not any(c in prepare(clause) for c in "$€£"):  # "sixty dollars" is "$60" (round 18c)
             return False
         c, t = prepare(clause), prepare(sentence)
         at = t.find(c)
@@ -523,7 +523,7 @@ class _Reply:
             # their own amount, in a clause about them or one that works a sum out of it ("$18 for
             # the socks comes to $63", "the difference between the $198 billed and ...": ninth round)
             return about or addresses_customer(clause) or charge_said_back(clause, text) or _ARITHMETIC.search(clause) is not None or any(x.value in worked and x.start != f.start and text[x.start:x.start + 1] in "$€£"
-                                                              for x in mine)
+                                                              for x in mine) or in_their_working(f.value, f.start, clause, text, self.case, self.asked_amounts)
         return (about or addresses_customer(clause)) and f.value in worked
 
     def _referred(self, f: Fact, text: str) -> Fact:

@@ -63,6 +63,25 @@ both ends as figures ("14 to 14.5"), as a source writes "14–14.5", whether or 
 (twelfth round: "Small is fourteen to fourteen and a half" after "a fifteen inch neck")."""
 _HALF = re.compile(r"\b(?P<n>" + _WORD + r"|\d+)\s+and\s+a\s+half\b(?=[\s-]+(?:" + _UNIT_WORDS + r")\b)", re.I)
 """A figure and a half before a unit ("fifteen and a half inches", "2 and a half weeks")."""
+_HALF_BARE = re.compile(r"\b(?<![\d.$€£-])(?P<n>" + _WORD + r")\s+and\s+a\s+half\b(?![\s-]+(?:times|as)\b)", re.I)
+"""A figure in words and a half with no unit after it ("Medium is thirty-four and a half", after "a thirty-five and
+a half inch sleeve"): the figure it is ("34.5"), checked against the source's table as "34.5" would be (round 18c),
+never "a year and a half" (no number before it) nor "one and a half times as long" (a factor, no figure of a table)."""
+_SIZE_FIGURE = re.compile(r"\b(?P<size>(?:extra[\s-])?(?:small|medium|large)|x-?(?:small|large)|xx?[sl])\s+(?:is|are|'s|at|fits?)\s+"
+                          r"(?P<n>(?:" + "|".join(_TENS) + r")(?:[\s-](?:" + "|".join(_UNITS) + r"))?|" + "|".join(_TEENS) + r")\b(?![\s-]+(?:and|to|through)\b)", re.I)
+"""A size's figure of ten or more in words with no unit after it ("Medium is thirty-five", "Small's fourteen"): the figure it
+is ("35"), matched against the source's size table as "35" would be (round 18c); a figure and a half or a range is read before."""
+_CENTS = re.compile(r"([$€£]\d+)\s+(?:and\s+(\d{1,2})\s+cents?\b|(" + "|".join(_TENS) + r")(?:[\s-](" + "|".join(_UNITS) + r"))?\b"
+                    r"(?=\s*(?:[.,;:!?)]|$|\s+(?:a|an|per|each|every|now|today|instead|in total|altogether)\b)))", re.I)
+"""An amount spoken with its cents ("forty-nine dollars and fifty cents", read "$49 and 50 cents"; "forty-nine dollars
+fifty", read "$49 fifty"): "$49.50" (round 18c)."""
+
+
+def _cents(m: re.Match[str]) -> str:
+    cents = int(m.group(2)) if m.group(2) else _TENS[m.group(3).lower()] + (_UNITS[m.group(4).lower()] if m.group(4) else 0)
+    return f"{m.group(1)}.{cents:02d}"
+
+
 
 
 def _figure(side: str) -> str:
@@ -173,11 +192,16 @@ _SPOKEN_WHOLE = re.compile(r"\b(?P<lead>is|it's|costs|just|only)\s+(?P<n>(?:" + 
 ("the limit is one a month" counts, it prices nothing)."""
 
 
+_PRICED_BEFORE = re.compile(r"[$€£]\s?\d|\bdollars?\b", re.I)
+"""A price said before in the sentence: there "half would be forty-nine fifty" is a price too (round 18c), not a time."""
+
+
 def _spoken_price(m: re.Match[str]) -> str:
     """ "nine ninety-nine a month" -> "$9.99 a month", where the words are a price (said before what it is paid per, or after a
     word that prices it); left as words otherwise ("at nine thirty" is a time)."""
     start = m.string[max(0, m.start() - 9):m.start()].lower()
-    priced = m.group("per") or re.search(r"\b(?:costs?|pay|paying|charges?|charged|just|only)\s$", start)
+    priced = m.group("per") or re.search(r"\b(?:costs?|pay|paying|charges?|charged|just|only)\s$", start) or (
+        re.search(r"\b(?:be|is|comes? to|works? out (?:at|to))\s$", start) and _PRICED_BEFORE.search(m.string, 0, m.start()))
     cents = m.group("c").lower()
     oh = cents.startswith("oh")
     dollars, cents_n = int(_figure(m.group("d"))), int(_figure(re.sub(r"^oh[\s-]", "", cents)))
@@ -194,13 +218,15 @@ def prepare(text: str) -> str:
     """Number words as digits ("twenty dollars" -> "$20"), Markdown emphasis removed."""
     t = _DATE_WORDS.sub(_date_words, text)
     t = _SPOKEN_WHOLE.sub(lambda m: f"{m.group('lead')} ${_figure(m.group('n'))}", _SPOKEN_PRICE.sub(_spoken_price, t))
-    t = _RANGE.sub(_range, _HALF.sub(lambda m: _figure(m.group(0)), t))
+    t = _HALF_BARE.sub(lambda m: _figure(m.group(0)), _RANGE.sub(_range, _HALF.sub(lambda m: _figure(m.group(0)), t)))
     t = _COUNT_WORD.sub(_number_word, _NUMWORD.sub(_number_word, t))
+    t = _SIZE_FIGURE.sub(lambda m: m.group(0)[:m.start("n") - m.start()] + _figure(m.group("n")), t)
     t = _OF_TOTAL.sub(_of_total, t)
     t = _A_FULL.sub(r"1 \1", t)
     t = _CLOCK.sub(lambda m: f"{m.group('prep')} {_HOUR_WORDS[m.group('word').lower()] if m.group('word') else int(m.group('digit'))}:00", t)
     t = _NOON.sub(lambda m: "12:00 pm" if m.group(0).lower() == "noon" else "12:00 am", t)
     t = _MONEY_WORDS.sub(lambda m: "$" + m.group(1), t)
+    t = _CENTS.sub(_cents, t)
     t = _LENGTH_WORDS.sub(lambda m: " in" if m.group(1) else " cm" if m.group(2) else " mm", t)
     t = _SCALE_WORDS.sub(_scale_words, t)
     return t.replace("**", "").replace("__", "")

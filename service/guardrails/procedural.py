@@ -54,8 +54,9 @@ HEDGED_CAUSE = re.compile(r"\b(?:the\s+(?:cause|reason|culprit|problem|issue)\s+
 """A hedge on a cause ("the cause may be your connection"): the cause named is checked."""
 JOINING = re.compile(r"\b(?:becoming|joining|signing\s+up\s+(?:as|for))(?=\s+(?:a\s+|our\s+)?(?:member|membership|gold|silver|bronze)\b)", re.I)
 """An invitation to join a level ("becoming a member gives ..."): the level and what it gives are checked."""
-EXAMPLE = re.compile(r"\b(?:for\s+(?:example|instance)|e\.g\.)", re.I)
-"""The "for example" before one level's benefit: the benefit and its level are checked."""
+EXAMPLE = re.compile(r"\b(?:for\s+(?:example|instance|comparison)|(?:by|in)\s+comparison|e\.g\.)", re.I)
+"""The "for example" before one level's benefit, and the "for comparison" before another size's figure ("For comparison,
+Medium is fifteen to fifteen and a half": round 18c): the benefit and its level, the size and its figure are checked."""
 GET_FORMS = re.compile(r"\b(?:gets|getting|gives|give|giving|gave)(?:\s+you)?\b", re.I)
 """Inflections of "get" (a stop word) and "give": the verb of having, the thing had is checked."""
 TROUBLE_OFFER = re.compile(r"\bif\s+you\s+(?:run\s+into|have|hit|come\s+across|need)\s+(?:any\s+)?(?:more\s+|other\s+|further\s+)?"

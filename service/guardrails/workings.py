@@ -141,6 +141,21 @@ def only_worked(facts: Sequence[Any], text: str) -> bool:
     return bool(facts) and all(text[f.start:f.start + 1] in "$€£" for f in facts)
 
 
+def in_their_working(value: str, start: int, clause: str, text: str, case: Iterable[str], asked: Iterable[str] = ()) -> bool:
+    """Is the customer's own amount ``value`` at ``start`` of the prepared sentence ``text`` a term of a
+    right working the sentence shows ("Your current refund is $64 and the socks cost $12, so the refund
+    will become $76": 64 + 12)? Said back in a clause that commits to nothing, it is their figure, not
+    a price the sources must give (round 18c). A wrong result ("will become $80"), an amount they ask
+    for, or their figure in a promise ("we'll refund the $12 today") is no such term."""
+    x, mine = _num(value), {v for v in map(_num, case) if v is not None}
+    if x is None or x not in mine or value in set(asked) or acts_in(clause, "claim"):
+        return False
+    results = [v for m in _MONEY.finditer(text) if m.start() != start and (v := _num(m.group(1))) is not None and v not in mine]
+    others = sorted(mine - {x})[:6]
+    sums = {x + sum(c for i, c in enumerate(others) if k >> i & 1) for k in range(1, 2 ** len(others))}  # "$64, $12 and $8: $84"
+    return any(_close(r, t) for r in results for t in sums | {abs(x - c) for c in others})
+
+
 def _num(v: str) -> float | None:
     try:
         return float(v.replace(",", ""))
