@@ -56,6 +56,14 @@ def _foreign(word: str, language: str) -> bool:
     return (word in _STOPWORDS[language] or gloss is not None) and gloss != word
 
 
+OTHER_GREETING = re.compile(r"^(?:hola|buen(?:os|as) (?:días|tardes|noches)|estimad[oa]|bonjour|bonsoir|cher|chère|hallo|guten (?:tag|morgen|abend)|"
+                            r"liebe[r]?|sehr geehrte[r]?|olá|ola|bom dia|boa (?:tarde|noite)|prezad[oa]|caro|cara|gentile|buongiorno|buonasera|ciao|"
+                            r"beste|geachte|goedemiddag|goedemorgen|hoi)\b", re.I)
+"""An e-mail's greeting in another language ("Bonjour Léa,", "Hola Lucía,", "Sehr geehrte Frau ..."): the e-mail's greeting, as "Hi"/"Dear" in English."""
+OTHER_SIGN_OFF = re.compile(r"(?:saludos(?: cordiales)?|atentamente|un (?:cordial )?saludo|cordialement|bien à vous|salutations(?: distinguées)?|"
+                            r"(?:mit )?freundlichen grüßen|viele grüße|beste grüße|atenciosamente|cumprimentos|abraços|cordiali saluti|distinti saluti|"
+                            r"cordialmente|met vriendelijke groet(?:en)?|groeten|gracias|merci|danke|obrigad[oa]|grazie|bedankt)[,.!]?\s*\n", re.I)
+"""An e-mail's sign-off in another language ("Cordialement,", "Saludos,", "Mit freundlichen Grüßen,") before the sender's line."""
 _AMOUNT_AFTER = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d{1,2})?)\s?(?:\$|US\$|dólares|dolares|dollars?|dollaro|dollari|dólar|dollar)(?![\w$])", re.I)
 """An amount written with its currency after it, as Spanish, French, German and Italian do ("10 $",
 "10,50 dollars"): read "$10", "$10.50"."""
@@ -69,12 +77,12 @@ _PHRASES = {
            "un máximo de": "up to", "como máximo": "at most", "ten en cuenta que": "note that", "tenga en cuenta que": "note that",
            "por encargo": "to order", "a medida": "to order", "envío estándar": "standard shipping", "envío exprés": "overnight shipping",
            "envío urgente": "overnight shipping", "a partir de": "from", "sin costo": "free", "sin cargo": "free", "de vuelta": "back"},
-    "fr": {"je vais": "I will", "nous allons": "we will", "papier cadeau": "gift wrapping", "emballage cadeau": "gift wrapping", "dans les": "within the", "désolé": "sorry", "désolée": "sorry", "d'accord": "OK", "carte cadeau": "gift card", "carte-cadeau": "gift card", "par courrier": "by mail", "par la poste": "by mail",
+    "fr": {"bien à vous": "regards", "je vais": "I will", "nous allons": "we will", "papier cadeau": "gift wrapping", "emballage cadeau": "gift wrapping", "dans les": "within the", "désolé": "sorry", "désolée": "sorry", "d'accord": "OK", "carte cadeau": "gift card", "carte-cadeau": "gift card", "par courrier": "by mail", "par la poste": "by mail",
            "code postal": "ZIP", "adresse postale": "mailing address", "au maximum": "at most", "jusqu'à": "up to",
            "il me faut": "I need", "il nous faut": "we need", "sur commande": "to order", "livraison standard": "standard shipping",
            "livraison express": "overnight shipping", "à partir de": "from", "sans frais": "free", "prendre la forme d'une": "be",
            "prendre la forme d'un": "be", "bien sûr": "of course", "n'est pas": "is not", "ne sont pas": "are not"},
-    "de": {"es tut mir leid": "I'm sorry", "in den letzten": "within the last", "per post": "by mail", "auf dem postweg": "by mail", "bis zu": "up to", "höchstens": "at most", "auf bestellung": "to order",
+    "de": {"sehr geehrte": "dear", "sehr geehrter": "dear", "es tut mir leid": "I'm sorry", "in den letzten": "within the last", "per post": "by mail", "auf dem postweg": "by mail", "bis zu": "up to", "höchstens": "at most", "auf bestellung": "to order",
            "ab": "from", "kostenlos": "free", "gratis": "free"},
     "pt": {"sinto muito": "I'm sorry", "nos últimos": "within the last", "embrulho para presente": "gift wrapping", "cartão-presente": "gift card", "cartão presente": "gift card", "vale-presente": "gift card", "pelo correio": "by mail",
            "por correio": "by mail", "até": "up to", "sob encomenda": "to order", "a partir de": "from", "frete padrão": "standard shipping",
@@ -85,7 +93,7 @@ _PHRASES = {
     "nl": {"per post": "by mail", "tot maximaal": "up to", "op bestelling": "to order", "vanaf": "from"},
 }
 _WORDS = {
-    "es": """hola:hi gracias:thanks perfecto:perfect comprado:bought comprados:bought compra:purchase últimos:last último:last llegar:arrive llega:arrives llegará:will+arrive como:as incluido:included incluida:included incluye:includes mensaje:message pero:but también:also ya:already aquí:here esto:this eso:that este:this esta:this estos:these ese:that todos:all todas:all cualquier:any no:not ni:nor recibo:receipt recibir:receive empaque:packaging original:original embalaje:packaging tiempo:time límite:limit ilimitado:unlimited ilimitadas:unlimited devolverlo:return+it hacer:do tienes:have tiene:has tienen:have hay:there+is puedo:I+can ayudar:help ayudarte:help+you ayudarle:help+you
+    "es": """estimado:dear estimada:dear saludos:regards atentamente:sincerely equipo:team estar:be hola:hi gracias:thanks perfecto:perfect comprado:bought comprados:bought compra:purchase últimos:last último:last llegar:arrive llega:arrives llegará:will+arrive como:as incluido:included incluida:included incluye:includes mensaje:message pero:but también:also ya:already aquí:here esto:this eso:that este:this esta:this estos:these ese:that todos:all todas:all cualquier:any no:not ni:nor recibo:receipt recibir:receive empaque:packaging original:original embalaje:packaging tiempo:time límite:limit ilimitado:unlimited ilimitadas:unlimited devolverlo:return+it hacer:do tienes:have tiene:has tienen:have hay:there+is puedo:I+can ayudar:help ayudarte:help+you ayudarle:help+you
         el: la: los: las: un:a una:a unos: unas: lo: al:to+the del:of+the de:of y:and e:and o:or u:or en:on con:with sin:without
         por:per para:for a:to que:that se: le: les: te: tu:your tus:your su:your sus:your mi:my usted:you ustedes:you
         es:is son:are está:is están:are será:will+be puede:can pueden:can puedes:can cuesta:is cuestan:are costo:cost precio:price
@@ -103,7 +111,7 @@ _WORDS = {
         estándar:standard exprés:overnight urgente:overnight más:more menos:less total:total completo:full completa:full
         necesito:I+need necesitamos:we+need solo:just sólo:just simplemente:just calle:street ciudad:city estado:state
         saber:know dónde:where donde:where dentro:within hasta:up+to desde:since cada:each""",
-    "fr": """bonjour:hello merci:thanks parfait:perfect acheté:bought achetés:bought achat:purchase derniers:last dernier:last retourner:return retour:return retours:returns inclus:included incluse:included message:message papier:paper mais:but aussi:also déjà:already ici:here ce:this cet:this cette:this ces:these tous:all toutes:all tout:all ne: pas:not n'ont:have+no n'a:has+no ont:have a:has ai:have avez:have reçu:receipt emballage:packaging d'origine:original original:original annulé:waived annulés:waived annulée:waived annulées:waived supprimés:waived vais:will allons:will temps:time limite:limit illimité:unlimited illimités:unlimited aider:help
+    "fr": """être:be cher:dear chère:dear cordialement:regards l'équipe:the+team équipe:team bonjour:hello merci:thanks parfait:perfect acheté:bought achetés:bought achat:purchase derniers:last dernier:last retourner:return retour:return retours:returns inclus:included incluse:included message:message papier:paper mais:but aussi:also déjà:already ici:here ce:this cet:this cette:this ces:these tous:all toutes:all tout:all ne: pas:not n'ont:have+no n'a:has+no ont:have a:has ai:have avez:have reçu:receipt emballage:packaging d'origine:original original:original annulé:waived annulés:waived annulée:waived annulées:waived supprimés:waived vais:will allons:will temps:time limite:limit illimité:unlimited illimités:unlimited aider:help
         le: la: les: l': un:a une:a des: du:of+the de:of d':of au:to+the aux:to+the et:and ou:or en:in sur:on avec:with sans:without
         pour:for par:per à:to que:that qu':that se: vous:you votre:your vos:your mon:my ma:my mes:my je:I j':I nous:we il:it
         elle:it est:is sont:are sera:will+be peut:can peuvent:can pouvez:can coûte:is coûtent:are prix:price bien:well sûr:sure
@@ -120,7 +128,7 @@ _WORDS = {
         standard:standard express:overnight plus:more moins:less total:total complète:full complet:full simplement:just
         seulement:just rue:street ville:city état:state savoir:know où:where dans:within jusqu'à:up+to depuis:since chaque:each
         northwind:Northwind forme:form""",
-    "de": """hallo:hello danke:thanks klar:sure perfekt:perfect gekauft:bought kauf:purchase letzten:last zurückgeben:return rückgabe:return rückgaben:returns inklusive:included enthalten:included nachricht:message aber:but auch:also schon:already hier:here diese:this dieser:this dieses:this alle:all nicht:not keine:no kein:no haben:have hat:has quittung:receipt kassenbon:receipt verpackung:packaging originalverpackung:original+packaging erlassen:waived werde:will werden:will zeit:time unbegrenzt:unlimited helfen:help
+    "de": """sein:be freundlichen:kind grüßen:regards grüße:regards viele:many beste:best team:team hallo:hello danke:thanks klar:sure perfekt:perfect gekauft:bought kauf:purchase letzten:last zurückgeben:return rückgabe:return rückgaben:returns inklusive:included enthalten:included nachricht:message aber:but auch:also schon:already hier:here diese:this dieser:this dieses:this alle:all nicht:not keine:no kein:no haben:have hat:has quittung:receipt kassenbon:receipt verpackung:packaging originalverpackung:original+packaging erlassen:waived werde:will werden:will zeit:time unbegrenzt:unlimited helfen:help
         der: die: das: den: dem: des: ein:a eine:a einen:a einem:a einer:a und:and oder:or in:in mit:with ohne:without
         für:for pro:per je:per zu:to an:to auf:on dass:that sie:you ihnen:you ihr:your ihre:your ihren:your ihrem:your ich:I
         wir:we es:it ist:is sind:are wird:will+be kann:can können:can kostet:is kosten:cost preis:price gerne:sure natürlich:sure
@@ -135,7 +143,7 @@ _WORDS = {
         gutschrift:credit scheck:check gebühr:fee gebühren:fee standardversand:standard+shipping expressversand:overnight+shipping
         mehr:more weniger:less gesamt:total vollständige:full vollständig:full nur:just straße:street stadt:city bundesstaat:state
         postleitzahl:ZIP wissen:know wo:where innerhalb:within seit:since jeder:each maximal:up+to""",
-    "pt": """olá:hello obrigado:thanks obrigada:thanks perfeito:perfect comprado:bought compra:purchase últimos:last devolver:return devolução:return devoluções:returns incluído:included mensagem:message mas:but também:also já:already aqui:here este:this esta:this isso:that todos:all não:not recibo:receipt embalagem:packaging original:original prazo:time ilimitado:unlimited ajudar:help vou:will vamos:will
+    "pt": """ser:be prezado:dear prezada:dear atenciosamente:regards cumprimentos:regards equipe:team equipa:team estar:be olá:hello obrigado:thanks obrigada:thanks perfeito:perfect comprado:bought compra:purchase últimos:last devolver:return devolução:return devoluções:returns incluído:included mensagem:message mas:but também:also já:already aqui:here este:this esta:this isso:that todos:all não:not recibo:receipt embalagem:packaging original:original prazo:time ilimitado:unlimited ajudar:help vou:will vamos:will
         o: a: os: as: um:a uma:a do:of+the da:of+the dos:of+the das:of+the de:of e:and ou:or em:in no:in+the na:in+the
         com:with sem:without por:per para:for ao:to+the que:that se: você:you seu:your sua:your seus:your suas:your meu:my
         minha:my eu:I nós:we é:is são:are será:will+be pode:can podem:can custa:is custam:are preço:price claro:sure
@@ -149,7 +157,7 @@ _WORDS = {
         enviado:sent pré-pago:prepaid cartão:card conta:account crédito:credit cheque:check taxa:fee padrão:standard
         expresso:overnight mais:more menos:less total:total completo:full apenas:just só:just rua:street cidade:city estado:state
         cep:ZIP saber:know onde:where dentro:within desde:since cada:each têm:have tem:has""",
-    "it": """ciao:hi grazie:thanks perfetto:perfect acquistato:bought acquisto:purchase ultimi:last restituire:return reso:return resi:returns incluso:included inclusa:included messaggio:message ma:but anche:also già:already qui:here questo:this questa:this tutti:all non:not ricevuta:receipt imballaggio:packaging originale:original tempo:time illimitato:unlimited illimitati:unlimited aiutare:help
+    "it": """essere:be cordiali:kind saluti:regards distinti:kind squadra:team gentile:dear ciao:hi grazie:thanks perfetto:perfect acquistato:bought acquisto:purchase ultimi:last restituire:return reso:return resi:returns incluso:included inclusa:included messaggio:message ma:but anche:also già:already qui:here questo:this questa:this tutti:all non:not ricevuta:receipt imballaggio:packaging originale:original tempo:time illimitato:unlimited illimitati:unlimited aiutare:help
         il: lo: la: i: gli: le: l': un:a una:a uno:a un':a del:of+the della:of+the dei:of+the delle:of+the di:of e:and
         o:or in:in con:with senza:without per:per a:to al:to+the che:that si: lei:you le: ti: suo:your sua:your tuo:your
         tua:your io:I noi:we è:is sono:are sarà:will+be può:can possono:can costa:is costano:are prezzo:price certo:sure
@@ -175,6 +183,8 @@ _GLOSSARY = {lang: {w: e.replace("+", " ") for w, _, e in (item.partition(":") f
              for lang, text in _WORDS.items()}
 
 
+_ENGLISH_COURTESY = frozenset("hi hello dear thanks thank regards kind best sincerely wishes".split())
+"""English greeting and sign-off words, read as themselves: channel shaping may open an e-mail with "Hi Léa," whatever its language."""
 _ENGLISH_ORDER = (
     (re.compile(r"\b(members?|guests?|level|membership) (Gold|Silver|Bronze)\b"), r"\2 \1"),
     # "les membres Gold" -> "members Gold" -> "Gold members": the level before what it qualifies, as English says it
@@ -190,7 +200,7 @@ def glossed(sentence: str, language: str, known: Iterable[str] = ()) -> tuple[st
     words, phrases = _GLOSSARY.get(language), _PHRASES.get(language, {})
     if words is None:
         return sentence, []
-    keep = {k.lower() for k in known}
+    keep = {k.lower() for k in known} | _ENGLISH_COURTESY
     text = _AMOUNT_BEFORE.sub(r"$\1.\2", _AMOUNT_AFTER.sub(lambda m: "$" + m.group(1).replace(",", "."), sentence))
     text = text.replace("’", "'").replace("¡", "").replace("¿", "")
     for phrase in sorted(phrases, key=len, reverse=True):

@@ -47,7 +47,7 @@ from service.guardrails.identifiers import known_identifiers, made_up
 from service.guardrails.kinds import below_zero
 from service.guardrails.level_rules import customer_level, level_findings
 from service.guardrails.normalise import clean, search_each
-from service.guardrails.other_languages import glossed, reply_language
+from service.guardrails.other_languages import OTHER_GREETING, OTHER_SIGN_OFF, glossed, reply_language
 from service.guardrails.passages import Passage, facts_of, split_passages
 from service.guardrails.pii_examples import is_example, sample_details
 from service.guardrails.plaintext import UNSAFE
@@ -536,9 +536,9 @@ class PolicyChecker:
             findings.append("a voice script cannot contain links")
         if channel == "email":
             lines = [ln for ln in text.strip().splitlines() if ln.strip()]
-            if not lines or not re.match(r"^(?:hi|hello|dear|good (?:morning|afternoon|evening))\b", lines[0], re.I):
+            if not lines or not (re.match(r"^(?:hi|hello|dear|good (?:morning|afternoon|evening))\b", lines[0], re.I) or OTHER_GREETING.match(lines[0])):
                 findings.append("an e-mail starts with a greeting")
-            if not re.search(r"(?:regards|sincerely|best wishes|thank you|thanks)[,.]?\s*\n", text, re.I):
+            if not (re.search(r"(?:regards|sincerely|best wishes|thank you|thanks)[,.]?\s*\n", text, re.I) or OTHER_SIGN_OFF.search(text)):
                 findings.append("an e-mail ends with a sign-off")
         return CheckResult("channel", not findings, findings)
 
