@@ -47,6 +47,7 @@ from service.guardrails.identifiers import known_identifiers, made_up
 from service.guardrails.kinds import below_zero
 from service.guardrails.level_rules import customer_level, level_findings
 from service.guardrails.normalise import clean, search_each
+from service.guardrails.other_languages import OTHER_GREETING, OTHER_SIGN_OFF, glossed, reply_language
 from service.guardrails.passages import Passage, facts_of, split_passages
 from service.guardrails.pii_examples import is_example, sample_details
 from service.guardrails.plaintext import UNSAFE
@@ -362,6 +363,7 @@ class PolicyChecker:
         exempt = exempt | details_counted(candidate.text, evidence.customer_texts)  # "You've sent 2": their details counted
         amounts = customer_amounts(evidence)
         claims = [s for s in sentences(self._without_prefix(candidate.text)) if not any(s.strip() in t for t in self._approved_texts)]
+        claims, unread = self._in_english(claims, candidate.text, sources, facts)  # a reply in Spanish, French, ... (round 18a)
         passages = self._passages(candidate, evidence)
         samples = sample_details(candidate.text)  # "for example "14 Alder Lane"": a format, no claim
         # The cited interactions support claims about this customer only, never policy.
@@ -372,7 +374,7 @@ class PolicyChecker:
             history_words = frozenset().union(*(content_words(h) for h in history.values()))
             history_passages = [p for i, h in history.items() for p in split_passages(h, f"interaction {i}")]
             groups.append((mine, passages + history_passages, allowed_words | history_words))
-        findings: list[str] = []
+        findings: list[str] = [f"claim not supported: {u}" for u in unread]
         supports: list[float] = []
         for group, group_passages, words_allowed in groups:
             if not group:
@@ -414,6 +416,23 @@ class PolicyChecker:
             durations=customer_durations(evidence), level=level, channel=evidence.channel, words=content_words)]
         mean = sum(supports) / len(supports) if supports else 1.0
         return CheckResult("grounded", not findings, findings), mean
+
+    def _in_english(self, claims: list[str], text: str, sources: Sequence[str], facts: Sequence[Any]) -> tuple[list[str], list[str]]:
+        """The claims of a reply written in another language, read in English (:mod:`service.guardrails.other_languages`),
+        and a finding for each claim with words the glossary cannot read (a name given, the brand or a word of the sources is read as it is)."""
+        language = reply_language(text)
+        if language == "en":
+            return claims, []
+        known = {w for v in [*map(str, facts), self.policy.brand] for w in re.findall(r"[^\W\d_]+", v)}
+        known |= {w for s in sources for w in re.findall(r"[^\W\d_]{4,}", s)}
+        read, unread = [], []
+        for claim in claims:
+            english, words = glossed(claim, language, known)
+            if words:
+                unread.append(f"written in {language}, with words the check cannot read ({', '.join(words[:6])}): {claim[:140]!r}")
+            else:
+                read.append(english)
+        return read, unread
 
     def _without_prefix(self, text: str) -> str:
         """``text`` without a prefix disclosure it opens with ("Northwind Apparel:" on a text): the
@@ -517,9 +536,9 @@ class PolicyChecker:
             findings.append("a voice script cannot contain links")
         if channel == "email":
             lines = [ln for ln in text.strip().splitlines() if ln.strip()]
-            if not lines or not re.match(r"^(?:hi|hello|dear|good (?:morning|afternoon|evening))\b", lines[0], re.I):
+            if not lines or not (re.match(r"^(?:hi|hello|dear|good (?:morning|afternoon|evening))\b", lines[0], re.I) or OTHER_GREETING.match(lines[0])):
                 findings.append("an e-mail starts with a greeting")
-            if not re.search(r"(?:regards|sincerely|best wishes|thank you|thanks)[,.]?\s*\n", text, re.I):
+            if not (re.search(r"(?:regards|sincerely|best wishes|thank you|thanks)[,.]?\s*\n", text, re.I) or OTHER_SIGN_OFF.search(text)):
                 findings.append("an e-mail ends with a sign-off")
         return CheckResult("channel", not findings, findings)
 
