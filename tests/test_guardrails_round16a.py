@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.guardrails.verdicts import _level_limits
+from service.guardrails.level_windows import level_limits
 from service.guardrails.window_denials import window_denial
 from tests.test_guardrails import check, failed
 
@@ -93,7 +93,7 @@ WINDOWS = [_P("**Bronze members:** the item can be returned if it was bought wit
     ("Sorry, with no box and no receipt it can't be returned.", [("3", "week")], "guest"),
 ])
 def test_a_return_denied_inside_the_level_window_is_found(sentence: str, durations, level: str) -> None:
-    assert window_denial(sentence, durations, WINDOWS, level, _level_limits)
+    assert window_denial(sentence, durations, WINDOWS, level, level_limits)
 
 
 @pytest.mark.parametrize("sentence,durations,level", [
@@ -103,7 +103,7 @@ def test_a_return_denied_inside_the_level_window_is_found(sentence: str, duratio
     ("If it was bought more than 30 days ago, it can't be returned.", [("20", "day")], "guest"),
 ])
 def test_a_return_denied_past_the_window_or_a_rule_is_not(sentence: str, durations, level: str) -> None:
-    assert window_denial(sentence, durations, WINDOWS, level, _level_limits) is None
+    assert window_denial(sentence, durations, WINDOWS, level, level_limits) is None
 
 
 def test_the_window_denial_through_the_checker_both_ways() -> None:

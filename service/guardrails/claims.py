@@ -89,6 +89,7 @@ from service.guardrails.negated_prices import negated_price
 from service.guardrails.comparisons import compared_rightly, measurable
 from service.guardrails.case_denials import denial_for_level
 from service.guardrails.status_actions import too_late
+from service.guardrails.level_windows import past_their_window
 from service.guardrails.verdicts import past_window, within_window
 from service.guardrails.amount_thresholds import short_of_threshold
 from service.guardrails.wrappers import noted_their_words, without_wrappers
@@ -371,6 +372,8 @@ class _Reply:
             if why := misstated_level(clause, self.level):  # "your account is Gold" to a Silver member (fix-15b)
                 self.out.findings.append(ClaimFinding(clause, why))
                 continue
+            if past_their_window(clause, text, self.durations, self.passages, self.level, self.content_words):
+                continue  # "even though it's past 90 days, ...": their case against their level's window, rightly (round 18d)
             own = scope_of(ANYONE_FEELS.sub(" ", said))  # "That would give anyone a fright" names no level
             scope, about = own or (None if names_no_level(said, text, sum(start <= f.start < end for f in sentence_facts)) else carried), about_case(clause, text[start:], own is not None) or judged_case(clause, self.case, self.durations, self.passages, self.level)
             mine = [f for f in sentence_facts if start <= f.start < end]

@@ -8,6 +8,9 @@ in them are their case, not rules. Read by :mod:`service.guardrails.claims` besi
   (:func:`~service.guardrails.verdicts.within_window`);
 * their duration alone, said back as the lead of such a verdict ("At about three weeks, your dress is
   still inside the thirty-day window": :func:`their_duration`, round 17d).
+
+Their case said to be past their level's window, as the contrast to another condition of that level, is
+read by :func:`service.guardrails.level_windows.past_their_window` (round 18d).
 """
 
 from __future__ import annotations
@@ -34,3 +37,4 @@ def their_duration(clause: str, durations: Iterable[tuple[str, str]]) -> bool:
     is checked (:func:`~service.guardrails.verdicts.window_verdict` refuses a wrong one)."""
     m = _DURATION_ONLY.match(clause)
     return m is not None and (m.group("n"), m.group("u").lower()) in set(durations)
+

@@ -35,6 +35,7 @@ from functools import lru_cache
 from service.guardrails.amount_thresholds import GRANTED, money_limits, unmet_limit
 from service.guardrails.case import worked_amounts
 from service.guardrails.commitments import NEGATION, OWN_STEP, acts_in
+from service.guardrails.level_windows import PAST_SAID, level_limits, past_window_grant
 from service.guardrails.levels import level_groups, scope_of, segment_spans
 from service.guardrails.numbers import prepare
 from service.guardrails.no_limit import NO_LIMIT, no_limit_verdict
@@ -107,9 +108,11 @@ _INSIDE = re.compile(r"\b(?:is|are|'s|'re|falls?|sits?|stays?|still|well|comfort
                      r"(?P<n>\d+(?:\.\d+)?)[- ]?(?P<u>day|week|month|year)s?\b", re.I)
 
 
-_IN_WINDOW = re.compile(r"\b(?:is|are|'s|'re|falls?|still|well)\s+(?:still\s+|well\s+|comfortably\s+|safely\s+)?(?:within|inside|in)\s+"
-                        r"(?:the|your|its|their|our)\s+(?:[\w-]+\s+){0,2}?(?:return\s+)?(?:window|time limit|return period)\b", re.I)
-_LIMIT = re.compile(r"\bwithin (?:the last |the first )?(\d+(?:\.\d+)?)\s*(?P<u>day|week|month|year)s?\b", re.I)
+_IN_WINDOW = re.compile(r"(?:\b(?:is|are|'s|'re|falls?|still|well)|" + r"\b(?:puts?|keeps?|leaves?|places?)\s+(?:you|it|them|this|that|your\s+[\w-]+))\s+"
+                        r"(?:still\s+|well\s+|comfortably\s+|safely\s+|easily\s+)?(?:within|inside|in)\s+"
+                        r"(?:the|your|its|their|our|that|this)\s+(?:[\w-]+\s+){0,2}?(?:return\s+)?(?:window|time limit|return period)\b", re.I)
+"""The customer's case said to be inside a window ("your coat is still within the Silver return window"), also as
+what their time does to them ("about two months puts you inside that window": round 18d; "that window" is the one just stated)."""
 
 
 def window_verdict(sentence: str, durations: Iterable[tuple[str, str]], passages: Sequence = (), level: str | None = None) -> str | None:
@@ -128,9 +131,11 @@ def window_verdict(sentence: str, durations: Iterable[tuple[str, str]], passages
             if all(d > limit for d in given):
                 return f"the customer's case is said to be {m.group(0).strip()!r}; their own figure is past it"
         about = scope_of(sentence) or (frozenset({level}) if level else None)
+        if level and about is not None and level not in about and _THAT_WINDOW.search(clause) and _IN_WINDOW.search(clause):
+            return f"the customer's case is said to be inside the window just given for {', '.join(sorted(about))}, not their level's"
         if about is None or len(about) != 1 or not _IN_WINDOW.search(clause):
             continue
-        limits = _level_limits(passages, about)
+        limits = level_limits(passages, about)
         if limits and all(d > max(limits) for d in given):
             return f"the customer's case is said to be inside their level's window; their own figure is past it"
     for clause in _clauses(sentence):
@@ -140,6 +145,9 @@ def window_verdict(sentence: str, durations: Iterable[tuple[str, str]], passages
     return None
 
 
+_THAT_WINDOW = re.compile(r"\b(?:that|this)\s+(?:[\w-]+\s+)?(?:window|time limit|return period)\b", re.I)
+"""The window the sentence gave before ("Silver members have 6 months, and two months puts you inside that window"):
+said to a Bronze member, it is another level's (round 18d)."""
 _PAST_WINDOW = re.compile(r"\b(?:outside|past|beyond)\s+(?:the|your|its|their|our)\s+(?:[\w-]+\s+){0,2}?(?:return\s+)?(?:window|time limit|return period)\b", re.I)
 
 
@@ -147,22 +155,6 @@ def judges_window(clause: str) -> bool:
     """Does ``clause`` say the customer's case is inside or past a return window ("your dress is still inside
     the 30-day window")? Its figure is then the window of their level (:mod:`~service.guardrails.their_level`, round 17d)."""
     return _IN_WINDOW.search(clause) is not None or _PAST_WINDOW.search(clause) is not None
-
-
-def _level_limits(passages: Sequence, about: frozenset[str]) -> list[float]:
-    """The time limits (in days) the passages said of exactly the levels ``about`` give ("within the last 6 months"),
-    or, where none does, the part of a passage said of them that gives a window ("...; Silver members have 6 months
-    (or a receipt ...); ...": fourteenth round)."""
-    out = [float(x.group(1)) * _DAYS[x.group("u").lower()] for p in passages if not getattr(p, "parts", ())
-           for t in [_plain(p.text)] if scope_of(t) == about for x in _LIMIT.finditer(t)]
-    return out or [float(x.group(1)) * _DAYS[x.group("u").lower()] for p in passages if not getattr(p, "parts", ())
-                   for t in [_plain(p.text)] if about <= (scope_of(t) or frozenset())
-                   for a, b, levels, negated in segment_spans(t, list(level_groups(t))) if levels == about and not negated
-                   for x in _HAVE.finditer(t, a, b)]
-
-
-_HAVE = re.compile(r"\b(?:have|get|within(?: the last| the first)?)\s+(\d+(?:\.\d+)?)\s*(?P<u>day|week|month|year)s?\b(?!\s+(?:late|after|before))", re.I)
-"""A level's window in a passage that gives every level's ("Silver members have 6 months")."""
 
 
 def within_window(clause: str, durations: Iterable[tuple[str, str]], passages: Sequence, level: str | None) -> bool:
@@ -175,7 +167,7 @@ def within_window(clause: str, durations: Iterable[tuple[str, str]], passages: S
     given = [float(v) * _DAYS[u] for v, u in durations if u in _DAYS and v.replace(".", "", 1).isdigit()]
     if not given or about is None or len(about) != 1 or not _IN_WINDOW.search(clause) or _DENIES.search(clause) or _CONDITION.search(clause):
         return False
-    limits = _level_limits(passages, about)
+    limits = level_limits(passages, about)
     return bool(limits) and all(d <= min(limits) for d in given)
 
 
@@ -188,7 +180,7 @@ def past_window(clause: str, durations: Iterable[tuple[str, str]], passages: Seq
     given = [float(v) * _DAYS[u] for v, u in durations if u in _DAYS and v.replace(".", "", 1).isdigit()]
     if not _PAST_WINDOW.search(clause) or _DENIES.search(clause) or about is None or len(about) != 1 or not given:
         return None
-    limits = _level_limits(passages, about)
+    limits = level_limits(passages, about)
     return (all(d > max(limits) for d in given)) if limits else None
 
 
@@ -292,7 +284,16 @@ def _for_level(clause: str, subj: frozenset[str], passages: Sequence, words: Wor
     where "Gold members have the overnight fee waived")?"""
     named = scope_of(clause)
     return named is not None and any(
-        subj <= words(p.text) and not _DENIES.search(p.text) and (scope := scope_of(p.text)) is not None and named <= scope for p in passages)
+        subj <= words(p.text) and not _DENIES.search(p.text) and (scope := scope_of(p.text)) is not None and named <= scope
+        and _granted_in_part(_plain(p.text), subj, named, words) for p in passages)
+
+
+def _granted_in_part(t: str, subj: frozenset[str], named: frozenset[str], words: Words) -> bool:
+    """Is ``subj`` in a part of ``t`` said of the levels ``named``, not only in a part said of others? "Silver and Bronze
+    members can also return with a receipt or in the original packaging, and guests with a receipt" grants the packaging
+    to Silver and Bronze, not to guests (round 18d)."""
+    spans = segment_spans(t, list(level_groups(t)))
+    return not spans or any(named <= levels and not negated and subj <= words(t[a:b]) for a, b, levels, negated in spans)
 
 
 # ---- a price said of the wrong thing --------------------------------------------------------------
@@ -372,7 +373,8 @@ def verdict_findings(sentences: Iterable[str], passages: Sequence, *, customer_t
         why = (amount_verdict(s, passages, amounts, durations, level, words) or window_verdict(s, durations, passages, level)
                or secret_request(s, passages, channel) or excluded_verdict(s, passages, customer, level, words, excluded)
                or carried_price(s, passages, words) or unmultiplied(s, passages, words, several, per) or all_needed(s, passages)
-               or no_limit_verdict(s, passages, level, words) or window_denial(s, durations, passages, level, _level_limits))
+               or no_limit_verdict(s, passages, level, words) or window_denial(s, durations, passages, level, level_limits)
+               or past_window_grant(s, durations, passages, level, words))
         if why:
             out.append(f"{why}: {s.strip()[:120]!r}")
     return out
@@ -392,7 +394,7 @@ def case_reads(text: str) -> tuple[bool, bool, bool, bool]:
     def said(*patterns: re.Pattern[str]) -> bool:
         return any(p.search(t) for p in patterns for t in (text, spelled))
 
-    return said(GRANTED), said(_INSIDE, _IN_WINDOW, _PAST_WINDOW, NO_LIMIT, DENIED_CASE, DENIAL), said(*_POSITIVE.values()), said(_THEM)
+    return said(GRANTED), said(_INSIDE, _IN_WINDOW, _PAST_WINDOW, PAST_SAID, NO_LIMIT, DENIED_CASE, DENIAL), said(*_POSITIVE.values()), said(_THEM)
 
 
 def exclusion_words(texts: Iterable[str], words: Words) -> frozenset[str]:
