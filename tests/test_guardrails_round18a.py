@@ -88,3 +88,22 @@ def test_amounts_are_read_the_english_way_and_levels_before_members() -> None:
 def test_an_email_in_another_language_has_its_own_greeting_and_sign_off(text: str, ok: bool) -> None:
     report = check(text, EXTRAS, channel="email", facts=NAMES)
     assert ("channel" not in failed(report)) is ok
+
+
+@pytest.mark.parametrize("text", [
+    "A few things Silver adds over Bronze: returns within 6 months, where Bronze has 90 days; unexplained extra fees removed.",
+    "Bronze has 90 days, Silver 6 months, Gold no limit.",
+    "Gold gets free overnight upgrades over Silver and Bronze.",
+])
+def test_a_short_english_reply_naming_levels_is_read_as_english(text: str) -> None:
+    """Level names glossed to themselves ("bronze" -> "Bronze") and words other languages share with
+    English are no sign of another language (after merging: a test of round 10d read as French)."""
+    assert reply_language(text) == "en"
+
+
+@pytest.mark.parametrize("text,language", [
+    ("Los miembros Bronze tienen 90 días para devolver un artículo.", "es"),
+    ("Les membres Bronze ont 90 jours pour retourner un article.", "fr"),
+])
+def test_a_reply_in_another_language_naming_a_level_is_still_read_as_that_language(text: str, language: str) -> None:
+    assert reply_language(text) == language

@@ -22,7 +22,10 @@ from collections.abc import Iterable
 
 _STOPWORDS = {
     "en": set("the and is are you your my i it to of in for on with this that have not was can please thanks order we our "
-              "will be by at as if any".split()),
+              "will be by at as if any then than from into over under about after before between through during were been "
+              "being has had does did would should could may might must these those there here where when what which who whom "
+              "why how all each every some few more most other such only very just also he him his she her its they them their "
+              "hi hello yes get got within without me so us am".split()),
     "es": set("el la los las del que y en un una es por para con no mi su sus pedido gracias hola quiero pero se le lo "
               "tu te puedes puede cuesta usted".split()),
     "fr": set("le la les des et est un une je pas pour que vous votre vos mon ma commande merci bonjour avec sur ne du "
@@ -53,7 +56,7 @@ def _foreign(word: str, language: str) -> bool:
     if word in _STOPWORDS["en"]:
         return False
     gloss = _GLOSSARY[language].get(word)
-    return (word in _STOPWORDS[language] or gloss is not None) and gloss != word
+    return (word in _STOPWORDS[language] or gloss is not None) and (gloss or "").lower() != word
 
 
 OTHER_GREETING = re.compile(r"^(?:hola|buen(?:os|as) (?:días|tardes|noches)|estimad[oa]|bonjour|bonsoir|cher|chère|hallo|guten (?:tag|morgen|abend)|"
