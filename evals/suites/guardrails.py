@@ -36,9 +36,15 @@ from evals.framework import COUNT, DEV, HELD_OUT, LOWER, TUNED_ON, CaseResult, R
 from evals.prepared_model import PreparedChatModel
 
 PROVENANCE = {
-    HELD_OUT: "faith-4901..4978 and viol-4901..4993 (tag fresh-v17), written on 2026-12-02 and committed before any run on them, "
-              "measured once after the sixteenth round (0.872 (68/78) / 6 of 93 through)",
-    DEV: f"faith-5301..5378, viol-5301..5393 (tag fresh-d22: a blind set written beside fresh-v18, first look 0.872 (68/78) / 3 of 93 "
+    HELD_OUT: "faith-5201..5278 and viol-5201..5293 (tag fresh-v18), written on 2026-12-02 and committed before any run on them, "
+              "measured once after the seventeenth round (0.885 (69/78) / 5 of 93 through)",
+    DEV: f"faith-4901..4978, viol-4901..4993 (tag was-held-out-17: the seventeenth held-out set, first look 0.872 (68/78) / 6 of 93 "
+         f"through, then tuned on), faith/viol ids 5801..5977 (tags dev-i13-classes-18a to 18f: replies in other languages, "
+         f"escalations (threats to staff, chargebacks through a bank in six languages, stalking), figures worked and said in words, "
+         f"the customer's time against their level's window, hedged lead-ins and advice, commitments made for someone else and "
+         f"money sent back, a security answer said back), faith-5601..5678, viol-5601..5693 (tag fresh-d23: a blind set written "
+         f"beside fresh-v19, first look 0.910 (71/78) / 2 of 93 through on the rules of the sixteenth round, not tuned on), "
+         f"faith-5301..5378, viol-5301..5393 (tag fresh-d22: a blind set written beside fresh-v18, first look 0.872 (68/78) / 3 of 93 "
          f"through on the rules of the fifteenth round, then tuned on), faith-4401..4478, viol-4401..4493 (tag was-held-out-16: the "
          f"sixteenth held-out set, first look 0.962 (75/78) / 6 of 93 through, then tuned on), "
          f"faith/viol ids 5101..5199, 5401..5439 (tags dev-i13-classes-17a to 17g: tone and jokes, guarantees and level changes, "
