@@ -1,4 +1,4 @@
-"""A level's return window, and the customer's case said to be past it (issue 13, eighteenth round).
+"""A level's return window, and the customer's case said to be past it (issue 13, seventeenth round, fix-18d).
 
 :func:`level_limits` reads the window the sources give a level ("Bronze members: ... within the last
 90 days"); the verdicts on the customer's time (:mod:`~service.guardrails.verdicts`) judge it against
@@ -25,6 +25,12 @@ _LIMIT = re.compile(r"\bwithin (?:the last |the first )?(\d+(?:\.\d+)?)\s*(?P<u>
 """A window in a passage said of one level ("within the last 90 days")."""
 _HAVE = re.compile(r"\b(?:have|get|within(?: the last| the first)?)\s+(\d+(?:\.\d+)?)\s*(?P<u>day|week|month|year)s?\b(?!\s+(?:late|after|before))", re.I)
 """A level's window in a passage that gives every level's ("Silver members have 6 months")."""
+
+
+def in_days(durations: Iterable[tuple[str, str]]) -> list[float]:
+    """The customer's durations (figure, unit) in days, as the window rules count them; a unit or figure
+    that is no such thing is left out."""
+    return [float(v) * DAYS_PER_UNIT[u] for v, u in durations if u in DAYS_PER_UNIT and v.replace(".", "", 1).isdigit()]
 
 
 def _plain(text: str) -> str:
@@ -72,7 +78,7 @@ def _case_past(clause: str, sentence: str, durations: Iterable[tuple[str, str]],
     """(figure, the customer's durations, level) where ``clause`` says their case is past the window the sources
     give their level (``level``, or the one level ``sentence`` names, which must be theirs); None otherwise."""
     m = PAST_FIGURE.search(prepare(clause.replace("**", "")))
-    given = [float(v) * DAYS_PER_UNIT[u] for v, u in durations if u in DAYS_PER_UNIT and v.replace(".", "", 1).isdigit()]
+    given = in_days(durations)
     if m is None or not given:
         return None
     named = scope_of(sentence)

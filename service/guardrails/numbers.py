@@ -82,8 +82,6 @@ def _cents(m: re.Match[str]) -> str:
     return f"{m.group(1)}.{cents:02d}"
 
 
-
-
 def _figure(side: str) -> str:
     half = re.search(r"\s+and\s+a\s+half$", side, re.I)
     n = side[:half.start()] if half else side

@@ -37,4 +37,3 @@ def their_duration(clause: str, durations: Iterable[tuple[str, str]]) -> bool:
     is checked (:func:`~service.guardrails.verdicts.window_verdict` refuses a wrong one)."""
     m = _DURATION_ONLY.match(clause)
     return m is not None and (m.group("n"), m.group("u").lower()) in set(durations)
-

@@ -35,7 +35,7 @@ from functools import lru_cache
 from service.guardrails.amount_thresholds import GRANTED, money_limits, unmet_limit
 from service.guardrails.case import worked_amounts
 from service.guardrails.commitments import NEGATION, OWN_STEP, acts_in
-from service.guardrails.level_windows import PAST_SAID, level_limits, past_window_grant
+from service.guardrails.level_windows import PAST_SAID, in_days, level_limits, past_window_grant
 from service.guardrails.levels import level_groups, scope_of, segment_spans
 from service.guardrails.numbers import prepare
 from service.guardrails.no_limit import NO_LIMIT, no_limit_verdict
@@ -82,7 +82,7 @@ def amount_verdict(sentence: str, passages: Sequence, amounts: frozenset[str], d
         return None
     about = scope_of(sentence) or (frozenset({level}) if level else None)
     values = {float(a) for a in amounts} | {float(a) for a in worked_amounts(amounts)}
-    days = [float(v) * _DAYS[u] for v, u in durations if u in _DAYS and v.replace(".", "", 1).isdigit()]
+    days = in_days(durations)
     said = frozenset().union(*map(words, clauses)) - words(_LEVEL_WORDS)
     fair = [p for p in passages if not getattr(p, "parts", ()) for t in [_plain(p.text)]
             if ((scope := scope_of(t)) is None or (about is not None and about <= scope)) and (words(t) - words(_LEVEL_WORDS)) & said]
@@ -120,7 +120,7 @@ def window_verdict(sentence: str, durations: Iterable[tuple[str, str]], passages
     or inside the window of their level ("still inside your Silver return window", where the
     Silver passage says "within the last 6 months"), that every duration the customer gave passes
     (bought 9 months ago)."""
-    given = [float(v) * _DAYS[u] for v, u in durations if u in _DAYS and v.replace(".", "", 1).isdigit()]
+    given = in_days(durations)
     if not given:
         return None
     for clause in _clauses(sentence):
@@ -164,7 +164,7 @@ def within_window(clause: str, durations: Iterable[tuple[str, str]], passages: S
     one is past it, or no source gives the window, the clause is a claim as any other (and
     :func:`window_verdict` refuses the wrong verdict)."""
     about = scope_of(clause) or (frozenset({level}) if level else None)
-    given = [float(v) * _DAYS[u] for v, u in durations if u in _DAYS and v.replace(".", "", 1).isdigit()]
+    given = in_days(durations)
     if not given or about is None or len(about) != 1 or not _IN_WINDOW.search(clause) or _DENIES.search(clause) or _CONDITION.search(clause):
         return False
     limits = level_limits(passages, about)
@@ -177,7 +177,7 @@ def past_window(clause: str, durations: Iterable[tuple[str, str]], passages: Seq
     give that level (the clause's words are then the comparison, no claim), False when one is within
     it (a wrong verdict), None when the clause says no such thing or it cannot be judged."""
     about = scope_of(clause) or (frozenset({level}) if level else None)
-    given = [float(v) * _DAYS[u] for v, u in durations if u in _DAYS and v.replace(".", "", 1).isdigit()]
+    given = in_days(durations)
     if not _PAST_WINDOW.search(clause) or _DENIES.search(clause) or about is None or len(about) != 1 or not given:
         return None
     limits = level_limits(passages, about)
