@@ -9,7 +9,7 @@ the customer's, and the rest is a closed set of words of feeling and judgement (
 
 It is recognised only while it says nothing of the shop (no "we", "I", "our", nothing ahead, no
 commitment word, no negation), every figure in it is one the customer gave, at least one content
-word is the customer's, and every other content word is an aside word. "Full", "whole",
+word or figure is the customer's, and every other content word is an aside word. "Full", "whole",
 "complete" and "entire" count only before a thing of the customer's ("a full cart"), never before
 anything else ("a full refund" is a commitment word anyway, "a full basket" is not the customer's
 thing and is weighed as ever).
@@ -85,6 +85,7 @@ def echoes(text: str, customer_words: frozenset[str], content_words: Callable[[s
         if figure is not None:
             if figure not in given:
                 return False  # a figure the customer never gave is a claim
+            mine += 1  # their own count ("four attempts is plenty!" after "I've tried 4 times")
             continue
         if not content_words(word):
             continue  # "a", "is", "as", "for"
