@@ -64,6 +64,7 @@ from service.guardrails.commitments import acts_in
 from service.guardrails.courtesy import asks, asserted_facts, clause_spans, excused, is_conversational
 from service.guardrails.asides import acknowledged, good_news_frame, their_reason, without_names
 from service.guardrails.light_asides import their_quotes
+from service.guardrails.echoes import echoed_aside
 from service.guardrails.answers import yes_denied
 from service.guardrails.reading import (another_way, counted_words, one_suffices, denied_request, emoji_parts, lead_in, said_again, unasked_detail,
                                         unlisted, verdict)
@@ -206,7 +207,7 @@ def check_claims(
         waited = without_sourced_wait(sentence, reply.sources.texts)  # "Call us back if it's still not there after 7 days." (round 16c)
         if _LIST_MARKER.fullmatch(sentence) or is_conversational(sentence) or acknowledged(sentence, reply.asked, content_words, names) or (
                 reply.case and is_conversational(without_their_amounts(prepare(sentence), reply.case, reply.asked_amounts))) or (
-                waited and is_conversational(waited)):
+                waited and is_conversational(waited)) or echoed_aside(sentence, reply.asked, content_words, names, reply.exempt):  # round 19b
             asking = asking if item else sentence.rstrip().endswith((":", "?"))
             leading = leading if item else lead_in_level(sentence) if LEVEL_LEAD_IN.match(sentence) else None
             continue
